@@ -1,0 +1,69 @@
+import { DateTime } from 'luxon'
+import { BaseModel, column, hasMany } from '@adonisjs/lucid/orm'
+import type { HasMany } from '@adonisjs/lucid/types/relations'
+import Department from '#models/department'
+import Employee from '#models/employee'
+import Service from '#models/service'
+
+export default class Customer extends BaseModel {
+  @column({ isPrimary: true })
+  declare id: number
+
+  @column()
+  declare accountNumber: string
+
+  @column()
+  declare name: string
+
+  @column()
+  declare billingEmail: string | null
+
+  @column()
+  declare billingContacts: string | null
+
+  @column()
+  declare address: string | null
+
+  @column()
+  declare vatNumber: string | null
+
+  /** Basis points: 2000 = 20%. */
+  @column()
+  declare taxRateBp: number
+
+  @column()
+  declare currency: string
+
+  @column()
+  declare timeZone: string
+
+  @column()
+  declare paymentTermsDays: number
+
+  @column()
+  declare billDay: number
+
+  @column()
+  declare recurringBilling: 'advance' | 'arrears'
+
+  @column({ consume: (v) => Boolean(v) })
+  declare itemiseCalls: boolean
+
+  @column({ consume: (v) => Boolean(v) })
+  declare miAddon: boolean
+
+  @hasMany(() => Department)
+  declare departments: HasMany<typeof Department>
+
+  @hasMany(() => Employee)
+  declare employees: HasMany<typeof Employee>
+
+  @hasMany(() => Service)
+  declare services: HasMany<typeof Service>
+
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime | null
+}

@@ -1,0 +1,39 @@
+import { BaseModel, column } from '@adonisjs/lucid/orm'
+
+export default class InvoiceLine extends BaseModel {
+  @column({ isPrimary: true })
+  declare id: number
+
+  @column()
+  declare invoiceId: number
+
+  @column()
+  declare employeeId: number | null
+
+  @column()
+  declare departmentId: number | null
+
+  @column()
+  declare serviceId: number | null
+
+  @column()
+  declare kind: 'usage' | 'recurring'
+
+  @column()
+  declare category: string
+
+  @column()
+  declare description: string
+
+  @column()
+  declare quantity: number
+
+  @column()
+  declare unitPriceE4: number
+
+  @column()
+  declare amountMinor: number
+
+  @column()
+  declare taxRateBp: number
+}

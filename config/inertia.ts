@@ -1,0 +1,26 @@
+import { defineConfig } from '@adonisjs/inertia'
+import type { InferSharedProps } from '@adonisjs/inertia/types'
+
+const inertiaConfig = defineConfig({
+  rootView: 'inertia_layout',
+  sharedData: {
+    user: (ctx) =>
+      ctx.inertia.always(() => {
+        const user = ctx.auth?.user
+        if (!user) return null
+        return { id: user.id, name: user.fullName, email: user.email, role: user.role, customerId: user.customerId }
+      }),
+    flash: (ctx) =>
+      ctx.inertia.always(() => ({
+        success: ctx.session?.flashMessages.get('success') ?? null,
+        error: ctx.session?.flashMessages.get('error') ?? null,
+      })),
+  },
+  ssr: { enabled: false, entrypoint: 'inertia/app/ssr.ts' },
+})
+
+export default inertiaConfig
+
+declare module '@adonisjs/inertia/types' {
+  export interface SharedProps extends InferSharedProps<typeof inertiaConfig> {}
+}
