@@ -1,0 +1,26 @@
+import { mapUsage } from '#consolidation/map_usage'
+import { rateUsage } from '#rating/rate_usage'
+import { refreshRollups } from '#consolidation/rollups'
+
+/**
+ * The one pipeline every change to usage goes through (import, mapping change,
+ * tariff change): tie records to people, price them, then refresh the rollups
+ * that insights read. Each step only touches unbilled records.
+ */
+export async function afterUsageChange(customerId: number, periods: string[]) {
+  const unique = [...new Set(periods)].sort()
+  const mapping = { mapped: 0, unallocated: 0 }
+  const rating = { records: 0, rated: 0, unrated: 0, changed: 0 }
+  for (const period of unique) {
+    const m = await mapUsage({ customerId, period })
+    mapping.mapped += m.mapped
+    mapping.unallocated += m.unallocated
+    const r = await rateUsage({ customerId, period })
+    rating.records += r.records
+    rating.rated += r.rated
+    rating.unrated += r.unrated
+    rating.changed += r.changed
+  }
+  await refreshRollups(customerId, unique)
+  return { periods: unique, mapping, rating }
+}
