@@ -1,4 +1,5 @@
 import { defineConfig } from 'vite'
+import { fileURLToPath } from 'node:url'
 import adonisjs from '@adonisjs/vite/client'
 import inertia from '@adonisjs/inertia/client'
 import vue from '@vitejs/plugin-vue'
@@ -9,4 +10,9 @@ export default defineConfig({
     vue(),
     adonisjs({ entrypoints: ['inertia/app/app.ts'], reload: ['resources/views/**/*.edge'] }),
   ],
+  // Tests and parallel dev servers must not fight over the HMR websocket port.
+  server: { hmr: process.env.NODE_ENV === 'test' ? false : undefined },
+  resolve: {
+    alias: { '~/': fileURLToPath(new URL('./inertia/', import.meta.url)) },
+  },
 })

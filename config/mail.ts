@@ -1,20 +1,31 @@
 import env from '#start/env'
+import app from '@adonisjs/core/services/app'
 import { defineConfig, transports } from '@adonisjs/mail'
+import type { SMTPConfig } from '@adonisjs/mail/types'
+import { fileTransport } from '#mails/file_transport'
 
+/**
+ * MAIL_MAILER=smtp sends through SMTP_HOST:SMTP_PORT; MAIL_MAILER=file writes
+ * .eml files to <STORAGE_PATH>/mail (the demo's "local catcher").
+ */
 const mailConfig = defineConfig({
-  default: 'smtp',
+  default: env.get('MAIL_MAILER', 'smtp'),
   from: env.get('MAIL_FROM', 'billing@reseller.example'),
   mailers: {
     smtp: transports.smtp({
-      host: env.get('SMTP_HOST', '127.0.0.1'),
-      port: env.get('SMTP_PORT', 2525),
+      host: env.get('SMTP_HOST') || '127.0.0.1',
+      port: env.get('SMTP_PORT') || 2525,
       secure: false,
       // Local catchers and test servers speak plain SMTP; real relays upgrade when offered.
-      ignoreTLS: env.get('SMTP_HOST', '127.0.0.1') === '127.0.0.1',
+      ignoreTLS: (env.get('SMTP_HOST') || '127.0.0.1') === '127.0.0.1',
+      connectionTimeout: 15_000,
+      greetingTimeout: 15_000,
+      socketTimeout: 60_000,
       auth: env.get('SMTP_USERNAME')
         ? { type: 'login', user: env.get('SMTP_USERNAME')!, pass: env.get('SMTP_PASSWORD', '') }
         : undefined,
-    }),
+    } as SMTPConfig),
+    file: fileTransport({ directory: app.makePath(env.get('STORAGE_PATH', 'storage'), 'mail') }),
   },
 })
 

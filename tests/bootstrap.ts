@@ -12,6 +12,7 @@ import { sessionBrowserClient } from '@adonisjs/session/plugins/browser_client'
 import { authBrowserClient } from '@adonisjs/auth/plugins/browser_client'
 import { chromium } from 'playwright'
 import { ensureMysqlDatabase } from '#tests/helpers/ensure_database'
+import { freshTestDatabase } from '#tests/helpers/migrate'
 
 export const plugins: Config['plugins'] = [
   assert(),
@@ -42,9 +43,9 @@ export const plugins: Config['plugins'] = [
   authBrowserClient(app),
 ]
 
-/** The schema is migrated once per run; each test cleans up by truncation or transactions. */
+/** The schema is rebuilt once per run; each test cleans up by truncation or transactions. */
 export const runnerHooks: Required<Pick<Config, 'setup' | 'teardown'>> = {
-  setup: [ensureMysqlDatabase, () => testUtils.db().migrate()],
+  setup: [ensureMysqlDatabase, freshTestDatabase],
   teardown: [],
 }
 

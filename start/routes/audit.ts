@@ -1,5 +1,6 @@
 import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
 
-void router
-void middleware
+const AuditLogsController = () => import('#controllers/audit_logs_controller')
+
+router.get('/audit', [AuditLogsController, 'index']).use([middleware.auth(), middleware.role({ roles: ['admin'] })])

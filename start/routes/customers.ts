@@ -1,5 +1,17 @@
 import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
 
-void router
-void middleware
+const CustomersController = () => import('#controllers/customers_controller')
+
+const staff = [middleware.auth(), middleware.role({ roles: ['admin', 'billing', 'viewer'] })]
+const editors = [middleware.auth(), middleware.role({ roles: ['admin', 'billing'] })]
+
+router
+  .group(() => {
+    router.get('/customers/new', [CustomersController, 'create']).use(editors)
+    router.post('/customers', [CustomersController, 'store']).use(editors)
+    router.get('/customers/:id/edit', [CustomersController, 'edit']).where('id', router.matchers.number()).use(editors)
+    router.put('/customers/:id', [CustomersController, 'update']).where('id', router.matchers.number()).use(editors)
+    router.get('/customers', [CustomersController, 'index']).use(staff)
+    router.get('/customers/:id', [CustomersController, 'show']).where('id', router.matchers.number()).use(staff)
+  })

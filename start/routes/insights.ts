@@ -1,5 +1,30 @@
 import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
 
-void router
-void middleware
+const InsightsController = () => import('#controllers/insights_controller')
+const PortalAdminController = () => import('#controllers/portal_admin_controller')
+
+/*
+ * Management information for staff. Every view also answers ?format=csv|xlsx.
+ */
+router
+  .group(() => {
+    router.get('/insights', [InsightsController, 'index']).as('insights.index')
+    router.get('/customers/:id/insights', [InsightsController, 'show']).as('insights.show')
+    router.get('/customers/:id/insights/employees', [InsightsController, 'employees']).as('insights.employees')
+    router.get('/customers/:id/insights/employees/:employeeId', [InsightsController, 'employee']).as('insights.employee')
+    router.get('/customers/:id/insights/waste', [InsightsController, 'waste']).as('insights.waste')
+    router.get('/customers/:id/insights/anomalies', [InsightsController, 'anomalies']).as('insights.anomalies')
+    router.get('/customers/:id/employees/:employeeId/statement.pdf', [InsightsController, 'statement']).as('insights.statement')
+    router.get('/customers/:id/portal', [PortalAdminController, 'show']).as('portal_admin.show')
+  })
+  .where('id', router.matchers.number())
+  .use([middleware.auth(), middleware.role({ roles: ['admin', 'billing', 'viewer'] })])
+
+router
+  .group(() => {
+    router.post('/customers/:id/portal/mi-addon', [PortalAdminController, 'addon']).as('portal_admin.addon')
+    router.post('/customers/:id/portal/invites', [PortalAdminController, 'invite']).as('portal_admin.invite')
+  })
+  .where('id', router.matchers.number())
+  .use([middleware.auth(), middleware.role({ roles: ['admin', 'billing'] })])
