@@ -52,7 +52,7 @@ export default class Invoice extends BaseModel {
   @column()
   declare pdfPath: string | null
 
-  @column()
+  @column({ columnName: 'pdf_sha256' })
   declare pdfSha256: string | null
 
   @column(jsonColumn)

@@ -28,7 +28,7 @@ export default class InvoiceLine extends BaseModel {
   @column()
   declare quantity: number
 
-  @column()
+  @column({ columnName: 'unit_price_e4' })
   declare unitPriceE4: number
 
   @column()

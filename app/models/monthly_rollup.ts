@@ -32,9 +32,9 @@ export default class MonthlyRollup extends BaseModel {
   @column()
   declare volumeBytes: number
 
-  @column()
+  @column({ columnName: 'cost_e4' })
   declare costE4: number
 
-  @column()
+  @column({ columnName: 'price_e4' })
   declare priceE4: number
 }

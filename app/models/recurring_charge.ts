@@ -28,10 +28,10 @@ export default class RecurringCharge extends BaseModel {
   @column()
   declare quantity: number
 
-  @column()
+  @column({ columnName: 'unit_price_e4' })
   declare unitPriceE4: number
 
-  @column()
+  @column({ columnName: 'unit_cost_e4' })
   declare unitCostE4: number
 
   @column.date()

@@ -63,10 +63,10 @@ export default class UsageRecord extends BaseModel {
   @column()
   declare description: string | null
 
-  @column()
+  @column({ columnName: 'cost_e4' })
   declare costE4: number | null
 
-  @column()
+  @column({ columnName: 'price_e4' })
   declare priceE4: number | null
 
   @column()

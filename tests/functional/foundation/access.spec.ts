@@ -56,3 +56,36 @@ test.group('access control', (group) => {
     ;(await client.get('/customers').loginAs(portalUser)).assertStatus(404)
   })
 })
+
+test.group('staff users', (group) => {
+  group.each.setup(() => truncateAll())
+
+  test('an admin adds a billing user who can then log in; viewers cannot manage users', async ({ client, assert }) => {
+    const admin = await makeUser('admin')
+    const viewer = await makeUser('viewer')
+    ;(await client.get('/users').loginAs(viewer)).assertStatus(403)
+    const created = await client
+      .post('/users')
+      .form({ email: 'New.Person@Reseller.example', fullName: 'New Person', role: 'billing', password: 'long-enough-1' })
+      .loginAs(admin)
+      .withCsrfToken()
+      .redirects(0)
+    created.assertStatus(302)
+    const login = await client
+      .post('/login')
+      .form({ email: 'new.person@reseller.example', password: 'long-enough-1' })
+      .withCsrfToken()
+      .redirects(0)
+    login.assertHeader('location', '/')
+    const { default: User } = await import('#models/user')
+    const user = await User.findByOrFail('email', 'new.person@reseller.example')
+    assert.equal(user.role, 'billing')
+  })
+
+  test('an admin cannot demote themselves', async ({ client, assert }) => {
+    const admin = await makeUser('admin')
+    await client.put(`/users/${admin.id}`).form({ role: 'viewer' }).loginAs(admin).withCsrfToken().redirects(0)
+    await admin.refresh()
+    assert.equal(admin.role, 'admin')
+  })
+})

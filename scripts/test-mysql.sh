@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# One command from a fresh clone to the full test suite on MySQL/MariaDB:
+# installs everything, type-checks and builds once, runs every suite on
+# MariaDB, then the migrations and a smoke test on the embedded SQLite default.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-system-deps.sh
+bash scripts/ensure-mysql.sh
+npm ci --no-audit --no-fund
+bash scripts/prepare-env.sh
+
+echo "== build (type-checks the app and bundles the admin UI)"
+node ace build
+
+echo "== all suites on MariaDB"
+DB_CONNECTION=mysql DB_DATABASE=tollgate_test node ace test
+
+echo "== migrations and smoke test on SQLite"
+rm -f tmp/ci-smoke.sqlite3
+DB_CONNECTION=sqlite SQLITE_PATH=tmp/ci-smoke.sqlite3 node ace test functional --files="foundation/*"
