@@ -35,7 +35,7 @@ export default class TollgateDemo extends BaseCommand {
     const { formatMoney } = await import('#lib/money')
 
     const count = Math.max(1, Math.min(12, this.months))
-    const lastMonth = DateTime.now().setZone('Europe/London').startOf('month').minus({ months: 1 })
+    const lastMonth = DateTime.now().setZone('Europe/London').startOf('month').minus({ months: 1 }) as DateTime<true>
     const months = Array.from({ length: count }, (_, i) => lastMonth.minus({ months: count - 1 - i }))
     const random = seededRandom(20261126)
 

@@ -26,7 +26,7 @@ export default class UsersCreate extends BaseCommand {
       this.exitCode = 1
       return
     }
-    const password = this.password ?? (await this.prompt.secure('Password'))
+    const password: string = this.password ?? (await this.prompt.secure('Password'))
     if (password.length < 8) {
       this.logger.error('The password needs at least 8 characters')
       this.exitCode = 1
