@@ -28,5 +28,11 @@ export default await Env.create(new URL('../', import.meta.url), {
   MAIL_FROM: Env.schema.string.optional(),
 
   CHROMIUM_PATH: Env.schema.string.optional(),
+  // Billing documents and scheduler (docs/billing.md)
+  TEMPLATE_OVERRIDES: Env.schema.string.optional(),
+  PDF_PAGES: Env.schema.number.optional(),
+  SCHEDULER_POLL_MS: Env.schema.number.optional(),
+  SCHEDULER_MONTH_END_MS: Env.schema.number.optional(),
+  SCHEDULER_SEND_MS: Env.schema.number.optional(),
   STORAGE_PATH: Env.schema.string.optional(),
 })

@@ -1,5 +1,36 @@
 import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
 
-void router
-void middleware
+const BillingRunsController = () => import('#controllers/billing_runs_controller')
+const InvoicesController = () => import('#controllers/invoices_controller')
+const CreditNotesController = () => import('#controllers/credit_notes_controller')
+const DeliveriesController = () => import('#controllers/deliveries_controller')
+const JobsController = () => import('#controllers/jobs_controller')
+const SettingsController = () => import('#controllers/settings_controller')
+
+const staff = [middleware.auth(), middleware.role({ roles: ['admin', 'billing', 'viewer'] })]
+const editors = [middleware.auth(), middleware.role({ roles: ['admin', 'billing'] })]
+const id = { id: router.matchers.number() }
+
+router.get('/billing-runs', [BillingRunsController, 'index']).use(staff)
+router.get('/billing-runs/new', [BillingRunsController, 'create']).use(editors)
+router.post('/billing-runs', [BillingRunsController, 'store']).use(editors)
+router.get('/billing-runs/:id', [BillingRunsController, 'show']).where('id', id.id).use(staff)
+router.post('/billing-runs/:id/regenerate', [BillingRunsController, 'regenerate']).where('id', id.id).use(editors)
+router.post('/billing-runs/:id/finalize', [BillingRunsController, 'finalize']).where('id', id.id).use(editors)
+router.post('/billing-runs/:id/cancel', [BillingRunsController, 'cancel']).where('id', id.id).use(editors)
+router.post('/billing-runs/:id/send', [BillingRunsController, 'send']).where('id', id.id).use(editors)
+
+router.get('/invoices/:id', [InvoicesController, 'show']).where('id', id.id).use(staff)
+router.get('/invoices/:id/pdf', [InvoicesController, 'pdf']).where('id', id.id).use(staff)
+router.get('/invoices/:id/html', [InvoicesController, 'html']).where('id', id.id).use(staff)
+router.post('/invoices/:id/credit-notes', [CreditNotesController, 'store']).where('id', id.id).use(editors)
+router.get('/credit-notes/:id/pdf', [InvoicesController, 'creditNotePdf']).where('id', id.id).use(staff)
+
+router.get('/deliveries', [DeliveriesController, 'index']).use(staff)
+router.post('/deliveries/:id/resend', [DeliveriesController, 'resend']).where('id', id.id).use(editors)
+
+router.get('/jobs', [JobsController, 'index']).use(staff)
+
+router.get('/settings', [SettingsController, 'show']).use(staff)
+router.put('/settings', [SettingsController, 'update']).use(editors)

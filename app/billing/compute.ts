@@ -1,0 +1,189 @@
+import type { QueryClientContract } from '@adonisjs/lucid/types/database'
+import type Customer from '#models/customer'
+import { e4ToMinor, invoiceTotals } from '#lib/money'
+import { recurringForMonth, recurringMonthFor } from '#rating/recurring'
+import { int } from '#billing/db_helpers'
+
+/**
+ * What one customer's invoice for one period contains, computed from the
+ * database without writing anything. Rules (SPEC.md):
+ * - usage is grouped per (employee, service, category): one line each, its
+ *   amount the exact sum of the records' price_e4 rounded half-up to 2 dp;
+ *   usage with no employee lands in the "unallocated" lines (employee null);
+ * - each recurring charge active in the recurring month (advance: the next
+ *   month, arrears: the period itself) is one line, pro-rata by days;
+ * - tax per rate and totals through invoiceTotals().
+ * Only unbilled records (invoice_id NULL) with rating_status rated/markup are
+ * billed. Unrated and not-yet-rated records are never billed at 0: they are
+ * counted in `blocked` and shown as a blocking warning on the run review.
+ */
+
+export const BILLABLE_STATUSES = ['rated', 'markup'] as const
+
+export interface ComputedLine {
+  employeeId: number | null
+  departmentId: number | null
+  serviceId: number | null
+  kind: 'usage' | 'recurring'
+  category: string
+  description: string
+  quantity: number
+  unitPriceE4: number
+  amountMinor: number
+  taxRateBp: number
+}
+
+export interface ComputedInvoice {
+  lines: ComputedLine[]
+  subtotalMinor: number
+  taxMinor: number
+  totalMinor: number
+  taxes: { rateBp: number; netMinor: number; taxMinor: number }[]
+  /** Fingerprint of the usage records the lines were built from (re-checked at finalize). */
+  source: { records: number; sumE4: number }
+  blocked: { unrated: number; pending: number }
+  recurringMonth: string
+}
+
+export function billableRecords(client: QueryClientContract, customerId: number, period: string) {
+  return client
+    .from('usage_records')
+    .where('customer_id', customerId)
+    .where('period', period)
+    .whereNull('invoice_id')
+    .whereIn('rating_status', BILLABLE_STATUSES as unknown as string[])
+    .whereNotNull('price_e4')
+}
+
+export function categoryLabel(category: string) {
+  const text = category.replace(/[_-]+/g, ' ').trim().replace(/\b(uk|eu|us|sms|mms|ddi|sim)\b/gi, (w) => w.toUpperCase())
+  return text.charAt(0).toUpperCase() + text.slice(1)
+}
+
+export function monthLabel(month: string) {
+  const [y, m] = month.split('-').map(Number)
+  const names = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+  return `${names[m - 1]} ${y}`
+}
+
+/** Blocked (unrated / pending) records of a customer and period that are not billed. */
+export async function blockedCounts(client: QueryClientContract, customerId: number, period: string) {
+  const rows = await client
+    .from('usage_records')
+    .where('customer_id', customerId)
+    .where('period', period)
+    .whereNull('invoice_id')
+    .where((q) => {
+      q.whereNotIn('rating_status', BILLABLE_STATUSES as unknown as string[]).orWhereNull('price_e4')
+    })
+    .select('rating_status')
+    .count('* as n')
+    .groupBy('rating_status')
+  const out = { unrated: 0, pending: 0 }
+  for (const row of rows) {
+    if (row.rating_status === 'pending') out.pending += int(row.n)
+    else out.unrated += int(row.n)
+  }
+  return out
+}
+
+export async function computeInvoice(client: QueryClientContract, customer: Customer, period: string): Promise<ComputedInvoice> {
+  const taxRateBp = customer.taxRateBp
+  const groups = await billableRecords(client, customer.id, period)
+    .select('employee_id', 'service_id', 'category')
+    .max('department_id as department_id')
+    .count('* as n')
+    .sum('price_e4 as sum_e4')
+    .groupBy('employee_id', 'service_id', 'category')
+
+  const serviceIds = [...new Set(groups.map((g) => g.service_id).filter((id) => id !== null))]
+  const services = new Map<number, { identifier: string; label: string | null }>()
+  if (serviceIds.length) {
+    const rows = await client.from('services').whereIn('id', serviceIds).select('id', 'identifier', 'label')
+    for (const row of rows) services.set(Number(row.id), { identifier: row.identifier, label: row.label })
+  }
+
+  const lines: ComputedLine[] = []
+  let records = 0
+  let sumE4 = 0
+  for (const g of groups) {
+    const n = int(g.n)
+    const e4 = int(g.sum_e4)
+    records += n
+    sumE4 += e4
+    const service = g.service_id === null ? null : services.get(Number(g.service_id))
+    const what = service ? ` · ${service.label ? `${service.label} (${service.identifier})` : service.identifier}` : ''
+    lines.push({
+      employeeId: g.employee_id === null ? null : Number(g.employee_id),
+      departmentId: g.department_id === null ? null : Number(g.department_id),
+      serviceId: g.service_id === null ? null : Number(g.service_id),
+      kind: 'usage',
+      category: g.category,
+      description: `${categoryLabel(g.category)}${what}`,
+      quantity: n,
+      // Usage lines have no single unit price: quantity counts the records.
+      unitPriceE4: 0,
+      amountMinor: e4ToMinor(e4),
+      taxRateBp,
+    })
+  }
+
+  const recurringMonth = recurringMonthFor(period, customer.recurringBilling === 'arrears' ? 'arrears' : 'advance')
+  const [y, m] = recurringMonth.split('-').map(Number)
+  const firstDay = `${recurringMonth}-01`
+  const lastDay = `${recurringMonth}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}`
+  const charges = await client
+    .from('recurring_charges')
+    .where('customer_id', customer.id)
+    .where('starts_on', '<=', lastDay)
+    .where((q) => q.whereNull('ends_on').orWhere('ends_on', '>=', firstDay))
+    .orderBy('id')
+  for (const charge of charges) {
+    const amount = recurringForMonth(
+      { quantity: int(charge.quantity), unitPriceE4: int(charge.unit_price_e4), startsOn: toDate(charge.starts_on), endsOn: toDate(charge.ends_on) },
+      recurringMonth
+    )
+    if (amount.activeDays === 0) continue
+    const part = amount.activeDays < amount.daysInMonth ? `, ${amount.activeDays}/${amount.daysInMonth} days` : ''
+    lines.push({
+      employeeId: charge.employee_id === null ? null : Number(charge.employee_id),
+      departmentId: null,
+      serviceId: charge.service_id === null ? null : Number(charge.service_id),
+      kind: 'recurring',
+      category: charge.category,
+      description: `${charge.description} (${monthLabel(recurringMonth)}${part})`,
+      quantity: int(charge.quantity),
+      unitPriceE4: int(charge.unit_price_e4),
+      amountMinor: e4ToMinor(amount.amountE4),
+      taxRateBp,
+    })
+  }
+
+  // Recurring lines take the employee's department for the per-employee sections.
+  const employeeIds = [...new Set(lines.filter((l) => l.kind === 'recurring' && l.employeeId !== null).map((l) => l.employeeId!))]
+  if (employeeIds.length) {
+    const rows = await client.from('employees').whereIn('id', employeeIds).select('id', 'department_id')
+    const dept = new Map(rows.map((r) => [Number(r.id), r.department_id === null ? null : Number(r.department_id)]))
+    for (const line of lines) if (line.kind === 'recurring' && line.employeeId !== null) line.departmentId = dept.get(line.employeeId) ?? null
+  }
+
+  const totals = invoiceTotals(lines)
+  return {
+    lines,
+    subtotalMinor: totals.subtotalMinor,
+    taxMinor: totals.taxMinor,
+    totalMinor: totals.totalMinor,
+    taxes: totals.taxes,
+    source: { records, sumE4 },
+    blocked: await blockedCounts(client, customer.id, period),
+    recurringMonth,
+  }
+}
+
+/** DATE columns: MySQL gives a Date (UTC midnight with timezone 'Z'), SQLite a string or epoch ms. */
+function toDate(value: unknown): string | null {
+  if (value === null || value === undefined) return null
+  if (value instanceof Date) return value.toISOString().slice(0, 10)
+  if (typeof value === 'number') return new Date(value).toISOString().slice(0, 10)
+  return String(value).slice(0, 10)
+}

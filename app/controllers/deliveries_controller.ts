@@ -1,0 +1,58 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import db from '@adonisjs/lucid/services/db'
+import logger from '@adonisjs/core/services/logger'
+import { resendDelivery, deliverDue, STALE_SENDING_MINUTES } from '#billing/deliveries'
+import { DateTime } from 'luxon'
+
+export default class DeliveriesController {
+  async index({ inertia, request }: HttpContext) {
+    const status = String(request.input('status', ''))
+    const rows = await db
+      .from('deliveries')
+      .join('invoices', 'invoices.id', 'deliveries.invoice_id')
+      .join('customers', 'customers.id', 'invoices.customer_id')
+      .if(['queued', 'sending', 'sent', 'failed'].includes(status), (q) => q.where('deliveries.status', status))
+      .select('deliveries.*', 'invoices.number', 'invoices.period', 'customers.name as customer_name', 'customers.account_number')
+      .orderBy('deliveries.id', 'desc')
+      .limit(500)
+    const staleBefore = DateTime.now().minus({ minutes: STALE_SENDING_MINUTES })
+    const counts = await db.from('deliveries').select('status').count('* as n').groupBy('status')
+    return inertia.render('deliveries/index', {
+      status,
+      counts: Object.fromEntries(counts.map((c) => [c.status, Number(c.n)])),
+      deliveries: rows.map((r) => {
+        const updated = r.updated_at ? DateTime.fromJSDate(new Date(r.updated_at instanceof Date ? r.updated_at : String(r.updated_at).replace(' ', 'T') + 'Z')) : null
+        return {
+          id: r.id,
+          invoiceId: r.invoice_id,
+          number: r.number,
+          period: r.period,
+          customer: r.customer_name,
+          account: r.account_number,
+          to: r.to_address,
+          status: r.status,
+          attempts: Number(r.attempts),
+          messageId: r.message_id,
+          lastError: r.last_error,
+          nextAttemptAt: r.next_attempt_at ? String(r.next_attempt_at instanceof Date ? r.next_attempt_at.toISOString() : r.next_attempt_at) : null,
+          sentAt: r.sent_at ? String(r.sent_at instanceof Date ? r.sent_at.toISOString() : r.sent_at) : null,
+          canResend: r.status === 'failed' || (r.status === 'sending' && updated !== null && updated < staleBefore),
+        }
+      }),
+    })
+  }
+
+  async resend({ params, response, session, auth }: HttpContext) {
+    try {
+      await resendDelivery(Number(params.id), auth.user!.id)
+      const row = await db.from('deliveries').where('id', params.id).first()
+      setImmediate(() => {
+        deliverDue({ invoiceIds: [Number(row.invoice_id)] }).catch((error) => logger.error({ err: error }, 'resend failed'))
+      })
+      session.flash('success', 'Queued to send again')
+    } catch (error: any) {
+      session.flash('error', error.message)
+    }
+    return response.redirect().back()
+  }
+}

@@ -1,0 +1,81 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import drive from '@adonisjs/drive/services/main'
+import Invoice from '#models/invoice'
+import InvoiceLine from '#models/invoice_line'
+import CreditNote from '#models/credit_note'
+import { formatMoney } from '#lib/money'
+import { invoicePdfBytes, renderInvoiceHtml } from '#documents/invoice_pdf'
+import { categoryLabel } from '#billing/compute'
+
+/** The PDF and HTML preview may only draw inline styles and data: images. */
+const DOCUMENT_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; frame-ancestors 'self'"
+
+export default class InvoicesController {
+  async show({ params, inertia }: HttpContext) {
+    const invoice = await Invoice.query().where('id', params.id).preload('customer').preload('delivery').preload('billingRun').firstOrFail()
+    const lines = await InvoiceLine.query().where('invoice_id', invoice.id).orderBy('id')
+    const credits = await CreditNote.query().where('invoice_id', invoice.id).orderBy('id')
+    const money = (m: number) => formatMoney(m, invoice.currency)
+    return inertia.render('invoices/show', {
+      invoice: {
+        id: invoice.id,
+        number: invoice.number,
+        status: invoice.status,
+        period: invoice.period,
+        runId: invoice.billingRunId,
+        runStatus: invoice.billingRun.status,
+        customer: { id: invoice.customer.id, name: invoice.customer.name, account: invoice.customer.accountNumber },
+        issueDate: invoice.issueDate?.toISODate() ?? null,
+        dueDate: invoice.dueDate?.toISODate() ?? null,
+        subtotal: money(invoice.subtotalMinor),
+        tax: money(invoice.taxMinor),
+        total: money(invoice.totalMinor),
+        pdfSha256: invoice.pdfSha256,
+      },
+      lines: lines.map((l) => ({ id: l.id, kind: l.kind, category: categoryLabel(l.category), description: l.description, quantity: l.quantity, employeeId: l.employeeId, amount: money(l.amountMinor) })),
+      creditNotes: credits.map((c) => ({ id: c.id, number: c.number, reason: c.reason, issueDate: c.issueDate.toISODate(), total: money(c.totalMinor), hasPdf: Boolean(c.pdfPath) })),
+      delivery: invoice.delivery
+        ? { id: invoice.delivery.id, status: invoice.delivery.status, attempts: invoice.delivery.attempts, to: invoice.delivery.toAddress, messageId: invoice.delivery.messageId, lastError: invoice.delivery.lastError, sentAt: invoice.delivery.sentAt?.toISO() ?? null }
+        : null,
+    })
+  }
+
+  /** Streams the stored PDF inline (rendering it first when missing). */
+  async pdf({ params, response }: HttpContext) {
+    const { bytes, invoice } = await invoicePdfBytes(Number(params.id))
+    const name = `${invoice.number ?? `draft-${invoice.id}`}.pdf`
+    response.header('Content-Type', 'application/pdf')
+    response.header('Content-Disposition', `inline; filename="${name}"`)
+    response.header('Cache-Control', 'private, no-store')
+    // Shown inline in the admin invoice page's frame (shield sends DENY by default).
+    response.header('X-Frame-Options', 'SAMEORIGIN')
+    response.header('X-Content-Type-Options', 'nosniff')
+    if (invoice.pdfSha256) response.header('ETag', `"${invoice.pdfSha256}"`)
+    return response.send(bytes)
+  }
+
+  async html({ params, response }: HttpContext) {
+    const { html } = await renderInvoiceHtml(Number(params.id))
+    response.header('Content-Type', 'text/html; charset=utf-8')
+    response.header('Content-Security-Policy', DOCUMENT_CSP)
+    response.header('Cache-Control', 'private, no-store')
+    // Shown inline in the admin invoice page's frame (shield sends DENY by default).
+    response.header('X-Frame-Options', 'SAMEORIGIN')
+    return response.send(html)
+  }
+
+  async creditNotePdf({ params, response }: HttpContext) {
+    const note = await CreditNote.findOrFail(params.id)
+    let key = note.pdfPath
+    if (!key) {
+      const { storeCreditNotePdf } = await import('#billing/credit_notes')
+      key = await storeCreditNotePdf(note.id)
+    }
+    response.header('Content-Type', 'application/pdf')
+    response.header('Content-Disposition', `inline; filename="${note.number}.pdf"`)
+    response.header('Cache-Control', 'private, no-store')
+    // Shown inline in the admin invoice page's frame (shield sends DENY by default).
+    response.header('X-Frame-Options', 'SAMEORIGIN')
+    return response.send(Buffer.from(await drive.use().getBytes(key)))
+  }
+}

@@ -1,0 +1,110 @@
+import { createHash } from 'node:crypto'
+import drive from '@adonisjs/drive/services/main'
+import db from '@adonisjs/lucid/services/db'
+import app from '@adonisjs/core/services/app'
+import Invoice from '#models/invoice'
+import { sqlTime } from '#billing/db_helpers'
+import { loadTemplates } from '#documents/templates'
+import { buildInvoiceView, loadInvoiceSource } from '#documents/invoice_view'
+import { PdfRenderer, withRenderer } from '#documents/pdf_renderer'
+
+/**
+ * Invoice documents: HTML from the Handlebars templates, PDF from Chromium,
+ * stored on the drive as invoices/<id>-<sha256 prefix>.pdf with the full hash
+ * in invoices.pdf_sha256. A finalized invoice's PDF is made once and then
+ * only read; a draft's preview PDF is replaced on every render.
+ */
+
+export async function renderInvoiceHtml(invoiceId: number) {
+  const templates = loadTemplates()
+  const source = await loadInvoiceSource(invoiceId)
+  const view = buildInvoiceView(source, { logo: templates.logo })
+  return { html: templates.render('invoice', view), invoice: source.invoice, view }
+}
+
+export function storageKey(invoiceId: number, sha: string) {
+  return `invoices/${invoiceId}-${sha.slice(0, 16)}.pdf`
+}
+
+/** Absolute path of a stored file on the local disk (what the CLI prints). */
+export function localPath(key: string) {
+  return app.makePath(process.env.STORAGE_PATH || 'storage', key)
+}
+
+export interface StoredPdf {
+  invoiceId: number
+  key: string
+  sha256: string
+  bytes: number
+}
+
+export async function storeInvoicePdf(renderer: PdfRenderer, invoiceId: number, options: { force?: boolean } = {}): Promise<StoredPdf> {
+  const existing = await Invoice.findOrFail(invoiceId)
+  if (existing.status === 'finalized' && existing.pdfPath && existing.pdfSha256 && !options.force) {
+    return { invoiceId, key: existing.pdfPath, sha256: existing.pdfSha256, bytes: -1 }
+  }
+  const { html, invoice } = await renderInvoiceHtml(invoiceId)
+  const pdf = await renderer.render(html, { footer: `${invoice.number ?? 'DRAFT'} · ${invoice.period}` })
+  const sha256 = createHash('sha256').update(pdf).digest('hex')
+  const key = storageKey(invoice.id, sha256)
+  await drive.use().put(key, pdf)
+  const previous = invoice.pdfPath
+  // Only the PDF columns change, and for a finalized invoice only while unset.
+  const q = db.from('invoices').where('id', invoice.id).where('status', invoice.status)
+  if (invoice.status === 'finalized') q.whereNull('pdf_path')
+  const updated = await q.update({ pdf_path: key, pdf_sha256: sha256, updated_at: sqlTime() })
+  const count = Number(Array.isArray(updated) ? updated[0] : updated)
+  if (count === 0) {
+    // Someone else stored it first (or the draft was finalized meanwhile): keep theirs.
+    if (key !== previous) await drive.use().delete(key).catch(() => {})
+    const fresh = await Invoice.findOrFail(invoiceId)
+    if (fresh.pdfPath && fresh.pdfSha256) return { invoiceId, key: fresh.pdfPath, sha256: fresh.pdfSha256, bytes: -1 }
+    return storeInvoicePdf(renderer, invoiceId, options)
+  }
+  if (previous && previous !== key) await drive.use().delete(previous).catch(() => {})
+  return { invoiceId, key, sha256, bytes: pdf.length }
+}
+
+/**
+ * Renders the PDFs of many invoices with one browser and a small page pool.
+ * Invoices that already have their final PDF are skipped.
+ */
+export async function storeInvoicePdfs(
+  invoiceIds: number[],
+  options: { renderer?: PdfRenderer; concurrency?: number; onProgress?: (done: number, total: number) => void } = {}
+): Promise<Map<number, StoredPdf>> {
+  const out = new Map<number, StoredPdf>()
+  if (!invoiceIds.length) return out
+  const work = async (renderer: PdfRenderer) => {
+    let next = 0
+    let done = 0
+    const lanes = Math.max(1, options.concurrency ?? Number(process.env.PDF_PAGES ?? 2))
+    await Promise.all(
+      Array.from({ length: Math.min(lanes, invoiceIds.length) }, async () => {
+        while (next < invoiceIds.length) {
+          const id = invoiceIds[next++]
+          out.set(id, await storeInvoicePdf(renderer, id))
+          options.onProgress?.(++done, invoiceIds.length)
+        }
+      })
+    )
+  }
+  if (options.renderer) await work(options.renderer)
+  else await withRenderer(work)
+  return out
+}
+
+/** The stored PDF bytes of an invoice, rendering it first when missing. */
+export async function invoicePdfBytes(invoiceId: number): Promise<{ bytes: Buffer; invoice: Invoice }> {
+  let invoice = await Invoice.findOrFail(invoiceId)
+  if (!invoice.pdfPath || !(await drive.use().exists(invoice.pdfPath))) {
+    if (invoice.pdfPath && invoice.status === 'finalized') {
+      // The file went missing: make it again and check it against the recorded hash.
+      await db.from('invoices').where('id', invoice.id).update({ pdf_path: null })
+    }
+    await withRenderer((r) => storeInvoicePdf(r, invoiceId), { pages: 1 })
+    invoice = await Invoice.findOrFail(invoiceId)
+  }
+  const bytes = Buffer.from(await drive.use().getBytes(invoice.pdfPath!))
+  return { bytes, invoice }
+}

@@ -1,0 +1,270 @@
+import { DateTime } from 'luxon'
+import db from '@adonisjs/lucid/services/db'
+import Invoice from '#models/invoice'
+import InvoiceLine from '#models/invoice_line'
+import Customer from '#models/customer'
+import { formatMoney, formatScaled, invoiceTotals } from '#lib/money'
+import { getSettings } from '#billing/settings'
+import { describeInvoice } from '#billing/snapshot'
+import { billableRecords, categoryLabel, monthLabel } from '#billing/compute'
+
+/**
+ * Everything an invoice template needs, as display-ready strings. A finalized
+ * invoice is described from its snapshot (customer, supplier, names) and its
+ * lines only, so rendering it again later gives the same document; a draft
+ * reads the live customer, settings and names.
+ */
+
+type Dict = Record<string, any>
+
+export interface InvoiceLineView {
+  description: string
+  category: string
+  quantity: number
+  unit_price: string
+  amount: string
+  amount_minor: number
+  vat_rate: string
+}
+
+export interface ServiceView {
+  label: string
+  lines: InvoiceLineView[]
+  categories: { label: string; amount: string }[]
+  total: string
+}
+
+export interface PersonView {
+  name: string
+  employee_number: string | null
+  department: string | null
+  services: ServiceView[]
+  total: string
+  total_minor: number
+}
+
+export function percent(bp: number) {
+  return `${formatScaled(bp, 2).replace(/\.?0+$/, '')}%`
+}
+
+function date(value: DateTime | null | undefined) {
+  return value ? value.toFormat('d MMM yyyy') : null
+}
+
+function duration(seconds: number) {
+  const s = Math.max(0, Math.round(seconds))
+  const h = Math.floor(s / 3600)
+  const m = Math.floor((s % 3600) / 60)
+  const r = s % 60
+  return h ? `${h}:${String(m).padStart(2, '0')}:${String(r).padStart(2, '0')}` : `${m}:${String(r).padStart(2, '0')}`
+}
+
+function bytes(n: number) {
+  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(2)} GB`
+  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MB`
+  if (n >= 1024) return `${Math.ceil(n / 1024)} KB`
+  return `${n} B`
+}
+
+export interface InvoiceSource {
+  invoice: Invoice
+  lines: InvoiceLine[]
+  snapshot: Dict
+  itemised: Dict[] | null
+}
+
+/** Loads an invoice and the names its template needs (from the snapshot once finalized). */
+export async function loadInvoiceSource(invoiceId: number): Promise<InvoiceSource> {
+  const invoice = await Invoice.findOrFail(invoiceId)
+  const lines = await InvoiceLine.query().where('invoice_id', invoice.id).orderBy('id')
+  let snapshot: Dict = invoice.snapshot ?? {}
+  if (invoice.status !== 'finalized' || !snapshot.customer) {
+    snapshot = await liveSnapshot(invoice)
+  }
+  let itemised: Dict[] | null = null
+  if (snapshot.customer?.itemise_calls) {
+    const q =
+      invoice.status === 'finalized'
+        ? db.from('usage_records').where('invoice_id', invoice.id)
+        : billableRecords(db.connection(), invoice.customerId, invoice.period)
+    itemised = await q
+      .select('employee_id', 'service_id', 'identifier', 'occurred_at', 'category', 'destination', 'destination_name', 'duration_s', 'volume_bytes', 'quantity', 'price_e4')
+      .orderBy([{ column: 'employee_id' }, { column: 'service_id' }, { column: 'occurred_at' }, { column: 'id' }])
+  }
+  return { invoice, lines, snapshot, itemised }
+}
+
+async function liveSnapshot(invoice: Invoice): Promise<Dict> {
+  const customer = await Customer.findOrFail(invoice.customerId)
+  return { ...(invoice.snapshot ?? {}), ...(await describeInvoice(db.connection(), invoice.id, customer, await getSettings())) }
+}
+
+function serviceLabel(snapshot: Dict, serviceId: number | null) {
+  if (serviceId === null) return 'Account charges'
+  const s = snapshot.services?.[serviceId]
+  if (!s) return `Service #${serviceId}`
+  return s.label ? `${s.label} · ${s.identifier}` : s.identifier
+}
+
+/** Per-line description without the service part (the section heading shows the service). */
+function lineText(line: InvoiceLine) {
+  return line.kind === 'usage' ? categoryLabel(line.category) : line.description
+}
+
+function groupServices(lines: InvoiceLine[], snapshot: Dict, currency: string): ServiceView[] {
+  const byService = new Map<string, InvoiceLine[]>()
+  for (const line of lines) {
+    const key = String(line.serviceId ?? 'none')
+    byService.set(key, [...(byService.get(key) ?? []), line])
+  }
+  const out: ServiceView[] = []
+  for (const group of byService.values()) {
+    const categories = new Map<string, number>()
+    for (const l of group) categories.set(l.category, (categories.get(l.category) ?? 0) + l.amountMinor)
+    out.push({
+      label: serviceLabel(snapshot, group[0].serviceId),
+      lines: group.map((l) => lineView(l, currency)),
+      categories: [...categories].map(([c, minor]) => ({ label: categoryLabel(c), amount: formatMoney(minor, currency) })),
+      total: formatMoney(group.reduce((sum, l) => sum + l.amountMinor, 0), currency),
+    })
+  }
+  return out.sort((a, b) => a.label.localeCompare(b.label))
+}
+
+function lineView(line: InvoiceLine, currency: string): InvoiceLineView {
+  return {
+    description: lineText(line),
+    category: categoryLabel(line.category),
+    quantity: line.quantity,
+    unit_price: line.kind === 'recurring' ? formatUnit(line.unitPriceE4, currency) : '',
+    amount: formatMoney(line.amountMinor, currency),
+    amount_minor: line.amountMinor,
+    vat_rate: percent(line.taxRateBp),
+  }
+}
+
+/** A 4 dp unit price, shown with 2 dp unless finer digits matter. */
+function formatUnit(e4: number, currency: string) {
+  if (e4 % 100 === 0) return formatMoney(e4 / 100, currency)
+  const text = formatScaled(e4, 4)
+  return formatMoney(Math.trunc(e4 / 100), currency).replace(/\.\d\d$/, '.' + text.split('.')[1])
+}
+
+export function buildInvoiceView(source: InvoiceSource, options: { logo?: string | null } = {}) {
+  const { invoice, lines, snapshot } = source
+  const currency = invoice.currency
+  const customer = snapshot.customer ?? {}
+  const supplier = snapshot.supplier ?? {}
+  const draft = invoice.status !== 'finalized'
+
+  // Summary: totals by category.
+  const byCategory = new Map<string, { minor: number; quantity: number }>()
+  for (const l of lines) {
+    const c = byCategory.get(l.category) ?? { minor: 0, quantity: 0 }
+    c.minor += l.amountMinor
+    c.quantity += l.quantity
+    byCategory.set(l.category, c)
+  }
+  const { taxes } = invoiceTotals(lines)
+
+  // Per employee, then unallocated.
+  const byEmployee = new Map<number, InvoiceLine[]>()
+  const unallocated: InvoiceLine[] = []
+  for (const l of lines) {
+    if (l.employeeId === null) unallocated.push(l)
+    else byEmployee.set(l.employeeId, [...(byEmployee.get(l.employeeId) ?? []), l])
+  }
+  const people: PersonView[] = [...byEmployee].map(([employeeId, group]) => {
+    const e = snapshot.employees?.[employeeId] ?? {}
+    const departmentId = group.find((l) => l.departmentId !== null)?.departmentId ?? e.department_id ?? null
+    const total = group.reduce((sum, l) => sum + l.amountMinor, 0)
+    return {
+      name: e.name ?? `Employee #${employeeId}`,
+      employee_number: e.employee_number ?? null,
+      department: departmentId !== null ? (snapshot.departments?.[departmentId]?.name ?? null) : null,
+      services: groupServices(group, snapshot, currency),
+      total: formatMoney(total, currency),
+      total_minor: total,
+    }
+  })
+  people.sort((a, b) => (a.department ?? '~').localeCompare(b.department ?? '~') || a.name.localeCompare(b.name))
+  const unallocatedTotal = unallocated.reduce((sum, l) => sum + l.amountMinor, 0)
+
+  const tz = customer.time_zone || 'Europe/London'
+  const itemisedTitle = (r: Dict) => {
+    const who = r.employee_id === null ? 'Unallocated' : (snapshot.employees?.[r.employee_id]?.name ?? `Employee #${r.employee_id}`)
+    const what = r.service_id === null ? r.identifier : serviceLabel(snapshot, Number(r.service_id))
+    return `${who} · ${what}`
+  }
+  const itemised = source.itemised ? groupItemised(source.itemised, itemisedTitle, tz, currency) : null
+
+  return {
+    draft,
+    title: draft ? 'DRAFT invoice' : 'VAT invoice',
+    number: invoice.number ?? 'DRAFT',
+    period: invoice.period,
+    period_label: longMonth(invoice.period),
+    recurring_label: snapshot.recurring_month ? monthLabel(snapshot.recurring_month) : null,
+    issue_date: date(invoice.issueDate) ?? date(DateTime.now()),
+    tax_point: date(invoice.taxPoint) ?? date(DateTime.now()),
+    due_date: date(invoice.dueDate) ?? date(DateTime.now().plus({ days: customer.payment_terms_days ?? 30 })),
+    payment_terms_days: customer.payment_terms_days ?? 30,
+    currency,
+    logo: options.logo ?? null,
+    supplier,
+    customer,
+    totals: {
+      subtotal: formatMoney(invoice.subtotalMinor, currency),
+      tax: formatMoney(invoice.taxMinor, currency),
+      total: formatMoney(invoice.totalMinor, currency),
+    },
+    taxes: taxes.map((t) => ({
+      rate: percent(t.rateBp),
+      net: formatMoney(t.netMinor, currency),
+      tax: formatMoney(t.taxMinor, currency),
+    })),
+    categories: [...byCategory]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([c, v]) => ({ label: categoryLabel(c), quantity: v.quantity, amount: formatMoney(v.minor, currency), vat_rate: percent(customer.tax_rate_bp ?? lines[0]?.taxRateBp ?? 0) })),
+    people_summary: [
+      ...people.map((p) => ({ name: p.name, department: p.department, amount: p.total })),
+      ...(unallocated.length ? [{ name: 'Unallocated', department: null, amount: formatMoney(unallocatedTotal, currency) }] : []),
+    ],
+    people,
+    unallocated: unallocated.length ? { services: groupServices(unallocated, snapshot, currency), total: formatMoney(unallocatedTotal, currency) } : null,
+    itemised,
+  }
+}
+
+function longMonth(period: string) {
+  return DateTime.fromFormat(period, 'yyyy-MM').toFormat('MMMM yyyy')
+}
+
+function groupItemised(rows: Dict[], keyOf: (r: Dict) => string, tz: string, currency: string) {
+  const groups = new Map<string, Dict[]>()
+  for (const r of rows) {
+    const key = keyOf(r)
+    let list = groups.get(key)
+    if (!list) groups.set(key, (list = []))
+    const at = r.occurred_at instanceof Date ? DateTime.fromJSDate(r.occurred_at) : DateTime.fromSQL(String(r.occurred_at), { zone: 'utc' })
+    const local = at.setZone(tz)
+    const price = Number(r.price_e4)
+    list.push({
+      date: local.toFormat('dd/MM/yyyy'),
+      time: local.toFormat('HH:mm:ss'),
+      category: categoryLabel(r.category),
+      destination: r.destination ?? '',
+      destination_name: r.destination_name ?? '',
+      amount: Number(r.duration_s) > 0 ? duration(Number(r.duration_s)) : Number(r.volume_bytes) > 0 ? bytes(Number(r.volume_bytes)) : String(r.quantity),
+      price: formatE4(price, currency),
+    })
+  }
+  return [...groups].map(([title, items]) => ({ title, items, count: items.length }))
+}
+
+function formatE4(e4: number, currency: string) {
+  const text = formatScaled(e4, 4)
+  const [whole, fraction] = text.replace('-', '').split('.')
+  const symbol = formatMoney(0, currency).replace(/[\d.,-]/g, '')
+  return `${e4 < 0 ? '-' : ''}${symbol}${whole}.${fraction}`
+}

@@ -1,0 +1,4 @@
+/* Bree job "poll_connectors" (scheduled by `node ace scheduler:work`). */
+import { runJobInWorker } from './worker.js'
+
+await runJobInWorker('poll_connectors')

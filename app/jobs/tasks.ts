@@ -1,0 +1,98 @@
+import { DateTime } from 'luxon'
+import db from '@adonisjs/lucid/services/db'
+import logger from '@adonisjs/core/services/logger'
+import Customer from '#models/customer'
+import { createRun, finalizeRun, BillingError } from '#billing/runs'
+import { queueDeliveries, deliverDue } from '#billing/deliveries'
+import { getSettings, isOn } from '#billing/settings'
+import { storeInvoicePdfs } from '#documents/invoice_pdf'
+import { runOnce, tickKey } from '#jobs/job_runs'
+
+/**
+ * What the scheduled jobs do. Each Bree worker (app/jobs/<name>.ts) boots the
+ * app and calls one of these; they can also be called directly (tests, demo).
+ * Every function is safe to run from several schedulers at once.
+ */
+
+export const INTERVALS = {
+  poll_connectors: Number(process.env.SCHEDULER_POLL_MS ?? 5 * 60_000),
+  month_end: Number(process.env.SCHEDULER_MONTH_END_MS ?? 15 * 60_000),
+  send_invoices: Number(process.env.SCHEDULER_SEND_MS ?? 2 * 60_000),
+}
+
+export async function pollConnectorsJob(now = new Date()) {
+  return runOnce('poll_connectors', tickKey('poll_connectors', INTERVALS.poll_connectors, now), async () => {
+    const { pollDueConnectors } = await import('#connectors/poll_connector')
+    const results = await pollDueConnectors(now)
+    return { polled: results.length, connectors: results.map((r: any) => ({ id: r.connector_id, status: r.status })) }
+  })
+}
+
+/** The period a customer is billed for on `now`, or null before its bill day. */
+export function periodDue(customer: { billDay: number; timeZone: string }, now: Date) {
+  const local = DateTime.fromJSDate(now).setZone(customer.timeZone || 'Europe/London')
+  const billDay = Math.min(Math.max(1, customer.billDay || 1), local.daysInMonth!)
+  if (local.day < billDay) return null
+  return local.startOf('month').minus({ months: 1 }).toFormat('yyyy-MM')
+}
+
+/**
+ * Month end: on (or after) each customer's bill day, bill the previous month
+ * as a draft run for that customer (finalized at once when the auto_finalize
+ * setting is on and nothing is unrated). One claim per customer and period:
+ * `billing:<period>:customer:<id>`.
+ */
+export async function monthEndJob(now = new Date()) {
+  return runOnce('month_end', tickKey('month_end', INTERVALS.month_end, now), async () => {
+    const settings = await getSettings()
+    const customers = await Customer.query().orderBy('id')
+    const billed: any[] = []
+    for (const customer of customers) {
+      const period = periodDue(customer, now)
+      if (!period) continue
+      const existing = await db.from('invoices').where('customer_id', customer.id).where('period', period).first()
+      if (existing) continue
+      const claim = await runOnce('billing_run', `billing:${period}:customer:${customer.id}`, async () => {
+        const { run, invoices, skipped } = await createRun({ period, customerIds: [customer.id] })
+        if (!invoices.length) {
+          await db.from('billing_runs').where('id', run.id).delete()
+          return { period, customer: customer.accountNumber, invoices: 0, note: skipped[0]?.reason ?? 'nothing to bill' }
+        }
+        let status = 'draft'
+        let note: string | null = null
+        if (isOn(settings.auto_finalize)) {
+          try {
+            await finalizeRun(run.id)
+            status = 'finalized'
+          } catch (error) {
+            if (!(error instanceof BillingError)) throw error
+            note = `left as draft: ${error.message}`
+          }
+        }
+        await storeInvoicePdfs(invoices.map((i) => i.id))
+        return { period, customer: customer.accountNumber, run_id: run.id, status, invoices: invoices.length, note }
+      })
+      if (claim.claimed) billed.push('result' in claim ? claim.result : { customer: customer.accountNumber, error: String(claim.error.message) })
+    }
+    return { checked: customers.length, billed }
+  })
+}
+
+/** Emails finalized invoices: queue the unsent ones (auto_send setting), then send whatever is due. */
+export async function sendInvoicesJob(now = new Date()) {
+  return runOnce('send_invoices', tickKey('send_invoices', INTERVALS.send_invoices, now), async () => {
+    const settings = await getSettings()
+    const queued = isOn(settings.auto_send) ? await queueDeliveries() : { queued: 0, missingEmail: 0 }
+    const result = await deliverDue({ now: DateTime.fromJSDate(now) })
+    if (result.failed) logger.warn({ failed: result.failed }, 'invoice deliveries failed')
+    return { queued: queued.queued, sent: result.sent, retrying: result.retrying, failed: result.failed }
+  })
+}
+
+export const JOBS = {
+  poll_connectors: pollConnectorsJob,
+  month_end: monthEndJob,
+  send_invoices: sendInvoicesJob,
+} as const
+
+export type JobName = keyof typeof JOBS

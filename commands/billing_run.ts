@@ -1,0 +1,101 @@
+import { BaseCommand, flags } from '@adonisjs/core/ace'
+import type { CommandOptions } from '@adonisjs/core/types/ace'
+
+/**
+ * node ace billing:run --period YYYY-MM [--customer ACCOUNT] [--finalize] [--json]
+ * → {run_id, invoices: [{customer, number, subtotal, tax, total, pdf}]}
+ */
+export default class BillingRunCommand extends BaseCommand {
+  static commandName = 'billing:run'
+  static description = 'Build draft invoices for a period (optionally finalize them) and render their PDFs'
+  static options: CommandOptions = { startApp: true }
+
+  @flags.string({ description: 'Usage period YYYY-MM', required: true })
+  declare period: string
+
+  @flags.number({ flagName: 'run', description: 'Act on this existing draft run (with --finalize) instead of creating one' })
+  declare runId?: number
+
+  @flags.string({ description: 'Customer account number (default: every customer not yet billed for the period)' })
+  declare customer?: string
+
+  @flags.boolean({ description: 'Finalize the run: assign invoice numbers' })
+  declare finalize: boolean
+
+  @flags.boolean({ description: 'Finalize even though some usage is unrated (it stays unbilled)' })
+  declare allowUnrated: boolean
+
+  @flags.boolean({ description: 'Skip PDF rendering' })
+  declare skipPdf: boolean
+
+  @flags.boolean({ description: 'Print one JSON object on stdout' })
+  declare json: boolean
+
+  async run() {
+    const { default: Customer } = await import('#models/customer')
+    const { createRun, finalizeRun, BillingError } = await import('#billing/runs')
+    const { storeInvoicePdfs, localPath } = await import('#documents/invoice_pdf')
+    const { stderrProgress } = await import('#billing/progress')
+    const { formatScaled } = await import('#lib/money')
+    const { default: Invoice } = await import('#models/invoice')
+    try {
+      let customerIds: number[] | null = null
+      if (this.customer) {
+        const c = await Customer.findBy('accountNumber', this.customer)
+        if (!c) return this.fail(`no customer with account number "${this.customer}"`)
+        customerIds = [c.id]
+      }
+      let created: { run: { id: number }; invoices: { id: number }[]; skipped: { account: string; reason: string }[] }
+      if (this.runId) {
+        const { default: BillingRun } = await import('#models/billing_run')
+        const existing = await BillingRun.find(this.runId)
+        if (!existing || existing.period !== this.period) return this.fail(`no billing run #${this.runId} for ${this.period}`)
+        created = { run: existing, invoices: await Invoice.query().where('billing_run_id', existing.id).select('id'), skipped: [] }
+      } else {
+        created = await createRun({ period: this.period, customerIds, onProgress: stderrProgress('building invoices') })
+      }
+      for (const s of created.skipped) process.stderr.write(`skipped ${s.account}: ${s.reason}\n`)
+      const ids = created.invoices.map((i) => i.id)
+      if (this.finalize) {
+        try {
+          await finalizeRun(created.run.id, { allowUnrated: this.allowUnrated })
+        } catch (error) {
+          if (error instanceof BillingError) return this.fail(`${error.message} (billing run #${created.run.id} stays a draft)`)
+          throw error
+        }
+      }
+      const pdfs = this.skipPdf ? new Map() : await storeInvoicePdfs(ids, { onProgress: stderrProgress('rendering PDFs') })
+      const invoices = await Invoice.query().whereIn('id', ids).preload('customer')
+      invoices.sort((a, b) => a.customer.accountNumber.localeCompare(b.customer.accountNumber))
+      const out = {
+        run_id: created.run.id,
+        status: this.finalize ? 'finalized' : 'draft',
+        period: this.period,
+        invoices: invoices.map((i) => ({
+          customer: i.customer.accountNumber,
+          number: i.number,
+          subtotal: formatScaled(i.subtotalMinor, 2),
+          tax: formatScaled(i.taxMinor, 2),
+          total: formatScaled(i.totalMinor, 2),
+          pdf: pdfs.get(i.id) ? localPath(pdfs.get(i.id)!.key) : null,
+        })),
+        skipped: created.skipped.map((s) => ({ customer: s.account, reason: s.reason })),
+      }
+      if (this.json) {
+        process.stdout.write(JSON.stringify(out) + '\n')
+        return
+      }
+      this.logger.success(`billing run #${out.run_id} (${out.status}) for ${out.period}: ${out.invoices.length} invoices`)
+      for (const i of out.invoices) this.logger.info(`${i.customer} ${i.number ?? 'draft'} net ${i.subtotal} VAT ${i.tax} total ${i.total} ${i.pdf ?? ''}`)
+    } catch (error) {
+      if (error instanceof BillingError) return this.fail(error.message)
+      throw error
+    }
+  }
+
+  private fail(message: string) {
+    this.exitCode = 1
+    if (this.json) process.stdout.write(JSON.stringify({ error: message }) + '\n')
+    else this.logger.error(message)
+  }
+}
