@@ -12,4 +12,6 @@
 |
 */
 
-export const policies = {}
+export const policies = {
+  PortalPolicy: () => import('#policies/portal_policy'),
+}
