@@ -21,7 +21,7 @@ export default class Import extends BaseModel {
   @column()
   declare format: string
 
-  @column()
+  @column({ columnName: 'sha256' })
   declare sha256: string
 
   @column()

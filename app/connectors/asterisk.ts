@@ -1,0 +1,85 @@
+import { createHash } from 'node:crypto'
+import type { ConnectorDefinition, ParserContext, RowOutcome, RowParser } from '#connectors/types'
+import { NumberCache, ZoneClock, parseSqlLocal, utcSql } from '#connectors/local_time'
+
+/**
+ * Asterisk cdr_csv Master.csv: no header; accountcode, src, dst, dcontext, clid,
+ * channel, dstchannel, lastapp, lastdata, start, answer, end, duration, billsec,
+ * disposition, amaflags, then optional userfield, uniqueid.
+ */
+export const ASTERISK_COLUMNS = [
+  'accountcode', 'src', 'dst', 'dcontext', 'clid', 'channel', 'dstchannel', 'lastapp', 'lastdata',
+  'start', 'answer', 'end', 'duration', 'billsec', 'disposition', 'amaflags', 'userfield', 'uniqueid',
+] as const
+
+const SKIPPED = new Set(['NO ANSWER', 'BUSY', 'FAILED', 'CONGESTION'])
+const INT = /^\d+$/
+
+export class AsteriskParser implements RowParser {
+  readonly csv = { delimiter: ',' }
+  readonly hasHeader = false
+  private numbers = new NumberCache()
+  private clock: ZoneClock
+
+  constructor(zone: string, periodZone: string) {
+    this.clock = new ZoneClock(zone, periodZone)
+  }
+
+  parse(f: string[], _line: number): RowOutcome {
+    const n = f.length
+    if (n < 16 || n > 18) {
+      return { kind: 'error', field: null, message: `expected 16 to 18 columns, found ${n}`, structural: true }
+    }
+    const disposition = f[14].trim().toUpperCase()
+    const duration = f[12].trim()
+    const billsec = f[13].trim()
+    if (!INT.test(duration)) {
+      return { kind: 'error', field: 'duration', message: duration.startsWith('-') ? `negative duration "${duration}"` : `duration "${duration}" is not a whole number of seconds` }
+    }
+    if (!INT.test(billsec)) {
+      return { kind: 'error', field: 'billsec', message: billsec.startsWith('-') ? `negative billsec "${billsec}"` : `billsec "${billsec}" is not a whole number of seconds` }
+    }
+    const ms = parseSqlLocal(f[9].trim(), this.clock)
+    if (ms === null) return { kind: 'error', field: 'start', message: `start "${f[9]}" is not a date and time (YYYY-MM-DD HH:MM:SS)` }
+    if (disposition !== 'ANSWERED') {
+      if (SKIPPED.has(disposition)) return { kind: 'skip' }
+      return { kind: 'error', field: 'disposition', message: `unknown disposition "${f[14]}"` }
+    }
+    const src = f[1].trim()
+    if (!src) return { kind: 'error', field: 'src', message: 'no source number' }
+    const identifier = this.numbers.normalise(src)
+    if (identifier === null) return { kind: 'error', field: 'src', message: `source "${src}" is not a number or extension` }
+    const uniqueid = n === 18 ? f[17].trim() : ''
+    const dedupeKey = uniqueid && uniqueid.length <= 128 ? uniqueid : createHash('sha1').update(f.join('\x1f')).digest('hex')
+    return {
+      kind: 'record',
+      record: {
+        dedupeKey,
+        identifier,
+        occurredAt: utcSql(ms),
+        period: this.clock.period(ms),
+        category: 'voice',
+        destination: this.numbers.destination(f[2]),
+        durationS: Number(billsec),
+        volumeBytes: 0,
+        quantity: 1,
+        description: null,
+        costE4: null,
+      },
+    }
+  }
+}
+
+export const asteriskConnector: ConnectorDefinition = {
+  type: 'asterisk',
+  label: 'Asterisk Master.csv',
+  transports: ['folder', 'sftp', 'https'],
+  settings: [
+    { key: 'timeZone', label: 'Phone system time zone', help: "IANA zone of the times in Master.csv; default the customer's" },
+  ],
+  formatName: () => 'asterisk',
+  async createParser(ctx: ParserContext) {
+    const zone = ctx.settings.timeZone || ctx.customer.timeZone
+    return new AsteriskParser(zone, ctx.customer.timeZone)
+  },
+}

@@ -1,0 +1,382 @@
+import { createHash } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { appendFile, rm, stat } from 'node:fs/promises'
+import { basename, join } from 'node:path'
+import { tmpdir } from 'node:os'
+import mysql2 from 'mysql2'
+import { createInterface } from 'node:readline'
+import { DateTime } from 'luxon'
+import db from '@adonisjs/lucid/services/db'
+import drive from '@adonisjs/drive/services/main'
+import logger from '@adonisjs/core/services/logger'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import type Connector from '#models/connector'
+import type Customer from '#models/customer'
+import type { ImportSummary, ParsedRecord, ProgressFn, RowParser } from '#connectors/types'
+import { ImportFailure } from '#connectors/types'
+import { CsvSyntaxError, readCsvRows } from '#connectors/csv_reader'
+
+/** Rows per multi-row INSERT: 15 columns × 2000 stays under SQLite's 32766 bind variables. */
+const BATCH = 2000
+const ERROR_BATCH = 400
+const SQLITE_ROWS = 400
+const mysqlEscape = (v: string) => mysql2.escape(v)
+/** Errors returned in the summary (all of them are stored). */
+const SUMMARY_ERRORS = 1000
+
+export interface ImportFileOptions {
+  /** A local file. */
+  path: string
+  /** Name shown in the UI (the remote file name). */
+  sourceName?: string
+  customer: Customer
+  connector?: Connector | null
+  /** 'asterisk', 'profile:NAME', ... */
+  format: string
+  parser: RowParser
+  onProgress?: ProgressFn
+  /** An import row created beforehand, to fill in. */
+  importId?: number
+  /** Map, rate and roll up the new records afterwards (default true). */
+  process?: boolean
+}
+
+export function usageSource(opts: { connector?: Connector | null; format: string; customer: Customer }) {
+  return opts.connector ? `connector:${opts.connector.id}` : `manual:${opts.format}:${opts.customer.id}`
+}
+
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256')
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer)
+  return hash.digest('hex')
+}
+
+const USAGE_COLUMNS = [
+  'customer_id', 'source', 'dedupe_key', 'import_id', 'identifier', 'occurred_at', 'period', 'category',
+  'destination', 'duration_s', 'volume_bytes', 'quantity', 'description', 'cost_e4', 'rating_status',
+] as const
+
+/**
+ * Inserts usage rows, leaving out those whose (source, dedupe_key) exists, and returns
+ * how many went in. Only the duplicate key is tolerated: any other error (too long,
+ * foreign key) fails the statement, and with it the file's transaction.
+ * On MySQL the statement is built with mysql2's escaping (a 2000-row insert has 30 000
+ * values: binding them through the query builder costs more than the insert itself) and
+ * the server's "Records: n  Duplicates: d" tells the duplicates; elsewhere the query
+ * builder's ON CONFLICT DO NOTHING and the changed-rows count.
+ */
+async function insertNew(trx: TransactionClientContract, rows: Record<string, unknown>[], mysqlDialect: boolean): Promise<number> {
+  if (mysqlDialect) {
+    let values = ''
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]
+      let tuple = '('
+      for (let c = 0; c < USAGE_COLUMNS.length; c++) {
+        const v = r[USAGE_COLUMNS[c]]
+        tuple += (c ? ',' : '') + (v === null || v === undefined ? 'NULL' : typeof v === 'number' ? String(v) : mysqlEscape(String(v)))
+      }
+      values += (i ? ',' : '') + tuple + ')'
+    }
+    const result: any = await trx.rawQuery(`INSERT INTO usage_records (${USAGE_COLUMNS.join(',')}) VALUES ${values} ON DUPLICATE KEY UPDATE id = id`)
+    const header = Array.isArray(result) ? result[0] : result
+    const dup = /Duplicates:\s*(\d+)/.exec(String(header?.info ?? ''))
+    if (dup) return rows.length - Number(dup[1])
+    // A one-row insert has no info line: 1 = inserted, 0 = duplicate (without FOUND_ROWS).
+    return rows.length === 1 ? Math.min(1, Number(header?.affectedRows ?? 0)) : rows.length
+  }
+  // SQLite's query builder turns a multi-row insert into a compound SELECT (at most 500 terms).
+  let inserted = 0
+  for (let i = 0; i < rows.length; i += SQLITE_ROWS) {
+    const chunk = rows.slice(i, i + SQLITE_ROWS)
+    const { sql, bindings } = trx.knexQuery().table('usage_records').insert(chunk).onConflict(['source', 'dedupe_key']).ignore().toSQL()
+    inserted += affectedRows(await trx.rawQuery(sql, bindings as any[]))
+  }
+  return inserted
+}
+
+function affectedRows(result: any): number {
+  if (Array.isArray(result)) return Number(result[0]?.affectedRows ?? 0)
+  return Number(result?.changes ?? result?.affectedRows ?? 0)
+}
+
+function csvLine(fields: string[]) {
+  return fields.map((f) => (/[",\r\n]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f)).join(',')
+}
+
+/**
+ * Imports one file: keeps the raw file on the drive with its SHA-256, skips a
+ * file seen before from the same source, streams the rows through the parser,
+ * and writes the good rows, the rejected rows and the final counts in one
+ * transaction. Rows failing validation become import_errors; a file that is
+ * structurally broken (unreadable CSV, every row the wrong shape, empty) fails
+ * whole with nothing written but the failed import itself.
+ */
+export async function importFile(opts: ImportFileOptions): Promise<ImportSummary> {
+  const { customer, connector, format, parser } = opts
+  const source = usageSource(opts)
+  const sourceName = (opts.sourceName ?? basename(opts.path)).slice(0, 255)
+  const size = (await stat(opts.path)).size
+  const sha256 = await sha256File(opts.path)
+
+  // Import rows are written with the query builder: the model's `sha256` property maps to a
+  // "sha_256" column under the snake-case naming strategy, and the table's column is "sha256".
+  const now = () => DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss')
+  const fields = {
+    connector_id: connector?.id ?? null,
+    customer_id: customer.id,
+    source_name: sourceName,
+    format: format.slice(0, 64),
+    sha256,
+    rows_read: 0,
+    rows_imported: 0,
+    rows_duplicate: 0,
+    rows_rejected: 0,
+    progress_pct: 0,
+    error_message: null,
+    started_at: now(),
+    updated_at: now(),
+  }
+  let importId = opts.importId
+  if (importId) await db.from('imports').where('id', importId).update(fields)
+  else importId = await createImportRow({ ...fields, status: 'pending' })
+  const row = { id: importId }
+
+  const seen = await db
+    .from('imports')
+    .where('sha256', sha256)
+    .where('status', 'completed')
+    .if(connector, (q) => q.where('connector_id', connector!.id))
+    .if(!connector, (q) => q.whereNull('connector_id').where('customer_id', customer.id).where('format', format))
+    .whereNot('id', row.id)
+    .orderBy('id')
+    .first()
+  if (seen) {
+    await db.from('imports').where('id', row.id).update({ status: 'skipped', progress_pct: 100, finished_at: now(), updated_at: now(), error_message: `same file as import #${seen.id}`, raw_path: seen.raw_path })
+    return { import_id: row.id, status: 'skipped', read: 0, imported: 0, duplicates: 0, rejected: 0, errors: [] }
+  }
+
+  const rawPath = `imports/${sha256}`
+  await db.from('imports').where('id', row.id).update({ status: 'running', raw_path: rawPath })
+  const disk = drive.use()
+  if (!(await disk.exists(rawPath))) await disk.putStream(rawPath, createReadStream(opts.path))
+
+  const counts = { read: 0, imported: 0, duplicates: 0, rejected: 0 }
+  const summaryErrors: ImportSummary['errors'] = []
+  const periods = new Set<string>()
+  const sqlite = db.connection().dialect.name.includes('sqlite')
+  const mysqlDialect = db.connection().dialect.name === 'mysql' 
+  const spillPath = join(tmpdir(), `tollgate-import-${row.id}-${process.pid}.errors.ndjson`)
+
+  try {
+    if (size === 0) throw new ImportFailure('the file is empty')
+    await db.transaction(async (trx) => {
+      let records: Record<string, unknown>[] = []
+      let errors: Record<string, unknown>[] = []
+      let valid = 0
+      let structural = 0
+      let firstStructural = ''
+      let lastPct = -1
+      let lastProgressAt = 0
+
+      // One INSERT stays in flight while the next batch is parsed, so the database and
+      // the parser work at the same time.
+      let inflight: Promise<void> | null = null
+      const drain = async () => {
+        if (inflight) {
+          const p = inflight
+          inflight = null
+          await p
+        }
+      }
+      const flushRecords = async () => {
+        await drain()
+        if (!records.length) return
+        const batch = records
+        records = []
+        inflight = insertNew(trx, batch, mysqlDialect).then((inserted) => {
+          counts.imported += inserted
+          counts.duplicates += batch.length - inserted
+        })
+        // A failing insert must not go unobserved until the next drain.
+        inflight.catch(() => {})
+      }
+      // Rejected rows wait in memory, then in a spill file, and go in at the end: an import_errors
+      // row locks its import (foreign key) until commit, which would block the progress updates.
+      let spilled = 0
+      const spillErrors = async () => {
+        if (errors.length < ERROR_BATCH) return
+        await appendFile(spillPath, errors.map((e) => JSON.stringify(e)).join('\n') + '\n')
+        spilled += errors.length
+        errors = []
+      }
+      const insertErrors = async () => {
+        if (spilled) {
+          let chunk: Record<string, unknown>[] = []
+          const lines = createInterface({ input: createReadStream(spillPath), crlfDelay: Infinity })
+          for await (const text of lines) {
+            if (!text) continue
+            chunk.push(JSON.parse(text))
+            if (chunk.length >= ERROR_BATCH) {
+              await trx.knexQuery().table('import_errors').insert(chunk)
+              chunk = []
+            }
+          }
+          if (chunk.length) await trx.knexQuery().table('import_errors').insert(chunk)
+        }
+        for (let i = 0; i < errors.length; i += ERROR_BATCH) {
+          await trx.knexQuery().table('import_errors').insert(errors.slice(i, i + ERROR_BATCH))
+        }
+        errors = []
+      }
+      const reportProgress = async (bytes: number, force = false) => {
+        const pct = Math.min(99, Math.floor((bytes / size) * 100))
+        opts.onProgress?.(bytes, size)
+        const now = Date.now()
+        if (!force && (pct === lastPct || now - lastProgressAt < 500)) return
+        lastPct = pct
+        lastProgressAt = now
+        // On MySQL another connection updates the row so the UI sees it while the file's transaction runs.
+        const client = sqlite ? trx : db
+        await client.from('imports').where('id', row.id).update({ progress_pct: pct, rows_read: counts.read })
+      }
+
+      let headerPending = parser.hasHeader
+      let chars = 0
+      try {
+        for await (const rows of readCsvRows(opts.path, {
+          delimiter: parser.csv.delimiter ?? ',',
+          fromLine: parser.csv.fromLine ?? 1,
+          onChars: (n) => (chars = n),
+        })) {
+          for (const { fields, line } of rows) {
+            if (headerPending) {
+              headerPending = false
+              parser.header?.(fields)
+              continue
+            }
+            counts.read++
+            const outcome = parser.parse(fields, line)
+            if (outcome.kind === 'record') {
+              valid++
+              const r: ParsedRecord = outcome.record
+              if (!periods.has(r.period)) periods.add(r.period)
+              records.push({
+                customer_id: customer.id,
+                source,
+                dedupe_key: r.dedupeKey,
+                import_id: row.id,
+                identifier: r.identifier,
+                occurred_at: r.occurredAt,
+                period: r.period,
+                category: r.category,
+                destination: r.destination,
+                duration_s: r.durationS,
+                volume_bytes: r.volumeBytes,
+                quantity: r.quantity,
+                description: r.description,
+                cost_e4: r.costE4,
+                rating_status: 'pending',
+              })
+              if (records.length >= BATCH) {
+                await flushRecords()
+                await reportProgress(chars)
+              }
+            } else if (outcome.kind === 'error') {
+              counts.rejected++
+              if (outcome.structural) {
+                structural++
+                if (!firstStructural) firstStructural = `line ${line}: ${outcome.message}`
+              }
+              const message = outcome.message.slice(0, 500)
+              if (summaryErrors.length < SUMMARY_ERRORS) summaryErrors.push({ line, field: outcome.field, message })
+              errors.push({ import_id: row.id, line, field: outcome.field, message, raw: csvLine(fields).slice(0, 10_000) })
+              if (errors.length >= ERROR_BATCH * 10) await spillErrors()
+            } else {
+              valid++
+            }
+          }
+        }
+      } catch (error) {
+        if (error instanceof CsvSyntaxError) throw new ImportFailure(error.message)
+        throw error
+      }
+      await drain()
+      if (headerPending || counts.read === 0) throw new ImportFailure('the file has no data rows')
+      if (valid === 0 && structural === counts.read) {
+        throw new ImportFailure(`every row has the wrong shape for ${format} (${firstStructural})`)
+      }
+      await flushRecords()
+      await drain()
+      await reportProgress(size, true)
+      await insertErrors()
+      await trx
+        .from('imports')
+        .where('id', row.id)
+        .update({
+          status: 'completed',
+          rows_read: counts.read,
+          rows_imported: counts.imported,
+          rows_duplicate: counts.duplicates,
+          rows_rejected: counts.rejected,
+          progress_pct: 100,
+          finished_at: now(),
+          updated_at: now(),
+        })
+    })
+  } catch (error) {
+    await rm(spillPath, { force: true })
+    const failure = error instanceof ImportFailure ? error : null
+    // Database errors carry the statement (and so the data): keep only the server's message.
+    const e = error as any
+    const reason = e?.sqlMessage
+      ? `${e.code}: ${e.sqlMessage}`
+      : String(e?.message ?? e).split('\n')[0].split(' - ').pop()!.slice(0, 500)
+    const message = failure ? failure.message : `import failed: ${reason}`
+    if (!failure) logger.error({ importId: row.id, reason }, 'import failed')
+    await db.from('imports').where('id', row.id).update({ status: 'failed', error_message: message.slice(0, 2000), finished_at: now(), updated_at: now(), rows_read: counts.read, rows_imported: 0, rows_duplicate: 0, rows_rejected: 0 })
+    return { import_id: row.id, status: 'failed', read: counts.read, imported: 0, duplicates: 0, rejected: 0, errors: [], error: message, retryable: !failure || failure.kind === 'error' }
+  }
+
+  await rm(spillPath, { force: true })
+  const summary: ImportSummary = {
+    import_id: row.id,
+    status: 'completed',
+    read: counts.read,
+    imported: counts.imported,
+    duplicates: counts.duplicates,
+    rejected: counts.rejected,
+    errors: summaryErrors,
+  }
+  if (opts.process !== false && counts.imported > 0) {
+    await processUsage(customer.id, [...periods], row.id)
+  }
+  return summary
+}
+
+/** Inserts an imports row and returns its id (works on MySQL and SQLite). */
+export async function createImportRow(fields: Record<string, unknown>): Promise<number> {
+  const stamp = DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss')
+  const [id] = await db.table('imports').insert({ created_at: stamp, updated_at: stamp, ...fields })
+  return Number(id)
+}
+
+/** Maps, rates and rolls up a customer's changed periods (after the import committed). */
+export async function processUsage(customerId: number, periods: string[], importId?: number) {
+  try {
+    const { afterUsageChange } = await import('#lib/after_usage_change')
+    return await afterUsageChange(customerId, periods)
+  } catch (error) {
+    logger.error({ err: error, importId, customerId }, 'mapping/rating after import failed')
+    return null
+  }
+}
+
+/** Inserts rows built outside the CSV pipeline (API snapshots) the same way: ignore duplicates, count them. */
+export async function insertUsageRows(trx: TransactionClientContract, rows: Record<string, unknown>[]) {
+  const mysqlDialect = db.connection().dialect.name === 'mysql'
+  let inserted = 0
+  for (let i = 0; i < rows.length; i += BATCH) {
+    inserted += await insertNew(trx, rows.slice(i, i + BATCH), mysqlDialect)
+  }
+  return { inserted, duplicates: rows.length - inserted }
+}

@@ -1,0 +1,23 @@
+import type { ConnectorDefinition, ParserContext, RowParser } from '#connectors/types'
+import { ImportFailure } from '#connectors/types'
+import { asteriskConnector } from '#connectors/asterisk'
+import { csvProfileConnector } from '#connectors/csv_profile'
+import { m365Connector } from '#connectors/m365'
+
+/** Every connector type. A new type is one new file implementing ConnectorDefinition, listed here. */
+export const CONNECTOR_TYPES: ConnectorDefinition[] = [asteriskConnector, csvProfileConnector, m365Connector]
+
+export function connectorType(type: string): ConnectorDefinition {
+  const def = CONNECTOR_TYPES.find((d) => d.type === type)
+  if (!def) throw new ImportFailure(`unknown connector type "${type}"`)
+  return def
+}
+
+/** The parser for a manual import's --format: "asterisk" or "profile:NAME". */
+export async function parserForFormat(format: string, ctx: ParserContext): Promise<RowParser> {
+  if (format === 'asterisk') return asteriskConnector.createParser!(ctx)
+  if (format.startsWith('profile:')) {
+    return csvProfileConnector.createParser!({ ...ctx, settings: { ...ctx.settings, profile: format.slice('profile:'.length) } })
+  }
+  throw new ImportFailure(`unknown format "${format}" (use asterisk or profile:NAME)`)
+}

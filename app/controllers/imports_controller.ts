@@ -1,0 +1,75 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import db from '@adonisjs/lucid/services/db'
+import drive from '@adonisjs/drive/services/main'
+
+const LIST_COLUMNS = [
+  'i.id', 'i.connector_id', 'i.customer_id', 'i.source_name', 'i.format', 'i.sha256', 'i.status', 'i.rows_read', 'i.rows_imported',
+  'i.rows_duplicate', 'i.rows_rejected', 'i.progress_pct', 'i.error_message', 'i.started_at', 'i.finished_at', 'i.created_at',
+]
+
+function csvCell(v: unknown) {
+  const s = v === null || v === undefined ? '' : String(v)
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
+}
+
+export default class ImportsController {
+  async index({ inertia, request }: HttpContext) {
+    const page = Number(request.input('page', 1)) || 1
+    const status = String(request.input('status', '') || '')
+    const connectorId = Number(request.input('connector', 0)) || null
+    const query = db
+      .from('imports as i')
+      .leftJoin('connectors as c', 'c.id', 'i.connector_id')
+      .leftJoin('customers as cu', 'cu.id', 'i.customer_id')
+      .if(status, (q) => q.where('i.status', status))
+      .if(connectorId, (q) => q.where('i.connector_id', connectorId!))
+      .select(...LIST_COLUMNS, 'c.name as connector_name', 'cu.name as customer_name')
+      .orderBy('i.id', 'desc')
+    const result = await query.paginate(page, 50)
+    return inertia.render('imports/index', {
+      imports: () => result.all(),
+      meta: result.getMeta(),
+      filters: { status, connector: connectorId },
+    })
+  }
+
+  async show({ inertia, params, request }: HttpContext) {
+    const imp = await db
+      .from('imports as i')
+      .leftJoin('connectors as c', 'c.id', 'i.connector_id')
+      .leftJoin('customers as cu', 'cu.id', 'i.customer_id')
+      .where('i.id', params.id)
+      .select(...LIST_COLUMNS, 'i.raw_path', 'c.name as connector_name', 'cu.name as customer_name')
+      .first()
+    if (!imp) return inertia.render('errors/not_found', {})
+    const page = Number(request.input('page', 1)) || 1
+    const errors = await db.from('import_errors').where('import_id', imp.id).orderBy('line').orderBy('id').select('id', 'line', 'field', 'message').paginate(page, 100)
+    const { raw_path: rawPath, ...rest } = imp
+    return inertia.render('imports/show', {
+      import: () => ({ ...rest, hasRaw: Boolean(rawPath) }),
+      errors: () => errors.all(),
+      errorsMeta: errors.getMeta(),
+    })
+  }
+
+  /** The rejected rows as CSV: line, field, message and the row as it was in the file. */
+  async rejected({ params, response }: HttpContext) {
+    const imp = await db.from('imports').where('id', params.id).first()
+    if (!imp) return response.notFound('Not found')
+    const rows = await db.from('import_errors').where('import_id', imp.id).orderBy('line').orderBy('id').select('line', 'field', 'message', 'raw')
+    const body = ['line,field,message,row', ...rows.map((r) => [r.line, r.field, r.message, r.raw].map(csvCell).join(','))].join('\r\n') + '\r\n'
+    response.header('content-type', 'text/csv; charset=utf-8')
+    response.header('content-disposition', `attachment; filename="import-${imp.id}-rejected.csv"`)
+    return response.send(body)
+  }
+
+  /** The raw file as it was received. */
+  async raw({ params, response }: HttpContext) {
+    const imp = await db.from('imports').where('id', params.id).first()
+    if (!imp?.raw_path || !(await drive.use().exists(imp.raw_path))) return response.notFound('Not found')
+    const safe = String(imp.source_name).replace(/[^\w.-]/g, '_')
+    response.header('content-disposition', `attachment; filename="${safe}"`)
+    response.header('content-type', imp.format === 'm365' ? 'application/json' : 'text/csv; charset=utf-8')
+    return response.stream(await drive.use().getStream(imp.raw_path))
+  }
+}

@@ -1,0 +1,138 @@
+/*
+ * Import of a 1M-row Asterisk Master.csv end to end on MariaDB: hash, raw copy to
+ * the drive, streaming parse, validation, batched inserts in one transaction.
+ * Reports records/s and the peak RSS of the process during the run.
+ */
+import { mkdir, rm, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+
+const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000)
+
+/**
+ * Writes a Master.csv of `rows` calls. Runs in a child process (plain JavaScript) so that
+ * generating 260 MB of text does not grow the heap of the process whose RSS is measured.
+ */
+const GENERATOR = `
+const { createWriteStream } = require('node:fs')
+const { once } = require('node:events')
+const [path, rowsText] = process.argv.slice(1)
+const rows = Number(rowsText)
+;(async () => {
+  const out = createWriteStream(path)
+  const base = Date.UTC(2026, 9, 1, 7, 0, 0)
+  const pad = (n) => String(n).padStart(2, '0')
+  for (let i = 0; i < rows; i++) {
+    const ext = 2000 + (i % 400)
+    // Destinations repeat the way a business's calls do: 40k distinct numbers.
+    const k = (i * 7919) % 40000
+    const dst = k % 5 === 0 ? '07700' + String(900000 + k).padStart(6, '0') : '020794' + String(k).padStart(5, '0')
+    const start = new Date(base + i * 2000)
+    const ts = start.getUTCFullYear() + '-' + pad(start.getUTCMonth() + 1) + '-' + pad(start.getUTCDate()) + ' ' + pad(start.getUTCHours()) + ':' + pad(start.getUTCMinutes()) + ':' + pad(start.getUTCSeconds())
+    const billsec = (i * 37) % 600
+    const disp = i % 10 === 9 ? 'NO ANSWER' : 'ANSWERED'
+    const hex = i.toString(16).padStart(8, '0')
+    const line = '"","' + ext + '","' + dst + '","from-internal","""User ' + ext + '"" <' + ext + '>","SIP/' + ext + '-' + hex + '","SIP/trunk-' + hex + '","Dial","SIP/trunk/' + dst + ',60","' + ts + '","' + ts + '","' + ts + '",' + (billsec + 5) + ',' + billsec + ',"' + disp + '","DOCUMENTATION","","' + (1790000000 + Math.floor(i / 1000)) + '.' + i + '"\\n'
+    if (!out.write(line)) await once(out, 'drain')
+  }
+  out.end()
+  await once(out, 'finish')
+})()
+`
+
+export async function generate(path: string, rows: number) {
+  const { execFile } = await import('node:child_process')
+  const { promisify } = await import('node:util')
+  await promisify(execFile)(process.execPath, ['-e', GENERATOR, path, String(rows)], { maxBuffer: 1024 * 1024 })
+}
+
+export async function run() {
+  process.env.DB_CONNECTION = 'mysql'
+  process.env.DB_DATABASE = process.env.BENCH_DB_DATABASE ?? 'tollgate_bench'
+  process.env.STORAGE_PATH = process.env.STORAGE_PATH ?? 'tmp/bench-storage'
+  const mysql = (await import('mysql2/promise')).default
+  const conn = await mysql.createConnection({ host: process.env.DB_HOST ?? '127.0.0.1', port: Number(process.env.DB_PORT ?? 3306), user: process.env.DB_USER ?? 'root', password: process.env.DB_PASSWORD ?? '' })
+  await conn.query(`CREATE DATABASE IF NOT EXISTS \`${process.env.DB_DATABASE}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`)
+  await conn.end()
+
+  const { bootApp } = await import('./boot_app.js')
+  const app = await bootApp()
+  const { default: db } = await import('@adonisjs/lucid/services/db')
+  const { MigrationRunner } = await import('@adonisjs/lucid/migration')
+  const migrator = new MigrationRunner(db, app, { direction: 'up', dryRun: false, disableLocks: true })
+  await migrator.run()
+  if (migrator.error) throw migrator.error
+
+  const { default: Customer } = await import('#models/customer')
+  const { importFile } = await import('#connectors/import_file')
+  const { AsteriskParser } = await import('#connectors/asterisk')
+
+  const dir = app.makePath('tmp/bench')
+  await mkdir(dir, { recursive: true })
+  const file = join(dir, `master-${ROWS}.csv`)
+  await generate(file, ROWS)
+  const bytes = (await stat(file)).size
+
+  const account = `BENCH-${Date.now().toString(36)}`.toUpperCase()
+  const customer = await Customer.create({ accountNumber: account, name: 'Bench customer', timeZone: 'Europe/London', currency: 'GBP', taxRateBp: 2000, paymentTermsDays: 30, billDay: 1, recurringBilling: 'advance', itemiseCalls: false, miAddon: false })
+
+  const baseline = process.memoryUsage()
+  let peak = baseline.rss
+  let peakHeap = baseline.heapUsed
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage()
+    peak = Math.max(peak, m.rss)
+    peakHeap = Math.max(peakHeap, m.heapUsed)
+  }, 50)
+  const started = process.hrtime.bigint()
+  const summary = await importFile({ path: file, customer, format: 'asterisk', parser: new AsteriskParser('Europe/London', 'Europe/London'), process: false })
+  const importSeconds = Number(process.hrtime.bigint() - started) / 1e9
+  peak = Math.max(peak, process.memoryUsage().rss)
+  const importPeak = peak
+
+  // Mapping, rating and rollups of the new records belong to other modules; time them only when asked.
+  let processSeconds: number | null = null
+  let processed: unknown = null
+  if (process.env.BENCH_IMPORT_PROCESS === '1') {
+    const { processUsage } = await import('#connectors/import_file')
+    const pStarted = process.hrtime.bigint()
+    const periods = (await db.from('usage_records').where('import_id', summary.import_id).distinct('period')).map((r: any) => r.period)
+    processed = await processUsage(customer.id, periods, summary.import_id)
+    processSeconds = Number((Number(process.hrtime.bigint() - pStarted) / 1e9).toFixed(2))
+  }
+  clearInterval(sampler)
+
+  // The same file through the reader and the parser alone (no database), to show where the time goes.
+  const { readCsvRows } = await import('#connectors/csv_reader')
+  const parseStarted = process.hrtime.bigint()
+  const parser = new AsteriskParser('Europe/London', 'Europe/London')
+  let parsed = 0
+  for await (const rows of readCsvRows(file)) for (const r of rows) parser.parse(r.fields, r.line) && parsed++
+  const parseSeconds = Number(process.hrtime.bigint() - parseStarted) / 1e9
+
+  // Leave the shared bench database as it was (not timed).
+  while (true) {
+    const deleted: any = await db.rawQuery('DELETE FROM usage_records WHERE customer_id = ? LIMIT 50000', [customer.id])
+    if (!Number(deleted?.[0]?.affectedRows)) break
+  }
+  await db.from('imports').where('customer_id', customer.id).delete()
+  await db.from('customers').where('id', customer.id).delete()
+  await rm(file, { force: true })
+
+  return {
+    rows: ROWS,
+    file_mb: Math.round(bytes / 1024 / 1024),
+    status: summary.status,
+    read: summary.read,
+    imported: summary.imported,
+    rejected: summary.rejected,
+    import_seconds: Number(importSeconds.toFixed(2)),
+    records_per_s: Math.round(summary.read / importSeconds),
+    imported_per_s: Math.round(summary.imported / importSeconds),
+    peak_rss_mb: Math.round(importPeak / 1024 / 1024),
+    parse_only_records_per_s: Math.round(parsed / parseSeconds),
+    baseline_rss_mb: Math.round(baseline.rss / 1024 / 1024),
+    peak_heap_mb: Math.round(peakHeap / 1024 / 1024),
+    map_rate_rollup_seconds: processSeconds,
+    map_rate_rollup_ok: processSeconds === null ? null : processed !== null,
+  }
+}
