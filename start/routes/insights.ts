@@ -25,6 +25,7 @@ router
   .group(() => {
     router.post('/customers/:id/portal/mi-addon', [PortalAdminController, 'addon']).as('portal_admin.addon')
     router.post('/customers/:id/portal/invites', [PortalAdminController, 'invite']).as('portal_admin.invite')
+    router.post('/customers/:id/portal/users/:userId/remove', [PortalAdminController, 'removeUser']).as('portal_admin.remove_user')
   })
   .where('id', router.matchers.number())
   .use([middleware.auth(), middleware.role({ roles: ['admin', 'billing'] })])

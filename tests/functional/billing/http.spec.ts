@@ -1,7 +1,5 @@
 import { test } from '@japa/runner'
-import { createHash } from 'node:crypto'
-import { readFileSync } from 'node:fs'
-import app from '@adonisjs/core/services/app'
+import { inertiaHeaders } from '#tests/helpers/inertia'
 import db from '@adonisjs/lucid/services/db'
 import Invoice from '#models/invoice'
 import { truncateAll } from '#tests/helpers/migrate'
@@ -9,14 +7,7 @@ import { makeUser } from '#tests/helpers/factories'
 import { pdfText } from '#tests/helpers/smtp_peer'
 import { makeBillingFixture } from './fixtures.js'
 
-function assetsVersion() {
-  try {
-    return createHash('md5').update(readFileSync(app.makePath('public/assets/.vite/manifest.json'), 'utf-8')).digest('hex')
-  } catch {
-    return '1'
-  }
-}
-const inertia = { 'X-Inertia': 'true', 'X-Inertia-Version': assetsVersion() }
+const inertia = inertiaHeaders
 
 test.group('Billing admin pages', (group) => {
   group.each.setup(() => truncateAll())

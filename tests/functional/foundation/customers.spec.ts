@@ -3,6 +3,7 @@ import { truncateAll } from '#tests/helpers/migrate'
 import Customer from '#models/customer'
 import AuditLog from '#models/audit_log'
 import { makeCustomer, makeUser } from '#tests/helpers/factories'
+import { inertiaHeaders } from '#tests/helpers/inertia'
 
 const valid = {
   accountNumber: 'acme-01',
@@ -75,8 +76,7 @@ test.group('customers', (group) => {
     await makeCustomer({ name: 'Contoso', accountNumber: 'CT-9' })
     const response = await client
       .get('/customers?q=north')
-      .header('X-Inertia', 'true')
-      .header('X-Inertia-Version', '1')
+      .headers(inertiaHeaders)
       .loginAs(user)
     response.assertStatus(200)
     const names = response.body().props.customers.map((c: any) => c.name)

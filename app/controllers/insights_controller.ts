@@ -1,0 +1,73 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import db from '@adonisjs/lucid/services/db'
+import Customer from '#models/customer'
+import Employee from '#models/employee'
+import { anomaliesView, dashboardView, employeeView, employeesView, statementPdf, wasteView, type Links } from '#insights/pages'
+import { isPeriod } from '#insights/periods'
+
+const links = (customerId: number): Links => ({
+  base: `/customers/${customerId}/insights`,
+  statement: (employeeId) => `/customers/${customerId}/employees/${employeeId}/statement.pdf`,
+})
+
+/** Staff insights: one customer's management information (admin, billing, viewer). */
+export default class InsightsController {
+  /** Pick a customer and a month range. */
+  async index({ inertia, request, response }: HttpContext) {
+    const { customerId, from, to } = request.qs()
+    if (customerId && /^\d+$/.test(String(customerId))) {
+      const qs = new URLSearchParams()
+      if (isPeriod(from)) qs.set('from', from)
+      if (isPeriod(to)) qs.set('to', to)
+      return response.redirect(`/customers/${Number(customerId)}/insights${qs.size ? '?' + qs.toString() : ''}`)
+    }
+    const customers = await db
+      .from('customers')
+      .select('id', 'name', 'account_number', 'mi_addon')
+      .orderBy('name')
+    const periods = await db.from('monthly_rollups').min('period as first').max('period as last').first()
+    return inertia.render('insights/index', {
+      customers: customers.map((c: any) => ({ id: Number(c.id), name: c.name, accountNumber: c.account_number, miAddon: Boolean(c.mi_addon) })),
+      first: periods?.first ?? null,
+      last: periods?.last ?? null,
+    })
+  }
+
+  async show(ctx: HttpContext) {
+    const customer = await Customer.findOrFail(ctx.params.id)
+    return dashboardView(ctx, 'insights/dashboard', customer, links(customer.id))
+  }
+
+  async employees(ctx: HttpContext) {
+    const customer = await Customer.findOrFail(ctx.params.id)
+    return employeesView(ctx, 'insights/employees', customer, links(customer.id))
+  }
+
+  async employee(ctx: HttpContext) {
+    const customer = await Customer.findOrFail(ctx.params.id)
+    const employeeId = Number(ctx.params.employeeId)
+    let employee: Employee | null = null
+    if (employeeId !== 0) {
+      employee = await Employee.query().where('id', employeeId).where('customer_id', customer.id).preload('department').first()
+      if (!employee) return ctx.response.notFound('Not found')
+    }
+    return employeeView(ctx, 'insights/employee', customer, employee, employeeId, links(customer.id))
+  }
+
+  async waste(ctx: HttpContext) {
+    const customer = await Customer.findOrFail(ctx.params.id)
+    return wasteView(ctx, 'insights/waste', customer, links(customer.id))
+  }
+
+  async anomalies(ctx: HttpContext) {
+    const customer = await Customer.findOrFail(ctx.params.id)
+    return anomaliesView(ctx, 'insights/anomalies', customer, links(customer.id))
+  }
+
+  async statement(ctx: HttpContext) {
+    const customer = await Customer.findOrFail(ctx.params.id)
+    const employee = await Employee.query().where('id', Number(ctx.params.employeeId) || 0).where('customer_id', customer.id).first()
+    if (!employee) return ctx.response.notFound('Not found')
+    return statementPdf(ctx, customer, employee)
+  }
+}

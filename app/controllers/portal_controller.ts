@@ -1,0 +1,110 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import { invoicePdfBytes } from '#documents/invoice_pdf'
+import Customer from '#models/customer'
+import Employee from '#models/employee'
+import Invoice from '#models/invoice'
+import { dashboardView, employeeView, employeesView, statementPdf, type Links } from '#insights/pages'
+import { exportFormat, sendExport } from '#insights/export'
+
+const links: Links = { base: '/portal', statement: (employeeId) => `/portal/employees/${employeeId}/statement.pdf` }
+
+/**
+ * The customer portal. Every query is scoped by the logged-in user's customer; records of another
+ * customer are refused by PortalPolicy and answered with 404, exactly like ids that do not exist.
+ */
+export default class PortalController {
+  private async ownCustomer({ auth }: HttpContext) {
+    const user = auth.getUserOrFail()
+    return Customer.findOrFail(user.customerId ?? 0)
+  }
+
+  /** An employee of the user's own customer, or null (→ 404). */
+  private async ownEmployee(ctx: HttpContext) {
+    const id = Number(ctx.params.employeeId)
+    if (!Number.isSafeInteger(id) || id <= 0) return null
+    const employee = await Employee.find(id)
+    if (!employee || (await ctx.bouncer.with('PortalPolicy').denies('view', employee))) return null
+    return employee
+  }
+
+  async dashboard(ctx: HttpContext) {
+    return dashboardView(ctx, 'portal/dashboard', await this.ownCustomer(ctx), links)
+  }
+
+  async employees(ctx: HttpContext) {
+    return employeesView(ctx, 'portal/employees', await this.ownCustomer(ctx), links)
+  }
+
+  async employee(ctx: HttpContext) {
+    const customer = await this.ownCustomer(ctx)
+    // 0 = the customer's own unallocated usage (no employee); scoped by customer like the rest.
+    if (ctx.params.employeeId === '0') return employeeView(ctx, 'portal/employee', customer, null, 0, links)
+    const employee = await this.ownEmployee(ctx)
+    if (!employee) return ctx.response.notFound('Not found')
+    await employee.load('department')
+    return employeeView(ctx, 'portal/employee', customer, employee, employee.id, links)
+  }
+
+  async statement(ctx: HttpContext) {
+    const customer = await this.ownCustomer(ctx)
+    const employee = await this.ownEmployee(ctx)
+    if (!employee) return ctx.response.notFound('Not found')
+    return statementPdf(ctx, customer, employee)
+  }
+
+  async invoices(ctx: HttpContext) {
+    const customer = await this.ownCustomer(ctx)
+    const invoices = await Invoice.query()
+      .where('customer_id', customer.id)
+      .where('status', 'finalized')
+      .orderBy('period', 'desc')
+      .orderBy('id', 'desc')
+    const rows = invoices.map((i) => ({
+      id: i.id,
+      number: i.number,
+      period: i.period,
+      issueDate: i.issueDate?.toISODate() ?? null,
+      dueDate: i.dueDate?.toISODate() ?? null,
+      currency: i.currency,
+      subtotalMinor: i.subtotalMinor,
+      taxMinor: i.taxMinor,
+      totalMinor: i.totalMinor,
+      hasPdf: true,
+    }))
+    const format = exportFormat(ctx.request.qs().format)
+    if (format) {
+      return sendExport(ctx.response, format, `${customer.accountNumber}-invoices`, [
+        {
+          name: 'Invoices',
+          columns: [
+            { key: 'number', label: 'Number' },
+            { key: 'period', label: 'Period' },
+            { key: 'issueDate', label: 'Issue date' },
+            { key: 'dueDate', label: 'Due date' },
+            { key: 'subtotalMinor', label: 'Subtotal', type: 'money' },
+            { key: 'taxMinor', label: 'VAT', type: 'money' },
+            { key: 'totalMinor', label: 'Total', type: 'money' },
+          ],
+          rows,
+        },
+      ])
+    }
+    return ctx.inertia.render('portal/invoices', {
+      customer: { id: customer.id, name: customer.name, accountNumber: customer.accountNumber, currency: customer.currency },
+      invoices: rows,
+    })
+  }
+
+  async invoicePdf(ctx: HttpContext) {
+    const id = Number(ctx.params.invoiceId)
+    const invoice = Number.isSafeInteger(id) && id > 0 ? await Invoice.find(id) : null
+    if (!invoice || (await ctx.bouncer.with('PortalPolicy').denies('viewInvoice', invoice))) {
+      return ctx.response.notFound('Not found')
+    }
+    // The stored PDF (rendered again by app/documents if the file is missing).
+    const { bytes } = await invoicePdfBytes(invoice.id)
+    ctx.response.header('Content-Type', 'application/pdf')
+    ctx.response.header('Content-Disposition', `attachment; filename="${(invoice.number ?? `invoice-${invoice.id}`).replace(/[^A-Za-z0-9._-]+/g, '-')}.pdf"`)
+    return ctx.response.send(Buffer.from(bytes))
+  }
+}

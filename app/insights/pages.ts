@@ -1,0 +1,160 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import type Customer from '#models/customer'
+import type Employee from '#models/employee'
+import Department from '#models/department'
+import { insightsQueryValidator } from '#validators/insights'
+import { categoriesOf, dashboard, employeeBreakdown, employeeDetail, records, resolveRange, type Range } from '#insights/queries'
+import { findAnomalies } from '#insights/anomalies'
+import { unusedLicences } from '#insights/waste'
+import { sendExport, type ExportTable } from '#insights/export'
+import { addMonths } from '#insights/periods'
+import {
+  DASHBOARD_TABLES,
+  anomaliesTable,
+  dashboardTables,
+  employeeLinesTable,
+  employeesTable,
+  recordsTable,
+  wasteTable,
+  type DashboardTable,
+} from '#insights/views'
+import { htmlToPdf, statementHtml } from '#insights/statement'
+import { cached } from '#insights/cache'
+
+/**
+ * The insights views, shared by the staff pages (/customers/:id/insights…) and the customer portal
+ * (/portal…). Each one answers with Inertia props, or with a CSV/XLSX file when ?format= is given.
+ * `base` is the URL prefix of the views for links (drill-down, exports).
+ */
+
+type Ctx = HttpContext
+export type Links = { base: string; statement: (employeeId: number) => string }
+
+export async function insightsQuery(ctx: Ctx) {
+  return insightsQueryValidator.validate(ctx.request.qs())
+}
+
+const customerProps = (c: Customer) => ({ id: c.id, name: c.name, accountNumber: c.accountNumber, currency: c.currency, miAddon: c.miAddon })
+
+function exportName(customer: Customer, view: string, range?: Range) {
+  return `${customer.accountNumber}-${view}${range ? `-${range.from}-to-${range.to}` : ''}`
+}
+
+async function answer(ctx: Ctx, page: string, props: Record<string, any>, exportWith: { format?: 'csv' | 'xlsx'; name: string; tables: () => ExportTable[] | Promise<ExportTable[]> }) {
+  if (exportWith.format) return sendExport(ctx.response, exportWith.format, exportWith.name, await exportWith.tables())
+  return ctx.inertia.render(page, props)
+}
+
+export async function dashboardView(ctx: Ctx, page: string, customer: Customer, links: Links) {
+  const q = await insightsQuery(ctx)
+  const range = await resolveRange(customer.id, q)
+  const data = await cached(customer, `dashboard|${range.from}|${range.to}`, () => dashboard(customer.id, range))
+  const table = (DASHBOARD_TABLES as readonly string[]).includes(q.table ?? '') ? (q.table as DashboardTable) : null
+  // The full employee list (500+ rows) is the drill-down page's and the exports' business, not the dashboard's.
+  const { byEmployee, ...shown } = data
+  return answer(ctx, page, { customer: customerProps(customer), base: links.base, range, data: shown }, {
+    format: q.format,
+    name: exportName(customer, table && q.format === 'csv' ? `insights-${table}` : 'insights', range),
+    tables: () => {
+      void byEmployee
+      const all = dashboardTables(data)
+      return q.format === 'csv' ? [all[table ?? 'trend']] : DASHBOARD_TABLES.map((t) => all[t])
+    },
+  })
+}
+
+/** Drill-down: the employees behind a month, a category or a department. */
+export async function employeesView(ctx: Ctx, page: string, customer: Customer, links: Links) {
+  const q = await insightsQuery(ctx)
+  const range = await resolveRange(customer.id, q)
+  const filter = { period: q.period, category: q.category, departmentId: q.departmentId }
+  let department: string | null = null
+  if (q.departmentId !== undefined && q.departmentId !== 0) {
+    const d = await Department.query().where('id', q.departmentId).where('customer_id', customer.id).first()
+    if (!d) return ctx.response.notFound('Not found')
+    department = d.name
+  }
+  const key = `employees|${range.from}|${range.to}|${filter.period ?? ''}|${filter.category ?? ''}|${filter.departmentId ?? ''}`
+  const [breakdown, categories] = await cached(customer, key, () =>
+    Promise.all([employeeBreakdown(customer.id, range, filter), categoriesOf(customer.id, range)])
+  )
+  return answer(
+    ctx,
+    page,
+    { customer: customerProps(customer), base: links.base, range, filter: { ...filter, department }, categories, rows: breakdown.rows, totalMinor: breakdown.totalMinor },
+    { format: q.format, name: exportName(customer, 'employees', range), tables: () => [employeesTable(breakdown.rows)] }
+  )
+}
+
+/** One employee: trend by category, month lines, and the records behind a month/category. */
+export async function employeeView(ctx: Ctx, page: string, customer: Customer, employee: Employee | null, employeeId: number, links: Links) {
+  const q = await insightsQuery(ctx)
+  const range = await resolveRange(customer.id, q)
+  const detail = await employeeDetail(customer.id, employeeId, range)
+  const recordPeriod = q.period ?? [...detail.trend].reverse().find((t) => t.amountMinor !== 0)?.period ?? range.to
+  const wantRecords = q.table === 'records'
+  const recordPage = await records(customer.id, { period: recordPeriod, employeeId, category: q.category }, q.page ?? 1, wantRecords && q.format ? 5000 : 50)
+  if (employee && !employee.$preloaded.department) await employee.load('department')
+  const info = employee
+    ? { id: employee.id, name: employee.name, email: employee.email, employeeNumber: employee.employeeNumber, department: employee.department?.name ?? null }
+    : { id: 0, name: 'Unallocated', email: null, employeeNumber: null, department: null }
+  return answer(
+    ctx,
+    page,
+    {
+      customer: customerProps(customer),
+      base: links.base,
+      statementUrl: employee ? links.statement(employee.id) : null,
+      range,
+      employee: info,
+      detail,
+      records: { period: recordPeriod, category: q.category ?? null, ...recordPage },
+    },
+    {
+      format: q.format,
+      name: exportName(customer, wantRecords ? `employee-${employeeId}-records-${recordPeriod}` : `employee-${employeeId}`, wantRecords ? undefined : range),
+      tables: () => (wantRecords ? [recordsTable(recordPage.data)] : [employeeLinesTable(detail.lines), recordsTable(recordPage.data)]),
+    }
+  )
+}
+
+export async function wasteView(ctx: Ctx, page: string, customer: Customer, links: Links) {
+  const q = await insightsQuery(ctx)
+  const waste = await unusedLicences(customer.id)
+  return answer(ctx, page, { customer: customerProps(customer), base: links.base, waste }, {
+    format: q.format,
+    name: exportName(customer, `unused-licences-${waste.asOf}`),
+    tables: () => [wasteTable(waste.licences)],
+  })
+}
+
+export async function anomaliesView(ctx: Ctx, page: string, customer: Customer, links: Links) {
+  const q = await insightsQuery(ctx)
+  const range = await resolveRange(customer.id, q)
+  const period = q.period ?? range.to
+  const anomalies = await findAnomalies(customer.id, period)
+  return answer(
+    ctx,
+    page,
+    { customer: customerProps(customer), base: links.base, period, previous: addMonths(period, -1), next: addMonths(period, 1), anomalies },
+    { format: q.format, name: exportName(customer, `anomalies-${period}`), tables: () => [anomaliesTable(anomalies)] }
+  )
+}
+
+export async function statementPdf(ctx: Ctx, customer: Customer, employee: Employee) {
+  const q = await insightsQuery(ctx)
+  const range = await resolveRange(customer.id, q)
+  const detail = await employeeDetail(customer.id, employee.id, range)
+  await employee.load('department')
+  const html = statementHtml({
+    customer: { name: customer.name, accountNumber: customer.accountNumber, currency: customer.currency },
+    employee: { name: employee.name, employeeNumber: employee.employeeNumber, department: employee.department?.name ?? null, email: employee.email },
+    range,
+    detail,
+  })
+  const pdf = await htmlToPdf(html)
+  const name = `statement-${customer.accountNumber}-${employee.employeeNumber ?? employee.id}-${range.from}-to-${range.to}`.replace(/[^A-Za-z0-9._-]+/g, '-')
+  ctx.response.header('Content-Type', 'application/pdf')
+  ctx.response.header('Content-Disposition', `attachment; filename="${name}.pdf"`)
+  return ctx.response.send(pdf)
+}

@@ -1,0 +1,144 @@
+import type { Dashboard } from '#insights/queries'
+import type { Anomaly } from '#insights/anomalies'
+import type { ExportTable } from '#insights/export'
+
+/** The tables behind each insights view, shared by the pages' exports (admin and portal). */
+
+export const DASHBOARD_TABLES = ['trend', 'mom', 'category', 'department', 'employees', 'employee_trend'] as const
+export type DashboardTable = (typeof DASHBOARD_TABLES)[number]
+
+export function dashboardTables(d: Dashboard): Record<DashboardTable, ExportTable> {
+  return {
+    trend: {
+      name: 'Cost per month',
+      columns: [
+        { key: 'period', label: 'Month' },
+        { key: 'amountMinor', label: 'Amount', type: 'money' },
+        { key: 'records', label: 'Records', type: 'int' },
+      ],
+      rows: d.trend,
+    },
+    mom: {
+      name: 'Month over month',
+      columns: [
+        { key: 'period', label: 'Month' },
+        { key: 'amountMinor', label: 'Amount', type: 'money' },
+        { key: 'previousMinor', label: 'Previous month', type: 'money' },
+        { key: 'changeMinor', label: 'Change', type: 'money' },
+        { key: 'changePct', label: 'Change %', type: 'pct' },
+      ],
+      rows: d.mom,
+    },
+    category: {
+      name: 'By category',
+      columns: [
+        { key: 'category', label: 'Category' },
+        { key: 'amountMinor', label: 'Amount', type: 'money' },
+        { key: 'records', label: 'Records', type: 'int' },
+        { key: 'sharePct', label: 'Share %', type: 'pct' },
+      ],
+      rows: d.byCategory,
+    },
+    department: {
+      name: 'By department',
+      columns: [
+        { key: 'department', label: 'Department' },
+        { key: 'amountMinor', label: 'Amount', type: 'money' },
+        { key: 'records', label: 'Records', type: 'int' },
+        { key: 'sharePct', label: 'Share %', type: 'pct' },
+      ],
+      rows: d.byDepartment,
+    },
+    employees: employeesTable(d.byEmployee),
+    employee_trend: {
+      name: 'Per-employee trend',
+      columns: [{ key: 'name', label: 'Employee' }, ...d.periods.map((p) => ({ key: p, label: p, type: 'money' as const }))],
+      rows: d.employeeTrend.map((e) => ({ name: e.name, ...Object.fromEntries(d.periods.map((p, i) => [p, e.months[i]])) })),
+    },
+  }
+}
+
+export function employeesTable(rows: { employeeId: number; name: string; department: string; amountMinor: number; records: number; sharePct: number }[]): ExportTable {
+  return {
+    name: 'By employee',
+    columns: [
+      { key: 'employeeId', label: 'Employee id', type: 'int' },
+      { key: 'name', label: 'Employee' },
+      { key: 'department', label: 'Department' },
+      { key: 'amountMinor', label: 'Amount', type: 'money' },
+      { key: 'records', label: 'Records', type: 'int' },
+      { key: 'sharePct', label: 'Share %', type: 'pct' },
+    ],
+    rows,
+  }
+}
+
+export function employeeLinesTable(lines: { period: string; category: string; records: number; durationS: number; volumeBytes: number; amountMinor: number }[]): ExportTable {
+  return {
+    name: 'Employee by month',
+    columns: [
+      { key: 'period', label: 'Month' },
+      { key: 'category', label: 'Category' },
+      { key: 'records', label: 'Records', type: 'int' },
+      { key: 'durationS', label: 'Duration (s)', type: 'int' },
+      { key: 'volumeBytes', label: 'Volume (bytes)', type: 'int' },
+      { key: 'amountMinor', label: 'Amount', type: 'money' },
+    ],
+    rows: lines,
+  }
+}
+
+export function recordsTable(rows: Record<string, any>[]): ExportTable {
+  return {
+    name: 'Records',
+    columns: [
+      { key: 'occurredAt', label: 'Date/time (UTC)' },
+      { key: 'identifier', label: 'Service' },
+      { key: 'category', label: 'Category' },
+      { key: 'destination', label: 'Destination' },
+      { key: 'durationS', label: 'Duration (s)', type: 'int' },
+      { key: 'volumeBytes', label: 'Volume (bytes)', type: 'int' },
+      { key: 'quantity', label: 'Quantity', type: 'int' },
+      { key: 'description', label: 'Description' },
+      { key: 'amountMinor', label: 'Amount', type: 'money' },
+    ],
+    rows,
+  }
+}
+
+export function wasteTable(rows: Record<string, any>[]): ExportTable {
+  return {
+    name: 'Unused licences',
+    columns: [
+      { key: 'employeeName', label: 'Employee' },
+      { key: 'department', label: 'Department' },
+      { key: 'upn', label: 'User' },
+      { key: 'licence', label: 'Licence' },
+      { key: 'quantity', label: 'Quantity', type: 'int' },
+      { key: 'lastActivityDate', label: 'Last activity' },
+      { key: 'daysInactive', label: 'Days inactive', type: 'int' },
+      { key: 'monthlyCostMinor', label: 'Monthly cost wasted', type: 'money' },
+    ],
+    rows,
+  }
+}
+
+export const ANOMALY_LABELS: Record<Anomaly['kind'], string> = {
+  employee_spike: 'Employee spike',
+  roaming_spike: 'Roaming spike',
+  new_destination: 'New high-cost destination',
+}
+
+export function anomaliesTable(rows: Anomaly[]): ExportTable {
+  return {
+    name: 'Anomalies',
+    columns: [
+      { key: 'kindLabel', label: 'Kind' },
+      { key: 'subject', label: 'Subject' },
+      { key: 'amountMinor', label: 'Amount', type: 'money' },
+      { key: 'baselineMinor', label: '3-month average', type: 'money' },
+      { key: 'message', label: 'Detail' },
+    ],
+    rows: rows.map((a) => ({ ...a, kindLabel: ANOMALY_LABELS[a.kind] })),
+  }
+}

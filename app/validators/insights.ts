@@ -1,0 +1,36 @@
+import vine from '@vinejs/vine'
+
+const period = () => vine.string().trim().regex(/^\d{4}-(0[1-9]|1[0-2])$/)
+
+/** Query string of every insights view (admin and portal). */
+export const insightsQueryValidator = vine.compile(
+  vine.object({
+    from: period().optional(),
+    to: period().optional(),
+    period: period().optional(),
+    category: vine.string().trim().maxLength(32).optional(),
+    departmentId: vine.number().withoutDecimals().min(0).optional(),
+    page: vine.number().withoutDecimals().min(1).optional(),
+    format: vine.enum(['csv', 'xlsx'] as const).optional(),
+    table: vine.string().trim().maxLength(32).optional(),
+  })
+)
+
+export const portalInviteValidator = vine.compile(
+  vine.object({
+    email: vine.string().trim().email().maxLength(254),
+    fullName: vine.string().trim().maxLength(200).optional(),
+  })
+)
+
+export const miAddonValidator = vine.compile(
+  vine.object({
+    enabled: vine.boolean(),
+  })
+)
+
+export const acceptInviteValidator = vine.compile(
+  vine.object({
+    password: vine.string().minLength(10).maxLength(200).confirmed({ confirmationField: 'passwordConfirmation' }),
+  })
+)
