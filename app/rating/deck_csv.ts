@@ -1,0 +1,188 @@
+import { createReadStream } from 'node:fs'
+import { basename } from 'node:path'
+import { parse } from 'csv-parse'
+import { parseDecimal } from '#lib/money'
+import { kindOfCategory } from '#rating/deck'
+
+/**
+ * The rate deck CSV (documented in docs/rating.md). A header row is required;
+ * column names are case-insensitive and may come in any order.
+ *   prefix, destination, category, peak, offpeak, weekend  (required)
+ *   connection, minimum, increments, effective_from        (optional: 0, 0, 60/60, 1970-01-01)
+ * Prices are in currency units with up to 6 decimals (per minute, per MB or per message).
+ */
+export const DECK_COLUMNS = ['prefix', 'destination', 'category', 'peak', 'offpeak', 'weekend', 'connection', 'minimum', 'increments', 'effective_from'] as const
+const REQUIRED = ['prefix', 'destination', 'category', 'peak', 'offpeak', 'weekend'] as const
+
+export interface DeckRow {
+  line: number
+  prefix: string
+  destination: string
+  category: string
+  peakMicros: number
+  offpeakMicros: number
+  weekendMicros: number
+  connectionMicros: number
+  minimumMicros: number
+  initialS: number
+  subsequentS: number
+  effectiveFrom: string
+}
+
+export interface DeckLineError {
+  line: number
+  field: string
+  message: string
+}
+
+export interface DeckParseResult {
+  file: string
+  rows: DeckRow[]
+  errors: DeckLineError[]
+  errorCount: number
+  lines: number
+  /** Valid data rows (all of them, even when `rows` was cut short for a preview). */
+  valid: number
+}
+
+export class DeckImportError extends Error {
+  constructor(
+    readonly file: string,
+    readonly errors: DeckLineError[],
+    readonly errorCount: number
+  ) {
+    const first = errors[0]
+    super(
+      first
+        ? `${file} line ${first.line}, field ${first.field}: ${first.message}` +
+            (errorCount > 1 ? ` (and ${errorCount - 1} more error${errorCount > 2 ? 's' : ''})` : '')
+        : `${file}: no rates`
+    )
+  }
+}
+
+const MAX_ERRORS_KEPT = 200
+/** Plain non-negative decimals with ≤ 9 integer digits and ≤ 6 decimals: exact as Number. */
+const FAST_MICROS = /^(\d{1,9})(?:\.(\d{0,6}))?$/
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/
+
+function validDate(text: string): boolean {
+  const m = DATE.exec(text)
+  if (!m) return false
+  const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]))
+  return d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3]
+}
+
+/**
+ * Parses and validates a deck file, streaming. Every bad field is reported
+ * with its line; `rows` holds the valid rows (import only when errors is empty).
+ * `limitRows` stops keeping rows after that many (preview) but still validates all.
+ */
+export async function parseDeckFile(path: string, options: { displayName?: string; keepRows?: number } = {}): Promise<DeckParseResult> {
+  const file = options.displayName ?? basename(path)
+  const keep = options.keepRows ?? Number.POSITIVE_INFINITY
+  const result: DeckParseResult = { file, rows: [], errors: [], errorCount: 0, lines: 0, valid: 0 }
+  const fail = (line: number, field: string, message: string) => {
+    result.errorCount++
+    if (result.errors.length < MAX_ERRORS_KEPT) result.errors.push({ line, field, message })
+  }
+  const parser = createReadStream(path).pipe(
+    parse({ bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, info: true })
+  )
+  let header: Map<string, number> | null = null
+  const seen = new Map<string, number>()
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      const line = info.lines
+      result.lines = line
+      if (!header) {
+        header = new Map(record.map((name, i) => [name.trim().toLowerCase().replace(/[\s-]+/g, '_'), i]))
+        const missing = REQUIRED.filter((c) => !header!.has(c))
+        if (missing.length) {
+          fail(line, missing[0], `missing column(s) ${missing.join(', ')}; the header must name ${REQUIRED.join(', ')}`)
+          break
+        }
+        continue
+      }
+      const get = (name: string) => {
+        const i = header!.get(name)
+        return i === undefined ? '' : (record[i] ?? '').trim()
+      }
+      const before = result.errorCount
+      const category = get('category').toLowerCase()
+      const kind = kindOfCategory(category)
+      if (!category) fail(line, 'category', 'is required')
+      else if (category.length > 32 || !/^[a-z0-9_ -]+$/.test(category)) fail(line, 'category', `"${category}" is not a category name`)
+      else if (kind === 'info') fail(line, 'category', `"${category}" is not priced by a rate deck`)
+      const prefix = get('prefix').replace(/^\+/, '')
+      if (prefix === '' ? kind === 'voice' || kind === 'info' : !/^\d{1,24}$/.test(prefix)) {
+        fail(line, 'prefix', prefix === '' ? 'is required for calls' : `"${prefix}" must be 1-24 digits`)
+      }
+      const destination = get('destination')
+      if (!destination) fail(line, 'destination', 'is required')
+      else if (destination.length > 120) fail(line, 'destination', 'is longer than 120 characters')
+      const money = (field: string, required: boolean): number => {
+        const text = get(field)
+        if (text === '') {
+          if (required) fail(line, field, 'is required')
+          return 0
+        }
+        const fast = FAST_MICROS.exec(text)
+        if (fast) return Number(fast[1]) * 1_000_000 + (fast[2] ? Number(fast[2].padEnd(6, '0')) : 0)
+        try {
+          const v = parseDecimal(text, 6)
+          if (v < 0) fail(line, field, 'must not be negative')
+          return v
+        } catch (error) {
+          fail(line, field, (error as Error).message)
+          return 0
+        }
+      }
+      const peak = money('peak', true)
+      const offpeak = money('offpeak', true)
+      const weekend = money('weekend', true)
+      const connection = money('connection', false)
+      const minimum = money('minimum', false)
+      let initialS = 60
+      let subsequentS = 60
+      const increments = get('increments')
+      if (increments !== '') {
+        const m = /^(\d{1,5})\s*\/\s*(\d{1,5})$/.exec(increments)
+        if (!m || Number(m[2]) < 1) fail(line, 'increments', `"${increments}" must be initial/subsequent seconds, e.g. 60/60 or 30/6`)
+        else {
+          initialS = Number(m[1])
+          subsequentS = Number(m[2])
+        }
+      }
+      const effectiveFrom = get('effective_from') || '1970-01-01'
+      if (!validDate(effectiveFrom)) fail(line, 'effective_from', `"${effectiveFrom}" is not a YYYY-MM-DD date`)
+      const key = `${kind}|${prefix}|${effectiveFrom}`
+      const previous = seen.get(key)
+      if (previous !== undefined) fail(line, 'prefix', `${prefix || '(any)'} effective ${effectiveFrom} is already on line ${previous}`)
+      else seen.set(key, line)
+      if (result.errorCount === before) result.valid++
+      if (result.errorCount === before && result.rows.length < keep) {
+        result.rows.push({
+          line,
+          prefix,
+          destination,
+          category,
+          peakMicros: peak,
+          offpeakMicros: offpeak,
+          weekendMicros: weekend,
+          connectionMicros: connection,
+          minimumMicros: minimum,
+          initialS,
+          subsequentS,
+          effectiveFrom,
+        })
+      }
+    }
+  } catch (error) {
+    const e = error as Error & { lines?: number }
+    fail(e.lines ?? result.lines + 1, 'file', `unreadable CSV: ${e.message}`)
+  }
+  if (!header && result.errorCount === 0) fail(1, 'file', 'is empty (a header row is required)')
+  else if (header && seen.size === 0 && result.errorCount === 0) fail(result.lines, 'file', 'has a header but no rates')
+  return result
+}

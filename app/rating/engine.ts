@@ -1,0 +1,152 @@
+import { divRoundHalfUp } from '#lib/money'
+import type { Band, DeckRate, RatingInput, RatingResult, UsageKind } from '#rating/types'
+import { REASON_NO_DESTINATION, REASON_NO_RATE } from '#rating/types'
+import { kindOfCategory, type RateDeck } from '#rating/deck'
+import { ZoneClock } from '#rating/time_band'
+
+/** Billable seconds: ≤0 → 0; ≤ initial → initial; else initial + ceil((d − initial)/subsequent) × subsequent. */
+export function billableSeconds(durationS: number, initialS: number, subsequentS: number): number {
+  if (durationS <= 0) return 0
+  if (durationS <= initialS) return initialS
+  const step = subsequentS > 0 ? subsequentS : 1
+  return initialS + Math.ceil((durationS - initialS) / step) * step
+}
+
+/** Billable kilobytes: ceil(bytes / 1024). */
+export function billableKilobytes(bytes: number): number {
+  return bytes <= 0 ? 0 : Math.ceil(bytes / 1024)
+}
+
+export function bandRate(rate: DeckRate, band: Band): number {
+  return band === 'peak' ? rate.peakMicros : band === 'offpeak' ? rate.offpeakMicros : rate.weekendMicros
+}
+
+/**
+ * Voice price in e4: max(connection + seconds × rate/60, minimum), rounded half-up once.
+ * With allowance covering `coveredS` of the billable seconds, only the rest is charged,
+ * without connection or minimum charge.
+ */
+export function voicePriceE4(rate: DeckRate, perMinuteMicros: number, billableS: number, coveredS = 0): number {
+  if (billableS <= 0) return 0
+  if (coveredS > 0) return divRoundHalfUp((billableS - coveredS) * perMinuteMicros, 6000)
+  const charged = rate.connectionMicros * 60 + billableS * perMinuteMicros
+  const minimum = rate.minimumMicros * 60
+  return divRoundHalfUp(charged > minimum ? charged : minimum, 6000)
+}
+
+/** Data price in e4: billable KB / 1024 × rate per MB. */
+export function dataPriceE4(perMbMicros: number, chargedKb: number): number {
+  return chargedKb <= 0 ? 0 : divRoundHalfUp(chargedKb * perMbMicros, 102_400)
+}
+
+/** Message price in e4: quantity × rate per message. */
+export function messagePriceE4(perMessageMicros: number, messages: number): number {
+  return messages <= 0 ? 0 : divRoundHalfUp(messages * perMessageMicros, 100)
+}
+
+/** Supplier cost marked up by basis points, in e4. */
+export function markupPriceE4(costE4: number, markupBp: number): number {
+  return divRoundHalfUp(costE4 * (10_000 + markupBp), 10_000)
+}
+
+/** An allowance balance for the engine to draw from (units: seconds, KB or messages). */
+export interface AllowanceDraw {
+  remaining: number
+}
+
+/** Finds the allowance that covers a matched record (by kind and the deck row's category), if any. */
+export type AllowanceResolver = (kind: UsageKind, category: string) => AllowanceDraw | null
+
+export interface RatedRecord extends RatingResult {
+  allowanceUsed: number
+}
+
+/** "+" followed by digits only, or digits only. */
+function isPlainNumber(destination: string): boolean {
+  for (let i = destination.charCodeAt(0) === 43 ? 1 : 0; i < destination.length; i++) {
+    const c = destination.charCodeAt(i)
+    if (c < 48 || c > 57) return false
+  }
+  return true
+}
+
+/** Digits of a destination ("+44 20…" → "4420…"); "" when there are none. */
+export function destinationDigits(destination: string | null): string {
+  if (!destination) return ''
+  const start = destination.charCodeAt(0) === 43 ? 1 : 0 // "+"
+  let clean = true
+  for (let i = start; i < destination.length; i++) {
+    const c = destination.charCodeAt(i)
+    if (c < 48 || c > 57) {
+      clean = false
+      break
+    }
+  }
+  if (clean) return start === 0 ? destination : destination.slice(1)
+  let out = ''
+  for (let i = 0; i < destination.length; i++) {
+    const c = destination.charCodeAt(i)
+    if (c >= 48 && c <= 57) out += destination[i]
+  }
+  return out
+}
+
+/**
+ * Prices one record. Pure: the deck, the customer's clock, the tariff's default
+ * markup and (optionally) the allowance balances are all the state it reads.
+ */
+export function rateRecord(
+  deck: RateDeck,
+  clock: ZoneClock,
+  markupBp: number,
+  input: RatingInput,
+  allowances?: AllowanceResolver
+): RatedRecord {
+  const kind = kindOfCategory(input.category)
+  if (kind === 'info') {
+    return { status: 'rated', priceE4: 0, rate: null, reason: null, band: null, billableUnits: 0, allowanceUsed: 0 }
+  }
+  // E.164 destinations ("+4420…") are matched in place; anything else is reduced to its digits.
+  const destination = input.destination
+  const digits = destination && isPlainNumber(destination) ? destination : destinationDigits(destination)
+  const local = input.startMs + clock.offsetMs(input.startMs)
+  const day = Math.floor(local / 86_400_000)
+  // Voice needs a destination; data and SMS rows may carry an empty "any destination" prefix.
+  const empty = digits === '' || digits === '+'
+  const rate = kind === 'voice' && empty ? null : deck.match(kind, empty ? '' : digits, day)
+  if (!rate) {
+    if (input.costE4 !== null && input.costE4 !== undefined) {
+      return {
+        status: 'markup',
+        priceE4: markupPriceE4(input.costE4, markupBp),
+        rate: null,
+        reason: null,
+        band: null,
+        billableUnits: 0,
+        allowanceUsed: 0,
+      }
+    }
+    const reason = kind === 'voice' && empty ? REASON_NO_DESTINATION : REASON_NO_RATE
+    return { status: 'unrated', priceE4: 0, rate: null, reason, band: null, billableUnits: 0, allowanceUsed: 0 }
+  }
+  const band = ZoneClock.bandOfLocal(local)
+  const perUnit = bandRate(rate, band)
+  let units: number
+  if (kind === 'voice') units = billableSeconds(input.durationS, rate.initialS, rate.subsequentS)
+  else if (kind === 'data') units = billableKilobytes(input.volumeBytes)
+  else units = input.quantity > 0 ? input.quantity : 0
+
+  let covered = 0
+  if (units > 0 && allowances) {
+    const draw = allowances(kind, rate.category)
+    if (draw && draw.remaining > 0) {
+      covered = draw.remaining >= units ? units : draw.remaining
+      draw.remaining -= covered
+    }
+  }
+  let priceE4: number
+  if (kind === 'voice') priceE4 = voicePriceE4(rate, perUnit, units, covered)
+  else if (kind === 'data') priceE4 = dataPriceE4(perUnit, units - covered)
+  else priceE4 = messagePriceE4(perUnit, units - covered)
+  return { status: 'rated', priceE4, rate, reason: null, band, billableUnits: units, allowanceUsed: covered }
+}

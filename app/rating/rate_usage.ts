@@ -1,0 +1,219 @@
+import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import { rateRecord } from '#rating/engine'
+import { kindOfCategory, type RateDeck } from '#rating/deck'
+import { AllowanceLedger } from '#rating/allowances'
+import { clockFor, dayNumber } from '#rating/time_band'
+import { epochMsOf, isoDateOf, loadAllowances, loadDeck } from '#rating/deck_store'
+import { REASON_NO_TARIFF } from '#rating/types'
+
+export interface RatingScope {
+  customerId: number
+  period?: string
+  recordIds?: number[]
+}
+
+export interface RatingSummary {
+  records: number
+  rated: number
+  unrated: number
+  changed: number
+  oldTotalE4: number
+  newTotalE4: number
+}
+
+interface TariffContext {
+  id: number
+  markupBp: number
+  deck: RateDeck
+  allowances: Awaited<ReturnType<typeof loadAllowances>>
+}
+
+const UPDATE_BATCH = 1000
+const COLUMNS = ['price_e4', 'tariff_id', 'rate_id', 'allowance_used', 'rating_status', 'unrated_reason', 'category', 'destination_name'] as const
+type Update = { id: number } & Record<(typeof COLUMNS)[number], string | number | null>
+
+/**
+ * Prices the unbilled usage records (invoice_id IS NULL) of a customer for a
+ * period (or every period that has unbilled records, or the periods of the
+ * given records). A whole period is always re-rated, because allowances are
+ * consumed in start-time order across it; invoiced records of the period only
+ * count against the allowances. Runs in one transaction, writes only rows whose
+ * outcome changed (so a second run changes nothing) and returns the summary.
+ */
+export async function rateUsage(scope: RatingScope, trx?: TransactionClientContract): Promise<RatingSummary> {
+  if (trx) return rateWithin(scope, trx)
+  return db.transaction((t) => rateWithin(scope, t))
+}
+
+async function rateWithin(scope: RatingScope, trx: TransactionClientContract): Promise<RatingSummary> {
+  const summary: RatingSummary = { records: 0, rated: 0, unrated: 0, changed: 0, oldTotalE4: 0, newTotalE4: 0 }
+  const customer = await trx.from('customers').where('id', scope.customerId).select('id', 'time_zone').first()
+  if (!customer) return summary
+
+  let periods: string[]
+  if (scope.period) periods = [scope.period]
+  else {
+    const q = trx.from('usage_records').where('customer_id', scope.customerId).whereNull('invoice_id').distinct('period')
+    if (scope.recordIds) {
+      if (scope.recordIds.length === 0) return summary
+      q.whereIn('id', scope.recordIds)
+    }
+    periods = (await q).map((r: any) => String(r.period)).sort()
+  }
+  if (periods.length === 0) return summary
+
+  const clock = clockFor(customer.time_zone || 'Europe/London')
+  const assignments = (
+    await trx.from('customer_tariffs').where('customer_id', scope.customerId).orderBy('starts_on', 'desc').orderBy('id', 'desc')
+  ).map((r: any) => ({
+    tariffId: Number(r.tariff_id),
+    from: dayNumber(isoDateOf(r.starts_on)),
+    until: r.ends_on ? dayNumber(isoDateOf(r.ends_on)) : Number.POSITIVE_INFINITY,
+  }))
+  const tariffs = new Map<number, TariffContext>()
+  for (const tariffId of new Set(assignments.map((a) => a.tariffId))) {
+    const t = await trx.from('tariffs').where('id', tariffId).select('id', 'default_markup_bp').first()
+    if (!t) continue
+    tariffs.set(tariffId, {
+      id: tariffId,
+      markupBp: Number(t.default_markup_bp),
+      deck: await loadDeck(tariffId, trx),
+      allowances: await loadAllowances(tariffId, trx),
+    })
+  }
+  const tariffOn = (day: number): TariffContext | null => {
+    for (const a of assignments) if (a.from <= day && day < a.until) return tariffs.get(a.tariffId) ?? null
+    return null
+  }
+
+  for (const period of periods) {
+    const rows = await trx
+      .from('usage_records')
+      .where('customer_id', scope.customerId)
+      .where('period', period)
+      .orderBy('occurred_at')
+      .orderBy('id')
+      .select(
+        'id', 'occurred_at', 'category', 'destination', 'destination_name', 'duration_s', 'volume_bytes', 'quantity',
+        'cost_e4', 'price_e4', 'tariff_id', 'rate_id', 'allowance_used', 'rating_status', 'unrated_reason',
+        'service_id', 'identifier', 'invoice_id'
+      )
+    const ledgers = new Map<number, AllowanceLedger>()
+    const ledgerOf = (t: TariffContext) => {
+      let ledger = ledgers.get(t.id)
+      if (!ledger) {
+        ledger = new AllowanceLedger(t.allowances)
+        ledgers.set(t.id, ledger)
+      }
+      return ledger
+    }
+    const updates: Update[] = []
+    for (const row of rows) {
+      const serviceKey = row.service_id ? `s${row.service_id}` : `i${row.identifier}`
+      if (row.invoice_id !== null && row.invoice_id !== undefined) {
+        // Invoiced: never touched, but its allowance use still counts this month.
+        const used = Number(row.allowance_used)
+        const t = row.tariff_id ? tariffs.get(Number(row.tariff_id)) : undefined
+        if (used > 0 && t) ledgerOf(t).consume(serviceKey, kindOfCategory(row.category), row.category, used)
+        continue
+      }
+      summary.records++
+      const oldPrice = row.price_e4 === null ? null : Number(row.price_e4)
+      summary.oldTotalE4 += oldPrice ?? 0
+      const startMs = epochMsOf(row.occurred_at)
+      const tariff = tariffOn(clock.localDay(startMs))
+      const next: Update = {
+        id: Number(row.id),
+        price_e4: null,
+        tariff_id: null,
+        rate_id: null,
+        allowance_used: 0,
+        rating_status: 'unrated',
+        unrated_reason: REASON_NO_TARIFF,
+        category: row.category,
+        destination_name: row.destination_name ?? null,
+      }
+      if (tariff) {
+        const ledger = ledgerOf(tariff)
+        const result = rateRecord(
+          tariff.deck,
+          clock,
+          tariff.markupBp,
+          {
+            startMs,
+            category: row.category,
+            destination: row.destination,
+            durationS: Number(row.duration_s),
+            volumeBytes: Number(row.volume_bytes),
+            quantity: Number(row.quantity),
+            costE4: row.cost_e4 === null ? null : Number(row.cost_e4),
+          },
+          ledger.empty ? undefined : ledger.forService(serviceKey)
+        )
+        next.tariff_id = tariff.id
+        next.rating_status = result.status
+        next.unrated_reason = result.reason
+        next.price_e4 = result.status === 'unrated' ? null : result.priceE4
+        next.allowance_used = result.allowanceUsed
+        if (result.rate) {
+          next.rate_id = result.rate.id
+          next.destination_name = result.rate.destination
+          if (kindOfCategory(row.category) === 'voice') next.category = result.rate.category
+        }
+      }
+      if (next.rating_status === 'unrated') summary.unrated++
+      else summary.rated++
+      summary.newTotalE4 += (next.price_e4 as number | null) ?? 0
+      if (
+        oldPrice !== next.price_e4 ||
+        (row.tariff_id === null ? null : Number(row.tariff_id)) !== next.tariff_id ||
+        (row.rate_id === null ? null : Number(row.rate_id)) !== next.rate_id ||
+        Number(row.allowance_used) !== next.allowance_used ||
+        row.rating_status !== next.rating_status ||
+        (row.unrated_reason ?? null) !== next.unrated_reason ||
+        row.category !== next.category ||
+        (row.destination_name ?? null) !== next.destination_name
+      ) {
+        updates.push(next)
+      }
+    }
+    summary.changed += updates.length
+    for (let i = 0; i < updates.length; i += UPDATE_BATCH) {
+      await writeBatch(trx, updates.slice(i, i + UPDATE_BATCH))
+    }
+  }
+  return summary
+}
+
+/**
+ * Writes one batch of outcomes. MySQL/MariaDB: UPDATE … JOIN a derived table of
+ * the new values; SQLite: UPDATE … SET col = CASE id WHEN … END … WHERE id IN (…).
+ */
+async function writeBatch(trx: TransactionClientContract, batch: Update[]) {
+  if (batch.length === 0) return
+  const bindings: (string | number | null)[] = []
+  if (trx.dialect.name === 'mysql') {
+    const rows = batch.map((u, i) => {
+      bindings.push(u.id, ...COLUMNS.map((c) => u[c]))
+      return i === 0
+        ? `SELECT ? AS id, ${COLUMNS.map((c) => `? AS ${c}`).join(', ')}`
+        : `SELECT ?, ${COLUMNS.map(() => '?').join(', ')}`
+    })
+    const sql =
+      `UPDATE usage_records u JOIN (${rows.join(' UNION ALL ')}) v ON u.id = v.id SET ` +
+      COLUMNS.map((c) => `u.${c} = v.${c}`).join(', ')
+    await trx.rawQuery(sql, bindings as any[])
+    return
+  }
+  const sets = COLUMNS.map((column) => {
+    const whens = batch.map((u) => {
+      bindings.push(u.id, u[column])
+      return 'WHEN ? THEN ?'
+    })
+    return `${column} = CASE id ${whens.join(' ')} END`
+  })
+  for (const u of batch) bindings.push(u.id)
+  const sql = `UPDATE usage_records SET ${sets.join(', ')} WHERE id IN (${batch.map(() => '?').join(', ')})`
+  await trx.rawQuery(sql, bindings as any[])
+}

@@ -1,0 +1,277 @@
+import db from '@adonisjs/lucid/services/db'
+import logger from '@adonisjs/core/services/logger'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import { DateTime } from 'luxon'
+import { audit } from '#lib/audit'
+import { parseDeckFile, DeckImportError, type DeckRow } from '#rating/deck_csv'
+import { rateUsage, type RatingSummary } from '#rating/rate_usage'
+import { dayNumber } from '#rating/time_band'
+import { isoDateOf } from '#rating/deck_store'
+
+const INSERT_BATCH = 1000
+const now = () => DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss')
+
+export interface ImportDeckOptions {
+  path: string
+  displayName?: string
+  tariffId?: number
+  tariffName?: string
+  /** Delete the tariff's other rates (a full new deck) instead of merging by prefix/category/date. */
+  replace?: boolean
+  userId?: number | null
+}
+
+export interface ImportDeckResult {
+  tariff_id: number
+  rates: number
+  inserted: number
+  updated: number
+  removed: number
+}
+
+/**
+ * Imports a rate deck CSV into a tariff (created when `tariffName` is new). All
+ * or nothing: any bad line fails with a DeckImportError naming file, line and
+ * field, and nothing is written. Valid decks are written in one transaction
+ * with batched upserts on (tariff, prefix, category, effective date).
+ */
+export async function importDeck(options: ImportDeckOptions): Promise<ImportDeckResult> {
+  const parsed = await parseDeckFile(options.path, { displayName: options.displayName })
+  if (parsed.errorCount > 0) throw new DeckImportError(parsed.file, parsed.errors, parsed.errorCount)
+  return db.transaction(async (trx) => {
+    let tariffId = options.tariffId
+    if (!tariffId) {
+      if (!options.tariffName) throw new Error('a tariff id or name is needed')
+      tariffId = (await findOrCreateTariff(options.tariffName, {}, options.userId ?? null, trx)).id
+    } else if (!(await trx.from('tariffs').where('id', tariffId).first())) {
+      throw new Error(`tariff ${tariffId} does not exist`)
+    }
+    const written = await writeRates(trx, tariffId, parsed.rows, options.replace ?? false)
+    await trx.from('tariffs').where('id', tariffId).update({ updated_at: now() })
+    await audit(
+      {
+        userId: options.userId ?? null,
+        action: 'tariff.rates_imported',
+        subjectType: 'tariff',
+        subjectId: tariffId,
+        changes: { file: parsed.file, rows: parsed.rows.length, ...written, replace: options.replace ?? false },
+      },
+      trx
+    )
+    return { tariff_id: tariffId, rates: parsed.rows.length, ...written }
+  })
+}
+
+async function writeRates(trx: TransactionClientContract, tariffId: number, rows: DeckRow[], replace: boolean) {
+  const existing = new Set<string>()
+  const existingQuery = trx.from('rates').where('tariff_id', tariffId).select('prefix', 'category', 'effective_from')
+  // A handful of rows (a single rate from the UI): look only at their prefixes, not the whole deck.
+  if (!replace && rows.length <= 100) existingQuery.whereIn('prefix', [...new Set(rows.map((r) => r.prefix))])
+  const existingRows = await existingQuery
+  for (const r of existingRows) existing.add(`${r.prefix}|${r.category}|${isoDateOf(r.effective_from)}`)
+  let removed = 0
+  if (replace && existing.size > 0) {
+    removed = Number(await trx.from('rates').where('tariff_id', tariffId).delete()) || existing.size
+    existing.clear()
+  }
+  let inserted = 0
+  const stamp = now()
+  // SQLite's multi-row insert is a compound SELECT, limited to 500 terms.
+  const batch = /sqlite/.test(trx.dialect.name) ? 400 : INSERT_BATCH
+  for (let i = 0; i < rows.length; i += batch) {
+    const chunk = rows.slice(i, i + batch).map((r) => {
+      if (!existing.has(`${r.prefix}|${r.category}|${r.effectiveFrom}`)) inserted++
+      return {
+        tariff_id: tariffId,
+        prefix: r.prefix,
+        destination: r.destination,
+        category: r.category,
+        peak_micros: r.peakMicros,
+        offpeak_micros: r.offpeakMicros,
+        weekend_micros: r.weekendMicros,
+        connection_micros: r.connectionMicros,
+        minimum_micros: r.minimumMicros,
+        initial_s: r.initialS,
+        subsequent_s: r.subsequentS,
+        effective_from: r.effectiveFrom,
+        created_at: stamp,
+        updated_at: stamp,
+      }
+    })
+    await trx
+      .knexQuery()
+      .table('rates')
+      .insert(chunk)
+      .onConflict(['tariff_id', 'prefix', 'category', 'effective_from'])
+      .merge([
+        'destination', 'peak_micros', 'offpeak_micros', 'weekend_micros', 'connection_micros', 'minimum_micros',
+        'initial_s', 'subsequent_s', 'updated_at',
+      ])
+  }
+  return { inserted, updated: rows.length - inserted, removed }
+}
+
+export async function findOrCreateTariff(
+  name: string,
+  attrs: { currency?: string; defaultMarkupBp?: number; description?: string | null },
+  userId: number | null,
+  trx: TransactionClientContract
+): Promise<{ id: number; created: boolean }> {
+  const found = await trx.from('tariffs').where('name', name).select('id').first()
+  if (found) return { id: Number(found.id), created: false }
+  const stamp = now()
+  const values = {
+    name,
+    currency: attrs.currency ?? 'GBP',
+    default_markup_bp: attrs.defaultMarkupBp ?? 0,
+    description: attrs.description ?? null,
+  }
+  const [id] = await trx.table('tariffs').insert({ ...values, created_at: stamp, updated_at: stamp })
+  const row = id ? { id: Number(id) } : await trx.from('tariffs').where('name', name).select('id').first()
+  await audit({ userId, action: 'tariff.created', subjectType: 'tariff', subjectId: Number(row.id), changes: values }, trx)
+  return { id: Number(row.id), created: true }
+}
+
+export interface RateFields {
+  prefix: string
+  destination: string
+  category: string
+  peakMicros: number
+  offpeakMicros: number
+  weekendMicros: number
+  connectionMicros: number
+  minimumMicros: number
+  initialS: number
+  subsequentS: number
+  effectiveFrom: string
+}
+
+/** Adds (or replaces, same prefix/category/date) one rate; audited. */
+export async function saveRate(tariffId: number, fields: RateFields, userId: number | null): Promise<number> {
+  return db.transaction(async (trx) => {
+    const row = {
+      line: 0,
+      ...fields,
+    }
+    await writeRates(trx, tariffId, [row], false)
+    const saved = await trx
+      .from('rates')
+      .where({ tariff_id: tariffId, prefix: fields.prefix, category: fields.category })
+      .where('effective_from', fields.effectiveFrom)
+      .select('id')
+      .first()
+    await trx.from('tariffs').where('id', tariffId).update({ updated_at: now() })
+    await audit({ userId, action: 'rate.saved', subjectType: 'tariff', subjectId: tariffId, changes: { rateId: saved?.id ?? null, ...fields } }, trx)
+    return Number(saved?.id)
+  })
+}
+
+/** Removes one rate; audited. */
+export async function deleteRate(tariffId: number, rateId: number, userId: number | null) {
+  return db.transaction(async (trx) => {
+    const rate = await trx.from('rates').where({ id: rateId, tariff_id: tariffId }).first()
+    if (!rate) return false
+    await trx.from('rates').where('id', rateId).delete()
+    await trx.from('tariffs').where('id', tariffId).update({ updated_at: now() })
+    await audit({ userId, action: 'rate.deleted', subjectType: 'tariff', subjectId: tariffId, changes: { rateId, prefix: rate.prefix, category: rate.category } }, trx)
+    return true
+  })
+}
+
+/**
+ * Puts a customer on a tariff from a date. An assignment still open on that date
+ * is closed the day the new one starts; one starting the same day is replaced.
+ */
+export async function assignCustomer(customerId: number, tariffId: number, startsOn: string, userId: number | null) {
+  return db.transaction(async (trx) => {
+    const start = dayNumber(startsOn)
+    const rows = await trx.from('customer_tariffs').where('customer_id', customerId)
+    const closed: number[] = []
+    for (const r of rows) {
+      const from = dayNumber(isoDateOf(r.starts_on))
+      const until = r.ends_on ? dayNumber(isoDateOf(r.ends_on)) : Number.POSITIVE_INFINITY
+      if (from === start) {
+        await trx.from('customer_tariffs').where('id', r.id).delete()
+        closed.push(Number(r.id))
+      } else if (from < start && until > start) {
+        await trx.from('customer_tariffs').where('id', r.id).update({ ends_on: startsOn, updated_at: now() })
+        closed.push(Number(r.id))
+      }
+    }
+    // A later assignment (starting after this one) bounds the new one.
+    const later = rows
+      .map((r: any) => isoDateOf(r.starts_on))
+      .filter((d: string) => dayNumber(d) > start)
+      .sort()[0]
+    const stamp = now()
+    await trx.table('customer_tariffs').insert({
+      customer_id: customerId,
+      tariff_id: tariffId,
+      starts_on: startsOn,
+      ends_on: later ?? null,
+      created_at: stamp,
+      updated_at: stamp,
+    })
+    await audit(
+      { userId, action: 'customer_tariff.assigned', subjectType: 'customer', subjectId: customerId, changes: { tariffId, startsOn, endsOn: later ?? null, closed } },
+      trx
+    )
+  })
+}
+
+export interface RerateSummary extends RatingSummary {
+  customers: ({ customerId: number; name: string; accountNumber: string } & RatingSummary)[]
+}
+
+/**
+ * Re-rates unbilled records after a tariff change: for every customer on the
+ * tariff (or the given customers), each in its own transaction, then refreshes
+ * the downstream rollups. Returns the differences (records, changed, totals).
+ */
+export async function rerate(scope: { tariffId?: number; customerIds?: number[]; period?: string }, userId: number | null = null): Promise<RerateSummary> {
+  let customerIds = scope.customerIds
+  if (!customerIds) {
+    const q = db.from('customer_tariffs').distinct('customer_id')
+    if (scope.tariffId) q.where('tariff_id', scope.tariffId)
+    customerIds = (await q).map((r: any) => Number(r.customer_id))
+  }
+  const total: RerateSummary = { records: 0, rated: 0, unrated: 0, changed: 0, oldTotalE4: 0, newTotalE4: 0, customers: [] }
+  for (const customerId of [...new Set(customerIds)].sort((a, b) => a - b)) {
+    const customer = await db.from('customers').where('id', customerId).select('id', 'name', 'account_number').first()
+    if (!customer) continue
+    const periods = scope.period
+      ? [scope.period]
+      : (await db.from('usage_records').where('customer_id', customerId).whereNull('invoice_id').distinct('period')).map((r: any) => String(r.period))
+    const summary = await rateUsage({ customerId, period: scope.period })
+    total.customers.push({ customerId, name: customer.name, accountNumber: customer.account_number, ...summary })
+    for (const k of ['records', 'rated', 'unrated', 'changed', 'oldTotalE4', 'newTotalE4'] as const) total[k] += summary[k]
+    if (summary.changed > 0) await refreshDownstream(customerId, periods)
+  }
+  await audit({
+    userId,
+    action: 'rating.rerated',
+    subjectType: scope.tariffId ? 'tariff' : 'customer',
+    subjectId: scope.tariffId ?? (customerIds.length === 1 ? customerIds[0] : null),
+    changes: {
+      period: scope.period ?? null,
+      customers: total.customers.length,
+      records: total.records,
+      changed: total.changed,
+      oldTotalE4: total.oldTotalE4,
+      newTotalE4: total.newTotalE4,
+    },
+  })
+  return total
+}
+
+/** Rollups read prices: refresh them through the shared usage pipeline (map → rate → rollups). */
+async function refreshDownstream(customerId: number, periods: string[]) {
+  try {
+    const { afterUsageChange } = await import('#lib/after_usage_change')
+    await afterUsageChange(customerId, periods)
+  } catch (error) {
+    const code = (error as any)?.code
+    if (code !== 'ERR_MODULE_NOT_FOUND') throw error
+    logger.warn({ customerId, periods }, 'rollups not refreshed after re-rating: consolidation module missing')
+  }
+}
