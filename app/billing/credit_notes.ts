@@ -9,7 +9,7 @@ import { formatMoney, taxOn } from '#lib/money'
 import { BillingError } from '#billing/runs'
 import { formatNumber, takeNumbers } from '#billing/numbering'
 import { getSettings } from '#billing/settings'
-import { isMysql } from '#billing/db_helpers'
+import { isMysql, retryOnDeadlock } from '#billing/db_helpers'
 import { loadTemplates } from '#documents/templates'
 import { withRenderer } from '#documents/pdf_renderer'
 import { percent } from '#documents/invoice_view'
@@ -22,7 +22,7 @@ import { percent } from '#documents/invoice_view'
  */
 export async function createCreditNote(input: { invoiceId: number; reason: string; netMinor?: number; userId?: number | null }) {
   if (!input.reason?.trim()) throw new BillingError('A credit note needs a reason', 'invalid')
-  const note = await db.transaction(async (trx) => {
+  const note = await retryOnDeadlock(() => db.transaction(async (trx) => {
     const q = Invoice.query({ client: trx }).where('id', input.invoiceId)
     if (isMysql(trx)) q.forUpdate()
     const invoice = await q.first()
@@ -54,7 +54,7 @@ export async function createCreditNote(input: { invoiceId: number; reason: strin
     )
     await audit({ userId: input.userId, action: 'credit_note.create', subjectType: 'invoice', subjectId: invoice.id, changes: { number: created.number, net, tax } }, trx)
     return created
-  })
+  }))
   await storeCreditNotePdf(note.id).catch(() => {})
   return CreditNote.findOrFail(note.id)
 }

@@ -31,3 +31,24 @@ export const PERIOD_RE = /^\d{4}-(0[1-9]|1[0-2])$/
 export function sqlTime(date: Date = new Date()) {
   return date.toISOString().slice(0, 19).replace('T', ' ')
 }
+
+/** MySQL chose this transaction as a deadlock victim (ER_LOCK_DEADLOCK); it rolled back and may be run again. */
+export function isDeadlock(error: unknown) {
+  const e = error as { code?: string; errno?: number }
+  return e?.code === 'ER_LOCK_DEADLOCK' || e?.errno === 1213
+}
+
+/**
+ * Runs a transaction, and runs it again when MySQL rolls it back as a deadlock
+ * victim: the documented remedy, safe because the victim wrote nothing.
+ */
+export async function retryOnDeadlock<T>(work: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work()
+    } catch (error) {
+      if (!isDeadlock(error) || attempt >= attempts) throw error
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.floor(Math.random() * 30)))
+    }
+  }
+}

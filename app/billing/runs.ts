@@ -10,7 +10,7 @@ import { computeInvoice, billableRecords, blockedCounts, BILLABLE_STATUSES } fro
 import { formatNumber, takeNumbers } from '#billing/numbering'
 import { getSettings } from '#billing/settings'
 import { describeInvoice } from '#billing/snapshot'
-import { int, isDuplicateKey, isMysql, PERIOD_RE, sqlTime } from '#billing/db_helpers'
+import { int, isDuplicateKey, isMysql, PERIOD_RE, sqlTime, retryOnDeadlock } from '#billing/db_helpers'
 
 /**
  * Billing runs: draft → (review, regenerate) → finalized, or cancelled.
@@ -222,7 +222,7 @@ export interface FinalizeOptions {
  * usage_records.invoice_id. Either every invoice of the run is numbered or none.
  */
 export async function finalizeRun(runId: number, options: FinalizeOptions = {}) {
-  const result = await db.transaction(async (trx) => {
+  const result = await retryOnDeadlock(() => db.transaction(async (trx) => {
     const run = await loadDraftRun(runId, trx)
     const invoices = await Invoice.query({ client: trx })
       .where('billing_run_id', run.id)
@@ -289,7 +289,7 @@ export async function finalizeRun(runId: number, options: FinalizeOptions = {}) 
       trx
     )
     return { run, invoices }
-  })
+  }))
   return result
 }
 

@@ -56,8 +56,9 @@ export async function storeInvoicePdf(renderer: PdfRenderer, invoiceId: number, 
   const count = Number(Array.isArray(updated) ? updated[0] : updated)
   if (count === 0) {
     // Someone else stored it first (or the draft was finalized meanwhile): keep theirs.
-    if (key !== previous) await drive.use().delete(key).catch(() => {})
+    // The same document hashes to the same key, so ours is only removed when it differs.
     const fresh = await Invoice.findOrFail(invoiceId)
+    if (key !== previous && key !== fresh.pdfPath) await drive.use().delete(key).catch(() => {})
     if (fresh.pdfPath && fresh.pdfSha256) return { invoiceId, key: fresh.pdfPath, sha256: fresh.pdfSha256, bytes: -1 }
     return storeInvoicePdf(renderer, invoiceId, options)
   }
