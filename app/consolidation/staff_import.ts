@@ -1,0 +1,283 @@
+import { DateTime } from 'luxon'
+import { parse } from 'csv-parse/sync'
+import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import Customer from '#models/customer'
+import Employee from '#models/employee'
+import Department from '#models/department'
+import Assignment from '#models/assignment'
+import Service, { type ServiceKind } from '#models/service'
+import { audit } from '#lib/audit'
+import { afterUsageChange } from '#lib/after_usage_change'
+import { affectedPeriods, assignService, localMidnight, sqlDateTime } from '#consolidation/assignments'
+import { findOrCreateService, normaliseIdentifier } from '#consolidation/services'
+import { findOrCreateDepartment } from '#consolidation/m365_employee_sync'
+
+/** Header names accepted for each field (compared lower-case without spaces, dots, dashes, underscores). */
+const HEADERS: Record<string, string[]> = {
+  employeeNumber: ['employeenumber', 'employeeno', 'employeeid', 'staffnumber', 'staffno', 'staffid', 'payrollnumber', 'payrollid'],
+  name: ['name', 'fullname', 'displayname', 'employeename', 'employee'],
+  firstName: ['firstname', 'givenname', 'forename'],
+  lastName: ['lastname', 'surname', 'familyname'],
+  email: ['email', 'emailaddress', 'mail', 'workemail', 'upn', 'userprincipalname'],
+  department: ['department', 'dept', 'team', 'division'],
+  costCentre: ['costcentre', 'costcenter', 'costcode'],
+  active: ['active', 'status', 'enabled'],
+  mobile: ['mobile', 'mobilenumber', 'mobilephone', 'mobileno', 'cell'],
+  ddi: ['ddi', 'phone', 'phonenumber', 'directdial', 'telephone', 'landline'],
+  extension: ['extension', 'ext', 'extensionnumber'],
+}
+const SERVICE_FIELDS: { field: string; kind: ServiceKind }[] = [
+  { field: 'mobile', kind: 'mobile' },
+  { field: 'ddi', kind: 'ddi' },
+  { field: 'extension', kind: 'extension' },
+]
+
+export type Change = { from: string | boolean | null; to: string | boolean | null }
+export type PlannedRow = {
+  line: number
+  action: 'create' | 'update' | 'unchanged' | 'error'
+  employeeId: number | null
+  name: string
+  matchedBy: 'employee_number' | 'email' | null
+  changes: Record<string, Change>
+  services: { kind: ServiceKind; identifier: string; currentHolder: string | null }[]
+  errors: string[]
+}
+export type StaffImportPlan = {
+  columns: Record<string, string>
+  ignoredColumns: string[]
+  rows: PlannedRow[]
+  newDepartments: string[]
+  summary: { create: number; update: number; unchanged: number; error: number; services: number }
+}
+
+const key = (header: string) => header.toLowerCase().replace(/[\s._-]+/g, '')
+
+function parseCsv(text: string) {
+  const firstLine = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? ''
+  const delimiter = [',', ';', '\t'].reduce((best, d) => (firstLine.split(d).length > firstLine.split(best).length ? d : best), ',')
+  const records: string[][] = parse(text, { bom: true, delimiter, skip_empty_lines: true, relax_column_count: true, trim: true })
+  if (records.length === 0) throw new SyntaxError('The file is empty')
+  const [header, ...rows] = records
+  const columns: Record<string, number> = {}
+  const mapped: Record<string, string> = {}
+  const ignored: string[] = []
+  header.forEach((h, i) => {
+    const field = Object.keys(HEADERS).find((f) => HEADERS[f].includes(key(h)))
+    if (field && columns[field] === undefined) {
+      columns[field] = i
+      mapped[field] = h
+    } else ignored.push(h)
+  })
+  if (columns.name === undefined && columns.firstName === undefined && columns.lastName === undefined) {
+    throw new SyntaxError('The file needs a header row with a name column (name, or first name and last name)')
+  }
+  if (columns.employeeNumber === undefined && columns.email === undefined) {
+    throw new SyntaxError('The file needs an employee number or an email column to match people by')
+  }
+  return { columns, mapped, ignored, rows }
+}
+
+function parseActive(value: string | undefined): boolean | null {
+  if (value === undefined || value === '') return null
+  const v = value.trim().toLowerCase()
+  if (['1', 'yes', 'y', 'true', 'active', 'enabled'].includes(v)) return true
+  if (['0', 'no', 'n', 'false', 'inactive', 'disabled', 'leaver', 'left'].includes(v)) return false
+  return null
+}
+
+/**
+ * Works out what importing a staff list would change, without changing anything: each row is
+ * matched to an existing employee by employee number, then by email (case-insensitive), else created.
+ */
+export async function planStaffImport(customer: Customer, text: string, trx?: TransactionClientContract): Promise<StaffImportPlan> {
+  const { columns, mapped, ignored, rows } = parseCsv(text)
+  const client = trx
+  const employees = await Employee.query({ client }).where('customer_id', customer.id)
+  const departments = await Department.query({ client }).where('customer_id', customer.id)
+  const deptById = new Map(departments.map((d) => [d.id, d]))
+  const deptByName = new Map(departments.map((d) => [d.name.trim().toLowerCase(), d]))
+  const byNumber = new Map<string, Employee>()
+  const byEmail = new Map<string, Employee>()
+  for (const e of employees) {
+    if (e.employeeNumber) byNumber.set(e.employeeNumber.trim().toLowerCase(), e)
+    if (e.email) byEmail.set(e.email.trim().toLowerCase(), e)
+  }
+  const services = await Service.query({ client }).where('customer_id', customer.id)
+  const serviceByIdentifier = new Map(services.map((s) => [s.identifier, s]))
+  const now = sqlDateTime(DateTime.utc())
+  const holders = await (client ?? db)
+    .from('assignments as a')
+    .join('services as s', 's.id', 'a.service_id')
+    .join('employees as e', 'e.id', 'a.employee_id')
+    .where('s.customer_id', customer.id)
+    .where('a.starts_at', '<=', now)
+    .where((q) => q.whereNull('a.ends_at').orWhere('a.ends_at', '>', now))
+    .select('s.identifier', 'a.employee_id', 'e.name')
+  const holderOf = new Map(holders.map((h) => [String(h.identifier), { employeeId: Number(h.employee_id), name: String(h.name) }]))
+
+  const seenNumbers = new Map<string, number>()
+  const seenEmails = new Map<string, number>()
+  const seenServices = new Map<string, number>()
+  const newDepartments = new Set<string>()
+  const planned: PlannedRow[] = []
+
+  rows.forEach((cells, index) => {
+    const line = index + 2
+    const cell = (field: string) => (columns[field] === undefined ? undefined : (cells[columns[field]] ?? '').trim())
+    const errors: string[] = []
+    const number = cell('employeeNumber') || null
+    const emailRaw = cell('email')
+    const email = emailRaw ? emailRaw.toLowerCase() : null
+    const name = (cell('name') || [cell('firstName'), cell('lastName')].filter(Boolean).join(' ')).trim()
+    if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) errors.push(`"${emailRaw}" is not an email address`)
+    if (!number && !email) errors.push('No employee number or email to match by')
+    if (number) {
+      const k = number.toLowerCase()
+      if (seenNumbers.has(k)) errors.push(`Employee number ${number} also on line ${seenNumbers.get(k)}`)
+      else seenNumbers.set(k, line)
+    }
+    if (email) {
+      if (seenEmails.has(email)) errors.push(`Email ${email} also on line ${seenEmails.get(email)}`)
+      else seenEmails.set(email, line)
+    }
+
+    let match: Employee | null = null
+    let matchedBy: PlannedRow['matchedBy'] = null
+    if (number && byNumber.has(number.toLowerCase())) {
+      match = byNumber.get(number.toLowerCase())!
+      matchedBy = 'employee_number'
+    } else if (email && byEmail.has(email)) {
+      match = byEmail.get(email)!
+      matchedBy = 'email'
+      if (number && match.employeeNumber && match.employeeNumber.toLowerCase() !== number.toLowerCase()) {
+        errors.push(`${email} belongs to employee number ${match.employeeNumber}, not ${number}`)
+      }
+    }
+    if (!match && !name) errors.push('A new employee needs a name')
+
+    const changes: Record<string, Change> = {}
+    const compare = (field: string, current: string | null, next: string | null | undefined) => {
+      if (next === undefined || next === null || next === '') return
+      if ((current ?? '') !== next) changes[field] = { from: current, to: next }
+    }
+    compare('name', match?.name ?? null, name || undefined)
+    compare('email', match?.email ?? null, email)
+    compare('employeeNumber', match?.employeeNumber ?? null, number)
+    const deptName = cell('department')
+    if (deptName) {
+      const existing = deptByName.get(deptName.toLowerCase())
+      if (!existing) newDepartments.add(deptName)
+      const current = match?.departmentId ? (deptById.get(match.departmentId)?.name ?? null) : null
+      if (!existing || existing.id !== match?.departmentId) changes.department = { from: current, to: existing?.name ?? deptName }
+    }
+    const active = parseActive(cell('active'))
+    if (active !== null && (match ? match.active !== active : active === false)) changes.active = { from: match ? match.active : null, to: active }
+
+    const rowServices: PlannedRow['services'] = []
+    for (const { field, kind } of SERVICE_FIELDS) {
+      const raw = cell(field)
+      if (!raw) continue
+      for (const part of raw.split(/[|/]/).map((p) => p.trim()).filter(Boolean)) {
+        const identifier = normaliseIdentifier(kind, part)
+        if (!identifier) {
+          errors.push(`"${part}" is not a valid ${field} number`)
+          continue
+        }
+        if (seenServices.has(identifier)) {
+          errors.push(`${identifier} also on line ${seenServices.get(identifier)}`)
+          continue
+        }
+        seenServices.set(identifier, line)
+        const holder = holderOf.get(identifier)
+        if (match && holder?.employeeId === match.id) continue
+        const existing = serviceByIdentifier.get(identifier)
+        rowServices.push({ kind: existing?.kind ?? kind, identifier, currentHolder: holder?.name ?? null })
+      }
+    }
+
+    const action: PlannedRow['action'] = errors.length
+      ? 'error'
+      : !match
+        ? 'create'
+        : Object.keys(changes).length || rowServices.length
+          ? 'update'
+          : 'unchanged'
+    planned.push({ line, action, employeeId: match?.id ?? null, name: name || match?.name || '', matchedBy, changes, services: rowServices, errors })
+  })
+
+  const count = (a: PlannedRow['action']) => planned.filter((r) => r.action === a).length
+  const usedDepartments = new Set(planned.filter((r) => r.action !== 'error').map((r) => String(r.changes.department?.to ?? '').toLowerCase()))
+  return {
+    columns: mapped,
+    ignoredColumns: ignored,
+    rows: planned,
+    newDepartments: [...newDepartments].filter((d) => usedDepartments.has(d.toLowerCase())),
+    summary: {
+      create: count('create'),
+      update: count('update'),
+      unchanged: count('unchanged'),
+      error: count('error'),
+      services: planned.filter((r) => r.action !== 'error').reduce((n, r) => n + r.services.length, 0),
+    },
+  }
+}
+
+/**
+ * Applies a staff list: the plan is worked out again inside the transaction (so it reflects the
+ * data as it is now) and every row without errors is applied. Numbers in the list are assigned to
+ * their employee from `servicesFrom` (a date in the customer's zone; today by default).
+ */
+export async function applyStaffImport(customer: Customer, text: string, opts: { userId?: number | null; servicesFrom?: string | null } = {}) {
+  const from = localMidnight(opts.servicesFrom || DateTime.now().setZone(customer.timeZone).toISODate()!, customer.timeZone)
+  const touched: string[] = []
+  const plan = await db.transaction(async (trx) => {
+    const planned = await planStaffImport(customer, text, trx)
+    for (const row of planned.rows) {
+      if (row.action === 'error' || row.action === 'unchanged') continue
+      let department: Department | null = null
+      if (row.changes.department?.to) department = await findOrCreateDepartment(customer.id, String(row.changes.department.to), trx, opts.userId ?? null)
+      let employee: Employee
+      if (row.action === 'create') {
+        employee = await Employee.create(
+          {
+            customerId: customer.id,
+            departmentId: department?.id ?? null,
+            name: String(row.changes.name?.to ?? row.name),
+            email: (row.changes.email?.to as string) ?? null,
+            employeeNumber: (row.changes.employeeNumber?.to as string) ?? null,
+            active: row.changes.active ? Boolean(row.changes.active.to) : true,
+          },
+          { client: trx }
+        )
+        await audit({ userId: opts.userId, action: 'employee.create', subjectType: 'employee', subjectId: employee.id, changes: { ...row.changes, source: 'staff-import', line: row.line } }, trx)
+      } else {
+        employee = await Employee.findOrFail(row.employeeId, { client: trx })
+        if (row.changes.name) employee.name = String(row.changes.name.to)
+        if (row.changes.email) employee.email = String(row.changes.email.to)
+        if (row.changes.employeeNumber) employee.employeeNumber = String(row.changes.employeeNumber.to)
+        if (department) employee.departmentId = department.id
+        if (row.changes.active) employee.active = Boolean(row.changes.active.to)
+        if (employee.$isDirty) {
+          await employee.useTransaction(trx).save()
+          await audit({ userId: opts.userId, action: 'employee.update', subjectType: 'employee', subjectId: employee.id, changes: { ...row.changes, source: 'staff-import', line: row.line } }, trx)
+        }
+      }
+      for (const s of row.services) {
+        const { service, created } = await findOrCreateService(customer.id, s.kind, s.identifier, trx)
+        if (created) await audit({ userId: opts.userId, action: 'service.create', subjectType: 'service', subjectId: service.id, changes: { kind: s.kind, identifier: s.identifier, source: 'staff-import' } }, trx)
+        const holder = await Assignment.query({ client: trx }).where('service_id', service.id)
+          .where('starts_at', '<=', sqlDateTime(from)).where((q) => q.whereNull('ends_at').orWhere('ends_at', '>', sqlDateTime(from))).first()
+        if (holder?.employeeId === employee.id) continue
+        await assignService(service, employee, from, { userId: opts.userId, trx })
+        touched.push(s.identifier)
+      }
+    }
+    return planned
+  })
+  const periods = new Set<string>()
+  for (const identifier of touched) for (const p of await affectedPeriods(customer.id, identifier, from)) periods.add(p)
+  if (periods.size) await afterUsageChange(customer.id, [...periods])
+  return { ...plan.summary, periods: [...periods].sort(), plan }
+}
