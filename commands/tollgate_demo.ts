@@ -19,11 +19,15 @@ export default class TollgateDemo extends BaseCommand {
   @flags.number({ description: 'How many months of usage to generate, ending with last month', default: 4 })
   declare months: number
 
+  @flags.string({ description: 'Send the invoices through this SMTP server (host:port) instead of the configured mailer' })
+  declare smtp?: string
+
   async run() {
     const migrate = await this.kernel.exec(this.fresh ? 'migration:fresh' : 'migration:run', ['--force'])
     if (migrate.exitCode) return this.fail('migrations failed')
 
     const { default: app } = await import('@adonisjs/core/services/app')
+    const { default: env } = await import('#start/env')
     const { default: db } = await import('@adonisjs/lucid/services/db')
     const { default: Tariff } = await import('#models/tariff')
     const { seededRandom } = await import('#demo/random')
@@ -46,7 +50,7 @@ export default class TollgateDemo extends BaseCommand {
       if (spec.miAddon) await setMiAddon(demo.customer.id, true, null, months[0])
     }
 
-    const folder = app.makePath('storage', 'demo-files')
+    const folder = app.makePath(env.get('STORAGE_PATH', 'storage'), 'demo-files')
     const deck = await writeDeck(folder, months[0].toFormat('yyyy-MM-dd'))
     const imported = await this.kernel.exec('tariffs:import', [deck, '--tariff', 'Standard 2026'])
     if (imported.exitCode) return this.fail('the tariff import failed')
@@ -69,7 +73,7 @@ export default class TollgateDemo extends BaseCommand {
       const run = await this.kernel.exec('billing:run', ['--period', period, '--finalize', '--allow-unrated'])
       if (run.exitCode) return this.fail(`the billing run for ${period} failed`)
       const latest = await db.from('billing_runs').where('period', period).orderBy('id', 'desc').first()
-      const send = await this.kernel.exec('invoices:send', ['--run', String(latest.id)])
+      const send = await this.kernel.exec('invoices:send', ['--run', String(latest.id), ...(this.smtp ? ['--smtp', this.smtp] : [])])
       if (send.exitCode) return this.fail(`sending the invoices of ${period} failed`)
     }
 
