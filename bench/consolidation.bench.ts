@@ -10,6 +10,7 @@
  * uses tmp/bench-consolidation.sqlite3.
  */
 import { bootApp } from './boot_app.js'
+import { createMysqlDatabase, migrate } from './bench_database.js'
 
 const RECORDS = Number(process.env.CONSOLIDATION_BENCH_RECORDS ?? 1_000_000)
 const SERVICES = 4000
@@ -36,18 +37,11 @@ export async function run() {
   } else {
     process.env.DB_CONNECTION = 'mysql'
     process.env.DB_DATABASE = 'tollgate_bench_consolidation'
-    const mysql = (await import('mysql2/promise')).default
-    const c = await mysql.createConnection({ host: process.env.DB_HOST ?? '127.0.0.1', user: process.env.DB_USER ?? 'root', password: process.env.DB_PASSWORD ?? '' })
-    await c.query('CREATE DATABASE IF NOT EXISTS tollgate_bench_consolidation CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci')
-    await c.end()
+    await createMysqlDatabase('tollgate_bench_consolidation')
   }
   const app = await bootApp()
   const db = (await import('@adonisjs/lucid/services/db')).default
-  const { MigrationRunner } = await import('@adonisjs/lucid/migration')
-  await db.connection().dropAllTables()
-  const runner = new MigrationRunner(db, app, { direction: 'up', disableLocks: true })
-  await runner.run()
-  if (runner.error) throw runner.error
+  await migrate(app, { dropFirst: true })
   const { mapUsage } = await import('#consolidation/map_usage')
   const { refreshRollups, rebuildRollups } = await import('#consolidation/rollups')
   const { unallocatedIdentifiers } = await import('#consolidation/unallocated')

@@ -5,6 +5,7 @@
  */
 import { mkdir, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
+import { createMysqlDatabase, migrate } from './bench_database.js'
 
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000)
 
@@ -49,18 +50,12 @@ export async function run() {
   process.env.DB_CONNECTION = 'mysql'
   process.env.DB_DATABASE = process.env.BENCH_DB_DATABASE ?? 'tollgate_bench'
   process.env.STORAGE_PATH = process.env.STORAGE_PATH ?? 'tmp/bench-storage'
-  const mysql = (await import('mysql2/promise')).default
-  const conn = await mysql.createConnection({ host: process.env.DB_HOST ?? '127.0.0.1', port: Number(process.env.DB_PORT ?? 3306), user: process.env.DB_USER ?? 'root', password: process.env.DB_PASSWORD ?? '' })
-  await conn.query(`CREATE DATABASE IF NOT EXISTS \`${process.env.DB_DATABASE}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`)
-  await conn.end()
+  await createMysqlDatabase(process.env.DB_DATABASE)
 
   const { bootApp } = await import('./boot_app.js')
   const app = await bootApp()
   const { default: db } = await import('@adonisjs/lucid/services/db')
-  const { MigrationRunner } = await import('@adonisjs/lucid/migration')
-  const migrator = new MigrationRunner(db, app, { direction: 'up', dryRun: false, disableLocks: true })
-  await migrator.run()
-  if (migrator.error) throw migrator.error
+  await migrate(app)
 
   const { default: Customer } = await import('#models/customer')
   const { importFile } = await import('#connectors/import_file')

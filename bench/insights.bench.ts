@@ -6,7 +6,7 @@
  * customer: 300 requests, 10 at a time. Seeding is skipped when the database already holds this seed.
  */
 import { createServer } from 'node:net'
-import mysql from 'mysql2/promise'
+import { createMysqlDatabase, migrate } from './bench_database.js'
 
 const DATABASE = process.env.BENCH_INSIGHTS_DB || 'tollgate_bench_insights'
 const SEED_VERSION = 'insights-v1'
@@ -218,17 +218,12 @@ export async function run() {
   process.env.PORT = String(await freePort())
   process.env.HOST = '127.0.0.1'
   process.env.LOG_LEVEL = 'error'
-  const connection = await mysql.createConnection({ host: process.env.DB_HOST || '127.0.0.1', port: Number(process.env.DB_PORT || 3306), user: process.env.DB_USER || 'root', password: process.env.DB_PASSWORD || '' })
-  await connection.query(`CREATE DATABASE IF NOT EXISTS \`${DATABASE}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`)
-  await connection.end()
+  await createMysqlDatabase(DATABASE)
 
   const { bootApp } = await import('./boot_app.js')
   const app = await bootApp()
   const { default: db } = await import('@adonisjs/lucid/services/db')
-  const { MigrationRunner } = await import('@adonisjs/lucid/migration')
-  const migrator = new MigrationRunner(db, app, { direction: 'up', disableLocks: true })
-  await migrator.run()
-  if (migrator.error) throw migrator.error
+  await migrate(app)
 
   const seeding = await seed(db)
   const { default: User } = await import('#models/user')

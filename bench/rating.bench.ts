@@ -9,6 +9,7 @@ import { writeFile, mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
 import { bootApp } from './boot_app.js'
+import { createMysqlDatabase, migrate } from './bench_database.js'
 
 const PREFIXES = 200_000
 const CALLS = 1_000_000
@@ -141,12 +142,8 @@ export async function run() {
   const withAllowancesMs = ms(t)
 
   // ---- MariaDB: import, load, rate and persist ---------------------------------
-  const mysql = await import('mysql2/promise')
-  const server = await mysql.createConnection({ host: process.env.DB_HOST ?? '127.0.0.1', port: Number(process.env.DB_PORT ?? 3306), user: process.env.DB_USER ?? 'root', password: process.env.DB_PASSWORD ?? '' })
-  await server.query(`CREATE DATABASE IF NOT EXISTS \`${BENCH_DB}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`)
-  await server.end()
+  await createMysqlDatabase(BENCH_DB)
   const { default: db } = await import('@adonisjs/lucid/services/db')
-  const { MigrationRunner } = await import('@adonisjs/lucid/migration')
   const { loadDeck } = await import('#rating/deck_store')
   const { rateUsage } = await import('#rating/rate_usage')
   const { importDeck } = await import('#rating/tariffs')
@@ -169,9 +166,7 @@ export async function run() {
       migrations: { naturalSort: true, paths: ['database/migrations'] },
     } as any)
   }
-  const runner = new MigrationRunner(db, app as any, { direction: 'up', connectionName: 'rating_bench', disableLocks: true })
-  await runner.run()
-  if (runner.error) throw runner.error
+  await migrate(app, { connectionName: 'rating_bench' })
   const conn = db.connection('rating_bench')
   const primaryIsBench = db.primaryConnectionName === 'mysql' && (db.getRawConnection('mysql')?.config as any)?.connection?.database === BENCH_DB
 

@@ -11,6 +11,7 @@ import { authApiClient } from '@adonisjs/auth/plugins/api_client'
 import { sessionBrowserClient } from '@adonisjs/session/plugins/browser_client'
 import { authBrowserClient } from '@adonisjs/auth/plugins/browser_client'
 import { chromium } from 'playwright'
+import { CHROMIUM_ARGS, chromiumPath } from '#documents/pdf_renderer'
 import { ensureMysqlDatabase } from '#tests/helpers/ensure_database'
 import { freshTestDatabase } from '#tests/helpers/migrate'
 
@@ -26,17 +27,8 @@ export const plugins: Config['plugins'] = [
     launcher: (options) =>
       chromium.launch({
         ...options,
-        executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-        args: [
-          '--no-sandbox',
-          '--disable-dev-shm-usage',
-          '--disable-gpu',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--disable-quic',
-        ],
+        executablePath: chromiumPath(),
+        args: CHROMIUM_ARGS,
       }),
   }),
   sessionBrowserClient(app),

@@ -3,6 +3,7 @@ import { basename } from 'node:path'
 import { parse } from 'csv-parse'
 import { parseDecimal } from '#lib/money'
 import { kindOfCategory } from '#rating/deck'
+import type { RateFields } from '#rating/types'
 
 /**
  * The rate deck CSV (documented in docs/rating.md). A header row is required;
@@ -14,19 +15,9 @@ import { kindOfCategory } from '#rating/deck'
 export const DECK_COLUMNS = ['prefix', 'destination', 'category', 'peak', 'offpeak', 'weekend', 'connection', 'minimum', 'increments', 'effective_from'] as const
 const REQUIRED = ['prefix', 'destination', 'category', 'peak', 'offpeak', 'weekend'] as const
 
-export interface DeckRow {
+/** A parsed deck row and the file line it came from. */
+export interface DeckRow extends RateFields {
   line: number
-  prefix: string
-  destination: string
-  category: string
-  peakMicros: number
-  offpeakMicros: number
-  weekendMicros: number
-  connectionMicros: number
-  minimumMicros: number
-  initialS: number
-  subsequentS: number
-  effectiveFrom: string
 }
 
 export interface DeckLineError {

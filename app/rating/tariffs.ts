@@ -4,6 +4,7 @@ import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { DateTime } from 'luxon'
 import { audit } from '#lib/audit'
 import { parseDeckFile, DeckImportError, type DeckRow } from '#rating/deck_csv'
+import type { RateFields } from '#rating/types'
 import { rateUsage, type RatingSummary } from '#rating/rate_usage'
 import { dayNumber } from '#rating/time_band'
 import { isoDateOf } from '#rating/deck_store'
@@ -132,19 +133,7 @@ export async function findOrCreateTariff(
   return { id: Number(row.id), created: true }
 }
 
-export interface RateFields {
-  prefix: string
-  destination: string
-  category: string
-  peakMicros: number
-  offpeakMicros: number
-  weekendMicros: number
-  connectionMicros: number
-  minimumMicros: number
-  initialS: number
-  subsequentS: number
-  effectiveFrom: string
-}
+export type { RateFields } from '#rating/types'
 
 /** Adds (or replaces, same prefix/category/date) one rate; audited. */
 export async function saveRate(tariffId: number, fields: RateFields, userId: number | null): Promise<number> {

@@ -7,8 +7,8 @@
 export type UsageKind = 'voice' | 'data' | 'sms' | 'info'
 
 /** One rate deck row as the engine sees it. */
-export interface DeckRate {
-  id: number
+/** The fields of one rate deck row, prices in micros. */
+export interface RateFields {
   /** Digits, no "+". Data and SMS rows may use "" (any destination). */
   prefix: string
   destination: string
@@ -22,6 +22,10 @@ export interface DeckRate {
   subsequentS: number
   /** YYYY-MM-DD, in the customer's time zone. */
   effectiveFrom: string
+}
+
+export interface DeckRate extends RateFields {
+  id: number
 }
 
 export type Band = 'peak' | 'offpeak' | 'weekend'
