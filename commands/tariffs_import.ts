@@ -4,7 +4,7 @@ import type { CommandOptions } from '@adonisjs/core/types/ace'
 /** Imports a rate deck CSV into a tariff (created when the name is new). All or nothing. */
 export default class TariffsImport extends BaseCommand {
   static commandName = 'tariffs:import'
-  static description = 'Import a rate deck CSV (see docs/rating.md for the columns) into a tariff'
+  static description = 'Import a rate deck CSV (columns: README, "Rating and tariffs") into a tariff'
   static options: CommandOptions = { startApp: true }
 
   @args.string({ description: 'Path of the CSV file (header row required)' })

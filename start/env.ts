@@ -28,7 +28,7 @@ export default await Env.create(new URL('../', import.meta.url), {
   MAIL_FROM: Env.schema.string.optional(),
 
   CHROMIUM_PATH: Env.schema.string.optional(),
-  // Billing documents and scheduler (docs/billing.md)
+  // Billing documents and scheduler (README, "Billing, invoices and email")
   TEMPLATE_OVERRIDES: Env.schema.string.optional(),
   PDF_PAGES: Env.schema.number.optional(),
   SCHEDULER_POLL_MS: Env.schema.number.optional(),

@@ -15,7 +15,7 @@ import { int, isDuplicateKey, isMysql, PERIOD_RE, sqlTime, retryOnDeadlock } fro
 /**
  * Billing runs: draft → (review, regenerate) → finalized, or cancelled.
  *
- * Decisions (docs/billing.md):
+ * Decisions (README, "Billing, invoices and email"):
  * - Drafts select usage by customer + period + invoice_id NULL; records get
  *   usage_records.invoice_id only at finalize, so re-rating can still change
  *   a draft's records and "regenerate" picks the change up.

@@ -6,7 +6,7 @@ import { kindOfCategory } from '#rating/deck'
 import type { RateFields } from '#rating/types'
 
 /**
- * The rate deck CSV (documented in docs/rating.md). A header row is required;
+ * The rate deck CSV (documented in README, "Rating and tariffs"). A header row is required;
  * column names are case-insensitive and may come in any order.
  *   prefix, destination, category, peak, offpeak, weekend  (required)
  *   connection, minimum, increments, effective_from        (optional: 0, 0, 60/60, 1970-01-01)

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon'
 import { divRoundHalfUp } from '#lib/money'
 
 /**
- * Recurring charges (pure). Decision, also in docs/rating.md:
+ * Recurring charges (pure). Decision, also in README, "Rating and tariffs":
  * the invoice for period P (usage of month P) carries recurring charges for
  * month P + 1 when the customer is billed in advance (the default), and for
  * month P itself when billed in arrears. A part month is pro-rata by days:
