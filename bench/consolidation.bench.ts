@@ -11,22 +11,13 @@
  */
 import { bootApp } from './boot_app.js'
 import { createMysqlDatabase, migrate } from './bench_database.js'
+import { seededRandom } from '#lib/seeded_random'
 
 const RECORDS = Number(process.env.CONSOLIDATION_BENCH_RECORDS ?? 1_000_000)
 const SERVICES = 4000
 const UNKNOWN = 1000
 const PERIODS = ['2026-01', '2026-02', '2026-03']
 
-function prng(seed: number) {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 const ms = (start: bigint) => Math.round(Number(process.hrtime.bigint() - start) / 1e6)
 
 export async function run() {
@@ -72,7 +63,7 @@ export async function run() {
   })
   for (let i = 0; i < assignments.length; i += chunk) await db.table('assignments').multiInsert(assignments.slice(i, i + chunk))
 
-  const rnd = prng(11)
+  const rnd = seededRandom(11).next
   const allIdentifiers = [...identifiers, ...Array.from({ length: UNKNOWN }, (_, i) => `+447900${String(100000 + i)}`)]
   let t = process.hrtime.bigint()
   const batch = sqlite ? 400 : 5000

@@ -10,26 +10,16 @@ import { join } from 'node:path'
 import { tmpdir } from 'node:os'
 import { bootApp } from './boot_app.js'
 import { createMysqlDatabase, migrate } from './bench_database.js'
+import { seededRandom } from '#lib/seeded_random'
 
 const PREFIXES = 200_000
 const CALLS = 1_000_000
 const PERSIST_RECORDS = Number(process.env.RATING_BENCH_RECORDS ?? 100_000)
 const BENCH_DB = process.env.RATING_BENCH_DB ?? 'tollgate_bench'
 
-function prng(seed: number) {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 /** 200k unique prefixes: country codes + area/operator digits, 3 to 9 digits long. */
 function generatePrefixes(n: number) {
-  const rnd = prng(42)
+  const rnd = seededRandom(42).next
   const countries = Array.from({ length: 220 }, (_, i) => String(i < 9 ? i + 1 : i < 90 ? 10 + i : 200 + i))
   const set = new Set<string>()
   while (set.size < n) {
@@ -58,7 +48,7 @@ export async function run() {
 
   // ---- deck ---------------------------------------------------------------
   const prefixes = generatePrefixes(PREFIXES)
-  const rnd = prng(7)
+  const rnd = seededRandom(7).next
   const rates: DeckRate[] = prefixes.map((prefix, i) => ({
     id: i + 1,
     prefix,

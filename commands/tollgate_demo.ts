@@ -30,7 +30,7 @@ export default class TollgateDemo extends BaseCommand {
     const { default: env } = await import('#start/env')
     const { default: db } = await import('@adonisjs/lucid/services/db')
     const { default: Tariff } = await import('#models/tariff')
-    const { seededRandom } = await import('#demo/random')
+    const { seededRandom } = await import('#lib/seeded_random')
     const { seedDemo, DEMO_ADMIN } = await import('#demo/demo_seed')
     const { writeDeck, writeDemoFiles } = await import('#demo/demo_files')
     const { assignCustomer } = await import('#rating/tariffs')

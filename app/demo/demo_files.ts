@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { DateTime } from 'luxon'
 import { DEMO_DECK, DEMO_DESTINATIONS } from '#demo/demo_catalogue'
 import type { DemoCustomer } from '#demo/demo_seed'
-import type { Random } from '#demo/random'
+import type { Random } from '#lib/seeded_random'
 
 export interface DemoFile {
   path: string

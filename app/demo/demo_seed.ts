@@ -11,7 +11,7 @@ import MappingProfile from '#models/mapping_profile'
 import User from '#models/user'
 import { parseDecimal } from '#lib/money'
 import { DEMO_CUSTOMERS, DEMO_LICENCES, FIRST_NAMES, LAST_NAMES, LINE_RENTAL } from '#demo/demo_catalogue'
-import type { Random } from '#demo/random'
+import type { Random } from '#lib/seeded_random'
 
 export const DEMO_ADMIN = { email: 'admin@tollgate.local', password: 'tollgate-demo' }
 export const DEMO_PROFILE = 'demo-carrier'

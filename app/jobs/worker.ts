@@ -3,25 +3,11 @@
  * createApp('console') → init → boot → start), runs one job, terminates the
  * app so the thread can exit, then tells Bree it is done.
  */
-import 'reflect-metadata'
 import { parentPort } from 'node:worker_threads'
-import { Ignitor } from '@adonisjs/core'
+import { bootConsoleApp } from '#lib/boot_console_app'
 
 export async function runJobInWorker(name: string) {
-  const appRoot = new URL('../../', import.meta.url)
-  const ignitor = new Ignitor(appRoot, {
-    importer: (filePath: string) => {
-      if (filePath.startsWith('./') || filePath.startsWith('../')) return import(new URL(filePath, appRoot).href)
-      return import(filePath)
-    },
-  })
-  const app = ignitor.createApp('console')
-  app.booting(async () => {
-    await import('#start/env')
-  })
-  await app.init()
-  await app.boot()
-  await app.start(() => {})
+  const app = await bootConsoleApp(new URL('../../', import.meta.url))
   let exitCode = 0
   try {
     const { JOBS } = await import('#jobs/tasks')
