@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { DateTime } from 'luxon'
 import { DEMO_DECK, DEMO_DESTINATIONS } from '#demo/demo_catalogue'
-import type { DemoCustomer } from '#demo/demo_seed'
+import { DEMO_PROFILE, type DemoCustomer } from '#demo/demo_seed'
 import type { Random } from '#lib/seeded_random'
 
 export interface DemoFile {
@@ -147,7 +147,7 @@ export async function writeDemoFiles(random: Random, folder: string, customers: 
       files.push({ path: asterisk, accountNumber: demo.customer.accountNumber, format: 'asterisk', month: month.toFormat('yyyy-MM') })
       const carrier = join(folder, `carrier-bill-${tag}.csv`)
       await writeFile(carrier, carrierFile(random, demo, month, isLast ? roamer : null))
-      files.push({ path: carrier, accountNumber: demo.customer.accountNumber, format: 'profile:demo-carrier', month: month.toFormat('yyyy-MM') })
+      files.push({ path: carrier, accountNumber: demo.customer.accountNumber, format: `profile:${DEMO_PROFILE}`, month: month.toFormat('yyyy-MM') })
     }
   }
   return files
