@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import { inertiaHeaders } from '#tests/helpers/inertia'
 import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import db from '@adonisjs/lucid/services/db'
@@ -9,12 +10,6 @@ import { truncateAll } from '#tests/helpers/migrate'
 import { cdr } from '#tests/helpers/peers/master_csv'
 
 const root = app.makePath('tmp', `connectors-http-${process.pid}`)
-
-async function inertiaVersion() {
-  const { configProvider } = await import('@adonisjs/core')
-  const config: any = await configProvider.resolve(app, app.config.get('inertia'))
-  return String(config.versionCache.getVersion())
-}
 
 async function waitFor(check: () => Promise<boolean>, ms = 15_000) {
   const until = Date.now() + ms
@@ -51,7 +46,7 @@ test.group('Connectors and imports pages', (group) => {
     const raw = await db.from('connectors').where('id', connector.id).first()
     assert.notInclude(JSON.stringify(raw), 'super-secret-pw')
 
-    const version = await inertiaVersion()
+    const version = inertiaHeaders['X-Inertia-Version']
     for (const path of [`/connectors/${connector.id}`, `/connectors/${connector.id}/edit`, '/connectors']) {
       const page = await client.get(path).header('x-inertia', 'true').header('x-inertia-version', version).loginAs(admin)
       page.assertStatus(200)
@@ -117,7 +112,7 @@ test.group('Connectors and imports pages', (group) => {
     const imp = await db.from('imports').where('connector_id', connector.id).first()
     assert.deepInclude(imp, { status: 'completed', rows_imported: 1, rows_rejected: 2 })
 
-    const version = await inertiaVersion()
+    const version = inertiaHeaders['X-Inertia-Version']
     const show = await client.get(`/imports/${imp.id}`).header('x-inertia', 'true').header('x-inertia-version', version).loginAs(billing)
     show.assertStatus(200)
     assert.deepEqual(show.body().props.errors.map((e: any) => [e.line, e.field]), [[2, 'billsec'], [3, 'start']])

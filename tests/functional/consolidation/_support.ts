@@ -1,5 +1,9 @@
 import db from '@adonisjs/lucid/services/db'
 import type { Assert } from '@japa/assert'
+import { makeCustomer } from '#tests/helpers/factories'
+import Department from '#models/department'
+import Employee from '#models/employee'
+import Service from '#models/service'
 
 let seq = 0
 
@@ -87,10 +91,13 @@ export async function rollupByEmployee(customerId: number, period: string) {
   return Object.fromEntries(rows.map((r) => [Number(r.employee_id), { records: Number(r.n), costE4: Number(r.cost) }]))
 }
 
-/** The Inertia asset version the server expects (so GETs with x-inertia get JSON, not a 409). */
-export async function inertiaVersion() {
-  const { configProvider } = await import('@adonisjs/core')
-  const app = (await import('@adonisjs/core/services/app')).default
-  const config: any = await configProvider.resolve(app, app.config.get('inertia'))
-  return String(config.versionCache.getVersion())
+/** A customer with two departments, Alice (Sales) and Bob (Support), and one unassigned mobile. */
+export async function twoEmployeesAndAMobile() {
+  const customer = await makeCustomer()
+  const sales = await Department.create({ customerId: customer.id, name: 'Sales', costCentre: 'CC-10' })
+  const support = await Department.create({ customerId: customer.id, name: 'Support', costCentre: null })
+  const alice = await Employee.create({ customerId: customer.id, departmentId: sales.id, name: 'Alice', email: 'alice@acme.example', employeeNumber: 'E1', active: true })
+  const bob = await Employee.create({ customerId: customer.id, departmentId: support.id, name: 'Bob', email: 'bob@acme.example', employeeNumber: 'E2', active: true })
+  const mobile = await Service.create({ customerId: customer.id, kind: 'mobile', identifier: '+447700900123', label: null })
+  return { customer, sales, support, alice, bob, mobile }
 }

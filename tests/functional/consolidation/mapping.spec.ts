@@ -1,30 +1,16 @@
 import { test } from '@japa/runner'
 import { truncateAll } from '#tests/helpers/migrate'
 import db from '@adonisjs/lucid/services/db'
-import { makeCustomer } from '#tests/helpers/factories'
-import Department from '#models/department'
-import Employee from '#models/employee'
-import Service from '#models/service'
 import { mapUsage } from '#consolidation/map_usage'
 import { refreshRollups } from '#consolidation/rollups'
 import { assignService, endService, localMidnight } from '#consolidation/assignments'
-import { assertRollupsMatch, insertRecords, rollupByEmployee } from './_support.js'
-
-async function setup() {
-  const customer = await makeCustomer()
-  const sales = await Department.create({ customerId: customer.id, name: 'Sales', costCentre: 'CC-10' })
-  const support = await Department.create({ customerId: customer.id, name: 'Support', costCentre: null })
-  const alice = await Employee.create({ customerId: customer.id, departmentId: sales.id, name: 'Alice', email: 'alice@acme.example', employeeNumber: 'E1', active: true })
-  const bob = await Employee.create({ customerId: customer.id, departmentId: support.id, name: 'Bob', email: 'bob@acme.example', employeeNumber: 'E2', active: true })
-  const mobile = await Service.create({ customerId: customer.id, kind: 'mobile', identifier: '+447700900123', label: null })
-  return { customer, sales, support, alice, bob, mobile }
-}
+import { assertRollupsMatch, insertRecords, rollupByEmployee, twoEmployeesAndAMobile } from './_support.js'
 
 test.group('consolidation: mapping usage to people', (group) => {
   group.each.setup(() => truncateAll())
 
   test('a number that moves mid-month is charged to each employee for their own days', async ({ assert }) => {
-    const { customer, sales, support, alice, bob, mobile } = await setup()
+    const { customer, sales, support, alice, bob, mobile } = await twoEmployeesAndAMobile()
     await db.transaction(async (trx) => {
       await assignService(mobile, alice, localMidnight('2026-03-01', customer.timeZone), { trx })
       await assignService(mobile, bob, localMidnight('2026-03-16', customer.timeZone), { trx })
@@ -60,7 +46,7 @@ test.group('consolidation: mapping usage to people', (group) => {
   })
 
   test('summer time: the move date is local midnight (23:00 UTC the day before)', async ({ assert }) => {
-    const { customer, alice, bob, mobile } = await setup()
+    const { customer, alice, bob, mobile } = await twoEmployeesAndAMobile()
     await db.transaction(async (trx) => {
       await assignService(mobile, alice, localMidnight('2026-06-01', customer.timeZone), { trx })
       await assignService(mobile, bob, localMidnight('2026-06-16', customer.timeZone), { trx })
@@ -75,7 +61,7 @@ test.group('consolidation: mapping usage to people', (group) => {
   })
 
   test('ending an assignment leaves later records unallocated; billed records are never touched', async ({ assert }) => {
-    const { customer, alice, mobile } = await setup()
+    const { customer, alice, mobile } = await twoEmployeesAndAMobile()
     await db.transaction(async (trx) => {
       await assignService(mobile, alice, localMidnight('2026-01-01', customer.timeZone), { trx })
       await endService(mobile, localMidnight('2026-01-20', customer.timeZone), { trx })
@@ -93,7 +79,7 @@ test.group('consolidation: mapping usage to people', (group) => {
   })
 
   test('scopes: record ids and identifier limit what is touched', async ({ assert }) => {
-    const { customer, alice, mobile } = await setup()
+    const { customer, alice, mobile } = await twoEmployeesAndAMobile()
     await db.transaction(async (trx) => {
       await assignService(mobile, alice, localMidnight('2026-01-01', customer.timeZone), { trx })
     })

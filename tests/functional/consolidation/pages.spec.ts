@@ -7,7 +7,8 @@ import Employee from '#models/employee'
 import Service from '#models/service'
 import AuditLog from '#models/audit_log'
 import { afterUsageChange } from '#lib/after_usage_change'
-import { assertRollupsMatch, inertiaVersion, insertRecords, rollupByEmployee } from './_support.js'
+import { assertRollupsMatch, insertRecords, rollupByEmployee } from './_support.js'
+import { inertiaHeaders } from '#tests/helpers/inertia'
 
 test.group('consolidation: admin pages and forms', (group) => {
   group.each.setup(() => truncateAll())
@@ -47,7 +48,7 @@ test.group('consolidation: admin pages and forms', (group) => {
     assert.deepEqual(records.map((r) => r.employee_id), [alice.id, bob.id, null])
     await assertRollupsMatch(assert)
 
-    const page = await client.get(`/services/${service.id}`).header('x-inertia', 'true').header('x-inertia-version', await inertiaVersion()).loginAs(user)
+    const page = await client.get(`/services/${service.id}`).header('x-inertia', 'true').header('x-inertia-version', inertiaHeaders['X-Inertia-Version']).loginAs(user)
     page.assertStatus(200)
     assert.equal(page.body().component, 'services/show')
     assert.deepEqual(page.body().props.history.map((h: any) => [h.employee, h.startsAt, h.endsAt]), [
@@ -114,7 +115,7 @@ test.group('consolidation: admin pages and forms', (group) => {
       { identifier: '+447700900999', occurredAt: '2026-02-03 11:00:00' },
     ])
     await afterUsageChange(customer.id, ['2026-02'])
-    const version = await inertiaVersion()
+    const version = inertiaHeaders['X-Inertia-Version']
     const pages: [string, string][] = [
       [`/customers/${customer.id}/employees`, 'employees/index'],
       [`/customers/${customer.id}/departments`, 'employees/departments'],

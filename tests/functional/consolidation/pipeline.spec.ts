@@ -1,30 +1,16 @@
 import { test } from '@japa/runner'
 import { truncateAll } from '#tests/helpers/migrate'
 import db from '@adonisjs/lucid/services/db'
-import { makeCustomer } from '#tests/helpers/factories'
-import Department from '#models/department'
-import Employee from '#models/employee'
-import Service from '#models/service'
 import { rebuildRollups } from '#consolidation/rollups'
 import { assignService, localMidnight } from '#consolidation/assignments'
 import { afterUsageChange } from '#lib/after_usage_change'
-import { assertRollupsMatch, insertRecords, rollupByEmployee } from './_support.js'
-
-async function setup() {
-  const customer = await makeCustomer()
-  const sales = await Department.create({ customerId: customer.id, name: 'Sales', costCentre: 'CC-10' })
-  const support = await Department.create({ customerId: customer.id, name: 'Support', costCentre: null })
-  const alice = await Employee.create({ customerId: customer.id, departmentId: sales.id, name: 'Alice', email: 'alice@acme.example', employeeNumber: 'E1', active: true })
-  const bob = await Employee.create({ customerId: customer.id, departmentId: support.id, name: 'Bob', email: 'bob@acme.example', employeeNumber: 'E2', active: true })
-  const mobile = await Service.create({ customerId: customer.id, kind: 'mobile', identifier: '+447700900123', label: null })
-  return { customer, sales, support, alice, bob, mobile }
-}
+import { assertRollupsMatch, insertRecords, rollupByEmployee, twoEmployeesAndAMobile } from './_support.js'
 
 test.group('consolidation: pipeline after a move', (group) => {
   group.each.setup(() => truncateAll())
 
   test('the whole pipeline after a move re-links records and refreshes rollups', async ({ assert }) => {
-    const { customer, alice, bob, mobile } = await setup()
+    const { customer, alice, bob, mobile } = await twoEmployeesAndAMobile()
     await db.transaction(async (trx) => {
       await assignService(mobile, alice, localMidnight('2026-03-01', customer.timeZone), { trx })
     })

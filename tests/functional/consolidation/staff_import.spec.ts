@@ -7,7 +7,8 @@ import Employee from '#models/employee'
 import Service from '#models/service'
 import { planStaffImport } from '#consolidation/staff_import'
 import { afterUsageChange } from '#lib/after_usage_change'
-import { assertRollupsMatch, inertiaVersion, insertRecords } from './_support.js'
+import { assertRollupsMatch, insertRecords } from './_support.js'
+import { inertiaHeaders } from '#tests/helpers/inertia'
 
 const CSV = [
   'Employee Number,Full Name,Email,Department,Mobile,Extension',
@@ -35,7 +36,7 @@ test.group('consolidation: staff list import', (group) => {
       .post(`/customers/${customer.id}/staff-import/preview`)
       .json({ csv: CSV })
       .header('x-inertia', 'true')
-      .header('x-inertia-version', await inertiaVersion())
+      .header('x-inertia-version', inertiaHeaders['X-Inertia-Version'])
       .loginAs(user)
       .withCsrfToken()
     preview.assertStatus(200)
@@ -99,7 +100,7 @@ test.group('consolidation: staff list import', (group) => {
       .post(`/customers/${customer.id}/staff-import/preview`)
       .json({ csv: 'foo,bar\n1,2\n' })
       .header('x-inertia', 'true')
-      .header('x-inertia-version', await inertiaVersion())
+      .header('x-inertia-version', inertiaHeaders['X-Inertia-Version'])
       .loginAs(user)
       .withCsrfToken()
     preview.assertStatus(200)

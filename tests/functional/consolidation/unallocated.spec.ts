@@ -9,7 +9,8 @@ import Assignment from '#models/assignment'
 import AuditLog from '#models/audit_log'
 import { afterUsageChange } from '#lib/after_usage_change'
 import { syncEmployeesFromM365 } from '#consolidation/m365_employee_sync'
-import { assertRollupsMatch, inertiaVersion, insertRecords, rollupByEmployee } from './_support.js'
+import { assertRollupsMatch, insertRecords, rollupByEmployee } from './_support.js'
+import { inertiaHeaders } from '#tests/helpers/inertia'
 
 async function unallocatedSetup() {
   const customer = await makeCustomer()
@@ -32,12 +33,12 @@ test.group('consolidation: unallocated costs', (group) => {
   test('the queue lists unknown identifiers with their cost so far; the overview totals per customer', async ({ client, assert }) => {
     const { customer } = await unallocatedSetup()
     const viewer = await makeUser('viewer')
-    const page = await client.get(`/customers/${customer.id}/unallocated`).header('x-inertia', 'true').header('x-inertia-version', await inertiaVersion()).loginAs(viewer)
+    const page = await client.get(`/customers/${customer.id}/unallocated`).header('x-inertia', 'true').header('x-inertia-version', inertiaHeaders['X-Inertia-Version']).loginAs(viewer)
     page.assertStatus(200)
     const props = page.body().props
     assert.equal(props.identifiers.length, 4)
     assert.deepInclude(props.identifiers[0], { identifier: '+447700900001', records: 2, costE4: 2000 })
-    const overview = await client.get('/unallocated').header('x-inertia', 'true').header('x-inertia-version', await inertiaVersion()).loginAs(viewer)
+    const overview = await client.get('/unallocated').header('x-inertia', 'true').header('x-inertia-version', inertiaHeaders['X-Inertia-Version']).loginAs(viewer)
     overview.assertStatus(200)
     assert.deepInclude(overview.body().props.customers[0], { customerId: customer.id, records: 5, identifiers: 4, costE4: 2500 })
     // A viewer may not assign.
