@@ -47,7 +47,11 @@ export async function storeInvoicePdf(renderer: PdfRenderer, invoiceId: number, 
   const pdf = await renderer.render(html, { footer: `${invoice.number ?? 'DRAFT'} · ${invoice.period}` })
   const sha256 = createHash('sha256').update(pdf).digest('hex')
   const key = storageKey(invoice.id, sha256)
-  await drive.use().put(key, pdf)
+  // The key names the content: a complete file under it is this very document, and rewriting
+  // it would briefly truncate it under a concurrent reader.
+  const disk = drive.use()
+  const stored = (await disk.exists(key)) ? Buffer.from(await disk.getBytes(key)) : null
+  if (!stored || createHash('sha256').update(stored).digest('hex') !== sha256) await disk.put(key, pdf)
   const previous = invoice.pdfPath
   // Only the PDF columns change, and for a finalized invoice only while unset.
   const q = db.from('invoices').where('id', invoice.id).where('status', invoice.status)
@@ -106,6 +110,12 @@ export async function invoicePdfBytes(invoiceId: number): Promise<{ bytes: Buffe
     await withRenderer((r) => storeInvoicePdf(r, invoiceId), { pages: 1 })
     invoice = await Invoice.findOrFail(invoiceId)
   }
-  const bytes = Buffer.from(await drive.use().getBytes(invoice.pdfPath!))
-  return { bytes, invoice }
+  // Another request may be rewriting the same document (same hash, same key) at this moment:
+  // only bytes that match the recorded hash leave here.
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const bytes = Buffer.from(await drive.use().getBytes(invoice.pdfPath!))
+    if (!invoice.pdfSha256 || createHash('sha256').update(bytes).digest('hex') === invoice.pdfSha256) return { bytes, invoice }
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  throw new Error(`The stored PDF of invoice ${invoice.id} does not match its recorded hash`)
 }
