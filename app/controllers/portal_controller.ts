@@ -5,6 +5,7 @@ import Employee from '#models/employee'
 import Invoice from '#models/invoice'
 import { dashboardView, employeeView, employeesView, statementPdf, type Links } from '#insights/pages'
 import { exportFormat, sendExport } from '#insights/export'
+import { invoicesTable } from '#insights/views'
 
 const links: Links = { base: '/portal', statement: (employeeId) => `/portal/employees/${employeeId}/statement.pdf` }
 
@@ -73,21 +74,7 @@ export default class PortalController {
     }))
     const format = exportFormat(ctx.request.qs().format)
     if (format) {
-      return sendExport(ctx.response, format, `${customer.accountNumber}-invoices`, [
-        {
-          name: 'Invoices',
-          columns: [
-            { key: 'number', label: 'Number' },
-            { key: 'period', label: 'Period' },
-            { key: 'issueDate', label: 'Issue date' },
-            { key: 'dueDate', label: 'Due date' },
-            { key: 'subtotalMinor', label: 'Subtotal', type: 'money' },
-            { key: 'taxMinor', label: 'VAT', type: 'money' },
-            { key: 'totalMinor', label: 'Total', type: 'money' },
-          ],
-          rows,
-        },
-      ])
+      return sendExport(ctx.response, format, `${customer.accountNumber}-invoices`, [invoicesTable(rows)])
     }
     return ctx.inertia.render('portal/invoices', {
       customer: { id: customer.id, name: customer.name, accountNumber: customer.accountNumber, currency: customer.currency },

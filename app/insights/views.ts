@@ -142,3 +142,19 @@ export function anomaliesTable(rows: Anomaly[]): ExportTable {
     rows: rows.map((a) => ({ ...a, kindLabel: ANOMALY_LABELS[a.kind] })),
   }
 }
+
+export function invoicesTable(rows: Record<string, any>[]): ExportTable {
+  return {
+    name: 'Invoices',
+    columns: [
+      { key: 'number', label: 'Number' },
+      { key: 'period', label: 'Period' },
+      { key: 'issueDate', label: 'Issue date' },
+      { key: 'dueDate', label: 'Due date' },
+      { key: 'subtotalMinor', label: 'Subtotal', type: 'money' },
+      { key: 'taxMinor', label: 'VAT', type: 'money' },
+      { key: 'totalMinor', label: 'Total', type: 'money' },
+    ],
+    rows,
+  }
+}
