@@ -10,7 +10,9 @@ const bodyParserConfig = defineConfig({
   multipart: {
     autoProcess: true,
     convertEmptyStringsToNull: true,
-    processManually: [],
+    // Usage file uploads (up to 500 MB) are streamed by their controller once auth and role let
+    // the request in, with their own size limit (app/lib/uploads.ts).
+    processManually: ['/imports/upload'],
     limit: '300mb',
     types: ['multipart/form-data'],
   },

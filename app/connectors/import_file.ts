@@ -3,24 +3,23 @@ import { createReadStream } from 'node:fs'
 import { appendFile, rm, stat } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { tmpdir } from 'node:os'
-import mysql2 from 'mysql2'
 import { createInterface } from 'node:readline'
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import drive from '@adonisjs/drive/services/main'
 import logger from '@adonisjs/core/services/logger'
-import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import type Connector from '#models/connector'
 import type Customer from '#models/customer'
 import type { ImportSummary, ParsedRecord, ProgressFn, RowParser } from '#connectors/types'
 import { ImportFailure } from '#connectors/types'
 import { CsvSyntaxError, readCsvRows } from '#connectors/csv_reader'
+import { openUsageSink } from '#connectors/usage_sink'
 
-/** Rows per multi-row INSERT: 15 columns × 2000 stays under SQLite's 32766 bind variables. */
-const BATCH = 2000
+export { insertUsageRows } from '#connectors/usage_insert'
+
 const ERROR_BATCH = 400
-const SQLITE_ROWS = 400
-const mysqlEscape = (v: string) => mysql2.escape(v)
+/** Records between progress reports (which are themselves at most every 500 ms). */
+const PROGRESS_EVERY = 2000
 /** Errors returned in the summary (all of them are stored). */
 const SUMMARY_ERRORS = 1000
 
@@ -47,56 +46,8 @@ export function usageSource(opts: { connector?: Connector | null; format: string
 
 export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256')
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer)
+  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer)
   return hash.digest('hex')
-}
-
-const USAGE_COLUMNS = [
-  'customer_id', 'source', 'dedupe_key', 'import_id', 'identifier', 'occurred_at', 'period', 'category',
-  'destination', 'duration_s', 'volume_bytes', 'quantity', 'description', 'cost_e4', 'rating_status',
-] as const
-
-/**
- * Inserts usage rows, leaving out those whose (source, dedupe_key) exists, and returns
- * how many went in. Only the duplicate key is tolerated: any other error (too long,
- * foreign key) fails the statement, and with it the file's transaction.
- * On MySQL the statement is built with mysql2's escaping (a 2000-row insert has 30 000
- * values: binding them through the query builder costs more than the insert itself) and
- * the server's "Records: n  Duplicates: d" tells the duplicates; elsewhere the query
- * builder's ON CONFLICT DO NOTHING and the changed-rows count.
- */
-async function insertNew(trx: TransactionClientContract, rows: Record<string, unknown>[], mysqlDialect: boolean): Promise<number> {
-  if (mysqlDialect) {
-    let values = ''
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i]
-      let tuple = '('
-      for (let c = 0; c < USAGE_COLUMNS.length; c++) {
-        const v = r[USAGE_COLUMNS[c]]
-        tuple += (c ? ',' : '') + (v === null || v === undefined ? 'NULL' : typeof v === 'number' ? String(v) : mysqlEscape(String(v)))
-      }
-      values += (i ? ',' : '') + tuple + ')'
-    }
-    const result: any = await trx.rawQuery(`INSERT INTO usage_records (${USAGE_COLUMNS.join(',')}) VALUES ${values} ON DUPLICATE KEY UPDATE id = id`)
-    const header = Array.isArray(result) ? result[0] : result
-    const dup = /Duplicates:\s*(\d+)/.exec(String(header?.info ?? ''))
-    if (dup) return rows.length - Number(dup[1])
-    // A one-row insert has no info line: 1 = inserted, 0 = duplicate (without FOUND_ROWS).
-    return rows.length === 1 ? Math.min(1, Number(header?.affectedRows ?? 0)) : rows.length
-  }
-  // SQLite's query builder turns a multi-row insert into a compound SELECT (at most 500 terms).
-  let inserted = 0
-  for (let i = 0; i < rows.length; i += SQLITE_ROWS) {
-    const chunk = rows.slice(i, i + SQLITE_ROWS)
-    const { sql, bindings } = trx.knexQuery().table('usage_records').insert(chunk).onConflict(['source', 'dedupe_key']).ignore().toSQL()
-    inserted += affectedRows(await trx.rawQuery(sql, bindings as any[]))
-  }
-  return inserted
-}
-
-function affectedRows(result: any): number {
-  if (Array.isArray(result)) return Number(result[0]?.affectedRows ?? 0)
-  return Number(result?.changes ?? result?.affectedRows ?? 0)
 }
 
 function csvLine(fields: string[]) {
@@ -157,49 +108,30 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
 
   const rawPath = `imports/${sha256}`
   await db.from('imports').where('id', row.id).update({ status: 'running', raw_path: rawPath })
+  // The raw copy is written while the rows are parsed, and the import only commits once it is kept.
   const disk = drive.use()
-  if (!(await disk.exists(rawPath))) await disk.putStream(rawPath, createReadStream(opts.path))
+  const rawCopy = disk.exists(rawPath).then((kept) => (kept ? undefined : disk.putStream(rawPath, createReadStream(opts.path))))
+  rawCopy.catch(() => {})
 
   const counts = { read: 0, imported: 0, duplicates: 0, rejected: 0 }
   const summaryErrors: ImportSummary['errors'] = []
   const periods = new Set<string>()
   const sqlite = db.connection().dialect.name.includes('sqlite')
-  const mysqlDialect = db.connection().dialect.name === 'mysql' 
   const spillPath = join(tmpdir(), `tollgate-import-${row.id}-${process.pid}.errors.ndjson`)
 
   try {
     if (size === 0) throw new ImportFailure('the file is empty')
     await db.transaction(async (trx) => {
-      let records: Record<string, unknown>[] = []
+      const sink = await openUsageSink(trx, { customerId: customer.id, source, importId: row.id })
       let errors: Record<string, unknown>[] = []
       let valid = 0
+      let records = 0
       let structural = 0
       let firstStructural = ''
       let lastPct = -1
       let lastProgressAt = 0
+      let sinceProgress = 0
 
-      // One INSERT stays in flight while the next batch is parsed, so the database and
-      // the parser work at the same time.
-      let inflight: Promise<void> | null = null
-      const drain = async () => {
-        if (inflight) {
-          const p = inflight
-          inflight = null
-          await p
-        }
-      }
-      const flushRecords = async () => {
-        await drain()
-        if (!records.length) return
-        const batch = records
-        records = []
-        inflight = insertNew(trx, batch, mysqlDialect).then((inserted) => {
-          counts.imported += inserted
-          counts.duplicates += batch.length - inserted
-        })
-        // A failing insert must not go unobserved until the next drain.
-        inflight.catch(() => {})
-      }
       // Rejected rows wait in memory, then in a spill file, and go in at the end: an import_errors
       // row locks its import (foreign key) until commit, which would block the progress updates.
       let spilled = 0
@@ -258,27 +190,13 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
             const outcome = parser.parse(fields, line)
             if (outcome.kind === 'record') {
               valid++
+              records++
               const r: ParsedRecord = outcome.record
               if (!periods.has(r.period)) periods.add(r.period)
-              records.push({
-                customer_id: customer.id,
-                source,
-                dedupe_key: r.dedupeKey,
-                import_id: row.id,
-                identifier: r.identifier,
-                occurred_at: r.occurredAt,
-                period: r.period,
-                category: r.category,
-                destination: r.destination,
-                duration_s: r.durationS,
-                volume_bytes: r.volumeBytes,
-                quantity: r.quantity,
-                description: r.description,
-                cost_e4: r.costE4,
-                rating_status: 'pending',
-              })
-              if (records.length >= BATCH) {
-                await flushRecords()
+              const wait = sink.add(r, line)
+              if (wait) await wait
+              if (++sinceProgress === PROGRESS_EVERY) {
+                sinceProgress = 0
                 await reportProgress(chars)
               }
             } else if (outcome.kind === 'error') {
@@ -296,19 +214,20 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
             }
           }
         }
+        if (headerPending || counts.read === 0) throw new ImportFailure('the file has no data rows')
+        if (valid === 0 && structural === counts.read) {
+          throw new ImportFailure(`every row has the wrong shape for ${format} (${firstStructural})`)
+        }
+        counts.imported = await sink.finish()
+        counts.duplicates = records - counts.imported
       } catch (error) {
+        await sink.abort()
         if (error instanceof CsvSyntaxError) throw new ImportFailure(error.message)
         throw error
       }
-      await drain()
-      if (headerPending || counts.read === 0) throw new ImportFailure('the file has no data rows')
-      if (valid === 0 && structural === counts.read) {
-        throw new ImportFailure(`every row has the wrong shape for ${format} (${firstStructural})`)
-      }
-      await flushRecords()
-      await drain()
       await reportProgress(size, true)
       await insertErrors()
+      await rawCopy
       await trx
         .from('imports')
         .where('id', row.id)
@@ -324,6 +243,8 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
         })
     })
   } catch (error) {
+    // A failed file is kept too, for the download on its import page.
+    await rawCopy.catch(() => {})
     await rm(spillPath, { force: true })
     const failure = error instanceof ImportFailure ? error : null
     // Database errors carry the statement (and so the data): keep only the server's message.
@@ -369,14 +290,4 @@ export async function processUsage(customerId: number, periods: string[], import
     logger.error({ err: error, importId, customerId }, 'mapping/rating after import failed')
     return null
   }
-}
-
-/** Inserts rows built outside the CSV pipeline (API snapshots) the same way: ignore duplicates, count them. */
-export async function insertUsageRows(trx: TransactionClientContract, rows: Record<string, unknown>[]) {
-  const mysqlDialect = db.connection().dialect.name === 'mysql'
-  let inserted = 0
-  for (let i = 0; i < rows.length; i += BATCH) {
-    inserted += await insertNew(trx, rows.slice(i, i + BATCH), mysqlDialect)
-  }
-  return { inserted, duplicates: rows.length - inserted }
 }

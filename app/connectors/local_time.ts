@@ -8,7 +8,7 @@ import { normaliseNumber, dialledDigits } from '#lib/identifiers'
  * and Luxon decides the transition hour itself.
  */
 export class ZoneClock {
-  private offsets = new Map<string, number>()
+  private offsets = new Map<number, number>()
   private periods = new Map<number, string>()
   constructor(
     readonly zone: string,
@@ -21,10 +21,10 @@ export class ZoneClock {
   /** ms since epoch for local y-m-d h:mi:s in `zone`, or null when the fields are not a real time. */
   toUtcMs(y: number, mo: number, d: number, h: number, mi: number, s: number): number | null {
     if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return null
+    if (d > 28 && d > daysInMonth(y, mo)) return null
     const naive = Date.UTC(y, mo - 1, d, h, mi, s)
-    const check = new Date(naive)
-    if (check.getUTCDate() !== d || check.getUTCMonth() !== mo - 1) return null
-    const key = `${y}-${mo}-${d}-${h}`
+    // Numeric keys: a string key per row would be garbage for the collector on million-row files.
+    const key = ((y * 100 + mo) * 100 + d) * 100 + h
     let offset = this.offsets.get(key)
     if (offset === undefined) {
       const dt = DateTime.fromObject({ year: y, month: mo, day: d, hour: h, minute: 30 }, { zone: this.zone })
@@ -52,19 +52,59 @@ export class ZoneClock {
   }
 }
 
+function daysInMonth(y: number, mo: number) {
+  return new Date(Date.UTC(y, mo, 0)).getUTCDate()
+}
+
 const SQL_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?$/
+
+/** The number of `len` ASCII digits at `at`, or -1. */
+function digitsAt(text: string, at: number, len: number): number {
+  let n = 0
+  for (let i = at; i < at + len; i++) {
+    const c = text.charCodeAt(i) - 48
+    if (c < 0 || c > 9) return -1
+    n = n * 10 + c
+  }
+  return n
+}
 
 /** Parses "YYYY-MM-DD HH:MM:SS" local time to UTC ms, or null. */
 export function parseSqlLocal(text: string, clock: ZoneClock): number | null {
+  // The exact 19-character form (every row of a call file) is read without a regex match
+  // array; other forms (fractions of a second, a "T") go through the pattern.
+  if (text.length === 19) {
+    const y = digitsAt(text, 0, 4)
+    const mo = digitsAt(text, 5, 2)
+    const d = digitsAt(text, 8, 2)
+    const h = digitsAt(text, 11, 2)
+    const mi = digitsAt(text, 14, 2)
+    const s = digitsAt(text, 17, 2)
+    const sep = text.charCodeAt(10)
+    if (y >= 0 && mo >= 0 && d >= 0 && h >= 0 && mi >= 0 && s >= 0 && text[4] === '-' && text[7] === '-' && (sep === 32 || sep === 84) && text[13] === ':' && text[16] === ':') {
+      return clock.toUtcMs(y, mo, d, h, mi, s)
+    }
+  }
   const m = SQL_TIME.exec(text)
   if (!m) return null
   return clock.toUtcMs(+m[1], +m[2], +m[3], +m[4], +m[5], +m[6])
 }
 
+let minuteCached = NaN
+let minutePrefix = ''
+const SECONDS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'))
+
 /** "YYYY-MM-DD HH:MM:SS" in UTC, the way the database stores occurred_at. */
 export function utcSql(ms: number): string {
-  const iso = new Date(ms).toISOString()
-  return iso.slice(0, 10) + ' ' + iso.slice(11, 19)
+  // Call files are in time order: the date and minute repeat row after row.
+  const minute = Math.floor(ms / 60_000)
+  if (minute !== minuteCached) {
+    const iso = new Date(minute * 60_000).toISOString()
+    if (iso.length !== 24) return new Date(ms).toISOString().slice(0, 19).replace('T', ' ')
+    minutePrefix = iso.slice(0, 10) + ' ' + iso.slice(11, 17)
+    minuteCached = minute
+  }
+  return minutePrefix + SECONDS[Math.floor(ms / 1000) - minute * 60]
 }
 
 /**
@@ -73,6 +113,7 @@ export function utcSql(ms: number): string {
  */
 export class NumberCache {
   private cache = new Map<string, string | null>()
+  private destinations = new Map<string, string | null>()
   constructor(private max = 200_000) {}
 
   normalise(raw: string): string | null {
@@ -87,9 +128,14 @@ export class NumberCache {
 
   /** A dialled number as E.164 digits (no plus) where it is a number, else the raw text. */
   destination(raw: string): string | null {
-    const text = raw.trim()
-    if (!text) return null
-    const n = this.normalise(text)
-    return n === null ? text.slice(0, 64) : dialledDigits(n)
+    let v = this.destinations.get(raw)
+    if (v === undefined) {
+      const text = raw.trim()
+      const n = text ? this.normalise(text) : null
+      v = !text ? null : n === null ? text.slice(0, 64) : dialledDigits(n)
+      if (this.destinations.size >= this.max) this.destinations.clear()
+      this.destinations.set(raw, v)
+    }
+    return v
   }
 }

@@ -3,6 +3,7 @@ import { ImportFailure } from '#connectors/types'
 import { asteriskConnector } from '#connectors/asterisk'
 import { csvProfileConnector } from '#connectors/csv_profile'
 import { m365Connector } from '#connectors/m365'
+import MappingProfile from '#models/mapping_profile'
 
 /** Every connector type. A new type is one new file implementing ConnectorDefinition, listed here. */
 export const CONNECTOR_TYPES: ConnectorDefinition[] = [asteriskConnector, csvProfileConnector, m365Connector]
@@ -11,6 +12,19 @@ export function connectorType(type: string): ConnectorDefinition {
   const def = CONNECTOR_TYPES.find((d) => d.type === type)
   if (!def) throw new ImportFailure(`unknown connector type "${type}"`)
   return def
+}
+
+/** The formats a file can be imported in by hand (`usage:import --format`, the upload form): Asterisk, or a saved mapping profile. */
+export async function manualImportFormats(): Promise<{ value: string; label: string }[]> {
+  const profiles = await MappingProfile.query().orderBy('name').select('name')
+  return [{ value: 'asterisk', label: asteriskConnector.label }, ...profiles.map((p) => ({ value: `profile:${p.name}`, label: `Mapping profile: ${p.name}` }))]
+}
+
+/** True for "asterisk" and for "profile:NAME" of a saved profile. */
+export async function isManualImportFormat(format: string): Promise<boolean> {
+  if (format === 'asterisk') return true
+  if (!format.startsWith('profile:')) return false
+  return Boolean(await MappingProfile.findBy('name', format.slice('profile:'.length)))
 }
 
 /** The parser for a manual import's --format: "asterisk" or "profile:NAME". */

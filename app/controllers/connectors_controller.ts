@@ -6,6 +6,7 @@ import { audit } from '#lib/audit'
 import { connectorValidator } from '#validators/connector'
 import { CONNECTOR_TYPES, connectorType } from '#connectors/registry'
 import { TRANSPORTS, transportFor } from '#connectors/transports/index'
+import { parseCaCertificates } from '#connectors/transports/https'
 import { pollInBackground, scheduleIntervalMs } from '#connectors/poll_connector'
 
 /** What the browser may see of a connector: never its credentials, only which ones are set. */
@@ -41,12 +42,20 @@ const formOptions = async () => ({
   customers: (await Customer.query().orderBy('name').select('id', 'name', 'account_number')).map((c) => ({ id: c.id, name: c.name, accountNumber: c.accountNumber })),
 })
 
-function checkInput(input: { type: string; transport: string; schedule?: string | null; customerId?: number | null }) {
+function checkInput(input: { type: string; transport: string; schedule?: string | null; customerId?: number | null; settings?: Record<string, any> }) {
   const errors: Record<string, string> = {}
   const def = connectorType(input.type)
   if (!def.transports.includes(input.transport)) errors.transport = `${def.label} works with: ${def.transports.join(', ')}`
   if (input.schedule && !scheduleIntervalMs(input.schedule)) errors.schedule = 'use e.g. "15m", "1h", "1d", "every 30 minutes", "hourly" or "daily"'
   if (!input.customerId) errors.customerId = 'choose the customer this connector bills'
+  const ca = input.settings?.caCertificate
+  if (input.transport === 'https' && ca) {
+    try {
+      parseCaCertificates(String(ca))
+    } catch (error) {
+      errors['settings.caCertificate'] = (error as Error).message
+    }
+  }
   return errors
 }
 

@@ -1,6 +1,13 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import db from '@adonisjs/lucid/services/db'
 import drive from '@adonisjs/drive/services/main'
+import Customer from '#models/customer'
+import { audit } from '#lib/audit'
+import { receiveUploads } from '#lib/uploads'
+import { MANUAL_IMPORT_MAX_BYTES, manualImportValidator } from '#validators/import'
+import { manualImportFormats } from '#connectors/registry'
+import { importUploadInBackground, manualUploadDir } from '#connectors/manual_import'
+import { ImportFailure } from '#connectors/types'
 
 const LIST_COLUMNS = [
   'i.id', 'i.connector_id', 'i.customer_id', 'i.source_name', 'i.format', 'i.sha256', 'i.status', 'i.rows_read', 'i.rows_imported',
@@ -13,7 +20,7 @@ function csvCell(v: unknown) {
 }
 
 export default class ImportsController {
-  async index({ inertia, request }: HttpContext) {
+  async index({ inertia, request, auth }: HttpContext) {
     const page = Number(request.input('page', 1)) || 1
     const status = String(request.input('status', '') || '')
     const connectorId = Number(request.input('connector', 0)) || null
@@ -30,7 +37,48 @@ export default class ImportsController {
       imports: () => result.all(),
       meta: result.getMeta(),
       filters: { status, connector: connectorId },
+      // The "Upload a file" form, for those who may import.
+      upload: async () =>
+        ['admin', 'billing'].includes(auth.user!.role)
+          ? {
+              customers: (await Customer.query().orderBy('name').select('id', 'name', 'account_number')).map((c) => ({ id: c.id, name: c.name, accountNumber: c.accountNumber })),
+              formats: await manualImportFormats(),
+              maxMb: MANUAL_IMPORT_MAX_BYTES / 1024 / 1024,
+            }
+          : null,
     })
+  }
+
+  /**
+   * Imports → Upload a file. The route's multipart body is read here, after auth and role
+   * (config/bodyparser.ts `processManually`); the import runs in the background and its page
+   * follows the progress.
+   */
+  async upload({ request, response, session, auth }: HttpContext) {
+    const uploads = await receiveUploads(request, { dir: manualUploadDir(), limit: MANUAL_IMPORT_MAX_BYTES, field: 'file' })
+    let importId: number | null = null
+    try {
+      const input = await request.validateUsing(manualImportValidator)
+      const customer = await Customer.findOrFail(input.customerId)
+      // From here the background import owns the file (and removes it).
+      importId = await importUploadInBackground({ path: input.file.tmpPath!, sourceName: input.file.clientName, customer, format: input.format })
+      await audit({
+        userId: auth.user!.id,
+        action: 'import.uploaded',
+        subjectType: 'import',
+        subjectId: importId,
+        changes: { customerId: customer.id, format: input.format, file: input.file.clientName, bytes: input.file.size },
+      })
+      session.flash('success', `Importing ${input.file.clientName}`)
+      return response.redirect(`/imports/${importId}`)
+    } catch (error) {
+      if (importId === null) await uploads.discard()
+      if (!(error instanceof ImportFailure)) throw error
+      // The format exists but cannot be used (e.g. an incomplete mapping profile).
+      session.flashErrors({ format: error.message })
+      session.flashAll()
+      return response.redirect().back()
+    }
   }
 
   async show({ inertia, params, request }: HttpContext) {

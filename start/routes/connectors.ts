@@ -27,6 +27,8 @@ router.get('/mapping-profiles/:id/edit', [MappingProfilesController, 'edit']).wh
 router.put('/mapping-profiles/:id', [MappingProfilesController, 'update']).where('id', id).use(editors)
 
 router.get('/imports', [ImportsController, 'index']).use(staff)
+// Multipart body read by the controller, after auth and role (config/bodyparser.ts processManually).
+router.post('/imports/upload', [ImportsController, 'upload']).use(editors)
 router.get('/imports/:id', [ImportsController, 'show']).where('id', id).use(staff)
 router.get('/imports/:id/rejected.csv', [ImportsController, 'rejected']).where('id', id).use(staff)
 router.get('/imports/:id/raw', [ImportsController, 'raw']).where('id', id).use(editors)

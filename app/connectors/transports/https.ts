@@ -1,5 +1,8 @@
 import { createWriteStream } from 'node:fs'
-import { Readable } from 'node:stream'
+import { X509Certificate } from 'node:crypto'
+import http, { type IncomingMessage } from 'node:http'
+import https from 'node:https'
+import { rootCertificates } from 'node:tls'
 import { pipeline } from 'node:stream/promises'
 import type { RemoteFile, Transport } from '#connectors/types'
 
@@ -7,14 +10,49 @@ export interface HttpsSettings {
   url?: string
   /** basic | bearer | none (default: basic when a username is set, bearer when a token is set) */
   auth?: string
+  /** PEM of a certificate authority to trust besides the system's (a supplier's private CA). */
+  caCertificate?: string
+}
+
+/** Redirects followed before giving up. */
+export const MAX_REDIRECTS = 5
+/** A server silent for this long (before answering, or between two chunks of the body) fails the download. */
+const IDLE_TIMEOUT_MS = 60_000
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
+
+/**
+ * The certificates of a PEM text (one or a bundle). Throws a readable error when the
+ * text holds no certificate or one that cannot be parsed: a bad CA must not silently
+ * end up trusting nothing.
+ */
+export function parseCaCertificates(pem: string): string[] {
+  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? []
+  if (!blocks.length) throw new Error('the trusted CA certificate is not a PEM certificate (-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----)')
+  blocks.forEach((block, i) => {
+    try {
+      new X509Certificate(block)
+    } catch (error) {
+      throw new Error(`certificate ${i + 1} of the trusted CA setting cannot be read: ${(error as Error).message}`)
+    }
+  })
+  return blocks
+}
+
+/** OpenSSL's verification failures (untrusted, self-signed, expired, wrong name). */
+function isCertificateError(error: NodeJS.ErrnoException) {
+  return /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/.test(error.code ?? '')
 }
 
 /**
  * HTTPS download of one file per poll, with basic or bearer auth. A file that has
- * not changed has the same SHA-256 and is recorded as skipped.
+ * not changed has the same SHA-256 and is recorded as skipped. Optionally trusts one
+ * more certificate authority (setting `caCertificate`) on top of the system's roots.
+ * Redirects are followed (up to 5); the credentials go only to the configured origin.
  */
 export class HttpsTransport implements Transport {
   readonly name = 'https'
+  private ca: string[] | undefined
+
   constructor(
     private settings: HttpsSettings,
     private credentials: { username?: string; password?: string; token?: string }
@@ -40,33 +78,83 @@ export class HttpsTransport implements Transport {
     return u
   }
 
+  /** The system's roots plus the configured CA, or undefined (Node's defaults) when none is set. */
+  private trusted(): string[] | undefined {
+    const pem = this.settings.caCertificate?.trim()
+    if (!pem) return undefined
+    this.ca ??= [...rootCertificates, ...parseCaCertificates(pem)]
+    return this.ca
+  }
+
   async list(): Promise<RemoteFile[]> {
     const u = this.url
     const name = decodeURIComponent(u.pathname.split('/').filter(Boolean).pop() || u.hostname)
     return [{ name, ref: u.toString() }]
   }
 
-  private async get(ref: string, method: 'GET' | 'HEAD' = 'GET') {
-    const response = await fetch(ref, { method, headers: this.headers(), redirect: 'follow' })
-    if (!response.ok) {
-      await response.arrayBuffer().catch(() => {})
-      throw new Error(`${this.url.host} answered ${response.status} ${response.statusText}`.trim())
+  /** One GET; resolves with the response once its headers arrived. */
+  private request(url: URL, headers: Record<string, string>): Promise<IncomingMessage> {
+    const secure = url.protocol === 'https:'
+    const ca = secure ? this.trusted() : undefined
+    return new Promise((resolve, reject) => {
+      const options = { method: 'GET', headers: { 'User-Agent': 'Tollgate', ...headers }, agent: false as const, ...(ca ? { ca } : {}) }
+      const req = (secure ? https : http).request(url, options, resolve)
+      req.setTimeout(IDLE_TIMEOUT_MS, () => req.destroy(Object.assign(new Error(`no answer for ${IDLE_TIMEOUT_MS / 1000} s`), { code: 'ETIMEDOUT' })))
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        if (isCertificateError(error)) {
+          const hint = ca
+            ? 'it is signed by neither the trusted CA certificate of this connector nor a public authority'
+            : 'if the supplier uses a private certificate authority, paste its CA certificate (PEM) into the connector setting "caCertificate"'
+          reject(new Error(`${url.host}: the server's certificate is not trusted (${error.code}: ${error.message}); ${hint}`))
+        } else {
+          reject(new Error(`${url.host}: ${error.message}`))
+        }
+      })
+      req.end()
+    })
+  }
+
+  /** GET following redirects; the response of a 2xx, else an error naming the host and the status. */
+  private async get(ref: string): Promise<IncomingMessage> {
+    const start = new URL(ref)
+    const auth = this.headers()
+    let url = start
+    for (let hop = 0; ; hop++) {
+      // Credentials are for the configured server only, not for wherever it redirects.
+      const response = await this.request(url, url.origin === start.origin ? auth : {})
+      const status = response.statusCode ?? 0
+      if (REDIRECT_STATUSES.has(status) && response.headers.location) {
+        response.resume()
+        if (hop >= MAX_REDIRECTS) throw new Error(`${url.host}: more than ${MAX_REDIRECTS} redirects`)
+        url = new URL(response.headers.location, url)
+        if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`${start.host} redirected to an unsupported URL (${url.protocol})`)
+        continue
+      }
+      if (status < 200 || status >= 300) {
+        response.resume()
+        throw new Error(`${url.host} answered ${status} ${response.statusMessage ?? ''}`.trim())
+      }
+      return response
     }
-    return response
   }
 
   async download(file: RemoteFile, localPath: string) {
     const response = await this.get(file.ref)
-    if (!response.body) throw new Error('empty response')
-    await pipeline(Readable.fromWeb(response.body as any), createWriteStream(localPath))
+    try {
+      await pipeline(response, createWriteStream(localPath))
+    } catch (error) {
+      throw new Error(`${new URL(file.ref).host}: the download broke off (${(error as Error).message})`)
+    }
   }
 
   async settle() {}
 
   async test() {
-    const response = await this.get(this.url.toString())
-    await response.body?.cancel()
-    return `${this.url.host} answered ${response.status}${response.headers.get('content-length') ? `, ${response.headers.get('content-length')} bytes` : ''}`
+    const url = this.url
+    const response = await this.get(url.toString())
+    response.destroy()
+    const length = response.headers['content-length']
+    return `${url.host} answered ${response.statusCode}${length ? `, ${length} bytes` : ''}`
   }
 
   async close() {}

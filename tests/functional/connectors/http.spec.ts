@@ -1,34 +1,19 @@
 import { test } from '@japa/runner'
 import { inertiaHeaders } from '#tests/helpers/inertia'
-import { mkdir, rm, writeFile } from 'node:fs/promises'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import db from '@adonisjs/lucid/services/db'
 import app from '@adonisjs/core/services/app'
 import Connector from '#models/connector'
 import { makeCustomer, makeUser } from '#tests/helpers/factories'
-import { truncateAll } from '#tests/helpers/migrate'
+import { cleanSlate } from '#tests/helpers/clean_slate'
 import { cdr } from '#tests/helpers/peers/master_csv'
+import { waitFor } from '#tests/helpers/wait_for'
 
 const root = app.makePath('tmp', `connectors-http-${process.pid}`)
 
-async function waitFor(check: () => Promise<boolean>, ms = 15_000) {
-  const until = Date.now() + ms
-  while (Date.now() < until) {
-    if (await check()) return
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  throw new Error('timed out')
-}
-
 test.group('Connectors and imports pages', (group) => {
-  group.each.setup(async () => {
-    await truncateAll()
-    await rm(root, { recursive: true, force: true })
-    await mkdir(root, { recursive: true })
-  })
-  group.teardown(async () => {
-    await rm(root, { recursive: true, force: true })
-  })
+  cleanSlate(group, root)
 
   test('create and edit a connector: credentials encrypted, never sent back, blank keeps them', async ({ client, assert }) => {
     const admin = await makeUser('admin')

@@ -1,5 +1,5 @@
 import { test } from '@japa/runner'
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
@@ -7,7 +7,7 @@ import app from '@adonisjs/core/services/app'
 import Connector from '#models/connector'
 import { pollConnector, pollDueConnectors } from '#connectors/poll_connector'
 import { makeCustomer } from '#tests/helpers/factories'
-import { truncateAll } from '#tests/helpers/migrate'
+import { cleanSlate } from '#tests/helpers/clean_slate'
 import { startSftpServer } from '#tests/helpers/peers/sftp_server'
 import { startHttpFileServer } from '#tests/helpers/peers/http_file_server'
 import { cdr } from '#tests/helpers/peers/master_csv'
@@ -17,14 +17,7 @@ const fileOf = (from: number, to: number) => Array.from({ length: to - from + 1 
 const records = async (connectorId: number) => Number((await db.from('usage_records').where('source', `connector:${connectorId}`).count('* as n'))[0].n)
 
 test.group('Connector transports', (group) => {
-  group.each.setup(async () => {
-    await truncateAll()
-    await rm(root, { recursive: true, force: true })
-    await mkdir(root, { recursive: true })
-  })
-  group.teardown(async () => {
-    await rm(root, { recursive: true, force: true })
-  })
+  cleanSlate(group, root)
 
   test('SFTP: polls, downloads, imports and moves files to processed/', async ({ assert, cleanup }) => {
     const served = join(root, 'sftp')

@@ -6,7 +6,7 @@ import { AsteriskParser } from '#connectors/asterisk'
 import { CsvProfileParser, parseDuration, previewProfile } from '#connectors/csv_profile'
 import { readCsvRows } from '#connectors/csv_reader'
 import { scheduleIntervalMs } from '#connectors/poll_connector'
-import { ZoneClock, parseSqlLocal } from '#connectors/local_time'
+import { ZoneClock, parseSqlLocal, utcSql } from '#connectors/local_time'
 import { globToRegExp } from '#connectors/transports/pattern'
 import { retryAfterSeconds } from '#connectors/graph_client'
 
@@ -74,6 +74,25 @@ test.group('Zone clock', () => {
     assert.equal(new Date(parseSqlLocal('2026-03-29 02:30:00', clock)!).toISOString(), '2026-03-29T01:30:00.000Z')
     assert.equal(new Date(parseSqlLocal('2026-10-25 03:00:00', clock)!).toISOString(), '2026-10-25T03:00:00.000Z')
     assert.isNull(parseSqlLocal('2026-13-01 00:00:00', clock))
+  })
+
+  test('fast time parsing and formatting agree with Luxon and Date on every shape', ({ assert }) => {
+    const clock = new ZoneClock('America/New_York', 'America/New_York')
+    for (const [text, expected] of [
+      ['2026-02-28 23:59:59', '2026-03-01T04:59:59.000Z'],
+      ['2028-02-29 12:00:00', '2028-02-29T17:00:00.000Z'],
+      ['2026-07-01T09:00:00', '2026-07-01T13:00:00.000Z'],
+      ['2026-07-01 09:00:00.250', '2026-07-01T13:00:00.000Z'],
+    ] as const) {
+      assert.equal(new Date(parseSqlLocal(text, clock)!).toISOString(), expected, text)
+    }
+    for (const bad of ['2026-02-29 10:00:00', '2026-04-31 10:00:00', '2026-07-01 24:00:00', '2026-07-01 09:60:00', '2026/07/01 09:00:00', '2026-07-01 9:00:00 ', '2026-07-0x 09:00:00', '']) {
+      assert.isNull(parseSqlLocal(bad, clock), bad)
+    }
+    // Minutes repeat and jump back: the formatter's cache must never serve a stale minute.
+    for (const ms of [0, 59_999, 60_000, 1_790_000_000_123, 1_790_000_059_999, 1_790_000_000_000, -1, 951_782_400_000]) {
+      assert.equal(utcSql(ms), new Date(ms).toISOString().slice(0, 19).replace('T', ' '), String(ms))
+    }
   })
 })
 

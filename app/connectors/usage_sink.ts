@@ -1,0 +1,37 @@
+import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import type { ParsedRecord } from '#connectors/types'
+import { openBatchInsertSink } from '#connectors/usage_insert'
+import { openLoadDataSink } from '#connectors/usage_load_data'
+
+/** Where the records of one import file go, inside the file's transaction. */
+export interface UsageSink {
+  /** Adds a record read from file line `line`; a returned promise asks the caller to wait (backpressure). */
+  add(record: ParsedRecord, line: number): void | Promise<void>
+  /** Writes what is left and tells how many records went in: the others were duplicates. */
+  finish(): Promise<number>
+  /** Stops writing after a failure; the caller then rolls the transaction back. */
+  abort(): Promise<void>
+}
+
+export interface SinkTarget {
+  customerId: number
+  source: string
+  importId: number
+}
+
+/**
+ * MySQL/MariaDB servers that allow LOAD DATA LOCAL get the records as one streamed
+ * LOAD DATA statement (about four times the rows per second of multi-row INSERTs on
+ * the same server); other servers (MySQL 8 ships with local_infile off) and SQLite
+ * get batched INSERTs.
+ */
+export async function openUsageSink(trx: TransactionClientContract, target: SinkTarget): Promise<UsageSink> {
+  if (db.connection().dialect.name === 'mysql' && (await localInfileAllowed(trx))) return openLoadDataSink(trx, target)
+  return openBatchInsertSink(trx, target)
+}
+
+async function localInfileAllowed(trx: TransactionClientContract) {
+  const result: any = await trx.rawQuery('SELECT @@GLOBAL.local_infile AS allowed')
+  return Number(result?.[0]?.[0]?.allowed) === 1
+}
