@@ -1,6 +1,7 @@
 /*
  * Insights bench: seeds MariaDB database `tollgate_bench_insights` (created if missing, migrated)
- * with rollups for 24 months × 500 employees of one customer (plus two more customers of the same
+ * with rollups (usage, and recurring charges: a licence per employee, line rental for a third, the MI
+ * add-on) for 24 months × 500 employees of one customer (plus two more customers of the same
  * size, so the table is not the customer alone), starts the app's HTTP server on a free port, logs in
  * through /login with a session cookie, and times the insights dashboard (Inertia JSON) of one
  * customer: 300 requests, 10 at a time. Seeding is skipped when the database already holds this seed.
@@ -9,7 +10,7 @@ import { createServer } from 'node:net'
 import { createMysqlDatabase, migrate } from './bench_database.js'
 
 const DATABASE = process.env.BENCH_INSIGHTS_DB || 'tollgate_bench_insights'
-const SEED_VERSION = 'insights-v1'
+const SEED_VERSION = 'insights-v2'
 const MONTHS = 24
 const EMPLOYEES = 500
 const DEPARTMENTS = 20
@@ -49,7 +50,7 @@ async function seed(db: any) {
   const marker = await db.from('settings').where('key', 'bench.insights.seed').first()
   if (marker?.value === SEED_VERSION) return { seeded: false }
   const started = Date.now()
-  for (const t of ['usage_records', 'monthly_rollups', 'assignments', 'services', 'employees', 'departments', 'users', 'customers']) {
+  for (const t of ['usage_records', 'monthly_rollups', 'recurring_rollups', 'assignments', 'services', 'employees', 'departments', 'users', 'customers']) {
     await db.rawQuery('SET FOREIGN_KEY_CHECKS = 0')
     await db.rawQuery(`TRUNCATE TABLE ${t}`)
     await db.rawQuery('SET FOREIGN_KEY_CHECKS = 1')
@@ -105,6 +106,23 @@ async function seed(db: any) {
     }
     await flush()
 
+    // Recurring charges as the insights read them: a licence per employee every month, line rental
+    // for one in three, and the MI add-on (nobody's) — what the dashboard adds to the usage.
+    let recurringBatch: any[] = []
+    for (let m = 0; m < MONTHS; m++) {
+      for (let e = 0; e < EMPLOYEES; e++) {
+        const base = { customer_id: customerId, period: period(m), department_id: emps[e].dept, employee_id: emps[e].id, service_id: services[e], charge_count: 1 }
+        recurringBatch.push({ ...base, category: 'licence', cost_e4: 150_000, price_e4: 200_000 })
+        if (e % 3 === 0) recurringBatch.push({ ...base, category: 'line_rental', cost_e4: 60_000, price_e4: 100_000 })
+        if (recurringBatch.length >= 2000) {
+          await db.table('recurring_rollups').multiInsert(recurringBatch)
+          recurringBatch = []
+        }
+      }
+      recurringBatch.push({ customer_id: customerId, period: period(m), department_id: 0, employee_id: 0, service_id: 0, category: 'mi_addon', charge_count: 1, cost_e4: 0, price_e4: 500_000 })
+    }
+    if (recurringBatch.length) await db.table('recurring_rollups').multiInsert(recurringBatch)
+
     if (c === 1) {
       // Records for the drill-down, sparser than production: the last month of customer 1 only.
       let records: any[] = []
@@ -138,6 +156,7 @@ async function seed(db: any) {
   }
   await db.knexQuery().table('settings').insert({ key: 'bench.insights.seed', value: SEED_VERSION }).onConflict('key').merge()
   await db.rawQuery('ANALYZE TABLE monthly_rollups')
+  await db.rawQuery('ANALYZE TABLE recurring_rollups')
   return { seeded: true, seed_seconds: Math.round((Date.now() - started) / 100) / 10, rollup_rows: rollupRows }
 }
 
@@ -236,6 +255,7 @@ export async function run() {
   } else await User.create({ email, password, role: 'viewer', fullName: 'Bench', customerId: null })
   const customer = await db.from('customers').where('account_number', 'BENCH-1').first()
   const rollupRows = Number((await db.from('monthly_rollups').where('customer_id', customer.id).count('* as n'))[0].n)
+  const recurringRollupRows = Number((await db.from('recurring_rollups').where('customer_id', customer.id).count('* as n'))[0].n)
   const recordRows = Number((await db.from('usage_records').where('customer_id', customer.id).count('* as n'))[0].n)
 
   const { default: testUtils } = await import('@adonisjs/core/services/test_utils')
@@ -293,7 +313,7 @@ export async function run() {
       machine: { cpus: cpus().length, loadavg_1m_at_end: Math.round(loadavg()[0] * 10) / 10 },
       uncached_dashboard_query_sequential: { runs: misses.length, p50_ms: Math.round(percentile(misses, 50) * 10) / 10, p95_ms: Math.round(percentile(misses, 95) * 10) / 10 },
       database: `mysql/${DATABASE}`,
-      seed: { ...seeding, customers: CUSTOMERS, employees_per_customer: EMPLOYEES, months: MONTHS, categories: CATEGORIES.length, rollup_rows_customer: rollupRows, usage_records_customer: recordRows },
+      seed: { ...seeding, customers: CUSTOMERS, employees_per_customer: EMPLOYEES, months: MONTHS, categories: CATEGORIES.length, rollup_rows_customer: rollupRows, recurring_rollup_rows_customer: recurringRollupRows, usage_records_customer: recordRows },
       dashboard_payload_bytes: payloadBytes,
       dashboard_24_months: dashboard,
       dashboard_24_months_one_at_a_time: sequential,

@@ -1,10 +1,10 @@
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 
-/** Throws the monthly rollups away and recomputes them from usage_records. */
+/** Throws the monthly rollups away and recomputes them from usage_records (and recurring_charges). */
 export default class RollupsRebuild extends BaseCommand {
   static commandName = 'rollups:rebuild'
-  static description = 'Rebuild monthly rollups from usage records (all customers, or one with --customer)'
+  static description = 'Rebuild monthly rollups from usage records and recurring charges (all customers, or one with --customer)'
   static options: CommandOptions = { startApp: true }
 
   @flags.string({ description: 'Customer account number (default: every customer)' })
@@ -18,7 +18,7 @@ export default class RollupsRebuild extends BaseCommand {
 
   async run() {
     const { default: db } = await import('@adonisjs/lucid/services/db')
-    const { rebuildRollups, refreshRollups } = await import('#consolidation/rollups')
+    const { rebuildRollups, refreshRollups, refreshRecurringRollups } = await import('#consolidation/rollups')
     const { mapUsage } = await import('#consolidation/map_usage')
     const started = Date.now()
     let customerIds: number[]
@@ -43,14 +43,18 @@ export default class RollupsRebuild extends BaseCommand {
       }
     }
     let rows = 0
+    let recurringRows = 0
     if (this.customer) {
       const periods = (await db.from('usage_records').where('customer_id', customerIds[0]).distinct('period')).map((r) => String(r.period))
       const stale = (await db.from('monthly_rollups').where('customer_id', customerIds[0]).distinct('period')).map((r) => String(r.period))
       rows = (await refreshRollups(customerIds[0], [...periods, ...stale])).rows
+      recurringRows = (await refreshRecurringRollups(customerIds[0])).rows
     } else {
-      rows = (await rebuildRollups()).rows
+      const rebuilt = await rebuildRollups()
+      rows = rebuilt.rows
+      recurringRows = rebuilt.recurringRows
     }
-    const summary = { customers: customerIds.length, rows, ...(this.remap ? { mapping } : {}), ms: Date.now() - started }
+    const summary = { customers: customerIds.length, rows, recurring_rows: recurringRows, ...(this.remap ? { mapping } : {}), ms: Date.now() - started }
     if (this.json) process.stdout.write(JSON.stringify(summary) + '\n')
     else this.logger.success(`Rebuilt ${rows} rollup rows for ${customerIds.length} customer(s) in ${summary.ms} ms`)
   }

@@ -322,6 +322,11 @@ export async function m365Snapshot(connector: Connector, onProgress?: ProgressFn
     })
     step(6)
     if (storage.imported > 0) await processUsage(customer.id, [...periods], imp.id)
+    // Licence charges started, ended or re-assigned: the insights' monthly figures include them.
+    if (licences.started + licences.ended + licences.updated > 0) {
+      const { refreshRecurringRollups } = await import('#consolidation/rollups')
+      await refreshRecurringRollups(customer.id)
+    }
 
     const notes: string[] = []
     if (activity.concealed) {

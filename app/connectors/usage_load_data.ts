@@ -8,6 +8,10 @@ import type { SinkTarget, UsageSink } from '#connectors/usage_sink'
 const CHUNK = 256 * 1024
 /** Bytes allowed to wait in the stream and the socket before the parser pauses. */
 const HIGH_WATER = 4 * 1024 * 1024
+/** Rows per LOAD DATA statement: under a tenth of a second of the table's AUTO-INC lock. */
+const STATEMENT_ROWS = 10_000
+/** Statements sent or filled ahead of the server: the one it runs, the next, the one being parsed. */
+const STATEMENTS_AHEAD = 3
 
 const COLUMNS = [
   'customer_id', 'source', 'import_id', 'dedupe_key', 'identifier', 'occurred_at', 'period', 'category',
@@ -45,10 +49,15 @@ export function loadDataLine(r: ParsedRecord): string {
 }
 
 /**
- * Streams the records of a file into one LOAD DATA LOCAL statement on the transaction's
- * own connection while the file is still being parsed: the server inserts on one core
- * while the parser runs on the other. The server asks for a file by name; mysql2 serves
- * it only from the stream factory given here, never from disk.
+ * Streams the records of a file into LOAD DATA LOCAL statements on the transaction's own
+ * connection while the file is still being parsed: the server inserts on one core while
+ * the parser runs on the other. The server asks for a file by name; mysql2 serves it only
+ * from the stream given here, never from disk.
+ * A LOAD DATA holds the table's AUTO-INC lock until it ends, so every other insert into
+ * usage_records (another import, a Graph snapshot) waits for it: the file goes in as
+ * statements of STATEMENT_ROWS rows, each started as soon as the one before it ends,
+ * while the parser fills the next ones (at most STATEMENTS_AHEAD, so memory stays bounded
+ * when the parser outruns the server).
  */
 export async function openLoadDataSink(trx: TransactionClientContract, target: SinkTarget): Promise<UsageSink> {
   // The transaction's mysql2 connection: knex hands out the transaction's own connection here.
@@ -61,41 +70,60 @@ export async function openLoadDataSink(trx: TransactionClientContract, target: S
     wake = null
     w?.()
   }
-  const feed = new Readable({ highWaterMark: CHUNK, read: resume })
   socket.on('drain', resume)
 
-  const result = new Promise<any>((resolve, reject) => {
-    connection.query({ sql: LOAD_SQL, infileStreamFactory: () => feed }, (error: unknown, res: unknown) =>
-      error ? reject(error) : resolve(res)
-    )
-  })
   let failed: unknown = null
-  const settled = result.then(
-    () => {},
-    (error) => {
-      failed = error
-    }
-  )
+  let inserted = 0
+  // Each statement starts when the one before has ended and had its warnings read.
+  let chain: Promise<void> = Promise.resolve()
+  let unfinished = 0
+  const statement = (feed: Readable, first: number) => {
+    unfinished++
+    chain = chain.then(async () => {
+      try {
+        if (failed) return
+        const header = await new Promise<any>((resolve, reject) => {
+          connection.query({ sql: LOAD_SQL, infileStreamFactory: () => feed }, (error: unknown, res: unknown) =>
+            error ? reject(error) : resolve(res)
+          )
+        })
+        const info = /Records:\s*(\d+)\s+Deleted:\s*(\d+)\s+Skipped:\s*(\d+)\s+Warnings:\s*(\d+)/.exec(String(header?.info ?? ''))
+        if (info && Number(info[4]) > Number(info[3])) await throwFirstWarning(trx, lines, first)
+        inserted += Number(header?.affectedRows ?? 0)
+      } catch (error) {
+        failed = error
+      } finally {
+        unfinished--
+        resume()
+      }
+    })
+  }
 
   const prefix = `${target.customerId}\t${text(target.source)}\t${target.importId}\t`
   // Lines are encoded straight into a buffer: a long string built of many rows would
   // outlive several young-generation collections and fill the old generation.
   let out = Buffer.allocUnsafe(CHUNK)
   let used = 0
-  let ended = false
   let lines = new Uint32Array(1 << 16)
   let count = 0
+  let feed = new Readable({ highWaterMark: CHUNK, read: resume })
+  let inStatement = 0
+  statement(feed, 0)
 
-  const waitForRoom = async () => {
-    while (!failed && (feed.readableLength > HIGH_WATER || socket.writableLength > HIGH_WATER)) {
-      await Promise.race([new Promise<void>((resolve) => (wake = resolve)), settled])
-    }
-    if (failed) throw failed
-  }
   const send = () => {
     if (used) feed.push(out.subarray(0, used))
     out = Buffer.allocUnsafe(CHUNK)
     used = 0
+  }
+  const endStatement = () => {
+    send()
+    feed.push(null)
+  }
+  const crowded = () =>
+    unfinished > STATEMENTS_AHEAD || feed.readableLength > HIGH_WATER || socket.writableLength > HIGH_WATER
+  const waitForRoom = async () => {
+    while (!failed && crowded()) await new Promise<void>((resolve) => (wake = resolve))
+    if (failed) throw failed
   }
   const close = () => {
     socket.removeListener('drain', resume)
@@ -116,45 +144,40 @@ export async function openLoadDataSink(trx: TransactionClientContract, target: S
         if (tsv.length * 3 > CHUNK) out = Buffer.allocUnsafe(tsv.length * 3)
       }
       used += out.write(tsv, used)
-      if (feed.readableLength > HIGH_WATER || socket.writableLength > HIGH_WATER || failed) return waitForRoom()
+      if (++inStatement === STATEMENT_ROWS) {
+        endStatement()
+        feed = new Readable({ highWaterMark: CHUNK, read: resume })
+        inStatement = 0
+        statement(feed, count)
+      }
+      if (failed || crowded()) return waitForRoom()
     },
     async finish() {
-      send()
-      ended = true
-      feed.push(null)
-      try {
-        const header = await result
-        const info = /Records:\s*(\d+)\s+Deleted:\s*(\d+)\s+Skipped:\s*(\d+)\s+Warnings:\s*(\d+)/.exec(String(header?.info ?? ''))
-        const inserted = Number(header?.affectedRows ?? 0)
-        const warnings = info ? Number(info[4]) : 0
-        const skipped = info ? Number(info[3]) : 0
-        if (warnings > skipped) await throwFirstWarning(trx, lines)
-        return inserted
-      } finally {
-        close()
-      }
+      endStatement()
+      await chain
+      close()
+      if (failed) throw failed
+      return inserted
     },
     async abort() {
       used = 0
-      if (!ended) {
-        ended = true
-        feed.push(null)
-      }
-      await settled
+      failed ??= new Error('aborted')
+      if (!feed.readableEnded) feed.push(null)
+      await chain
       close()
     },
   }
 }
 
 /** Turns the first warning that is not a duplicate into an error naming the file line and column. */
-async function throwFirstWarning(trx: TransactionClientContract, lines: Uint32Array): Promise<never> {
+async function throwFirstWarning(trx: TransactionClientContract, lines: Uint32Array, first: number): Promise<never> {
   const result: any = await trx.rawQuery('SHOW WARNINGS LIMIT 100')
   const warnings: { Code: number; Message: string }[] = result?.[0] ?? []
   const warning = warnings.find((w) => Number(w.Code) !== DUPLICATE_ENTRY)
   const message = warning?.Message ?? 'the database changed or refused a value'
   const row = /at row (\d+)/.exec(message)
   const column = /column '([^']+)'/.exec(message)
-  const line = row ? lines[Number(row[1]) - 1] : undefined
+  const line = row ? lines[first + Number(row[1]) - 1] : undefined
   throw new ImportFailure(
     `${line ? `line ${line}: ` : ''}${column ? `field ${column[1]}: ` : ''}the database refused the value (${message})`
   )

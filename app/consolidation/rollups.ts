@@ -1,5 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
+import { DateTime } from 'luxon'
 import type { QueryClientContract, TransactionClientContract } from '@adonisjs/lucid/types/database'
+import { addMonths, recurringForMonth } from '#rating/recurring'
 
 /** The columns of monthly_rollups filled from usage_records; 0 stands for "none". */
 const INSERT_COLUMNS =
@@ -48,27 +50,157 @@ export async function refreshRollups(customerId: number, periods: string[], trx?
       [customerId, ...unique]
     )
     const count = await client.from('monthly_rollups').where('customer_id', customerId).whereIn('period', unique).count('* as n')
-    return { periods: unique, rows: Number(count[0].n) }
+    const recurring = await writeRecurringRollups(client, customerId, unique)
+    return { periods: unique, rows: Number(count[0].n), recurringRows: recurring }
   })
 }
 
-/** Throws away every rollup and recomputes them all, one customer per transaction. */
+/* ---------------------------------------------------------------------------------------------
+ * Recurring rollups: recurring charges (licences, line rental, the MI add-on) per customer × month
+ * × department × employee × service × category in `recurring_rollups`, beside monthly_rollups (which
+ * stays an exact GROUP BY over usage_records). Month M holds recurringForMonth(charge, M) — the
+ * calendar month's cost, pro-rata by active days — whatever month the invoice bills it in
+ * (advance/arrears). The department is the employee's department when the month is refreshed,
+ * as billing does for recurring invoice lines. 0 = none.
+ * ------------------------------------------------------------------------------------------- */
+
+function isoDate(value: unknown): string | null {
+  if (value === null || value === undefined || value === '') return null
+  if (value instanceof Date) return value.toISOString().slice(0, 10)
+  if (typeof value === 'number') return new Date(value).toISOString().slice(0, 10)
+  if (DateTime.isDateTime(value)) return value.toISODate()
+  return String(value).slice(0, 10)
+}
+
+function lastDayOf(period: string) {
+  const [y, m] = period.split('-').map(Number)
+  return `${period}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}`
+}
+
+/** Replaces the recurring rollups of the given months (sorted, unique) of one customer. Returns rows written. */
+async function writeRecurringRollups(client: QueryClientContract, customerId: number, periods: string[]) {
+  if (periods.length === 0) return 0
+  const marks = periods.map(() => '?').join(',')
+  await client.rawQuery(`DELETE FROM recurring_rollups WHERE customer_id = ? AND period IN (${marks})`, [customerId, ...periods])
+  const charges = await client
+    .from('recurring_charges')
+    .where('customer_id', customerId)
+    .where('starts_on', '<=', lastDayOf(periods[periods.length - 1]))
+    .where((q) => q.whereNull('ends_on').orWhere('ends_on', '>=', `${periods[0]}-01`))
+    .select('employee_id', 'service_id', 'category', 'quantity', 'unit_price_e4', 'unit_cost_e4', 'starts_on', 'ends_on')
+  if (charges.length === 0) return 0
+  const employees = await client.from('employees').where('customer_id', customerId).select('id', 'department_id')
+  const departmentOf = new Map<number, number>(employees.map((e: any) => [Number(e.id), Number(e.department_id ?? 0)]))
+  const cells = new Map<string, { period: string; department_id: number; employee_id: number; service_id: number; category: string; charge_count: number; cost_e4: number; price_e4: number }>()
+  for (const c of charges as any[]) {
+    const employeeId = c.employee_id === null ? 0 : Number(c.employee_id)
+    const departmentId = employeeId === 0 ? 0 : (departmentOf.get(employeeId) ?? 0)
+    const serviceId = c.service_id === null ? 0 : Number(c.service_id)
+    const startsOn = isoDate(c.starts_on)
+    const endsOn = isoDate(c.ends_on)
+    const quantity = Number(c.quantity)
+    for (const period of periods) {
+      const price = recurringForMonth({ quantity, unitPriceE4: Number(c.unit_price_e4), startsOn, endsOn }, period)
+      if (price.activeDays === 0) continue
+      const cost = recurringForMonth({ quantity, unitPriceE4: Number(c.unit_cost_e4 ?? 0), startsOn, endsOn }, period)
+      const key = `${period}|${departmentId}|${employeeId}|${serviceId}|${c.category}`
+      let cell = cells.get(key)
+      if (!cell) {
+        cell = { period, department_id: departmentId, employee_id: employeeId, service_id: serviceId, category: String(c.category), charge_count: 0, cost_e4: 0, price_e4: 0 }
+        cells.set(key, cell)
+      }
+      cell.charge_count += 1
+      cell.cost_e4 += cost.amountE4
+      cell.price_e4 += price.amountE4
+    }
+  }
+  const rows = [...cells.values()].map((cell) => ({ customer_id: customerId, ...cell }))
+  for (let i = 0; i < rows.length; i += 1000) await client.table('recurring_rollups').multiInsert(rows.slice(i, i + 1000))
+  return rows.length
+}
+
+/**
+ * The last month recurring rollups are kept for: the customer's current month (in its time zone), or
+ * the newest month already rolled up if that is later. Open-ended charges are rolled up to it; later
+ * months are added by the usage refreshes of those months, the month-end job and `rollups:rebuild`.
+ */
+async function recurringHorizon(client: QueryClientContract, customerId: number) {
+  const customer = await client.from('customers').where('id', customerId).select('time_zone').first()
+  const now = DateTime.now().setZone(customer?.time_zone || 'Europe/London')
+  let horizon = (now.isValid ? now : DateTime.utc()).toFormat('yyyy-MM')
+  for (const table of ['monthly_rollups', 'recurring_rollups']) {
+    const row = await client.from(table).where('customer_id', customerId).max('period as p').first()
+    if (row?.p && String(row.p) > horizon) horizon = String(row.p)
+  }
+  return horizon
+}
+
+function monthsFrom(from: string, to: string) {
+  const out: string[] = []
+  for (let p = from; p <= to && out.length < 1200; p = addMonths(p, 1)) out.push(p)
+  return out
+}
+
+/**
+ * After recurring charges of a customer were created, edited or ended: refreshes the recurring
+ * rollups from the month of the earliest start date involved (pass the old and the new start of
+ * every charge touched) up to the horizon. Without start dates: every month of the customer (after
+ * an employee moved department or was deleted, or charges changed in bulk). Usage rollups are left alone.
+ */
+export async function refreshRecurringRollups(customerId: number, startsOn?: unknown[], trx?: TransactionClientContract) {
+  const starts = startsOn?.map(isoDate).filter((d): d is string => d !== null).sort()
+  if (starts && starts.length === 0) return { periods: [] as string[], rows: 0 }
+  return inTransaction(trx, async (client) => {
+    if (client.dialect.name === 'mysql') await client.rawQuery('SELECT id FROM customers WHERE id = ? FOR UPDATE', [customerId])
+    let periods: string[]
+    if (starts) periods = monthsFrom(starts[0].slice(0, 7), await recurringHorizon(client, customerId))
+    else {
+      // Everything: the months already rolled up (a charge may have gone) and first start → horizon.
+      const existing = (await client.from('recurring_rollups').where('customer_id', customerId).distinct('period')).map((r: any) => String(r.period))
+      periods = [...new Set([...existing, ...(await allRecurringPeriods(client, customerId))])].sort()
+    }
+    const rows = await writeRecurringRollups(client, customerId, periods)
+    return { periods, rows }
+  })
+}
+
+/** Every month a customer's recurring rollups should cover: first charge start → horizon. */
+async function allRecurringPeriods(client: QueryClientContract, customerId: number) {
+  const first = await client.from('recurring_charges').where('customer_id', customerId).min('starts_on as s').first()
+  const start = isoDate(first?.s)
+  if (!start) return []
+  return monthsFrom(start.slice(0, 7), await recurringHorizon(client, customerId))
+}
+
+/**
+ * Throws away every rollup and recomputes them all, one customer per transaction: usage rollups
+ * from usage_records, recurring rollups from recurring_charges (first start → horizon, plus every
+ * month with usage).
+ */
 export async function rebuildRollups() {
-  const customers = await db.from('usage_records').distinct('customer_id').orderBy('customer_id')
-  const ids = customers.map((c) => Number(c.customer_id))
+  const usageIds = (await db.from('usage_records').distinct('customer_id')).map((c) => Number(c.customer_id))
+  const chargeIds = (await db.from('recurring_charges').distinct('customer_id')).map((c) => Number(c.customer_id))
+  const ids = [...new Set([...usageIds, ...chargeIds])].sort((a, b) => a - b)
   let rows = 0
   await db.transaction(async (trx) => {
-    if (ids.length === 0) await trx.rawQuery('DELETE FROM monthly_rollups')
-    else await trx.rawQuery(`DELETE FROM monthly_rollups WHERE customer_id NOT IN (${ids.map(() => '?').join(',')})`, ids)
+    for (const table of ['monthly_rollups', 'recurring_rollups']) {
+      if (ids.length === 0) await trx.rawQuery(`DELETE FROM ${table}`)
+      else await trx.rawQuery(`DELETE FROM ${table} WHERE customer_id NOT IN (${ids.map(() => '?').join(',')})`, ids)
+    }
   })
+  let recurringRows = 0
   for (const id of ids) {
     await inTransaction(undefined, async (trx) => {
       if (trx.dialect.name === 'mysql') await trx.rawQuery('SELECT id FROM customers WHERE id = ? FOR UPDATE', [id])
       await trx.rawQuery('DELETE FROM monthly_rollups WHERE customer_id = ?', [id])
       await trx.rawQuery(`INSERT INTO monthly_rollups (${INSERT_COLUMNS}) ${SELECT_GROUPED} WHERE customer_id = ? ${GROUP_BY}`, [id])
+      await trx.rawQuery('DELETE FROM recurring_rollups WHERE customer_id = ?', [id])
+      const usagePeriods = (await trx.from('monthly_rollups').where('customer_id', id).distinct('period')).map((r: any) => String(r.period))
+      const periods = [...new Set([...usagePeriods, ...(await allRecurringPeriods(trx, id))])].sort()
+      recurringRows += await writeRecurringRollups(trx, id, periods)
     })
   }
   const count = await db.from('monthly_rollups').count('* as n')
   rows = Number(count[0].n)
-  return { customers: ids.length, rows }
+  return { customers: ids.length, rows, recurringRows }
 }

@@ -6,6 +6,7 @@ import Department from '#models/department'
 import { departmentValidator } from '#validators/employee'
 import { audit } from '#lib/audit'
 import { afterUsageChange } from '#lib/after_usage_change'
+import { refreshRecurringRollups } from '#consolidation/rollups'
 import { periodsOf } from '#consolidation/assignments'
 import { departmentTotals } from '#consolidation/queries'
 
@@ -55,6 +56,8 @@ export default class DepartmentsController {
     })
     // Its employees now have no department: unbilled records and rollups follow.
     if (periods.length) await afterUsageChange(department.customerId, periods)
+    // Recurring charges of its employees move to "No department" in the insights too.
+    await refreshRecurringRollups(department.customerId)
     session.flash('success', `Department ${department.name} deleted`)
     return response.redirect(`/customers/${department.customerId}/departments`)
   }

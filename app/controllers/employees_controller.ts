@@ -8,9 +8,14 @@ import Assignment from '#models/assignment'
 import { employeeValidator } from '#validators/employee'
 import { audit } from '#lib/audit'
 import { afterUsageChange } from '#lib/after_usage_change'
+import { refreshRecurringRollups } from '#consolidation/rollups'
 import { periodsOf, sqlDateTime } from '#consolidation/assignments'
 import { employeeMonths, localTime, money } from '#consolidation/queries'
 import { KIND_LABELS } from '#consolidation/services'
+
+async function hasRecurringCharges(customerId: number, employeeId: number) {
+  return !!(await db.from('recurring_charges').where('customer_id', customerId).where('employee_id', employeeId).select('id').first())
+}
 
 export default class EmployeesController {
   async index({ inertia, params, request }: HttpContext) {
@@ -168,6 +173,8 @@ export default class EmployeesController {
     if (departmentChanged) {
       const periods = await periodsOf(employee.customerId, 'employee_id', employee.id)
       if (periods.length) await afterUsageChange(employee.customerId, periods)
+      // Their recurring charges (licences) follow them in the insights too.
+      if (await hasRecurringCharges(employee.customerId, employee.id)) await refreshRecurringRollups(employee.customerId)
     }
     session.flash('success', 'Employee saved')
     return response.redirect(`/employees/${employee.id}`)
@@ -181,11 +188,14 @@ export default class EmployeesController {
       return response.redirect(`/employees/${employee.id}`)
     }
     const periods = await periodsOf(employee.customerId, 'employee_id', employee.id)
+    const hadCharges = await hasRecurringCharges(employee.customerId, employee.id)
     await db.transaction(async (trx) => {
       await audit({ userId: auth.user!.id, action: 'employee.delete', subjectType: 'employee', subjectId: employee.id, changes: employee.serialize() }, trx)
       await employee.useTransaction(trx).delete()
     })
     if (periods.length) await afterUsageChange(employee.customerId, periods)
+    // Their recurring charges are now nobody's (employee_id SET NULL): move them in the insights.
+    if (hadCharges) await refreshRecurringRollups(employee.customerId)
     session.flash('success', `Employee ${employee.name} deleted; their services are unallocated for the time they held them`)
     return response.redirect(`/customers/${employee.customerId}/employees`)
   }

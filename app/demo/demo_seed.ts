@@ -202,5 +202,8 @@ export async function seedDemo(random: Random, firstMonth: DateTime, lastMonth: 
   const handover = lastMonth.set({ day: 16 }).setZone('Europe/London', { keepLocalTime: true }).startOf('day').toUTC()
   await Assignment.query().where('service_id', service.id).update({ ends_at: handover.toSQL({ includeOffset: false }) })
   await Assignment.create({ serviceId: service.id, employeeId: taker.employeeId, startsAt: handover, endsAt: null })
+  // Licences and line rental count in the insights' monthly figures.
+  const { refreshRecurringRollups } = await import('#consolidation/rollups')
+  for (const c of result) await refreshRecurringRollups(c.customer.id)
   return result
 }

@@ -4,21 +4,26 @@ import db from '@adonisjs/lucid/services/db'
  * A per-process cache of the heavy insights results (dashboard, employee breakdowns), so that a page
  * costs one index dive however many rollups lie behind it.
  *
- * Each entry remembers the customer's newest rollup id when it was computed; every request reads that
- * id again (`MAX(id) WHERE customer_id = ?`, answered from the (customer_id, id) index without
- * touching rows). Rollups are refreshed by delete + insert, so any refresh that writes rows gives them
- * new ids and invalidates the entry at once. Changes that insert nothing (a period emptied, an
+ * Each entry remembers the customer's newest rollup ids (monthly_rollups and recurring_rollups) when
+ * it was computed; every request reads them again (`MAX(id) WHERE customer_id = ?`, answered from the
+ * (customer_id, id) indexes without touching rows). Rollups are refreshed by delete + insert, so any
+ * refresh that writes rows gives them new ids and invalidates the entry at once. Changes that insert nothing (a period emptied, an
  * employee renamed) show within TTL_MS. Concurrent misses share one computation.
  */
 export const TTL_MS = 60_000
 const MAX_ENTRIES = 500
 
-type Entry = { stamp: number; at: number; value: Promise<unknown> }
+type Entry = { stamp: string; at: number; value: Promise<unknown> }
 const entries = new Map<string, Entry>()
 
-export async function newestRollupId(customerId: number): Promise<number> {
-  const row = await db.from('monthly_rollups').where('customer_id', customerId).max('id as m').first()
-  return Number(row?.m ?? 0)
+/** The customer's newest usage and recurring rollup ids, in one round trip (two index dives). */
+export async function newestRollupId(customerId: number): Promise<string> {
+  const result = await db.rawQuery(
+    `SELECT (SELECT MAX(id) FROM monthly_rollups WHERE customer_id = ?) AS u, (SELECT MAX(id) FROM recurring_rollups WHERE customer_id = ?) AS r`,
+    [customerId, customerId]
+  )
+  const row = db.connection().dialect.name === 'mysql' ? result[0][0] : result[0]
+  return `${Number(row?.u ?? 0)}|${Number(row?.r ?? 0)}`
 }
 
 /**

@@ -4,6 +4,7 @@ import Customer from '#models/customer'
 import RecurringCharge from '#models/recurring_charge'
 import { audit } from '#lib/audit'
 import { insightsSettings } from '#insights/settings'
+import { refreshRecurringRollups } from '#consolidation/rollups'
 
 export const MI_ADDON_DESCRIPTION = 'Management information add-on'
 
@@ -53,6 +54,9 @@ export async function setMiAddon(customerId: number, enabled: boolean, userId: n
         await charge.save()
       }
     }
+    // The add-on is a recurring charge: the insights' monthly figures include it.
+    const touched = enabled ? (chargeId !== null && open.length === 0 ? [today.toISODate()] : []) : open.map((c) => c.startsOn)
+    if (touched.length) await refreshRecurringRollups(customerId, touched, trx)
     await audit(
       { userId, action: enabled ? 'mi_addon.enable' : 'mi_addon.disable', subjectType: 'customer', subjectId: customerId, changes: { miAddon: { from: was, to: enabled }, chargeId } },
       trx

@@ -4,9 +4,12 @@ import { addMonths, currentPeriod, isPeriod, monthsBetween } from '#insights/per
 
 /**
  * Management-information queries. Everything on the dashboards is read from monthly_rollups
- * (sums per customer × period × department × employee × service × category), never from
- * usage_records, so a page costs the same however many records lie behind it. Amounts are the
- * rated sell price (what the customer pays for usage), in minor units.
+ * (usage: sums per customer × period × department × employee × service × category) and
+ * recurring_rollups (recurring charges — licences, line rental, the MI add-on — for the calendar
+ * month they are active in, pro-rata by days, same keys), never from usage_records or
+ * recurring_charges, so a page costs the same however many records lie behind it. Amounts are the
+ * sell price in minor units: `amountMinor` = `usageMinor` + `recurringMinor` (each rounded from e4);
+ * `records` counts usage records only.
  */
 
 export type Range = { from: string; to: string }
@@ -20,7 +23,9 @@ export async function resolveRange(customerId: number, input: { from?: unknown; 
   let to: string
   if (isPeriod(input.to)) to = input.to
   else {
-    const row = await db.from('monthly_rollups').where('customer_id', customerId).max('period as p').first()
+    // The newest month of usage; a customer with only recurring charges: their newest month.
+    let row = await db.from('monthly_rollups').where('customer_id', customerId).max('period as p').first()
+    if (!isPeriod(row?.p)) row = await db.from('recurring_rollups').where('customer_id', customerId).max('period as p').first()
     to = isPeriod(row?.p) ? row.p : currentPeriod()
   }
   let from: string | undefined = isPeriod(input.from) ? input.from : undefined
@@ -31,15 +36,20 @@ export async function resolveRange(customerId: number, input: { from?: unknown; 
 
 export type Filter = { period?: string; category?: string; departmentId?: number; employeeId?: number }
 
-function rollups(customerId: number, range: Range, filter: Filter = {}) {
+function rollups(customerId: number, range: Range, filter: Filter = {}, table: 'monthly_rollups' | 'recurring_rollups' = 'monthly_rollups') {
   const q = db
-    .from('monthly_rollups')
+    .from(table)
     .where('customer_id', customerId)
     .whereBetween('period', filter.period ? [filter.period, filter.period] : [range.from, range.to])
   if (filter.category) q.where('category', filter.category)
   if (filter.departmentId !== undefined) q.where('department_id', filter.departmentId)
   if (filter.employeeId !== undefined) q.where('employee_id', filter.employeeId)
   return q
+}
+
+/** The recurring charges' rollups under the same range and filter. */
+function recurring(customerId: number, range: Range, filter: Filter = {}) {
+  return rollups(customerId, range, filter, 'recurring_rollups')
 }
 
 async function names(customerId: number) {
@@ -73,9 +83,27 @@ export type EmployeeRow = {
   employeeId: number
   name: string
   department: string
+  /** usageMinor + recurringMinor */
   amountMinor: number
+  usageMinor: number
+  recurringMinor: number
   records: number
   sharePct: number
+}
+
+/** usage + recurring e4 sums of one slot (a month, category, department, employee …). */
+type Slot = { usage: number; recurring: number; records: number }
+const emptySlot = (): Slot => ({ usage: 0, recurring: 0, records: 0 })
+function slotOf<K>(map: Map<K, Slot>, key: K) {
+  let slot = map.get(key)
+  if (!slot) map.set(key, (slot = emptySlot()))
+  return slot
+}
+/** The split in minor units; the total is the sum of the rounded parts, so tables add up. */
+function split(slot: Slot | undefined) {
+  const usageMinor = e4ToMinor(slot?.usage ?? 0)
+  const recurringMinor = e4ToMinor(slot?.recurring ?? 0)
+  return { amountMinor: usageMinor + recurringMinor, usageMinor, recurringMinor }
 }
 
 function pct(part: number, whole: number) {
@@ -92,25 +120,35 @@ function monthOverMonth(trend: { period: string; amountMinor: number }[]) {
   })
 }
 
-/** Employee rows (summed over the filter), biggest first; employee 0 is "Unallocated". */
+/**
+ * Employee rows (summed over the filter, usage and recurring charges), biggest first; employee 0 is
+ * "Unallocated" (usage nobody could be tied to, and recurring charges of nobody, e.g. the MI add-on).
+ */
 export async function employeeBreakdown(customerId: number, range: Range, filter: Filter = {}) {
-  const [rows, lookup] = await Promise.all([
+  const [rows, recurringRows, lookup] = await Promise.all([
     rollups(customerId, range, filter)
       .groupBy('employee_id')
       .select('employee_id')
       .sum('price_e4 as price')
       .sum('record_count as records'),
+    recurring(customerId, range, filter).groupBy('employee_id').select('employee_id').sum('price_e4 as price'),
     names(customerId),
   ])
-  const list: EmployeeRow[] = rows.map((r: any) => {
-    const id = num(r.employee_id)
+  const byEmployee = new Map<number, Slot>()
+  for (const r of rows as any[]) {
+    const slot = slotOf(byEmployee, num(r.employee_id))
+    slot.usage += num(r.price)
+    slot.records += num(r.records)
+  }
+  for (const r of recurringRows as any[]) slotOf(byEmployee, num(r.employee_id)).recurring += num(r.price)
+  const list: EmployeeRow[] = [...byEmployee.entries()].map(([id, slot]) => {
     const e = lookup.employee.get(id)
     return {
       employeeId: id,
       name: id === 0 ? UNALLOCATED : (e?.name ?? `Employee #${id}`),
       department: id === 0 ? '' : (e?.department ?? NO_DEPARTMENT),
-      amountMinor: e4ToMinor(num(r.price)),
-      records: num(r.records),
+      ...split(slot),
+      records: slot.records,
       sharePct: 0,
     }
   })
@@ -120,89 +158,95 @@ export async function employeeBreakdown(customerId: number, range: Range, filter
   return { rows: list, totalMinor: total }
 }
 
-/** The data behind the insights dashboard of one customer and range. */
+/** The data behind the insights dashboard of one customer and range (usage + recurring charges). */
 export async function dashboard(customerId: number, range: Range, options: { trendEmployees?: number } = {}) {
   const periods = monthsBetween(range.from, range.to)
-  const [grouped, employees, lookup] = await Promise.all([
+  const [grouped, recurringGrouped, employees, lookup] = await Promise.all([
     rollups(customerId, range)
       .groupBy('period', 'category', 'department_id')
       .select('period', 'category', 'department_id')
       .sum('price_e4 as price')
       .sum('cost_e4 as cost')
       .sum('record_count as records'),
+    recurring(customerId, range)
+      .groupBy('period', 'category', 'department_id')
+      .select('period', 'category', 'department_id')
+      .sum('price_e4 as price')
+      .sum('cost_e4 as cost'),
     employeeBreakdown(customerId, range),
     names(customerId),
   ])
 
-  const byPeriod = new Map<string, { price: number; records: number }>()
-  const byCategory = new Map<string, { price: number; records: number }>()
-  const byDepartment = new Map<number, { price: number; records: number }>()
-  let totalPrice = 0
+  const byPeriod = new Map<string, Slot>()
+  const byCategory = new Map<string, Slot>()
+  const byDepartment = new Map<number, Slot>()
+  const total = emptySlot()
   let totalCost = 0
-  let totalRecords = 0
-  for (const r of grouped as any[]) {
-    const price = num(r.price)
-    const records = num(r.records)
-    totalPrice += price
-    totalCost += num(r.cost)
-    totalRecords += records
-    for (const [map, key] of [
-      [byPeriod, String(r.period)],
-      [byCategory, String(r.category)],
-      [byDepartment, num(r.department_id)],
-    ] as [Map<any, { price: number; records: number }>, any][]) {
-      const slot = map.get(key) ?? { price: 0, records: 0 }
-      slot.price += price
-      slot.records += records
-      map.set(key, slot)
+  for (const [rows, kind] of [
+    [grouped, 'usage'],
+    [recurringGrouped, 'recurring'],
+  ] as [any[], 'usage' | 'recurring'][]) {
+    for (const r of rows) {
+      const price = num(r.price)
+      const records = kind === 'usage' ? num(r.records) : 0
+      totalCost += num(r.cost)
+      for (const slot of [total, slotOf(byPeriod, String(r.period)), slotOf(byCategory, String(r.category)), slotOf(byDepartment, num(r.department_id))]) {
+        slot[kind] += price
+        slot.records += records
+      }
     }
   }
 
   const trend = periods.map((period) => {
     const slot = byPeriod.get(period)
-    return { period, amountMinor: e4ToMinor(slot?.price ?? 0), records: slot?.records ?? 0 }
+    return { period, ...split(slot), records: slot?.records ?? 0 }
   })
-  const totalMinor = e4ToMinor(totalPrice)
+  const totals = split(total)
+  const totalMinor = totals.amountMinor
   const categories = [...byCategory.entries()]
-    .map(([category, s]) => ({ category, amountMinor: e4ToMinor(s.price), records: s.records, sharePct: 0 }))
+    .map(([category, s]) => ({ category, ...split(s), records: s.records, sharePct: 0 }))
     .sort((a, b) => b.amountMinor - a.amountMinor || a.category.localeCompare(b.category))
   for (const c of categories) c.sharePct = pct(c.amountMinor, totalMinor)
   const departments = [...byDepartment.entries()]
     .map(([departmentId, s]) => ({
       departmentId,
       department: departmentId === 0 ? NO_DEPARTMENT : (lookup.departmentName.get(departmentId) ?? `Department #${departmentId}`),
-      amountMinor: e4ToMinor(s.price),
+      ...split(s),
       records: s.records,
       sharePct: 0,
     }))
     .sort((a, b) => b.amountMinor - a.amountMinor || a.department.localeCompare(b.department))
   for (const d of departments) d.sharePct = pct(d.amountMinor, totalMinor)
 
-  // Per-employee trend: the biggest spenders month by month.
+  // Per-employee trend: the biggest spenders month by month (usage + recurring).
   const top = employees.rows.filter((e) => e.employeeId !== 0).slice(0, options.trendEmployees ?? 5)
   let employeeTrend: { employeeId: number; name: string; months: number[] }[] = []
   if (top.length > 0) {
-    const rows = await rollups(customerId, range)
-      .whereIn('employee_id', top.map((t) => t.employeeId))
-      .groupBy('employee_id', 'period')
-      .select('employee_id', 'period')
-      .sum('price_e4 as price')
-    const cell = new Map<string, number>(rows.map((r: any) => [`${num(r.employee_id)}|${r.period}`, num(r.price)]))
+    const ids = top.map((t) => t.employeeId)
+    const [rows, recurringRows] = await Promise.all([
+      rollups(customerId, range).whereIn('employee_id', ids).groupBy('employee_id', 'period').select('employee_id', 'period').sum('price_e4 as price'),
+      recurring(customerId, range).whereIn('employee_id', ids).groupBy('employee_id', 'period').select('employee_id', 'period').sum('price_e4 as price'),
+    ])
+    const cell = new Map<string, Slot>()
+    for (const r of rows as any[]) slotOf(cell, `${num(r.employee_id)}|${r.period}`).usage += num(r.price)
+    for (const r of recurringRows as any[]) slotOf(cell, `${num(r.employee_id)}|${r.period}`).recurring += num(r.price)
     employeeTrend = top.map((t) => ({
       employeeId: t.employeeId,
       name: t.name,
-      months: periods.map((p) => e4ToMinor(cell.get(`${t.employeeId}|${p}`) ?? 0)),
+      months: periods.map((p) => split(cell.get(`${t.employeeId}|${p}`)).amountMinor),
     }))
   }
 
-  const monthsWithData = trend.filter((t) => t.records > 0).length
+  const monthsWithData = [...byPeriod.values()].filter((s) => s.records > 0 || s.usage !== 0 || s.recurring !== 0).length
   return {
     range,
     periods,
     totals: {
       amountMinor: totalMinor,
+      usageMinor: totals.usageMinor,
+      recurringMinor: totals.recurringMinor,
       costMinor: e4ToMinor(totalCost),
-      records: totalRecords,
+      records: total.records,
       employees: employees.rows.filter((e) => e.employeeId !== 0).length,
       averageMonthMinor: monthsWithData ? divRoundHalfUp(totalMinor, monthsWithData) : 0,
     },
@@ -218,39 +262,62 @@ export async function dashboard(customerId: number, range: Range, options: { tre
 
 export type Dashboard = Awaited<ReturnType<typeof dashboard>>
 
-/** One employee: month × category from the rollups. */
+/**
+ * One employee: month × category from the rollups, usage and recurring charges (licences …).
+ * Lines carry `kind` ('usage' | 'recurring'); recurring lines have no records, duration or volume.
+ */
 export async function employeeDetail(customerId: number, employeeId: number, range: Range) {
   const periods = monthsBetween(range.from, range.to)
-  const rows = await rollups(customerId, range, { employeeId })
-    .groupBy('period', 'category')
-    .select('period', 'category')
-    .sum('price_e4 as price')
-    .sum('record_count as records')
-    .sum('duration_s as duration')
-    .sum('volume_bytes as volume')
-  const categories = [...new Set(rows.map((r: any) => String(r.category)))].sort()
-  const cell = new Map<string, number>(rows.map((r: any) => [`${r.period}|${r.category}`, num(r.price)]))
+  const [rows, recurringRows] = await Promise.all([
+    rollups(customerId, range, { employeeId })
+      .groupBy('period', 'category')
+      .select('period', 'category')
+      .sum('price_e4 as price')
+      .sum('record_count as records')
+      .sum('duration_s as duration')
+      .sum('volume_bytes as volume'),
+    recurring(customerId, range, { employeeId }).groupBy('period', 'category').select('period', 'category').sum('price_e4 as price'),
+  ])
+  const categories = [...new Set([...rows, ...recurringRows].map((r: any) => String(r.category)))].sort()
+  const cell = new Map<string, Slot>()
+  for (const r of rows as any[]) slotOf(cell, `${r.period}|${r.category}`).usage += num(r.price)
+  for (const r of recurringRows as any[]) slotOf(cell, `${r.period}|${r.category}`).recurring += num(r.price)
+  const total = emptySlot()
   const trend = periods.map((period) => {
     const byCategory: Record<string, number> = {}
-    let price = 0
+    const month = emptySlot()
     for (const c of categories) {
-      const v = cell.get(`${period}|${c}`) ?? 0
-      byCategory[c] = e4ToMinor(v)
-      price += v
+      const v = cell.get(`${period}|${c}`)
+      byCategory[c] = split(v).amountMinor
+      month.usage += v?.usage ?? 0
+      month.recurring += v?.recurring ?? 0
     }
-    return { period, amountMinor: e4ToMinor(price), byCategory }
+    total.usage += month.usage
+    total.recurring += month.recurring
+    return { period, ...split(month), byCategory }
   })
-  const lines = rows
-    .map((r: any) => ({
+  const lines = [
+    ...rows.map((r: any) => ({
       period: String(r.period),
       category: String(r.category),
+      kind: 'usage' as 'usage' | 'recurring',
       records: num(r.records),
       durationS: num(r.duration),
       volumeBytes: num(r.volume),
       amountMinor: e4ToMinor(num(r.price)),
-    }))
-    .sort((a, b) => a.period.localeCompare(b.period) || a.category.localeCompare(b.category))
-  return { periods, categories, trend, mom: monthOverMonth(trend), lines, totalMinor: e4ToMinor(rows.reduce((s: number, r: any) => s + num(r.price), 0)) }
+    })),
+    ...recurringRows.map((r: any) => ({
+      period: String(r.period),
+      category: String(r.category),
+      kind: 'recurring' as 'usage' | 'recurring',
+      records: 0,
+      durationS: 0,
+      volumeBytes: 0,
+      amountMinor: e4ToMinor(num(r.price)),
+    })),
+  ].sort((a, b) => a.period.localeCompare(b.period) || a.category.localeCompare(b.category) || a.kind.localeCompare(b.kind))
+  const totals = split(total)
+  return { periods, categories, trend, mom: monthOverMonth(trend), lines, totalMinor: totals.amountMinor, usageMinor: totals.usageMinor, recurringMinor: totals.recurringMinor }
 }
 
 /** The usage records behind a rollup cell, a page at a time (drill-down to records). */
@@ -294,6 +361,6 @@ export async function records(
 }
 
 export async function categoriesOf(customerId: number, range: Range) {
-  const rows = await rollups(customerId, range).distinct('category').orderBy('category')
-  return rows.map((r: any) => String(r.category))
+  const [usage, charges] = await Promise.all([rollups(customerId, range).distinct('category'), recurring(customerId, range).distinct('category')])
+  return [...new Set([...usage, ...charges].map((r: any) => String(r.category)))].sort()
 }

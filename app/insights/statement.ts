@@ -34,7 +34,7 @@ export function statementHtml(input: StatementInput): string {
   const lineRows = detail.lines
     .map(
       (l) =>
-        `<tr><td>${esc(l.period)}</td><td>${esc(l.category)}</td><td class="num">${l.records}</td><td class="num">${Math.round(l.durationS / 60)}</td><td class="num">${(l.volumeBytes / 1048576).toFixed(1)}</td><td class="num">${money(l.amountMinor)}</td></tr>`
+        `<tr><td>${esc(l.period)}</td><td>${esc(l.category)}${l.kind === 'recurring' ? ' <span class="muted">(recurring charge)</span>' : ''}</td><td class="num">${l.records}</td><td class="num">${Math.round(l.durationS / 60)}</td><td class="num">${(l.volumeBytes / 1048576).toFixed(1)}</td><td class="num">${money(l.amountMinor)}</td></tr>`
     )
     .join('')
   return `<!doctype html><html><head><meta charset="utf-8"><title>Statement ${esc(employee.name)}</title>
@@ -59,7 +59,7 @@ ${[...byCategory.entries()].map(([c, v]) => `<tr><td>${esc(c)}</td><td class="nu
 <table><thead><tr><th>Month</th>${detail.categories.map((c) => `<th class="num">${esc(c)}</th>`).join('')}<th class="num">Total</th></tr></thead><tbody>${monthRows}</tbody></table>
 <h2>Detail</h2>
 <table><thead><tr><th>Month</th><th>Category</th><th class="num">Records</th><th class="num">Minutes</th><th class="num">MB</th><th class="num">Amount</th></tr></thead><tbody>${lineRows || '<tr><td colspan="6" class="muted">No usage in this period.</td></tr>'}</tbody></table>
-<p class="muted">Amounts exclude VAT. Generated ${esc((input.generatedAt ?? new Date()).toISOString().slice(0, 10))}.</p>
+<p class="muted">Amounts exclude VAT and include recurring charges (licences, line rental) for the months they are active in, pro-rata by days. Generated ${esc((input.generatedAt ?? new Date()).toISOString().slice(0, 10))}.</p>
 </body></html>`
 }
 

@@ -2,7 +2,16 @@ import type { Dashboard } from '#insights/queries'
 import type { Anomaly } from '#insights/anomalies'
 import type { ExportTable } from '#insights/export'
 
-/** The tables behind each insights view, shared by the pages' exports (admin and portal). */
+/**
+ * The tables behind each insights view, shared by the pages' exports (admin and portal).
+ * "Amount" includes recurring charges (licences, line rental, the MI add-on); "Usage" and
+ * "Recurring charges" are its two parts; "Records" counts usage records only.
+ */
+const SPLIT = [
+  { key: 'amountMinor', label: 'Amount', type: 'money' },
+  { key: 'usageMinor', label: 'Usage', type: 'money' },
+  { key: 'recurringMinor', label: 'Recurring charges', type: 'money' },
+] as const
 
 export const DASHBOARD_TABLES = ['trend', 'mom', 'category', 'department', 'employees', 'employee_trend'] as const
 export type DashboardTable = (typeof DASHBOARD_TABLES)[number]
@@ -13,7 +22,7 @@ export function dashboardTables(d: Dashboard): Record<DashboardTable, ExportTabl
       name: 'Cost per month',
       columns: [
         { key: 'period', label: 'Month' },
-        { key: 'amountMinor', label: 'Amount', type: 'money' },
+        ...SPLIT,
         { key: 'records', label: 'Records', type: 'int' },
       ],
       rows: d.trend,
@@ -33,7 +42,7 @@ export function dashboardTables(d: Dashboard): Record<DashboardTable, ExportTabl
       name: 'By category',
       columns: [
         { key: 'category', label: 'Category' },
-        { key: 'amountMinor', label: 'Amount', type: 'money' },
+        ...SPLIT,
         { key: 'records', label: 'Records', type: 'int' },
         { key: 'sharePct', label: 'Share %', type: 'pct' },
       ],
@@ -43,7 +52,7 @@ export function dashboardTables(d: Dashboard): Record<DashboardTable, ExportTabl
       name: 'By department',
       columns: [
         { key: 'department', label: 'Department' },
-        { key: 'amountMinor', label: 'Amount', type: 'money' },
+        ...SPLIT,
         { key: 'records', label: 'Records', type: 'int' },
         { key: 'sharePct', label: 'Share %', type: 'pct' },
       ],
@@ -58,14 +67,16 @@ export function dashboardTables(d: Dashboard): Record<DashboardTable, ExportTabl
   }
 }
 
-export function employeesTable(rows: { employeeId: number; name: string; department: string; amountMinor: number; records: number; sharePct: number }[]): ExportTable {
+export function employeesTable(
+  rows: { employeeId: number; name: string; department: string; amountMinor: number; usageMinor: number; recurringMinor: number; records: number; sharePct: number }[]
+): ExportTable {
   return {
     name: 'By employee',
     columns: [
       { key: 'employeeId', label: 'Employee id', type: 'int' },
       { key: 'name', label: 'Employee' },
       { key: 'department', label: 'Department' },
-      { key: 'amountMinor', label: 'Amount', type: 'money' },
+      ...SPLIT,
       { key: 'records', label: 'Records', type: 'int' },
       { key: 'sharePct', label: 'Share %', type: 'pct' },
     ],
@@ -73,18 +84,21 @@ export function employeesTable(rows: { employeeId: number; name: string; departm
   }
 }
 
-export function employeeLinesTable(lines: { period: string; category: string; records: number; durationS: number; volumeBytes: number; amountMinor: number }[]): ExportTable {
+export function employeeLinesTable(
+  lines: { period: string; category: string; kind: 'usage' | 'recurring'; records: number; durationS: number; volumeBytes: number; amountMinor: number }[]
+): ExportTable {
   return {
     name: 'Employee by month',
     columns: [
       { key: 'period', label: 'Month' },
       { key: 'category', label: 'Category' },
+      { key: 'kindLabel', label: 'Kind' },
       { key: 'records', label: 'Records', type: 'int' },
       { key: 'durationS', label: 'Duration (s)', type: 'int' },
       { key: 'volumeBytes', label: 'Volume (bytes)', type: 'int' },
       { key: 'amountMinor', label: 'Amount', type: 'money' },
     ],
-    rows: lines,
+    rows: lines.map((l) => ({ ...l, kindLabel: l.kind === 'recurring' ? 'Recurring charge' : 'Usage' })),
   }
 }
 

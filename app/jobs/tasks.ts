@@ -53,6 +53,9 @@ export async function monthEndJob(now = new Date()) {
       const existing = await db.from('invoices').where('customer_id', customer.id).where('period', period).first()
       if (existing) continue
       const claim = await runOnce('billing_run', `billing:${period}:customer:${customer.id}`, async () => {
+        // A new month has begun: roll open-ended recurring charges (licences) into it for the insights.
+        const { refreshRecurringRollups } = await import('#consolidation/rollups')
+        await refreshRecurringRollups(customer.id, [`${period}-01`])
         const { run, invoices, skipped } = await createRun({ period, customerIds: [customer.id] })
         if (!invoices.length) {
           await db.from('billing_runs').where('id', run.id).delete()

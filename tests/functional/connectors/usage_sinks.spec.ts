@@ -89,15 +89,16 @@ test.group('Usage sinks (MySQL)', (group) => {
     assert.deepEqual(byKey.get('K5')!.slice(3, 11), [5, 5120, 1, null, 35, '2026-07', 'voice', 'pending'])
   })
 
-  test('a value the database refuses fails LOAD DATA with the line and the column', async ({ assert }) => {
+  test('a value the database refuses fails LOAD DATA with the line and the column, in any of its statements', async ({ assert }) => {
     const customer = await makeCustomer()
     const [importId] = await db.table('imports').insert({ customer_id: customer.id, source_name: 'x', format: 'test', sha256: 'x', status: 'running', created_at: '2026-07-01 00:00:00', updated_at: '2026-07-01 00:00:00' })
     const attempt = db.transaction(async (trx) => {
       const sink = await openLoadDataSink(trx, { customerId: customer.id, source: 'src:bad', importId: Number(importId) })
-      for (let i = 0; i < 300; i++) await sink.add(record(i, i === 200 ? { destination: '9'.repeat(80) } : {}), i + 7)
+      // The file goes in as statements of 50 000 rows: the bad row is in the second.
+      for (let i = 0; i < 60_000; i++) await sink.add(record(i, i === 55_000 ? { destination: '9'.repeat(80) } : {}), i + 7)
       return sink.finish()
     })
-    await assert.rejects(() => attempt, /^line 207: field destination: the database refused the value/)
+    await assert.rejects(() => attempt, /^line 55007: field destination: the database refused the value/)
     assert.equal(Number((await db.from('usage_records').where('source', 'src:bad').count('* as n'))[0].n), 0)
   })
 })

@@ -118,8 +118,8 @@ test.group('insights dashboard', (group) => {
     csv.assertStatus(200)
     assert.include(csv.header('content-type'), 'text/csv')
     const lines = csv.text().trim().split('\r\n')
-    assert.equal(lines[0], 'Employee id,Employee,Department,Amount,Records,Share %')
-    assert.equal(lines[1], `${s.alice.id},Alice Able,Sales,730.00,40,69.2`)
+    assert.equal(lines[0], 'Employee id,Employee,Department,Amount,Usage,Recurring charges,Records,Share %')
+    assert.equal(lines[1], `${s.alice.id},Alice Able,Sales,730.00,730.00,0.00,40,69.2`)
 
     const trendCsv = await client.get(`${base}?from=2026-01&to=2026-04&format=csv`).loginAs(user)
     assert.include(trendCsv.text(), '2026-04,545.00,')

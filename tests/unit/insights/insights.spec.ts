@@ -71,15 +71,17 @@ test.group('insights: anomalies and statements', () => {
         periods: ['2026-01', '2026-02'],
         categories: ['calls'],
         trend: [
-          { period: '2026-01', amountMinor: 1000, byCategory: { calls: 1000 } },
-          { period: '2026-02', amountMinor: 2550, byCategory: { calls: 2550 } },
+          { period: '2026-01', amountMinor: 1000, usageMinor: 1000, recurringMinor: 0, byCategory: { calls: 1000 } },
+          { period: '2026-02', amountMinor: 2550, usageMinor: 2550, recurringMinor: 0, byCategory: { calls: 2550 } },
         ],
         mom: [],
         lines: [
-          { period: '2026-01', category: 'calls', records: 2, durationS: 120, volumeBytes: 0, amountMinor: 1000 },
-          { period: '2026-02', category: 'calls', records: 3, durationS: 180, volumeBytes: 0, amountMinor: 2550 },
+          { period: '2026-01', category: 'calls', kind: 'usage', records: 2, durationS: 120, volumeBytes: 0, amountMinor: 1000 },
+          { period: '2026-02', category: 'calls', kind: 'usage', records: 3, durationS: 180, volumeBytes: 0, amountMinor: 2550 },
         ],
         totalMinor: 3550,
+        usageMinor: 3550,
+        recurringMinor: 0,
       },
     })
     assert.include(html, 'Acme &lt;Ltd&gt;')
