@@ -19,3 +19,7 @@ DB_CONNECTION=mysql DB_DATABASE=tollgate_test node ace test
 echo "== migrations and smoke test on SQLite"
 rm -f tmp/ci-smoke.sqlite3
 DB_CONNECTION=sqlite SQLITE_PATH=tmp/ci-smoke.sqlite3 node ace test functional --files="foundation/*"
+
+echo "== the demo's month end on SQLite (README's first command, without serving the UI)"
+rm -rf tmp/ci-demo.sqlite3 tmp/ci-demo-storage
+DB_CONNECTION=sqlite SQLITE_PATH=tmp/ci-demo.sqlite3 STORAGE_PATH=tmp/ci-demo-storage node ace tollgate:demo --fresh

@@ -17,4 +17,5 @@ export const middleware = router.named({
   guest: () => import('#middleware/guest_middleware'),
   auth: () => import('#middleware/auth_middleware'),
   role: () => import('#middleware/role_middleware'),
+  drainUnreadBody: () => import('#middleware/drain_unread_body_middleware'),
 })

@@ -115,7 +115,8 @@ async function writeRecurringRollups(client: QueryClientContract, customerId: nu
     }
   }
   const rows = [...cells.values()].map((cell) => ({ customer_id: customerId, ...cell }))
-  for (let i = 0; i < rows.length; i += 1000) await client.table('recurring_rollups').multiInsert(rows.slice(i, i + 1000))
+  // SQLite turns a multi-row insert into a compound SELECT of at most 500 terms.
+  for (let i = 0; i < rows.length; i += 400) await client.table('recurring_rollups').multiInsert(rows.slice(i, i + 400))
   return rows.length
 }
 

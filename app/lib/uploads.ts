@@ -7,12 +7,30 @@ import type { IncomingMessage } from 'node:http'
 import type { HttpContext } from '@adonisjs/core/http'
 import { errors } from '@vinejs/vine'
 
-/** Resolves once the rest of a request's body has been read and dropped. */
-function drained(req: IncomingMessage) {
+/**
+ * Resolves once the rest of a request's body has been read and dropped, or once `maxBytes` more
+ * were dropped (the rest is left unread and Node closes the connection after the answer).
+ */
+export function drainRequest(req: IncomingMessage, maxBytes = Number.POSITIVE_INFINITY) {
   return new Promise<void>((resolve) => {
     if (req.readableEnded || req.destroyed) return resolve()
-    req.once('end', resolve)
-    req.once('close', resolve)
+    let dropped = 0
+    const done = () => {
+      req.off('data', count)
+      req.off('end', done)
+      req.off('close', done)
+      resolve()
+    }
+    const count = (chunk: Buffer) => {
+      dropped += chunk.length
+      if (dropped > maxBytes) {
+        req.pause()
+        done()
+      }
+    }
+    req.on('data', count)
+    req.once('end', done)
+    req.once('close', done)
     req.resume()
   })
 }
@@ -53,7 +71,7 @@ export async function receiveUploads(request: HttpContext['request'], options: {
     await discard()
     if ((error as { code?: string }).code === 'E_REQUEST_ENTITY_TOO_LARGE') {
       // Read (and drop) the rest of the body: a client still sending would not see an early answer.
-      await drained(request.request)
+      await drainRequest(request.request)
       throw new errors.E_VALIDATION_ERROR([
         { field: options.field, rule: 'file.size', message: `The file must be smaller than ${Math.floor(options.limit / 1024 / 1024)} MB` },
       ])

@@ -28,7 +28,7 @@ router.put('/mapping-profiles/:id', [MappingProfilesController, 'update']).where
 
 router.get('/imports', [ImportsController, 'index']).use(staff)
 // Multipart body read by the controller, after auth and role (config/bodyparser.ts processManually).
-router.post('/imports/upload', [ImportsController, 'upload']).use(editors)
+router.post('/imports/upload', [ImportsController, 'upload']).use([middleware.drainUnreadBody(), ...editors])
 router.get('/imports/:id', [ImportsController, 'show']).where('id', id).use(staff)
 router.get('/imports/:id/rejected.csv', [ImportsController, 'rejected']).where('id', id).use(staff)
 router.get('/imports/:id/raw', [ImportsController, 'raw']).where('id', id).use(editors)

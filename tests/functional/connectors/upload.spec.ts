@@ -230,7 +230,8 @@ test.group('Imports: upload a file', (group) => {
     const viewer = await makeUser('viewer')
     const customer = await makeCustomer()
     const path = join(root, 'Master.csv')
-    await writeFile(path, cdr(1) + '\n')
+    // Big enough to be still on its way when the refusal is decided: the client must get the answer, not a broken pipe.
+    await writeFile(path, Array.from({ length: 3000 }, (_, i) => cdr(i)).join('\n') + '\n')
     const page = await client.get('/imports').headers(inertiaHeaders).loginAs(viewer)
     page.assertStatus(200)
     assert.isNull(page.body().props.upload)
