@@ -11,7 +11,7 @@ const inertiaConfig = defineConfig({
         return { id: user.id, name: user.fullName, email: user.email, role: user.role, customerId: user.customerId }
       }),
     flash: (ctx) =>
-      ctx.inertia.always(() => ({
+      ctx.inertia.always((): { success: string | null; error: string | null } => ({
         success: ctx.session?.flashMessages.get('success') ?? null,
         error: ctx.session?.flashMessages.get('error') ?? null,
       })),

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One command from a fresh clone to the full test suite on MySQL/MariaDB:
-# installs everything, type-checks and builds once, runs every suite on
+# installs everything, builds once, type-checks the server and the Vue pages, runs every suite on
 # MariaDB, then the migrations and a smoke test on the embedded SQLite default.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +12,9 @@ bash scripts/prepare-env.sh
 
 echo "== build (type-checks the app and bundles the admin UI)"
 node ace build
+
+echo "== type-check the server code and the Vue pages of the admin UI (vue-tsc)"
+npm run typecheck
 
 echo "== all suites on MariaDB"
 DB_CONNECTION=mysql DB_DATABASE=tollgate_test node ace test

@@ -1,24 +1,28 @@
 import { DateTime } from 'luxon'
-import { createHash } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
-import drive from '@adonisjs/drive/services/main'
 import CreditNote from '#models/credit_note'
 import Invoice from '#models/invoice'
 import { audit } from '#lib/audit'
 import { formatMoney, taxOn } from '#lib/money'
 import { BillingError } from '#billing/runs'
 import { formatNumber, takeNumbers } from '#billing/numbering'
-import { getSettings } from '#billing/settings'
+import { getSettings, isOn } from '#billing/settings'
 import { isMysql, retryOnDeadlock } from '#billing/db_helpers'
-import { loadTemplates } from '#documents/templates'
-import { withRenderer } from '#documents/pdf_renderer'
-import { percent } from '#documents/invoice_view'
+import { deliverDue, queueCreditNoteDeliveries, type DeliverOptions } from '#billing/deliveries'
+import Delivery from '#models/delivery'
+import { storeCreditNotePdf } from '#documents/credit_note_pdf'
 
 /**
  * Corrections to a finalized invoice are credit notes: numbered documents of
  * their own (gapless sequence "credit_note", prefix from settings). A credit
  * is for a net amount (default: whatever is left of the invoice); its VAT is
  * at the invoice's rate, and a full credit returns exactly the invoice's VAT.
+ *
+ * With the `auto_send` setting on, the credit note's delivery row (an email to
+ * the customer's billing address, PDF attached) is queued in the same
+ * transaction that issues it, so an issued credit note can never miss its
+ * email; sending it is app/billing/deliveries.ts's job (issueCreditNote there
+ * issues and sends at once).
  */
 export async function createCreditNote(input: { invoiceId: number; reason: string; netMinor?: number; userId?: number | null }) {
   if (!input.reason?.trim()) throw new BillingError('A credit note needs a reason', 'invalid')
@@ -53,40 +57,27 @@ export async function createCreditNote(input: { invoiceId: number; reason: strin
       { client: trx }
     )
     await audit({ userId: input.userId, action: 'credit_note.create', subjectType: 'invoice', subjectId: invoice.id, changes: { number: created.number, net, tax } }, trx)
+    if (isOn(settings.auto_send)) await queueCreditNoteDeliveries([created.id], trx)
     return created
   }))
   await storeCreditNotePdf(note.id).catch(() => {})
   return CreditNote.findOrFail(note.id)
 }
 
-export async function renderCreditNoteHtml(creditNoteId: number) {
-  const note = await CreditNote.findOrFail(creditNoteId)
-  const invoice = await Invoice.findOrFail(note.invoiceId)
-  const templates = loadTemplates()
-  const snapshot = invoice.snapshot ?? {}
-  const view = {
-    logo: templates.logo,
-    number: note.number,
-    invoice_number: invoice.number,
-    issue_date: note.issueDate.toFormat('d MMM yyyy'),
-    reason: note.reason,
-    supplier: snapshot.supplier ?? {},
-    customer: snapshot.customer ?? {},
-    vat_rate: percent(Number(snapshot.customer?.tax_rate_bp ?? 0)),
-    net: formatMoney(note.subtotalMinor, invoice.currency),
-    tax: formatMoney(note.taxMinor, invoice.currency),
-    total: formatMoney(note.totalMinor, invoice.currency),
-    period: invoice.period,
-  }
-  return { html: templates.render('credit_note', view), note }
+/**
+ * Issues a credit note and, when `auto_send` queued its email, starts sending it at once
+ * (`sending`, not awaited by the web request; a failure is retried by the scheduler's
+ * send_invoices job with the usual backoff).
+ */
+export async function issueCreditNote(
+  input: Parameters<typeof createCreditNote>[0],
+  options: Pick<DeliverOptions, 'mailer'> = {}
+) {
+  const note = await createCreditNote(input)
+  const delivery = await Delivery.findBy('credit_note_id', note.id)
+  const sending = delivery?.status === 'queued' ? deliverDue({ creditNoteIds: [note.id], mailer: options.mailer }) : null
+  return { note, delivery, sending }
 }
 
-export async function storeCreditNotePdf(creditNoteId: number) {
-  const { html, note } = await renderCreditNoteHtml(creditNoteId)
-  if (note.pdfPath) return note.pdfPath
-  const pdf = await withRenderer((r) => r.render(html, { footer: note.number }), { pages: 1 })
-  const key = `credit-notes/${note.id}-${createHash('sha256').update(pdf).digest('hex').slice(0, 16)}.pdf`
-  await drive.use().put(key, pdf)
-  await db.from('credit_notes').where('id', note.id).whereNull('pdf_path').update({ pdf_path: key })
-  return key
-}
+// The document itself (HTML, PDF, stored bytes) lives in app/documents/credit_note_pdf.ts.
+export { renderCreditNoteHtml, storeCreditNotePdf, creditNotePdfBytes } from '#documents/credit_note_pdf'

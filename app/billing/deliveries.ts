@@ -4,15 +4,21 @@ import db from '@adonisjs/lucid/services/db'
 import mail from '@adonisjs/mail/services/main'
 import type { Mailer } from '@adonisjs/mail'
 import type { MailTransportContract } from '@adonisjs/mail/types'
-import Delivery from '#models/delivery'
+import type { QueryClientContract } from '@adonisjs/lucid/types/database'
+import Delivery, { type DeliveryDocumentType } from '#models/delivery'
 import { audit } from '#lib/audit'
 import { isMysql, sqlTime } from '#billing/db_helpers'
 import { invoicePdfBytes, storeInvoicePdfs } from '#documents/invoice_pdf'
+import { creditNotePdfBytes, storeCreditNotePdf } from '#documents/credit_note_pdf'
 import { composeInvoiceMail } from '#mails/invoice_mail'
+import { composeCreditNoteMail } from '#mails/credit_note_mail'
 
 /**
- * Invoice email deliveries: one row per invoice (unique invoice_id), a chain
- * of attempts on it.
+ * Document email deliveries: one row per document — an invoice (unique
+ * invoice_id) or a credit note (unique credit_note_id, `document_type`
+ * credit_note) — and a chain of attempts on it. Both kinds go through the
+ * same queue, claim, send, retry and resend code below; only the PDF and the
+ * wording of the email differ (deliveryDocument()).
  *
  *   queued ──claim──▶ sending ──accepted──▶ sent (final: never sent again)
  *                        └──error──▶ failed + next_attempt_at (retry after backoff)
@@ -37,6 +43,25 @@ export interface QueueResult {
   missingEmail: number
 }
 
+/** Which deliveries a sender may take: these invoices and/or these credit notes (none given: all). */
+export interface DeliveryFilter {
+  invoiceIds?: number[]
+  creditNoteIds?: number[]
+}
+
+function applyFilter(q: any, filter?: DeliveryFilter) {
+  if (!filter || (!filter.invoiceIds && !filter.creditNoteIds)) return q
+  return q.where((w: any) => {
+    if (filter.invoiceIds) w.orWhereIn('deliveries.invoice_id', filter.invoiceIds)
+    if (filter.creditNoteIds) w.orWhereIn('deliveries.credit_note_id', filter.creditNoteIds)
+  })
+}
+
+/** The filter that selects exactly this delivery's document. */
+export function filterFor(delivery: { documentType: DeliveryDocumentType; invoiceId: number | null; creditNoteId: number | null }): DeliveryFilter {
+  return delivery.documentType === 'credit_note' ? { creditNoteIds: [delivery.creditNoteId!] } : { invoiceIds: [delivery.invoiceId!] }
+}
+
 /** Creates the delivery rows for finalized invoices that have none yet. */
 export async function queueDeliveries(filter: { runId?: number; invoiceIds?: number[] } = {}): Promise<QueueResult> {
   const q = db
@@ -55,22 +80,55 @@ export async function queueDeliveries(filter: { runId?: number; invoiceIds?: num
     const snapshot = typeof row.snapshot === 'string' ? JSON.parse(row.snapshot) : (row.snapshot ?? {})
     const to = (snapshot.customer?.billing_email || row.billing_email || '').trim()
     if (!to) missingEmail++
-    return {
-      invoice_id: row.id,
-      to_address: to,
-      status: to ? 'queued' : 'failed',
-      attempts: 0,
-      last_error: to ? null : 'The customer has no billing email address',
-      next_attempt_at: null,
-      created_at: now,
-      updated_at: now,
-    }
+    return newDelivery({ document_type: 'invoice', invoice_id: row.id }, to, now)
   })
   if (inserts.length) await db.knexQuery().table('deliveries').insert(inserts).onConflict('invoice_id').ignore()
   return { queued: inserts.length - missingEmail, missingEmail }
 }
 
-function dueQuery(client: any, now: DateTime, onlyInvoiceIds?: number[]) {
+/** A new delivery row for one document: queued, or failed at once when there is no address to send to. */
+function newDelivery(document: { document_type: 'invoice' | 'credit_note'; invoice_id: number | null; credit_note_id?: number }, to: string, now: string) {
+  return {
+    ...document,
+    to_address: to,
+    status: to ? 'queued' : 'failed',
+    attempts: 0,
+    last_error: to ? null : 'The customer has no billing email address',
+    next_attempt_at: null,
+    created_at: now,
+    updated_at: now,
+  }
+}
+
+/**
+ * Creates the delivery rows for these credit notes (those that have none yet), addressed to
+ * the customer's billing email (else the one on the credited invoice). Pass the transaction
+ * that issues a credit note so the note and its delivery commit together.
+ */
+export async function queueCreditNoteDeliveries(creditNoteIds: number[], client: QueryClientContract = db.connection()): Promise<QueueResult> {
+  if (!creditNoteIds.length) return { queued: 0, missingEmail: 0 }
+  const rows = await client
+    .from('credit_notes')
+    .join('invoices', 'invoices.id', 'credit_notes.invoice_id')
+    .join('customers', 'customers.id', 'invoices.customer_id')
+    .leftJoin('deliveries', 'deliveries.credit_note_id', 'credit_notes.id')
+    .whereIn('credit_notes.id', creditNoteIds)
+    .where('invoices.status', 'finalized')
+    .whereNull('deliveries.id')
+    .select('credit_notes.id', 'invoices.snapshot', 'customers.billing_email')
+  const now = sqlTime()
+  let missingEmail = 0
+  const inserts = rows.map((row: any) => {
+    const snapshot = typeof row.snapshot === 'string' ? JSON.parse(row.snapshot) : (row.snapshot ?? {})
+    const to = String(row.billing_email || snapshot.customer?.billing_email || '').trim()
+    if (!to) missingEmail++
+    return newDelivery({ document_type: 'credit_note', invoice_id: null, credit_note_id: row.id }, to, now)
+  })
+  if (inserts.length) await client.knexQuery().table('deliveries').insert(inserts).onConflict('credit_note_id').ignore()
+  return { queued: inserts.length - missingEmail, missingEmail }
+}
+
+function dueQuery(client: any, now: DateTime, filter?: DeliveryFilter) {
   const at = sqlTime(now.toJSDate())
   const q = client
     .from('deliveries')
@@ -79,15 +137,14 @@ function dueQuery(client: any, now: DateTime, onlyInvoiceIds?: number[]) {
         .orWhere((a: any) => a.where('status', 'failed').whereNotNull('next_attempt_at').where('next_attempt_at', '<=', at).where('attempts', '<', MAX_ATTEMPTS))
     })
     .orderBy('id')
-  if (onlyInvoiceIds) q.whereIn('invoice_id', onlyInvoiceIds)
-  return q
+  return applyFilter(q, filter)
 }
 
 /** Takes one due delivery for this process: status → sending, attempts + 1. */
-export async function claimNext(now: DateTime = DateTime.now(), onlyInvoiceIds?: number[]): Promise<Delivery | null> {
+export async function claimNext(now: DateTime = DateTime.now(), filter?: DeliveryFilter): Promise<Delivery | null> {
   for (let tries = 0; tries < 5; tries++) {
     const claimed = await db.transaction(async (trx) => {
-      const q = dueQuery(trx, now, onlyInvoiceIds).select('id', 'status', 'attempts').limit(1)
+      const q = dueQuery(trx, now, filter).select('id', 'status', 'attempts').limit(1)
       if (isMysql(trx)) q.forUpdate().skipLocked()
       const row = await q.first()
       if (!row) return { done: true as const, id: null }
@@ -108,7 +165,9 @@ export async function claimNext(now: DateTime = DateTime.now(), onlyInvoiceIds?:
 
 export interface SendOutcome {
   deliveryId: number
-  invoiceId: number
+  documentType: DeliveryDocumentType
+  invoiceId: number | null
+  creditNoteId: number | null
   status: 'sent' | 'failed'
   retryAt: string | null
   messageId: string | null
@@ -120,15 +179,24 @@ function isPermanent(error: any) {
   return code >= 500 && code < 600
 }
 
+/** The email of a delivery's document: its stored PDF attached, and the Message-ID tag. */
+async function deliveryDocument(delivery: Delivery) {
+  if (delivery.documentType === 'credit_note') {
+    const { bytes } = await creditNotePdfBytes(delivery.creditNoteId!)
+    return { composed: await composeCreditNoteMail(delivery.creditNoteId!, bytes), tag: `credit-note-${delivery.creditNoteId}` }
+  }
+  const { bytes } = await invoicePdfBytes(delivery.invoiceId!)
+  return { composed: await composeInvoiceMail(delivery.invoiceId!, bytes), tag: `invoice-${delivery.invoiceId}` }
+}
+
 /** Sends one claimed delivery and records the outcome. */
 export async function sendClaimed(delivery: Delivery, mailer: AnyMailer, now: DateTime = DateTime.now()): Promise<SendOutcome> {
-  const base = { deliveryId: delivery.id, invoiceId: delivery.invoiceId }
+  const base = { deliveryId: delivery.id, documentType: delivery.documentType, invoiceId: delivery.invoiceId, creditNoteId: delivery.creditNoteId }
   try {
-    const { bytes } = await invoicePdfBytes(delivery.invoiceId)
-    const composed = await composeInvoiceMail(delivery.invoiceId, bytes)
+    const { composed, tag } = await deliveryDocument(delivery)
     // A stable Message-ID per delivery and attempt lets receivers spot duplicates.
     const domain = (String(mailer.config.from ?? '').split('@')[1] ?? hostname()).replace(/[>\s"]/g, '') || 'tollgate.local'
-    const messageId = `<invoice-${delivery.invoiceId}.${delivery.id}.${delivery.attempts}@${domain}>`
+    const messageId = `<${tag}.${delivery.id}.${delivery.attempts}@${domain}>`
     const response = await mailer.send((message) => composed.apply(message, delivery.toAddress, messageId))
     const accepted = response.messageId || messageId
     await db
@@ -154,8 +222,10 @@ export interface DeliverOptions {
   now?: DateTime
   limit?: number
   mailer?: AnyMailer
-  /** Only these invoices (e.g. one run). */
+  /** Only these invoices (e.g. one run). Given alone, credit notes are left for another sender. */
   invoiceIds?: number[]
+  /** Only these credit notes. */
+  creditNoteIds?: number[]
   onProgress?: (done: number, total: number) => void
 }
 
@@ -163,20 +233,29 @@ export interface DeliverOptions {
 export async function deliverDue(options: DeliverOptions = {}) {
   const now = options.now ?? DateTime.now()
   const mailer = options.mailer ?? (mail.use() as unknown as AnyMailer)
-  // Render missing PDFs first with one browser for the whole batch.
-  const due = await dueQuery(db.connection(), now, options.invoiceIds).select('invoice_id')
-  const pending = due.map((r: any) => Number(r.invoice_id))
-  if (pending.length) {
-    const missing = await db.from('invoices').whereIn('id', pending).whereNull('pdf_path').select('id')
+  const filter: DeliveryFilter = { invoiceIds: options.invoiceIds, creditNoteIds: options.creditNoteIds }
+  // Render missing PDFs before claiming anything (a claimed row must not wait on Chromium):
+  // invoices with one browser for the whole batch, credit notes (one page each) one by one.
+  const due = await dueQuery(db.connection(), now, filter).select('invoice_id', 'credit_note_id')
+  const pendingInvoices = due.filter((r: any) => r.invoice_id !== null).map((r: any) => Number(r.invoice_id))
+  const pendingNotes = due.filter((r: any) => r.credit_note_id !== null).map((r: any) => Number(r.credit_note_id))
+  const pending = due.length
+  if (pendingInvoices.length) {
+    const missing = await db.from('invoices').whereIn('id', pendingInvoices).whereNull('pdf_path').select('id')
     if (missing.length) await storeInvoicePdfs(missing.map((r) => Number(r.id)))
+  }
+  if (pendingNotes.length) {
+    const missing = await db.from('credit_notes').whereIn('id', pendingNotes).whereNull('pdf_path').select('id')
+    // A failure here is recorded on the delivery when it is sent (and retried like an SMTP error).
+    for (const r of missing) await storeCreditNotePdf(Number(r.id)).catch(() => {})
   }
   const outcomes: SendOutcome[] = []
   const limit = options.limit ?? Number.POSITIVE_INFINITY
   while (outcomes.length < limit) {
-    const delivery = await claimNext(now, options.invoiceIds)
+    const delivery = await claimNext(now, filter)
     if (!delivery) break
     outcomes.push(await sendClaimed(delivery, mailer, now))
-    options.onProgress?.(outcomes.length, Math.max(outcomes.length, pending.length))
+    options.onProgress?.(outcomes.length, Math.max(outcomes.length, pending))
   }
   return {
     sent: outcomes.filter((o) => o.status === 'sent').length,
@@ -191,9 +270,10 @@ export async function resendDelivery(deliveryId: number, userId?: number | null)
   const delivery = await Delivery.findOrFail(deliveryId)
   const stale = delivery.status === 'sending' && (delivery.updatedAt ?? delivery.createdAt) < DateTime.now().minus({ minutes: STALE_SENDING_MINUTES })
   if (delivery.status !== 'failed' && !stale) {
-    throw new Error(delivery.status === 'sent' ? 'This invoice was already sent (accepted by the mail server).' : `A ${delivery.status} delivery cannot be resent now.`)
+    const what = delivery.documentType === 'credit_note' ? 'credit note' : 'invoice'
+    throw new Error(delivery.status === 'sent' ? `This ${what} was already sent (accepted by the mail server).` : `A ${delivery.status} delivery cannot be resent now.`)
   }
-  const to = delivery.toAddress || (await db.from('invoices').join('customers', 'customers.id', 'invoices.customer_id').where('invoices.id', delivery.invoiceId).select('customers.billing_email').first())?.billing_email
+  const to = delivery.toAddress || (await customerEmailOf(delivery))
   if (!to) throw new Error('The customer has no billing email address')
   await db.transaction(async (trx) => {
     await trx
@@ -203,4 +283,40 @@ export async function resendDelivery(deliveryId: number, userId?: number | null)
       .update({ status: 'queued', attempts: 0, next_attempt_at: null, to_address: to, updated_at: sqlTime() })
     await audit({ userId, action: 'delivery.resend', subjectType: 'delivery', subjectId: delivery.id, changes: { previous_status: delivery.status, attempts: delivery.attempts } }, trx)
   })
+}
+
+/** The billing email of the customer a delivery's document belongs to. */
+async function customerEmailOf(delivery: Delivery): Promise<string | null> {
+  const q = db.from('invoices').join('customers', 'customers.id', 'invoices.customer_id').select('customers.billing_email')
+  if (delivery.documentType === 'credit_note') {
+    q.join('credit_notes', 'credit_notes.invoice_id', 'invoices.id').where('credit_notes.id', delivery.creditNoteId!)
+  } else {
+    q.where('invoices.id', delivery.invoiceId!)
+  }
+  return (await q.first())?.billing_email || null
+}
+
+export class DeliveryError extends Error {}
+
+/**
+ * "Send credit note" (invoice page): queues the credit note's email when it has none yet
+ * (whatever `auto_send` says), puts a failed or stuck one back in the queue like *Resend*,
+ * and refuses one that was already sent. The caller then sends with
+ * deliverDue({ creditNoteIds: [id] }) (or leaves it to the scheduler).
+ */
+export async function requestCreditNoteDelivery(creditNoteId: number, userId?: number | null): Promise<Delivery> {
+  await queueCreditNoteDeliveries([creditNoteId])
+  const delivery = await Delivery.findBy('credit_note_id', creditNoteId)
+  if (!delivery) throw new DeliveryError('Only a credit note of a finalized invoice can be sent')
+  if (delivery.status === 'sent') throw new DeliveryError('This credit note was already sent (accepted by the mail server).')
+  if (delivery.status === 'queued') {
+    if (delivery.attempts === 0) await audit({ userId, action: 'delivery.queue', subjectType: 'delivery', subjectId: delivery.id, changes: { credit_note_id: creditNoteId } })
+    return delivery
+  }
+  try {
+    await resendDelivery(delivery.id, userId)
+  } catch (error: any) {
+    throw new DeliveryError(error.message)
+  }
+  return Delivery.findOrFail(delivery.id)
 }

@@ -1,11 +1,29 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import drive from '@adonisjs/drive/services/main'
 import Invoice from '#models/invoice'
 import InvoiceLine from '#models/invoice_line'
 import CreditNote from '#models/credit_note'
+import type Delivery from '#models/delivery'
+import { DateTime } from 'luxon'
+import { STALE_SENDING_MINUTES } from '#billing/deliveries'
 import { formatMoney } from '#lib/money'
 import { invoicePdfBytes, renderInvoiceHtml } from '#documents/invoice_pdf'
+import { creditNotePdfBytes } from '#documents/credit_note_pdf'
 import { categoryLabel } from '#billing/compute'
+
+function deliveryProps(d: Delivery) {
+  const stale = d.status === 'sending' && (d.updatedAt ?? d.createdAt) < DateTime.now().minus({ minutes: STALE_SENDING_MINUTES })
+  return {
+    id: d.id,
+    status: d.status,
+    attempts: d.attempts,
+    to: d.toAddress,
+    messageId: d.messageId,
+    lastError: d.lastError,
+    sentAt: d.sentAt?.toISO() ?? null,
+    nextAttemptAt: d.nextAttemptAt?.toISO() ?? null,
+    canResend: d.status === 'failed' || stale,
+  }
+}
 
 /** The PDF and HTML preview may only draw inline styles and data: images. */
 const DOCUMENT_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; frame-ancestors 'self'"
@@ -14,7 +32,7 @@ export default class InvoicesController {
   async show({ params, inertia }: HttpContext) {
     const invoice = await Invoice.query().where('id', params.id).preload('customer').preload('delivery').preload('billingRun').firstOrFail()
     const lines = await InvoiceLine.query().where('invoice_id', invoice.id).orderBy('id')
-    const credits = await CreditNote.query().where('invoice_id', invoice.id).orderBy('id')
+    const credits = await CreditNote.query().where('invoice_id', invoice.id).preload('delivery').orderBy('id')
     const money = (m: number) => formatMoney(m, invoice.currency)
     return inertia.render('invoices/show', {
       invoice: {
@@ -33,10 +51,18 @@ export default class InvoicesController {
         pdfSha256: invoice.pdfSha256,
       },
       lines: lines.map((l) => ({ id: l.id, kind: l.kind, category: categoryLabel(l.category), description: l.description, quantity: l.quantity, employeeId: l.employeeId, amount: money(l.amountMinor) })),
-      creditNotes: credits.map((c) => ({ id: c.id, number: c.number, reason: c.reason, issueDate: c.issueDate.toISODate(), total: money(c.totalMinor), hasPdf: Boolean(c.pdfPath) })),
-      delivery: invoice.delivery
-        ? { id: invoice.delivery.id, status: invoice.delivery.status, attempts: invoice.delivery.attempts, to: invoice.delivery.toAddress, messageId: invoice.delivery.messageId, lastError: invoice.delivery.lastError, sentAt: invoice.delivery.sentAt?.toISO() ?? null }
-        : null,
+      creditNotes: credits.map((c) => ({
+        id: c.id,
+        number: c.number,
+        reason: c.reason,
+        issueDate: c.issueDate.toISODate(),
+        total: money(c.totalMinor),
+        hasPdf: Boolean(c.pdfPath),
+        // Its email: null = never queued ("Send credit note"), else the delivery's status.
+        delivery: c.delivery ? deliveryProps(c.delivery) : null,
+        sendUrl: `/credit-notes/${c.id}/send`,
+      })),
+      delivery: invoice.delivery ? deliveryProps(invoice.delivery) : null,
     })
   }
 
@@ -65,17 +91,12 @@ export default class InvoicesController {
   }
 
   async creditNotePdf({ params, response }: HttpContext) {
-    const note = await CreditNote.findOrFail(params.id)
-    let key = note.pdfPath
-    if (!key) {
-      const { storeCreditNotePdf } = await import('#billing/credit_notes')
-      key = await storeCreditNotePdf(note.id)
-    }
+    const { bytes, note } = await creditNotePdfBytes(Number(params.id))
     response.header('Content-Type', 'application/pdf')
     response.header('Content-Disposition', `inline; filename="${note.number}.pdf"`)
     response.header('Cache-Control', 'private, no-store')
     // Shown inline in the admin invoice page's frame (shield sends DENY by default).
     response.header('X-Frame-Options', 'SAMEORIGIN')
-    return response.send(Buffer.from(await drive.use().getBytes(key)))
+    return response.send(bytes)
   }
 }

@@ -3,6 +3,8 @@ import { invoicePdfBytes } from '#documents/invoice_pdf'
 import Customer from '#models/customer'
 import Employee from '#models/employee'
 import Invoice from '#models/invoice'
+import CreditNote from '#models/credit_note'
+import { creditNotePdfBytes } from '#documents/credit_note_pdf'
 import { dashboardView, employeeView, employeesView, statementPdf, type Links } from '#insights/pages'
 import { exportFormat, sendExport } from '#insights/export'
 import { invoicesTable } from '#insights/views'
@@ -76,9 +78,30 @@ export default class PortalController {
     if (format) {
       return sendExport(ctx.response, format, `${customer.accountNumber}-invoices`, [invoicesTable(rows)])
     }
+    // Credit notes against the customer's own finalized invoices.
+    const notes = await CreditNote.query()
+      .join('invoices', 'invoices.id', 'credit_notes.invoice_id')
+      .where('invoices.customer_id', customer.id)
+      .where('invoices.status', 'finalized')
+      .select('credit_notes.*', 'invoices.number as invoice_number', 'invoices.currency as invoice_currency')
+      .orderBy('credit_notes.id', 'desc')
+    const creditNotes = notes.map((n) => ({
+      id: n.id,
+      number: n.number,
+      invoiceId: n.invoiceId,
+      invoiceNumber: n.$extras.invoice_number as string,
+      issueDate: n.issueDate.toISODate(),
+      reason: n.reason,
+      currency: n.$extras.invoice_currency as string,
+      subtotalMinor: n.subtotalMinor,
+      taxMinor: n.taxMinor,
+      totalMinor: n.totalMinor,
+      pdfUrl: `/portal/credit-notes/${n.id}/pdf`,
+    }))
     return ctx.inertia.render('portal/invoices', {
       customer: { id: customer.id, name: customer.name, accountNumber: customer.accountNumber, currency: customer.currency },
       invoices: rows,
+      creditNotes,
     })
   }
 
@@ -92,6 +115,20 @@ export default class PortalController {
     const { bytes } = await invoicePdfBytes(invoice.id)
     ctx.response.header('Content-Type', 'application/pdf')
     ctx.response.header('Content-Disposition', `attachment; filename="${(invoice.number ?? `invoice-${invoice.id}`).replace(/[^A-Za-z0-9._-]+/g, '-')}.pdf"`)
+    return ctx.response.send(Buffer.from(bytes))
+  }
+
+  /** A credit note's PDF: only one against the user's own finalized invoice; anything else is 404. */
+  async creditNotePdf(ctx: HttpContext) {
+    const id = Number(ctx.params.creditNoteId)
+    const note = Number.isSafeInteger(id) && id > 0 ? await CreditNote.find(id) : null
+    const invoice = note ? await Invoice.find(note.invoiceId) : null
+    if (!note || !invoice || (await ctx.bouncer.with('PortalPolicy').denies('viewInvoice', invoice))) {
+      return ctx.response.notFound('Not found')
+    }
+    const { bytes } = await creditNotePdfBytes(note.id)
+    ctx.response.header('Content-Type', 'application/pdf')
+    ctx.response.header('Content-Disposition', `attachment; filename="${note.number.replace(/[^A-Za-z0-9._-]+/g, '-')}.pdf"`)
     return ctx.response.send(Buffer.from(bytes))
   }
 }

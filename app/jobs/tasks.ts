@@ -81,7 +81,11 @@ export async function monthEndJob(now = new Date()) {
   })
 }
 
-/** Emails finalized invoices: queue the unsent ones (auto_send setting), then send whatever is due. */
+/**
+ * Emails finalized invoices: queue the unsent ones (auto_send setting), then send whatever is
+ * due — invoice and credit note deliveries alike, first attempts and retries. (Credit notes are
+ * queued when issued, not here: see createCreditNote.)
+ */
 export async function sendInvoicesJob(now = new Date()) {
   return runOnce('send_invoices', tickKey('send_invoices', INTERVALS.send_invoices, now), async () => {
     const settings = await getSettings()

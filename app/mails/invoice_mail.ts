@@ -1,6 +1,6 @@
-import type { Message } from '@adonisjs/mail'
 import { loadTemplates } from '#documents/templates'
 import { buildInvoiceView, loadInvoiceSource } from '#documents/invoice_view'
+import { documentMessage } from '#mails/document_message'
 
 /** Composes the invoice email: HTML (resources/templates/email.hbs, overridable) and text, PDF attached. */
 export async function composeInvoiceMail(invoiceId: number, pdf: Buffer) {
@@ -23,15 +23,6 @@ export async function composeInvoiceMail(invoiceId: number, pdf: Buffer) {
   return {
     subject,
     view,
-    apply(message: Message, to: string, messageId: string) {
-      message
-        .to(to)
-        .subject(subject)
-        .messageId(messageId)
-        .html(html)
-        .text(text)
-        .attachData(pdf, { filename: `${view.number}.pdf`, contentType: 'application/pdf' })
-      if (view.supplier.email) message.replyTo(String(view.supplier.email))
-    },
+    apply: documentMessage({ subject, html, text, pdf, number: String(view.number), replyTo: view.supplier.email }),
   }
 }

@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon'
-import { BaseModel, belongsTo, column } from '@adonisjs/lucid/orm'
-import type { BelongsTo } from '@adonisjs/lucid/types/relations'
+import { BaseModel, belongsTo, column, hasOne } from '@adonisjs/lucid/orm'
+import type { BelongsTo, HasOne } from '@adonisjs/lucid/types/relations'
 import Invoice from '#models/invoice'
+import Delivery from '#models/delivery'
 
 export default class CreditNote extends BaseModel {
   @column({ isPrimary: true })
@@ -33,6 +34,10 @@ export default class CreditNote extends BaseModel {
 
   @belongsTo(() => Invoice)
   declare invoice: BelongsTo<typeof Invoice>
+
+  /** Its email to the customer (at most one, unique credit_note_id). */
+  @hasOne(() => Delivery)
+  declare delivery: HasOne<typeof Delivery>
 
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime

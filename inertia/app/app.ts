@@ -1,5 +1,8 @@
 /// <reference path="../../adonisrc.ts" />
+/// <reference path="../../config/auth.ts" />
 /// <reference path="../../config/inertia.ts" />
+// Type-only (vue-tsc): the shared props in inertia/types.ts are inferred from config/inertia.ts,
+// whose `ctx.auth.user` is typed by the guards declared in config/auth.ts.
 
 import '../css/app.css'
 import { createApp, h } from 'vue'

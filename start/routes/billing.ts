@@ -26,6 +26,7 @@ router.get('/invoices/:id/pdf', [InvoicesController, 'pdf']).where('id', id.id).
 router.get('/invoices/:id/html', [InvoicesController, 'html']).where('id', id.id).use(staff)
 router.post('/invoices/:id/credit-notes', [CreditNotesController, 'store']).where('id', id.id).use(editors)
 router.get('/credit-notes/:id/pdf', [InvoicesController, 'creditNotePdf']).where('id', id.id).use(staff)
+router.post('/credit-notes/:id/send', [CreditNotesController, 'send']).where('id', id.id).use(editors)
 
 router.get('/deliveries', [DeliveriesController, 'index']).use(staff)
 router.post('/deliveries/:id/resend', [DeliveriesController, 'resend']).where('id', id.id).use(editors)

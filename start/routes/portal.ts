@@ -33,6 +33,7 @@ router
     router.get('/employees/:employeeId/statement.pdf', [PortalController, 'statement']).as('portal.statement')
     router.get('/invoices', [PortalController, 'invoices']).as('portal.invoices')
     router.get('/invoices/:invoiceId/pdf', [PortalController, 'invoicePdf']).as('portal.invoice_pdf')
+    router.get('/credit-notes/:creditNoteId/pdf', [PortalController, 'creditNotePdf']).as('portal.credit_note_pdf')
   })
   .prefix('/portal')
   .use([middleware.auth(), middleware.role({ roles: ['portal'] }), requireMiAddon])
