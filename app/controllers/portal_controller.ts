@@ -7,7 +7,7 @@ import CreditNote from '#models/credit_note'
 import { creditNotePdfBytes } from '#documents/credit_note_pdf'
 import { dashboardView, employeeView, employeesView, statementPdf, type Links } from '#insights/pages'
 import { exportFormat, sendExport } from '#insights/export'
-import { invoicesTable } from '#insights/views'
+import { invoicesTable, creditNotesTable } from '#insights/views'
 
 const links: Links = { base: '/portal', statement: (employeeId) => `/portal/employees/${employeeId}/statement.pdf` }
 
@@ -74,10 +74,6 @@ export default class PortalController {
       totalMinor: i.totalMinor,
       hasPdf: true,
     }))
-    const format = exportFormat(ctx.request.qs().format)
-    if (format) {
-      return sendExport(ctx.response, format, `${customer.accountNumber}-invoices`, [invoicesTable(rows)])
-    }
     // Credit notes against the customer's own finalized invoices.
     const notes = await CreditNote.query()
       .join('invoices', 'invoices.id', 'credit_notes.invoice_id')
@@ -98,6 +94,13 @@ export default class PortalController {
       totalMinor: n.totalMinor,
       pdfUrl: `/portal/credit-notes/${n.id}/pdf`,
     }))
+    const format = exportFormat(ctx.request.qs().format)
+    if (format) {
+      // XLSX holds both sheets; a CSV is one table, the credit notes when asked for (`table=credit_notes`).
+      const creditNotesOnly = format === 'csv' && ctx.request.qs().table === 'credit_notes'
+      const tables = creditNotesOnly ? [creditNotesTable(creditNotes)] : [invoicesTable(rows), creditNotesTable(creditNotes)]
+      return sendExport(ctx.response, format, `${customer.accountNumber}-${creditNotesOnly ? 'credit-notes' : 'invoices'}`, tables)
+    }
     return ctx.inertia.render('portal/invoices', {
       customer: { id: customer.id, name: customer.name, accountNumber: customer.accountNumber, currency: customer.currency },
       invoices: rows,

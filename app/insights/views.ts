@@ -157,6 +157,22 @@ export function anomaliesTable(rows: Anomaly[]): ExportTable {
   }
 }
 
+export function creditNotesTable(rows: Record<string, any>[]): ExportTable {
+  return {
+    name: 'Credit notes',
+    columns: [
+      { key: 'number', label: 'Number' },
+      { key: 'invoiceNumber', label: 'Against invoice' },
+      { key: 'issueDate', label: 'Issue date' },
+      { key: 'reason', label: 'Reason' },
+      { key: 'subtotalMinor', label: 'Net credit', type: 'money' },
+      { key: 'taxMinor', label: 'VAT', type: 'money' },
+      { key: 'totalMinor', label: 'Total credit', type: 'money' },
+    ],
+    rows,
+  }
+}
+
 export function invoicesTable(rows: Record<string, any>[]): ExportTable {
   return {
     name: 'Invoices',

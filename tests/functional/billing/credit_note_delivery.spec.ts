@@ -1,4 +1,6 @@
 import { test } from '@japa/runner'
+import { binaryResponses } from '#tests/helpers/binary_responses'
+import ExcelJS from 'exceljs'
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import drive from '@adonisjs/drive/services/main'
@@ -209,6 +211,7 @@ test.group('Credit note email delivery', (group) => {
 })
 
 test.group('Credit notes over HTTP: invoice page, deliveries page, portal', (group) => {
+  binaryResponses(group)
   group.each.setup(() => truncateAll())
 
   test('"Send credit note" queues one delivery; the invoice and deliveries pages show it by its number', async ({ client, assert }) => {
@@ -271,12 +274,30 @@ test.group('Credit notes over HTTP: invoice page, deliveries page, portal', (gro
     const own = await client.get(`/portal/credit-notes/${noteA.id}/pdf`).loginAs(userA)
     own.assertStatus(200)
     assert.equal(own.header('content-type'), 'application/pdf')
-    assert.include(await pdfText(Buffer.from(own.body() ?? own.text(), 'binary')), noteA.number)
+    assert.include(await pdfText(own.body()), noteA.number)
 
     for (const url of [`/portal/credit-notes/${noteB.id}/pdf`, `/portal/credit-notes/${noteB.id + 1000}/pdf`, '/portal/credit-notes/abc/pdf']) {
       const res = await client.get(url).loginAs(userA)
       assert.equal(res.status(), 404, url)
     }
+    // The exports carry the customer's own credit notes only: a CSV of them on request, a sheet in the XLSX.
+    const csv = await client.get('/portal/invoices?format=csv&table=credit_notes').loginAs(userA)
+    csv.assertStatus(200)
+    const csvLines = csv.text().trim().split(/\r?\n/)
+    assert.equal(csvLines[0], 'Number,Against invoice,Issue date,Reason,Net credit,VAT,Total credit')
+    assert.lengthOf(csvLines, 2)
+    assert.include(csvLines[1], `${noteA.number},${a.invoice.number},`)
+    assert.include(csvLines[1], ',Credit for A,3.00,0.60,3.60')
+    const invoicesCsv = await client.get('/portal/invoices?format=csv').loginAs(userA)
+    assert.match(invoicesCsv.text(), /^Number,Period,Issue date/)
+    const xlsx = await client.get('/portal/invoices?format=xlsx').loginAs(userA)
+    xlsx.assertStatus(200)
+    const workbook = new ExcelJS.Workbook()
+    await workbook.xlsx.load(xlsx.body() as any)
+    assert.deepEqual(workbook.worksheets.map((w) => w.name), ['Invoices', 'Credit notes'])
+    assert.equal(workbook.getWorksheet('Credit notes')!.rowCount, 2)
+    assert.notInclude(csv.text() + JSON.stringify(workbook.getWorksheet('Credit notes')!.getSheetValues()), noteB.number)
+
     // Portal users never reach the staff credit note routes.
     const staff = await client.get(`/credit-notes/${noteA.id}/pdf`).loginAs(userA)
     staff.assertStatus(404)

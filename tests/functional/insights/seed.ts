@@ -1,4 +1,3 @@
-import { ApiRequest } from '@japa/api-client'
 import db from '@adonisjs/lucid/services/db'
 import Department from '#models/department'
 import Employee from '#models/employee'
@@ -85,19 +84,4 @@ export async function seedFourMonths(s: Awaited<ReturnType<typeof seedCustomer>>
 export { inertiaHeaders as inertia } from '#tests/helpers/inertia'
 
 
-const binary = (res: any, done: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = []
-  res.on('data', (c: Buffer) => chunks.push(Buffer.from(c)))
-  res.on('end', () => done(null, Buffer.concat(chunks)))
-}
-const BINARY_TYPES = ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/pdf']
-
-/** For one group: XLSX and PDF responses come back as Buffers in response.body(); removed afterwards. */
-export function binaryResponses(group: { setup: (fn: () => any) => any }) {
-  group.setup(() => {
-    for (const type of BINARY_TYPES) ApiRequest.addParser(type, binary as any)
-    return () => {
-      for (const type of BINARY_TYPES) ApiRequest.removeParser(type)
-    }
-  })
-}
+export { binaryResponses } from '#tests/helpers/binary_responses'
