@@ -305,6 +305,11 @@ export default class TariffsController {
       session.flash('error', 'No such customer')
       return response.redirect().back()
     }
+    // Rates are amounts in the tariff's currency: on a customer of another currency they would be billed as is.
+    if (String(tariff.currency) !== String(customer.currency)) {
+      session.flashErrors({ customerId: `${customer.name} is billed in ${customer.currency}; this tariff is in ${tariff.currency}` })
+      return response.redirect().back()
+    }
     await assignCustomer(Number(customer.id), Number(tariff.id), input.startsOn, auth.user!.id)
     session.flash('success', `${customer.name} is on ${tariff.name} from ${input.startsOn}. Re-rate to price unbilled usage with it.`)
     return response.redirect().back()

@@ -3,6 +3,7 @@ import { middleware } from '#start/kernel'
 
 const BillingRunsController = () => import('#controllers/billing_runs_controller')
 const InvoicesController = () => import('#controllers/invoices_controller')
+const CustomerInvoicesController = () => import('#controllers/customer_invoices_controller')
 const CreditNotesController = () => import('#controllers/credit_notes_controller')
 const DeliveriesController = () => import('#controllers/deliveries_controller')
 const JobsController = () => import('#controllers/jobs_controller')
@@ -21,6 +22,7 @@ router.post('/billing-runs/:id/finalize', [BillingRunsController, 'finalize']).w
 router.post('/billing-runs/:id/cancel', [BillingRunsController, 'cancel']).where('id', id.id).use(editors)
 router.post('/billing-runs/:id/send', [BillingRunsController, 'send']).where('id', id.id).use(editors)
 
+router.get('/customers/:id/invoices', [CustomerInvoicesController, 'index']).where('id', id.id).use(staff)
 router.get('/invoices/:id', [InvoicesController, 'show']).where('id', id.id).use(staff)
 router.get('/invoices/:id/pdf', [InvoicesController, 'pdf']).where('id', id.id).use(staff)
 router.get('/invoices/:id/html', [InvoicesController, 'html']).where('id', id.id).use(staff)

@@ -80,6 +80,16 @@ test.group('rating | tariff pages', (group) => {
     assert.equal(await db.from('audit_logs').where('action', 'customer_tariff.assigned').count('* as n').first().then((r: any) => Number(r.n)), 2)
   })
 
+  test('a tariff in another currency than the customer is refused', async ({ client, assert }) => {
+    const user = await makeUser('billing')
+    const customer = await makeCustomer({ currency: 'EUR' })
+    const gbp = await makeTariff('GBP deck')
+    const refused = await client.post(`/tariffs/${gbp}/customers`).form({ customerId: customer.id, startsOn: '2026-01-01' }).header('referer', `/tariffs/${gbp}`).loginAs(user).withCsrfToken().redirects(0)
+    refused.assertStatus(302)
+    assert.include(JSON.stringify(refused.flashMessages()), 'is billed in EUR; this tariff is in GBP')
+    assert.lengthOf(await db.from('customer_tariffs').where('customer_id', customer.id), 0)
+  })
+
   test('a rate change then "re-rate" shows old and new totals', async ({ client, assert }) => {
     const user = await makeUser('billing')
     const customer = await makeCustomer()
