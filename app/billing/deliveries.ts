@@ -12,6 +12,7 @@ import { invoicePdfBytes, storeInvoicePdfs } from '#documents/invoice_pdf'
 import { creditNotePdfBytes, storeCreditNotePdf } from '#documents/credit_note_pdf'
 import { composeInvoiceMail } from '#mails/invoice_mail'
 import { composeCreditNoteMail } from '#mails/credit_note_mail'
+import { copyAddresses } from '#mails/document_message'
 
 /**
  * Document email deliveries: one row per document — an invoice (unique
@@ -179,6 +180,13 @@ function isPermanent(error: any) {
   return code >= 500 && code < 600
 }
 
+/** The customer's other billing contacts, read when the email goes (so an edit reaches the next email). */
+async function billingContactsOf(delivery: Delivery): Promise<string | null> {
+  const invoiceId = delivery.invoiceId ?? (await db.from('credit_notes').where('id', delivery.creditNoteId!).select('invoice_id').first())?.invoice_id
+  const row = await db.from('invoices').join('customers', 'customers.id', 'invoices.customer_id').where('invoices.id', invoiceId).select('customers.billing_contacts').first()
+  return row?.billing_contacts ?? null
+}
+
 /** The email of a delivery's document: its stored PDF attached, and the Message-ID tag. */
 async function deliveryDocument(delivery: Delivery) {
   if (delivery.documentType === 'credit_note') {
@@ -197,7 +205,8 @@ export async function sendClaimed(delivery: Delivery, mailer: AnyMailer, now: Da
     // A stable Message-ID per delivery and attempt lets receivers spot duplicates.
     const domain = (String(mailer.config.from ?? '').split('@')[1] ?? hostname()).replace(/[>\s"]/g, '') || 'tollgate.local'
     const messageId = `<${tag}.${delivery.id}.${delivery.attempts}@${domain}>`
-    const response = await mailer.send((message) => composed.apply(message, delivery.toAddress, messageId))
+    const cc = copyAddresses(await billingContactsOf(delivery), delivery.toAddress)
+    const response = await mailer.send((message) => composed.apply(message, delivery.toAddress, messageId, cc))
     const accepted = response.messageId || messageId
     await db
       .from('deliveries')

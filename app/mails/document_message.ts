@@ -2,10 +2,11 @@ import type { Message } from '@adonisjs/mail'
 
 /**
  * How an invoice or credit note email is put together: HTML and text bodies, the document's
- * PDF attached under its number, replies going to the supplier's address when it has one.
+ * PDF attached under its number, the customer's other billing contacts in copy, replies going
+ * to the supplier's address when it has one.
  */
 export function documentMessage(parts: { subject: string; html: string; text: string; pdf: Buffer; number: string; replyTo?: unknown }) {
-  return (message: Message, to: string, messageId: string) => {
+  return (message: Message, to: string, messageId: string, cc: string[] = []) => {
     message
       .to(to)
       .subject(parts.subject)
@@ -13,6 +14,25 @@ export function documentMessage(parts: { subject: string; html: string; text: st
       .html(parts.html)
       .text(parts.text)
       .attachData(parts.pdf, { filename: `${parts.number}.pdf`, contentType: 'application/pdf' })
+    if (cc.length) message.cc(cc)
     if (parts.replyTo) message.replyTo(String(parts.replyTo))
   }
+}
+
+const EMAIL = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/
+
+/**
+ * The addresses of a customer's "other billing contacts" text (one per line, or separated by commas
+ * or semicolons; "Name <address>" allowed), without `to` and duplicates; anything else is ignored.
+ */
+export function copyAddresses(contacts: string | null | undefined, to: string): string[] {
+  const seen = new Set([to.trim().toLowerCase()])
+  const out: string[] = []
+  for (const part of String(contacts ?? '').split(/[\n,;]+/)) {
+    const address = (/<([^>]+)>/.exec(part)?.[1] ?? part).trim()
+    if (!EMAIL.test(address) || seen.has(address.toLowerCase())) continue
+    seen.add(address.toLowerCase())
+    out.push(address)
+  }
+  return out
 }

@@ -79,6 +79,22 @@ test.group('Invoice PDF and email delivery', (group) => {
     assert.lengthOf(peer.messages, 1)
   })
 
+  test("the customer's other billing contacts get a copy of the same message", async ({ assert }) => {
+    const f = await makeBillingFixture({ employees: 1, recordsPerService: 2 })
+    await f.customer
+      .merge({ billingContacts: `Finance Team <finance@customer.example>; ap@customer.example\nnot an address\n${f.customer.billingEmail}` })
+      .save()
+    const { run } = await createRun({ period: f.period, customerIds: [f.customer.id] })
+    await finalizeRun(run.id)
+    await queueDeliveries({ runId: run.id })
+    const result = await deliverDue({ mailer: smtpMailer({ host: '127.0.0.1', port: peer.port }) })
+    assert.equal(result.sent, 1)
+    // One message: the billing email in To, the other contacts in Cc (the billing email not twice).
+    assert.lengthOf(peer.messages, 1)
+    assert.sameMembers(peer.messages[0].to, [f.customer.billingEmail!, 'finance@customer.example', 'ap@customer.example'])
+    assert.equal(header(peer.messages[0].raw, 'Cc'), 'finance@customer.example, ap@customer.example')
+  })
+
   test('a failing SMTP server leads to retries with backoff, then a failed delivery; no double send', async ({ assert }) => {
     const f = await makeBillingFixture()
     const { run } = await createRun({ period: f.period, customerIds: [f.customer.id] })
