@@ -1,6 +1,17 @@
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max'
+import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max'
 
-export const DEFAULT_REGION: CountryCode = 'GB'
+/**
+ * The region numbers without a country code are read in: `DEFAULT_REGION` (ISO 3166 alpha-2, e.g. IE),
+ * GB when unset. An unknown code stops the process rather than misreading every national number.
+ */
+export function regionFrom(value: string | undefined): CountryCode {
+  const code = (value ?? '').trim().toUpperCase()
+  if (!code) return 'GB'
+  if (!isSupportedCountry(code)) throw new Error(`DEFAULT_REGION "${value}" is not a country code libphonenumber knows (e.g. GB, IE, NL)`)
+  return code as CountryCode
+}
+
+export const DEFAULT_REGION: CountryCode = regionFrom(process.env.DEFAULT_REGION)
 
 /**
  * A phone number in any common written form ("07700 900123", "+44 7700 900123",

@@ -161,6 +161,12 @@ test.group('Import pipeline', (group) => {
     const out = JSON.parse(stdout)
     assert.containsSubset(out, { read: 2, imported: 1, duplicates: 0, rejected: 1, errors: [{ line: 2, field: 'billsec' }] })
     assert.isNumber(out.import_id)
+    // The same command in an Irish reseller's install reads national numbers as Irish.
+    const irish = join(dir, 'cli-ie.csv')
+    await writeFile(irish, cdr(3, { 1: '0871234567' }) + '\n')
+    const ie = JSON.parse((await run('node', ['ace', 'usage:import', irish, '--format', 'asterisk', '--customer', customer.accountNumber, '--json'], { cwd: app.makePath(), env: { ...env, DEFAULT_REGION: 'IE' } })).stdout)
+    assert.containsSubset(ie, { imported: 1 })
+    assert.equal((await db.from('usage_records').where('import_id', ie.import_id).firstOrFail()).identifier, '+353871234567')
     const bad = await run('node', ['ace', 'usage:import', path, '--format', 'nope', '--customer', customer.accountNumber, '--json'], { cwd: app.makePath(), env }).catch((e) => e)
     assert.equal(bad.code, 1)
     assert.match(JSON.parse(bad.stdout).error, /unknown format/)

@@ -2,6 +2,7 @@ import { test } from '@japa/runner'
 import { guessKind, normaliseIdentifier } from '#consolidation/services'
 import { localDate, localMidnight } from '#consolidation/assignments'
 import { nameFromIdentifier } from '#consolidation/unallocated'
+import { normaliseNumber, regionFrom } from '#lib/identifiers'
 
 test.group('consolidation: service identifiers', () => {
   test('numbers in any written form become E.164; other kinds their own stored form', ({ assert }) => {
@@ -40,5 +41,18 @@ test.group('consolidation: dates entered in the UI', () => {
     assert.equal(localMidnight('2026-06-16', 'America/New_York').toISO(), '2026-06-16T04:00:00.000Z')
     assert.equal(localDate(localMidnight('2026-06-16', 'Europe/London'), 'Europe/London'), '2026-06-16')
     assert.throws(() => localMidnight('2026-13-40', 'Europe/London'))
+  })
+})
+
+test.group('default region (DEFAULT_REGION)', () => {
+  test('national numbers are read in the configured country; unknown codes are refused', ({ assert }) => {
+    assert.equal(regionFrom(undefined), 'GB')
+    assert.equal(regionFrom(' ie '), 'IE')
+    assert.throws(() => regionFrom('XX'), /DEFAULT_REGION "XX" is not a country code/)
+    assert.equal(normaliseNumber('087 123 4567', regionFrom('IE')), '+353871234567')
+    assert.equal(normaliseNumber('06 12345678', regionFrom('NL')), '+31612345678')
+    assert.equal(normaliseNumber('07700 900123', regionFrom('GB')), '+447700900123')
+    // A number with its country code is the same whatever the region.
+    assert.equal(normaliseNumber('+44 7700 900123', regionFrom('IE')), '+447700900123')
   })
 })
