@@ -31,8 +31,10 @@ export class SftpTransport implements Transport {
     if (this.client) return this.client
     if (!this.settings.host || !this.settings.username) throw new Error('SFTP host and username are required')
     const client = new SftpClient('tollgate')
-    const expected = this.settings.hostFingerprint?.replace(/^SHA256:/, '').replace(/=+$/, '')
-    await client.connect({
+    const expected = this.settings.hostFingerprint?.trim().replace(/^SHA256:/, '').replace(/=+$/, '')
+    // The key the server showed, to name it when it is not the pinned one.
+    let seen: string | null = null
+    const connecting = client.connect({
       host: this.settings.host,
       port: Number(this.settings.port || 22),
       username: this.settings.username,
@@ -43,9 +45,20 @@ export class SftpTransport implements Transport {
       retries: 0,
       hostHash: 'sha256',
       hostVerifier: expected
-        ? (hash: string) => Buffer.from(hash, 'hex').toString('base64').replace(/=+$/, '') === expected
+        ? (hash: string) => {
+            seen = Buffer.from(hash, 'hex').toString('base64').replace(/=+$/, '')
+            return seen === expected
+          }
         : undefined,
     } as any)
+    try {
+      await connecting
+    } catch (error) {
+      if (expected && seen !== null && seen !== expected) {
+        throw new Error(`the host key of ${this.settings.host} (SHA256:${seen}) does not match the connector's hostFingerprint (SHA256:${expected}); nothing was sent`)
+      }
+      throw error
+    }
     this.client = client
     return client
   }

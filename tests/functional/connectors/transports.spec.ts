@@ -51,6 +51,33 @@ test.group('Connector transports', (group) => {
     assert.equal(again.status, 'idle')
   }).timeout(30_000)
 
+  test('SFTP: a host key that does not match the pinned fingerprint is refused before logging in', async ({ assert, cleanup }) => {
+    const served = join(root, 'sftp-pinned')
+    await mkdir(served, { recursive: true })
+    await writeFile(join(served, 'Master.csv'), fileOf(1, 2))
+    const server = await startSftpServer(served)
+    cleanup(() => server.close())
+    const customer = await makeCustomer()
+    const connector = new Connector()
+    const settings = { host: '127.0.0.1', port: server.port, username: server.username, path: '/' }
+    connector.merge({ name: 'PBX', type: 'asterisk', transport: 'sftp', customerId: customer.id, enabled: true, schedule: '1h', settings: { ...settings, hostFingerprint: 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' } })
+    connector.credentials = { password: server.password }
+    await connector.save()
+
+    const refused = await pollConnector(connector.id)
+    assert.equal(refused.status, 'failed')
+    assert.match(refused.message, /host key .*does not match.*SHA256:AAAA/)
+    assert.include(refused.message, server.fingerprint)
+    assert.deepEqual(server.authAttempts, [], 'no credentials were sent to an unverified server')
+    assert.equal(await records(connector.id), 0)
+
+    connector.merge({ settings: { ...settings, hostFingerprint: server.fingerprint } })
+    await connector.save()
+    const pinned = await pollConnector(connector.id)
+    assert.equal(pinned.status, 'ok', pinned.message)
+    assert.equal(await records(connector.id), 2)
+  }).timeout(30_000)
+
   test('SFTP: a wrong password is recorded on the connector and in job runs, and the next poll retries', async ({ assert, cleanup }) => {
     const served = join(root, 'sftp2')
     await mkdir(served, { recursive: true })

@@ -1,4 +1,5 @@
 import ssh2 from 'ssh2'
+import { createHash } from 'node:crypto'
 import { closeSync, fstatSync, mkdirSync, openSync, readSync, readdirSync, renameSync, statSync, writeSync, rmSync } from 'node:fs'
 import { join, posix } from 'node:path'
 import type { AddressInfo } from 'node:net'
@@ -22,8 +23,11 @@ function longname(name: string, st: import('node:fs').Stats) {
 export async function startSftpServer(root: string, credentials = { username: 'tollgate', password: 'sftp-secret' }) {
   const hostKey = utils.generateKeyPairSync('ed25519')
   const logins: string[] = []
+  /** Every authentication request, accepted or not (method names: none, password, ...). */
+  const authAttempts: string[] = []
   const server = new Server({ hostKeys: [hostKey.private] }, (client) => {
     client.on('authentication', (ctx) => {
+      authAttempts.push(ctx.method)
       if (ctx.method === 'password' && ctx.username === credentials.username && ctx.password === credentials.password) {
         logins.push(ctx.username)
         return ctx.accept()
@@ -148,9 +152,15 @@ export async function startSftpServer(root: string, credentials = { username: 't
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const port = (server.address() as AddressInfo).port
+  // As `ssh-keygen -lf` prints it: SHA256 of the public key blob, base64 without padding.
+  const publicKey = utils.parseKey(hostKey.public)
+  const blob = (Array.isArray(publicKey) ? publicKey[0] : publicKey as any).getPublicSSH() as Buffer
+  const fingerprint = `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`
   return {
     port,
     logins,
+    authAttempts,
+    fingerprint,
     ...credentials,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   }
