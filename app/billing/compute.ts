@@ -16,6 +16,16 @@ import { int } from '#billing/db_helpers'
  * Only unbilled records (invoice_id NULL) with rating_status rated/markup are
  * billed. Unrated and not-yet-rated records are never billed at 0: they are
  * counted in `blocked` and shown as a blocking warning on the run review.
+ *
+ * Late usage: the invoice for period P also bills the customer's unbilled,
+ * rated records of earlier periods (period < P): carrier records that arrived
+ * after their month was finalized, or records rated after a finalize that
+ * left them off as unrated. They get their own lines per (period, employee,
+ * service, category), with `usagePeriod` set and the period in the
+ * description. Drafts never claim records; finalize claims exactly the
+ * records the draft's fingerprint covers (everything `billableRecords`
+ * selects), so a straggler is billed once by whichever invoice is finalized
+ * first and any other draft showing it becomes stale.
  */
 
 export const BILLABLE_STATUSES = ['rated', 'markup'] as const
@@ -25,6 +35,8 @@ export interface ComputedLine {
   departmentId: number | null
   serviceId: number | null
   kind: 'usage' | 'recurring'
+  /** YYYY-MM of late usage (a period before the invoice's); null for the invoice's own period and recurring. */
+  usagePeriod: string | null
   category: string
   description: string
   quantity: number
@@ -40,16 +52,21 @@ export interface ComputedInvoice {
   totalMinor: number
   taxes: { rateBp: number; netMinor: number; taxMinor: number }[]
   /** Fingerprint of the usage records the lines were built from (re-checked at finalize). */
-  source: { records: number; sumE4: number }
-  blocked: { unrated: number; pending: number }
+  source: { records: number; sumE4: number; lateRecords: number }
+  blocked: BlockedCounts
   recurringMonth: string
 }
 
+/**
+ * The records an invoice for `period` bills: the customer's unbilled, priced,
+ * rated records of that period and of every earlier period (late usage).
+ * Periods are YYYY-MM strings, so they compare in calendar order.
+ */
 export function billableRecords(client: QueryClientContract, customerId: number, period: string) {
   return client
     .from('usage_records')
     .where('customer_id', customerId)
-    .where('period', period)
+    .where('period', '<=', period)
     .whereNull('invoice_id')
     .whereIn('rating_status', BILLABLE_STATUSES as unknown as string[])
     .whereNotNull('price_e4')
@@ -66,23 +83,43 @@ export function monthLabel(month: string) {
   return `${names[m - 1]} ${y}`
 }
 
-/** Blocked (unrated / pending) records of a customer and period that are not billed. */
-export async function blockedCounts(client: QueryClientContract, customerId: number, period: string) {
+/** How a late usage line names the period its records belong to. */
+export function lateUsageLabel(period: string) {
+  return `(usage from ${monthLabel(period)})`
+}
+
+export interface BlockedCounts {
+  /** unbilled records of the period or earlier that are unrated / unpriced */
+  unrated: number
+  /** unbilled records of the period or earlier that are not rated yet */
+  pending: number
+  /** how many of those (unrated + pending) belong to earlier periods */
+  late: number
+}
+
+/**
+ * Blocked (unrated / pending) unbilled records of a customer, for the period
+ * and earlier periods (they would otherwise be billed as late usage): never
+ * billed at 0, they block finalize like the period's own.
+ */
+export async function blockedCounts(client: QueryClientContract, customerId: number, period: string): Promise<BlockedCounts> {
   const rows = await client
     .from('usage_records')
     .where('customer_id', customerId)
-    .where('period', period)
+    .where('period', '<=', period)
     .whereNull('invoice_id')
     .where((q) => {
       q.whereNotIn('rating_status', BILLABLE_STATUSES as unknown as string[]).orWhereNull('price_e4')
     })
-    .select('rating_status')
+    .select('rating_status', 'period')
     .count('* as n')
-    .groupBy('rating_status')
-  const out = { unrated: 0, pending: 0 }
+    .groupBy('rating_status', 'period')
+  const out: BlockedCounts = { unrated: 0, pending: 0, late: 0 }
   for (const row of rows) {
-    if (row.rating_status === 'pending') out.pending += int(row.n)
-    else out.unrated += int(row.n)
+    const n = int(row.n)
+    if (row.rating_status === 'pending') out.pending += n
+    else out.unrated += n
+    if (row.period !== period) out.late += n
   }
   return out
 }
@@ -90,11 +127,13 @@ export async function blockedCounts(client: QueryClientContract, customerId: num
 export async function computeInvoice(client: QueryClientContract, customer: Customer, period: string): Promise<ComputedInvoice> {
   const taxRateBp = customer.taxRateBp
   const groups = await billableRecords(client, customer.id, period)
-    .select('employee_id', 'service_id', 'category')
+    .select('period', 'employee_id', 'service_id', 'category')
     .max('department_id as department_id')
     .count('* as n')
     .sum('price_e4 as sum_e4')
-    .groupBy('employee_id', 'service_id', 'category')
+    .groupBy('period', 'employee_id', 'service_id', 'category')
+  // The period's own lines first, then late usage oldest period first (stable line order).
+  groups.sort((a, b) => (a.period === period ? 0 : 1) - (b.period === period ? 0 : 1) || String(a.period).localeCompare(String(b.period)))
 
   const serviceIds = [...new Set(groups.map((g) => g.service_id).filter((id) => id !== null))]
   const services = new Map<number, { identifier: string; label: string | null }>()
@@ -106,11 +145,14 @@ export async function computeInvoice(client: QueryClientContract, customer: Cust
   const lines: ComputedLine[] = []
   let records = 0
   let sumE4 = 0
+  let lateRecords = 0
   for (const g of groups) {
     const n = int(g.n)
     const e4 = int(g.sum_e4)
     records += n
     sumE4 += e4
+    const late = g.period !== period
+    if (late) lateRecords += n
     const service = g.service_id === null ? null : services.get(Number(g.service_id))
     const what = service ? ` · ${service.label ? `${service.label} (${service.identifier})` : service.identifier}` : ''
     lines.push({
@@ -118,8 +160,9 @@ export async function computeInvoice(client: QueryClientContract, customer: Cust
       departmentId: g.department_id === null ? null : Number(g.department_id),
       serviceId: g.service_id === null ? null : Number(g.service_id),
       kind: 'usage',
+      usagePeriod: late ? String(g.period) : null,
       category: g.category,
-      description: `${categoryLabel(g.category)}${what}`,
+      description: `${categoryLabel(g.category)}${what}${late ? ` ${lateUsageLabel(String(g.period))}` : ''}`,
       quantity: n,
       // Usage lines have no single unit price: quantity counts the records.
       unitPriceE4: 0,
@@ -150,6 +193,7 @@ export async function computeInvoice(client: QueryClientContract, customer: Cust
       departmentId: null,
       serviceId: charge.service_id === null ? null : Number(charge.service_id),
       kind: 'recurring',
+      usagePeriod: null,
       category: charge.category,
       description: `${charge.description} (${monthLabel(recurringMonth)}${part})`,
       quantity: int(charge.quantity),
@@ -174,7 +218,7 @@ export async function computeInvoice(client: QueryClientContract, customer: Cust
     taxMinor: totals.taxMinor,
     totalMinor: totals.totalMinor,
     taxes: totals.taxes,
-    source: { records, sumE4 },
+    source: { records, sumE4, lateRecords },
     blocked: await blockedCounts(client, customer.id, period),
     recurringMonth,
   }

@@ -6,7 +6,7 @@ import Customer from '#models/customer'
 import Invoice from '#models/invoice'
 import InvoiceLine from '#models/invoice_line'
 import { audit } from '#lib/audit'
-import { computeInvoice, billableRecords, blockedCounts, BILLABLE_STATUSES } from '#billing/compute'
+import { computeInvoice, billableRecords, blockedCounts } from '#billing/compute'
 import { formatNumber, takeNumbers } from '#billing/numbering'
 import { getSettings } from '#billing/settings'
 import { describeInvoice } from '#billing/snapshot'
@@ -16,9 +16,14 @@ import { int, isDuplicateKey, isMysql, PERIOD_RE, sqlTime, retryOnDeadlock } fro
  * Billing runs: draft → (review, regenerate) → finalized, or cancelled.
  *
  * Decisions (README, "Billing, invoices and email"):
- * - Drafts select usage by customer + period + invoice_id NULL; records get
+ * - Drafts select usage by customer + invoice_id NULL + period ≤ the run's
+ *   period: records of earlier periods that are still unbilled (late usage)
+ *   go on this invoice, labelled with their period. Records get
  *   usage_records.invoice_id only at finalize, so re-rating can still change
- *   a draft's records and "regenerate" picks the change up.
+ *   a draft's records and "regenerate" picks the change up. Two drafts (say
+ *   March and April) may both show the same unbilled March record; the first
+ *   to be finalized claims it and the other's fingerprint no longer matches,
+ *   so it must be regenerated: a record is billed exactly once.
  * - A draft keeps a fingerprint (record count, exact e4 sum) of the usage it
  *   was built from; finalize recomputes it under the transaction and refuses
  *   a stale draft instead of billing records nobody reviewed.
@@ -241,7 +246,10 @@ export async function finalizeRun(runId: number, options: FinalizeOptions = {}) 
         )
       }
       const blocked = await blockedCounts(trx, invoice.customerId, run.period)
-      if (blocked.unrated + blocked.pending > 0) problems.push(`${invoice.customer.accountNumber}: ${blocked.unrated} unrated, ${blocked.pending} not yet rated`)
+      if (blocked.unrated + blocked.pending > 0) {
+        const late = blocked.late ? ` (${blocked.late} of earlier periods)` : ''
+        problems.push(`${invoice.customer.accountNumber}: ${blocked.unrated} unrated, ${blocked.pending} not yet rated${late}`)
+      }
     }
     if (problems.length && !options.allowUnrated) {
       throw new BillingError(`Unrated usage would be left off these invoices (${problems.join('; ')}). Fix the rates or finalize acknowledging it.`, 'unrated')
@@ -254,14 +262,8 @@ export async function finalizeRun(runId: number, options: FinalizeOptions = {}) 
       const issue = options.issueDate ?? DateTime.now().setZone(customer.timeZone || 'Europe/London')
       const issueDate = DateTime.fromISO(issue.toISODate()!, { zone: 'utc' })
       const snapshot = { ...(invoice.snapshot ?? {}), ...(await describeInvoice(trx, invoice.id, customer, settings)) }
-      const billed = await trx
-        .from('usage_records')
-        .where('customer_id', invoice.customerId)
-        .where('period', run.period)
-        .whereNull('invoice_id')
-        .whereIn('rating_status', BILLABLE_STATUSES as unknown as string[])
-        .whereNotNull('price_e4')
-        .update({ invoice_id: invoice.id })
+      // The same selection the draft was built from: the period's and earlier periods' unbilled records.
+      const billed = await billableRecords(trx, invoice.customerId, run.period).update({ invoice_id: invoice.id })
       if (Number(Array.isArray(billed) ? billed[0] : billed) !== invoice.snapshot?.source?.records) {
         throw new BillingError(`Usage for ${customer.accountNumber} changed while finalizing; try again`, 'stale')
       }
@@ -298,7 +300,7 @@ export async function runReview(runId: number) {
   const run = await BillingRun.find(runId)
   if (!run) throw new BillingError(`Billing run #${runId} not found`, 'not_found')
   const invoices = await Invoice.query().where('billing_run_id', run.id).preload('customer').preload('delivery').orderBy('id')
-  const warnings: { customerId: number; account: string; unrated: number; pending: number }[] = []
+  const warnings: { customerId: number; account: string; unrated: number; pending: number; late: number }[] = []
   if (run.status === 'draft') {
     for (const customerId of run.customerIds ?? []) {
       const blocked = await blockedCounts(db.connection(), customerId, run.period)
@@ -308,5 +310,9 @@ export async function runReview(runId: number) {
       }
     }
   }
-  return { run, invoices, warnings }
+  // Late usage (records of earlier periods) each invoice bills, from the fingerprint taken when it was built.
+  const lateUsage = invoices
+    .map((i) => ({ invoiceId: i.id, customerId: i.customerId, account: i.customer.accountNumber, records: int(i.snapshot?.source?.lateRecords ?? 0) }))
+    .filter((l) => l.records > 0)
+  return { run, invoices, warnings, lateUsage }
 }

@@ -66,7 +66,7 @@ export default class BillingRunsController {
   }
 
   async show({ params, inertia }: HttpContext) {
-    const { run, invoices, warnings } = await runReview(Number(params.id))
+    const { run, invoices, warnings, lateUsage } = await runReview(Number(params.id))
     const anomalies: any[] = []
     if (run.status === 'draft') {
       for (const invoice of invoices) {
@@ -93,6 +93,7 @@ export default class BillingRunsController {
         total: formatMoney(invoices.reduce((s, i) => s + i.totalMinor, 0)),
       },
       warnings,
+      lateUsage: lateUsage.map((l) => ({ invoiceId: l.invoiceId, account: l.account, records: l.records })),
       anomalies,
     })
   }

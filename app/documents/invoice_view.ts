@@ -6,7 +6,7 @@ import Customer from '#models/customer'
 import { formatMoney, formatScaled, invoiceTotals } from '#lib/money'
 import { getSettings } from '#billing/settings'
 import { describeInvoice } from '#billing/snapshot'
-import { billableRecords, categoryLabel, monthLabel } from '#billing/compute'
+import { billableRecords, categoryLabel, lateUsageLabel, monthLabel } from '#billing/compute'
 
 /**
  * Everything an invoice template needs, as display-ready strings. A finalized
@@ -20,6 +20,9 @@ type Dict = Record<string, any>
 export interface InvoiceLineView {
   description: string
   category: string
+  /** late usage: the earlier period its records belong to ("Mar 2026"); null otherwise */
+  usage_period: string | null
+  late: boolean
   quantity: number
   unit_price: string
   amount: string
@@ -106,9 +109,19 @@ function serviceLabel(snapshot: Dict, serviceId: number | null) {
   return s.label ? `${s.label} · ${s.identifier}` : s.identifier
 }
 
-/** Per-line description without the service part (the section heading shows the service). */
+/**
+ * Per-line description without the service part (the section heading shows the
+ * service); late usage says which earlier period its records belong to.
+ */
 function lineText(line: InvoiceLine) {
-  return line.kind === 'usage' ? categoryLabel(line.category) : line.description
+  if (line.kind !== 'usage') return line.description
+  return line.usagePeriod ? `${categoryLabel(line.category)} ${lateUsageLabel(line.usagePeriod)}` : categoryLabel(line.category)
+}
+
+/** The period's own lines first, then late usage oldest period first; otherwise as stored. */
+function linesInOrder(lines: InvoiceLine[]) {
+  // '' (the period's own usage) sorts before any YYYY-MM.
+  return [...lines].sort((a, b) => (a.usagePeriod ?? '').localeCompare(b.usagePeriod ?? '') || a.id - b.id)
 }
 
 function groupServices(lines: InvoiceLine[], snapshot: Dict, currency: string): ServiceView[] {
@@ -123,7 +136,7 @@ function groupServices(lines: InvoiceLine[], snapshot: Dict, currency: string): 
     for (const l of group) categories.set(l.category, (categories.get(l.category) ?? 0) + l.amountMinor)
     out.push({
       label: serviceLabel(snapshot, group[0].serviceId),
-      lines: group.map((l) => lineView(l, currency)),
+      lines: linesInOrder(group).map((l) => lineView(l, currency)),
       categories: [...categories].map(([c, minor]) => ({ label: categoryLabel(c), amount: formatMoney(minor, currency) })),
       total: formatMoney(group.reduce((sum, l) => sum + l.amountMinor, 0), currency),
     })
@@ -135,6 +148,8 @@ function lineView(line: InvoiceLine, currency: string): InvoiceLineView {
   return {
     description: lineText(line),
     category: categoryLabel(line.category),
+    usage_period: line.usagePeriod ? monthLabel(line.usagePeriod) : null,
+    late: Boolean(line.usagePeriod),
     quantity: line.quantity,
     unit_price: line.kind === 'recurring' ? formatUnit(line.unitPriceE4, currency) : '',
     amount: formatMoney(line.amountMinor, currency),
@@ -190,6 +205,19 @@ export function buildInvoiceView(source: InvoiceSource, options: { logo?: string
   people.sort((a, b) => (a.department ?? '~').localeCompare(b.department ?? '~') || a.name.localeCompare(b.name))
   const unallocatedTotal = unallocated.reduce((sum, l) => sum + l.amountMinor, 0)
 
+  // Late usage: unbilled records of earlier periods billed on this invoice, per original period.
+  const byLatePeriod = new Map<string, { minor: number; quantity: number }>()
+  for (const l of lines) {
+    if (!l.usagePeriod) continue
+    const p = byLatePeriod.get(l.usagePeriod) ?? { minor: 0, quantity: 0 }
+    p.minor += l.amountMinor
+    p.quantity += l.quantity
+    byLatePeriod.set(l.usagePeriod, p)
+  }
+  const lateUsage = [...byLatePeriod]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([p, v]) => ({ period: p, label: longMonth(p), quantity: v.quantity, amount: formatMoney(v.minor, currency), amount_minor: v.minor }))
+
   const tz = customer.time_zone || 'Europe/London'
   const itemisedTitle = (r: Dict) => {
     const who = r.employee_id === null ? 'Unallocated' : (snapshot.employees?.[r.employee_id]?.name ?? `Employee #${r.employee_id}`)
@@ -230,6 +258,9 @@ export function buildInvoiceView(source: InvoiceSource, options: { logo?: string
       ...people.map((p) => ({ name: p.name, department: p.department, amount: p.total })),
       ...(unallocated.length ? [{ name: 'Unallocated', department: null, amount: formatMoney(unallocatedTotal, currency) }] : []),
     ],
+    late_usage: lateUsage.length
+      ? { periods: lateUsage, total: formatMoney(lateUsage.reduce((sum, p) => sum + p.amount_minor, 0), currency) }
+      : null,
     people,
     unallocated: unallocated.length ? { services: groupServices(unallocated, snapshot, currency), total: formatMoney(unallocatedTotal, currency) } : null,
     itemised,

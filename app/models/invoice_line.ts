@@ -19,6 +19,10 @@ export default class InvoiceLine extends BaseModel {
   @column()
   declare kind: 'usage' | 'recurring'
 
+  /** YYYY-MM of late usage (records of a period before the invoice's); null otherwise. */
+  @column()
+  declare usagePeriod: string | null
+
   @column()
   declare category: string
 
