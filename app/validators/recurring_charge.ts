@@ -1,0 +1,92 @@
+import vine, { SimpleMessagesProvider } from '@vinejs/vine'
+import db from '@adonisjs/lucid/services/db'
+import type { FieldContext } from '@vinejs/vine/types'
+import { parseDecimal } from '#lib/money'
+import { MANUAL_CATEGORIES, type RecurringChargeInput } from '#rating/recurring_charges'
+
+/** Largest unit price / cost: £100,000.0000 (keeps price × quantity × days exact in a double). */
+const MAX_AMOUNT_E4 = 1_000_000_000
+
+const isoDate = vine.createRule((value, _options, field) => {
+  if (typeof value !== 'string') return
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)
+  const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null
+  if (!m || !d || d.toISOString().slice(0, 10) !== value) field.report('Enter a date as YYYY-MM-DD', 'isoDate', field)
+})
+
+/** An exact decimal amount ("12.50", "0.0125", "1,200") with at most 4 decimal places, 0 or more. */
+const amountE4 = vine.createRule((value, _options, field) => {
+  if (typeof value !== 'string') return
+  let e4: number
+  try {
+    e4 = parseDecimal(value, 4)
+  } catch {
+    field.report('Enter an amount such as 12.50 (at most 4 decimal places)', 'amountE4', field)
+    return
+  }
+  if (e4 < 0 || e4 > MAX_AMOUNT_E4) field.report('Enter an amount from 0 to 100,000', 'amountE4', field)
+})
+
+const notBeforeStart = vine.createRule((value, _options, field: FieldContext) => {
+  const start = field.parent?.startsOn
+  if (typeof value === 'string' && typeof start === 'string' && value < start) {
+    field.report('The end date cannot be before the start date', 'notBeforeStart', field)
+  }
+})
+
+/** Rows of `table` that belong to the customer in meta.customerId (tenancy). */
+const ofCustomer = (table: 'employees' | 'services') =>
+  vine.createRule(async (value, _options, field) => {
+    if (typeof value !== 'number' || !field.isValid) return
+    const row = await db.from(table).where('id', value).where('customer_id', field.meta.customerId).select('id').first()
+    if (!row) field.report(`Choose ${table === 'employees' ? 'an employee' : 'a service'} of this customer`, 'ofCustomer', field)
+  })
+
+const date = () => vine.string().trim().use(isoDate())
+const money = () =>
+  vine
+    .string()
+    .trim()
+    .use(amountE4())
+    .transform((v) => parseDecimal(v, 4))
+
+/** Create or edit a manual recurring charge; meta.customerId scopes employee and service. */
+export const recurringChargeValidator = vine.compile(
+  vine.object({
+    description: vine.string().trim().minLength(1).maxLength(200),
+    category: vine.enum(MANUAL_CATEGORIES),
+    quantity: vine.number().withoutDecimals().min(1).max(10_000),
+    unitPrice: money(),
+    unitCost: money().optional(),
+    startsOn: date(),
+    endsOn: date().use(notBeforeStart()).optional(),
+    employeeId: vine.number().withoutDecimals().positive().use(ofCustomer('employees')()).optional(),
+    serviceId: vine.number().withoutDecimals().positive().use(ofCustomer('services')()).optional(),
+  })
+)
+
+recurringChargeValidator.messagesProvider = new SimpleMessagesProvider({
+  'description.required': 'Enter a description',
+  'quantity.min': 'The quantity must be at least 1',
+  'unitPrice.required': 'Enter the unit price',
+  'startsOn.required': 'Enter the start date',
+  'category.enum': 'Choose a category',
+})
+
+/** End a charge: the last day it is charged (inclusive). */
+export const endRecurringChargeValidator = vine.compile(vine.object({ endsOn: date() }))
+
+/** The validated form as the recurring-charge module takes it (amounts already in e4). */
+export function recurringChargeInput(v: Awaited<ReturnType<typeof recurringChargeValidator.validate>>): RecurringChargeInput {
+  return {
+    description: v.description,
+    category: v.category,
+    quantity: v.quantity,
+    unitPriceE4: v.unitPrice,
+    unitCostE4: v.unitCost ?? 0,
+    startsOn: v.startsOn,
+    endsOn: v.endsOn ?? null,
+    employeeId: v.employeeId ?? null,
+    serviceId: v.serviceId ?? null,
+  }
+}
