@@ -3,6 +3,7 @@ import type Customer from '#models/customer'
 import { e4ToMinor, invoiceTotals } from '#lib/money'
 import { recurringForMonth, recurringMonthFor } from '#rating/recurring'
 import { int } from '#billing/db_helpers'
+import { billableMonths, recurringHistory } from '#billing/recurring_months'
 
 /**
  * What one customer's invoice for one period contains, computed from the
@@ -10,8 +11,11 @@ import { int } from '#billing/db_helpers'
  * - usage is grouped per (employee, service, category): one line each, its
  *   amount the exact sum of the records' price_e4 rounded half-up to 2 dp;
  *   usage with no employee lands in the "unallocated" lines (employee null);
- * - each recurring charge active in the recurring month (advance: the next
- *   month, arrears: the period itself) is one line, pro-rata by days;
+ * - recurring charges: one line per charge and calendar month billed, pro-rata
+ *   by days. The target month is P + 1 (advance) or P (arrears); months of the
+ *   charge before it that no finalized invoice billed yet (a part month after
+ *   a mid-month start, a mode switch) are caught up as their own lines, and
+ *   months already billed are never billed again (recurring_months.ts);
  * - tax per rate and totals through invoiceTotals().
  * Only unbilled records (invoice_id NULL) with rating_status rated/markup are
  * billed. Unrated and not-yet-rated records are never billed at 0: they are
@@ -37,6 +41,9 @@ export interface ComputedLine {
   kind: 'usage' | 'recurring'
   /** YYYY-MM of late usage (a period before the invoice's); null for the invoice's own period and recurring. */
   usagePeriod: string | null
+  /** Recurring lines: the charge and the calendar month (YYYY-MM) billed; null on usage lines. */
+  recurringChargeId: number | null
+  recurringMonth: string | null
   category: string
   description: string
   quantity: number
@@ -52,7 +59,7 @@ export interface ComputedInvoice {
   totalMinor: number
   taxes: { rateBp: number; netMinor: number; taxMinor: number }[]
   /** Fingerprint of the usage records the lines were built from (re-checked at finalize). */
-  source: { records: number; sumE4: number; lateRecords: number }
+  source: { records: number; sumE4: number; lateRecords: number; recurring: string }
   blocked: BlockedCounts
   recurringMonth: string
 }
@@ -161,6 +168,8 @@ export async function computeInvoice(client: QueryClientContract, customer: Cust
       serviceId: g.service_id === null ? null : Number(g.service_id),
       kind: 'usage',
       usagePeriod: late ? String(g.period) : null,
+      recurringChargeId: null,
+      recurringMonth: null,
       category: g.category,
       description: `${categoryLabel(g.category)}${what}${late ? ` ${lateUsageLabel(String(g.period))}` : ''}`,
       quantity: n,
@@ -171,37 +180,9 @@ export async function computeInvoice(client: QueryClientContract, customer: Cust
     })
   }
 
-  const recurringMonth = recurringMonthFor(period, customer.recurringBilling === 'arrears' ? 'arrears' : 'advance')
-  const [y, m] = recurringMonth.split('-').map(Number)
-  const firstDay = `${recurringMonth}-01`
-  const lastDay = `${recurringMonth}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}`
-  const charges = await client
-    .from('recurring_charges')
-    .where('customer_id', customer.id)
-    .where('starts_on', '<=', lastDay)
-    .where((q) => q.whereNull('ends_on').orWhere('ends_on', '>=', firstDay))
-    .orderBy('id')
-  for (const charge of charges) {
-    const amount = recurringForMonth(
-      { quantity: int(charge.quantity), unitPriceE4: int(charge.unit_price_e4), startsOn: toDate(charge.starts_on), endsOn: toDate(charge.ends_on) },
-      recurringMonth
-    )
-    if (amount.activeDays === 0) continue
-    const part = amount.activeDays < amount.daysInMonth ? `, ${amount.activeDays}/${amount.daysInMonth} days` : ''
-    lines.push({
-      employeeId: charge.employee_id === null ? null : Number(charge.employee_id),
-      departmentId: null,
-      serviceId: charge.service_id === null ? null : Number(charge.service_id),
-      kind: 'recurring',
-      usagePeriod: null,
-      category: charge.category,
-      description: `${charge.description} (${monthLabel(recurringMonth)}${part})`,
-      quantity: int(charge.quantity),
-      unitPriceE4: int(charge.unit_price_e4),
-      amountMinor: e4ToMinor(amount.amountE4),
-      taxRateBp,
-    })
-  }
+  const recurring = await computeRecurring(client, customer, period)
+  const recurringMonth = recurring.recurringMonth
+  lines.push(...recurring.lines)
 
   // Recurring lines take the employee's department for the per-employee sections.
   const employeeIds = [...new Set(lines.filter((l) => l.kind === 'recurring' && l.employeeId !== null).map((l) => l.employeeId!))]
@@ -218,10 +199,55 @@ export async function computeInvoice(client: QueryClientContract, customer: Cust
     taxMinor: totals.taxMinor,
     totalMinor: totals.totalMinor,
     taxes: totals.taxes,
-    source: { records, sumE4, lateRecords },
+    source: { records, sumE4, lateRecords, recurring: recurring.fingerprint },
     blocked: await blockedCounts(client, customer.id, period),
     recurringMonth,
   }
+}
+
+/**
+ * The recurring lines of an invoice for `period`: every month of every charge
+ * exactly once (README; app/billing/recurring_months.ts), with the fingerprint
+ * finalize re-checks ("charge:month:e4", sorted) so a month billed meanwhile by
+ * another invoice, or a charge edited, makes the draft stale.
+ */
+export async function computeRecurring(client: QueryClientContract, customer: Customer, period: string, lock = false) {
+  const taxRateBp = customer.taxRateBp
+  const mode = customer.recurringBilling === 'arrears' ? 'arrears' : 'advance'
+  const recurringMonth = recurringMonthFor(period, mode)
+  const [y, m] = recurringMonth.split('-').map(Number)
+  const lastDay = `${recurringMonth}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}`
+  const history = await recurringHistory(client, customer.id, period, mode, lock)
+  const charges = await client.from('recurring_charges').where('customer_id', customer.id).where('starts_on', '<=', lastDay).orderBy('id')
+  const recurringKeys: string[] = []
+  const lines: ComputedLine[] = []
+  for (const charge of charges) {
+    const startsOn = toDate(charge.starts_on)
+    const endsOn = toDate(charge.ends_on)
+    const like = { quantity: int(charge.quantity), unitPriceE4: int(charge.unit_price_e4), startsOn, endsOn }
+    for (const month of billableMonths({ id: Number(charge.id), startsOn, endsOn }, recurringMonth, history)) {
+      const amount = recurringForMonth(like, month)
+      if (amount.activeDays === 0) continue
+      const part = amount.activeDays < amount.daysInMonth ? `, ${amount.activeDays}/${amount.daysInMonth} days` : ''
+      recurringKeys.push(`${Number(charge.id)}:${month}:${amount.amountE4}`)
+      lines.push({
+        employeeId: charge.employee_id === null ? null : Number(charge.employee_id),
+        departmentId: null,
+        serviceId: charge.service_id === null ? null : Number(charge.service_id),
+        kind: 'recurring',
+        usagePeriod: null,
+        recurringChargeId: Number(charge.id),
+        recurringMonth: month,
+        category: charge.category,
+        description: `${charge.description} (${monthLabel(month)}${part})`,
+        quantity: int(charge.quantity),
+        unitPriceE4: int(charge.unit_price_e4),
+        amountMinor: e4ToMinor(amount.amountE4),
+        taxRateBp,
+      })
+    }
+  }
+  return { lines, recurringMonth, fingerprint: [...recurringKeys].sort().join(',') }
 }
 
 /** DATE columns: MySQL gives a Date (UTC midnight with timezone 'Z'), SQLite a string or epoch ms. */

@@ -6,7 +6,7 @@ import Customer from '#models/customer'
 import Invoice from '#models/invoice'
 import InvoiceLine from '#models/invoice_line'
 import { audit } from '#lib/audit'
-import { computeInvoice, billableRecords, blockedCounts } from '#billing/compute'
+import { computeInvoice, computeRecurring, billableRecords, blockedCounts } from '#billing/compute'
 import { formatNumber, takeNumbers } from '#billing/numbering'
 import { getSettings } from '#billing/settings'
 import { describeInvoice } from '#billing/snapshot'
@@ -27,6 +27,12 @@ import { int, isDuplicateKey, isMysql, PERIOD_RE, sqlTime, retryOnDeadlock } fro
  * - A draft keeps a fingerprint (record count, exact e4 sum) of the usage it
  *   was built from; finalize recomputes it under the transaction and refuses
  *   a stale draft instead of billing records nobody reviewed.
+ * - Recurring charges are billed month by month, each (charge, month) once:
+ *   lines record recurring_charge_id / recurring_month, and the draft keeps
+ *   a fingerprint of them (source.recurring). Two drafts may both show the
+ *   same month; finalize recomputes the months under the transaction (the
+ *   customer row locked on MySQL), so the first finalized bills it and the
+ *   other is stale and must be regenerated.
  * - invoices has unique(customer_id, period): a customer and period can be in
  *   one active run only. Naming customers that are already billed fails; a run
  *   for "all customers" skips them and says so. Cancelling deletes the drafts.
@@ -237,6 +243,17 @@ export async function finalizeRun(runId: number, options: FinalizeOptions = {}) 
 
     const problems: string[] = []
     for (const invoice of invoices) {
+      // Serialise finalizes of one customer (MySQL), and read the billed months with locking reads
+      // (REPEATABLE READ would otherwise show the snapshot from before another run's finalize): the
+      // first finalized invoice bills a month, as usage records are guarded by their invoice_id update.
+      if (isMysql(trx)) await trx.from('customers').where('id', invoice.customerId).forUpdate().select('id')
+      const recurring = await computeRecurring(trx, invoice.customer, run.period, true)
+      if (recurring.fingerprint !== (invoice.snapshot?.source?.recurring ?? '')) {
+        throw new BillingError(
+          `Recurring charges for ${invoice.customer.accountNumber} changed since the draft was built (a month was billed by another invoice, or a charge was edited): regenerate the run and review it again`,
+          'stale'
+        )
+      }
       const fresh = await billableRecords(trx, invoice.customerId, run.period).count('* as n').sum('price_e4 as e4').first()
       const source = invoice.snapshot?.source ?? { records: 0, sumE4: 0 }
       if (int(fresh.n) !== source.records || int(fresh.e4) !== source.sumE4) {

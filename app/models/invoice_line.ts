@@ -23,6 +23,13 @@ export default class InvoiceLine extends BaseModel {
   @column()
   declare usagePeriod: string | null
 
+  /** Recurring lines: the charge and the calendar month (YYYY-MM) the line bills; null on usage lines and on lines billed before these were recorded. */
+  @column()
+  declare recurringChargeId: number | null
+
+  @column()
+  declare recurringMonth: string | null
+
   @column()
   declare category: string
 

@@ -70,12 +70,16 @@ function assertManual(charge: RecurringCharge) {
 }
 
 /**
- * Whether any invoice (draft or final) of the customer may already carry this charge: an invoice
- * with recurring lines whose usage period bills a month the charge is active in. Invoice lines do
- * not reference charges, so this is conservative: with advance billing period P bills month P + 1,
- * with arrears month P, so periods from (start month − 1) to the end month are counted.
+ * Whether any invoice (draft or final) of the customer may already carry this charge: a line that
+ * references it (invoice_lines.recurring_charge_id), or — for lines written before lines referenced
+ * charges — an invoice with recurring lines whose usage period bills a month the charge is active
+ * in. That part is conservative: with advance billing period P bills month P + 1, with arrears
+ * month P, so periods from (start month − 1) to the end month are counted.
  */
 export async function isBilled(charge: RecurringCharge, client: QueryClientContract = db.connection()) {
+  // Lines record the charge they bill (a catch-up month may sit on an invoice after the charge ended).
+  const direct = await client.from('invoice_lines').where('recurring_charge_id', charge.id).select('id').first()
+  if (direct) return true
   return billedIn(charge, await invoicedPeriods(charge.customerId, client))
 }
 
