@@ -9,6 +9,7 @@ import { endRecurringChargeValidator, recurringChargeInput, recurringChargeValid
 import {
   MANUAL_CATEGORIES,
   RecurringChargeError,
+  managedChargeError,
   createRecurringCharge,
   deleteRecurringCharge,
   endRecurringCharge,
@@ -63,7 +64,9 @@ export default class RecurringChargesController {
   async update(ctx: HttpContext) {
     const { request, response, params, auth, session } = ctx
     const charge = await RecurringCharge.findOrFail(params.id)
-    if (charge.origin !== 'manual') return refuse(ctx, managed(charge))
+    // Before the form is validated: a synced charge is refused whatever was sent.
+    const managed = managedChargeError(charge)
+    if (managed) return refuse(ctx, managed)
     const input = await request.validateUsing(recurringChargeValidator, { meta: { customerId: charge.customerId } })
     try {
       await updateRecurringCharge(charge, recurringChargeInput(input), auth.user!.id)
@@ -78,7 +81,9 @@ export default class RecurringChargesController {
   async end(ctx: HttpContext) {
     const { request, response, params, auth, session } = ctx
     const charge = await RecurringCharge.findOrFail(params.id)
-    if (charge.origin !== 'manual') return refuse(ctx, managed(charge))
+    // Before the form is validated: a synced charge is refused whatever was sent.
+    const managed = managedChargeError(charge)
+    if (managed) return refuse(ctx, managed)
     const { endsOn } = await request.validateUsing(endRecurringChargeValidator)
     try {
       await endRecurringCharge(charge, endsOn, auth.user!.id)
@@ -108,9 +113,6 @@ function wantsJson({ request }: HttpContext) {
   return !request.header('x-inertia') && request.accepts(['html', 'json']) === 'json'
 }
 
-function managed(charge: RecurringCharge) {
-  return new RecurringChargeError(`This charge is managed by the ${charge.origin === 'm365' ? 'Microsoft 365 sync' : 'MI add-on'}; change it there`, 403)
-}
 
 /** 403 for a charge managed by a sync; 422 field errors (as VineJS reports them) for the rest. */
 function refuse(ctx: HttpContext, error: unknown) {

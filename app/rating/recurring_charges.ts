@@ -63,10 +63,15 @@ function snapshot(charge: RecurringCharge) {
   }
 }
 
+/** Why a charge cannot be changed by hand (a sync keeps it), or null for a manual charge. */
+export function managedChargeError(charge: RecurringCharge): RecurringChargeError | null {
+  if (charge.origin === 'manual') return null
+  return new RecurringChargeError(`This charge is managed by the ${charge.origin === 'm365' ? 'Microsoft 365 sync' : 'MI add-on'}; change it there`, 403)
+}
+
 function assertManual(charge: RecurringCharge) {
-  if (charge.origin !== 'manual') {
-    throw new RecurringChargeError(`This charge is managed by the ${charge.origin === 'm365' ? 'Microsoft 365 sync' : 'MI add-on'}; change it there`, 403)
-  }
+  const error = managedChargeError(charge)
+  if (error) throw error
 }
 
 /**
@@ -83,15 +88,30 @@ export async function isBilled(charge: RecurringCharge, client: QueryClientContr
   return billedIn(charge, await invoicedPeriods(charge.customerId, client))
 }
 
-/** Usage periods (YYYY-MM, sorted) of the customer's invoices that carry recurring lines. */
+/**
+ * Usage periods (YYYY-MM, sorted) of the customer's invoices with recurring lines written before lines
+ * recorded their charge and month: only those lines leave open which charges they billed.
+ */
 async function invoicedPeriods(customerId: number, client: QueryClientContract = db.connection()) {
   const rows = await client
     .from('invoices as i')
     .join('invoice_lines as l', 'l.invoice_id', 'i.id')
     .where('i.customer_id', customerId)
     .where('l.kind', 'recurring')
+    .whereNull('l.recurring_month')
     .distinct('i.period')
   return rows.map((r: any) => String(r.period)).sort()
+}
+
+/** Ids of the customer's charges that an invoice line (draft or final) references. */
+async function referencedChargeIds(customerId: number, client: QueryClientContract = db.connection()) {
+  const rows = await client
+    .from('invoice_lines as l')
+    .join('invoices as i', 'i.id', 'l.invoice_id')
+    .where('i.customer_id', customerId)
+    .whereNotNull('l.recurring_charge_id')
+    .distinct('l.recurring_charge_id')
+  return new Set(rows.map((r: any) => Number(r.recurring_charge_id)))
 }
 
 function billedIn(charge: RecurringCharge, periods: string[]) {
@@ -208,5 +228,6 @@ export async function listRecurringCharges(customerId: number) {
     .orderBy('id', 'desc')
     .limit(2000)
   const periods = await invoicedPeriods(customerId)
-  return charges.map((c) => ({ charge: c, billed: billedIn(c, periods) }))
+  const referenced = await referencedChargeIds(customerId)
+  return charges.map((c) => ({ charge: c, billed: referenced.has(c.id) || billedIn(c, periods) }))
 }

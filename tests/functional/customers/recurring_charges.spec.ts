@@ -311,6 +311,34 @@ test.group('recurring charges: staff add, edit, end and delete', (group) => {
     const page = await client.get(`/customers/${s.customer.id}/recurring-charges`).headers(inertiaHeaders).loginAs(s.admin)
     assert.deepInclude(page.body().props.charges[0], { id: billed, billed: true })
   })
+
+  test('only a line that names the charge makes it invoiced once lines record their charge and month', async ({ client, assert }) => {
+    const s = await seed()
+    const make = async (startsOn: string) => {
+      const r = await client
+        .post(`/customers/${s.customer.id}/recurring-charges`)
+        .headers(json)
+        .json({ description: 'Line rental', category: 'line_rental', quantity: 1, unitPrice: '10', startsOn })
+        .loginAs(s.admin)
+        .withCsrfToken()
+      r.assertStatus(201)
+      return r.body().id as number
+    }
+    const billed = await make('2025-05-01')
+    // May's invoice bills June of that charge (advance), and says so on its line.
+    const [runId] = await db.table('billing_runs').insert({ period: '2025-05', status: 'finalized', created_at: new Date() })
+    const [invoiceId] = await db.table('invoices').insert({ billing_run_id: runId, customer_id: s.customer.id, period: '2025-05', status: 'finalized', number: 'INV-2', created_at: new Date() })
+    await db.table('invoice_lines').insert({ invoice_id: invoiceId, kind: 'recurring', category: 'line_rental', description: 'Line rental (Jun 2025)', quantity: 1, unit_price_e4: 100_000, amount_minor: 1000, tax_rate_bp: 2000, recurring_charge_id: billed, recurring_month: '2025-06' })
+    // A charge added afterwards, active in the same month, was never billed.
+    const added = await make('2025-06-10')
+
+    const page = await client.get(`/customers/${s.customer.id}/recurring-charges`).headers(inertiaHeaders).loginAs(s.admin)
+    const flags = Object.fromEntries(page.body().props.charges.map((c: any) => [c.id, c.billed]))
+    assert.deepEqual(flags, { [billed]: true, [added]: false })
+    ;(await client.delete(`/recurring-charges/${billed}`).headers(json).loginAs(s.admin).withCsrfToken()).assertStatus(422)
+    ;(await client.delete(`/recurring-charges/${added}`).headers(json).loginAs(s.admin).withCsrfToken()).assertStatus(200)
+    assert.isNull(await RecurringCharge.find(added))
+  })
 })
 
 const run = promisify(execFile)
