@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { audit } from '#lib/audit'
 import { formatScaled, parseDecimal } from '#lib/money'
 import { DeckImportError, parseDeckFile } from '#rating/deck_csv'
-import { assignCustomer, deleteRate, importDeck, rerate, saveRate } from '#rating/tariffs'
+import { TariffAssignmentError, assignCustomer, deleteRate, importDeck, rerate, saveRate } from '#rating/tariffs'
 import { isoDateOf } from '#rating/deck_store'
 import { allowanceValidator, assignCustomerValidator, rateValidator, rerateValidator, tariffValidator } from '#validators/tariff'
 
@@ -305,12 +305,13 @@ export default class TariffsController {
       session.flash('error', 'No such customer')
       return response.redirect().back()
     }
-    // Rates are amounts in the tariff's currency: on a customer of another currency they would be billed as is.
-    if (String(tariff.currency) !== String(customer.currency)) {
-      session.flashErrors({ customerId: `${customer.name} is billed in ${customer.currency}; this tariff is in ${tariff.currency}` })
+    try {
+      await assignCustomer(Number(customer.id), Number(tariff.id), input.startsOn, auth.user!.id)
+    } catch (error) {
+      if (!(error instanceof TariffAssignmentError)) throw error
+      session.flashErrors({ customerId: error.message })
       return response.redirect().back()
     }
-    await assignCustomer(Number(customer.id), Number(tariff.id), input.startsOn, auth.user!.id)
     session.flash('success', `${customer.name} is on ${tariff.name} from ${input.startsOn}. Re-rate to price unbilled usage with it.`)
     return response.redirect().back()
   }

@@ -167,12 +167,21 @@ export async function deleteRate(tariffId: number, rateId: number, userId: numbe
   })
 }
 
+/** A tariff that cannot be given to a customer (its rates are in another currency). */
+export class TariffAssignmentError extends Error {}
+
 /**
  * Puts a customer on a tariff from a date. An assignment still open on that date
  * is closed the day the new one starts; one starting the same day is replaced.
+ * Rates are amounts in the tariff's currency, so the customer must be billed in it.
  */
 export async function assignCustomer(customerId: number, tariffId: number, startsOn: string, userId: number | null) {
   return db.transaction(async (trx) => {
+    const customer = await trx.from('customers').where('id', customerId).select('name', 'currency').firstOrFail()
+    const tariff = await trx.from('tariffs').where('id', tariffId).select('currency').firstOrFail()
+    if (String(tariff.currency) !== String(customer.currency)) {
+      throw new TariffAssignmentError(`${customer.name} is billed in ${customer.currency}; this tariff is in ${tariff.currency}`)
+    }
     const start = dayNumber(startsOn)
     const rows = await trx.from('customer_tariffs').where('customer_id', customerId)
     const closed: number[] = []
