@@ -274,11 +274,19 @@ export async function deliverDue(options: DeliverOptions = {}) {
   }
 }
 
+/**
+ * Whether a person may send a delivery again: it failed, or it has been stuck in `sending` (the sender
+ * stopped mid-send) for STALE_SENDING_MINUTES. A sent delivery never is.
+ */
+export function isResendable(delivery: { status: string; updatedAt: DateTime | null }, now = DateTime.now()) {
+  if (delivery.status === 'failed') return true
+  return delivery.status === 'sending' && delivery.updatedAt !== null && delivery.updatedAt < now.minus({ minutes: STALE_SENDING_MINUTES })
+}
+
 /** A person asks to send a failed (or stuck) delivery again. A sent delivery is never resent. */
 export async function resendDelivery(deliveryId: number, userId?: number | null) {
   const delivery = await Delivery.findOrFail(deliveryId)
-  const stale = delivery.status === 'sending' && (delivery.updatedAt ?? delivery.createdAt) < DateTime.now().minus({ minutes: STALE_SENDING_MINUTES })
-  if (delivery.status !== 'failed' && !stale) {
+  if (!isResendable({ status: delivery.status, updatedAt: delivery.updatedAt ?? delivery.createdAt })) {
     const what = delivery.documentType === 'credit_note' ? 'credit note' : 'invoice'
     throw new Error(delivery.status === 'sent' ? `This ${what} was already sent (accepted by the mail server).` : `A ${delivery.status} delivery cannot be resent now.`)
   }

@@ -1,7 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import db from '@adonisjs/lucid/services/db'
 import logger from '@adonisjs/core/services/logger'
-import { resendDelivery, deliverDue, filterFor, STALE_SENDING_MINUTES } from '#billing/deliveries'
+import { resendDelivery, deliverDue, filterFor, isResendable } from '#billing/deliveries'
 import Delivery from '#models/delivery'
 import { DateTime } from 'luxon'
 
@@ -28,7 +28,6 @@ export default class DeliveriesController {
       )
       .orderBy('deliveries.id', 'desc')
       .limit(500)
-    const staleBefore = DateTime.now().minus({ minutes: STALE_SENDING_MINUTES })
     const counts = await db.from('deliveries').select('status').count('* as n').groupBy('status')
     return inertia.render('deliveries/index', {
       status,
@@ -53,7 +52,7 @@ export default class DeliveriesController {
           lastError: r.last_error,
           nextAttemptAt: r.next_attempt_at ? String(r.next_attempt_at instanceof Date ? r.next_attempt_at.toISOString() : r.next_attempt_at) : null,
           sentAt: r.sent_at ? String(r.sent_at instanceof Date ? r.sent_at.toISOString() : r.sent_at) : null,
-          canResend: r.status === 'failed' || (r.status === 'sending' && updated !== null && updated < staleBefore),
+          canResend: isResendable({ status: r.status, updatedAt: updated }),
         }
       }),
     })

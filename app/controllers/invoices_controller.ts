@@ -3,15 +3,13 @@ import Invoice from '#models/invoice'
 import InvoiceLine from '#models/invoice_line'
 import CreditNote from '#models/credit_note'
 import type Delivery from '#models/delivery'
-import { DateTime } from 'luxon'
-import { STALE_SENDING_MINUTES } from '#billing/deliveries'
+import { isResendable } from '#billing/deliveries'
 import { formatMoney } from '#lib/money'
 import { invoicePdfBytes, renderInvoiceHtml } from '#documents/invoice_pdf'
 import { creditNotePdfBytes } from '#documents/credit_note_pdf'
 import { categoryLabel } from '#billing/compute'
 
 function deliveryProps(d: Delivery) {
-  const stale = d.status === 'sending' && (d.updatedAt ?? d.createdAt) < DateTime.now().minus({ minutes: STALE_SENDING_MINUTES })
   return {
     id: d.id,
     status: d.status,
@@ -21,7 +19,7 @@ function deliveryProps(d: Delivery) {
     lastError: d.lastError,
     sentAt: d.sentAt?.toISO() ?? null,
     nextAttemptAt: d.nextAttemptAt?.toISO() ?? null,
-    canResend: d.status === 'failed' || stale,
+    canResend: isResendable({ status: d.status, updatedAt: d.updatedAt ?? d.createdAt }),
   }
 }
 

@@ -12,6 +12,8 @@ const AuthFinder = withAuthFinder(() => hash.use('scrypt'), {
 })
 
 export const STAFF_ROLES = ['admin', 'billing', 'viewer'] as const
+/** Staff who change things; viewers only read. */
+export const EDITOR_ROLES: readonly UserRole[] = ['admin', 'billing']
 export type UserRole = (typeof STAFF_ROLES)[number] | 'portal'
 
 export default class User extends compose(BaseModel, AuthFinder) {
