@@ -67,8 +67,8 @@ export async function recurringHistory(
   )
   for (const r of rows) billed.add(`${Number(r.recurring_charge_id)}:${r.recurring_month}`)
 
-  const invoices = await locked(
-    client.from('invoices').where('customer_id', customerId).where('status', 'finalized').orderBy('period').select('id', 'period', 'snapshot')
+  const invoices: { id: number; period: string }[] = await locked(
+    client.from('invoices').where('customer_id', customerId).where('status', 'finalized').orderBy('period').select('id', 'period')
   )
   let legacyThrough: string | null = null
   const legacyIds = new Set(
@@ -85,8 +85,14 @@ export async function recurringHistory(
       )
     ).map((r: any) => Number(r.invoice_id))
   )
-  const monthOf = (inv: { period: string; snapshot: unknown }) => {
-    const m = snapshotOf(inv.snapshot).recurring_month
+  // Snapshots hold whole customer, employee and service lists: only the invoices whose recurring month is needed are read.
+  const first = invoices[0]
+  const wanted = invoices.filter((inv, i) => i === 0 || legacyIds.has(Number(inv.id))).map((inv) => Number(inv.id))
+  const snapshots = new Map<number, unknown>(
+    wanted.length ? (await client.from('invoices').whereIn('id', wanted).select('id', 'snapshot')).map((r: any) => [Number(r.id), r.snapshot]) : []
+  )
+  const monthOf = (inv: { id: number; period: string }) => {
+    const m = snapshotOf(snapshots.get(Number(inv.id))).recurring_month
     return typeof m === 'string' && /^\d{4}-\d{2}$/.test(m) ? m : recurringMonthFor(String(inv.period), 'advance')
   }
   for (const inv of invoices) {
@@ -96,7 +102,6 @@ export async function recurringHistory(
   }
   // The look-back starts at the earlier of the first finalized invoice and this run: a run for an
   // earlier period finalized after a later one still bills the months nobody billed.
-  const first = invoices[0]
   const fromFirst = first && String(first.period) <= period
   return {
     billed,
