@@ -78,13 +78,22 @@ export async function queueDeliveries(filter: { runId?: number; invoiceIds?: num
   const now = sqlTime()
   let missingEmail = 0
   const inserts = rows.map((row) => {
-    const snapshot = typeof row.snapshot === 'string' ? JSON.parse(row.snapshot) : (row.snapshot ?? {})
-    const to = (snapshot.customer?.billing_email || row.billing_email || '').trim()
+    const to = documentAddress(row)
     if (!to) missingEmail++
     return newDelivery({ document_type: 'invoice', invoice_id: row.id }, to, now)
   })
   if (inserts.length) await db.knexQuery().table('deliveries').insert(inserts).onConflict('invoice_id').ignore()
   return { queued: inserts.length - missingEmail, missingEmail }
+}
+
+/**
+ * Where a document's email goes: the customer's billing email as it is now (an address changed after
+ * finalize reaches the new inbox), else the one in the invoice snapshot. Invoices and their credit
+ * notes use the same rule, so both go to the same place.
+ */
+function documentAddress(row: { billing_email: string | null; snapshot: unknown }): string {
+  const snapshot = typeof row.snapshot === 'string' ? JSON.parse(row.snapshot) : ((row.snapshot as any) ?? {})
+  return String(row.billing_email || snapshot.customer?.billing_email || '').trim()
 }
 
 /** A new delivery row for one document: queued, or failed at once when there is no address to send to. */
@@ -120,8 +129,7 @@ export async function queueCreditNoteDeliveries(creditNoteIds: number[], client:
   const now = sqlTime()
   let missingEmail = 0
   const inserts = rows.map((row: any) => {
-    const snapshot = typeof row.snapshot === 'string' ? JSON.parse(row.snapshot) : (row.snapshot ?? {})
-    const to = String(row.billing_email || snapshot.customer?.billing_email || '').trim()
+    const to = documentAddress(row)
     if (!to) missingEmail++
     return newDelivery({ document_type: 'credit_note', invoice_id: null, credit_note_id: row.id }, to, now)
   })

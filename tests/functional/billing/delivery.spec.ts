@@ -95,6 +95,17 @@ test.group('Invoice PDF and email delivery', (group) => {
     assert.equal(header(peer.messages[0].raw, 'Cc'), 'finance@customer.example, ap@customer.example')
   })
 
+  test('an invoice email goes to the billing email the customer has when it is queued', async ({ assert }) => {
+    const f = await makeBillingFixture({ employees: 1, recordsPerService: 1 })
+    const { run } = await createRun({ period: f.period, customerIds: [f.customer.id] })
+    await finalizeRun(run.id)
+    // The customer's accounts address changed after the invoice was finalized (its snapshot keeps the old one).
+    await f.customer.merge({ billingEmail: 'new-ap@customer.example' }).save()
+    await queueDeliveries({ runId: run.id })
+    await deliverDue({ mailer: smtpMailer({ host: '127.0.0.1', port: peer.port }) })
+    assert.deepEqual(peer.messages.map((m) => m.to), [['new-ap@customer.example']])
+  })
+
   test('a failing SMTP server leads to retries with backoff, then a failed delivery; no double send', async ({ assert }) => {
     const f = await makeBillingFixture()
     const { run } = await createRun({ period: f.period, customerIds: [f.customer.id] })
