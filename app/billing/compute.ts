@@ -1,7 +1,7 @@
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import type Customer from '#models/customer'
 import { e4ToMinor, invoiceTotals } from '#lib/money'
-import { recurringForMonth, recurringMonthFor } from '#rating/recurring'
+import { dateOnly, lastDayOfMonth, recurringForMonth, recurringMonthFor } from '#rating/recurring'
 import { int } from '#billing/db_helpers'
 import { billableMonths, recurringHistory } from '#billing/recurring_months'
 
@@ -215,15 +215,14 @@ export async function computeRecurring(client: QueryClientContract, customer: Cu
   const taxRateBp = customer.taxRateBp
   const mode = customer.recurringBilling === 'arrears' ? 'arrears' : 'advance'
   const recurringMonth = recurringMonthFor(period, mode)
-  const [y, m] = recurringMonth.split('-').map(Number)
-  const lastDay = `${recurringMonth}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}`
+  const lastDay = lastDayOfMonth(recurringMonth)
   const history = await recurringHistory(client, customer.id, period, mode, lock)
   const charges = await client.from('recurring_charges').where('customer_id', customer.id).where('starts_on', '<=', lastDay).orderBy('id')
   const recurringKeys: string[] = []
   const lines: ComputedLine[] = []
   for (const charge of charges) {
-    const startsOn = toDate(charge.starts_on)
-    const endsOn = toDate(charge.ends_on)
+    const startsOn = dateOnly(charge.starts_on)
+    const endsOn = dateOnly(charge.ends_on)
     const like = { quantity: int(charge.quantity), unitPriceE4: int(charge.unit_price_e4), startsOn, endsOn }
     for (const month of billableMonths({ id: Number(charge.id), startsOn, endsOn }, recurringMonth, history)) {
       const amount = recurringForMonth(like, month)
@@ -251,9 +250,3 @@ export async function computeRecurring(client: QueryClientContract, customer: Cu
 }
 
 /** DATE columns: MySQL gives a Date (UTC midnight with timezone 'Z'), SQLite a string or epoch ms. */
-function toDate(value: unknown): string | null {
-  if (value === null || value === undefined) return null
-  if (value instanceof Date) return value.toISOString().slice(0, 10)
-  if (typeof value === 'number') return new Date(value).toISOString().slice(0, 10)
-  return String(value).slice(0, 10)
-}

@@ -1,7 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import type { QueryClientContract, TransactionClientContract } from '@adonisjs/lucid/types/database'
-import { addMonths, recurringForMonth } from '#rating/recurring'
+import { addMonths, dateOnly, lastDayOfMonth, recurringForMonth } from '#rating/recurring'
 
 /** The columns of monthly_rollups filled from usage_records; 0 stands for "none". */
 const INSERT_COLUMNS =
@@ -64,19 +64,6 @@ export async function refreshRollups(customerId: number, periods: string[], trx?
  * as billing does for recurring invoice lines. 0 = none.
  * ------------------------------------------------------------------------------------------- */
 
-function isoDate(value: unknown): string | null {
-  if (value === null || value === undefined || value === '') return null
-  if (value instanceof Date) return value.toISOString().slice(0, 10)
-  if (typeof value === 'number') return new Date(value).toISOString().slice(0, 10)
-  if (DateTime.isDateTime(value)) return value.toISODate()
-  return String(value).slice(0, 10)
-}
-
-function lastDayOf(period: string) {
-  const [y, m] = period.split('-').map(Number)
-  return `${period}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}`
-}
-
 /** Replaces the recurring rollups of the given months (sorted, unique) of one customer. Returns rows written. */
 async function writeRecurringRollups(client: QueryClientContract, customerId: number, periods: string[]) {
   if (periods.length === 0) return 0
@@ -85,7 +72,7 @@ async function writeRecurringRollups(client: QueryClientContract, customerId: nu
   const charges = await client
     .from('recurring_charges')
     .where('customer_id', customerId)
-    .where('starts_on', '<=', lastDayOf(periods[periods.length - 1]))
+    .where('starts_on', '<=', lastDayOfMonth(periods[periods.length - 1]))
     .where((q) => q.whereNull('ends_on').orWhere('ends_on', '>=', `${periods[0]}-01`))
     .select('employee_id', 'service_id', 'category', 'quantity', 'unit_price_e4', 'unit_cost_e4', 'starts_on', 'ends_on')
   if (charges.length === 0) return 0
@@ -96,8 +83,8 @@ async function writeRecurringRollups(client: QueryClientContract, customerId: nu
     const employeeId = c.employee_id === null ? 0 : Number(c.employee_id)
     const departmentId = employeeId === 0 ? 0 : (departmentOf.get(employeeId) ?? 0)
     const serviceId = c.service_id === null ? 0 : Number(c.service_id)
-    const startsOn = isoDate(c.starts_on)
-    const endsOn = isoDate(c.ends_on)
+    const startsOn = dateOnly(c.starts_on)
+    const endsOn = dateOnly(c.ends_on)
     const quantity = Number(c.quantity)
     for (const period of periods) {
       const price = recurringForMonth({ quantity, unitPriceE4: Number(c.unit_price_e4), startsOn, endsOn }, period)
@@ -149,7 +136,7 @@ function monthsFrom(from: string, to: string) {
  * an employee moved department or was deleted, or charges changed in bulk). Usage rollups are left alone.
  */
 export async function refreshRecurringRollups(customerId: number, startsOn?: unknown[], trx?: TransactionClientContract) {
-  const starts = startsOn?.map(isoDate).filter((d): d is string => d !== null).sort()
+  const starts = startsOn?.map(dateOnly).filter((d): d is string => d !== null).sort()
   if (starts && starts.length === 0) return { periods: [] as string[], rows: 0 }
   return inTransaction(trx, async (client) => {
     if (client.dialect.name === 'mysql') await client.rawQuery('SELECT id FROM customers WHERE id = ? FOR UPDATE', [customerId])
@@ -168,7 +155,7 @@ export async function refreshRecurringRollups(customerId: number, startsOn?: unk
 /** Every month a customer's recurring rollups should cover: first charge start → horizon. */
 async function allRecurringPeriods(client: QueryClientContract, customerId: number) {
   const first = await client.from('recurring_charges').where('customer_id', customerId).min('starts_on as s').first()
-  const start = isoDate(first?.s)
+  const start = dateOnly(first?.s)
   if (!start) return []
   return monthsFrom(start.slice(0, 7), await recurringHorizon(client, customerId))
 }

@@ -27,19 +27,34 @@ export interface RecurringAmount {
   amountE4: number
 }
 
-function toIsoDate(value: DateLike): string | null {
+/**
+ * A date column as "YYYY-MM-DD" whatever the driver gave (Date from MySQL, epoch ms or text from
+ * SQLite, a Luxon DateTime from a model), or null.
+ */
+export function dateOnly(value: unknown): string | null {
   if (value === null || value === undefined || value === '') return null
   if (DateTime.isDateTime(value)) return value.toISODate()
   if (value instanceof Date) return value.toISOString().slice(0, 10)
-  const m = /^(\d{4}-\d{2}-\d{2})/.exec(String(value))
-  if (!m) throw new SyntaxError(`"${value}" is not a date`)
-  return m[1]
+  if (typeof value === 'number') return new Date(value).toISOString().slice(0, 10)
+  return String(value).slice(0, 10)
+}
+
+function toIsoDate(value: DateLike): string | null {
+  const date = dateOnly(value)
+  if (date !== null && !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new SyntaxError(`"${value}" is not a date`)
+  return date
 }
 
 function parseMonth(month: string): { year: number; month: number } {
   const m = /^(\d{4})-(\d{2})$/.exec(month)
   if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) throw new SyntaxError(`"${month}" is not a YYYY-MM month`)
   return { year: Number(m[1]), month: Number(m[2]) }
+}
+
+/** The last day of a "YYYY-MM" month as "YYYY-MM-DD". */
+export function lastDayOfMonth(month: string): string {
+  const { year, month: mm } = parseMonth(month)
+  return `${month}-${String(new Date(Date.UTC(year, mm, 0)).getUTCDate()).padStart(2, '0')}`
 }
 
 /** "2026-01" + n months → "YYYY-MM". */
