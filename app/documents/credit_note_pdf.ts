@@ -16,10 +16,10 @@ import { percent } from '#documents/invoice_view'
 
 const KEY_RE = /^credit-notes\/\d+-([0-9a-f]{16})\.pdf$/
 
-export async function renderCreditNoteHtml(creditNoteId: number) {
+/** What credit_note.hbs (and the credit note email) prints: the note and the credited invoice's snapshot. */
+export async function creditNoteView(creditNoteId: number, templates = loadTemplates()) {
   const note = await CreditNote.findOrFail(creditNoteId)
   const invoice = await Invoice.findOrFail(note.invoiceId)
-  const templates = loadTemplates()
   const snapshot = invoice.snapshot ?? {}
   const view = {
     logo: templates.logo,
@@ -35,6 +35,12 @@ export async function renderCreditNoteHtml(creditNoteId: number) {
     total: formatMoney(note.totalMinor, invoice.currency),
     period: invoice.period,
   }
+  return { note, invoice, view }
+}
+
+export async function renderCreditNoteHtml(creditNoteId: number) {
+  const templates = loadTemplates()
+  const { note, invoice, view } = await creditNoteView(creditNoteId, templates)
   return { html: templates.render('credit_note', view), note, invoice, view }
 }
 

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon'
 import { loadTemplates } from '#documents/templates'
-import { renderCreditNoteHtml } from '#documents/credit_note_pdf'
+import { creditNoteView } from '#documents/credit_note_pdf'
 import { documentMessage } from '#mails/document_message'
 
 /**
@@ -9,7 +9,7 @@ import { documentMessage } from '#mails/document_message'
  */
 export async function composeCreditNoteMail(creditNoteId: number, pdf: Buffer) {
   const templates = loadTemplates()
-  const { view: doc } = await renderCreditNoteHtml(creditNoteId)
+  const { view: doc } = await creditNoteView(creditNoteId, templates)
   const periodLabel = DateTime.fromFormat(doc.period, 'yyyy-MM').toFormat('MMMM yyyy')
   const view = {
     credit_note: true,
