@@ -21,7 +21,7 @@ export default class RatingRerate extends BaseCommand {
 
   async run() {
     const { default: db } = await import('@adonisjs/lucid/services/db')
-    const { rerate } = await import('#rating/tariffs')
+    const { rerateAndRefresh } = await import('#consolidation/usage_pipeline')
     if (this.period && !/^\d{4}-(0[1-9]|1[0-2])$/.test(this.period)) return this.fail('--period must be YYYY-MM')
     let tariffId: number | undefined
     let customerIds: number[] | undefined
@@ -35,7 +35,7 @@ export default class RatingRerate extends BaseCommand {
       if (!c) return this.fail(`no customer with account number "${this.customer}"`)
       customerIds = [Number(c.id)]
     }
-    const summary = await rerate({ tariffId, customerIds, period: this.period })
+    const summary = await rerateAndRefresh({ tariffId, customerIds, period: this.period })
     if (this.json) {
       process.stdout.write(JSON.stringify(summary) + '\n')
       return

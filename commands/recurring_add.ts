@@ -47,7 +47,7 @@ export default class RecurringAdd extends BaseCommand {
     const { default: db } = await import('@adonisjs/lucid/services/db')
     const { errors } = await import('@vinejs/vine')
     const { recurringChargeValidator, recurringChargeInput } = await import('#validators/recurring_charge')
-    const { createRecurringCharge } = await import('#rating/recurring_charges')
+    const { createRecurringCharge } = await import('#consolidation/recurring_charges')
     const customer = await db.from('customers').where('account_number', this.customer.trim().toUpperCase()).first()
     if (!customer) return this.fail(`no customer with account number "${this.customer}"`)
     let employeeId: number | undefined

@@ -24,14 +24,15 @@ export default class TariffsImport extends BaseCommand {
 
   async run() {
     const { existsSync } = await import('node:fs')
-    const { importDeck, rerate } = await import('#rating/tariffs')
+    const { importDeck } = await import('#rating/tariffs')
+    const { rerateAndRefresh } = await import('#consolidation/usage_pipeline')
     const { DeckImportError } = await import('#rating/deck_csv')
     if (!existsSync(this.file)) return this.fail(`${this.file}: no such file`, [])
     const started = Date.now()
     try {
       const result = await importDeck({ path: this.file, displayName: this.file, tariffName: this.tariff, replace: this.replace })
       const out: Record<string, unknown> = { ...result }
-      if (this.rerate) out.rerate = await rerate({ tariffId: result.tariff_id })
+      if (this.rerate) out.rerate = await rerateAndRefresh({ tariffId: result.tariff_id })
       if (this.json) process.stdout.write(JSON.stringify(out) + '\n')
       else {
         this.logger.success(

@@ -2,7 +2,7 @@ import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import type Customer from '#models/customer'
 import { e4ToMinor, invoiceTotals } from '#lib/money'
 import { dateOnly, lastDayOfMonth, recurringForMonth, recurringMonthFor } from '#rating/recurring'
-import { int } from '#billing/db_helpers'
+import { int } from '#lib/db_helpers'
 import { billableMonths, recurringHistory } from '#billing/recurring_months'
 
 /**

@@ -1,5 +1,5 @@
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
-import { isMysql } from '#billing/db_helpers'
+import { isMysql } from '#lib/db_helpers'
 
 /**
  * Gapless document numbers. The sequence row is created when missing, then

@@ -1,6 +1,6 @@
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { addMonths, recurringMonthFor } from '#rating/recurring'
-import { isMysql } from '#billing/db_helpers'
+import { isMysql } from '#lib/db_helpers'
 
 /**
  * Which months of a customer's recurring charges are already billed (README,

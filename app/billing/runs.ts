@@ -10,7 +10,7 @@ import { computeInvoice, computeRecurring, billableRecords, blockedCounts } from
 import { formatNumber, takeNumbers } from '#billing/numbering'
 import { getSettings } from '#billing/settings'
 import { describeInvoice } from '#billing/snapshot'
-import { int, isDuplicateKey, isMysql, PERIOD_RE, sqlTime, retryOnDeadlock } from '#billing/db_helpers'
+import { int, isDuplicateKey, isMysql, PERIOD_RE, sqlTime, retryOnDeadlock } from '#lib/db_helpers'
 
 /**
  * Billing runs: draft → (review, regenerate) → finalized, or cancelled.

@@ -284,7 +284,7 @@ export async function createImportRow(fields: Record<string, unknown>): Promise<
 /** Maps, rates and rolls up a customer's changed periods (after the import committed). */
 export async function processUsage(customerId: number, periods: string[], importId?: number) {
   try {
-    const { afterUsageChange } = await import('#lib/after_usage_change')
+    const { afterUsageChange } = await import('#consolidation/usage_pipeline')
     return await afterUsageChange(customerId, periods)
   } catch (error) {
     logger.error({ err: error, importId, customerId }, 'mapping/rating after import failed')

@@ -7,7 +7,7 @@ import Assignment from '#models/assignment'
 import Customer from '#models/customer'
 import { normaliseUpn } from '#lib/identifiers'
 import { audit } from '#lib/audit'
-import { afterUsageChange } from '#lib/after_usage_change'
+import { afterUsageChange } from '#consolidation/usage_pipeline'
 import { affectedPeriods, assignService, sqlDateTime } from '#consolidation/assignments'
 import { findOrCreateService } from '#consolidation/services'
 

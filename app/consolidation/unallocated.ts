@@ -6,7 +6,7 @@ import Customer from '#models/customer'
 import Employee from '#models/employee'
 import Service, { type ServiceKind } from '#models/service'
 import { audit } from '#lib/audit'
-import { afterUsageChange } from '#lib/after_usage_change'
+import { afterUsageChange } from '#consolidation/usage_pipeline'
 import { affectedPeriods, assignService, localMidnight, sqlDateTime } from '#consolidation/assignments'
 import { findOrCreateService, guessKind } from '#consolidation/services'
 

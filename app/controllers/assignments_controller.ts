@@ -5,7 +5,7 @@ import Service from '#models/service'
 import Employee from '#models/employee'
 import Assignment from '#models/assignment'
 import { assignValidator, endAssignmentValidator } from '#validators/service'
-import { afterUsageChange } from '#lib/after_usage_change'
+import { afterUsageChange } from '#consolidation/usage_pipeline'
 import { affectedPeriods, assignService, deleteAssignment, endService, localMidnight } from '#consolidation/assignments'
 
 /** Effective-dated changes to who holds a service: assign / move from a date, end, delete. */

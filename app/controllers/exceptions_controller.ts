@@ -2,7 +2,8 @@ import type { HttpContext } from '@adonisjs/core/http'
 import db from '@adonisjs/lucid/services/db'
 import vine from '@vinejs/vine'
 import { formatScaled } from '#lib/money'
-import { rerate, saveRate } from '#rating/tariffs'
+import { saveRate } from '#rating/tariffs'
+import { rerateAndRefresh } from '#consolidation/usage_pipeline'
 import { epochMsOf } from '#rating/deck_store'
 import { REASON_NO_TARIFF } from '#rating/types'
 import { rateValidator } from '#validators/tariff'
@@ -94,7 +95,7 @@ export default class ExceptionsController {
     let message = `Rate ${fields.prefix || '(any)'} ${fields.destination} added to ${tariff.name}`
     if (input.rerate !== false) {
       const customers = await customersWithExceptions(tariffId)
-      const summary = await rerate({ customerIds: customers }, auth.user!.id)
+      const summary = await rerateAndRefresh({ customerIds: customers }, auth.user!.id)
       session.flash('rerate', summary)
       message += `; re-rated ${summary.records} records, ${summary.changed} changed`
     }
@@ -105,7 +106,7 @@ export default class ExceptionsController {
   /** Re-rates every customer that has unrated unbilled records. */
   async rerate({ response, session, auth }: HttpContext) {
     const customers = await customersWithExceptions()
-    const summary = await rerate({ customerIds: customers }, auth.user!.id)
+    const summary = await rerateAndRefresh({ customerIds: customers }, auth.user!.id)
     session.flash('rerate', summary)
     session.flash('success', `Re-rated ${summary.records} records of ${summary.customers.length} customers: ${summary.changed} changed, ${summary.unrated} still unrated`)
     return response.redirect('/exceptions')

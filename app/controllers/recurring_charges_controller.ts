@@ -15,7 +15,7 @@ import {
   endRecurringCharge,
   listRecurringCharges,
   updateRecurringCharge,
-} from '#rating/recurring_charges'
+} from '#consolidation/recurring_charges'
 import { formatScaled } from '#lib/money'
 
 export default class RecurringChargesController {

@@ -9,7 +9,8 @@ import { join } from 'node:path'
 import { audit } from '#lib/audit'
 import { formatScaled, parseDecimal } from '#lib/money'
 import { DeckImportError, parseDeckFile } from '#rating/deck_csv'
-import { TariffAssignmentError, assignCustomer, deleteRate, importDeck, rerate, saveRate } from '#rating/tariffs'
+import { TariffAssignmentError, assignCustomer, deleteRate, importDeck, saveRate } from '#rating/tariffs'
+import { rerateAndRefresh } from '#consolidation/usage_pipeline'
 import { isoDateOf } from '#rating/deck_store'
 import { allowanceValidator, assignCustomerValidator, rateValidator, rerateValidator, tariffValidator } from '#validators/tariff'
 
@@ -234,7 +235,7 @@ export default class TariffsController {
       })
       await rm(path, { force: true })
       session.flash('success', `${result.rates} rates imported from ${fileName}: ${result.inserted} new, ${result.updated} updated${result.removed ? `, ${result.removed} removed` : ''}`)
-      if (request.input('rerate')) session.flash('rerate', await rerate({ tariffId: Number(tariff.id) }, auth.user!.id))
+      if (request.input('rerate')) session.flash('rerate', await rerateAndRefresh({ tariffId: Number(tariff.id) }, auth.user!.id))
     } catch (error) {
       if (!(error instanceof DeckImportError)) throw error
       session.flash('error', error.message)
@@ -253,7 +254,7 @@ export default class TariffsController {
     }
     await saveRate(Number(tariff.id), fields, auth.user!.id)
     session.flash('success', `Rate ${fields.prefix || '(any)'} ${fields.destination} saved`)
-    if (input.rerate) session.flash('rerate', await rerate({ tariffId: Number(tariff.id) }, auth.user!.id))
+    if (input.rerate) session.flash('rerate', await rerateAndRefresh({ tariffId: Number(tariff.id) }, auth.user!.id))
     return response.redirect().back()
   }
 
@@ -320,7 +321,7 @@ export default class TariffsController {
     const tariff = await db.from('tariffs').where('id', params.id).first()
     if (!tariff) return response.notFound('No such tariff')
     const input = await request.validateUsing(rerateValidator)
-    const summary = await rerate(
+    const summary = await rerateAndRefresh(
       { tariffId: Number(tariff.id), period: input.period, customerIds: input.customerId ? [input.customerId] : undefined },
       auth.user!.id
     )

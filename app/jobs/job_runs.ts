@@ -1,7 +1,7 @@
 import { hostname } from 'node:os'
 import { threadId } from 'node:worker_threads'
 import db from '@adonisjs/lucid/services/db'
-import { isDuplicateKey, sqlTime } from '#billing/db_helpers'
+import { isDuplicateKey, sqlTime } from '#lib/db_helpers'
 
 /**
  * Every job run is a job_runs row. A unit of work that must happen once

@@ -1,5 +1,4 @@
 import db from '@adonisjs/lucid/services/db'
-import logger from '@adonisjs/core/services/logger'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { DateTime } from 'luxon'
 import { audit } from '#lib/audit'
@@ -218,13 +217,15 @@ export async function assignCustomer(customerId: number, tariffId: number, start
 }
 
 export interface RerateSummary extends RatingSummary {
-  customers: ({ customerId: number; name: string; accountNumber: string } & RatingSummary)[]
+  /** Per customer; `periods` are the months whose prices may have changed (rollups read them). */
+  customers: ({ customerId: number; name: string; accountNumber: string; periods: string[] } & RatingSummary)[]
 }
 
 /**
  * Re-rates unbilled records after a tariff change: for every customer on the
- * tariff (or the given customers), each in its own transaction, then refreshes
- * the downstream rollups. Returns the differences (records, changed, totals).
+ * tariff (or the given customers), each in its own transaction. Returns the
+ * differences (records, changed, totals). Rating knows nothing of rollups: callers
+ * go through `rerateAndRefresh` in the usage pipeline, which refreshes them.
  */
 export async function rerate(scope: { tariffId?: number; customerIds?: number[]; period?: string }, userId: number | null = null): Promise<RerateSummary> {
   let customerIds = scope.customerIds
@@ -241,9 +242,8 @@ export async function rerate(scope: { tariffId?: number; customerIds?: number[];
       ? [scope.period]
       : (await db.from('usage_records').where('customer_id', customerId).whereNull('invoice_id').distinct('period')).map((r: any) => String(r.period))
     const summary = await rateUsage({ customerId, period: scope.period })
-    total.customers.push({ customerId, name: customer.name, accountNumber: customer.account_number, ...summary })
+    total.customers.push({ customerId, name: customer.name, accountNumber: customer.account_number, periods, ...summary })
     for (const k of ['records', 'rated', 'unrated', 'changed', 'oldTotalE4', 'newTotalE4'] as const) total[k] += summary[k]
-    if (summary.changed > 0) await refreshDownstream(customerId, periods)
   }
   await audit({
     userId,
@@ -260,16 +260,4 @@ export async function rerate(scope: { tariffId?: number; customerIds?: number[];
     },
   })
   return total
-}
-
-/** Rollups read prices: refresh them through the shared usage pipeline (map → rate → rollups). */
-async function refreshDownstream(customerId: number, periods: string[]) {
-  try {
-    const { afterUsageChange } = await import('#lib/after_usage_change')
-    await afterUsageChange(customerId, periods)
-  } catch (error) {
-    const code = (error as any)?.code
-    if (code !== 'ERR_MODULE_NOT_FOUND') throw error
-    logger.warn({ customerId, periods }, 'rollups not refreshed after re-rating: consolidation module missing')
-  }
 }

@@ -2,7 +2,7 @@ import vine, { SimpleMessagesProvider } from '@vinejs/vine'
 import db from '@adonisjs/lucid/services/db'
 import type { FieldContext } from '@vinejs/vine/types'
 import { parseDecimal } from '#lib/money'
-import { MANUAL_CATEGORIES, type RecurringChargeInput } from '#rating/recurring_charges'
+import { MANUAL_CATEGORIES, type RecurringChargeInput } from '#consolidation/recurring_charges'
 
 /** Largest unit price / cost: £100,000.0000 (keeps price × quantity × days exact in a double). */
 const MAX_AMOUNT_E4 = 1_000_000_000

@@ -6,7 +6,7 @@ import Department from '#models/department'
 import Employee from '#models/employee'
 import Service from '#models/service'
 import AuditLog from '#models/audit_log'
-import { afterUsageChange } from '#lib/after_usage_change'
+import { afterUsageChange } from '#consolidation/usage_pipeline'
 import { assertRollupsMatch, insertRecords, rollupByEmployee } from './_support.js'
 import { inertiaHeaders } from '#tests/helpers/inertia'
 

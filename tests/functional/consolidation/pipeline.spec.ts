@@ -3,7 +3,7 @@ import { truncateAll } from '#tests/helpers/migrate'
 import db from '@adonisjs/lucid/services/db'
 import { rebuildRollups } from '#consolidation/rollups'
 import { assignService, localMidnight } from '#consolidation/assignments'
-import { afterUsageChange } from '#lib/after_usage_change'
+import { afterUsageChange } from '#consolidation/usage_pipeline'
 import { assertRollupsMatch, insertRecords, rollupByEmployee, twoEmployeesAndAMobile } from './_support.js'
 
 test.group('consolidation: pipeline after a move', (group) => {

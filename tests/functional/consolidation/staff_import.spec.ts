@@ -6,7 +6,7 @@ import Department from '#models/department'
 import Employee from '#models/employee'
 import Service from '#models/service'
 import { planStaffImport } from '#consolidation/staff_import'
-import { afterUsageChange } from '#lib/after_usage_change'
+import { afterUsageChange } from '#consolidation/usage_pipeline'
 import { assertRollupsMatch, insertRecords } from './_support.js'
 import { inertiaHeaders } from '#tests/helpers/inertia'
 

@@ -2,7 +2,8 @@ import { test } from '@japa/runner'
 import { truncateAll } from '#tests/helpers/migrate'
 import db from '@adonisjs/lucid/services/db'
 import { rateUsage } from '#rating/rate_usage'
-import { importDeck, rerate } from '#rating/tariffs'
+import { importDeck } from '#rating/tariffs'
+import { rerateAndRefresh } from '#consolidation/usage_pipeline'
 import { makeCustomer } from '#tests/helpers/factories'
 import { addRate, addUsage, makeTariff, putOnTariff, record, writeCsv } from './support.js'
 
@@ -106,7 +107,7 @@ test.group('rating | rateUsage', (group) => {
     const v2 = await writeCsv('v2.csv', 'prefix,destination,category,peak,offpeak,weekend,increments,effective_from\n447,UK mobile,mobile,0.60,0.60,0.60,1/1,2026-01-01\n')
     const imported = await importDeck({ path: v2, tariffId })
     assert.deepEqual([imported.inserted, imported.updated], [0, 1])
-    const summary = await rerate({ tariffId })
+    const summary = await rerateAndRefresh({ tariffId })
     assert.deepInclude(summary, { records: 2, changed: 1, oldTotalE4: 12_000, newTotalE4: 9000 })
     assert.equal(summary.customers[0].customerId, customer.id)
     assert.equal((await record(mobile)).price_e4, 3000)

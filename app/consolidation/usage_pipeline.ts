@@ -1,6 +1,7 @@
 import { mapUsage } from '#consolidation/map_usage'
 import { rateUsage } from '#rating/rate_usage'
 import { refreshRollups } from '#consolidation/rollups'
+import { rerate, type RerateSummary } from '#rating/tariffs'
 
 /**
  * The one pipeline every change to usage goes through (import, mapping change,
@@ -23,4 +24,19 @@ export async function afterUsageChange(customerId: number, periods: string[]) {
   }
   await refreshRollups(customerId, unique)
   return { periods: unique, mapping, rating }
+}
+
+/**
+ * Re-rates unbilled records after a tariff change (see `rerate`) and refreshes the
+ * downstream rollups of every customer whose prices changed: what UI, CLI and demo call.
+ */
+export async function rerateAndRefresh(
+  scope: Parameters<typeof rerate>[0],
+  userId: number | null = null
+): Promise<RerateSummary> {
+  const summary = await rerate(scope, userId)
+  for (const customer of summary.customers) {
+    if (customer.changed > 0) await afterUsageChange(customer.customerId, customer.periods)
+  }
+  return summary
 }
