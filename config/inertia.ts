@@ -1,5 +1,6 @@
 import { defineConfig } from '@adonisjs/inertia'
 import type { InferSharedProps } from '@adonisjs/inertia/types'
+import { permissionsOf } from '#abilities/permissions'
 
 const inertiaConfig = defineConfig({
   rootView: 'inertia_layout',
@@ -10,6 +11,7 @@ const inertiaConfig = defineConfig({
         if (!user) return null
         return { id: user.id, name: user.fullName, email: user.email, role: user.role, customerId: user.customerId }
       }),
+    can: (ctx) => ctx.inertia.always(() => permissionsOf(ctx.auth?.user?.role)),
     flash: (ctx) =>
       ctx.inertia.always((): { success: string | null; error: string | null } => ({
         success: ctx.session?.flashMessages.get('success') ?? null,

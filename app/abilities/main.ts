@@ -1,15 +1,11 @@
 /*
- * Role-based abilities of staff users. Routes check roles with the `role`
- * middleware; controllers and pages ask these abilities for finer decisions.
+ * Role-based abilities of staff users. Routes check roles with the guards in
+ * start/route_guards.ts; controllers ask these abilities for finer decisions, and
+ * pages get the same answers as `can` (app/abilities/permissions.ts).
  */
 import { Bouncer } from '@adonisjs/bouncer'
+import { ADMIN_ROLES } from '#models/user'
 import type User from '#models/user'
 
 /** Admins manage staff logins and see the audit log. */
-export const administer = Bouncer.ability((user: User) => user.role === 'admin')
-
-/** Admins and the billing team change data; viewers only read. */
-export const editBilling = Bouncer.ability((user: User) => user.role === 'admin' || user.role === 'billing')
-
-/** Any staff role may read the admin UI; portal users never do. */
-export const viewAdmin = Bouncer.ability((user: User) => user.role !== 'portal')
+export const administer = Bouncer.ability((user: User) => ADMIN_ROLES.includes(user.role))

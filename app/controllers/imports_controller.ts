@@ -2,7 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import db from '@adonisjs/lucid/services/db'
 import drive from '@adonisjs/drive/services/main'
 import Customer from '#models/customer'
-import { EDITOR_ROLES } from '#models/user'
+import { permissionsOf } from '#abilities/permissions'
 import { audit } from '#lib/audit'
 import { receiveUploads } from '#lib/uploads'
 import { MANUAL_IMPORT_MAX_BYTES, manualImportValidator } from '#validators/import'
@@ -40,7 +40,7 @@ export default class ImportsController {
       filters: { status, connector: connectorId },
       // The "Upload a file" form, for those who may import.
       upload: async () =>
-        EDITOR_ROLES.includes(auth.user!.role)
+        permissionsOf(auth.user!.role).edit
           ? {
               customers: (await Customer.query().orderBy('name').select('id', 'name', 'account_number')).map((c) => ({ id: c.id, name: c.name, accountNumber: c.accountNumber })),
               formats: await manualImportFormats(),

@@ -11,10 +11,17 @@ const AuthFinder = withAuthFinder(() => hash.use('scrypt'), {
   passwordColumnName: 'password',
 })
 
+/*
+ * The role lists, defined once: route guards (start/route_guards.ts), abilities and the
+ * `can` flags every page receives (config/inertia.ts) are all built from these.
+ */
 export const STAFF_ROLES = ['admin', 'billing', 'viewer'] as const
+export type UserRole = (typeof STAFF_ROLES)[number] | 'portal'
 /** Staff who change things; viewers only read. */
 export const EDITOR_ROLES: readonly UserRole[] = ['admin', 'billing']
-export type UserRole = (typeof STAFF_ROLES)[number] | 'portal'
+/** Staff who manage logins and read the audit log. */
+export const ADMIN_ROLES: readonly UserRole[] = ['admin']
+export const PORTAL_ROLES: readonly UserRole[] = ['portal']
 
 export default class User extends compose(BaseModel, AuthFinder) {
   @column({ isPrimary: true })

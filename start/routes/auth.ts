@@ -1,5 +1,6 @@
 import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
+import { staff } from '#start/route_guards'
 
 const SessionController = () => import('#controllers/session_controller')
 const DashboardController = () => import('#controllers/dashboard_controller')
@@ -11,4 +12,4 @@ router.post('/logout', [SessionController, 'destroy']).use(middleware.auth())
 router
   .get('/', [DashboardController, 'show'])
   .as('dashboard')
-  .use([middleware.auth(), middleware.role({ roles: ['admin', 'billing', 'viewer'] })])
+  .use(staff)

@@ -1,5 +1,5 @@
 import router from '@adonisjs/core/services/router'
-import { middleware } from '#start/kernel'
+import { editors, staff } from '#start/route_guards'
 
 const BillingRunsController = () => import('#controllers/billing_runs_controller')
 const InvoicesController = () => import('#controllers/invoices_controller')
@@ -9,8 +9,6 @@ const DeliveriesController = () => import('#controllers/deliveries_controller')
 const JobsController = () => import('#controllers/jobs_controller')
 const SettingsController = () => import('#controllers/settings_controller')
 
-const staff = [middleware.auth(), middleware.role({ roles: ['admin', 'billing', 'viewer'] })]
-const editors = [middleware.auth(), middleware.role({ roles: ['admin', 'billing'] })]
 const id = { id: router.matchers.number() }
 
 router.get('/billing-runs', [BillingRunsController, 'index']).use(staff)

@@ -1,12 +1,11 @@
 import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
+import { editors, staff } from '#start/route_guards'
 
 const ConnectorsController = () => import('#controllers/connectors_controller')
 const ImportsController = () => import('#controllers/imports_controller')
 const MappingProfilesController = () => import('#controllers/mapping_profiles_controller')
 
-const staff = [middleware.auth(), middleware.role({ roles: ['admin', 'billing', 'viewer'] })]
-const editors = [middleware.auth(), middleware.role({ roles: ['admin', 'billing'] })]
 const id = router.matchers.number()
 
 router.get('/connectors', [ConnectorsController, 'index']).use(staff)

@@ -1,5 +1,5 @@
 import router from '@adonisjs/core/services/router'
-import { middleware } from '#start/kernel'
+import { editors, staff } from '#start/route_guards'
 
 const EmployeesController = () => import('#controllers/employees_controller')
 const DepartmentsController = () => import('#controllers/departments_controller')
@@ -9,8 +9,6 @@ const UnallocatedController = () => import('#controllers/unallocated_controller'
 const AllocationController = () => import('#controllers/allocation_controller')
 const StaffImportsController = () => import('#controllers/staff_imports_controller')
 
-const staff = [middleware.auth(), middleware.role({ roles: ['admin', 'billing', 'viewer'] })]
-const editors = [middleware.auth(), middleware.role({ roles: ['admin', 'billing'] })]
 const id = router.matchers.number()
 
 // Reading: any staff user.

@@ -1,10 +1,8 @@
 import router from '@adonisjs/core/services/router'
-import { middleware } from '#start/kernel'
+import { editors, staff } from '#start/route_guards'
 
 const CustomersController = () => import('#controllers/customers_controller')
 
-const staff = [middleware.auth(), middleware.role({ roles: ['admin', 'billing', 'viewer'] })]
-const editors = [middleware.auth(), middleware.role({ roles: ['admin', 'billing'] })]
 
 router
   .group(() => {

@@ -1,5 +1,5 @@
 import router from '@adonisjs/core/services/router'
-import { middleware } from '#start/kernel'
+import { editors, staff } from '#start/route_guards'
 
 const InsightsController = () => import('#controllers/insights_controller')
 const PortalAdminController = () => import('#controllers/portal_admin_controller')
@@ -19,7 +19,7 @@ router
     router.get('/customers/:id/portal', [PortalAdminController, 'show']).as('portal_admin.show')
   })
   .where('id', router.matchers.number())
-  .use([middleware.auth(), middleware.role({ roles: ['admin', 'billing', 'viewer'] })])
+  .use(staff)
 
 router
   .group(() => {
@@ -28,4 +28,4 @@ router
     router.post('/customers/:id/portal/users/:userId/remove', [PortalAdminController, 'removeUser']).as('portal_admin.remove_user')
   })
   .where('id', router.matchers.number())
-  .use([middleware.auth(), middleware.role({ roles: ['admin', 'billing'] })])
+  .use(editors)

@@ -1,5 +1,6 @@
 import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
+import { portalUsers } from '#start/route_guards'
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import Customer from '#models/customer'
@@ -36,4 +37,4 @@ router
     router.get('/credit-notes/:creditNoteId/pdf', [PortalController, 'creditNotePdf']).as('portal.credit_note_pdf')
   })
   .prefix('/portal')
-  .use([middleware.auth(), middleware.role({ roles: ['portal'] }), requireMiAddon])
+  .use([...portalUsers, requireMiAddon])

@@ -1,11 +1,9 @@
 import router from '@adonisjs/core/services/router'
-import { middleware } from '#start/kernel'
+import { editors, staff } from '#start/route_guards'
 
 const TariffsController = () => import('#controllers/tariffs_controller')
 const ExceptionsController = () => import('#controllers/exceptions_controller')
 
-const staff = [middleware.auth(), middleware.role({ roles: ['admin', 'billing', 'viewer'] })]
-const editors = [middleware.auth(), middleware.role({ roles: ['admin', 'billing'] })]
 const id = router.matchers.number()
 
 router.get('/tariffs', [TariffsController, 'index']).use(staff)

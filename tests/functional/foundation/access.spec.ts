@@ -1,6 +1,7 @@
 import { test } from '@japa/runner'
 import { truncateAll } from '#tests/helpers/migrate'
 import { makeCustomer, makeUser } from '#tests/helpers/factories'
+import { inertiaHeaders } from '#tests/helpers/inertia'
 
 test.group('access control', (group) => {
   group.each.setup(() => truncateAll())
@@ -25,6 +26,16 @@ test.group('access control', (group) => {
     const right = await client.post('/login').form({ email: user.email, password: 'secret-password' }).withCsrfToken().redirects(0)
     right.assertStatus(302)
     right.assertHeader('location', '/')
+  })
+
+  test('every page is told by the server what its user may do (can.edit, can.administer)', async ({ client, assert }) => {
+    const expected = { admin: { edit: true, administer: true }, billing: { edit: true, administer: false }, viewer: { edit: false, administer: false } } as const
+    for (const role of ['admin', 'billing', 'viewer'] as const) {
+      const user = await makeUser(role)
+      const response = await client.get('/customers').headers(inertiaHeaders).loginAs(user)
+      response.assertStatus(200)
+      assert.deepEqual(response.body().props.can, expected[role], role)
+    }
   })
 
   test('a viewer can read customers but cannot reach admin-only or editing routes', async ({ client }) => {
