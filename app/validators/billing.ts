@@ -1,8 +1,9 @@
 import vine from '@vinejs/vine'
+import { period } from '#validators/rules'
 
 export const createRunValidator = vine.compile(
   vine.object({
-    period: vine.string().trim().regex(/^\d{4}-(0[1-9]|1[0-2])$/),
+    period: period(),
     customerIds: vine.array(vine.number().withoutDecimals().positive()).optional(),
   })
 )

@@ -1,6 +1,5 @@
 import vine from '@vinejs/vine'
-
-const date = () => vine.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/)
+import { calendarDate as date } from '#validators/rules'
 
 /** Create or edit an employee; meta.customerId and meta.employeeId (0 when new) scope uniqueness. */
 export const employeeValidator = vine.compile(

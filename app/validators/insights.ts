@@ -1,6 +1,6 @@
 import vine from '@vinejs/vine'
+import { period } from '#validators/rules'
 
-const period = () => vine.string().trim().regex(/^\d{4}-(0[1-9]|1[0-2])$/)
 
 /** Query string of every insights view (admin and portal). */
 export const insightsQueryValidator = vine.compile(

@@ -1,18 +1,11 @@
 import vine, { SimpleMessagesProvider } from '@vinejs/vine'
-import db from '@adonisjs/lucid/services/db'
 import type { FieldContext } from '@vinejs/vine/types'
 import { parseDecimal } from '#lib/money'
 import { MANUAL_CATEGORIES, type RecurringChargeInput } from '#consolidation/recurring_charges'
+import { calendarDate as date, ofCustomer } from '#validators/rules'
 
 /** Largest unit price / cost: £100,000.0000 (keeps price × quantity × days exact in a double). */
 const MAX_AMOUNT_E4 = 1_000_000_000
-
-const isoDate = vine.createRule((value, _options, field) => {
-  if (typeof value !== 'string') return
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)
-  const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null
-  if (!m || !d || d.toISOString().slice(0, 10) !== value) field.report('Enter a date as YYYY-MM-DD', 'isoDate', field)
-})
 
 /** An exact decimal amount ("12.50", "0.0125", "1,200") with at most 4 decimal places, 0 or more. */
 const amountE4 = vine.createRule((value, _options, field) => {
@@ -34,15 +27,6 @@ const notBeforeStart = vine.createRule((value, _options, field: FieldContext) =>
   }
 })
 
-/** Rows of `table` that belong to the customer in meta.customerId (tenancy). */
-const ofCustomer = (table: 'employees' | 'services') =>
-  vine.createRule(async (value, _options, field) => {
-    if (typeof value !== 'number' || !field.isValid) return
-    const row = await db.from(table).where('id', value).where('customer_id', field.meta.customerId).select('id').first()
-    if (!row) field.report(`Choose ${table === 'employees' ? 'an employee' : 'a service'} of this customer`, 'ofCustomer', field)
-  })
-
-const date = () => vine.string().trim().use(isoDate())
 const money = () =>
   vine
     .string()
@@ -60,8 +44,8 @@ export const recurringChargeValidator = vine.compile(
     unitCost: money().optional(),
     startsOn: date(),
     endsOn: date().use(notBeforeStart()).optional(),
-    employeeId: vine.number().withoutDecimals().positive().use(ofCustomer('employees')()).optional(),
-    serviceId: vine.number().withoutDecimals().positive().use(ofCustomer('services')()).optional(),
+    employeeId: vine.number().withoutDecimals().positive().use(ofCustomer('employees', 'an employee')()).optional(),
+    serviceId: vine.number().withoutDecimals().positive().use(ofCustomer('services', 'a service')()).optional(),
   })
 )
 

@@ -1,7 +1,6 @@
 import vine from '@vinejs/vine'
 import { SERVICE_KINDS } from '#models/service'
-
-const date = () => vine.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/)
+import { calendarDate as date } from '#validators/rules'
 
 export const serviceValidator = vine.compile(
   vine.object({

@@ -1,7 +1,7 @@
 import vine from '@vinejs/vine'
+import { calendarDate as isoDate, period } from '#validators/rules'
 
 const decimal = (scale: number) => vine.string().trim().regex(new RegExp(`^\\d{1,9}(\\.\\d{1,${scale}})?$`))
-const isoDate = () => vine.string().trim().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/)
 
 /** Tariff header: markup is a percentage with up to 2 decimals ("15" = 15%). */
 export const tariffValidator = vine.compile(
@@ -49,7 +49,7 @@ export const allowanceValidator = vine.compile(
 
 export const rerateValidator = vine.compile(
   vine.object({
-    period: vine.string().trim().regex(/^\d{4}-(0[1-9]|1[0-2])$/).optional(),
+    period: period().optional(),
     customerId: vine.number().withoutDecimals().positive().optional(),
   })
 )
