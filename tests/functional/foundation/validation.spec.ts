@@ -17,7 +17,7 @@ test.group('shared validator rules', (group) => {
         .withCsrfToken()
         .redirects(0)
       response.assertStatus(302)
-      assert.include(String(response.flashMessages().inputErrorsBag?.from ?? ''), 'real date', from)
+      assert.include(String((response.flashMessages().inputErrorsBag as Record<string, string[]> | undefined)?.from ?? ''), 'real date', from)
     }
   })
 
@@ -31,6 +31,6 @@ test.group('shared validator rules', (group) => {
       .withCsrfToken()
       .redirects(0)
     response.assertStatus(302)
-    assert.include(String(response.flashMessages().inputErrorsBag?.period ?? ''), 'YYYY-MM')
+    assert.include(String((response.flashMessages().inputErrorsBag as Record<string, string[]> | undefined)?.period ?? ''), 'YYYY-MM')
   })
 })
