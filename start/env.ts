@@ -36,4 +36,14 @@ export default await Env.create(new URL('../', import.meta.url), {
   SCHEDULER_MONTH_END_MS: Env.schema.number.optional(),
   SCHEDULER_SEND_MS: Env.schema.number.optional(),
   STORAGE_PATH: Env.schema.string.optional(),
+
+  // Security (docs/security.md)
+  CONNECTOR_FOLDER_ROOTS: Env.schema.string.optional(),
+  OUTBOUND_ALLOW_HOSTS: Env.schema.string.optional(),
+  CORS_ORIGINS: Env.schema.string.optional(),
+  SESSION_IDLE_MINUTES: Env.schema.number.optional(),
+  SESSION_MAX_HOURS: Env.schema.number.optional(),
+  LOGIN_MAX_ATTEMPTS_ACCOUNT: Env.schema.number.optional(),
+  LOGIN_MAX_ATTEMPTS_IP: Env.schema.number.optional(),
+  LOGIN_LOCKOUT_MINUTES: Env.schema.number.optional(),
 })

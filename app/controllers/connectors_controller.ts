@@ -6,7 +6,8 @@ import { audit } from '#lib/audit'
 import { connectorValidator } from '#validators/connector'
 import { CONNECTOR_TYPES, connectorType } from '#connectors/registry'
 import { TRANSPORTS, transportFor } from '#connectors/transports/index'
-import { parseCaCertificates } from '#connectors/transports/https'
+import { httpsUrlProblem, parseCaCertificates } from '#connectors/transports/https'
+import { folderPathProblem } from '#connectors/transports/folder'
 import { pollInBackground, scheduleIntervalMs } from '#connectors/poll_connector'
 
 /** What the browser may see of a connector: never its credentials, only which ones are set. */
@@ -42,8 +43,20 @@ const formOptions = async () => ({
   customers: (await Customer.query().orderBy('name').select('id', 'name', 'account_number')).map((c) => ({ id: c.id, name: c.name, accountNumber: c.accountNumber })),
 })
 
-function checkInput(input: { type: string; transport: string; schedule?: string | null; customerId?: number | null; settings?: Record<string, any> }) {
+function checkInput(
+  input: { type: string; transport: string; schedule?: string | null; customerId?: number | null; settings?: Record<string, any>; credentials?: Record<string, string | null | undefined> },
+  stored: Record<string, string>
+) {
   const errors: Record<string, string> = {}
+  if (input.transport === 'folder') {
+    const problem = folderPathProblem(input.settings?.path)
+    if (problem) errors['settings.path'] = problem
+  }
+  if (input.transport === 'https') {
+    const credentials = { ...stored, ...Object.fromEntries(Object.entries(input.credentials ?? {}).filter(([, v]) => v)) }
+    const problem = httpsUrlProblem(input.settings?.url, input.settings?.auth, credentials)
+    if (problem) errors['settings.url'] = problem
+  }
   const def = connectorType(input.type)
   if (!def.transports.includes(input.transport)) errors.transport = `${def.label} works with: ${def.transports.join(', ')}`
   if (input.schedule && !scheduleIntervalMs(input.schedule)) errors.schedule = 'use e.g. "15m", "1h", "1d", "every 30 minutes", "hourly" or "daily"'
@@ -112,7 +125,7 @@ export default class ConnectorsController {
   private async save(ctx: HttpContext, connector: Connector) {
     const { request, response, session, auth } = ctx
     const input = await request.validateUsing(connectorValidator)
-    const errors = checkInput(input)
+    const errors = checkInput(input, connector.id ? connector.credentials : {})
     if (Object.keys(errors).length) {
       session.flashErrors(errors)
       session.flashAll()

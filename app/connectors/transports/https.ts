@@ -5,6 +5,7 @@ import https from 'node:https'
 import { rootCertificates } from 'node:tls'
 import { pipeline } from 'node:stream/promises'
 import type { RemoteFile, Transport } from '#connectors/types'
+import { assertOutboundAllowed, blockedReason, guardedAgent, isAllowListed } from '#lib/net_guard'
 
 export interface HttpsSettings {
   url?: string
@@ -12,6 +13,31 @@ export interface HttpsSettings {
   auth?: string
   /** PEM of a certificate authority to trust besides the system's (a supplier's private CA). */
   caCertificate?: string
+}
+
+/** The refusal of credentials for a plain http:// URL (also shown when the connector is saved). */
+export function credentialsNeedHttps(url: URL) {
+  return `${url.host}: credentials (username/password or token) are only sent over https://, not ${url.protocol}//; use the https:// address of the server`
+}
+
+/**
+ * Why a connector's URL cannot be saved (not http(s), credentials over http://, an internal IP
+ * address), or null. Names are checked against DNS when the connector runs.
+ */
+export function httpsUrlProblem(url: unknown, auth: unknown, credentials: { username?: string; token?: string }): string | null {
+  let u: URL
+  try {
+    u = new URL(String(url ?? ''))
+  } catch {
+    return 'enter the full address of the file, e.g. https://files.supplier.example/Master.csv'
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') return 'the URL must be https:// (or http://)'
+  const mode = auth || (credentials.token ? 'bearer' : credentials.username ? 'basic' : 'none')
+  if (mode !== 'none' && u.protocol !== 'https:') return credentialsNeedHttps(u)
+  const host = u.hostname.replace(/^\[|\]$/g, '')
+  const reason = isAllowListed(host) ? null : blockedReason(host)
+  if (reason && reason !== 'not an IP address') return `${host} is a ${reason} address: Tollgate does not fetch from internal networks (an administrator can allow it with OUTBOUND_ALLOW_HOSTS)`
+  return null
 }
 
 /** Redirects followed before giving up. */
@@ -58,9 +84,11 @@ export class HttpsTransport implements Transport {
     private credentials: { username?: string; password?: string; token?: string }
   ) {}
 
-  private headers(): Record<string, string> {
+  private headers(url: URL): Record<string, string> {
     const c = this.credentials
     const mode = this.settings.auth || (c.token ? 'bearer' : c.username ? 'basic' : 'none')
+    // Basic and bearer credentials travel in clear text over http://: anyone on the path could read them.
+    if (mode !== 'none' && url.protocol !== 'https:') throw new Error(credentialsNeedHttps(url))
     if (mode === 'bearer') {
       if (!c.token) throw new Error('bearer auth needs a token')
       return { Authorization: `Bearer ${c.token}` }
@@ -97,7 +125,9 @@ export class HttpsTransport implements Transport {
     const secure = url.protocol === 'https:'
     const ca = secure ? this.trusted() : undefined
     return new Promise((resolve, reject) => {
-      const options = { method: 'GET', headers: { 'User-Agent': 'Tollgate', ...headers }, agent: false as const, ...(ca ? { ca } : {}) }
+      // The guarded agent checks the address it connects to, after DNS (no rebinding past the check in get()).
+      const agent = guardedAgent(url, ca ? { ca } : {})
+      const options = { method: 'GET', headers: { 'User-Agent': 'Tollgate', ...headers }, agent }
       const req = (secure ? https : http).request(url, options, resolve)
       req.setTimeout(IDLE_TIMEOUT_MS, () => req.destroy(Object.assign(new Error(`no answer for ${IDLE_TIMEOUT_MS / 1000} s`), { code: 'ETIMEDOUT' })))
       req.on('error', (error: NodeJS.ErrnoException) => {
@@ -117,9 +147,11 @@ export class HttpsTransport implements Transport {
   /** GET following redirects; the response of a 2xx, else an error naming the host and the status. */
   private async get(ref: string): Promise<IncomingMessage> {
     const start = new URL(ref)
-    const auth = this.headers()
+    const auth = this.headers(start)
     let url = start
     for (let hop = 0; ; hop++) {
+      // Every hop is vetted: a public server may redirect to 127.0.0.1 or the metadata address.
+      await assertOutboundAllowed(url)
       // Credentials are for the configured server only, not for wherever it redirects.
       const response = await this.request(url, url.origin === start.origin ? auth : {})
       const status = response.statusCode ?? 0

@@ -10,6 +10,7 @@ import { makeCustomer } from '#tests/helpers/factories'
 import { cleanSlate } from '#tests/helpers/clean_slate'
 import { startSftpServer } from '#tests/helpers/peers/sftp_server'
 import { startHttpFileServer } from '#tests/helpers/peers/http_file_server'
+import { selfSignedCertificate } from '#tests/helpers/peers/self_signed_cert'
 import { cdr } from '#tests/helpers/peers/master_csv'
 
 const root = app.makePath('tmp', `connectors-transports-${process.pid}`)
@@ -116,17 +117,19 @@ test.group('Connector transports', (group) => {
   }).timeout(30_000)
 
   test('HTTPS transport with basic and bearer auth; an unchanged file is skipped', async ({ assert, cleanup }) => {
-    const basic = await startHttpFileServer({ files: { '/exports/Master.csv': fileOf(1, 3) }, basic: { username: 'carrier', password: 'pw-123' } })
-    const bearer = await startHttpFileServer({ files: { '/Master.csv': fileOf(10, 11) }, bearer: 'tok-abc' })
+    // Credentials only ever go over https:// (issue 13, M5): the peers speak TLS.
+    const tls = await selfSignedCertificate()
+    const basic = await startHttpFileServer({ tls, files: { '/exports/Master.csv': fileOf(1, 3) }, basic: { username: 'carrier', password: 'pw-123' } })
+    const bearer = await startHttpFileServer({ tls, files: { '/Master.csv': fileOf(10, 11) }, bearer: 'tok-abc' })
     cleanup(() => basic.close())
     cleanup(() => bearer.close())
     const customer = await makeCustomer()
     const a = new Connector()
-    a.merge({ name: 'A', type: 'asterisk', transport: 'https', customerId: customer.id, enabled: true, settings: { url: `${basic.url}/exports/Master.csv` } })
+    a.merge({ name: 'A', type: 'asterisk', transport: 'https', customerId: customer.id, enabled: true, settings: { url: `${basic.url}/exports/Master.csv`, caCertificate: tls.cert } })
     a.credentials = { username: 'carrier', password: 'pw-123' }
     await a.save()
     const b = new Connector()
-    b.merge({ name: 'B', type: 'asterisk', transport: 'https', customerId: customer.id, enabled: true, settings: { url: `${bearer.url}/Master.csv` } })
+    b.merge({ name: 'B', type: 'asterisk', transport: 'https', customerId: customer.id, enabled: true, settings: { url: `${bearer.url}/Master.csv`, caCertificate: tls.cert } })
     b.credentials = { token: 'tok-abc' }
     await b.save()
 
