@@ -1,14 +1,15 @@
 import { defineConfig } from '@adonisjs/cors'
+import { corsOrigins } from '#config/security'
 
 /**
- * Configuration options to tweak the CORS policy. The following
- * options are documented on the official documentation website.
- *
+ * Same-origin only by default: a page elsewhere (another port of the same host included, and the
+ * `null` origin of sandboxed frames and files) gets no CORS headers, so the browser neither shows
+ * it our responses nor lets it send non-simple requests. CORS_ORIGINS lists deliberate exceptions.
  * https://docs.adonisjs.com/guides/security/cors
  */
 const corsConfig = defineConfig({
   enabled: true,
-  origin: true,
+  origin: (origin) => corsOrigins.includes(origin),
   methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'],
   headers: true,
   exposeHeaders: [],

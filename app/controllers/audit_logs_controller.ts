@@ -1,10 +1,11 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import AuditLog from '#models/audit_log'
 import User from '#models/user'
+import { pageQueryValidator } from '#validators/list_query'
 
 export default class AuditLogsController {
   async index({ inertia, request }: HttpContext) {
-    const page = Number(request.input('page', 1)) || 1
+    const { page = 1 } = await request.validateUsing(pageQueryValidator)
     const subjectType = String(request.input('subject', '')).trim()
     const logs = await AuditLog.query()
       .if(subjectType, (q) => q.where('subject_type', subjectType))

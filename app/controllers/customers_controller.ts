@@ -5,6 +5,7 @@ import { customerValidator } from '#validators/customer'
 import { normaliseVatNumber } from '#lib/vat_number'
 import { formatScaled, parseDecimal } from '#lib/money'
 import { audit } from '#lib/audit'
+import { pageQueryValidator } from '#validators/list_query'
 
 type CustomerInput = Awaited<ReturnType<typeof customerValidator.validate>>
 
@@ -36,7 +37,7 @@ function toForm(customer: Customer) {
 export default class CustomersController {
   async index({ inertia, request }: HttpContext) {
     const search = String(request.input('q', '')).trim()
-    const page = Number(request.input('page', 1)) || 1
+    const { page = 1 } = await request.validateUsing(pageQueryValidator)
     const customers = await Customer.query()
       .if(search, (q) => q.where((w) => w.whereILike('name', `%${search}%`).orWhereILike('account_number', `%${search}%`)))
       .withCount('employees')

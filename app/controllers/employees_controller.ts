@@ -12,6 +12,7 @@ import { refreshRecurringRollups } from '#consolidation/rollups'
 import { periodsOf, sqlDateTime } from '#consolidation/assignments'
 import { employeeMonths, localTime, money } from '#consolidation/queries'
 import { KIND_LABELS } from '#consolidation/services'
+import { employeesQueryValidator } from '#validators/list_query'
 
 async function hasRecurringCharges(customerId: number, employeeId: number) {
   return !!(await db.from('recurring_charges').where('customer_id', customerId).where('employee_id', employeeId).select('id').first())
@@ -21,7 +22,7 @@ export default class EmployeesController {
   async index({ inertia, params, request }: HttpContext) {
     const customer = await Customer.findOrFail(params.id)
     const search = String(request.input('q', '')).trim()
-    const departmentId = Number(request.input('department', 0)) || 0
+    const { department: departmentId = 0 } = await request.validateUsing(employeesQueryValidator)
     const period = DateTime.now().setZone(customer.timeZone).toFormat('yyyy-MM')
     const now = sqlDateTime(DateTime.utc())
     const employees = await db

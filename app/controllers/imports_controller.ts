@@ -9,6 +9,7 @@ import { MANUAL_IMPORT_MAX_BYTES, manualImportValidator } from '#validators/impo
 import { manualImportFormats } from '#connectors/registry'
 import { importUploadInBackground, manualUploadDir } from '#connectors/manual_import'
 import { ImportFailure } from '#connectors/types'
+import { importsQueryValidator, pageQueryValidator } from '#validators/list_query'
 
 const LIST_COLUMNS = [
   'i.id', 'i.connector_id', 'i.customer_id', 'i.source_name', 'i.format', 'i.sha256', 'i.status', 'i.rows_read', 'i.rows_imported',
@@ -22,9 +23,8 @@ function csvCell(v: unknown) {
 
 export default class ImportsController {
   async index({ inertia, request, auth }: HttpContext) {
-    const page = Number(request.input('page', 1)) || 1
-    const status = String(request.input('status', '') || '')
-    const connectorId = Number(request.input('connector', 0)) || null
+    const { page = 1, status = '', connector } = await request.validateUsing(importsQueryValidator)
+    const connectorId = connector || null
     const query = db
       .from('imports as i')
       .leftJoin('connectors as c', 'c.id', 'i.connector_id')
@@ -91,7 +91,7 @@ export default class ImportsController {
       .select(...LIST_COLUMNS, 'i.raw_path', 'c.name as connector_name', 'cu.name as customer_name')
       .first()
     if (!imp) return inertia.render('errors/not_found', {})
-    const page = Number(request.input('page', 1)) || 1
+    const { page = 1 } = await request.validateUsing(pageQueryValidator)
     const errors = await db.from('import_errors').where('import_id', imp.id).orderBy('line').orderBy('id').select('id', 'line', 'field', 'message').paginate(page, 100)
     const { raw_path: rawPath, ...rest } = imp
     return inertia.render('imports/show', {

@@ -13,6 +13,7 @@ import { TariffAssignmentError, assignCustomer, deleteRate, importDeck, saveRate
 import { rerateAndRefresh } from '#consolidation/usage_pipeline'
 import { isoDateOf } from '#rating/deck_store'
 import { allowanceValidator, assignCustomerValidator, rateValidator, rerateValidator, tariffValidator } from '#validators/tariff'
+import { pageQueryValidator } from '#validators/list_query'
 
 const PAGE_SIZE = 50
 
@@ -155,7 +156,7 @@ export default class TariffsController {
     const tariff = await db.from('tariffs').where('id', params.id).first()
     if (!tariff) return response.notFound('No such tariff')
     const search = String(request.input('q', '')).trim()
-    const page = Math.max(1, Number(request.input('page', 1)) || 1)
+    const { page = 1 } = await request.validateUsing(pageQueryValidator)
     const q = db.from('rates').where('tariff_id', tariff.id)
     if (search) {
       const digits = search.replace(/^\+/, '')
