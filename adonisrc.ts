@@ -21,7 +21,8 @@ export default defineConfig({
     () => import('@adonisjs/bouncer/bouncer_provider'),
     () => import('@adonisjs/drive/drive_provider'),
     () => import('@adonisjs/mail/mail_provider'),
-    () => import('@adonisjs/inertia/inertia_provider')
+    () => import('@adonisjs/inertia/inertia_provider'),
+    () => import('@adonisjs/limiter/limiter_provider')
   ],
   preloads: [() => import('#start/routes'), () => import('#start/kernel')],
   tests: {

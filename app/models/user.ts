@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon'
 import hash from '@adonisjs/core/services/hash'
 import { compose } from '@adonisjs/core/helpers'
-import { BaseModel, belongsTo, column } from '@adonisjs/lucid/orm'
+import { BaseModel, beforeSave, belongsTo, column } from '@adonisjs/lucid/orm'
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
 import { withAuthFinder } from '@adonisjs/auth/mixins/lucid'
 import Customer from '#models/customer'
@@ -46,11 +46,22 @@ export default class User extends compose(BaseModel, AuthFinder) {
   @belongsTo(() => Customer)
   declare customer: BelongsTo<typeof Customer>
 
+  /** Bumped by logout, a new password or a new role: sessions opened before stop working. */
+  @column()
+  declare sessionVersion: number
+
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
 
   @column.dateTime({ autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime | null
+
+  @beforeSave()
+  static endSessionsOnCredentialChange(user: User) {
+    if (user.$isPersisted && (user.$dirty.password !== undefined || user.$dirty.role !== undefined)) {
+      user.sessionVersion = (user.sessionVersion ?? 0) + 1
+    }
+  }
 
   get isStaff() {
     return this.role !== 'portal'
