@@ -4,6 +4,7 @@ import drive from '@adonisjs/drive/services/main'
 import Customer from '#models/customer'
 import { permissionsOf } from '#abilities/permissions'
 import { audit } from '#lib/audit'
+import { csvLine } from '#lib/csv'
 import { receiveUploads } from '#lib/uploads'
 import { MANUAL_IMPORT_MAX_BYTES, manualImportValidator } from '#validators/import'
 import { manualImportFormats } from '#connectors/registry'
@@ -15,11 +16,6 @@ const LIST_COLUMNS = [
   'i.id', 'i.connector_id', 'i.customer_id', 'i.source_name', 'i.format', 'i.sha256', 'i.status', 'i.rows_read', 'i.rows_imported',
   'i.rows_duplicate', 'i.rows_rejected', 'i.progress_pct', 'i.error_message', 'i.started_at', 'i.finished_at', 'i.created_at',
 ]
-
-function csvCell(v: unknown) {
-  const s = v === null || v === undefined ? '' : String(v)
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
-}
 
 export default class ImportsController {
   async index({ inertia, request, auth }: HttpContext) {
@@ -106,7 +102,7 @@ export default class ImportsController {
     const imp = await db.from('imports').where('id', params.id).first()
     if (!imp) return response.notFound('Not found')
     const rows = await db.from('import_errors').where('import_id', imp.id).orderBy('line').orderBy('id').select('line', 'field', 'message', 'raw')
-    const body = ['line,field,message,row', ...rows.map((r) => [r.line, r.field, r.message, r.raw].map(csvCell).join(','))].join('\r\n') + '\r\n'
+    const body = ['line,field,message,row', ...rows.map((r) => csvLine([r.line, r.field, r.message, r.raw]))].join('\r\n') + '\r\n'
     response.header('content-type', 'text/csv; charset=utf-8')
     response.header('content-disposition', `attachment; filename="import-${imp.id}-rejected.csv"`)
     return response.send(body)

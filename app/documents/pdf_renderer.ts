@@ -21,12 +21,26 @@ export const CHROMIUM_ARGS = [
   '--mute-audio',
 ]
 
+/**
+ * For the PDF browser only (not the tests' Playwright browser): no DNS and no route anywhere.
+ * Request interception does not see preconnect or DNS prefetch, which open sockets on their
+ * own; with every name unresolvable and every connection sent to a proxy that does not exist,
+ * nothing leaves the process whatever a template contains.
+ */
+export const OFFLINE_ARGS = [
+  '--host-resolver-rules=MAP * ~NOTFOUND',
+  '--proxy-server=http://127.0.0.1:1',
+  '--proxy-bypass-list=<-loopback>',
+  '--dns-prefetch-disable',
+  '--disable-features=NetworkPrediction,Prerender2,SpeculationRulesPrefetchProxy',
+]
+
 export function chromiumPath() {
   return process.env.CHROMIUM_PATH || '/usr/bin/chromium'
 }
 
 export async function launchChromium(): Promise<Browser> {
-  return puppeteer.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS })
+  return puppeteer.launch({ executablePath: chromiumPath(), headless: true, args: [...CHROMIUM_ARGS, ...OFFLINE_ARGS] })
 }
 
 export interface PdfOptions {

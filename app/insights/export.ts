@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs'
 import type { HttpContext } from '@adonisjs/core/http'
 import { formatScaled } from '#lib/money'
+import { csvCell } from '#lib/csv'
 
 /** A table as exported: money columns hold minor units and come out as decimals (12.34). */
 export type ExportColumn = { key: string; label: string; type?: 'text' | 'money' | 'int' | 'pct' }
@@ -18,11 +19,7 @@ function cellText(value: unknown, type: ExportColumn['type']): string {
   return String(value)
 }
 
-function csvEscape(text: string) {
-  // Leading =, +, -, @ would be formulas in a spreadsheet; quote them with a leading apostrophe.
-  const safe = /^[=+\-@\t\r]/.test(text) && !/^-?\d+(\.\d+)?$/.test(text) ? `'${text}` : text
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe
-}
+const csvEscape = csvCell
 
 export function toCsv(table: ExportTable): string {
   const lines = [table.columns.map((c) => csvEscape(c.label)).join(',')]

@@ -1,5 +1,7 @@
 import vine from '@vinejs/vine'
 import { period } from '#validators/rules'
+import { PORTAL_PASSWORD_MIN } from '#lib/passwords'
+import { notGuessable } from '#validators/password'
 
 
 /** Query string of every insights view (admin and portal). */
@@ -31,6 +33,6 @@ export const miAddonValidator = vine.compile(
 
 export const acceptInviteValidator = vine.compile(
   vine.object({
-    password: vine.string().minLength(10).maxLength(200).confirmed({ confirmationField: 'passwordConfirmation' }),
+    password: vine.string().minLength(PORTAL_PASSWORD_MIN).maxLength(200).use(notGuessable()).confirmed({ confirmationField: 'passwordConfirmation' }),
   })
 )
