@@ -27,8 +27,10 @@ export default class UsersCreate extends BaseCommand {
       return
     }
     const password: string = this.password ?? (await this.prompt.secure('Password'))
-    if (password.length < 8) {
-      this.logger.error('The password needs at least 8 characters')
+    const { STAFF_PASSWORD_MIN, weakPasswordReason } = await import('#lib/passwords')
+    const weak = password.length < STAFF_PASSWORD_MIN ? `needs at least ${STAFF_PASSWORD_MIN} characters` : weakPasswordReason(password, [this.email.split('@')[0]])
+    if (weak) {
+      this.logger.error(`The password ${weak}`)
       this.exitCode = 1
       return
     }

@@ -212,7 +212,6 @@ function checkLiteral(host: string | undefined) {
 class GuardedHttpAgent extends http.Agent {
   createConnection(options: any, callback?: any) {
     checkLiteral(options.host)
-    // @ts-expect-error createConnection exists on http.Agent at run time but is not in its typings
     return super.createConnection({ ...options, lookup: guardedLookup }, callback)
   }
 }
@@ -220,7 +219,6 @@ class GuardedHttpAgent extends http.Agent {
 class GuardedHttpsAgent extends https.Agent {
   createConnection(options: any, callback?: any) {
     checkLiteral(options.host)
-    // @ts-expect-error see GuardedHttpAgent
     return super.createConnection({ ...options, lookup: guardedLookup }, callback)
   }
 }

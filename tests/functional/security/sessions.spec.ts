@@ -64,7 +64,7 @@ test.group('Security M3: sessions end when they should', (group) => {
       const response = await client.get('/customers').loginAs(user).withSession({ [SESSION_STAMP_KEY]: stamp }).redirects(0)
       response.assertStatus(302)
       assert.equal(response.header('location'), '/login')
-      assert.match(response.flashMessages().error, message)
+      assert.match(String(response.flashMessages().error), message)
     }
     ;(await client.get('/customers').loginAs(user).withSession({ [SESSION_STAMP_KEY]: fresh }).redirects(0)).assertStatus(200)
   })

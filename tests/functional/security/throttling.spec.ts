@@ -20,7 +20,7 @@ test.group('Security M4: password guessing is throttled', (group) => {
     }
     const blocked = await attempt(client, user.email, 'secret-password')
     blocked.assertStatus(302)
-    assert.match(blocked.flashMessages().error, new RegExp(`Too many failed logins\\. Try again in ${loginThrottle.lockoutMinutes} minutes`))
+    assert.match(String(blocked.flashMessages().error), new RegExp(`Too many failed logins\\. Try again in ${loginThrottle.lockoutMinutes} minutes`))
     assert.isAbove(Number(blocked.header('retry-after')), 60)
     // The counts live in the shared database store (several web processes see them).
     const rows = await db.from('rate_limits').select('key')
@@ -36,7 +36,7 @@ test.group('Security M4: password guessing is throttled', (group) => {
     const user = await makeUser('viewer')
     for (let i = 0; i < loginThrottle.perIp; i++) await attempt(client, `nobody-${i}@reseller.example`, 'guess-guess-1')
     const blocked = await attempt(client, user.email, 'secret-password')
-    assert.match(blocked.flashMessages().error, /Too many failed logins/)
+    assert.match(String(blocked.flashMessages().error), /Too many failed logins/)
   }).timeout(120_000)
 
   test('invitation links: guessing tokens is throttled per IP, the page says when to retry', async ({ client, assert }) => {
@@ -47,6 +47,6 @@ test.group('Security M4: password guessing is throttled', (group) => {
     const blocked = await client.get('/portal/invite/guess-last').headers(inertiaHeaders)
     assert.equal(blocked.status(), 429)
     const accept = await client.post('/portal/invite/guess-x').form({ password: 'a-long-password-1', passwordConfirmation: 'a-long-password-1' }).header('referer', '/portal/invite/guess-x').withCsrfToken().redirects(0)
-    assert.match(accept.flashMessages().error, /Too many attempts with invitation links\. Try again in \d+ minutes/)
+    assert.match(String(accept.flashMessages().error), /Too many attempts with invitation links\. Try again in \d+ minutes/)
   }).timeout(60_000)
 })
