@@ -19,6 +19,9 @@ npm run typecheck
 echo "== all suites on MariaDB"
 DB_CONNECTION=mysql DB_DATABASE=tollgate_test node ace test
 
+echo "== security checks against the production build (NODE_ENV=production, docs/security.md)"
+node scripts/production-checks.mjs
+
 echo "== migrations and smoke test on SQLite"
 rm -f tmp/ci-smoke.sqlite3
 DB_CONNECTION=sqlite SQLITE_PATH=tmp/ci-smoke.sqlite3 node ace test functional --files="foundation/*"
