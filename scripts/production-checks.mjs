@@ -83,7 +83,7 @@ async function login(jar, password) {
   return request('/login', {
     jar,
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-xsrf-token': xsrf },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-xsrf-token': xsrf, referer: `${base}/login` },
     body: new URLSearchParams({ email: ADMIN.email, password }).toString(),
   })
 }
@@ -193,9 +193,9 @@ async function checks(log) {
   console.log('throttling')
   let lastWrong
   for (let i = 0; i < 5; i++) lastWrong = await login({}, `wrong-password-${i}`)
-  check('wrong passwords go back to the login page', lastWrong.response.status === 302 && lastWrong.response.headers.get('location') !== '/')
+  check('wrong passwords go back to the login page', lastWrong.response.status === 302 && ['/login', `${base}/login`].includes(lastWrong.response.headers.get('location') ?? ''), lastWrong.response.headers.get('location') ?? '')
   const blocked = await login({}, ADMIN.password)
-  check('after 5 wrong passwords the right one is refused for now', blocked.response.headers.get('location') !== '/', blocked.response.headers.get('location') ?? '')
+  check('after 5 wrong passwords the right one is refused for now', blocked.response.status === 302 && blocked.response.headers.get('location') !== '/', blocked.response.headers.get('location') ?? '')
   check('the refusal says when to retry (Retry-After)', Number(blocked.response.headers.get('retry-after')) > 0, blocked.response.headers.get('retry-after') ?? 'missing')
 }
 
