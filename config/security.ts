@@ -19,7 +19,7 @@ export const corsOrigins = list(env.get('CORS_ORIGINS')).map((o) => o.replace(/\
  * Content-Security-Policy of every response. The Vite build emits only files (no inline script),
  * and Inertia passes the page as a data attribute, so scripts come from 'self' only. Styles allow
  * 'unsafe-inline' because Vue's style bindings and Inertia's progress bar set inline styles.
- * During development Vite's HMR talks over a websocket on its own port.
+ * Outside production (development, tests) Vite's HMR talks over a websocket on its own port.
  */
 const directives: Record<string, string[]> = {
   'default-src': ["'self'"],
@@ -27,7 +27,7 @@ const directives: Record<string, string[]> = {
   'style-src': ["'self'", "'unsafe-inline'"],
   'img-src': ["'self'", 'data:', 'blob:'],
   'font-src': ["'self'", 'data:'],
-  'connect-src': ["'self'", ...(app.inDev ? ['ws:', 'wss:'] : [])],
+  'connect-src': ["'self'", ...(app.inProduction ? [] : ['ws:', 'wss:'])],
   'object-src': ["'none'"],
   'base-uri': ["'self'"],
   'form-action': ["'self'"],
