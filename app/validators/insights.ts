@@ -3,7 +3,6 @@ import { period } from '#validators/rules'
 import { PORTAL_PASSWORD_MIN } from '#lib/passwords'
 import { notGuessable } from '#validators/password'
 
-
 /** Query string of every insights view (admin and portal). */
 export const insightsQueryValidator = vine.compile(
   vine.object({
