@@ -11,10 +11,18 @@ export default class SessionController {
 
   async store({ request, auth, response, session }: HttpContext) {
     const { email, password } = await request.validateUsing(loginValidator)
-    const result = await throttled({ scope: 'login', account: email, ip: request.ip() }, () => User.verifyCredentials(email, password).catch(() => null))
+    const result = await throttled({ scope: 'login', account: email, ip: request.ip() }, () =>
+      User.verifyCredentials(email, password).catch(() => null)
+    )
     if (!result.ok) {
-      session.flash('error', result.retryInSeconds === null ? 'Email or password is wrong' : `Too many failed logins. Try again ${retryText(result.retryInSeconds)}.`)
-      if (result.retryInSeconds !== null) response.header('Retry-After', String(result.retryInSeconds))
+      session.flash(
+        'error',
+        result.retryInSeconds === null
+          ? 'Email or password is wrong'
+          : `Too many failed logins. Try again ${retryText(result.retryInSeconds)}.`
+      )
+      if (result.retryInSeconds !== null)
+        response.header('Retry-After', String(result.retryInSeconds))
       session.flashOnly(['email'])
       return response.redirect().back()
     }

@@ -25,11 +25,13 @@ export default class HttpExceptionHandler extends ExceptionHandler {
 
   protected statusPages: Record<StatusPageRange, StatusPageRenderer> = {
     '404': (_error, { inertia }) => inertia.render('errors/not_found', {}),
-    '500..599': (_error, ctx) => ctx.inertia.render('errors/server_error', { reference: errorReference(ctx) }),
+    '500..599': (_error, ctx) =>
+      ctx.inertia.render('errors/server_error', { reference: errorReference(ctx) }),
   }
 
   async handle(error: unknown, ctx: HttpContext) {
-    if (!this.debug && statusOf(error) >= 500) ctx.response.header('X-Error-Reference', errorReference(ctx))
+    if (!this.debug && statusOf(error) >= 500)
+      ctx.response.header('X-Error-Reference', errorReference(ctx))
     return super.handle(error, ctx)
   }
 
@@ -37,22 +39,32 @@ export default class HttpExceptionHandler extends ExceptionHandler {
   async renderErrorAsJSON(error: any, ctx: HttpContext) {
     if (this.debug) return super.renderErrorAsJSON(error, ctx)
     const status = statusOf(error)
-    const body = status >= 500 ? { message: 'Something went wrong', reference: errorReference(ctx) } : { message: error.message }
+    const body =
+      status >= 500
+        ? { message: 'Something went wrong', reference: errorReference(ctx) }
+        : { message: error.message }
     ctx.response.status(status).send(body)
   }
 
   async renderErrorAsJSONAPI(error: any, ctx: HttpContext) {
     if (this.debug) return super.renderErrorAsJSONAPI(error, ctx)
     const status = statusOf(error)
-    const title = status >= 500 ? `Something went wrong (reference ${errorReference(ctx)})` : error.message
+    const title =
+      status >= 500 ? `Something went wrong (reference ${errorReference(ctx)})` : error.message
     ctx.response.status(status).send({ errors: [{ title, status }] })
   }
 
   async renderErrorAsHTML(error: any, ctx: HttpContext) {
     if (this.debug) return super.renderErrorAsHTML(error, ctx)
     const status = statusOf(error)
-    const text = status >= 500 ? `Something went wrong (reference ${errorReference(ctx)})` : String(error.message)
-    ctx.response.status(status).type('html').send(`<p>${esc(text)}</p>`)
+    const text =
+      status >= 500
+        ? `Something went wrong (reference ${errorReference(ctx)})`
+        : String(error.message)
+    ctx.response
+      .status(status)
+      .type('html')
+      .send(`<p>${esc(text)}</p>`)
   }
 
   async report(error: unknown, ctx: HttpContext) {

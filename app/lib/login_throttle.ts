@@ -9,10 +9,12 @@ import { loginThrottle } from '#config/security'
  * success clears the account's count and gives the IP its attempt back.
  */
 
-export type ThrottledResult<T> = { ok: true; value: T } | { ok: false; retryInSeconds: number | null }
+export type ThrottledResult<T> =
+  { ok: true; value: T } | { ok: false; retryInSeconds: number | null }
 
 const lockout = () => `${loginThrottle.lockoutMinutes} minutes`
-const limiterFor = (requests: number) => limiter.use('database', { requests, duration: lockout(), blockDuration: lockout() })
+const limiterFor = (requests: number) =>
+  limiter.use('database', { requests, duration: lockout(), blockDuration: lockout() })
 
 /** "in 14 minutes" / "in 40 seconds": when the person may try again. */
 export function retryText(seconds: number) {
@@ -24,19 +26,30 @@ export function retryText(seconds: number) {
  * Runs `attempt` (true-ish result = right password) unless the account or the IP is out of
  * attempts. `retryInSeconds` is set when the refusal is the throttle's, null for a wrong password.
  */
-export async function throttled<T>(keys: { account?: string | null; ip: string; scope: string }, attempt: () => Promise<T | null>): Promise<ThrottledResult<T>> {
-  const checks: [ReturnType<typeof limiterFor>, string][] = [[limiterFor(loginThrottle.perIp), `${keys.scope}:ip:${keys.ip}`]]
-  if (keys.account) checks.unshift([limiterFor(loginThrottle.perAccount), `${keys.scope}:account:${keys.account.trim().toLowerCase()}`])
+export async function throttled<T>(
+  keys: { account?: string | null; ip: string; scope: string },
+  attempt: () => Promise<T | null>
+): Promise<ThrottledResult<T>> {
+  const checks: [ReturnType<typeof limiterFor>, string][] = [
+    [limiterFor(loginThrottle.perIp), `${keys.scope}:ip:${keys.ip}`],
+  ]
+  if (keys.account)
+    checks.unshift([
+      limiterFor(loginThrottle.perAccount),
+      `${keys.scope}:account:${keys.account.trim().toLowerCase()}`,
+    ])
   for (const [l, key] of checks) {
     try {
       await l.consume(key)
     } catch (error) {
-      if (error instanceof errors.E_TOO_MANY_REQUESTS) return { ok: false, retryInSeconds: error.response.availableIn }
+      if (error instanceof errors.E_TOO_MANY_REQUESTS)
+        return { ok: false, retryInSeconds: error.response.availableIn }
       throw error
     }
   }
   const value = await attempt()
-  if (value === null || value === undefined || value === false) return { ok: false, retryInSeconds: null }
+  if (value === null || value === undefined || value === false)
+    return { ok: false, retryInSeconds: null }
   for (const [l, key] of checks) {
     if (key.includes(':account:')) await l.delete(key)
     else await l.decrement(key)

@@ -36,14 +36,16 @@ function v6ToBig(ip: string): bigint {
   const dotted = text.match(/(\d+\.\d+\.\d+\.\d+)$/)
   if (dotted) {
     const v = v4ToBig(dotted[1])
-    text = text.slice(0, -dotted[1].length) + `${(v >> 16n).toString(16)}:${(v & 0xffffn).toString(16)}`
+    text =
+      text.slice(0, -dotted[1].length) + `${(v >> 16n).toString(16)}:${(v & 0xffffn).toString(16)}`
   }
   const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined]
   const headParts = head ? head.split(':') : []
   const tailParts = tail ? tail.split(':') : []
   const missing = 8 - headParts.length - tailParts.length
-  const parts = tail === undefined ? headParts : [...headParts, ...Array(missing).fill('0'), ...tailParts]
-  return parts.reduce((acc, part) => (acc << 16n) | BigInt(parseInt(part || '0', 16)), 0n)
+  const parts =
+    tail === undefined ? headParts : [...headParts, ...Array(missing).fill('0'), ...tailParts]
+  return parts.reduce((acc, part) => (acc << 16n) | BigInt(Number.parseInt(part || '0', 16)), 0n)
 }
 
 function range(cidr: string, label: string): Range {
@@ -121,7 +123,10 @@ export function allowedHosts(): string[] {
 
 /** Whether a host name or IP literal is on the allow-list (exact name, `*.domain`, IP or CIDR). */
 export function isAllowListed(host: string): boolean {
-  const h = host.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '')
+  const h = host
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
   const family = net.isIP(h)
   for (const entry of allowedHosts()) {
     if (entry.includes('/') && family) {
@@ -134,7 +139,11 @@ export function isAllowListed(host: string): boolean {
       return true
     } else if (family && net.isIP(entry) && family === net.isIP(entry)) {
       // 127.0.0.1 and ::ffff:127.0.0.1 are the same machine; compare numerically.
-      if ((family === 4 ? v4ToBig(h) : v6ToBig(h)) === (family === 4 ? v4ToBig(entry) : v6ToBig(entry))) return true
+      if (
+        (family === 4 ? v4ToBig(h) : v6ToBig(h)) ===
+        (family === 4 ? v4ToBig(entry) : v6ToBig(entry))
+      )
+        return true
     }
   }
   return false
@@ -154,7 +163,8 @@ function refuse(host: string, address: string, reason: string): never {
  */
 export async function assertOutboundAllowed(url: string | URL): Promise<void> {
   const u = typeof url === 'string' ? new URL(url) : url
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new OutboundBlockedError(`${u.protocol} URLs are not fetched`)
+  if (u.protocol !== 'https:' && u.protocol !== 'http:')
+    throw new OutboundBlockedError(`${u.protocol} URLs are not fetched`)
   const host = u.hostname.replace(/^\[|\]$/g, '')
   if (isAllowListed(host)) return
   if (net.isIP(host)) {
@@ -166,7 +176,9 @@ export async function assertOutboundAllowed(url: string | URL): Promise<void> {
   try {
     addresses = await dns.promises.lookup(host, { all: true, verbatim: true })
   } catch (error) {
-    throw new OutboundBlockedError(`${host}: the name does not resolve (${(error as NodeJS.ErrnoException).code ?? 'DNS error'})`)
+    throw new OutboundBlockedError(
+      `${host}: the name does not resolve (${(error as NodeJS.ErrnoException).code ?? 'DNS error'})`
+    )
   }
   for (const a of addresses) {
     const reason = blockedReason(a.address)
@@ -174,14 +186,22 @@ export async function assertOutboundAllowed(url: string | URL): Promise<void> {
   }
 }
 
-type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void
+type LookupCallback = (
+  error: NodeJS.ErrnoException | null,
+  address: string | LookupAddress[],
+  family?: number
+) => void
 
 /**
  * A drop-in `lookup` for net/http/https (option `lookup`): resolves like dns.lookup and fails
  * the connection when an answer is internal and the host is not allow-listed. This is the
  * check that counts, because it vets the very address the socket connects to.
  */
-export function guardedLookup(hostname: string, options: LookupOneOptions | LookupAllOptions | number, callback: LookupCallback): void {
+export function guardedLookup(
+  hostname: string,
+  options: LookupOneOptions | LookupAllOptions | number,
+  callback: LookupCallback
+): void {
   const opts = typeof options === 'number' ? { family: options } : (options ?? {})
   dns.lookup(hostname, { ...opts, all: true }, (error, addresses) => {
     if (error) return callback(error, '')
@@ -190,7 +210,9 @@ export function guardedLookup(hostname: string, options: LookupOneOptions | Look
       for (const a of list) {
         const reason = blockedReason(a.address)
         if (reason) {
-          const refused = new OutboundBlockedError(`${hostname} (${a.address}) is a ${reason} address: Tollgate does not fetch from internal networks`)
+          const refused = new OutboundBlockedError(
+            `${hostname} (${a.address}) is a ${reason} address: Tollgate does not fetch from internal networks`
+          )
           return callback(refused, '')
         }
       }
@@ -230,5 +252,7 @@ class GuardedHttpsAgent extends https.Agent {
  */
 export function guardedAgent(url: string | URL, tls: https.AgentOptions = {}): http.Agent {
   const u = typeof url === 'string' ? new URL(url) : url
-  return u.protocol === 'https:' ? new GuardedHttpsAgent({ ...tls, keepAlive: false }) : new GuardedHttpAgent({ keepAlive: false })
+  return u.protocol === 'https:'
+    ? new GuardedHttpsAgent({ ...tls, keepAlive: false })
+    : new GuardedHttpAgent({ keepAlive: false })
 }

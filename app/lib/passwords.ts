@@ -29,7 +29,13 @@ const COMMON = new Set(
     .filter(Boolean)
 )
 
-const KEYBOARD_ROWS = ['1234567890', 'qwertyuiop', 'asdfghjkl', 'zxcvbnm', 'abcdefghijklmnopqrstuvwxyz']
+const KEYBOARD_ROWS = [
+  '1234567890',
+  'qwertyuiop',
+  'asdfghjkl',
+  'zxcvbnm',
+  'abcdefghijklmnopqrstuvwxyz',
+]
 
 /** A run along a keyboard row or the alphabet, forwards or backwards, possibly repeated ("123456789012"). */
 function isRun(text: string) {
@@ -54,7 +60,12 @@ export function weakPasswordReason(password: string, context: string[] = []): st
   const core = lower.replace(/^[\d\W_]+|[\d\W_]+$/g, '')
   if (core && COMMON.has(core)) return 'is a common password with a few characters added'
   for (const word of COMMON) {
-    if (word.length >= 4 && core.length > 0 && core.replace(new RegExp(word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'g'), '') === '') return 'is a common word repeated'
+    if (
+      word.length >= 4 &&
+      core.length > 0 &&
+      core.replace(new RegExp(word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'g'), '') === ''
+    )
+      return 'is a common word repeated'
   }
   if (isRun(lower) || isRun(core)) return 'is a run of keys or letters'
   for (const word of context.map((w) => w.toLowerCase()).filter((w) => w.length >= 4)) {

@@ -15,7 +15,12 @@ export default class SecurityHeadersMiddleware {
     response.header('Content-Security-Policy', contentSecurityPolicy)
     response.header('Referrer-Policy', referrerPolicy)
     const origin = request.header('origin')
-    if (origin && UNSAFE_METHODS.has(request.method()) && !isOwnOrigin(origin, request) && !corsOrigins.includes(origin)) {
+    if (
+      origin &&
+      UNSAFE_METHODS.has(request.method()) &&
+      !isOwnOrigin(origin, request) &&
+      !corsOrigins.includes(origin)
+    ) {
       return response.forbidden('Cross-origin requests are not accepted')
     }
     return next()

@@ -1,7 +1,12 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import { sessionTimeouts } from '#config/security'
-import { SESSION_STAMP_KEY, sessionEndReason, stampSession, type SessionStamp } from '#lib/session_stamp'
+import {
+  SESSION_STAMP_KEY,
+  sessionEndReason,
+  stampSession,
+  type SessionStamp,
+} from '#lib/session_stamp'
 
 const MESSAGES = {
   ended: 'You were signed out (logout, a new password or a new role). Please log in again.',
@@ -37,7 +42,8 @@ export default class SessionGuardMiddleware {
       ctx.session.flash('error', MESSAGES[reason])
       return next()
     }
-    if (now - stamp.seenAt > SEEN_RESOLUTION_MS) ctx.session.put(SESSION_STAMP_KEY, { ...stamp, seenAt: now })
+    if (now - stamp.seenAt > SEEN_RESOLUTION_MS)
+      ctx.session.put(SESSION_STAMP_KEY, { ...stamp, seenAt: now })
     return next()
   }
 }

@@ -17,4 +17,6 @@ export const importsQueryValidator = vine.compile(
   })
 )
 
-export const employeesQueryValidator = vine.compile(vine.object({ page: pageNumber(), department: id() }))
+export const employeesQueryValidator = vine.compile(
+  vine.object({ page: pageNumber(), department: id() })
+)

@@ -3,7 +3,8 @@ import { STAFF_PASSWORD_MIN } from '#lib/passwords'
 import { notGuessable } from '#validators/password'
 
 /** Staff passwords: at least STAFF_PASSWORD_MIN characters and not guessable (issue 13, L4). */
-const staffPassword = () => vine.string().minLength(STAFF_PASSWORD_MIN).maxLength(200).use(notGuessable())
+const staffPassword = () =>
+  vine.string().minLength(STAFF_PASSWORD_MIN).maxLength(200).use(notGuessable())
 
 const messages = new SimpleMessagesProvider({
   'password.minLength': `The password must be at least ${STAFF_PASSWORD_MIN} characters`,

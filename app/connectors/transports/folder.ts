@@ -76,7 +76,8 @@ export class FolderTransport implements Transport {
   private async inside(path: string) {
     const base = await this.realRoot()
     const real = await realpath(path)
-    if (!within(base, real)) throw new Error(`${path} leads outside the folder ${this.root}: not touched`)
+    if (!within(base, real))
+      throw new Error(`${path} leads outside the folder ${this.root}: not touched`)
     return real
   }
 

@@ -24,19 +24,25 @@ export function credentialsNeedHttps(url: URL) {
  * Why a connector's URL cannot be saved (not http(s), credentials over http://, an internal IP
  * address), or null. Names are checked against DNS when the connector runs.
  */
-export function httpsUrlProblem(url: unknown, auth: unknown, credentials: { username?: string; token?: string }): string | null {
+export function httpsUrlProblem(
+  url: unknown,
+  auth: unknown,
+  credentials: { username?: string; token?: string }
+): string | null {
   let u: URL
   try {
     u = new URL(String(url ?? ''))
   } catch {
     return 'enter the full address of the file, e.g. https://files.supplier.example/Master.csv'
   }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') return 'the URL must be https:// (or http://)'
+  if (u.protocol !== 'https:' && u.protocol !== 'http:')
+    return 'the URL must be https:// (or http://)'
   const mode = auth || (credentials.token ? 'bearer' : credentials.username ? 'basic' : 'none')
   if (mode !== 'none' && u.protocol !== 'https:') return credentialsNeedHttps(u)
   const host = u.hostname.replace(/^\[|\]$/g, '')
   const reason = isAllowListed(host) ? null : blockedReason(host)
-  if (reason && reason !== 'not an IP address') return `${host} is a ${reason} address: Tollgate does not fetch from internal networks (an administrator can allow it with OUTBOUND_ALLOW_HOSTS)`
+  if (reason && reason !== 'not an IP address')
+    return `${host} is a ${reason} address: Tollgate does not fetch from internal networks (an administrator can allow it with OUTBOUND_ALLOW_HOSTS)`
   return null
 }
 
@@ -53,12 +59,17 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
  */
 export function parseCaCertificates(pem: string): string[] {
   const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? []
-  if (!blocks.length) throw new Error('the trusted CA certificate is not a PEM certificate (-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----)')
+  if (!blocks.length)
+    throw new Error(
+      'the trusted CA certificate is not a PEM certificate (-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----)'
+    )
   blocks.forEach((block, i) => {
     try {
       new X509Certificate(block)
     } catch (error) {
-      throw new Error(`certificate ${i + 1} of the trusted CA setting cannot be read: ${(error as Error).message}`)
+      throw new Error(
+        `certificate ${i + 1} of the trusted CA setting cannot be read: ${(error as Error).message}`
+      )
     }
   })
   return blocks
@@ -94,7 +105,9 @@ export class HttpsTransport implements Transport {
       return { Authorization: `Bearer ${c.token}` }
     }
     if (mode === 'basic') {
-      return { Authorization: `Basic ${Buffer.from(`${c.username ?? ''}:${c.password ?? ''}`).toString('base64')}` }
+      return {
+        Authorization: `Basic ${Buffer.from(`${c.username ?? ''}:${c.password ?? ''}`).toString('base64')}`,
+      }
     }
     return {}
   }
@@ -102,7 +115,8 @@ export class HttpsTransport implements Transport {
   private get url() {
     if (!this.settings.url) throw new Error('no URL set')
     const u = new URL(this.settings.url)
-    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('the URL must be https:// (or http://)')
+    if (u.protocol !== 'https:' && u.protocol !== 'http:')
+      throw new Error('the URL must be https:// (or http://)')
     return u
   }
 
@@ -129,13 +143,23 @@ export class HttpsTransport implements Transport {
       const agent = guardedAgent(url, ca ? { ca } : {})
       const options = { method: 'GET', headers: { 'User-Agent': 'Tollgate', ...headers }, agent }
       const req = (secure ? https : http).request(url, options, resolve)
-      req.setTimeout(IDLE_TIMEOUT_MS, () => req.destroy(Object.assign(new Error(`no answer for ${IDLE_TIMEOUT_MS / 1000} s`), { code: 'ETIMEDOUT' })))
+      req.setTimeout(IDLE_TIMEOUT_MS, () =>
+        req.destroy(
+          Object.assign(new Error(`no answer for ${IDLE_TIMEOUT_MS / 1000} s`), {
+            code: 'ETIMEDOUT',
+          })
+        )
+      )
       req.on('error', (error: NodeJS.ErrnoException) => {
         if (isCertificateError(error)) {
           const hint = ca
             ? 'it is signed by neither the trusted CA certificate of this connector nor a public authority'
             : 'if the supplier uses a private certificate authority, paste its CA certificate (PEM) into the connector setting "caCertificate"'
-          reject(new Error(`${url.host}: the server's certificate is not trusted (${error.code}: ${error.message}); ${hint}`))
+          reject(
+            new Error(
+              `${url.host}: the server's certificate is not trusted (${error.code}: ${error.message}); ${hint}`
+            )
+          )
         } else {
           reject(new Error(`${url.host}: ${error.message}`))
         }
@@ -157,9 +181,11 @@ export class HttpsTransport implements Transport {
       const status = response.statusCode ?? 0
       if (REDIRECT_STATUSES.has(status) && response.headers.location) {
         response.resume()
-        if (hop >= MAX_REDIRECTS) throw new Error(`${url.host}: more than ${MAX_REDIRECTS} redirects`)
+        if (hop >= MAX_REDIRECTS)
+          throw new Error(`${url.host}: more than ${MAX_REDIRECTS} redirects`)
         url = new URL(response.headers.location, url)
-        if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`${start.host} redirected to an unsupported URL (${url.protocol})`)
+        if (url.protocol !== 'https:' && url.protocol !== 'http:')
+          throw new Error(`${start.host} redirected to an unsupported URL (${url.protocol})`)
         continue
       }
       if (status < 200 || status >= 300) {
@@ -175,7 +201,9 @@ export class HttpsTransport implements Transport {
     try {
       await pipeline(response, createWriteStream(localPath))
     } catch (error) {
-      throw new Error(`${new URL(file.ref).host}: the download broke off (${(error as Error).message})`)
+      throw new Error(
+        `${new URL(file.ref).host}: the download broke off (${(error as Error).message})`
+      )
     }
   }
 

@@ -13,9 +13,19 @@ import { truncateAll } from '#tests/helpers/migrate'
 test.group('Security M2: errors reveal nothing, bad numbers are validation errors', (group) => {
   group.each.setup(() => truncateAll())
 
-  test('out-of-range or non-numeric list parameters answer 422 (JSON) or go back (pages), never 500', async ({ client, assert }) => {
+  test('out-of-range or non-numeric list parameters answer 422 (JSON) or go back (pages), never 500', async ({
+    client,
+    assert,
+  }) => {
     const admin = await makeUser('admin')
-    const paths = ['/imports?connector=1e400', '/imports?page=1e400', '/imports?connector=99999999999999999999', '/customers?page=1e400', '/audit?page=-1', '/imports?page=abc']
+    const paths = [
+      '/imports?connector=1e400',
+      '/imports?page=1e400',
+      '/imports?connector=99999999999999999999',
+      '/customers?page=1e400',
+      '/audit?page=-1',
+      '/imports?page=abc',
+    ]
     for (const path of paths) {
       const json = await client.get(path).header('accept', 'application/json').loginAs(admin)
       assert.equal(json.status(), 422, path)
@@ -26,7 +36,9 @@ test.group('Security M2: errors reveal nothing, bad numbers are validation error
     ;(await client.get('/imports?connector=3&page=2').loginAs(admin)).assertStatus(200)
   })
 
-  test('in production a database error answers a reference only; the log has the detail under it', async ({ assert }) => {
+  test('in production a database error answers a reference only; the log has the detail under it', async ({
+    assert,
+  }) => {
     let dbError: any
     try {
       await db.rawQuery('select * from no_such_table_here where id = ?', ['secret-value-42'])
@@ -55,11 +67,19 @@ test.group('Security M2: errors reveal nothing, bad numbers are validation error
     const handler = new HttpExceptionHandler()
     const rendered: any[] = []
     const ctx = await testUtils.createHttpContext()
-    ;(ctx as any).inertia = { render: (component: string, props: unknown) => rendered.push({ component, props }) }
+    ;(ctx as any).inertia = {
+      render: (component: string, props: unknown) => rendered.push({ component, props }),
+    }
     ctx.request.request.headers['x-request-id'] = 'ref-page'
     const pages = (handler as any).statusPages
-    await pages['404'](Object.assign(new Error('E_ROUTE_NOT_FOUND'), { status: 404, sql: 'x' }), ctx)
-    await pages['500..599'](Object.assign(new Error('boom'), { status: 500, sql: 'select secret' }), ctx)
+    await pages['404'](
+      Object.assign(new Error('E_ROUTE_NOT_FOUND'), { status: 404, sql: 'x' }),
+      ctx
+    )
+    await pages['500..599'](
+      Object.assign(new Error('boom'), { status: 500, sql: 'select secret' }),
+      ctx
+    )
     assert.deepEqual(rendered, [
       { component: 'errors/not_found', props: {} },
       { component: 'errors/server_error', props: { reference: 'ref-page' } },

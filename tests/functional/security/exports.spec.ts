@@ -12,7 +12,12 @@ import { cleanSlate } from '#tests/helpers/clean_slate'
 import { cdr } from '#tests/helpers/peers/master_csv'
 
 const root = app.makePath('tmp', `security-exports-${process.pid}`)
-const FORMULAS = [`=cmd|' /C calc'!A0`, '@SUM(1+1)*cmd|\' /C calc\'!A0', '+cmd|\' /C calc\'!A0', '-2+3+cmd|x!A0']
+const FORMULAS = [
+  `=cmd|' /C calc'!A0`,
+  "@SUM(1+1)*cmd|' /C calc'!A0",
+  "+cmd|' /C calc'!A0",
+  '-2+3+cmd|x!A0',
+]
 
 /** A CSV line as a spreadsheet reads it: cells split on commas outside quotes, quotes removed. */
 function cells(line: string) {
@@ -21,9 +26,9 @@ function cells(line: string) {
   let quoted = false
   for (let i = 0; i < line.length; i++) {
     const c = line[i]
-    if (quoted && c === '"' && line[i + 1] === '"') (cur += '"'), i++
+    if (quoted && c === '"' && line[i + 1] === '"') ((cur += '"'), i++)
     else if (c === '"') quoted = !quoted
-    else if (c === ',' && !quoted) out.push(cur), (cur = '')
+    else if (c === ',' && !quoted) (out.push(cur), (cur = ''))
     else cur += c
   }
   return [...out, cur]
@@ -33,13 +38,23 @@ function cells(line: string) {
 test.group('Security M8: no formula reaches a spreadsheet', (group) => {
   cleanSlate(group, root)
 
-  test('rejected rows whose cells start with =, @, + or - come out as text', async ({ client, assert }) => {
+  test('rejected rows whose cells start with =, @, + or - come out as text', async ({
+    client,
+    assert,
+  }) => {
     const billing = await makeUser('billing')
     const customer = await makeCustomer()
     // A row rejected for its billsec, whose first cell (accountcode) is a formula, unquoted in the file.
     const lines = FORMULAS.map((f, i) => f.replace(/,/g, ';') + cdr(i + 1, { 13: '-1' }).slice(2))
     await writeFile(join(root, 'Master.csv'), lines.join('\n') + '\n')
-    const connector = await Connector.create({ name: 'Drop', type: 'asterisk', transport: 'folder', customerId: customer.id, enabled: true, settings: { path: root } })
+    const connector = await Connector.create({
+      name: 'Drop',
+      type: 'asterisk',
+      transport: 'folder',
+      customerId: customer.id,
+      enabled: true,
+      settings: { path: root },
+    })
     await pollConnector(connector.id)
     const imp = await db.from('imports').where('connector_id', connector.id).firstOrFail()
     const stored = await db.from('import_errors').where('import_id', imp.id).select('raw')
@@ -50,14 +65,24 @@ test.group('Security M8: no formula reaches a spreadsheet', (group) => {
     const rows = csv.text().trim().split('\r\n').slice(1).map(cells)
     assert.isAbove(rows.length, 0)
     for (const row of rows) {
-      for (const cell of row) assert.notMatch(cell, /^[=+\-@\t\r]/, `cell ${cell} would run as a formula`)
+      for (const cell of row)
+        assert.notMatch(cell, /^[=+\-@\t\r]/, `cell ${cell} would run as a formula`)
     }
-    assert.isTrue(rows.some((r) => r[3].startsWith(`'=cmd`)), 'the formula row is there, neutralised')
+    assert.isTrue(
+      rows.some((r) => r[3].startsWith(`'=cmd`)),
+      'the formula row is there, neutralised'
+    )
   })
 
-  test('one helper: the insights export and the rejected rows neutralise the same way', async ({ assert }) => {
+  test('one helper: the insights export and the rejected rows neutralise the same way', async ({
+    assert,
+  }) => {
     for (const value of [...FORMULAS, '\tx', 'plain', '-12.50', '42']) {
-      const viaExport = toCsv({ name: 't', columns: [{ key: 'v', label: 'v' }], rows: [{ v: value }] }).split('\r\n')[1]
+      const viaExport = toCsv({
+        name: 't',
+        columns: [{ key: 'v', label: 'v' }],
+        rows: [{ v: value }],
+      }).split('\r\n')[1]
       assert.equal(viaExport, csvCell(value), value)
     }
     assert.equal(csvCell('-12.50'), '-12.50')

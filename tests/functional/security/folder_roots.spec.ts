@@ -31,7 +31,10 @@ test.group('Security H1: folder connectors stay under the allowed roots', (group
     }
   })
 
-  test('saving a folder outside the roots, or a symlink leading out, is a validation error naming the field', async ({ client, assert }) => {
+  test('saving a folder outside the roots, or a symlink leading out, is a validation error naming the field', async ({
+    client,
+    assert,
+  }) => {
     const billing = await makeUser('billing')
     const customer = await makeCustomer()
     await symlink(secret, join(allowed, 'sneaky'))
@@ -39,7 +42,14 @@ test.group('Security H1: folder connectors stay under the allowed roots', (group
     for (const path of attempts) {
       const response = await client
         .post('/connectors')
-        .json({ name: 'Drop', type: 'asterisk', transport: 'folder', customerId: customer.id, enabled: true, settings: { path } })
+        .json({
+          name: 'Drop',
+          type: 'asterisk',
+          transport: 'folder',
+          customerId: customer.id,
+          enabled: true,
+          settings: { path },
+        })
         .header('referer', '/connectors/new')
         .loginAs(billing)
         .withCsrfToken()
@@ -55,7 +65,14 @@ test.group('Security H1: folder connectors stay under the allowed roots', (group
     await mkdir(inbox)
     const ok = await client
       .post('/connectors')
-      .json({ name: 'Drop', type: 'asterisk', transport: 'folder', customerId: customer.id, enabled: true, settings: { path: inbox } })
+      .json({
+        name: 'Drop',
+        type: 'asterisk',
+        transport: 'folder',
+        customerId: customer.id,
+        enabled: true,
+        settings: { path: inbox },
+      })
       .loginAs(billing)
       .withCsrfToken()
       .redirects(0)
@@ -63,9 +80,18 @@ test.group('Security H1: folder connectors stay under the allowed roots', (group
     assert.isNotNull(await Connector.findBy('name', 'Drop'))
   })
 
-  test('a connector stored with an outside folder (saved before the rule) reads and moves nothing', async ({ assert }) => {
+  test('a connector stored with an outside folder (saved before the rule) reads and moves nothing', async ({
+    assert,
+  }) => {
     const customer = await makeCustomer()
-    const connector = await Connector.create({ name: 'Old', type: 'asterisk', transport: 'folder', customerId: customer.id, enabled: true, settings: { path: secret } })
+    const connector = await Connector.create({
+      name: 'Old',
+      type: 'asterisk',
+      transport: 'folder',
+      customerId: customer.id,
+      enabled: true,
+      settings: { path: secret },
+    })
     const result = await pollConnector(connector.id)
     assert.equal(result.status, 'failed')
     assert.match(result.message, /outside the folders connectors may read/)
@@ -73,13 +99,18 @@ test.group('Security H1: folder connectors stay under the allowed roots', (group
     assert.include(await readFile(join(secret, 'id_rsa'), 'utf8'), 'secret')
   })
 
-  test('inside an allowed folder: symlinked files are not listed, a processed/ link leading out carries nothing out', async ({ assert }) => {
+  test('inside an allowed folder: symlinked files are not listed, a processed/ link leading out carries nothing out', async ({
+    assert,
+  }) => {
     const inbox = join(allowed, 'inbox')
     await mkdir(inbox)
     await symlink(join(secret, 'id_rsa'), join(inbox, 'Master-key.csv'))
     await writeFile(join(inbox, 'Master-1.csv'), cdr(1) + '\n')
     const transport = new FolderTransport({ path: inbox })
-    assert.deepEqual((await transport.list()).map((f) => f.name), ['Master-1.csv'])
+    assert.deepEqual(
+      (await transport.list()).map((f) => f.name),
+      ['Master-1.csv']
+    )
 
     await symlink(secret, join(inbox, 'processed'))
     const [file] = await transport.list()
@@ -90,11 +121,19 @@ test.group('Security H1: folder connectors stay under the allowed roots', (group
     // The folder itself swapped for a link to elsewhere after it was saved.
     const swapped = join(allowed, 'swapped')
     await symlink(secret, swapped)
-    await assert.rejects(() => new FolderTransport({ path: swapped }).list(), /outside the folders connectors may read/)
+    await assert.rejects(
+      () => new FolderTransport({ path: swapped }).list(),
+      /outside the folders connectors may read/
+    )
   })
 
-  test('the default root without CONNECTOR_FOLDER_ROOTS is the app drop folder only', async ({ assert }) => {
+  test('the default root without CONNECTOR_FOLDER_ROOTS is the app drop folder only', async ({
+    assert,
+  }) => {
     delete process.env.CONNECTOR_FOLDER_ROOTS
-    await assert.rejects(() => new FolderTransport({ path: allowed }).list(), new RegExp(`CONNECTOR_FOLDER_ROOTS: ${app.makePath('drop')}`))
+    await assert.rejects(
+      () => new FolderTransport({ path: allowed }).list(),
+      new RegExp(`CONNECTOR_FOLDER_ROOTS: ${app.makePath('drop')}`)
+    )
   })
 })

@@ -6,9 +6,17 @@ import { truncateAll } from '#tests/helpers/migrate'
 test.group('Security M1: CORS is same-origin only', (group) => {
   group.each.setup(() => truncateAll())
 
-  test('a foreign Origin, another port of the host or the null origin gets no CORS grant', async ({ client, assert }) => {
+  test('a foreign Origin, another port of the host or the null origin gets no CORS grant', async ({
+    client,
+    assert,
+  }) => {
     const admin = await makeUser('admin')
-    for (const origin of ['http://evil.example', 'http://localhost:9999', 'http://127.0.0.1:1', 'null']) {
+    for (const origin of [
+      'http://evil.example',
+      'http://localhost:9999',
+      'http://127.0.0.1:1',
+      'null',
+    ]) {
       const read = await client.get('/customers').header('origin', origin).loginAs(admin)
       assert.isUndefined(read.header('access-control-allow-origin'), origin)
       assert.isUndefined(read.header('access-control-allow-credentials'), origin)
@@ -21,7 +29,10 @@ test.group('Security M1: CORS is same-origin only', (group) => {
     }
   })
 
-  test('a state-changing request from a foreign Origin is refused before the route runs, even with a CSRF token', async ({ client, assert }) => {
+  test('a state-changing request from a foreign Origin is refused before the route runs, even with a CSRF token', async ({
+    client,
+    assert,
+  }) => {
     const admin = await makeUser('admin')
     const response = await client
       .post('/customers')
@@ -32,13 +43,21 @@ test.group('Security M1: CORS is same-origin only', (group) => {
       .redirects(0)
     response.assertStatus(403)
     assert.notInclude(response.text(), 'Planted')
-    const own = await client.post('/logout').header('origin', `http://${process.env.HOST}:${process.env.PORT}`).loginAs(admin).withCsrfToken().redirects(0)
+    const own = await client
+      .post('/logout')
+      .header('origin', `http://${process.env.HOST}:${process.env.PORT}`)
+      .loginAs(admin)
+      .withCsrfToken()
+      .redirects(0)
     own.assertStatus(302)
   })
 })
 
 test.group('Security L5: Content-Security-Policy and Referrer-Policy everywhere', () => {
-  test('pages, 404s and static files carry a CSP without inline script and a Referrer-Policy', async ({ client, assert }) => {
+  test('pages, 404s and static files carry a CSP without inline script and a Referrer-Policy', async ({
+    client,
+    assert,
+  }) => {
     for (const path of ['/login', '/no-such-page', '/health']) {
       const response = await client.get(path).redirects(0)
       const csp = response.header('content-security-policy') ?? ''
@@ -59,6 +78,10 @@ test.group('Security L5: Content-Security-Policy and Referrer-Policy everywhere'
       assert.match(attrs, /\bsrc=/)
       assert.equal(body.trim(), '')
     }
-    assert.notMatch(html, /https?:\/\/(?!localhost|127\.0\.0\.1)[^"'\s]*\.(css|js|woff2?)/, 'nothing from a CDN')
+    assert.notMatch(
+      html,
+      /https?:\/\/(?!localhost|127\.0\.0\.1)[^"'\s]*\.(css|js|woff2?)/,
+      'nothing from a CDN'
+    )
   })
 })

@@ -7,7 +7,13 @@ import app from '@adonisjs/core/services/app'
 import Connector from '#models/connector'
 import { HttpsTransport } from '#connectors/transports/https'
 import { pollConnector } from '#connectors/poll_connector'
-import { assertOutboundAllowed, blockedReason, guardedAgent, guardedLookup, OutboundBlockedError } from '#lib/net_guard'
+import {
+  assertOutboundAllowed,
+  blockedReason,
+  guardedAgent,
+  guardedLookup,
+  OutboundBlockedError,
+} from '#lib/net_guard'
 import { makeCustomer, makeUser } from '#tests/helpers/factories'
 import { cleanSlate } from '#tests/helpers/clean_slate'
 import { startHttpFileServer } from '#tests/helpers/peers/http_file_server'
@@ -36,56 +42,122 @@ async function internalService() {
 test.group('Security H2: outbound requests never reach internal addresses', (group) => {
   cleanSlate(group, root)
 
-  test('every internal range is refused, also as IPv4 inside IPv6; public addresses pass', async ({ assert }) => {
-    const internal = ['127.0.0.1', '10.0.0.1', '172.16.5.4', '192.168.1.1', '100.64.0.1', '169.254.169.254', '0.0.0.0', '224.0.0.1', '::1', '::', 'fe80::1', 'fc00::1', 'fd12::1', 'ff02::1', '::ffff:127.0.0.1', '::ffff:a9fe:a9fe', '::ffff:10.1.1.1']
+  test('every internal range is refused, also as IPv4 inside IPv6; public addresses pass', async ({
+    assert,
+  }) => {
+    const internal = [
+      '127.0.0.1',
+      '10.0.0.1',
+      '172.16.5.4',
+      '192.168.1.1',
+      '100.64.0.1',
+      '169.254.169.254',
+      '0.0.0.0',
+      '224.0.0.1',
+      '::1',
+      '::',
+      'fe80::1',
+      'fc00::1',
+      'fd12::1',
+      'ff02::1',
+      '::ffff:127.0.0.1',
+      '::ffff:a9fe:a9fe',
+      '::ffff:10.1.1.1',
+    ]
     for (const ip of internal) assert.isNotNull(blockedReason(ip), ip)
-    for (const ip of ['8.8.8.8', '1.1.1.1', '2606:4700::1111', '::ffff:8.8.8.8']) assert.isNull(blockedReason(ip), ip)
-    for (const url of ['http://localhost/', 'http://[::1]/', 'http://[::ffff:127.0.0.1]/', 'http://169.254.169.254/latest/meta-data/', 'http://2130706434/', 'http://0x7f.0.0.2/', 'http://10.0.0.5:3306/', 'file:///etc/passwd']) {
-      await assert.rejects(() => assertOutboundAllowed(url), /not fetched|does not fetch from internal networks/)
+    for (const ip of ['8.8.8.8', '1.1.1.1', '2606:4700::1111', '::ffff:8.8.8.8'])
+      assert.isNull(blockedReason(ip), ip)
+    for (const url of [
+      'http://localhost/',
+      'http://[::1]/',
+      'http://[::ffff:127.0.0.1]/',
+      'http://169.254.169.254/latest/meta-data/',
+      'http://2130706434/',
+      'http://0x7f.0.0.2/',
+      'http://10.0.0.5:3306/',
+      'file:///etc/passwd',
+    ]) {
+      await assert.rejects(
+        () => assertOutboundAllowed(url),
+        /not fetched|does not fetch from internal networks/
+      )
     }
     await assertOutboundAllowed('http://127.0.0.1:1/') // allow-listed by .env.test
   })
 
-  test('a connector URL naming an internal service: nothing is fetched and the error echoes no body', async ({ assert, cleanup }) => {
+  test('a connector URL naming an internal service: nothing is fetched and the error echoes no body', async ({
+    assert,
+    cleanup,
+  }) => {
     const service = await internalService()
     cleanup(() => service.close())
     const customer = await makeCustomer()
-    for (const url of [`http://localhost:${service.port}/`, `http://[::ffff:127.0.0.1]:${service.port}/`]) {
-      const connector = await Connector.create({ name: `C ${url}`, type: 'asterisk', transport: 'https', customerId: customer.id, enabled: true, settings: { url } })
+    for (const url of [
+      `http://localhost:${service.port}/`,
+      `http://[::ffff:127.0.0.1]:${service.port}/`,
+    ]) {
+      const connector = await Connector.create({
+        name: `C ${url}`,
+        type: 'asterisk',
+        transport: 'https',
+        customerId: customer.id,
+        enabled: true,
+        settings: { url },
+      })
       const result = await pollConnector(connector.id)
       assert.equal(result.status, 'failed', url)
       assert.match(result.message, /loopback/, url)
       assert.notInclude(result.message, INTERNAL_BODY)
-      await assert.rejects(() => new HttpsTransport({ url }, {}).test(), /does not fetch from internal networks/)
+      await assert.rejects(
+        () => new HttpsTransport({ url }, {}).test(),
+        /does not fetch from internal networks/
+      )
     }
     assert.deepEqual(service.hits, [])
   }).timeout(30_000)
 
-  test('a redirect from an allowed server to an internal address is refused before connecting', async ({ assert, cleanup }) => {
+  test('a redirect from an allowed server to an internal address is refused before connecting', async ({
+    assert,
+    cleanup,
+  }) => {
     const service = await internalService()
     cleanup(() => service.close())
-    const targets = [`http://localhost:${service.port}/x`, 'http://169.254.169.254/latest/meta-data/', `http://[::ffff:7f00:1]:${service.port}/`]
+    const targets = [
+      `http://localhost:${service.port}/x`,
+      'http://169.254.169.254/latest/meta-data/',
+      `http://[::ffff:7f00:1]:${service.port}/`,
+    ]
     const redirects = Object.fromEntries(targets.map((t, i) => [`/r${i}.csv`, t]))
     const origin = await startHttpFileServer({ files: {}, redirects })
     cleanup(() => origin.close())
     for (let i = 0; i < targets.length; i++) {
       const transport = new HttpsTransport({ url: `${origin.url}/r${i}.csv` }, {})
       const [file] = await transport.list()
-      await assert.rejects(() => transport.download(file, join(root, 'x.csv')), /does not fetch from internal networks/)
+      await assert.rejects(
+        () => transport.download(file, join(root, 'x.csv')),
+        /does not fetch from internal networks/
+      )
     }
     assert.deepEqual(service.hits, [])
   }).timeout(30_000)
 
-  test('connect-time check: the guarded agent and lookup refuse internal answers even without the pre-check (DNS rebinding)', async ({ assert, cleanup }) => {
+  test('connect-time check: the guarded agent and lookup refuse internal answers even without the pre-check (DNS rebinding)', async ({
+    assert,
+    cleanup,
+  }) => {
     const service = await internalService()
     cleanup(() => service.close())
     const viaAgent = (url: string) =>
       new Promise<number>((resolve, reject) => {
-        http.get(url, { agent: guardedAgent(url) }, (res) => resolve(res.statusCode ?? 0)).on('error', reject)
+        http
+          .get(url, { agent: guardedAgent(url) }, (res) => resolve(res.statusCode ?? 0))
+          .on('error', reject)
       })
     await assert.rejects(() => viaAgent(`http://localhost:${service.port}/`), /loopback/)
     await assert.rejects(() => viaAgent(`http://[::ffff:127.0.0.1]:${service.port}/`), /loopback/)
-    const looked = await new Promise<Error | null>((resolve) => guardedLookup('localhost', {}, (error) => resolve(error)))
+    const looked = await new Promise<Error | null>((resolve) =>
+      guardedLookup('localhost', {}, (error) => resolve(error))
+    )
     assert.instanceOf(looked, OutboundBlockedError)
     assert.deepEqual(service.hits, [])
     // The allow-listed literal still connects through the same agent.
@@ -93,12 +165,22 @@ test.group('Security H2: outbound requests never reach internal addresses', (gro
     assert.lengthOf(service.hits, 1)
   })
 
-  test('saving a connector with an internal IP address is a validation error on the URL field', async ({ client, assert }) => {
+  test('saving a connector with an internal IP address is a validation error on the URL field', async ({
+    client,
+    assert,
+  }) => {
     const billing = await makeUser('billing')
     const customer = await makeCustomer()
     const response = await client
       .post('/connectors')
-      .json({ name: 'Meta', type: 'asterisk', transport: 'https', customerId: customer.id, enabled: true, settings: { url: 'http://169.254.169.254/latest/meta-data/' } })
+      .json({
+        name: 'Meta',
+        type: 'asterisk',
+        transport: 'https',
+        customerId: customer.id,
+        enabled: true,
+        settings: { url: 'http://169.254.169.254/latest/meta-data/' },
+      })
       .header('referer', '/connectors/new')
       .loginAs(billing)
       .withCsrfToken()
@@ -113,13 +195,23 @@ test.group('Security H2: outbound requests never reach internal addresses', (gro
 test.group('Security M5: credentials never go over plain http://', (group) => {
   cleanSlate(group, root)
 
-  test('basic or bearer credentials to an http:// URL: refused before any request, and on save', async ({ assert, client, cleanup }) => {
-    const plain = await startHttpFileServer({ files: { '/Master.csv': 'x' }, basic: { username: 'u', password: 'p' } })
+  test('basic or bearer credentials to an http:// URL: refused before any request, and on save', async ({
+    assert,
+    client,
+    cleanup,
+  }) => {
+    const plain = await startHttpFileServer({
+      files: { '/Master.csv': 'x' },
+      basic: { username: 'u', password: 'p' },
+    })
     cleanup(() => plain.close())
     for (const credentials of [{ username: 'u', password: 'p' }, { token: 'tok' }]) {
       const transport = new HttpsTransport({ url: `${plain.url}/Master.csv` }, credentials)
       const [file] = await transport.list()
-      await assert.rejects(() => transport.download(file, join(root, 'a.csv')), /only sent over https:\/\//)
+      await assert.rejects(
+        () => transport.download(file, join(root, 'a.csv')),
+        /only sent over https:\/\//
+      )
     }
     assert.deepEqual(plain.requests, [])
 
@@ -127,7 +219,15 @@ test.group('Security M5: credentials never go over plain http://', (group) => {
     const customer = await makeCustomer()
     const response = await client
       .post('/connectors')
-      .json({ name: 'Plain', type: 'asterisk', transport: 'https', customerId: customer.id, enabled: true, settings: { url: 'http://files.supplier.example/Master.csv' }, credentials: { username: 'u', password: 'p' } })
+      .json({
+        name: 'Plain',
+        type: 'asterisk',
+        transport: 'https',
+        customerId: customer.id,
+        enabled: true,
+        settings: { url: 'http://files.supplier.example/Master.csv' },
+        credentials: { username: 'u', password: 'p' },
+      })
       .header('referer', '/connectors/new')
       .loginAs(billing)
       .withCsrfToken()
@@ -139,9 +239,16 @@ test.group('Security M5: credentials never go over plain http://', (group) => {
 
   test('over https:// the same credentials are sent', async ({ assert, cleanup }) => {
     const tls = await selfSignedCertificate()
-    const secure = await startHttpFileServer({ tls, files: { '/Master.csv': 'x\n' }, basic: { username: 'u', password: 'p' } })
+    const secure = await startHttpFileServer({
+      tls,
+      files: { '/Master.csv': 'x\n' },
+      basic: { username: 'u', password: 'p' },
+    })
     cleanup(() => secure.close())
-    const transport = new HttpsTransport({ url: `${secure.url}/Master.csv`, caCertificate: tls.cert }, { username: 'u', password: 'p' })
+    const transport = new HttpsTransport(
+      { url: `${secure.url}/Master.csv`, caCertificate: tls.cert },
+      { username: 'u', password: 'p' }
+    )
     const [file] = await transport.list()
     await transport.download(file, join(root, 'b.csv'))
     assert.equal(await readFile(join(root, 'b.csv'), 'utf8'), 'x\n')

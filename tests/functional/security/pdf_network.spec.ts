@@ -10,7 +10,9 @@ import { pdfText } from '#tests/helpers/smtp_peer'
  * connections, not HTTP requests.
  */
 test.group('Security L8: the PDF renderer reaches no network', () => {
-  test('preconnect, prefetch, preload, fonts, CSS imports and images open no connection', async ({ assert }) => {
+  test('preconnect, prefetch, preload, fonts, CSS imports and images open no connection', async ({
+    assert,
+  }) => {
     const connections: Socket[] = []
     const server = createServer((_req, res) => res.end('x'))
     server.on('connection', (socket) => connections.push(socket))

@@ -19,7 +19,8 @@ async function loginSession(client: any, email: string, password = 'secret-passw
 }
 
 /** A request carrying a copy of that session. */
-const withCopy = (request: any, data: Record<string, unknown>) => request.withSession(data).redirects(0)
+const withCopy = (request: any, data: Record<string, unknown>) =>
+  request.withSession(data).redirects(0)
 
 /** Issue 13, M3: sessions end on logout, password change and role change; idle and absolute timeouts. */
 test.group('Security M3: sessions end when they should', (group) => {
@@ -37,13 +38,24 @@ test.group('Security M3: sessions end when they should', (group) => {
     assert.equal(after.header('location'), '/login')
   })
 
-  test('a new password or a new role set by an admin ends the user’s sessions', async ({ client, assert }) => {
+  test('a new password or a new role set by an admin ends the user’s sessions', async ({
+    client,
+    assert,
+  }) => {
     const admin = await makeUser('admin')
-    for (const change of [{ role: 'billing', password: 'a-new-long-passphrase-7' }, { role: 'viewer' }]) {
+    for (const change of [
+      { role: 'billing', password: 'a-new-long-passphrase-7' },
+      { role: 'viewer' },
+    ]) {
       const user = await makeUser('billing')
       const copied = await loginSession(client, user.email)
       ;(await withCopy(client.get('/customers'), copied)).assertStatus(200)
-      const saved = await client.put(`/users/${user.id}`).form(change).loginAs(admin).withCsrfToken().redirects(0)
+      const saved = await client
+        .put(`/users/${user.id}`)
+        .form(change)
+        .loginAs(admin)
+        .withCsrfToken()
+        .redirects(0)
       saved.assertStatus(302)
       assert.isAbove((await User.findOrFail(user.id)).sessionVersion, 0, JSON.stringify(change))
       const after = await withCopy(client.get('/customers'), copied)
@@ -54,18 +66,42 @@ test.group('Security M3: sessions end when they should', (group) => {
     ;(await client.get('/users').loginAs(admin)).assertStatus(200)
   })
 
-  test('a session idle too long, or older than the absolute limit, is logged out with a message', async ({ client, assert }) => {
+  test('a session idle too long, or older than the absolute limit, is logged out with a message', async ({
+    client,
+    assert,
+  }) => {
     const user = await makeUser('viewer')
     const now = Date.now()
-    const idle = { v: 0, loginAt: now - 60_000, seenAt: now - (sessionTimeouts.idleMinutes + 1) * 60_000 }
-    const old = { v: 0, loginAt: now - (sessionTimeouts.maxHours * 60 + 1) * 60_000, seenAt: now - 1000 }
+    const idle = {
+      v: 0,
+      loginAt: now - 60_000,
+      seenAt: now - (sessionTimeouts.idleMinutes + 1) * 60_000,
+    }
+    const old = {
+      v: 0,
+      loginAt: now - (sessionTimeouts.maxHours * 60 + 1) * 60_000,
+      seenAt: now - 1000,
+    }
     const fresh = { v: 0, loginAt: now - 60_000, seenAt: now - 60_000 }
-    for (const [stamp, message] of [[idle, /without activity/], [old, /at most \d+ hours/]] as const) {
-      const response = await client.get('/customers').loginAs(user).withSession({ [SESSION_STAMP_KEY]: stamp }).redirects(0)
+    for (const [stamp, message] of [
+      [idle, /without activity/],
+      [old, /at most \d+ hours/],
+    ] as const) {
+      const response = await client
+        .get('/customers')
+        .loginAs(user)
+        .withSession({ [SESSION_STAMP_KEY]: stamp })
+        .redirects(0)
       response.assertStatus(302)
       assert.equal(response.header('location'), '/login')
       assert.match(String(response.flashMessages().error), message)
     }
-    ;(await client.get('/customers').loginAs(user).withSession({ [SESSION_STAMP_KEY]: fresh }).redirects(0)).assertStatus(200)
+    ;(
+      await client
+        .get('/customers')
+        .loginAs(user)
+        .withSession({ [SESSION_STAMP_KEY]: fresh })
+        .redirects(0)
+    ).assertStatus(200)
   })
 })

@@ -6,13 +6,21 @@ import { loginThrottle } from '#config/security'
 import { inertiaHeaders } from '#tests/helpers/inertia'
 
 const attempt = (client: any, email: string, password: string) =>
-  client.post('/login').form({ email, password }).header('referer', '/login').withCsrfToken().redirects(0)
+  client
+    .post('/login')
+    .form({ email, password })
+    .header('referer', '/login')
+    .withCsrfToken()
+    .redirects(0)
 
 /** Issue 13, M4: login and invitation throttling per account and per IP, in the database. */
 test.group('Security M4: password guessing is throttled', (group) => {
   group.each.setup(() => truncateAll())
 
-  test('after the allowed wrong passwords even the right one is refused, with when to retry', async ({ client, assert }) => {
+  test('after the allowed wrong passwords even the right one is refused, with when to retry', async ({
+    client,
+    assert,
+  }) => {
     const user = await makeUser('billing')
     for (let i = 0; i < loginThrottle.perAccount; i++) {
       const wrong = await attempt(client, user.email, `wrong-${i}`)
@@ -20,7 +28,10 @@ test.group('Security M4: password guessing is throttled', (group) => {
     }
     const blocked = await attempt(client, user.email, 'secret-password')
     blocked.assertStatus(302)
-    assert.match(String(blocked.flashMessages().error), new RegExp(`Too many failed logins\\. Try again in ${loginThrottle.lockoutMinutes} minutes`))
+    assert.match(
+      String(blocked.flashMessages().error),
+      new RegExp(`Too many failed logins\\. Try again in ${loginThrottle.lockoutMinutes} minutes`)
+    )
     assert.isAbove(Number(blocked.header('retry-after')), 60)
     // The counts live in the shared database store (several web processes see them).
     const rows = await db.from('rate_limits').select('key')
@@ -32,21 +43,36 @@ test.group('Security M4: password guessing is throttled', (group) => {
     assert.equal(ok.header('location'), '/')
   }).timeout(60_000)
 
-  test('per IP: many accounts guessed from one address are refused too', async ({ client, assert }) => {
+  test('per IP: many accounts guessed from one address are refused too', async ({
+    client,
+    assert,
+  }) => {
     const user = await makeUser('viewer')
-    for (let i = 0; i < loginThrottle.perIp; i++) await attempt(client, `nobody-${i}@reseller.example`, 'guess-guess-1')
+    for (let i = 0; i < loginThrottle.perIp; i++)
+      await attempt(client, `nobody-${i}@reseller.example`, 'guess-guess-1')
     const blocked = await attempt(client, user.email, 'secret-password')
     assert.match(String(blocked.flashMessages().error), /Too many failed logins/)
   }).timeout(120_000)
 
-  test('invitation links: guessing tokens is throttled per IP, the page says when to retry', async ({ client, assert }) => {
+  test('invitation links: guessing tokens is throttled per IP, the page says when to retry', async ({
+    client,
+    assert,
+  }) => {
     for (let i = 0; i < loginThrottle.perIp; i++) {
       const page = await client.get(`/portal/invite/guess-${i}`)
       page.assertStatus(200)
     }
     const blocked = await client.get('/portal/invite/guess-last').headers(inertiaHeaders)
     assert.equal(blocked.status(), 429)
-    const accept = await client.post('/portal/invite/guess-x').form({ password: 'a-long-password-1', passwordConfirmation: 'a-long-password-1' }).header('referer', '/portal/invite/guess-x').withCsrfToken().redirects(0)
-    assert.match(String(accept.flashMessages().error), /Too many attempts with invitation links\. Try again in \d+ minutes/)
+    const accept = await client
+      .post('/portal/invite/guess-x')
+      .form({ password: 'a-long-password-1', passwordConfirmation: 'a-long-password-1' })
+      .header('referer', '/portal/invite/guess-x')
+      .withCsrfToken()
+      .redirects(0)
+    assert.match(
+      String(accept.flashMessages().error),
+      /Too many attempts with invitation links\. Try again in \d+ minutes/
+    )
   }).timeout(60_000)
 })
