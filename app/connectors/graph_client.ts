@@ -4,6 +4,7 @@ import {
   type INetworkModule,
   type NetworkRequestOptions,
 } from '@azure/msal-node'
+import { assertOutboundAllowed } from '#lib/net_guard'
 
 export interface GraphOptions {
   tenantId: string
@@ -47,7 +48,10 @@ class FetchNetworkClient implements INetworkModule {
   constructor(private rewrite: (url: string) => string) {}
 
   private async send<T>(method: 'GET' | 'POST', url: string, options?: NetworkRequestOptions) {
-    const response = await fetch(this.rewrite(url), { method, headers: options?.headers, body: options?.body })
+    const target = this.rewrite(url)
+    // The authority host is a connector setting: never let it point at an internal service.
+    await assertOutboundAllowed(target)
+    const response = await fetch(target, { method, headers: options?.headers, body: options?.body, redirect: 'error' })
     const text = await response.text()
     let body: any = {}
     try {
@@ -69,10 +73,33 @@ class FetchNetworkClient implements INetworkModule {
   }
 }
 
+const REDIRECTS = new Set([301, 302, 303, 307, 308])
+
+/**
+ * GET following up to 5 redirects (Graph answers reports with a 302 to a download URL), with the
+ * outbound guard (#lib/net_guard) on the URL and on every hop: the Graph base URL is a connector
+ * setting and must not reach internal services. The token goes only to the first origin.
+ */
+async function guardedGet(url: string, headers: { Authorization: string; Accept: string }): Promise<Response> {
+  const start = new URL(url)
+  let current = start
+  for (let hop = 0; hop <= 5; hop++) {
+    await assertOutboundAllowed(current)
+    const sent = current.origin === start.origin ? headers : { Accept: headers.Accept }
+    const response = await fetch(current, { headers: sent, redirect: 'manual' })
+    const location = response.headers.get('location')
+    if (!REDIRECTS.has(response.status) || !location) return response
+    await response.arrayBuffer().catch(() => {})
+    current = new URL(location, current)
+  }
+  throw new GraphError(`Graph ${start.pathname}: more than 5 redirects`)
+}
+
 /** A small Microsoft Graph client: client-credentials token, paging, 429/503 Retry-After. */
 export class GraphClient {
   private app: ConfidentialClientApplication
   private base: string
+  private authorityOrigin: string
   private token: { value: string; expires: number } | null = null
   readonly retries: { url: string; waitS: number }[] = []
 
@@ -83,6 +110,7 @@ export class GraphClient {
     this.base = (options.graphBaseUrl || 'https://graph.microsoft.com').replace(/\/+$/, '')
     const host = (options.authorityHost || PUBLIC_AUTHORITY).replace(/\/+$/, '')
     const real = new URL(host)
+    this.authorityOrigin = real.origin
     const tenant = encodeURIComponent(options.tenantId)
     const config: Configuration = {
       auth: { clientId: options.clientId, clientSecret: options.clientSecret, authority: `${PUBLIC_AUTHORITY}/${tenant}` },
@@ -116,6 +144,8 @@ export class GraphClient {
 
   async accessToken(): Promise<string> {
     if (this.token && this.token.expires > Date.now() + 60_000) return this.token.value
+    // Checked here too so the refusal reads as ours, not as msal's "network_error".
+    await assertOutboundAllowed(this.authorityOrigin)
     let result
     try {
       result = await this.app.acquireTokenByClientCredential({ scopes: [`${new URL(this.base).origin}/.default`] })
@@ -139,7 +169,7 @@ export class GraphClient {
     const maxWait = this.options.maxRetryWaitS ?? 120
     for (let attempt = 1; ; attempt++) {
       const token = await this.accessToken()
-      const response = await fetch(url, { headers: { Authorization: `Bearer ${token}`, Accept: accept }, redirect: 'follow' })
+      const response = await guardedGet(url, { Authorization: `Bearer ${token}`, Accept: accept })
       if ((response.status === 429 || response.status === 503) && attempt < attempts) {
         const wait = Math.min(maxWait, retryAfterSeconds(response.headers.get('retry-after'), 2 ** attempt))
         this.retries.push({ url: new URL(url).pathname, waitS: wait })

@@ -192,6 +192,41 @@ test.group('Security H2: outbound requests never reach internal addresses', (gro
   })
 })
 
+test.group('Security H2: the Microsoft Graph connector is guarded too', (group) => {
+  cleanSlate(group, root)
+
+  test('a Graph base URL or authority host naming an internal service fetches nothing', async ({
+    assert,
+    cleanup,
+  }) => {
+    const service = await internalService()
+    cleanup(() => service.close())
+    const customer = await makeCustomer()
+    const internal = `http://localhost:${service.port}`
+    for (const settings of [
+      { graphBaseUrl: internal, authorityHost: internal },
+      { graphBaseUrl: 'https://graph.microsoft.com', authorityHost: internal },
+    ]) {
+      const connector = new Connector()
+      connector.merge({
+        name: `M365 ${JSON.stringify(settings)}`,
+        type: 'm365',
+        transport: 'graph',
+        customerId: customer.id,
+        enabled: true,
+        settings: { tenantId: 'contoso', clientId: 'app', ...settings },
+      })
+      connector.credentials = { clientSecret: 'graph-secret' }
+      await connector.save()
+      const result = await pollConnector(connector.id)
+      assert.equal(result.status, 'failed')
+      assert.match(result.message, /does not fetch from internal networks|loopback/)
+      assert.notInclude(result.message, INTERNAL_BODY)
+    }
+    assert.deepEqual(service.hits, [])
+  }).timeout(30_000)
+})
+
 test.group('Security M5: credentials never go over plain http://', (group) => {
   cleanSlate(group, root)
 
