@@ -1,12 +1,14 @@
 import env from '#start/env'
 import app from '@adonisjs/core/services/app'
 import { defineConfig, stores } from '@adonisjs/session'
+import { sessionTimeouts } from '#config/security'
 
 const sessionConfig = defineConfig({
   enabled: true,
   cookieName: 'tollgate-session',
   clearWithBrowser: false,
-  age: '8h',
+  // The cookie lives as long as a login may (the session guard also ends idle sessions).
+  age: `${sessionTimeouts.maxHours}h`,
   cookie: {
     path: '/',
     httpOnly: true,
