@@ -17,7 +17,7 @@ export default class UsageImport extends BaseCommand {
   @flags.string({ description: 'asterisk or profile:NAME (when no --connector)' })
   declare format?: string
 
-  @flags.string({ description: 'Customer account number' })
+  @flags.string({ description: 'Customer account number (without it, and without a connector that has a customer: reseller-wide, each record routed)' })
   declare customer?: string
 
   @flags.boolean({ description: 'Print one JSON object on stdout' })
@@ -51,7 +51,6 @@ export default class UsageImport extends BaseCommand {
       } else if (connector?.customerId) {
         customer = await Customer.find(connector.customerId)
       }
-      if (!customer) return this.fail('give --customer ACCOUNT')
 
       let parser, format: string
       if (connector) {
@@ -81,6 +80,9 @@ export default class UsageImport extends BaseCommand {
         process.stdout.write(JSON.stringify(out) + '\n')
       } else {
         this.logger.info(`import #${summary.import_id} ${status}: read ${summary.read}, imported ${summary.imported}, duplicates ${summary.duplicates}, rejected ${summary.rejected}`)
+        if (summary.same_as_import_id) this.logger.info(`same file as import #${summary.same_as_import_id}`)
+        for (const [account, n] of Object.entries(summary.routed ?? {})) this.logger.info(`  ${account}: ${n} records`)
+        if (summary.unknown) this.logger.warning(`${summary.unknown} records of unknown services queued (Unknown services page)`)
         if (summary.error) this.logger.error(summary.error)
         for (const e of summary.errors.slice(0, 20)) this.logger.warning(`line ${e.line}${e.field ? ` (${e.field})` : ''}: ${e.message}`)
         if (summary.errors.length > 20) this.logger.warning(`… ${summary.rejected - 20} more rejected rows (see the import in the UI)`)

@@ -14,6 +14,8 @@ import type { ImportSummary, ParsedRecord, ProgressFn, RowParser } from '#connec
 import { ImportFailure } from '#connectors/types'
 import { CsvSyntaxError, readCsvRows } from '#connectors/csv_reader'
 import { openUsageSink } from '#connectors/usage_sink'
+import { openUnknownSink } from '#connectors/unknown_sink'
+import { Router } from '#consolidation/routing'
 
 export { insertUsageRows } from '#connectors/usage_insert'
 
@@ -28,7 +30,8 @@ export interface ImportFileOptions {
   path: string
   /** Name shown in the UI (the remote file name). */
   sourceName?: string
-  customer: Customer
+  /** The customer of a customer-scoped import; null for a reseller-wide one (each record is routed). */
+  customer: Customer | null
   connector?: Connector | null
   /** 'asterisk', 'profile:NAME', ... */
   format: string
@@ -40,8 +43,10 @@ export interface ImportFileOptions {
   process?: boolean
 }
 
-export function usageSource(opts: { connector?: Connector | null; format: string; customer: Customer }) {
-  return opts.connector ? `connector:${opts.connector.id}` : `manual:${opts.format}:${opts.customer.id}`
+/** The route records came by (kept for the record; identity is the per-reseller dedupe key). */
+export function usageSource(opts: { connector?: Connector | null; format: string; customer: Customer | null }) {
+  if (opts.connector) return `connector:${opts.connector.id}`
+  return `manual:${opts.format}:${opts.customer ? opts.customer.id : 'all'}`.slice(0, 64)
 }
 
 export async function sha256File(path: string): Promise<string> {
@@ -56,7 +61,7 @@ function csvLine(fields: string[]) {
 
 /**
  * Imports one file: keeps the raw file on the drive with its SHA-256, skips a
- * file seen before from the same source, streams the rows through the parser,
+ * file any route imported before, streams the rows through the parser,
  * and writes the good rows, the rejected rows and the final counts in one
  * transaction. Rows failing validation become import_errors; a file that is
  * structurally broken (unreadable CSV, every row the wrong shape, empty) fails
@@ -74,7 +79,7 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
   const now = () => DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss')
   const fields = {
     connector_id: connector?.id ?? null,
-    customer_id: customer.id,
+    customer_id: customer?.id ?? null,
     source_name: sourceName,
     format: format.slice(0, 64),
     sha256,
@@ -92,19 +97,20 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
   else importId = await createImportRow({ ...fields, status: 'pending' })
   const row = { id: importId }
 
+  // Whatever route brought it first (upload, another connector, another customer's import).
   const seen = await db
     .from('imports')
     .where('sha256', sha256)
     .where('status', 'completed')
-    .if(connector, (q) => q.where('connector_id', connector!.id))
-    .if(!connector, (q) => q.whereNull('connector_id').where('customer_id', customer.id).where('format', format))
     .whereNot('id', row.id)
     .orderBy('id')
     .first()
   if (seen) {
-    await db.from('imports').where('id', row.id).update({ status: 'skipped', progress_pct: 100, finished_at: now(), updated_at: now(), error_message: `same file as import #${seen.id}`, raw_path: seen.raw_path })
-    return { import_id: row.id, status: 'skipped', read: 0, imported: 0, duplicates: 0, rejected: 0, errors: [] }
+    await db.from('imports').where('id', row.id).update({ status: 'skipped', progress_pct: 100, finished_at: now(), updated_at: now(), error_message: `same file as import #${seen.id}`, raw_path: seen.raw_path, same_as_import_id: seen.id })
+    return { import_id: row.id, status: 'skipped', read: 0, imported: 0, duplicates: 0, rejected: 0, errors: [], same_as_import_id: Number(seen.id) }
   }
+  const router = customer ? null : await Router.load(db.connection(), connector?.id ?? null)
+  const accountField = parser.accountField ?? 'account'
 
   const rawPath = `imports/${sha256}`
   await db.from('imports').where('id', row.id).update({ status: 'running', raw_path: rawPath })
@@ -122,7 +128,8 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
   try {
     if (size === 0) throw new ImportFailure('the file is empty')
     await db.transaction(async (trx) => {
-      const sink = await openUsageSink(trx, { customerId: customer.id, source, importId: row.id })
+      const sink = await openUsageSink(trx, { customerId: customer?.id ?? 0, source, importId: row.id })
+      const queue = openUnknownSink(trx, { source, importId: row.id, connectorId: connector?.id ?? null })
       let errors: Record<string, unknown>[] = []
       let valid = 0
       let records = 0
@@ -187,13 +194,22 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
               continue
             }
             counts.read++
-            const outcome = parser.parse(fields, line)
+            let outcome = parser.parse(fields, line)
+            let customerId: number | undefined
+            if (router && outcome.kind === 'record') {
+              const route = router.route(outcome.record)
+              if (route.kind === 'error') outcome = { kind: 'error', field: accountField, message: route.message }
+              else if (route.kind === 'customer') {
+                customerId = route.customerId
+                outcome.record.period = route.period
+              }
+            }
             if (outcome.kind === 'record') {
               valid++
               records++
               const r: ParsedRecord = outcome.record
               if (!periods.has(r.period)) periods.add(r.period)
-              const wait = sink.add(r, line)
+              const wait = router && customerId === undefined ? queue.add(r) : sink.add(r, line, customerId)
               if (wait) await wait
               if (++sinceProgress === PROGRESS_EVERY) {
                 sinceProgress = 0
@@ -219,6 +235,7 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
           throw new ImportFailure(`every row has the wrong shape for ${format} (${firstStructural})`)
         }
         counts.imported = await sink.finish()
+        counts.imported += await queue.finish()
         counts.duplicates = records - counts.imported
       } catch (error) {
         await sink.abort()
@@ -268,10 +285,31 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
     rejected: counts.rejected,
     errors: summaryErrors,
   }
-  if (opts.process !== false && counts.imported > 0) {
-    await processUsage(customer.id, [...periods], row.id)
+  if (customer) {
+    if (opts.process !== false && counts.imported > 0) await processUsage(customer.id, [...periods], row.id)
+    return summary
+  }
+  const routed = await routedRecords(row.id)
+  summary.routed = {}
+  for (const r of routed) summary.routed[router!.accountNumber(r.customerId)] = (summary.routed[router!.accountNumber(r.customerId)] ?? 0) + r.records
+  summary.unknown = await queuedRecords(row.id)
+  if (opts.process !== false) {
+    const byCustomer = new Map<number, string[]>()
+    for (const r of routed) byCustomer.set(r.customerId, [...(byCustomer.get(r.customerId) ?? []), r.period])
+    for (const [customerId, ps] of byCustomer) await processUsage(customerId, ps, row.id)
   }
   return summary
+}
+
+/** The records an import stored, per customer and period. */
+async function routedRecords(importId: number) {
+  const rows = await db.from('usage_records').where('import_id', importId).groupBy('customer_id', 'period').select('customer_id', 'period').count('* as n')
+  return rows.map((r) => ({ customerId: Number(r.customer_id), period: String(r.period), records: Number(r.n) }))
+}
+
+async function queuedRecords(importId: number) {
+  const row = await db.from('unknown_usage_records').where('import_id', importId).count('* as n').first()
+  return Number(row?.n ?? 0)
 }
 
 /** Inserts an imports row and returns its id (works on MySQL and SQLite). */

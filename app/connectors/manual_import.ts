@@ -19,15 +19,16 @@ export function manualUploadDir() {
  * `parserForFormat` as `usage:import --format`; a broken mapping profile throws an
  * ImportFailure here, before anything is recorded), then the import row is created as
  * `pending` so the imports pages show it at once, and the import fills it in, progress
- * included. The file is removed when the import ends, whatever the outcome.
+ * included. The file is removed when the import ends, whatever the outcome. Without a
+ * customer the upload serves all customers (each record is routed).
  * Returns the import's id.
  */
-export async function importUploadInBackground(opts: { path: string; sourceName: string; customer: Customer; format: string }): Promise<number> {
+export async function importUploadInBackground(opts: { path: string; sourceName: string; customer: Customer | null; format: string }): Promise<number> {
   const { path, sourceName, customer, format } = opts
   const parser = await parserForFormat(format, { customer, settings: {} })
   const importId = await createImportRow({
     connector_id: null,
-    customer_id: customer.id,
+    customer_id: customer?.id ?? null,
     source_name: sourceName.slice(0, 255),
     format: format.slice(0, 64),
     // Filled in by importFile once the file is hashed.

@@ -48,8 +48,8 @@ async function claim(connector: Connector): Promise<boolean> {
 }
 
 async function pollFiles(connector: Connector, onProgress?: ProgressFn): Promise<PollResult> {
-  if (!connector.customerId) throw new ImportFailure('the connector has no customer')
-  const customer = await Customer.findOrFail(connector.customerId)
+  // A connector without a customer serves all customers: each record is routed.
+  const customer = connector.customerId ? await Customer.findOrFail(connector.customerId) : null
   const def = connectorType(connector.type)
   const settings = connector.settings ?? {}
   const ctx = { customer, connector, settings }

@@ -104,6 +104,12 @@ export interface ImportSummary {
   rejected: number
   errors: { line: number; field: string | null; message: string }[]
   error?: string
+  /** Reseller-wide imports: records stored per customer account number. */
+  routed?: Record<string, number>
+  /** Reseller-wide imports: records of this file now in the unknown-services queue. */
+  unknown?: number
+  /** A skipped file: the import that first brought it. */
+  same_as_import_id?: number
   /** For a failed import: true when retrying may help (database or transport trouble), false when the file is wrong. */
   retryable?: boolean
 }

@@ -15,7 +15,7 @@ const USAGE_COLUMNS = [
 ] as const
 
 /**
- * Inserts usage rows, leaving out those whose (source, dedupe_key) exists, and returns
+ * Inserts usage rows, leaving out those whose dedupe_key (unique per reseller) exists, and returns
  * how many went in. Only the duplicate key is tolerated: any other error (too long,
  * foreign key) fails the statement, and with it the file's transaction.
  * On MySQL the statement is built with mysql2's escaping (a 2000-row insert has 30 000
@@ -46,7 +46,7 @@ async function insertNew(trx: TransactionClientContract, rows: Record<string, un
   let inserted = 0
   for (let i = 0; i < rows.length; i += SQLITE_ROWS) {
     const chunk = rows.slice(i, i + SQLITE_ROWS)
-    const { sql, bindings } = trx.knexQuery().table('usage_records').insert(chunk).onConflict(['source', 'dedupe_key']).ignore().toSQL()
+    const { sql, bindings } = trx.knexQuery().table('usage_records').insert(chunk).onConflict(['dedupe_key']).ignore().toSQL()
     inserted += affectedRows(await trx.rawQuery(sql, bindings as any[]))
   }
   return inserted
@@ -97,9 +97,9 @@ export function openBatchInsertSink(trx: TransactionClientContract, target: Sink
   }
 
   return {
-    add(r: ParsedRecord) {
+    add(r: ParsedRecord, _line: number, customerId = target.customerId) {
       rows.push({
-        customer_id: target.customerId,
+        customer_id: customerId,
         source: target.source,
         dedupe_key: r.dedupeKey,
         import_id: target.importId,

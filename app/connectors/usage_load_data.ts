@@ -18,7 +18,7 @@ const COLUMNS = [
   'destination', 'duration_s', 'volume_bytes', 'quantity', 'description', 'cost_e4',
 ]
 
-// IGNORE leaves out rows whose (source, dedupe_key) exists, as the duplicates of an import
+// IGNORE leaves out rows whose dedupe_key (unique per reseller) exists, as the duplicates of an import
 // should be; it also turns other bad values into warnings, which finish() turns back into a failure.
 const LOAD_SQL =
   `LOAD DATA LOCAL INFILE 'usage.tsv' IGNORE INTO TABLE usage_records CHARACTER SET utf8mb4 ` +
@@ -99,7 +99,14 @@ export async function openLoadDataSink(trx: TransactionClientContract, target: S
     })
   }
 
-  const prefix = `${target.customerId}\t${text(target.source)}\t${target.importId}\t`
+  const suffix = `\t${text(target.source)}\t${target.importId}\t`
+  // A reseller-wide file alternates between customers: one prefix string per customer.
+  const prefixes = new Map<number, string>()
+  const prefixOf = (customerId: number) => {
+    let p = prefixes.get(customerId)
+    if (p === undefined) prefixes.set(customerId, (p = customerId + suffix))
+    return p
+  }
   // Lines are encoded straight into a buffer: a long string built of many rows would
   // outlive several young-generation collections and fill the old generation.
   let out = Buffer.allocUnsafe(CHUNK)
@@ -130,14 +137,14 @@ export async function openLoadDataSink(trx: TransactionClientContract, target: S
   }
 
   return {
-    add(record: ParsedRecord, line: number) {
+    add(record: ParsedRecord, line: number, customerId = target.customerId) {
       if (count === lines.length) {
         const grown = new Uint32Array(lines.length * 2)
         grown.set(lines)
         lines = grown
       }
       lines[count++] = line
-      const tsv = prefix + loadDataLine(record)
+      const tsv = prefixOf(customerId) + loadDataLine(record)
       // Three bytes a UTF-16 unit is the most UTF-8 can take.
       if (used + tsv.length * 3 > CHUNK) {
         send()

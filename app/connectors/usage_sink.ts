@@ -6,8 +6,12 @@ import { openLoadDataSink } from '#connectors/usage_load_data'
 
 /** Where the records of one import file go, inside the file's transaction. */
 export interface UsageSink {
-  /** Adds a record read from file line `line`; a returned promise asks the caller to wait (backpressure). */
-  add(record: ParsedRecord, line: number): void | Promise<void>
+  /**
+   * Adds a record read from file line `line`, for `customerId` (default the target's: a
+   * reseller-wide import gives each record's routed customer); a returned promise asks the
+   * caller to wait (backpressure).
+   */
+  add(record: ParsedRecord, line: number, customerId?: number): void | Promise<void>
   /** Writes what is left and tells how many records went in: the others were duplicates. */
   finish(): Promise<number>
   /** Stops writing after a failure; the caller then rolls the transaction back. */
@@ -15,6 +19,7 @@ export interface UsageSink {
 }
 
 export interface SinkTarget {
+  /** The customer of a customer-scoped import; 0 for a reseller-wide one (each add() names it). */
   customerId: number
   source: string
   importId: number
