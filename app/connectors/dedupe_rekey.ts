@@ -166,3 +166,59 @@ async function resolveCollisions(client: QueryClientContract, table: string) {
   }
   return outcome
 }
+
+/** A call found stored twice when keys became per reseller, for the imports page and usage:duplicates. */
+export interface DuplicateCallRow {
+  kind: 'removed' | 'billed_twice'
+  identifier: string
+  /** UTC "YYYY-MM-DD HH:MM:SS". */
+  occurredAt: string
+  period: string
+  customer: string
+  accountNumber: string
+  currency: string
+  priceE4: number | null
+  /** The invoice of the copy kept, and of the second copy (billed twice only). */
+  invoiceNumber: string | null
+  secondInvoiceNumber: string | null
+}
+
+/** Calls billed twice first (they need credit notes), then the unbilled copies that were removed. */
+export async function duplicateCallReport(client: QueryClientContract, limit = 500): Promise<{ rows: DuplicateCallRow[]; billedTwice: number; removed: number }> {
+  const rows = await client
+    .from('usage_rekey_report as r')
+    .leftJoin('customers as c', 'c.id', 'r.customer_id')
+    .leftJoin('invoices as i1', 'i1.id', 'r.survivor_invoice_id')
+    .leftJoin('invoices as i2', 'i2.id', 'r.invoice_id')
+    .orderByRaw("CASE WHEN r.kind = 'billed_twice' THEN 0 ELSE 1 END")
+    .orderBy('r.occurred_at')
+    .limit(limit)
+    .select('r.kind', 'r.identifier', 'r.occurred_at', 'r.period', 'r.price_e4', 'c.name', 'c.account_number', 'c.currency', 'i1.number as first_number', 'i2.number as second_number')
+  const counts = await client.from('usage_rekey_report').groupBy('kind').select('kind').count('* as n')
+  const count = (kind: string) => Number(counts.find((c) => c.kind === kind)?.n ?? 0)
+  return {
+    rows: rows.map((r) => ({
+      kind: r.kind,
+      identifier: String(r.identifier),
+      occurredAt: sqlTime(r.occurred_at),
+      period: String(r.period),
+      customer: String(r.name ?? ''),
+      accountNumber: String(r.account_number ?? ''),
+      currency: String(r.currency ?? 'GBP'),
+      priceE4: r.price_e4 === null ? null : Number(r.price_e4),
+      invoiceNumber: r.first_number ?? null,
+      secondInvoiceNumber: r.second_number ?? null,
+    })),
+    billedTwice: count('billed_twice'),
+    removed: count('removed'),
+  }
+}
+
+/** The customer periods whose removed copies have not had their rollups refreshed yet (then marks them). */
+export async function periodsToRefresh(client: QueryClientContract): Promise<Map<number, string[]>> {
+  const rows = await client.from('usage_rekey_report').where('kind', 'removed').whereNull('refreshed_at').distinct('customer_id', 'period')
+  const out = new Map<number, string[]>()
+  for (const r of rows) out.set(Number(r.customer_id), [...(out.get(Number(r.customer_id)) ?? []), String(r.period)])
+  await client.from('usage_rekey_report').where('kind', 'removed').whereNull('refreshed_at').update({ refreshed_at: DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss') })
+  return out
+}

@@ -1,3 +1,4 @@
+import db from '@adonisjs/lucid/services/db'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import type { ParsedRecord } from '#connectors/types'
 import { ZoneClock } from '#connectors/local_time'
@@ -106,4 +107,21 @@ export function utcMs(sql: string): number {
 export function sqlUtc(value: unknown): string {
   if (value instanceof Date) return value.toISOString().slice(0, 19).replace('T', ' ')
   return String(value).slice(0, 19).replace('T', ' ')
+}
+
+/** Where an import's records went: per customer, and how many wait as unknown services. */
+export async function importRouting(importId: number) {
+  const customers = await db
+    .from('usage_records as u')
+    .join('customers as c', 'c.id', 'u.customer_id')
+    .where('u.import_id', importId)
+    .groupBy('c.id', 'c.name', 'c.account_number')
+    .select('c.id', 'c.name', 'c.account_number')
+    .count('* as records')
+    .orderBy('c.name')
+  const queued = await db.from('unknown_usage_records').where('import_id', importId).count('* as n').first()
+  return {
+    customers: customers.map((c) => ({ id: Number(c.id), name: String(c.name), accountNumber: String(c.account_number), records: Number(c.records) })),
+    unknown: Number(queued?.n ?? 0),
+  }
 }

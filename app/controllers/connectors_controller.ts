@@ -60,7 +60,8 @@ function checkInput(
   const def = connectorType(input.type)
   if (!def.transports.includes(input.transport)) errors.transport = `${def.label} works with: ${def.transports.join(', ')}`
   if (input.schedule && !scheduleIntervalMs(input.schedule)) errors.schedule = 'use e.g. "15m", "1h", "1d", "every 30 minutes", "hourly" or "daily"'
-  if (!input.customerId) errors.customerId = 'choose the customer this connector bills'
+  // A file connector without a customer serves all customers (each record is routed); an API snapshot is one customer's.
+  if (!input.customerId && !def.createParser) errors.customerId = 'choose the customer this connector bills'
   const ca = input.settings?.caCertificate
   if (input.transport === 'https' && ca) {
     try {

@@ -4,6 +4,7 @@ import Customer from '#models/customer'
 import { customerValidator } from '#validators/customer'
 import { normaliseVatNumber } from '#lib/vat_number'
 import { formatScaled, parseDecimal } from '#lib/money'
+import { customerAliases } from '#consolidation/account_aliases'
 import { audit } from '#lib/audit'
 import { pageQueryValidator } from '#validators/list_query'
 
@@ -78,6 +79,7 @@ export default class CustomersController {
     return inertia.render('customers/show', {
       customer: toForm(customer),
       counts: { employees, services, departments, invoices },
+      accountAliases: () => customerAliases(customer.id),
     })
   }
 

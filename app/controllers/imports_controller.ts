@@ -11,10 +11,13 @@ import { manualImportFormats } from '#connectors/registry'
 import { importUploadInBackground, manualUploadDir } from '#connectors/manual_import'
 import { ImportFailure } from '#connectors/types'
 import { importsQueryValidator, pageQueryValidator } from '#validators/list_query'
+import { duplicateCallReport } from '#connectors/dedupe_rekey'
+import { importRouting } from '#consolidation/routing'
+import { e4ToMinor, formatMoney } from '#lib/money'
 
 const LIST_COLUMNS = [
   'i.id', 'i.connector_id', 'i.customer_id', 'i.source_name', 'i.format', 'i.sha256', 'i.status', 'i.rows_read', 'i.rows_imported',
-  'i.rows_duplicate', 'i.rows_rejected', 'i.progress_pct', 'i.error_message', 'i.started_at', 'i.finished_at', 'i.created_at',
+  'i.rows_duplicate', 'i.rows_rejected', 'i.progress_pct', 'i.error_message', 'i.started_at', 'i.finished_at', 'i.created_at', 'i.same_as_import_id',
 ]
 
 export default class ImportsController {
@@ -34,6 +37,15 @@ export default class ImportsController {
       imports: () => result.all(),
       meta: result.getMeta(),
       filters: { status, connector: connectorId },
+      // Calls found stored twice when dedupe became per reseller (credit notes may be due).
+      duplicates: async () => {
+        const report = await duplicateCallReport(db.connection())
+        return {
+          billedTwice: report.billedTwice,
+          removed: report.removed,
+          rows: report.rows.map(({ priceE4, currency, ...r }) => ({ ...r, price: priceE4 === null ? null : formatMoney(e4ToMinor(priceE4), currency) })),
+        }
+      },
       // The "Upload a file" form, for those who may import.
       upload: async () =>
         permissionsOf(auth.user!.role).edit
@@ -56,7 +68,7 @@ export default class ImportsController {
     let importId: number | null = null
     try {
       const input = await request.validateUsing(manualImportValidator)
-      const customer = await Customer.findOrFail(input.customerId)
+      const customer = input.scope === 'all' || !input.customerId ? null : await Customer.findOrFail(input.customerId)
       // From here the background import owns the file (and removes it).
       importId = await importUploadInBackground({ path: input.file.tmpPath!, sourceName: input.file.clientName, customer, format: input.format })
       await audit({
@@ -64,7 +76,7 @@ export default class ImportsController {
         action: 'import.uploaded',
         subjectType: 'import',
         subjectId: importId,
-        changes: { customerId: customer.id, format: input.format, file: input.file.clientName, bytes: input.file.size },
+        changes: { customerId: customer?.id ?? null, scope: customer ? 'customer' : 'all', format: input.format, file: input.file.clientName, bytes: input.file.size },
       })
       session.flash('success', `Importing ${input.file.clientName}`)
       return response.redirect(`/imports/${importId}`)
@@ -94,6 +106,7 @@ export default class ImportsController {
       import: () => ({ ...rest, hasRaw: Boolean(rawPath) }),
       errors: () => errors.all(),
       errorsMeta: errors.getMeta(),
+      routing: () => importRouting(imp.id),
     })
   }
 

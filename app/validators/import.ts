@@ -4,14 +4,20 @@ import { isManualImportFormat } from '#connectors/registry'
 /** Largest file the upload form takes (a 1M-row Master.csv is about 260 MB). */
 export const MANUAL_IMPORT_MAX_BYTES = 500 * 1024 * 1024
 
-/** Imports → Upload a file: a customer, a format (asterisk or profile:NAME) and the file. */
+/**
+ * Imports → Upload a file: a customer (or scope "all": every record routed to its customer),
+ * a format (asterisk or profile:NAME) and the file.
+ */
 export const manualImportValidator = vine.compile(
   vine.object({
+    scope: vine.enum(['customer', 'all']).optional(),
     customerId: vine
       .number()
       .positive()
       .withoutDecimals()
-      .exists(async (db, value) => Boolean(await db.from('customers').where('id', value).first())),
+      .exists(async (db, value) => Boolean(await db.from('customers').where('id', value).first()))
+      .optional()
+      .requiredWhen('scope', '!=', 'all'),
     format: vine
       .string()
       .trim()
@@ -21,7 +27,7 @@ export const manualImportValidator = vine.compile(
 )
 
 manualImportValidator.messagesProvider = new SimpleMessagesProvider({
-  'customerId.required': 'Choose the customer the file bills',
+  'customerId.required': 'Choose the customer the file bills, or All customers',
   'customerId.database.exists': 'No such customer',
   'format.required': 'Choose a format',
   'format.database.exists': 'Choose Asterisk Master.csv or a saved mapping profile',
