@@ -8,6 +8,12 @@ import { findOrCreateService, guessKind, KIND_LABELS } from '#consolidation/serv
 import { assignService, localMidnight, sqlDateTime } from '#consolidation/assignments'
 import { sqlUtc, utcMs } from '#consolidation/routing'
 
+/** A customer's usage not on an invoice yet: what assigning from the queue adds to. */
+export async function unbilledUsageOf(customer: Customer) {
+  const row = await db.from('usage_records').where('customer_id', customer.id).whereNull('invoice_id').count('* as records').sum('price_e4 as price').first()
+  return { records: Number(row?.records ?? 0), priceE4: Number(row?.price ?? 0), currency: customer.currency }
+}
+
 /** One identifier of the unknown-services queue, as the admin page shows it. */
 export interface UnknownServiceRow {
   identifier: string

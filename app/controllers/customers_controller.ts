@@ -5,6 +5,8 @@ import { customerValidator } from '#validators/customer'
 import { normaliseVatNumber } from '#lib/vat_number'
 import { formatScaled, parseDecimal } from '#lib/money'
 import { customerAliases } from '#consolidation/account_aliases'
+import { unbilledUsageOf } from '#consolidation/unknown_services'
+import { money } from '#consolidation/queries'
 import { audit } from '#lib/audit'
 import { pageQueryValidator } from '#validators/list_query'
 
@@ -80,6 +82,10 @@ export default class CustomersController {
       customer: toForm(customer),
       counts: { employees, services, departments, invoices },
       accountAliases: () => customerAliases(customer.id),
+      unbilled: async () => {
+        const u = await unbilledUsageOf(customer)
+        return { records: u.records, price: money(u.priceE4, u.currency) }
+      },
     })
   }
 
