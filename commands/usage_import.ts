@@ -20,6 +20,9 @@ export default class UsageImport extends BaseCommand {
   @flags.string({ description: 'Customer account number (without it, and without a connector that has a customer: reseller-wide, each record routed)' })
   declare customer?: string
 
+  @flags.boolean({ description: 'Read the file even if it was imported before (e.g. after adding an alias for rejected rows); stored calls stay duplicates' })
+  declare force: boolean
+
   @flags.boolean({ description: 'Print one JSON object on stdout' })
   declare json: boolean
 
@@ -70,6 +73,7 @@ export default class UsageImport extends BaseCommand {
         connector,
         format,
         parser,
+        force: this.force,
         onProgress: (done, total) => bar.update(done, total),
       })
       bar.done()

@@ -41,6 +41,8 @@ export interface ImportFileOptions {
   importId?: number
   /** Map, rate and roll up the new records afterwards (default true). */
   process?: boolean
+  /** Read the file even when a route imported it before (its calls already stored stay duplicates). */
+  force?: boolean
 }
 
 /** The route records came by (kept for the record; identity is the per-reseller dedupe key). */
@@ -105,7 +107,7 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
     .whereNot('id', row.id)
     .orderBy('id')
     .first()
-  if (seen) {
+  if (seen && !opts.force) {
     await db.from('imports').where('id', row.id).update({ status: 'skipped', progress_pct: 100, finished_at: now(), updated_at: now(), error_message: `same file as import #${seen.id}`, raw_path: seen.raw_path, same_as_import_id: seen.id })
     return { import_id: row.id, status: 'skipped', read: 0, imported: 0, duplicates: 0, rejected: 0, errors: [], same_as_import_id: Number(seen.id) }
   }

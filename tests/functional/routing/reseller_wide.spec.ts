@@ -146,6 +146,21 @@ test.group('Routing: reseller-wide imports', (group) => {
     assert.lengthOf(audit, 1)
   })
 
+  test('after adding an alias for an unknown account, reading the file again with force stores only the rejected rows', async ({ assert }) => {
+    const acme = await makeCustomer({ accountNumber: 'ACME001' })
+    const path = join(dir, 'pbx.csv')
+    await writeFile(path, [call(1, 'ACME001', '2001'), call(2, 'PBX-7', '2002'), call(3, 'PBX-7', '2003')].join('\n') + '\n')
+    const parser = () => new AsteriskParser('Europe/London', 'Europe/London')
+    const first = await importFile({ path, customer: null, format: 'asterisk', parser: parser() })
+    assert.deepInclude(first, { imported: 1, rejected: 2 })
+    await addAlias({ customerId: acme.id, connectorId: null, alias: 'pbx-7' }, null)
+    const again = await importFile({ path, customer: null, format: 'asterisk', parser: parser() })
+    assert.deepInclude(again, { status: 'skipped', same_as_import_id: first.import_id })
+    const forced = await importFile({ path, customer: null, format: 'asterisk', parser: parser(), force: true })
+    assert.deepInclude(forced, { status: 'completed', imported: 2, duplicates: 1, rejected: 0 })
+    assert.lengthOf(await recordsOf(acme.id), 3)
+  }).timeout(60_000)
+
   test('node ace usage:import FILE --format asterisk without --customer is reseller-wide; --json has routed and unknown', async ({ assert }) => {
     await makeCustomer({ accountNumber: 'ACME001' })
     const path = join(dir, 'cli.csv')
