@@ -241,6 +241,7 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
         counts.duplicates = records - counts.imported
       } catch (error) {
         await sink.abort()
+        await queue.abort()
         if (error instanceof CsvSyntaxError) throw new ImportFailure(error.message)
         throw error
       }

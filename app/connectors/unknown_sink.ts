@@ -1,29 +1,33 @@
+import { createReadStream } from 'node:fs'
+import { appendFile, rm } from 'node:fs/promises'
+import { createInterface } from 'node:readline'
+import { join } from 'node:path'
+import { tmpdir } from 'node:os'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import type { ParsedRecord } from '#connectors/types'
 
+/** Rows per INSERT (SQLite takes at most 500 in one multi-row insert). */
 const BATCH = 400
+/** Rows kept in memory before they wait in a spill file. */
+const IN_MEMORY = 5000
 
 /**
  * Records of a reseller-wide file that belong to no customer yet go to the unknown-services
  * queue (unknown_usage_records), in the file's transaction, leaving out calls already
- * queued (same per-reseller dedupe key).
+ * queued (same per-reseller dedupe key). They are written in finish(), after the usage
+ * sink has finished: a LOAD DATA statement streaming on the transaction's connection
+ * would hold any other statement on it until the file ends (and the file would wait for
+ * that statement). Until then they wait in memory, then in a spill file.
  */
 export function openUnknownSink(trx: TransactionClientContract, target: { source: string; importId: number; connectorId: number | null }) {
   let rows: Record<string, unknown>[] = []
-  let added = 0
-  const flush = async () => {
-    if (!rows.length) return
-    const batch = rows
-    rows = []
-    await trx.knexQuery().table('unknown_usage_records').insert(batch).onConflict(['dedupe_key']).ignore()
-  }
+  let spilled = 0
+  const spillPath = join(tmpdir(), `tollgate-import-${target.importId}-${process.pid}.unknown.ndjson`)
+  const insert = (batch: Record<string, unknown>[]) =>
+    trx.knexQuery().table('unknown_usage_records').insert(batch).onConflict(['dedupe_key']).ignore()
+
   return {
-    /** Records handed over (duplicates included). */
-    get added() {
-      return added
-    },
     add(r: ParsedRecord): Promise<void> | void {
-      added++
       rows.push({
         source: target.source,
         dedupe_key: r.dedupeKey,
@@ -40,15 +44,37 @@ export function openUnknownSink(trx: TransactionClientContract, target: { source
         description: r.description,
         cost_e4: r.costE4,
       })
-      if (rows.length >= BATCH) return flush()
+      if (rows.length >= IN_MEMORY) {
+        const out = rows
+        rows = []
+        spilled += out.length
+        return appendFile(spillPath, out.map((o) => JSON.stringify(o)).join('\n') + '\n')
+      }
     },
     /**
-     * Writes what is left, drops this file's queued records that are stored for a customer
-     * already, and drops older queued copies of calls this file routed; returns how many of
-     * this file's records are now queued.
+     * Writes the queued records (call it once the usage sink has finished), drops this file's
+     * queued records that are stored for a customer already, and drops older queued copies of
+     * calls this file stored for a customer; returns how many of this file's records are queued.
      */
     async finish(): Promise<number> {
-      await flush()
+      try {
+        if (spilled) {
+          let chunk: Record<string, unknown>[] = []
+          for await (const text of createInterface({ input: createReadStream(spillPath), crlfDelay: Infinity })) {
+            if (!text) continue
+            chunk.push(JSON.parse(text))
+            if (chunk.length >= BATCH) {
+              await insert(chunk)
+              chunk = []
+            }
+          }
+          if (chunk.length) await insert(chunk)
+        }
+        for (let i = 0; i < rows.length; i += BATCH) await insert(rows.slice(i, i + BATCH))
+        rows = []
+      } finally {
+        await rm(spillPath, { force: true })
+      }
       await trx.rawQuery(
         'DELETE FROM unknown_usage_records WHERE import_id = ? AND dedupe_key IN (SELECT dedupe_key FROM usage_records)',
         [target.importId]
@@ -59,6 +85,10 @@ export function openUnknownSink(trx: TransactionClientContract, target: { source
       )
       const row = await trx.from('unknown_usage_records').where('import_id', target.importId).count('* as n').first()
       return Number(row?.n ?? 0)
+    },
+    async abort() {
+      rows = []
+      await rm(spillPath, { force: true })
     },
   }
 }

@@ -161,6 +161,19 @@ test.group('Routing: reseller-wide imports', (group) => {
     assert.lengthOf(await recordsOf(acme.id), 3)
   }).timeout(60_000)
 
+  test('a big file mixing routed and unknown records goes in whole (LOAD DATA streaming while unknowns wait, spilled to disk)', async ({ assert }) => {
+    const acme = await makeCustomer({ accountNumber: 'ACME001' })
+    const rows = Array.from({ length: 14_000 }, (_, i) => {
+      const at = new Date(Date.UTC(2026, 6, 1) + i * 60_000).toISOString().slice(0, 19).replace('T', ' ')
+      return call(i + 1, i % 2 ? 'ACME001' : '', i % 2 ? '2001' : `0780090${String(i % 1000).padStart(4, '0')}`, at)
+    })
+    const summary = await importAll('big.csv', rows.join('\n') + '\n')
+    assert.deepInclude(summary, { status: 'completed', read: 14_000, imported: 14_000, unknown: 7000, rejected: 0 })
+    assert.equal(summary.routed!.ACME001, 7000)
+    assert.lengthOf(await recordsOf(acme.id), 7000)
+    assert.equal((await listUnknownServices()).totals.identifiers, 500)
+  }).timeout(120_000)
+
   test('node ace usage:import FILE --format asterisk without --customer is reseller-wide; --json has routed and unknown', async ({ assert }) => {
     await makeCustomer({ accountNumber: 'ACME001' })
     const path = join(dir, 'cli.csv')
