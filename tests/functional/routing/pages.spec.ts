@@ -1,5 +1,6 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
+import Connector from '#models/connector'
 import { makeCustomer, makeUser } from '#tests/helpers/factories'
 import { truncateAll } from '#tests/helpers/migrate'
 import { inertiaHeaders } from '#tests/helpers/inertia'
@@ -51,6 +52,7 @@ test.group('Routing: unknown services and alias pages', (group) => {
     added.assertStatus(302)
     const clash = await client.post(`/customers/${brig.id}/account-aliases`).json({ alias: 'pbx-1' }).loginAs(clerk).withCsrfToken().redirects(0)
     clash.assertStatus(302)
+    assert.include(JSON.stringify(clash.flashMessages()), `already an alias of ${acme.name}`)
     assert.equal(Number((await db.from('supplier_account_aliases').count('* as n'))[0].n), 1)
     const page = await client.get(`/customers/${acme.id}`).headers(inertiaHeaders).loginAs(viewer)
     assert.containsSubset(page.body().props.accountAliases.aliases, [{ alias: 'PBX-1', feed: 'Every feed and upload' }])
@@ -68,5 +70,19 @@ test.group('Routing: unknown services and alias pages', (group) => {
     const bad = await client.post('/unknown-services/assign').json({ identifier: '+447700900000', customerId: 99999, from: 'July' }).loginAs(clerk).withCsrfToken().redirects(0).header('referer', '/unknown-services')
     bad.assertStatus(302)
     assert.lengthOf(await db.from('audit_logs').where('action', 'unknown_service.assign'), 1)
+  })
+
+  test('a file connector can serve all customers; a Microsoft 365 connector still needs its customer', async ({ client, assert }) => {
+    const admin = await makeUser('admin')
+    const drop = await client.post('/connectors').json({ name: 'Wholesale drop', type: 'asterisk', transport: 'folder', customerId: null, enabled: true, settings: { path: '/srv/cdr' } }).loginAs(admin).withCsrfToken().redirects(0)
+    drop.assertStatus(302)
+    const saved = await Connector.findByOrFail('name', 'Wholesale drop')
+    assert.isNull(saved.customerId)
+    const list = await client.get('/connectors').headers(inertiaHeaders).loginAs(admin)
+    assert.containsSubset(list.body().props.connectors, [{ name: 'Wholesale drop', customerName: null }])
+    const m365 = await client.post('/connectors').json({ name: 'Tenant', type: 'm365', transport: 'graph', customerId: null, enabled: true, settings: { tenantId: 't' } }).header('referer', '/connectors/new').loginAs(admin).withCsrfToken().redirects(0)
+    m365.assertStatus(302)
+    assert.include(JSON.stringify(m365.flashMessages()), 'choose the customer this connector bills')
+    assert.isNull(await Connector.findBy('name', 'Tenant'))
   })
 })

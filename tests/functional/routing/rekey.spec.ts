@@ -1,5 +1,8 @@
 import { test } from '@japa/runner'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 import db from '@adonisjs/lucid/services/db'
+import app from '@adonisjs/core/services/app'
 import Connector from '#models/connector'
 import { duplicateCallReport, rekeyUsage } from '#connectors/dedupe_rekey'
 import { makeCustomer, makeUser } from '#tests/helpers/factories'
@@ -11,6 +14,7 @@ import { inertiaHeaders } from '#tests/helpers/inertia'
  * unique per source), since the real table already has per-reseller keys.
  */
 const LEGACY = 'legacy_usage_records'
+const exec = promisify(execFile)
 
 async function createLegacyTable() {
   await db.connection().schema.dropTableIfExists(LEGACY)
@@ -95,6 +99,9 @@ test.group('Routing: re-keying records stored per route', (group) => {
     const viewer = await makeUser('viewer')
     const page = await client.get('/imports').headers(inertiaHeaders).loginAs(viewer)
     page.assertStatus(200)
+    // And `node ace usage:duplicates --json` prints it.
+    const { stdout } = await exec('node', ['ace', 'usage:duplicates', '--json'], { cwd: app.makePath(), env: { ...process.env, NODE_ENV: 'test' } })
+    assert.containsSubset(JSON.parse(stdout.trim().split('\n').pop()!), { billedTwice: 1, removed: 1 })
     assert.containsSubset(page.body().props.duplicates, { billedTwice: 1, removed: 1, rows: [{ kind: 'billed_twice', price: '£0.12', invoiceNumber: 'INV-0001', secondInvoiceNumber: 'INV-0002' }] })
-  })
+  }).timeout(60_000)
 })

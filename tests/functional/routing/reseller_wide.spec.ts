@@ -7,6 +7,7 @@ import db from '@adonisjs/lucid/services/db'
 import app from '@adonisjs/core/services/app'
 import Service from '#models/service'
 import Employee from '#models/employee'
+import Connector from '#models/connector'
 import { importFile } from '#connectors/import_file'
 import { AsteriskParser } from '#connectors/asterisk'
 import { assignUnknown, listUnknownServices } from '#consolidation/unknown_services'
@@ -133,6 +134,27 @@ test.group('Routing: reseller-wide imports', (group) => {
     assert.deepInclude(later, { imported: 1, unknown: 0 })
     assert.deepEqual(later.routed, { ACME001: 1 })
     assert.lengthOf(await recordsOf(acme.id), 3)
+  }).timeout(60_000)
+
+  test('an alias for one feed routes only that feed\'s records', async ({ assert }) => {
+    const acme = await makeCustomer({ accountNumber: 'ACME001' })
+    const brig = await makeCustomer({ accountNumber: 'BRIG002' })
+    const feedA = await Connector.create({ name: 'Carrier A', type: 'asterisk', transport: 'folder', customerId: null, enabled: true, settings: { path: '/a' } })
+    const feedB = await Connector.create({ name: 'Carrier B', type: 'asterisk', transport: 'folder', customerId: null, enabled: true, settings: { path: '/b' } })
+    // Both carriers call their customer "100": ACME at A, BRIG at B.
+    await addAlias({ customerId: acme.id, connectorId: feedA.id, alias: '100' }, null)
+    await addAlias({ customerId: brig.id, connectorId: feedB.id, alias: '100' }, null)
+    const viaA = join(dir, 'a.csv')
+    const viaB = join(dir, 'b.csv')
+    await writeFile(viaA, call(1, '100', '2001') + '\n')
+    await writeFile(viaB, call(2, '100', '2001') + '\n')
+    const parser = () => new AsteriskParser('Europe/London', 'Europe/London')
+    const a = await importFile({ path: viaA, customer: null, connector: feedA, format: 'asterisk', parser: parser() })
+    const b = await importFile({ path: viaB, customer: null, connector: feedB, format: 'asterisk', parser: parser() })
+    assert.deepEqual([a.routed, b.routed], [{ ACME001: 1 }, { BRIG002: 1 }])
+    // An upload knows neither feed's alias.
+    const upload = await importAll('c.csv', call(3, '100', '2001') + '\n')
+    assert.deepInclude(upload, { imported: 0, rejected: 1 })
   }).timeout(60_000)
 
   test('supplier account aliases are one customer per feed and never another account number', async ({ assert }) => {
