@@ -17,7 +17,7 @@ export default class UsageDuplicates extends BaseCommand {
   async run() {
     const { default: db } = await import('@adonisjs/lucid/services/db')
     const { duplicateCallReport, periodsToRefresh } = await import('#connectors/dedupe_rekey')
-    const { afterUsageChange } = await import('#lib/after_usage_change')
+    const { afterUsageChange } = await import('#consolidation/usage_pipeline')
     const { e4ToMinor, formatMoney } = await import('#lib/money')
 
     for (const [customerId, periods] of await periodsToRefresh(db.connection())) await afterUsageChange(customerId, periods)

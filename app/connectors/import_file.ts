@@ -15,7 +15,7 @@ import { ImportFailure } from '#connectors/types'
 import { CsvSyntaxError, readCsvRows } from '#connectors/csv_reader'
 import { openUsageSink } from '#connectors/usage_sink'
 import { openUnknownSink } from '#connectors/unknown_sink'
-import { Router } from '#consolidation/routing'
+import { Router } from '#connectors/record_router'
 
 export { insertUsageRows } from '#connectors/usage_insert'
 

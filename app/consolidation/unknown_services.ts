@@ -3,10 +3,16 @@ import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import Customer from '#models/customer'
 import Employee from '#models/employee'
 import { audit } from '#lib/audit'
-import { ZoneClock } from '#connectors/local_time'
+import { afterUsageChange } from '#consolidation/usage_pipeline'
+import { DateTime } from 'luxon'
 import { findOrCreateService, guessKind, KIND_LABELS } from '#consolidation/services'
 import { assignService, localMidnight, sqlDateTime } from '#consolidation/assignments'
-import { sqlUtc, utcMs } from '#consolidation/routing'
+
+/** A timestamp column's value as "YYYY-MM-DD HH:MM:SS" UTC (MySQL gives a Date, SQLite the text). */
+function sqlUtc(value: unknown): string {
+  if (value instanceof Date) return value.toISOString().slice(0, 19).replace('T', ' ')
+  return String(value).slice(0, 19).replace('T', ' ')
+}
 
 /** A customer's usage not on an invoice yet: what assigning from the queue adds to. */
 export async function unbilledUsageOf(customer: Customer) {
@@ -116,7 +122,6 @@ export async function assignUnknown(input: AssignUnknownInput, userId: number | 
     return result
   })
   if (moved.periods.length) {
-    const { afterUsageChange } = await import('#lib/after_usage_change')
     await afterUsageChange(customer.id, moved.periods)
   }
   return { customerId: customer.id, ...moved }
@@ -124,7 +129,6 @@ export async function assignUnknown(input: AssignUnknownInput, userId: number | 
 
 /** Moves an identifier's queued records from an instant on into the customer's usage records. */
 async function moveQueued(trx: TransactionClientContract, identifier: string, fromSql: string, customer: Customer) {
-  const clock = new ZoneClock('UTC', customer.timeZone)
   const periods = new Set<string>()
   let records = 0
   for (;;) {
@@ -138,7 +142,7 @@ async function moveQueued(trx: TransactionClientContract, identifier: string, fr
     if (!rows.length) break
     const usage = rows.map((r) => {
       const occurredAt = sqlUtc(r.occurred_at)
-      const period = clock.period(utcMs(occurredAt))
+      const period = DateTime.fromSQL(occurredAt, { zone: 'utc' }).setZone(customer.timeZone).toFormat('yyyy-MM')
       periods.add(period)
       return {
         customer_id: customer.id,

@@ -12,7 +12,7 @@ import { importUploadInBackground, manualUploadDir } from '#connectors/manual_im
 import { ImportFailure } from '#connectors/types'
 import { importsQueryValidator, pageQueryValidator } from '#validators/list_query'
 import { duplicateCallReport } from '#connectors/dedupe_rekey'
-import { importRouting } from '#consolidation/routing'
+import { importRouting } from '#connectors/record_router'
 import { e4ToMinor, formatMoney } from '#lib/money'
 
 const LIST_COLUMNS = [

@@ -1,4 +1,13 @@
 import vine, { SimpleMessagesProvider } from '@vinejs/vine'
+import db from '@adonisjs/lucid/services/db'
+import { calendarDate } from '#validators/rules'
+
+/** The employee must belong to the customer chosen in the same form (tenancy). */
+const ofChosenCustomer = vine.createRule(async (value, _options, field) => {
+  if (typeof value !== 'number' || !field.isValid) return
+  const row = await db.from('employees').where('id', value).where('customer_id', Number(field.parent?.customerId)).select('id').first()
+  if (!row) field.report('Choose an employee of this customer', 'ofChosenCustomer', field)
+})
 
 const customerExists = () =>
   vine
@@ -12,15 +21,14 @@ export const assignUnknownValidator = vine.compile(
   vine.object({
     identifier: vine.string().trim().minLength(1).maxLength(254),
     customerId: customerExists(),
-    employeeId: vine.number().positive().withoutDecimals().optional(),
-    from: vine.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/),
+    employeeId: vine.number().positive().withoutDecimals().use(ofChosenCustomer()).optional(),
+    from: calendarDate(),
   })
 )
 assignUnknownValidator.messagesProvider = new SimpleMessagesProvider({
   'customerId.required': 'Choose the customer the number belongs to',
   'customerId.database.exists': 'No such customer',
   'from.required': 'Give the date the customer has it from',
-  'from.regex': 'The date must look like 2026-07-01',
 })
 
 /** Customer page → Supplier account aliases. */

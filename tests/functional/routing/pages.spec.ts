@@ -67,8 +67,15 @@ test.group('Routing: unknown services and alias pages', (group) => {
     const assigned = await client.post('/unknown-services/assign').json({ identifier: '+447700900000', customerId: acme.id, from: '2026-07-01' }).loginAs(clerk).withCsrfToken().redirects(0)
     assigned.assertStatus(302)
     assert.equal(Number((await db.from('usage_records').where('customer_id', acme.id).count('* as n'))[0].n), 1)
-    const bad = await client.post('/unknown-services/assign').json({ identifier: '+447700900000', customerId: 99999, from: 'July' }).loginAs(clerk).withCsrfToken().redirects(0).header('referer', '/unknown-services')
+    const bad = await client.post('/unknown-services/assign').json({ identifier: '+447700900000', customerId: 99999, from: '2026-02-30' }).loginAs(clerk).withCsrfToken().redirects(0).header('referer', '/unknown-services')
     bad.assertStatus(302)
+    assert.include(JSON.stringify(bad.flashMessages()), 'Enter a real date as YYYY-MM-DD')
+    assert.include(JSON.stringify(bad.flashMessages()), 'No such customer')
+    // An employee of another customer is refused under the field.
+    const [otherEmployee] = await db.table('employees').insert({ customer_id: brig.id, name: 'Eve', active: true, created_at: '2026-07-01 00:00:00', updated_at: '2026-07-01 00:00:00' })
+    const stranger = await client.post('/unknown-services/assign').json({ identifier: '+447700900000', customerId: acme.id, employeeId: Number(otherEmployee), from: '2026-07-01' }).loginAs(clerk).withCsrfToken().redirects(0).header('referer', '/unknown-services')
+    stranger.assertStatus(302)
+    assert.include(JSON.stringify(stranger.flashMessages()), 'Choose an employee of this customer')
     assert.lengthOf(await db.from('audit_logs').where('action', 'unknown_service.assign'), 1)
   })
 
