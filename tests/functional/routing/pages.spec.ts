@@ -1,5 +1,6 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
+import app from '@adonisjs/core/services/app'
 import Connector from '#models/connector'
 import { makeCustomer, makeUser } from '#tests/helpers/factories'
 import { truncateAll } from '#tests/helpers/migrate'
@@ -81,7 +82,7 @@ test.group('Routing: unknown services and alias pages', (group) => {
 
   test('a file connector can serve all customers; a Microsoft 365 connector still needs its customer', async ({ client, assert }) => {
     const admin = await makeUser('admin')
-    const drop = await client.post('/connectors').json({ name: 'Wholesale drop', type: 'asterisk', transport: 'folder', customerId: null, enabled: true, settings: { path: '/srv/cdr' } }).loginAs(admin).withCsrfToken().redirects(0)
+    const drop = await client.post('/connectors').json({ name: 'Wholesale drop', type: 'asterisk', transport: 'folder', customerId: null, enabled: true, settings: { path: app.makePath('tmp') } }).loginAs(admin).withCsrfToken().redirects(0)
     drop.assertStatus(302)
     const saved = await Connector.findByOrFail('name', 'Wholesale drop')
     assert.isNull(saved.customerId)
