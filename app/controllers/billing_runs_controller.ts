@@ -5,7 +5,9 @@ import Customer from '#models/customer'
 import { createRun, finalizeRun, regenerateRun, cancelRun, runReview, BillingError } from '#billing/runs'
 import { queueDeliveries, deliverDue } from '#billing/deliveries'
 import { storeInvoicePdfs } from '#documents/invoice_pdf'
-import { createRunValidator, finalizeRunValidator } from '#validators/billing'
+import { createRunValidator, finalizeRunValidator, acknowledgeFlagsValidator } from '#validators/billing'
+import { acknowledgeFlags, FlagError } from '#billing/flags'
+import { diffView } from '#billing/draft_diff'
 import { formatMoney } from '#lib/money'
 import { DateTime } from 'luxon'
 
@@ -55,7 +57,12 @@ export default class BillingRunsController {
   async store({ request, response, session, auth }: HttpContext) {
     const input = await request.validateUsing(createRunValidator)
     try {
-      const { run, invoices, skipped } = await createRun({ period: input.period, customerIds: input.customerIds?.length ? input.customerIds : null, userId: auth.user!.id })
+      const { run, invoices, skipped } = await createRun({
+        period: input.period,
+        customerIds: input.customerIds?.length ? input.customerIds : null,
+        userId: auth.user!.id,
+        openPeriod: Boolean(input.openPeriod),
+      })
       session.flash('success', `Draft run #${run.id}: ${invoices.length} invoices${skipped.length ? `, ${skipped.length} customers skipped` : ''}`)
       return response.redirect(`/billing-runs/${run.id}`)
     } catch (error) {
@@ -66,7 +73,7 @@ export default class BillingRunsController {
   }
 
   async show({ params, inertia }: HttpContext) {
-    const { run, invoices, warnings, lateUsage } = await runReview(Number(params.id))
+    const { run, invoices, warnings, lateUsage, flags, held } = await runReview(Number(params.id))
     const anomalies: any[] = []
     if (run.status === 'draft') {
       for (const invoice of invoices) {
@@ -86,6 +93,9 @@ export default class BillingRunsController {
         total: formatMoney(i.totalMinor, i.currency),
         hasPdf: Boolean(i.pdfPath),
         delivery: i.delivery ? { status: i.delivery.status, attempts: i.delivery.attempts } : null,
+        held: held.has(i.id),
+        flags: flags.get(i.id) ?? [],
+        regenerated: diffView(i.snapshot?.regenerated, i.currency),
       })),
       totals: {
         subtotal: formatMoney(invoices.reduce((s, i) => s + i.subtotalMinor, 0)),
@@ -108,13 +118,25 @@ export default class BillingRunsController {
   async finalize({ params, request, response, session, auth }: HttpContext) {
     const input = await request.validateUsing(finalizeRunValidator)
     return this.act(session, response, Number(params.id), async () => {
-      const { invoices } = await finalizeRun(Number(params.id), { userId: auth.user!.id, allowUnrated: Boolean(input.allowUnrated) })
+      const { invoices } = await finalizeRun(Number(params.id), { userId: auth.user!.id, allowUnrated: Boolean(input.allowUnrated), holdFlagged: true })
       // PDFs are made after the commit, in the background of this process.
       setImmediate(() => {
         storeInvoicePdfs(invoices.map((i) => i.id)).catch((error) => logger.error({ err: error }, 'invoice PDFs failed'))
       })
       return `Finalized ${invoices.length} invoices: ${invoices.map((i) => i.number).join(', ')}`
     })
+  }
+
+  async acknowledge({ params, request, response, session, auth }: HttpContext) {
+    const input = await request.validateUsing(acknowledgeFlagsValidator)
+    try {
+      const { acknowledged } = await acknowledgeFlags(Number(params.invoiceId), input.reason, auth.user!.id)
+      session.flash('success', `${acknowledged} flag${acknowledged === 1 ? '' : 's'} acknowledged`)
+    } catch (error) {
+      if (!(error instanceof FlagError)) throw error
+      session.flash('error', error.message)
+    }
+    return response.redirect(`/billing-runs/${params.id}`)
   }
 
   async cancel({ params, response, session, auth }: HttpContext) {

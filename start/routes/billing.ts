@@ -17,6 +17,7 @@ router.post('/billing-runs', [BillingRunsController, 'store']).use(editors)
 router.get('/billing-runs/:id', [BillingRunsController, 'show']).where('id', id.id).use(staff)
 router.post('/billing-runs/:id/regenerate', [BillingRunsController, 'regenerate']).where('id', id.id).use(editors)
 router.post('/billing-runs/:id/finalize', [BillingRunsController, 'finalize']).where('id', id.id).use(editors)
+router.post('/billing-runs/:id/invoices/:invoiceId/acknowledge', [BillingRunsController, 'acknowledge']).where('id', id.id).where('invoiceId', id.id).use(editors)
 router.post('/billing-runs/:id/cancel', [BillingRunsController, 'cancel']).where('id', id.id).use(editors)
 router.post('/billing-runs/:id/send', [BillingRunsController, 'send']).where('id', id.id).use(editors)
 
