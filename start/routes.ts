@@ -9,6 +9,7 @@ import './routes/rating.js'
 import './routes/connectors.js'
 import './routes/consolidation.js'
 import './routes/billing.js'
+import './routes/reconciliation.js'
 import './routes/insights.js'
 import './routes/portal.js'
 
