@@ -21,7 +21,7 @@ export default class extends BaseSchema {
       // queued | sent | failed
       table.string('status', 16).notNullable().defaultTo('queued')
       table.string('last_error', 500).nullable()
-      table.unique(['customer_id', 'employee_id', 'period', 'threshold_minor'])
+      table.unique(['customer_id', 'employee_id', 'period', 'threshold_minor'], { indexName: 'bill_shock_alerts_once' })
       table.timestamp('created_at').notNullable()
     })
     this.schema.alterTable('customers', (table) => {
