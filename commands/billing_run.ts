@@ -87,7 +87,8 @@ export default class BillingRunCommand extends BaseCommand {
           tax: formatScaled(i.taxMinor, 2),
           total: formatScaled(i.totalMinor, 2),
           pdf: pdfs.get(i.id) ? localPath(pdfs.get(i.id)!.key) : null,
-          flags: (flagged.get(i.id) ?? []).map((f) => ({ kind: f.kind, message: f.message, acknowledged: Boolean(f.acknowledged) })),
+          // only when there are flags, so the documented shape stays as it was for a clean run
+          ...(flagged.get(i.id)?.length ? { flags: flagged.get(i.id)!.map((f) => ({ kind: f.kind, message: f.message, acknowledged: Boolean(f.acknowledged) })) } : {}),
         })),
         skipped: created.skipped.map((s) => ({ customer: s.account, reason: s.reason })),
       }
@@ -98,7 +99,7 @@ export default class BillingRunCommand extends BaseCommand {
       this.logger.success(`billing run #${out.run_id} (${out.status}) for ${out.period}: ${out.invoices.length} invoices`)
       for (const i of out.invoices) {
         this.logger.info(`${i.customer} ${i.number ?? 'draft'} net ${i.subtotal} VAT ${i.tax} total ${i.total} ${i.pdf ?? ''}`)
-        for (const f of i.flags) this.logger.warning(`  flag ${f.kind}${f.acknowledged ? ' (acknowledged)' : ''}: ${f.message}`)
+        for (const f of i.flags ?? []) this.logger.warning(`  flag ${f.kind}${f.acknowledged ? ' (acknowledged)' : ''}: ${f.message}`)
       }
     } catch (error) {
       if (error instanceof BillingError || (error as Error)?.name === 'FlagError') return this.fail((error as Error).message)

@@ -8,7 +8,7 @@ import { rerate, type RerateSummary } from '#rating/tariffs'
  * tariff change): tie records to people, price them, then refresh the rollups
  * that insights read. Each step only touches unbilled records.
  */
-export async function afterUsageChange(customerId: number, periods: string[]) {
+export async function afterUsageChange(customerId: number, periods: string[], reason = 'usage change (import or mapping)') {
   const unique = [...new Set(periods)].sort()
   const mapping = { mapped: 0, unallocated: 0 }
   const rating = { records: 0, rated: 0, unrated: 0, changed: 0 }
@@ -16,13 +16,22 @@ export async function afterUsageChange(customerId: number, periods: string[]) {
     const m = await mapUsage({ customerId, period })
     mapping.mapped += m.mapped
     mapping.unallocated += m.unallocated
-    const r = await rateUsage({ customerId, period })
+    const r = await rateUsage({ customerId, period, reason })
     rating.records += r.records
     rating.rated += r.rated
     rating.unrated += r.unrated
     rating.changed += r.changed
   }
   await refreshRollups(customerId, unique)
+  // Bill-shock alerts for a month still running (billing's module, loaded lazily).
+  // An alert that cannot be checked must not undo the import: it is logged and checked again next time.
+  try {
+    const { checkBillShock } = await import('#billing/bill_shock')
+    await checkBillShock(customerId, unique)
+  } catch (error) {
+    const { default: logger } = await import('@adonisjs/core/services/logger')
+    logger.error({ err: error, customerId }, 'bill shock check failed')
+  }
   return { periods: unique, mapping, rating }
 }
 
