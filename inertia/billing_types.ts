@@ -16,3 +16,9 @@ export interface DiffView {
   changed: { label: string; employee: string; before: string; after: string; delta: string }[]
   byEmployee: { employee: string; before: string; after: string; delta: string }[]
 }
+
+export interface ChangeVsLastView {
+  previous: { id: number; number: string | null; period: string } | null
+  byEmployee: { employee: string; before: string; after: string; delta: string; deltaMinor: number }[]
+  byCategory: { category: string; before: string; after: string; delta: string; deltaMinor: number }[]
+}
