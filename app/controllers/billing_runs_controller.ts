@@ -5,7 +5,8 @@ import Customer from '#models/customer'
 import { createRun, finalizeRun, regenerateRun, cancelRun, runReview, BillingError } from '#billing/runs'
 import { queueDeliveries, deliverDue } from '#billing/deliveries'
 import { storeInvoicePdfs } from '#documents/invoice_pdf'
-import { createRunValidator, finalizeRunValidator, acknowledgeFlagsValidator } from '#validators/billing'
+import { createRunValidator, finalizeRunValidator, acknowledgeFlagsValidator, guardSettingsValidator } from '#validators/billing'
+import { guardSettingsView, updateGuardSettings } from '#billing/guard_settings_admin'
 import { acknowledgeFlags, FlagError } from '#billing/flags'
 import { diffView } from '#billing/draft_diff'
 import { formatMoney } from '#lib/money'
@@ -137,6 +138,18 @@ export default class BillingRunsController {
       session.flash('error', error.message)
     }
     return response.redirect(`/billing-runs/${params.id}`)
+  }
+
+  /** Billing guards: change band, margin drop, bill-shock thresholds, customers alerted too. */
+  async guards({ inertia }: HttpContext) {
+    return inertia.render('billing/guards', { settings: await guardSettingsView() })
+  }
+
+  async saveGuards({ request, response, session, auth }: HttpContext) {
+    const input = await request.validateUsing(guardSettingsValidator)
+    await updateGuardSettings({ ...input, notifyCustomerIds: input.notifyCustomerIds ?? [] }, auth.user!.id)
+    session.flash('success', 'Billing guards saved')
+    return response.redirect('/billing-runs/guards')
   }
 
   async cancel({ params, response, session, auth }: HttpContext) {

@@ -23,6 +23,7 @@ export const guardSettingsValidator = vine.compile(
     /** pounds, comma separated: "500, 1000" */
     shockCustomer: vine.string().trim().regex(/^\d{1,7}(\.\d{1,2})?(\s*[,;]\s*\d{1,7}(\.\d{1,2})?)*$/),
     shockEmployee: vine.string().trim().regex(/^\d{1,7}(\.\d{1,2})?(\s*[,;]\s*\d{1,7}(\.\d{1,2})?)*$/),
+    notifyCustomerIds: vine.array(vine.number().withoutDecimals().positive()).optional(),
   })
 )
 

@@ -13,6 +13,8 @@ const id = { id: router.matchers.number() }
 
 router.get('/billing-runs', [BillingRunsController, 'index']).use(staff)
 router.get('/billing-runs/new', [BillingRunsController, 'create']).use(editors)
+router.get('/billing-runs/guards', [BillingRunsController, 'guards']).use(staff)
+router.put('/billing-runs/guards', [BillingRunsController, 'saveGuards']).use(editors)
 router.post('/billing-runs', [BillingRunsController, 'store']).use(editors)
 router.get('/billing-runs/:id', [BillingRunsController, 'show']).where('id', id.id).use(staff)
 router.post('/billing-runs/:id/regenerate', [BillingRunsController, 'regenerate']).where('id', id.id).use(editors)
