@@ -17,6 +17,8 @@ test.group('browser: billing run review holds flagged invoices', (group) => {
     const user = await makeUser('billing', { email: 'reviewer@reseller.example' })
 
     const page = await visit('/login')
+    const errors: string[] = []
+    page.on('pageerror', (e) => errors.push(e.message))
     await page.locator('#email').fill(user.email)
     await page.locator('#password').fill('secret-password')
     await page.locator('button[type=submit]').click()
@@ -44,6 +46,8 @@ test.group('browser: billing run review holds flagged invoices', (group) => {
     page.on('dialog', (dialog) => dialog.accept())
     await page.locator('#finalize').click()
     await page.locator('.card.stat .value', { hasText: 'finalized' }).waitFor()
+    // the page rendered every state without a script error (a bad date format once blanked it)
+    assert.deepEqual(errors.filter((e) => !/WebSocket/.test(e)), [])
     const statuses = (await db.from('invoices').where('billing_run_id', run.id).select('status')).map((r: any) => r.status)
     assert.deepEqual(statuses, ['finalized', 'finalized'])
     const audit = await db.from('audit_logs').where('action', 'invoice.flags_acknowledged').first()
