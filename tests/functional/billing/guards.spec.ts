@@ -180,3 +180,24 @@ test.group('Billing guards: flags', (group) => {
     assert.equal(diff.afterNetMinor - diff.beforeNetMinor, 350)
   })
 })
+
+test.group('Billing guards: CLI', (group) => {
+  group.each.setup(() => truncateAll())
+
+  test('billing:run refuses an open period without --open-period, and bills it with it', async ({ assert }) => {
+    const { execFile } = await import('node:child_process')
+    const { promisify } = await import('node:util')
+    const { default: app } = await import('@adonisjs/core/services/app')
+    const run = promisify(execFile)
+    const { DateTime } = await import('luxon')
+    const period = DateTime.now().setZone('Europe/London').toFormat('yyyy-MM')
+    const f = await makeBillingFixture({ period })
+    const ace = (args: string[]) => run('node', ['ace', ...args], { cwd: app.makePath(), env: { ...process.env, NODE_ENV: 'test' } })
+    const refused = await ace(['billing:run', '--period', period, '--customer', f.customer.accountNumber, '--skip-pdf', '--json']).catch((e) => e)
+    assert.equal(refused.code, 1)
+    assert.match(JSON.parse(refused.stdout).error, /has not ended for .*--open-period/)
+    const ok = JSON.parse((await ace(['billing:run', '--period', period, '--customer', f.customer.accountNumber, '--open-period', '--skip-pdf', '--json'])).stdout)
+    assert.equal(ok.status, 'draft')
+    assert.lengthOf(ok.invoices, 1)
+  }).timeout(180_000)
+})
