@@ -1,6 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
-import { int } from '#billing/db_helpers'
+import { int } from '#lib/db_helpers'
 import { diffLines, type LineDiff, type LineForDiff } from '#billing/flag_rules'
 import { formatMoney } from '#lib/money'
 import { categoryLabel } from '#billing/compute'

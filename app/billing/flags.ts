@@ -3,7 +3,7 @@ import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { audit } from '#lib/audit'
 import { e4ToMinor, formatMoney, formatScaled } from '#lib/money'
 import { billableRecords, blockedCounts } from '#billing/compute'
-import { int, sqlTime } from '#billing/db_helpers'
+import { int, sqlTime } from '#lib/db_helpers'
 import { guardSettings, type GuardSettings } from '#billing/guard_settings'
 import { beyondAverage, beyondBand, changeBp, marginFell, percentLabel } from '#billing/flag_rules'
 import { addMonths } from '#rating/recurring'
@@ -210,9 +210,19 @@ async function unratedFlag(client: QueryClientContract, invoice: InvoiceFacts): 
   }
 }
 
+/**
+ * Where anomalies come from: insights' findAnomalies, registered at boot by start/billing_hooks.ts (billing may
+ * not import insights: insights reaches billing through documents). Unregistered is an error, never "no anomalies".
+ */
+export type AnomalyFinder = (customerId: number, period: string) => Promise<{ message: string }[]>
+let anomalyFinder: AnomalyFinder | null = null
+export function useAnomalyFinder(finder: AnomalyFinder) {
+  anomalyFinder = finder
+}
+
 async function anomalyFlag(invoice: InvoiceFacts): Promise<DraftFlag | null> {
-  const { findAnomalies } = await import('#insights/anomalies')
-  const anomalies = await findAnomalies(invoice.customerId, invoice.period)
+  if (!anomalyFinder) throw new Error('No anomaly finder registered (start/billing_hooks.ts is not preloaded): draft flags cannot be checked')
+  const anomalies = await anomalyFinder(invoice.customerId, invoice.period)
   if (!anomalies.length) return null
   return {
     kind: 'anomaly',

@@ -3,6 +3,13 @@ import { rateUsage } from '#rating/rate_usage'
 import { refreshRollups } from '#consolidation/rollups'
 import { rerate, type RerateSummary } from '#rating/tariffs'
 
+/** Called after every usage change (billing's bill-shock check, registered at boot by start/billing_hooks.ts). */
+type UsageListener = (customerId: number, periods: string[]) => Promise<unknown>
+const listeners: UsageListener[] = []
+export function onUsageChanged(listener: UsageListener) {
+  if (!listeners.includes(listener)) listeners.push(listener)
+}
+
 /**
  * The one pipeline every change to usage goes through (import, mapping change,
  * tariff change): tie records to people, price them, then refresh the rollups
@@ -23,14 +30,14 @@ export async function afterUsageChange(customerId: number, periods: string[], re
     rating.changed += r.changed
   }
   await refreshRollups(customerId, unique)
-  // Bill-shock alerts for a month still running (billing's module, loaded lazily).
-  // An alert that cannot be checked must not undo the import: it is logged and checked again next time.
-  try {
-    const { checkBillShock } = await import('#billing/bill_shock')
-    await checkBillShock(customerId, unique)
-  } catch (error) {
-    const { default: logger } = await import('@adonisjs/core/services/logger')
-    logger.error({ err: error, customerId }, 'bill shock check failed')
+  // A listener that fails (say a bill-shock email) must not undo the import: it is logged and runs again next time.
+  for (const listener of listeners) {
+    try {
+      await listener(customerId, unique)
+    } catch (error) {
+      const { default: logger } = await import('@adonisjs/core/services/logger')
+      logger.error({ err: error, customerId }, 'usage change listener failed')
+    }
   }
   return { periods: unique, mapping, rating }
 }

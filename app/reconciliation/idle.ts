@@ -1,7 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import { e4ToMinor } from '#lib/money'
-import { int } from '#billing/db_helpers'
+import { int } from '#lib/db_helpers'
 import { lastDayOfMonth, recurringForMonth, dateOnly } from '#rating/recurring'
 
 /**

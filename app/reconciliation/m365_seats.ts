@@ -1,6 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import drive from '@adonisjs/drive/services/main'
-import { int } from '#billing/db_helpers'
+import { int } from '#lib/db_helpers'
 import { lastDayOfMonth } from '#rating/recurring'
 import { divRoundHalfUp, e4ToMinor, parseDecimal } from '#lib/money'
 

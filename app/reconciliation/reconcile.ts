@@ -1,6 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import { formatMoney } from '#lib/money'
-import { int, PERIOD_RE } from '#billing/db_helpers'
+import { int, PERIOD_RE } from '#lib/db_helpers'
 import { supplierFigures, type ServiceRow } from '#reconciliation/supplier_figures'
 import { seatDifferences, rightSizeCandidates, type SeatRow, type RightSizeRow } from '#reconciliation/m365_seats'
 import { idleServices, type IdleRow } from '#reconciliation/idle'

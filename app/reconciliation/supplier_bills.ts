@@ -2,7 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import { parse } from 'csv-parse/sync'
 import { audit } from '#lib/audit'
 import { e4ToMinor, parseDecimal } from '#lib/money'
-import { int, PERIOD_RE, sqlTime } from '#billing/db_helpers'
+import { int, PERIOD_RE, sqlTime } from '#lib/db_helpers'
 
 /**
  * The supplier's invoice total per connector and month: entered by hand, or summed from a supplier bill

@@ -1,6 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import { e4ToMinor } from '#lib/money'
-import { int } from '#billing/db_helpers'
+import { int } from '#lib/db_helpers'
 import { lastDayOfMonth, recurringForMonth } from '#rating/recurring'
 
 /**

@@ -1,10 +1,7 @@
 import router from '@adonisjs/core/services/router'
-import { middleware } from '#start/kernel'
+import { staff, editors } from '#start/route_guards'
 
 const ReconciliationController = () => import('#controllers/reconciliation_controller')
-
-const staff = [middleware.auth(), middleware.role({ roles: ['admin', 'billing', 'viewer'] })]
-const editors = [middleware.auth(), middleware.role({ roles: ['admin', 'billing'] })]
 
 router.get('/reconciliation', [ReconciliationController, 'show']).use(staff)
 router.post('/reconciliation/suppliers/:connectorId/total', [ReconciliationController, 'supplierTotal']).where('connectorId', router.matchers.number()).use(editors)

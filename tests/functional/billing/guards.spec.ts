@@ -8,7 +8,7 @@ import { acknowledgeFlags } from '#billing/flags'
 import { queueDeliveries } from '#billing/deliveries'
 import { setSettings } from '#billing/settings'
 import { monthEndJob } from '#jobs/tasks'
-import { sqlTime } from '#billing/db_helpers'
+import { sqlTime } from '#lib/db_helpers'
 import { makeBillingFixture } from './fixtures.js'
 
 const kinds = async (invoiceId: number) => (await db.from('invoice_flags').where('invoice_id', invoiceId).orderBy('kind').select('kind')).map((r: any) => r.kind)
