@@ -1,6 +1,7 @@
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import db from '@adonisjs/lucid/services/db'
 import { e4ToMinor, formatMoney, formatScaled } from '#lib/money'
+import { csvLine } from '#lib/csv'
 
 /**
  * Per-record history of re-rating: whenever a rating pass changes a record that already had an outcome
@@ -171,12 +172,7 @@ export async function rerateChanges(rerateId: number, filter: ChangeFilter = {})
 
 /** The same rows as CSV (exact e4 prices, so a sub-penny change shows). */
 export function rerateCsv(data: NonNullable<Awaited<ReturnType<typeof rerateChanges>>>) {
-  const cell = (v: unknown) => {
-    const s = v === null || v === undefined ? '' : String(v)
-    const safe = /^[=+\-@]/.test(s) && !/^-?\d/.test(s) ? `'${s}` : s
-    return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe
-  }
   const head = ['record_id', 'occurred_at_utc', 'identifier', 'destination', 'category', 'old_price', 'new_price', 'old_rate', 'new_rate', 'old_band', 'new_band', 'old_allowance', 'new_allowance', 'old_status', 'new_status', 'reason']
   const lines = data.changes.map((c) => [c.usageRecordId, c.occurredAt, c.identifier, c.destination, c.category, c.oldPrice, c.newPrice, c.oldRate, c.newRate, c.oldBand, c.newBand, c.oldAllowance, c.newAllowance, c.oldStatus, c.newStatus, c.reasonLabel])
-  return [head, ...lines].map((l) => l.map(cell).join(',')).join('\r\n') + '\r\n'
+  return [head, ...lines].map(csvLine).join('\r\n') + '\r\n'
 }

@@ -1,5 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import { formatMoney } from '#lib/money'
+import { csvLine } from '#lib/csv'
 import { int, PERIOD_RE } from '#lib/db_helpers'
 import { supplierFigures, type ServiceRow } from '#reconciliation/supplier_figures'
 import { seatDifferences, rightSizeCandidates, type SeatRow, type RightSizeRow } from '#reconciliation/m365_seats'
@@ -99,13 +100,6 @@ export function differenceCounts(r: Reconciliation): Record<Section, number> {
   }
 }
 
-const csvCell = (v: unknown) => {
-  const s = v === null || v === undefined ? '' : String(v)
-  // A leading = + - @ would run as a formula in a spreadsheet.
-  const safe = /^[=+\-@]/.test(s) && !/^-?\d/.test(s) ? `'${s}` : s
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe
-}
-
 const pounds = (minor: number | null) => (minor === null ? '' : (minor < 0 ? '-' : '') + `${Math.floor(Math.abs(minor) / 100)}.${String(Math.abs(minor) % 100).padStart(2, '0')}`)
 
 /** The month as CSV: the supplier totals, then one row per difference with its section. */
@@ -125,7 +119,7 @@ export function reconciliationCsv(r: Reconciliation, section?: Section): string 
   if (want('seats')) for (const d of r.seats) lines.push([SECTION_LABELS.seats, d.connector, d.customer, d.account, d.sku, '', '', '', '', d.paid, d.billed, '', `${d.delta > 0 ? d.delta + ' paid, not billed' : -d.delta + ' billed, not paid'}`])
   if (want('idle')) for (const d of r.idle) lines.push([SECTION_LABELS.idle, '', d.customer, d.account, d.identifier, 0, '', '', '', '', '', pounds(d.rentalMinor), d.lastUsage ? `last usage ${d.lastUsage}` : 'no usage on record'])
   if (want('right_size')) for (const d of r.rightSize) lines.push([SECTION_LABELS.right_size, d.connector, d.customer, d.account, d.upn, '', '', '', '', '', '', pounds(d.savingMinor), `${d.sku}; activity: ${d.activeProducts}`])
-  return lines.map((l) => l.map(csvCell).join(',')).join('\r\n') + '\r\n'
+  return lines.map(csvLine).join('\r\n') + '\r\n'
 }
 
 /** The page's read model: figures as money strings with their currency. */
