@@ -25,6 +25,12 @@ export default class BillingRunCommand extends BaseCommand {
   @flags.boolean({ description: 'Finalize even though some usage is unrated (it stays unbilled)' })
   declare allowUnrated: boolean
 
+  @flags.boolean({ flagName: 'open-period', description: 'Bill a period that has not ended yet in the customer\'s time zone' })
+  declare openPeriod: boolean
+
+  @flags.string({ flagName: 'acknowledge', description: 'Acknowledge every review flag of the run\'s drafts with this reason (before --finalize)' })
+  declare acknowledge?: string
+
   @flags.boolean({ description: 'Skip PDF rendering' })
   declare skipPdf: boolean
 
@@ -52,20 +58,23 @@ export default class BillingRunCommand extends BaseCommand {
         if (!existing || existing.period !== this.period) return this.fail(`no billing run #${this.runId} for ${this.period}`)
         created = { run: existing, invoices: await Invoice.query().where('billing_run_id', existing.id).select('id'), skipped: [] }
       } else {
-        created = await createRun({ period: this.period, customerIds, onProgress: stderrProgress('building invoices') })
+        created = await createRun({ period: this.period, customerIds, openPeriod: this.openPeriod, onProgress: stderrProgress('building invoices') })
       }
+      const { acknowledgeRunFlags, flagsByInvoice } = await import('#billing/flags')
+      if (this.acknowledge !== undefined) await acknowledgeRunFlags(created.run.id, this.acknowledge, null)
       for (const s of created.skipped) process.stderr.write(`skipped ${s.account}: ${s.reason}\n`)
       const ids = created.invoices.map((i) => i.id)
       if (this.finalize) {
         try {
-          await finalizeRun(created.run.id, { allowUnrated: this.allowUnrated })
+          await finalizeRun(created.run.id, { allowUnrated: this.allowUnrated, holdFlagged: true })
         } catch (error) {
-          if (error instanceof BillingError) return this.fail(`${error.message} (billing run #${created.run.id} stays a draft)`)
+          if (error instanceof BillingError) return this.fail(`${error.message} (billing run #${created.run.id} stays a draft)`, await flagsByInvoice(ids))
           throw error
         }
       }
       const pdfs = this.skipPdf ? new Map() : await storeInvoicePdfs(ids, { onProgress: stderrProgress('rendering PDFs') })
       const invoices = await Invoice.query().whereIn('id', ids).preload('customer')
+      const flagged = await flagsByInvoice(ids)
       invoices.sort((a, b) => a.customer.accountNumber.localeCompare(b.customer.accountNumber))
       const out = {
         run_id: created.run.id,
@@ -78,6 +87,8 @@ export default class BillingRunCommand extends BaseCommand {
           tax: formatScaled(i.taxMinor, 2),
           total: formatScaled(i.totalMinor, 2),
           pdf: pdfs.get(i.id) ? localPath(pdfs.get(i.id)!.key) : null,
+          // only when there are flags, so the documented shape stays as it was for a clean run
+          ...(flagged.get(i.id)?.length ? { flags: flagged.get(i.id)!.map((f) => ({ kind: f.kind, message: f.message, acknowledged: Boolean(f.acknowledged) })) } : {}),
         })),
         skipped: created.skipped.map((s) => ({ customer: s.account, reason: s.reason })),
       }
@@ -86,16 +97,23 @@ export default class BillingRunCommand extends BaseCommand {
         return
       }
       this.logger.success(`billing run #${out.run_id} (${out.status}) for ${out.period}: ${out.invoices.length} invoices`)
-      for (const i of out.invoices) this.logger.info(`${i.customer} ${i.number ?? 'draft'} net ${i.subtotal} VAT ${i.tax} total ${i.total} ${i.pdf ?? ''}`)
+      for (const i of out.invoices) {
+        this.logger.info(`${i.customer} ${i.number ?? 'draft'} net ${i.subtotal} VAT ${i.tax} total ${i.total} ${i.pdf ?? ''}`)
+        for (const f of i.flags ?? []) this.logger.warning(`  flag ${f.kind}${f.acknowledged ? ' (acknowledged)' : ''}: ${f.message}`)
+      }
     } catch (error) {
-      if (error instanceof BillingError) return this.fail(error.message)
+      if (error instanceof BillingError || (error as Error)?.name === 'FlagError') return this.fail((error as Error).message)
       throw error
     }
   }
 
-  private fail(message: string) {
+  private fail(message: string, flagged?: Map<number, { kind: string; message: string; acknowledged: unknown }[]>) {
     this.exitCode = 1
-    if (this.json) process.stdout.write(JSON.stringify({ error: message }) + '\n')
-    else this.logger.error(message)
+    const flags = flagged ? [...flagged.entries()].flatMap(([invoiceId, list]) => list.filter((f) => !f.acknowledged).map((f) => ({ invoice_id: invoiceId, kind: f.kind, message: f.message }))) : undefined
+    if (this.json) process.stdout.write(JSON.stringify(flags?.length ? { error: message, flags } : { error: message }) + '\n')
+    else {
+      this.logger.error(message)
+      for (const f of flags ?? []) this.logger.warning(`  flag ${f.kind}: ${f.message}`)
+    }
   }
 }

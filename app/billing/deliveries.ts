@@ -64,7 +64,7 @@ export function filterFor(delivery: { documentType: DeliveryDocumentType; invoic
 }
 
 /** Creates the delivery rows for finalized invoices that have none yet. */
-export async function queueDeliveries(filter: { runId?: number; invoiceIds?: number[] } = {}): Promise<QueueResult> {
+export async function queueDeliveries(filter: { runId?: number; invoiceIds?: number[]; excludeHeld?: boolean } = {}): Promise<QueueResult> {
   const q = db
     .from('invoices')
     .leftJoin('deliveries', 'deliveries.invoice_id', 'invoices.id')
@@ -74,6 +74,12 @@ export async function queueDeliveries(filter: { runId?: number; invoiceIds?: num
     .select('invoices.id', 'invoices.snapshot', 'customers.billing_email')
   if (filter.runId) q.where('invoices.billing_run_id', filter.runId)
   if (filter.invoiceIds) q.whereIn('invoices.id', filter.invoiceIds)
+  // Auto-send holds an invoice that still carries an unacknowledged review flag (app/billing/flags.ts).
+  if (filter.excludeHeld) {
+    q.whereNotExists((sub) => {
+      sub.from('invoice_flags').whereColumn('invoice_flags.invoice_id', 'invoices.id').whereNull('invoice_flags.acknowledged_at').select(db.raw('1'))
+    })
+  }
   const rows = await q
   const now = sqlTime()
   let missingEmail = 0

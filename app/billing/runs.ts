@@ -11,6 +11,9 @@ import { formatNumber, takeNumbers } from '#billing/numbering'
 import { getSettings } from '#billing/settings'
 import { describeInvoice } from '#billing/snapshot'
 import { int, isDuplicateKey, isMysql, PERIOD_RE, sqlTime, retryOnDeadlock } from '#lib/db_helpers'
+import { flagInvoices, heldInvoiceIds, flagsByInvoice } from '#billing/flags'
+import { captureDraftLines, storeRegenerationDiffs } from '#billing/draft_diff'
+import { periodProblem } from '#billing/period_guard'
 
 /**
  * Billing runs: draft → (review, regenerate) → finalized, or cancelled.
@@ -44,7 +47,7 @@ import { int, isDuplicateKey, isMysql, PERIOD_RE, sqlTime, retryOnDeadlock } fro
 export class BillingError extends Error {
   constructor(
     message: string,
-    public code: 'conflict' | 'invalid' | 'state' | 'stale' | 'unrated' | 'not_found' = 'invalid'
+    public code: 'conflict' | 'invalid' | 'state' | 'stale' | 'unrated' | 'not_found' | 'open_period' | 'future' | 'flagged' = 'invalid'
   ) {
     super(message)
   }
@@ -56,6 +59,10 @@ export interface RunOptions {
   customerIds?: number[] | null
   userId?: number | null
   onProgress?: (done: number, total: number) => void
+  /** Bill a period that has not ended yet in a customer's time zone (an explicit choice). */
+  openPeriod?: boolean
+  /** The clock the period guard reads (tests); defaults to now. */
+  now?: Date
 }
 
 export interface RunResult {
@@ -86,6 +93,9 @@ export async function createRun(options: RunOptions): Promise<RunResult> {
   if (explicit && customers.length !== new Set(options.customerIds).size) {
     throw new BillingError('Unknown customer in the run', 'not_found')
   }
+
+  const problem = periodProblem(period, customers, { openPeriod: options.openPeriod, now: options.now })
+  if (problem) throw new BillingError(problem.message, problem.code)
 
   const skipped: RunResult['skipped'] = []
   const conflicts = await conflictsFor(customers.map((c) => c.id), period)
@@ -139,6 +149,8 @@ async function buildInvoices(
     }
     onProgress?.(++done, customers.length)
   }
+  // Flags read committed data (anomalies, history), so they are computed once the drafts exist.
+  await flagInvoices(invoices.map((i) => i.id))
   return invoices
 }
 
@@ -181,6 +193,7 @@ async function loadDraftRun(runId: number, trx?: TransactionClientContract) {
 export async function regenerateRun(runId: number, userId?: number | null, onProgress?: (d: number, t: number) => void) {
   const run = await loadDraftRun(runId)
   const oldPdfs = await Invoice.query().where('billing_run_id', run.id).whereNotNull('pdf_path').select('pdf_path')
+  const previousLines = await captureDraftLines(run.id)
   await db.transaction((trx) => deleteRunInvoices(trx, run.id))
   const ids = run.customerIds ?? []
   const conflicts = await conflictsFor(ids, run.period, run.id)
@@ -188,6 +201,7 @@ export async function regenerateRun(runId: number, userId?: number | null, onPro
   const customers = await Customer.query().whereIn('id', ids.filter((id) => !taken.has(id))).orderBy('account_number')
   const skipped: RunResult['skipped'] = conflicts.map((c) => ({ customerId: Number(c.customer_id), account: c.account_number, reason: `already in run #${c.billing_run_id} (${c.status})` }))
   const invoices = await buildInvoices(run, customers, skipped, false, onProgress)
+  await storeRegenerationDiffs(run.id, previousLines)
   await removeFiles(oldPdfs.map((i) => i.pdfPath!))
   await audit({ userId, action: 'billing_run.regenerate', subjectType: 'billing_run', subjectId: run.id, changes: { invoices: invoices.length } })
   return { run, invoices, skipped }
@@ -226,6 +240,11 @@ export interface FinalizeOptions {
   allowUnrated?: boolean
   /** Issue date; defaults to today in the customer's time zone. */
   issueDate?: DateTime
+  /**
+   * Refuse invoices with unacknowledged flags (the review page, the CLI and auto-finalize pass true).
+   * With allowUnrated the "unrated" flag counts as acknowledged: that checkbox is its acknowledgement.
+   */
+  holdFlagged?: boolean
 }
 
 /**
@@ -240,6 +259,8 @@ export async function finalizeRun(runId: number, options: FinalizeOptions = {}) 
       .preload('customer')
       .orderBy('id')
     invoices.sort((a, b) => a.customer.accountNumber.localeCompare(b.customer.accountNumber))
+
+    if (options.holdFlagged) await refuseHeld(trx, invoices, Boolean(options.allowUnrated))
 
     const problems: string[] = []
     for (const invoice of invoices) {
@@ -312,6 +333,19 @@ export async function finalizeRun(runId: number, options: FinalizeOptions = {}) 
   return result
 }
 
+/** Finalize refuses a run while any of its invoices carries an unacknowledged flag. */
+async function refuseHeld(trx: TransactionClientContract, invoices: Invoice[], allowUnrated: boolean) {
+  const q = trx.from('invoice_flags').whereIn('invoice_id', invoices.map((i) => i.id)).whereNull('acknowledged_at')
+  if (allowUnrated) q.whereNot('kind', 'unrated')
+  const open = await q.select('invoice_id', 'kind')
+  if (!open.length) return
+  const accounts = [...new Set(open.map((f: any) => invoices.find((i) => i.id === int(f.invoice_id))!.customer.accountNumber))]
+  throw new BillingError(
+    `${open.length} flag${open.length === 1 ? '' : 's'} on ${accounts.join(', ')} ${open.length === 1 ? 'is' : 'are'} not acknowledged: review the flagged invoice${accounts.length === 1 ? '' : 's'} and acknowledge with a reason, then finalize`,
+    'flagged'
+  )
+}
+
 /** What the review page and the CLI show about a run. */
 export async function runReview(runId: number) {
   const run = await BillingRun.find(runId)
@@ -331,5 +365,10 @@ export async function runReview(runId: number) {
   const lateUsage = invoices
     .map((i) => ({ invoiceId: i.id, customerId: i.customerId, account: i.customer.accountNumber, records: int(i.snapshot?.source?.lateRecords ?? 0) }))
     .filter((l) => l.records > 0)
-  return { run, invoices, warnings, lateUsage }
+  const flags = await flagsByInvoice(invoices.map((i) => i.id))
+  const held = await heldInvoiceIds(db.connection(), invoices.map((i) => i.id))
+  // Flagged invoices first, held ones before acknowledged ones, then by account.
+  const rank = (i: Invoice) => (held.has(i.id) ? 0 : flags.get(i.id)?.length ? 1 : 2)
+  invoices.sort((a, b) => rank(a) - rank(b) || a.customer.accountNumber.localeCompare(b.customer.accountNumber))
+  return { run, invoices, warnings, lateUsage, flags, held }
 }

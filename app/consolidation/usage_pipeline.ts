@@ -3,12 +3,19 @@ import { rateUsage } from '#rating/rate_usage'
 import { refreshRollups } from '#consolidation/rollups'
 import { rerate, type RerateSummary } from '#rating/tariffs'
 
+/** Called after every usage change (billing's bill-shock check, registered at boot by start/billing_hooks.ts). */
+type UsageListener = (customerId: number, periods: string[]) => Promise<unknown>
+const listeners: UsageListener[] = []
+export function onUsageChanged(listener: UsageListener) {
+  if (!listeners.includes(listener)) listeners.push(listener)
+}
+
 /**
  * The one pipeline every change to usage goes through (import, mapping change,
  * tariff change): tie records to people, price them, then refresh the rollups
  * that insights read. Each step only touches unbilled records.
  */
-export async function afterUsageChange(customerId: number, periods: string[]) {
+export async function afterUsageChange(customerId: number, periods: string[], reason = 'usage change (import or mapping)') {
   const unique = [...new Set(periods)].sort()
   const mapping = { mapped: 0, unallocated: 0 }
   const rating = { records: 0, rated: 0, unrated: 0, changed: 0 }
@@ -16,13 +23,22 @@ export async function afterUsageChange(customerId: number, periods: string[]) {
     const m = await mapUsage({ customerId, period })
     mapping.mapped += m.mapped
     mapping.unallocated += m.unallocated
-    const r = await rateUsage({ customerId, period })
+    const r = await rateUsage({ customerId, period, reason })
     rating.records += r.records
     rating.rated += r.rated
     rating.unrated += r.unrated
     rating.changed += r.changed
   }
   await refreshRollups(customerId, unique)
+  // A listener that fails (say a bill-shock email) must not undo the import: it is logged and runs again next time.
+  for (const listener of listeners) {
+    try {
+      await listener(customerId, unique)
+    } catch (error) {
+      const { default: logger } = await import('@adonisjs/core/services/logger')
+      logger.error({ err: error, customerId }, 'usage change listener failed')
+    }
+  }
   return { periods: unique, mapping, rating }
 }
 

@@ -5,7 +5,10 @@ import Customer from '#models/customer'
 import { createRun, finalizeRun, regenerateRun, cancelRun, runReview, BillingError } from '#billing/runs'
 import { queueDeliveries, deliverDue } from '#billing/deliveries'
 import { storeInvoicePdfs } from '#documents/invoice_pdf'
-import { createRunValidator, finalizeRunValidator } from '#validators/billing'
+import { createRunValidator, finalizeRunValidator, acknowledgeFlagsValidator, guardSettingsValidator } from '#validators/billing'
+import { guardSettingsView, updateGuardSettings } from '#billing/guard_settings_admin'
+import { acknowledgeFlags, FlagError } from '#billing/flags'
+import { diffView } from '#billing/draft_diff'
 import { formatMoney } from '#lib/money'
 import { DateTime } from 'luxon'
 
@@ -55,7 +58,12 @@ export default class BillingRunsController {
   async store({ request, response, session, auth }: HttpContext) {
     const input = await request.validateUsing(createRunValidator)
     try {
-      const { run, invoices, skipped } = await createRun({ period: input.period, customerIds: input.customerIds?.length ? input.customerIds : null, userId: auth.user!.id })
+      const { run, invoices, skipped } = await createRun({
+        period: input.period,
+        customerIds: input.customerIds?.length ? input.customerIds : null,
+        userId: auth.user!.id,
+        openPeriod: Boolean(input.openPeriod),
+      })
       session.flash('success', `Draft run #${run.id}: ${invoices.length} invoices${skipped.length ? `, ${skipped.length} customers skipped` : ''}`)
       return response.redirect(`/billing-runs/${run.id}`)
     } catch (error) {
@@ -66,7 +74,7 @@ export default class BillingRunsController {
   }
 
   async show({ params, inertia }: HttpContext) {
-    const { run, invoices, warnings, lateUsage } = await runReview(Number(params.id))
+    const { run, invoices, warnings, lateUsage, flags, held } = await runReview(Number(params.id))
     const anomalies: any[] = []
     if (run.status === 'draft') {
       for (const invoice of invoices) {
@@ -86,6 +94,9 @@ export default class BillingRunsController {
         total: formatMoney(i.totalMinor, i.currency),
         hasPdf: Boolean(i.pdfPath),
         delivery: i.delivery ? { status: i.delivery.status, attempts: i.delivery.attempts } : null,
+        held: held.has(i.id),
+        flags: flags.get(i.id) ?? [],
+        regenerated: diffView(i.snapshot?.regenerated, i.currency),
       })),
       totals: {
         subtotal: formatMoney(invoices.reduce((s, i) => s + i.subtotalMinor, 0)),
@@ -108,13 +119,37 @@ export default class BillingRunsController {
   async finalize({ params, request, response, session, auth }: HttpContext) {
     const input = await request.validateUsing(finalizeRunValidator)
     return this.act(session, response, Number(params.id), async () => {
-      const { invoices } = await finalizeRun(Number(params.id), { userId: auth.user!.id, allowUnrated: Boolean(input.allowUnrated) })
+      const { invoices } = await finalizeRun(Number(params.id), { userId: auth.user!.id, allowUnrated: Boolean(input.allowUnrated), holdFlagged: true })
       // PDFs are made after the commit, in the background of this process.
       setImmediate(() => {
         storeInvoicePdfs(invoices.map((i) => i.id)).catch((error) => logger.error({ err: error }, 'invoice PDFs failed'))
       })
       return `Finalized ${invoices.length} invoices: ${invoices.map((i) => i.number).join(', ')}`
     })
+  }
+
+  async acknowledge({ params, request, response, session, auth }: HttpContext) {
+    const input = await request.validateUsing(acknowledgeFlagsValidator)
+    try {
+      const { acknowledged } = await acknowledgeFlags(Number(params.invoiceId), input.reason, auth.user!.id)
+      session.flash('success', `${acknowledged} flag${acknowledged === 1 ? '' : 's'} acknowledged`)
+    } catch (error) {
+      if (!(error instanceof FlagError)) throw error
+      session.flash('error', error.message)
+    }
+    return response.redirect(`/billing-runs/${params.id}`)
+  }
+
+  /** Billing guards: change band, margin drop, bill-shock thresholds, customers alerted too. */
+  async guards({ inertia }: HttpContext) {
+    return inertia.render('billing/guards', { settings: await guardSettingsView() })
+  }
+
+  async saveGuards({ request, response, session, auth }: HttpContext) {
+    const input = await request.validateUsing(guardSettingsValidator)
+    await updateGuardSettings({ ...input, notifyCustomerIds: input.notifyCustomerIds ?? [] }, auth.user!.id)
+    session.flash('success', 'Billing guards saved')
+    return response.redirect('/billing-runs/guards')
   }
 
   async cancel({ params, response, session, auth }: HttpContext) {

@@ -56,7 +56,7 @@ export async function monthEndJob(now = new Date()) {
         // A new month has begun: roll open-ended recurring charges (licences) into it for the insights.
         const { refreshRecurringRollups } = await import('#consolidation/rollups')
         await refreshRecurringRollups(customer.id, [`${period}-01`])
-        const { run, invoices, skipped } = await createRun({ period, customerIds: [customer.id] })
+        const { run, invoices, skipped } = await createRun({ period, customerIds: [customer.id], now })
         if (!invoices.length) {
           await db.from('billing_runs').where('id', run.id).delete()
           return { period, customer: customer.accountNumber, invoices: 0, note: skipped[0]?.reason ?? 'nothing to bill' }
@@ -65,7 +65,8 @@ export async function monthEndJob(now = new Date()) {
         let note: string | null = null
         if (isOn(settings.auto_finalize)) {
           try {
-            await finalizeRun(run.id)
+            // A flagged invoice waits for a billing user's acknowledgement instead of finalizing itself.
+            await finalizeRun(run.id, { holdFlagged: true })
             status = 'finalized'
           } catch (error) {
             if (!(error instanceof BillingError)) throw error
@@ -89,7 +90,7 @@ export async function monthEndJob(now = new Date()) {
 export async function sendInvoicesJob(now = new Date()) {
   return runOnce('send_invoices', tickKey('send_invoices', INTERVALS.send_invoices, now), async () => {
     const settings = await getSettings()
-    const queued = isOn(settings.auto_send) ? await queueDeliveries() : { queued: 0, missingEmail: 0 }
+    const queued = isOn(settings.auto_send) ? await queueDeliveries({ excludeHeld: true }) : { queued: 0, missingEmail: 0 }
     const result = await deliverDue({ now: DateTime.fromJSDate(now) })
     if (result.failed) logger.warn({ failed: result.failed }, 'invoice deliveries failed')
     return { queued: queued.queued, sent: result.sent, retrying: result.retrying, failed: result.failed }

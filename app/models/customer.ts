@@ -52,6 +52,10 @@ export default class Customer extends BaseModel {
   @column({ consume: (v) => Boolean(v) })
   declare miAddon: boolean
 
+  /** Bill-shock alerts also go to the customer's billing email (app/billing/bill_shock.ts). */
+  @column({ consume: (v) => Boolean(v) })
+  declare billShockNotifyCustomer: boolean
+
   @hasMany(() => Department)
   declare departments: HasMany<typeof Department>
 

@@ -6,11 +6,15 @@ import { AllowanceLedger } from '#rating/allowances'
 import { clockFor, dayNumber } from '#rating/time_band'
 import { epochMsOf, isoDateOf, loadAllowances, loadDeck } from '#rating/deck_store'
 import { REASON_NO_TARIFF } from '#rating/types'
+import { recordRerate, type RecordChange } from '#rating/rerate_history'
 
 export interface RatingScope {
   customerId: number
   period?: string
   recordIds?: number[]
+  /** Why this pass runs, kept in the re-rating history ("tariff fix", "import", …). */
+  reason?: string
+  userId?: number | null
 }
 
 export interface RatingSummary {
@@ -109,6 +113,9 @@ async function rateWithin(scope: RatingScope, trx: TransactionClientContract): P
       return ledger
     }
     const updates: Update[] = []
+    // Re-rating history: the old and new outcome of every record this pass changes.
+    const history: RecordChange[] = []
+    const periodTotals = { records: 0, oldE4: 0, newE4: 0 }
     for (const row of rows) {
       const serviceKey = row.service_id ? `s${row.service_id}` : `i${row.identifier}`
       if (row.invoice_id !== null && row.invoice_id !== undefined) {
@@ -119,7 +126,9 @@ async function rateWithin(scope: RatingScope, trx: TransactionClientContract): P
         continue
       }
       summary.records++
+      periodTotals.records++
       const oldPrice = row.price_e4 === null ? null : Number(row.price_e4)
+      periodTotals.oldE4 += oldPrice ?? 0
       summary.oldTotalE4 += oldPrice ?? 0
       const startMs = epochMsOf(row.occurred_at)
       const tariff = tariffOn(clock.localDay(startMs))
@@ -134,6 +143,7 @@ async function rateWithin(scope: RatingScope, trx: TransactionClientContract): P
         category: row.category,
         destination_name: row.destination_name ?? null,
       }
+      let band: string | null = null
       if (tariff) {
         const ledger = ledgerOf(tariff)
         const result = rateRecord(
@@ -156,6 +166,7 @@ async function rateWithin(scope: RatingScope, trx: TransactionClientContract): P
         next.unrated_reason = result.reason
         next.price_e4 = result.status === 'unrated' ? null : result.priceE4
         next.allowance_used = result.allowanceUsed
+        band = result.band
         if (result.rate) {
           next.rate_id = result.rate.id
           next.destination_name = result.rate.destination
@@ -165,6 +176,7 @@ async function rateWithin(scope: RatingScope, trx: TransactionClientContract): P
       if (next.rating_status === 'unrated') summary.unrated++
       else summary.rated++
       summary.newTotalE4 += (next.price_e4 as number | null) ?? 0
+      periodTotals.newE4 += (next.price_e4 as number | null) ?? 0
       if (
         oldPrice !== next.price_e4 ||
         (row.tariff_id === null ? null : Number(row.tariff_id)) !== next.tariff_id ||
@@ -176,14 +188,49 @@ async function rateWithin(scope: RatingScope, trx: TransactionClientContract): P
         (row.destination_name ?? null) !== next.destination_name
       ) {
         updates.push(next)
+        history.push(changeOf(row, next, band, clock, startMs))
       }
     }
     summary.changed += updates.length
     for (let i = 0; i < updates.length; i += UPDATE_BATCH) {
       await writeBatch(trx, updates.slice(i, i + UPDATE_BATCH))
     }
+    await recordRerate(
+      trx,
+      { customerId: scope.customerId, period, reason: scope.reason ?? 'rating', userId: scope.userId ?? null, records: periodTotals.records, oldTotalE4: periodTotals.oldE4, newTotalE4: periodTotals.newE4 },
+      history
+    )
   }
   return summary
+}
+
+/** A record's old and new outcome for the history. The old band is its start's band (bands depend on time only). */
+function changeOf(row: any, next: Update, band: string | null, clock: ReturnType<typeof clockFor>, startMs: number): RecordChange {
+  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v))
+  return {
+    usageRecordId: Number(row.id),
+    identifier: String(row.identifier),
+    destination: row.destination ?? null,
+    destinationName: (next.destination_name as string | null) ?? row.destination_name ?? null,
+    category: String(next.category ?? row.category),
+    occurredAt: row.occurred_at,
+    before: {
+      priceE4: num(row.price_e4),
+      rateId: num(row.rate_id),
+      tariffId: num(row.tariff_id),
+      band: row.rate_id !== null && row.rate_id !== undefined && kindOfCategory(row.category) === 'voice' ? clock.band(startMs) : null,
+      allowanceUsed: Number(row.allowance_used),
+      status: String(row.rating_status),
+    },
+    after: {
+      priceE4: num(next.price_e4),
+      rateId: num(next.rate_id),
+      tariffId: num(next.tariff_id),
+      band,
+      allowanceUsed: Number(next.allowance_used),
+      status: String(next.rating_status),
+    },
+  }
 }
 
 /**

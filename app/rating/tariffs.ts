@@ -227,7 +227,7 @@ export interface RerateSummary extends RatingSummary {
  * differences (records, changed, totals). Rating knows nothing of rollups: callers
  * go through `rerateAndRefresh` in the usage pipeline, which refreshes them.
  */
-export async function rerate(scope: { tariffId?: number; customerIds?: number[]; period?: string }, userId: number | null = null): Promise<RerateSummary> {
+export async function rerate(scope: { tariffId?: number; customerIds?: number[]; period?: string; reason?: string }, userId: number | null = null): Promise<RerateSummary> {
   let customerIds = scope.customerIds
   if (!customerIds) {
     const q = db.from('customer_tariffs').distinct('customer_id')
@@ -241,7 +241,7 @@ export async function rerate(scope: { tariffId?: number; customerIds?: number[];
     const periods = scope.period
       ? [scope.period]
       : (await db.from('usage_records').where('customer_id', customerId).whereNull('invoice_id').distinct('period')).map((r: any) => String(r.period))
-    const summary = await rateUsage({ customerId, period: scope.period })
+    const summary = await rateUsage({ customerId, period: scope.period, reason: scope.reason || 're-rate', userId })
     total.customers.push({ customerId, name: customer.name, accountNumber: customer.account_number, periods, ...summary })
     for (const k of ['records', 'rated', 'unrated', 'changed', 'oldTotalE4', 'newTotalE4'] as const) total[k] += summary[k]
   }

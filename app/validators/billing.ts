@@ -5,6 +5,25 @@ export const createRunValidator = vine.compile(
   vine.object({
     period: period(),
     customerIds: vine.array(vine.number().withoutDecimals().positive()).optional(),
+    /** "bill an open period": the explicit choice to bill a period that has not ended */
+    openPeriod: vine.boolean().optional(),
+  })
+)
+
+export const acknowledgeFlagsValidator = vine.compile(
+  vine.object({
+    reason: vine.string().trim().minLength(3).maxLength(500),
+  })
+)
+
+export const guardSettingsValidator = vine.compile(
+  vine.object({
+    changeBandPercent: vine.number().min(0).max(1000),
+    marginDropPercent: vine.number().min(0).max(100),
+    /** pounds, comma separated: "500, 1000" */
+    shockCustomer: vine.string().trim().regex(/^\d{1,7}(\.\d{1,2})?(\s*[,;]\s*\d{1,7}(\.\d{1,2})?)*$/),
+    shockEmployee: vine.string().trim().regex(/^\d{1,7}(\.\d{1,2})?(\s*[,;]\s*\d{1,7}(\.\d{1,2})?)*$/),
+    notifyCustomerIds: vine.array(vine.number().withoutDecimals().positive()).optional(),
   })
 )
 

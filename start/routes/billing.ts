@@ -13,10 +13,13 @@ const id = { id: router.matchers.number() }
 
 router.get('/billing-runs', [BillingRunsController, 'index']).use(staff)
 router.get('/billing-runs/new', [BillingRunsController, 'create']).use(editors)
+router.get('/billing-runs/guards', [BillingRunsController, 'guards']).use(staff)
+router.put('/billing-runs/guards', [BillingRunsController, 'saveGuards']).use(editors)
 router.post('/billing-runs', [BillingRunsController, 'store']).use(editors)
 router.get('/billing-runs/:id', [BillingRunsController, 'show']).where('id', id.id).use(staff)
 router.post('/billing-runs/:id/regenerate', [BillingRunsController, 'regenerate']).where('id', id.id).use(editors)
 router.post('/billing-runs/:id/finalize', [BillingRunsController, 'finalize']).where('id', id.id).use(editors)
+router.post('/billing-runs/:id/invoices/:invoiceId/acknowledge', [BillingRunsController, 'acknowledge']).where('id', id.id).where('invoiceId', id.id).use(editors)
 router.post('/billing-runs/:id/cancel', [BillingRunsController, 'cancel']).where('id', id.id).use(editors)
 router.post('/billing-runs/:id/send', [BillingRunsController, 'send']).where('id', id.id).use(editors)
 

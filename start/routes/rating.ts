@@ -2,6 +2,7 @@ import router from '@adonisjs/core/services/router'
 import { editors, staff } from '#start/route_guards'
 
 const TariffsController = () => import('#controllers/tariffs_controller')
+const ReratesController = () => import('#controllers/rerates_controller')
 const ExceptionsController = () => import('#controllers/exceptions_controller')
 
 const id = router.matchers.number()
@@ -20,5 +21,7 @@ router.post('/tariffs/:id/customers', [TariffsController, 'assign']).where('id',
 router.post('/tariffs/:id/rerate', [TariffsController, 'rerate']).where('id', id).use(editors)
 
 router.get('/exceptions', [ExceptionsController, 'index']).use(staff)
+router.get('/rerates', [ReratesController, 'index']).use(staff)
+router.get('/rerates/:id', [ReratesController, 'show']).where('id', id).use(staff)
 router.post('/exceptions/rates', [ExceptionsController, 'storeRate']).use(editors)
 router.post('/exceptions/rerate', [ExceptionsController, 'rerate']).use(editors)

@@ -38,6 +38,11 @@ test.group('Billing admin pages', (group) => {
     // viewers cannot finalize
     const denied = await client.post(`/billing-runs/${run.id}/finalize`).json({ allowUnrated: true }).loginAs(viewer).withCsrfToken()
     denied.assertStatus(403)
+    // the unrated record's number is none of the customer's services: that flag is acknowledged with a reason first
+    const draft = await Invoice.findByOrFail('billing_run_id', run.id)
+    await client.post(`/billing-runs/${run.id}/finalize`).json({ allowUnrated: true }).headers(inertia).loginAs(billing).withCsrfToken()
+    assert.equal((await db.from('billing_runs').where('id', run.id).first()).status, 'draft')
+    await client.post(`/billing-runs/${run.id}/invoices/${draft.id}/acknowledge`).json({ reason: 'number is being ported in' }).headers(inertia).loginAs(billing).withCsrfToken()
     await client.post(`/billing-runs/${run.id}/finalize`).json({ allowUnrated: true }).headers(inertia).loginAs(billing).withCsrfToken()
     const invoice = await Invoice.findByOrFail('billing_run_id', run.id)
     assert.equal(invoice.status, 'finalized')

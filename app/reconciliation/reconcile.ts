@@ -1,0 +1,142 @@
+import db from '@adonisjs/lucid/services/db'
+import { formatMoney } from '#lib/money'
+import { csvLine } from '#lib/csv'
+import { int, PERIOD_RE } from '#lib/db_helpers'
+import { supplierFigures, type ServiceRow } from '#reconciliation/supplier_figures'
+import { seatDifferences, rightSizeCandidates, type SeatRow, type RightSizeRow } from '#reconciliation/m365_seats'
+import { idleServices, type IdleRow } from '#reconciliation/idle'
+import { supplierBillsFor } from '#reconciliation/supplier_bills'
+
+/**
+ * Three-way reconciliation of one month: per supplier (connector) the supplier's invoice total against
+ * the imported cost, the rated sell and what finalized invoices billed, and every difference found.
+ * Computed from the current records on each call, so it reflects every import, re-rate and run at once.
+ */
+
+export interface SupplierLine {
+  connectorId: number
+  name: string
+  type: string
+  supplierTotalMinor: number | null
+  supplierSource: string | null
+  importedCostMinor: number
+  ratedSellMinor: number
+  billedMinor: number
+  /** supplier total − imported cost; null without a supplier total */
+  supplierDeltaMinor: number | null
+  records: number
+}
+
+export interface Reconciliation {
+  period: string
+  suppliers: SupplierLine[]
+  supplierTotals: { connectorId: number; connector: string; supplierMinor: number; importedMinor: number; deltaMinor: number }[]
+  costNoPrice: (ServiceRow & { connector: string })[]
+  leakage: (ServiceRow & { connector: string })[]
+  billedNoCost: (ServiceRow & { connector: string })[]
+  seats: (SeatRow & { connector: string })[]
+  idle: IdleRow[]
+  rightSize: (RightSizeRow & { connector: string })[]
+}
+
+export const SECTIONS = ['supplier_totals', 'cost_no_price', 'leakage', 'billed_no_cost', 'seats', 'idle', 'right_size'] as const
+export type Section = (typeof SECTIONS)[number]
+
+export const SECTION_LABELS: Record<Section, string> = {
+  supplier_totals: 'Supplier total differs from imported cost',
+  cost_no_price: 'Records with cost and no price',
+  leakage: 'Cost never billed (leakage)',
+  billed_no_cost: 'Billed with no supplier cost',
+  seats: 'Microsoft 365 seats paid vs billed',
+  idle: `Idle numbers and SIMs (rental, no usage for 60 days)`,
+  right_size: 'Licences to right-size (E5 with only E3-level activity)',
+}
+
+export async function reconcile(period: string): Promise<Reconciliation> {
+  if (!PERIOD_RE.test(period)) throw new Error(`"${period}" is not a YYYY-MM month`)
+  const connectors = await db.from('connectors').orderBy('name').select('id', 'name', 'type', 'customer_id', 'settings')
+  const bills = await supplierBillsFor(period)
+  const out: Reconciliation = { period, suppliers: [], supplierTotals: [], costNoPrice: [], leakage: [], billedNoCost: [], seats: [], idle: [], rightSize: [] }
+  for (const c of connectors as any[]) {
+    const connector = { id: int(c.id), type: String(c.type), customer_id: c.customer_id === null ? null : int(c.customer_id), settings: c.settings }
+    const figures = await supplierFigures(connector, period)
+    const bill = bills.get(connector.id) ?? null
+    const named = <T>(rows: T[]) => rows.map((r) => ({ ...r, connector: String(c.name) }))
+    out.suppliers.push({
+      connectorId: connector.id,
+      name: String(c.name),
+      type: connector.type,
+      supplierTotalMinor: bill?.totalMinor ?? null,
+      supplierSource: bill ? (bill.source === 'csv' ? `CSV ${bill.fileName ?? ''} (${bill.lines} lines)`.trim() : 'entered by hand') : null,
+      importedCostMinor: figures.importedCostMinor,
+      ratedSellMinor: figures.ratedSellMinor,
+      billedMinor: figures.billedMinor,
+      supplierDeltaMinor: bill ? bill.totalMinor - figures.importedCostMinor : null,
+      records: figures.records,
+    })
+    if (bill && bill.totalMinor !== figures.importedCostMinor) {
+      out.supplierTotals.push({ connectorId: connector.id, connector: String(c.name), supplierMinor: bill.totalMinor, importedMinor: figures.importedCostMinor, deltaMinor: bill.totalMinor - figures.importedCostMinor })
+    }
+    out.costNoPrice.push(...named(figures.costNoPrice))
+    out.leakage.push(...named(figures.leakage))
+    out.billedNoCost.push(...named(figures.billedNoCost))
+    out.seats.push(...named(await seatDifferences(connector, period)))
+    out.rightSize.push(...named(await rightSizeCandidates(connector, period)))
+  }
+  out.idle = await idleServices(period)
+  return out
+}
+
+/** How many differences each section found (the page's summary and the acceptance test). */
+export function differenceCounts(r: Reconciliation): Record<Section, number> {
+  return {
+    supplier_totals: r.supplierTotals.length,
+    cost_no_price: r.costNoPrice.length,
+    leakage: r.leakage.length,
+    billed_no_cost: r.billedNoCost.length,
+    seats: r.seats.length,
+    idle: r.idle.length,
+    right_size: r.rightSize.length,
+  }
+}
+
+const pounds = (minor: number | null) => (minor === null ? '' : (minor < 0 ? '-' : '') + `${Math.floor(Math.abs(minor) / 100)}.${String(Math.abs(minor) % 100).padStart(2, '0')}`)
+
+/** The month as CSV: the supplier totals, then one row per difference with its section. */
+export function reconciliationCsv(r: Reconciliation, section?: Section): string {
+  const lines: unknown[][] = []
+  if (!section) {
+    lines.push(['section', 'supplier', 'type', 'supplier_total', 'imported_cost', 'rated_sell', 'billed', 'supplier_minus_imported', 'records'])
+    for (const s of r.suppliers) lines.push(['totals', s.name, s.type, pounds(s.supplierTotalMinor), pounds(s.importedCostMinor), pounds(s.ratedSellMinor), pounds(s.billedMinor), pounds(s.supplierDeltaMinor), s.records])
+    lines.push([])
+  }
+  lines.push(['section', 'supplier', 'customer', 'account', 'item', 'records', 'cost', 'sell', 'billed', 'paid_seats', 'billed_seats', 'amount', 'note'])
+  const want = (s: Section) => !section || section === s
+  if (want('supplier_totals')) for (const d of r.supplierTotals) lines.push([SECTION_LABELS.supplier_totals, d.connector, '', '', '', '', pounds(d.importedMinor), '', '', '', '', pounds(d.deltaMinor), `supplier ${pounds(d.supplierMinor)}`])
+  for (const [key, rows] of [['cost_no_price', r.costNoPrice], ['leakage', r.leakage], ['billed_no_cost', r.billedNoCost]] as const) {
+    if (want(key)) for (const d of rows) lines.push([SECTION_LABELS[key], d.connector, d.customer, d.account, d.identifier, d.records, pounds(d.costMinor), pounds(d.sellMinor), pounds(d.billedMinor), '', '', '', ''])
+  }
+  if (want('seats')) for (const d of r.seats) lines.push([SECTION_LABELS.seats, d.connector, d.customer, d.account, d.sku, '', '', '', '', d.paid, d.billed, '', `${d.delta > 0 ? d.delta + ' paid, not billed' : -d.delta + ' billed, not paid'}`])
+  if (want('idle')) for (const d of r.idle) lines.push([SECTION_LABELS.idle, '', d.customer, d.account, d.identifier, 0, '', '', '', '', '', pounds(d.rentalMinor), d.lastUsage ? `last usage ${d.lastUsage}` : 'no usage on record'])
+  if (want('right_size')) for (const d of r.rightSize) lines.push([SECTION_LABELS.right_size, d.connector, d.customer, d.account, d.upn, '', '', '', '', '', '', pounds(d.savingMinor), `${d.sku}; activity: ${d.activeProducts}`])
+  return lines.map(csvLine).join('\r\n') + '\r\n'
+}
+
+/** The page's read model: figures as money strings with their currency. */
+export function reconciliationView(r: Reconciliation, currency = 'GBP') {
+  const m = (minor: number | null) => (minor === null ? null : formatMoney(minor, currency))
+  return {
+    period: r.period,
+    counts: differenceCounts(r),
+    labels: SECTION_LABELS,
+    suppliers: r.suppliers.map((s) => ({ ...s, supplierTotal: m(s.supplierTotalMinor), importedCost: m(s.importedCostMinor)!, ratedSell: m(s.ratedSellMinor)!, billed: m(s.billedMinor)!, supplierDelta: m(s.supplierDeltaMinor) })),
+    supplierTotals: r.supplierTotals.map((d) => ({ ...d, supplier: m(d.supplierMinor)!, imported: m(d.importedMinor)!, delta: m(d.deltaMinor)! })),
+    costNoPrice: r.costNoPrice.map((d) => ({ ...d, cost: m(d.costMinor)!, sell: m(d.sellMinor)!, billed: m(d.billedMinor)! })),
+    leakage: r.leakage.map((d) => ({ ...d, cost: m(d.costMinor)!, sell: m(d.sellMinor)!, billed: m(d.billedMinor)! })),
+    billedNoCost: r.billedNoCost.map((d) => ({ ...d, cost: m(d.costMinor)!, sell: m(d.sellMinor)!, billed: m(d.billedMinor)! })),
+    seats: r.seats,
+    idle: r.idle.map((d) => ({ ...d, rental: m(d.rentalMinor)! })),
+    rightSize: r.rightSize.map((d) => ({ ...d, saving: m(d.savingMinor) })),
+  }
+}
+export type ReconciliationView = ReturnType<typeof reconciliationView>
