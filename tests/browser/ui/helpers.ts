@@ -1,5 +1,5 @@
 import type { Page } from 'playwright'
-import AxeBuilder from '@axe-core/playwright'
+import { AxeBuilder } from '@axe-core/playwright'
 import type User from '#models/user'
 
 /**
