@@ -90,8 +90,8 @@ test.group('audit log text', () => {
   test('changes read as field: from → to, with units, and secrets hidden', async ({ assert }) => {
     const { describeChanges } = await import('#lib/audit_text')
     assert.deepEqual(
-      describeChanges({ taxRateBp: { from: 2000, to: 500 }, miAddon: { from: false, to: true }, name: 'Acme', clientSecret: 's3cr3t', startsOn: '2026-11-01', unitPriceE4: 125000 }),
-      ['Tax rate: 20% → 5%', 'MI addon: No → Yes', 'Name: Acme', 'Client secret: (hidden)', 'Starts on: 1 Nov 2026', 'Unit price: £12.50']
+      describeChanges({ taxRateBp: { from: 2000, to: 500 }, miAddon: { from: false, to: true }, name: 'Acme', clientSecret: 's3cr3t', startsOn: '2026-11-01', unitPriceE4: 125000, period: '2026-11', unrated: [] }),
+      ['VAT rate: 20% → 5%', 'MI add-on: No → Yes', 'Name: Acme', 'Client secret: (hidden)', 'Starts on: 1 Nov 2026', 'Unit price: £12.50', 'Period: November 2026', 'Unrated: (none)']
     )
   })
 })
