@@ -13,9 +13,11 @@ const inertiaConfig = defineConfig({
       }),
     can: (ctx) => ctx.inertia.always(() => permissionsOf(ctx.auth?.user?.role)),
     flash: (ctx) =>
-      ctx.inertia.always((): { success: string | null; error: string | null } => ({
+      ctx.inertia.always((): { success: string | null; error: string | null; errorDetail: string | null } => ({
         success: ctx.session?.flashMessages.get('success') ?? null,
         error: ctx.session?.flashMessages.get('error') ?? null,
+        // Technical text behind an error in plain words (shown behind a toggle).
+        errorDetail: ctx.session?.flashMessages.get('errorDetail') ?? null,
       })),
   },
   ssr: { enabled: false, entrypoint: 'inertia/app/ssr.ts' },

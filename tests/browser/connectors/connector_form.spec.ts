@@ -21,9 +21,10 @@ test.group('browser: connector form', (group) => {
 
     await page.locator('input[name=name]').fill('Carrier over HTTPS')
     await page.locator('select[name=transport]').selectOption('https')
-    await page.locator('select[name=customerId]').selectOption(String(customer.id))
+    await page.locator('#f-customer').fill('CA Browser')
+    await page.locator('[role=option]', { hasText: 'CA Browser Ltd' }).click()
     const field = (label: string) => page.locator('.field', { has: page.locator('label', { hasText: label }) })
-    await field('url').locator('input').fill('https://files.carrier.example/Master.csv')
+    await field('Address (URL)').locator('input').fill('https://files.carrier.example/Master.csv')
     const ca = field('Trusted CA certificate').locator('textarea')
     await ca.fill('hello')
     await page.locator('button[type=submit]', { hasText: 'Save' }).click()
