@@ -209,7 +209,14 @@ function lineView(line: InvoiceLine, currency: string, usage: UsageIndex, period
   }
 }
 
-export function buildInvoiceView(source: InvoiceSource, options: { logo?: string | null } = {}) {
+/** The reseller's colours and footer wording from the branding settings (colours are #rrggbb). */
+export interface BrandView {
+  colour: string | null
+  light_colour: string | null
+  footer: string
+}
+
+export function buildInvoiceView(source: InvoiceSource, options: { logo?: string | null; brand?: BrandView } = {}) {
   const { invoice, lines, snapshot } = source
   const currency = invoice.currency
   const customer = snapshot.customer ?? {}
@@ -292,6 +299,7 @@ export function buildInvoiceView(source: InvoiceSource, options: { logo?: string
     payment_terms_days: customer.payment_terms_days ?? 30,
     currency,
     logo: options.logo ?? null,
+    brand: options.brand ?? null,
     supplier,
     customer,
     totals: {

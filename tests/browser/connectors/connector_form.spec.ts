@@ -39,5 +39,6 @@ test.group('browser: connector form', (group) => {
     const saved = await Connector.findByOrFail('name', 'Carrier over HTTPS')
     assert.equal(saved.settings?.caCertificate, cert.trim())
     assert.equal(saved.transport, 'https')
+    assert.equal(saved.customerId, customer.id)
   }).timeout(60_000)
 })
