@@ -47,11 +47,11 @@ test.group('browser ui: branding upload and preview', (group) => {
     assert.include(await page.locator('.flash.success').innerText(), '<script>')
     const img = page.locator('img[data-logo]')
     await img.waitFor()
-    const served = await page.evaluate(async (src) => (await fetch(src)).text(), await img.getAttribute('src'))
+    const served = await page.evaluate(async (src) => (await fetch(String(src))).text(), await img.getAttribute('src'))
     assert.include(served, 'Brightline')
     assert.notInclude(served, 'script')
     assert.notInclude(served, 'onload')
-    assert.isUndefined(await page.evaluate(() => (window as any).hacked))
+    assert.isUndefined(await page.evaluate(() => (globalThis as any).hacked))
 
     // The preview follows the colour as typed, before saving.
     const preview = page.frameLocator('iframe[data-preview]')
@@ -59,7 +59,7 @@ test.group('browser ui: branding upload and preview', (group) => {
     await page.locator('input[aria-label="Brand colour as #RRGGBB"]').fill('#7c3aed')
     await page.locator('#footer').fill('Registered in England no. 0999 · Thank you')
     await preview.locator('.brand-footer', { hasText: 'Registered in England no. 0999' }).waitFor()
-    assert.equal(await preview.locator('h1').first().evaluate((el) => getComputedStyle(el).color), 'rgb(124, 58, 237)')
+    assert.equal(await preview.locator('h1').first().evaluate((el) => (globalThis as any).getComputedStyle(el).color), 'rgb(124, 58, 237)')
     assert.match(String(await preview.locator('.head .logo img').getAttribute('src')), /^data:image\/svg\+xml;base64,/)
     await assertAccessible(page, 'branding page')
 
