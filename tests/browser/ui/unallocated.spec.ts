@@ -4,7 +4,7 @@ import { truncateAll } from '#tests/helpers/migrate'
 import { makeCustomer, makeUser } from '#tests/helpers/factories'
 import Department from '#models/department'
 import Employee from '#models/employee'
-import { afterUsageChange } from '#lib/after_usage_change'
+import { afterUsageChange } from '#consolidation/usage_pipeline'
 import { insertRecords } from '#tests/functional/consolidation/_support'
 import { assertAccessible, logIn } from './helpers.js'
 
