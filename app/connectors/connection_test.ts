@@ -27,10 +27,20 @@ export interface ConnectionTestResult {
 function unsaved(input: ConnectionTestInput, stored: Connector | null) {
   const connector = new Connector()
   const settings: Record<string, any> = {}
-  for (const [k, v] of Object.entries(input.settings ?? {})) if (v !== '' && v !== null && v !== undefined) settings[k] = v
+  for (const [k, v] of Object.entries(input.settings ?? {}))
+    if (v !== '' && v !== null && v !== undefined) settings[k] = v
   const credentials: Record<string, string> = { ...(stored?.credentials ?? {}) }
-  for (const [k, v] of Object.entries(input.credentials ?? {})) if (typeof v === 'string' && v !== '') credentials[k] = v
-  connector.merge({ id: stored?.id, name: stored?.name ?? 'test', type: input.type, transport: input.transport, customerId: input.customerId ?? stored?.customerId ?? null, settings, enabled: true })
+  for (const [k, v] of Object.entries(input.credentials ?? {}))
+    if (typeof v === 'string' && v !== '') credentials[k] = v
+  connector.merge({
+    id: stored?.id,
+    name: stored?.name ?? 'test',
+    type: input.type,
+    transport: input.transport,
+    customerId: input.customerId ?? stored?.customerId ?? null,
+    settings,
+    enabled: true,
+  })
   connector.credentials = credentials
   return connector
 }
@@ -47,13 +57,21 @@ export async function testConnectionOf(connector: Connector): Promise<Connection
       await transport.close()
     }
   } catch (error) {
-    const explained = explainConnectorError(error, { host: s.host ?? s.graphBaseUrl ?? null, port: s.port ?? (connector.transport === 'sftp' ? 22 : null), path: s.path ?? null, url: s.url ?? null })
+    const explained = explainConnectorError(error, {
+      host: s.host ?? s.graphBaseUrl ?? null,
+      port: s.port ?? (connector.transport === 'sftp' ? 22 : null),
+      path: s.path ?? null,
+      url: s.url ?? null,
+    })
     return { ok: false, ...explained }
   }
 }
 
 /** Tests the form's values; `storedId` is the connector being edited, for its stored credentials. */
-export async function testConnection(input: ConnectionTestInput, storedId: number | null = null): Promise<ConnectionTestResult> {
+export async function testConnection(
+  input: ConnectionTestInput,
+  storedId: number | null = null
+): Promise<ConnectionTestResult> {
   const stored = storedId ? await Connector.find(storedId) : null
   return testConnectionOf(unsaved(input, stored))
 }

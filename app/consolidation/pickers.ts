@@ -12,7 +12,10 @@ export interface EmployeeOption {
   disabled?: boolean
 }
 
-export async function employeeOptions(customerId: number, options: { activeOnly?: boolean } = {}): Promise<EmployeeOption[]> {
+export async function employeeOptions(
+  customerId: number,
+  options: { activeOnly?: boolean } = {}
+): Promise<EmployeeOption[]> {
   const q = db
     .from('employees as e')
     .leftJoin('departments as d', 'd.id', 'e.department_id')

@@ -1,6 +1,14 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { readFile } from 'node:fs/promises'
-import { branding, logoBytes, removeLogo, saveBranding, saveLogo, BrandingError, LOGO_MAX_BYTES } from '#documents/branding'
+import {
+  branding,
+  logoBytes,
+  removeLogo,
+  saveBranding,
+  saveLogo,
+  BrandingError,
+  LOGO_MAX_BYTES,
+} from '#documents/branding'
 import { brandingPreview } from '#documents/branding_preview'
 import { brandingPreviewValidator, brandingValidator, logoValidator } from '#validators/branding'
 
@@ -9,7 +17,16 @@ export default class BrandingController {
   async show({ inertia }: HttpContext) {
     const b = await branding()
     return inertia.render('settings/branding', {
-      branding: { name: b.name, hasLogo: Boolean(b.logoKey), logoVersion: b.logoKey, colour: b.colour, lightColour: b.lightColour, footer: b.footer, senderName: b.senderName, paymentDetails: b.paymentDetails },
+      branding: {
+        name: b.name,
+        hasLogo: Boolean(b.logoKey),
+        logoVersion: b.logoKey,
+        colour: b.colour,
+        lightColour: b.lightColour,
+        footer: b.footer,
+        senderName: b.senderName,
+        paymentDetails: b.paymentDetails,
+      },
       logoMaxKb: LOGO_MAX_BYTES / 1024,
     })
   }
@@ -30,8 +47,17 @@ export default class BrandingController {
   async uploadLogo({ request, response, session, auth }: HttpContext) {
     const { logo } = await request.validateUsing(logoValidator)
     try {
-      const { removed } = await saveLogo(await readFile(logo.tmpPath!), logo.clientName, auth.user!.id)
-      session.flash('success', removed.length ? `Logo uploaded. Removed from the SVG for safety: ${removed.join(', ')}` : 'Logo uploaded')
+      const { removed } = await saveLogo(
+        await readFile(logo.tmpPath!),
+        logo.clientName,
+        auth.user!.id
+      )
+      session.flash(
+        'success',
+        removed.length
+          ? `Logo uploaded. Removed from the SVG for safety: ${removed.join(', ')}`
+          : 'Logo uploaded'
+      )
     } catch (error) {
       if (!(error instanceof BrandingError)) throw error
       session.flashErrors({ logo: error.message })
@@ -51,7 +77,10 @@ export default class BrandingController {
     if (!logo) return response.notFound('No logo')
     response.header('content-type', logo.mime)
     // An SVG is served as an image only: never run as a document, even if opened directly.
-    response.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox")
+    response.header(
+      'content-security-policy',
+      "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    )
     response.header('x-content-type-options', 'nosniff')
     response.header('cache-control', 'public, max-age=300')
     return response.send(logo.bytes)
@@ -60,7 +89,11 @@ export default class BrandingController {
   /** The newest invoice rendered with the colours and footer as typed (HTML for the preview frame). */
   async preview({ request, response }: HttpContext) {
     const input = await request.validateUsing(brandingPreviewValidator, { data: request.qs() })
-    const html = await brandingPreview({ colour: input.colour ?? null, light_colour: input.lightColour ?? null, footer: input.footer ?? '' })
+    const html = await brandingPreview({
+      colour: input.colour ?? null,
+      light_colour: input.lightColour ?? null,
+      footer: input.footer ?? '',
+    })
     response.header('content-type', 'text/html; charset=utf-8')
     return response.send(html)
   }

@@ -78,7 +78,10 @@ export async function branding(): Promise<Branding> {
 export async function logoBytes(b?: Branding): Promise<{ bytes: Buffer; mime: string } | null> {
   const current = b ?? (await branding())
   if (!current.logoKey || !(await drive.use().exists(current.logoKey))) return null
-  return { bytes: Buffer.from(await drive.use().getBytes(current.logoKey)), mime: current.logoMime! }
+  return {
+    bytes: Buffer.from(await drive.use().getBytes(current.logoKey)),
+    mime: current.logoMime!,
+  }
 }
 
 /** The logo as a data URI for documents (PDF rendering loads nothing from outside). */
@@ -94,9 +97,16 @@ function checkColour(field: string, value: string | null | undefined) {
 }
 
 /** A PNG as is, an SVG sanitised; anything else or too big is refused with the reason. */
-export function checkLogo(bytes: Buffer, fileName: string): { data: Buffer; ext: 'png' | 'svg'; removed: string[] } {
+export function checkLogo(
+  bytes: Buffer,
+  fileName: string
+): { data: Buffer; ext: 'png' | 'svg'; removed: string[] } {
   if (bytes.length === 0) throw new BrandingError('logo', 'The file is empty')
-  if (bytes.length > LOGO_MAX_BYTES) throw new BrandingError('logo', `The logo is ${Math.ceil(bytes.length / 1024)} KB; the limit is ${LOGO_MAX_BYTES / 1024} KB`)
+  if (bytes.length > LOGO_MAX_BYTES)
+    throw new BrandingError(
+      'logo',
+      `The logo is ${Math.ceil(bytes.length / 1024)} KB; the limit is ${LOGO_MAX_BYTES / 1024} KB`
+    )
   if (bytes.subarray(0, 8).equals(PNG_MAGIC)) return { data: bytes, ext: 'png', removed: [] }
   const text = bytes.toString('utf8')
   if (/\.svg$/i.test(fileName) || /<svg[\s>]/i.test(text.slice(0, 2000))) {
@@ -129,7 +139,11 @@ export async function saveBranding(input: BrandingInput, userId: number | null) 
       ['colour', before.colour, values[KEYS.colour]],
       ['lightColour', before.lightColour, values[KEYS.lightColour]],
       ['footer', before.footer, values[KEYS.footer]],
-      ['senderName', before.senderName === before.name ? '' : before.senderName, values[KEYS.senderName]],
+      [
+        'senderName',
+        before.senderName === before.name ? '' : before.senderName,
+        values[KEYS.senderName],
+      ],
       ['paymentDetails', before.paymentDetails, paymentDetails],
     ]
     for (const [k, from, to] of compare) if ((from ?? '') !== (to ?? '')) changes[k] = { from, to }
@@ -143,8 +157,21 @@ export async function saveLogo(bytes: Buffer, fileName: string, userId: number |
   const key = `branding/logo-${createHash('sha256').update(data).digest('hex').slice(0, 16)}.${ext}`
   await drive.use().put(key, data)
   await db.transaction(async (trx) => {
-    await trx.knexQuery().table('settings').insert({ key: KEYS.logo, value: key }).onConflict('key').merge()
-    await audit({ userId, action: 'branding.logo_uploaded', subjectType: 'settings', changes: { file: fileName, bytes: data.length, removedFromSvg: removed } }, trx)
+    await trx
+      .knexQuery()
+      .table('settings')
+      .insert({ key: KEYS.logo, value: key })
+      .onConflict('key')
+      .merge()
+    await audit(
+      {
+        userId,
+        action: 'branding.logo_uploaded',
+        subjectType: 'settings',
+        changes: { file: fileName, bytes: data.length, removedFromSvg: removed },
+      },
+      trx
+    )
   })
   return { key, removed }
 }

@@ -16,20 +16,49 @@ export interface LineGroup {
   department: string | null
   subtotal: string
   subtotalMinor: number
-  lines: { id: number; kind: string; category: string; description: string; quantity: number; amount: string; amountMinor: number }[]
+  lines: {
+    id: number
+    kind: string
+    category: string
+    description: string
+    quantity: number
+    amount: string
+    amountMinor: number
+  }[]
 }
 
-export async function invoiceLineGroups(invoice: Invoice, lines: InvoiceLine[]): Promise<LineGroup[]> {
+export async function invoiceLineGroups(
+  invoice: Invoice,
+  lines: InvoiceLine[]
+): Promise<LineGroup[]> {
   const ids = [...new Set(lines.map((l) => l.employeeId).filter((id): id is number => id !== null))]
   const snapshot = (invoice.snapshot ?? {}) as Record<string, any>
   const live = ids.length
-    ? await db.from('employees as e').leftJoin('departments as d', 'd.id', 'e.department_id').whereIn('e.id', ids).select('e.id', 'e.name', 'e.employee_number', 'd.name as department')
+    ? await db
+        .from('employees as e')
+        .leftJoin('departments as d', 'd.id', 'e.department_id')
+        .whereIn('e.id', ids)
+        .select('e.id', 'e.name', 'e.employee_number', 'd.name as department')
     : []
-  const people = new Map<number, { name: string; employeeNumber: string | null; department: string | null }>()
-  for (const r of live) people.set(Number(r.id), { name: r.name, employeeNumber: r.employee_number ?? null, department: r.department ?? null })
+  const people = new Map<
+    number,
+    { name: string; employeeNumber: string | null; department: string | null }
+  >()
+  for (const r of live)
+    people.set(Number(r.id), {
+      name: r.name,
+      employeeNumber: r.employee_number ?? null,
+      department: r.department ?? null,
+    })
   for (const id of ids) {
     const s = snapshot.employees?.[id]
-    if (s?.name) people.set(id, { name: s.name, employeeNumber: s.employee_number ?? null, department: snapshot.departments?.[s.department_id]?.name ?? people.get(id)?.department ?? null })
+    if (s?.name)
+      people.set(id, {
+        name: s.name,
+        employeeNumber: s.employee_number ?? null,
+        department:
+          snapshot.departments?.[s.department_id]?.name ?? people.get(id)?.department ?? null,
+      })
   }
   const groups = new Map<string, LineGroup>()
   for (const l of lines) {
@@ -37,11 +66,28 @@ export async function invoiceLineGroups(invoice: Invoice, lines: InvoiceLine[]):
     let g = groups.get(key)
     if (!g) {
       const p = l.employeeId === null ? null : people.get(l.employeeId)
-      g = { key, employeeId: l.employeeId, name: l.employeeId === null ? 'Unallocated' : (p?.name ?? `Employee #${l.employeeId}`), employeeNumber: p?.employeeNumber ?? null, department: p?.department ?? null, subtotal: '', subtotalMinor: 0, lines: [] }
+      g = {
+        key,
+        employeeId: l.employeeId,
+        name: l.employeeId === null ? 'Unallocated' : (p?.name ?? `Employee #${l.employeeId}`),
+        employeeNumber: p?.employeeNumber ?? null,
+        department: p?.department ?? null,
+        subtotal: '',
+        subtotalMinor: 0,
+        lines: [],
+      }
       groups.set(key, g)
     }
     g.subtotalMinor += l.amountMinor
-    g.lines.push({ id: l.id, kind: l.kind, category: categoryLabel(l.category), description: l.description, quantity: l.quantity, amount: formatMoney(l.amountMinor, invoice.currency), amountMinor: l.amountMinor })
+    g.lines.push({
+      id: l.id,
+      kind: l.kind,
+      category: categoryLabel(l.category),
+      description: l.description,
+      quantity: l.quantity,
+      amount: formatMoney(l.amountMinor, invoice.currency),
+      amountMinor: l.amountMinor,
+    })
   }
   for (const g of groups.values()) g.subtotal = formatMoney(g.subtotalMinor, invoice.currency)
   return [...groups.values()].sort((a, b) => {

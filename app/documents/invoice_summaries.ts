@@ -48,7 +48,12 @@ function add(a: Buckets, b: Buckets): Buckets {
 
 function texts(b: Buckets, currency: string) {
   const dash = (minor: number) => (minor === 0 ? '–' : formatMoney(minor, currency))
-  return { usage: dash(b.usage), recurring: dash(b.recurring), m365: dash(b.m365), total: formatMoney(b.usage + b.recurring + b.m365, currency) }
+  return {
+    usage: dash(b.usage),
+    recurring: dash(b.recurring),
+    m365: dash(b.m365),
+    total: formatMoney(b.usage + b.recurring + b.m365, currency),
+  }
 }
 
 export interface PersonLines {
@@ -58,8 +63,15 @@ export interface PersonLines {
   lines: InvoiceLine[]
 }
 
-export function costByDepartment(people: PersonLines[], unallocated: InvoiceLine[], currency: string) {
-  const departments = new Map<string, { people: { person: PersonLines; b: Buckets }[]; b: Buckets }>()
+export function costByDepartment(
+  people: PersonLines[],
+  unallocated: InvoiceLine[],
+  currency: string
+) {
+  const departments = new Map<
+    string,
+    { people: { person: PersonLines; b: Buckets }[]; b: Buckets }
+  >()
   for (const person of people) {
     const key = person.department ?? 'No department'
     const d = departments.get(key) ?? { people: [], b: { usage: 0, recurring: 0, m365: 0 } }
@@ -69,14 +81,20 @@ export function costByDepartment(people: PersonLines[], unallocated: InvoiceLine
     departments.set(key, d)
   }
   const out: CostDepartment[] = [...departments]
-    .sort(([a], [b]) => (a === 'No department' ? 1 : b === 'No department' ? -1 : a.localeCompare(b)))
+    .sort(([a], [b]) =>
+      a === 'No department' ? 1 : b === 'No department' ? -1 : a.localeCompare(b)
+    )
     .map(([name, d]) => ({
       name,
       ...texts(d.b, currency),
       has_subtotal: d.people.length > 1,
       people: d.people
         .sort((x, y) => x.person.name.localeCompare(y.person.name))
-        .map(({ person, b }) => ({ name: person.name, employee_number: person.employee_number, ...texts(b, currency) })),
+        .map(({ person, b }) => ({
+          name: person.name,
+          employee_number: person.employee_number,
+          ...texts(b, currency),
+        })),
     }))
   const un = bucketsOf(unallocated)
   const all = [...departments.values()].reduce((sum, d) => add(sum, d.b), un)
@@ -89,7 +107,10 @@ export function costByDepartment(people: PersonLines[], unallocated: InvoiceLine
 
 /** Licences summed per product and price: "Microsoft 365 Business Premium (Nov 2026)" reads as its product. */
 export function m365Licences(lines: InvoiceLine[], currency: string) {
-  const byProduct = new Map<string, { name: string; seats: number; unitE4: number; minor: number }>()
+  const byProduct = new Map<
+    string,
+    { name: string; seats: number; unitE4: number; minor: number }
+  >()
   for (const l of lines) {
     if (l.category !== 'licence') continue
     const name = l.description.replace(/\s*\([^)]*\)\s*$/, '').trim() || 'Microsoft 365 licence'
@@ -100,12 +121,22 @@ export function m365Licences(lines: InvoiceLine[], currency: string) {
     byProduct.set(key, row)
   }
   if (!byProduct.size) return null
-  const rows = [...byProduct.values()].sort((a, b) => a.name.localeCompare(b.name) || a.unitE4 - b.unitE4)
+  const rows = [...byProduct.values()].sort(
+    (a, b) => a.name.localeCompare(b.name) || a.unitE4 - b.unitE4
+  )
   const total: Money = { minor: rows.reduce((s, r) => s + r.minor, 0), text: '' }
   total.text = formatMoney(total.minor, currency)
   return {
-    rows: rows.map((r) => ({ name: r.name, seats: plural(r.seats, 'seat'), unit_price: unitPriceE4(r.unitE4, currency), amount: formatMoney(r.minor, currency) })),
-    seats: plural(rows.reduce((s, r) => s + r.seats, 0), 'seat'),
+    rows: rows.map((r) => ({
+      name: r.name,
+      seats: plural(r.seats, 'seat'),
+      unit_price: unitPriceE4(r.unitE4, currency),
+      amount: formatMoney(r.minor, currency),
+    })),
+    seats: plural(
+      rows.reduce((s, r) => s + r.seats, 0),
+      'seat'
+    ),
     total: total.text,
   }
 }

@@ -54,11 +54,31 @@ export interface Overview {
   currencies: OverviewCurrency[]
   waiting: Waiting
   counts: { customers: number; employees: number }
-  recentImports: { id: number; sourceName: string; status: string; rowsRead: number; rowsImported: number; rowsRejected: number; createdAt: string | null }[]
+  recentImports: {
+    id: number
+    sourceName: string
+    status: string
+    rowsRead: number
+    rowsImported: number
+    rowsRejected: number
+    createdAt: string | null
+  }[]
 }
 
 async function recentImports() {
-  const rows = await db.from('imports').select('id', 'source_name', 'status', 'rows_read', 'rows_imported', 'rows_rejected', 'created_at').orderBy('id', 'desc').limit(8)
+  const rows = await db
+    .from('imports')
+    .select(
+      'id',
+      'source_name',
+      'status',
+      'rows_read',
+      'rows_imported',
+      'rows_rejected',
+      'created_at'
+    )
+    .orderBy('id', 'desc')
+    .limit(8)
   return rows.map((r: any) => ({
     id: int(r.id),
     sourceName: String(r.source_name),
@@ -66,7 +86,12 @@ async function recentImports() {
     rowsRead: int(r.rows_read),
     rowsImported: int(r.rows_imported),
     rowsRejected: int(r.rows_rejected),
-    createdAt: r.created_at instanceof Date ? r.created_at.toISOString() : r.created_at ? String(r.created_at) : null,
+    createdAt:
+      r.created_at instanceof Date
+        ? r.created_at.toISOString()
+        : r.created_at
+          ? String(r.created_at)
+          : null,
   }))
 }
 
@@ -84,7 +109,10 @@ async function billedByMonth(from: string) {
     .groupBy('currency', 'issue_date')
   const out = new Map<string, number>()
   for (const r of rows) {
-    const d = r.issue_date instanceof Date ? DateTime.fromJSDate(r.issue_date, { zone: 'utc' }) : DateTime.fromISO(String(r.issue_date).slice(0, 10))
+    const d =
+      r.issue_date instanceof Date
+        ? DateTime.fromJSDate(r.issue_date, { zone: 'utc' })
+        : DateTime.fromISO(String(r.issue_date).slice(0, 10))
     const key = `${r.currency}|${d.toFormat('yyyy-MM')}`
     out.set(key, (out.get(key) ?? 0) + int(r.net))
   }
@@ -120,23 +148,42 @@ async function recurringToday(today: string) {
     .from('recurring_charges')
     .join('customers', 'customers.id', 'recurring_charges.customer_id')
     .where('recurring_charges.starts_on', '<=', today)
-    .where((q) => q.whereNull('recurring_charges.ends_on').orWhere('recurring_charges.ends_on', '>=', today))
-    .select('customers.currency as currency', 'recurring_charges.quantity as quantity', 'recurring_charges.unit_price_e4 as price')
+    .where((q) =>
+      q.whereNull('recurring_charges.ends_on').orWhere('recurring_charges.ends_on', '>=', today)
+    )
+    .select(
+      'customers.currency as currency',
+      'recurring_charges.quantity as quantity',
+      'recurring_charges.unit_price_e4 as price'
+    )
   const out = new Map<string, number>()
-  for (const r of rows) out.set(r.currency, (out.get(r.currency) ?? 0) + int(r.quantity) * int(r.price))
+  for (const r of rows)
+    out.set(r.currency, (out.get(r.currency) ?? 0) + int(r.quantity) * int(r.price))
   return out
 }
 
 async function waiting(): Promise<Waiting> {
   const count = async (q: ReturnType<typeof db.from>) => int((await q.count('* as n').first())?.n)
-  const [drafts, draftRuns, failedImports, failedDeliveries, unallocated, unratedRecords] = await Promise.all([
-    db.from('invoices').where('status', 'draft').count('* as n').sum('subtotal_minor as net').first(),
-    count(db.from('billing_runs').where('status', 'draft')),
-    count(db.from('imports').where('status', 'failed')),
-    count(db.from('deliveries').where('status', 'failed')),
-    db.from('usage_records').whereNull('employee_id').whereNull('invoice_id').count('* as n').sum('price_e4 as price').first(),
-    count(db.from('usage_records').where('rating_status', 'unrated').whereNull('invoice_id')),
-  ])
+  const [drafts, draftRuns, failedImports, failedDeliveries, unallocated, unratedRecords] =
+    await Promise.all([
+      db
+        .from('invoices')
+        .where('status', 'draft')
+        .count('* as n')
+        .sum('subtotal_minor as net')
+        .first(),
+      count(db.from('billing_runs').where('status', 'draft')),
+      count(db.from('imports').where('status', 'failed')),
+      count(db.from('deliveries').where('status', 'failed')),
+      db
+        .from('usage_records')
+        .whereNull('employee_id')
+        .whereNull('invoice_id')
+        .count('* as n')
+        .sum('price_e4 as price')
+        .first(),
+      count(db.from('usage_records').where('rating_status', 'unrated').whereNull('invoice_id')),
+    ])
   return {
     draftInvoices: int(drafts?.n),
     draftInvoicesMinor: int(drafts?.net),
@@ -153,16 +200,17 @@ export async function overview(now = DateTime.now().setZone(ZONE)): Promise<Over
   const trendMonths = months(now, 12)
   const thisMonth = trendMonths[11]
   const lastMonth = trendMonths[10]
-  const [billed, rated, recurring, wait, customers, employees, currencyRows, imports] = await Promise.all([
-    billedByMonth(trendMonths[0]),
-    ratedByMonth(trendMonths[0]),
-    recurringToday(now.toISODate()!),
-    waiting(),
-    db.from('customers').count('* as n').first(),
-    db.from('employees').count('* as n').first(),
-    db.from('customers').distinct('currency').orderBy('currency'),
-    recentImports(),
-  ])
+  const [billed, rated, recurring, wait, customers, employees, currencyRows, imports] =
+    await Promise.all([
+      billedByMonth(trendMonths[0]),
+      ratedByMonth(trendMonths[0]),
+      recurringToday(now.toISODate()!),
+      waiting(),
+      db.from('customers').count('* as n').first(),
+      db.from('employees').count('* as n').first(),
+      db.from('customers').distinct('currency').orderBy('currency'),
+      recentImports(),
+    ])
   const currencies = currencyRows.map((c: any) => String(c.currency))
   return {
     today: now.toISODate()!,
@@ -180,7 +228,11 @@ export async function overview(now = DateTime.now().setZone(ZONE)): Promise<Over
         }
       })
       // Margin of the newest complete month that has any rated figures (the current month is still filling).
-      const marginRow = [...trend].slice(0, 11).reverse().find((t) => t.ratedMinor !== 0) ?? null
+      const marginRow =
+        [...trend]
+          .slice(0, 11)
+          .reverse()
+          .find((t) => t.ratedMinor !== 0) ?? null
       return {
         currency,
         billedThisMonthMinor: trend[11].billedMinor,

@@ -46,20 +46,34 @@ export function valueText(key: string, value: unknown, timeZone = 'Europe/London
     return value
   }
   if (Array.isArray(value) && value.length === 0) return '(none)'
-  if (Array.isArray(value)) return value.length <= 5 ? value.map((v) => valueText(key, v, timeZone)).join(', ') : `${value.length} items`
+  if (Array.isArray(value))
+    return value.length <= 5
+      ? value.map((v) => valueText(key, v, timeZone)).join(', ')
+      : `${value.length} items`
   const entries = Object.entries(value as Record<string, unknown>)
   return entries.map(([k, v]) => `${keyLabel(k)} ${valueText(k, v, timeZone)}`).join(', ')
 }
 
 function isChange(v: unknown): v is { from: unknown; to: unknown } {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && 'from' in v && 'to' in v && Object.keys(v).length === 2
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    'from' in v &&
+    'to' in v &&
+    Object.keys(v).length === 2
+  )
 }
 
 /** One line per changed field. */
-export function describeChanges(changes: Record<string, unknown> | null | undefined, timeZone = 'Europe/London'): string[] {
+export function describeChanges(
+  changes: Record<string, unknown> | null | undefined,
+  timeZone = 'Europe/London'
+): string[] {
   if (!changes || typeof changes !== 'object') return []
   return Object.entries(changes).map(([key, value]) => {
-    if (isChange(value)) return `${keyLabel(key)}: ${valueText(key, value.from, timeZone)} → ${valueText(key, value.to, timeZone)}`
+    if (isChange(value))
+      return `${keyLabel(key)}: ${valueText(key, value.from, timeZone)} → ${valueText(key, value.to, timeZone)}`
     return `${keyLabel(key)}: ${valueText(key, value, timeZone)}`
   })
 }

@@ -1,4 +1,8 @@
-import { getCountryCallingCode, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js'
+import {
+  getCountryCallingCode,
+  parsePhoneNumberFromString,
+  type CountryCode,
+} from 'libphonenumber-js'
 import { formatMoney, formatScaled } from './money.js'
 
 /**
@@ -84,7 +88,10 @@ const MESSAGE_CATEGORIES = new Set(['sms', 'mms'])
 const SEAT_CATEGORIES = new Set(['licence'])
 
 /** A quantity with its unit for a category: minutes for calls, MB/GB for data, messages, seats. */
-export function quantity(category: string, q: { durationS?: number; volumeBytes?: number; quantity?: number }): string {
+export function quantity(
+  category: string,
+  q: { durationS?: number; volumeBytes?: number; quantity?: number }
+): string {
   if (category === 'data' || (q.volumeBytes ?? 0) > 0) return dataVolume(q.volumeBytes ?? 0)
   if (MESSAGE_CATEGORIES.has(category)) return plural(q.quantity ?? 0, 'message')
   if (SEAT_CATEGORIES.has(category)) return plural(q.quantity ?? 0, 'seat')
@@ -107,7 +114,11 @@ export function toDate(value: Instant): Date {
 }
 
 /** "14 Nov 2026, 09:32 GMT": in the given zone, with the zone named. */
-export function dateTime(value: Instant | null | undefined, timeZone = 'Europe/London', withSeconds = false): string {
+export function dateTime(
+  value: Instant | null | undefined,
+  timeZone = 'Europe/London',
+  withSeconds = false
+): string {
   if (value === null || value === undefined || value === '') return ''
   const d = toDate(value)
   if (Number.isNaN(d.getTime())) return String(value)
@@ -131,7 +142,12 @@ export function date(value: Instant | null | undefined, timeZone = 'Europe/Londo
   const plain = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)
   const d = plain ? new Date(`${value}T12:00:00Z`) : toDate(value)
   if (Number.isNaN(d.getTime())) return String(value)
-  return new Intl.DateTimeFormat('en-GB', { timeZone: plain ? 'UTC' : timeZone, day: 'numeric', month: 'short', year: 'numeric' }).format(d)
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone: plain ? 'UTC' : timeZone,
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+  }).format(d)
 }
 
 /** "2026-11" → "Nov 2026" (short) or "November 2026" (long). */
@@ -139,10 +155,17 @@ export function month(period: string | null | undefined, long = false): string {
   if (!period) return ''
   const [y, m] = period.split('-').map(Number)
   if (!y || !m) return period
-  return new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', month: long ? 'long' : 'short', year: 'numeric' }).format(new Date(Date.UTC(y, m - 1, 15)))
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'UTC',
+    month: long ? 'long' : 'short',
+    year: 'numeric',
+  }).format(new Date(Date.UTC(y, m - 1, 15)))
 }
 
-const regionNames = typeof Intl.DisplayNames === 'function' ? new Intl.DisplayNames(['en-GB'], { type: 'region' }) : null
+const regionNames =
+  typeof Intl.DisplayNames === 'function'
+    ? new Intl.DisplayNames(['en-GB'], { type: 'region' })
+    : null
 
 export interface DialledNumber {
   /** as a person writes it: national form at home, international form abroad; the raw text otherwise */
@@ -156,12 +179,14 @@ export interface DialledNumber {
 export function dialled(raw: string | null | undefined, home: CountryCode = 'GB'): DialledNumber {
   const text = String(raw ?? '').trim()
   if (!text) return { display: '', country: '', countryCode: null }
-  const candidate = /^\d{10,15}$/.test(text) && !text.startsWith('0') ? `+${text}` : text.replace(/^00/, '+')
+  const candidate =
+    /^\d{10,15}$/.test(text) && !text.startsWith('0') ? `+${text}` : text.replace(/^00/, '+')
   const parsed = parsePhoneNumberFromString(candidate, home)
   if (!parsed || !parsed.isPossible()) return { display: text, country: '', countryCode: null }
   // Numbers in ranges the metadata cannot place (drama numbers, new ranges) belong to home when
   // they carry home's calling code.
-  const cc = parsed.country ?? (parsed.countryCallingCode === getCountryCallingCode(home) ? home : null)
+  const cc =
+    parsed.country ?? (parsed.countryCallingCode === getCountryCallingCode(home) ? home : null)
   const display = cc === home ? parsed.formatNational() : parsed.formatInternational()
   return { display, country: cc ? (regionNames?.of(cc) ?? cc) : '', countryCode: cc }
 }

@@ -36,7 +36,13 @@ export const STATUS_LABELS: Record<string, Record<string, string>> = {
   invoice: { draft: 'Draft', finalized: 'Finalised', cancelled: 'Cancelled' },
   billing_run: { draft: 'Draft (in review)', finalized: 'Finalised', cancelled: 'Cancelled' },
   delivery: { queued: 'Waiting to send', sending: 'Sending', sent: 'Sent', failed: 'Failed' },
-  import: { pending: 'Waiting', running: 'Importing', completed: 'Imported', failed: 'Failed', skipped: 'Skipped (already imported)' },
+  import: {
+    pending: 'Waiting',
+    running: 'Importing',
+    completed: 'Imported',
+    failed: 'Failed',
+    skipped: 'Skipped (already imported)',
+  },
   job: { running: 'Running', succeeded: 'Succeeded', failed: 'Failed' },
 }
 
@@ -172,7 +178,10 @@ export function categoryLabel(code: string | null | undefined): string {
   return (code && CATEGORY_LABELS[code]) || humanise(code)
 }
 
-export function statusLabel(kind: keyof typeof STATUS_LABELS | string, code: string | null | undefined): string {
+export function statusLabel(
+  kind: keyof typeof STATUS_LABELS | string,
+  code: string | null | undefined
+): string {
   return (code && STATUS_LABELS[kind]?.[code]) || humanise(code)
 }
 

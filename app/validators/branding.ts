@@ -1,6 +1,12 @@
 import vine from '@vinejs/vine'
 
-const colour = () => vine.string().trim().regex(/^#[0-9a-fA-F]{6}$/).nullable().optional()
+const colour = () =>
+  vine
+    .string()
+    .trim()
+    .regex(/^#[0-9a-fA-F]{6}$/)
+    .nullable()
+    .optional()
 
 export const brandingValidator = vine.compile(
   vine.object({

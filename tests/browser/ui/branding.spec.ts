@@ -15,8 +15,19 @@ const LOGO = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 40" onloa
 async function draftInvoice() {
   const customer = await makeCustomer({ name: 'Preview Customer Ltd' })
   const now = DateTime.now().toSQL({ includeOffset: false })
-  const [runId] = await db.table('billing_runs').insert({ period: '2026-10', status: 'draft', created_at: now })
-  await db.table('invoices').insert({ billing_run_id: runId, customer_id: customer.id, period: '2026-10', status: 'draft', currency: 'GBP', created_at: now })
+  const [runId] = await db
+    .table('billing_runs')
+    .insert({ period: '2026-10', status: 'draft', created_at: now })
+  await db
+    .table('invoices')
+    .insert({
+      billing_run_id: runId,
+      customer_id: customer.id,
+      period: '2026-10',
+      status: 'draft',
+      currency: 'GBP',
+      created_at: now,
+    })
 }
 
 test.group('browser ui: branding upload and preview', (group) => {
@@ -27,7 +38,10 @@ test.group('browser ui: branding upload and preview', (group) => {
     return () => rm(dir, { recursive: true, force: true })
   })
 
-  test('a clerk uploads an SVG logo (cleaned), changes colours and footer with a live preview, and the login page shows the reseller', async ({ visit, assert }) => {
+  test('a clerk uploads an SVG logo (cleaned), changes colours and footer with a live preview, and the login page shows the reseller', async ({
+    visit,
+    assert,
+  }) => {
     await setSettings({ supplier_name: 'Brightline Telecom Ltd' })
     await draftInvoice()
     const user = await makeUser('billing')
@@ -47,7 +61,10 @@ test.group('browser ui: branding upload and preview', (group) => {
     assert.include(await page.locator('.flash.success').innerText(), '<script>')
     const img = page.locator('img[data-logo]')
     await img.waitFor()
-    const served = await page.evaluate(async (src) => (await fetch(String(src))).text(), await img.getAttribute('src'))
+    const served = await page.evaluate(
+      async (src) => (await fetch(String(src))).text(),
+      await img.getAttribute('src')
+    )
     assert.include(served, 'Brightline')
     assert.notInclude(served, 'script')
     assert.notInclude(served, 'onload')
@@ -59,14 +76,28 @@ test.group('browser ui: branding upload and preview', (group) => {
     await page.locator('input[aria-label="Brand colour as #RRGGBB"]').fill('#7c3aed')
     await page.locator('#footer').fill('Registered in England no. 0999 · Thank you')
     await preview.locator('.brand-footer', { hasText: 'Registered in England no. 0999' }).waitFor()
-    assert.equal(await preview.locator('h1').first().evaluate((el) => (globalThis as any).getComputedStyle(el).color), 'rgb(124, 58, 237)')
-    assert.match(String(await preview.locator('.head .logo img').getAttribute('src')), /^data:image\/svg\+xml;base64,/)
+    assert.equal(
+      await preview
+        .locator('h1')
+        .first()
+        .evaluate((el) => (globalThis as any).getComputedStyle(el).color),
+      'rgb(124, 58, 237)'
+    )
+    assert.match(
+      String(await preview.locator('.head .logo img').getAttribute('src')),
+      /^data:image\/svg\+xml;base64,/
+    )
     await assertAccessible(page, 'branding page')
 
     await page.locator('#senderName').fill('Brightline Billing')
     await page.locator('button', { hasText: 'Save branding' }).click()
     await page.locator('.flash.success', { hasText: 'Branding saved' }).waitFor()
-    const saved = Object.fromEntries((await db.from('settings').where('key', 'like', 'branding.%')).map((r: any) => [r.key, r.value]))
+    const saved = Object.fromEntries(
+      (await db.from('settings').where('key', 'like', 'branding.%')).map((r: any) => [
+        r.key,
+        r.value,
+      ])
+    )
     assert.equal(saved['branding.colour'], '#7c3aed')
     assert.equal(saved['branding.sender_name'], 'Brightline Billing')
 
@@ -83,5 +114,5 @@ test.group('browser ui: branding upload and preview', (group) => {
     await page.locator('img.login-logo').waitFor()
     assert.equal(await page.locator('img.login-logo').getAttribute('alt'), 'Brightline Telecom Ltd')
     await assertAccessible(page, 'branded login page')
-  }).timeout(90_000)
+  }).timeout(240_000)
 })

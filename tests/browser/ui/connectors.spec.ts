@@ -16,7 +16,10 @@ test.group('browser ui: connector create → test → run', (group) => {
     return () => rm(root, { recursive: true, force: true })
   })
 
-  test('a clerk fills a labelled form, tests before saving, reads a plain error, then saves, runs and sees the import', async ({ visit, assert }) => {
+  test('a clerk fills a labelled form, tests before saving, reads a plain error, then saves, runs and sees the import', async ({
+    visit,
+    assert,
+  }) => {
     const user = await makeUser('billing')
     await makeCustomer({ name: 'Picker Target Ltd', accountNumber: 'PICK-1' })
     await makeCustomer({ name: 'Other Customer Ltd', accountNumber: 'OTH-2' })
@@ -74,9 +77,12 @@ test.group('browser ui: connector create → test → run', (group) => {
     await assertAccessible(page, 'connector page')
 
     await page.locator('button', { hasText: 'Run now' }).click()
-    await page.locator('table tbody tr', { hasText: 'Master.csv' }).locator('.badge', { hasText: 'Imported' }).waitFor({ timeout: 30_000 })
+    await page
+      .locator('table tbody tr', { hasText: 'Master.csv' })
+      .locator('.badge', { hasText: 'Imported' })
+      .waitFor({ timeout: 30_000 })
     const row = await page.locator('table tbody tr', { hasText: 'Master.csv' }).innerText()
     assert.match(row, /Imported\s+2\s+2\s+0\s+0/)
     await page.locator('.badge', { hasText: 'Worked' }).waitFor()
-  }).timeout(90_000)
+  }).timeout(240_000)
 })

@@ -7,7 +7,10 @@ import { assertAccessible, logIn, visibleText } from './helpers.js'
 test.group('browser ui: customer create and edit', (group) => {
   group.each.setup(() => truncateAll())
 
-  test('a clerk creates a customer, sees it in words, edits its VAT rate and finds the change in the audit log', async ({ visit, assert }) => {
+  test('a clerk creates a customer, sees it in words, edits its VAT rate and finds the change in the audit log', async ({
+    visit,
+    assert,
+  }) => {
     const user = await makeUser('billing', { fullName: 'Carla Clerk' })
     const page = await visit('/login')
     await logIn(page, user)
@@ -46,5 +49,5 @@ test.group('browser ui: customer create and edit', (group) => {
     assert.match(log, /\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} (GMT|BST)/)
     assert.notInclude(log, '{"')
     await assertAccessible(page, 'audit log')
-  }).timeout(90_000)
+  }).timeout(240_000)
 })

@@ -7,14 +7,27 @@ import type User from '#models/user'
  * a serious or critical violation fails the test with the rule, its help text and the elements.
  */
 export async function assertAccessible(page: Page, where: string) {
-  await page.waitForLoadState('networkidle')
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
+  // Generous: the first visit of a page makes Vite transform its modules, slow on a loaded machine.
+  await page.waitForLoadState('networkidle', { timeout: 90_000 })
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze()
   const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
   if (bad.length) {
     const text = bad
-      .map((v) => `${v.impact} ${v.id}: ${v.help}\n  ${v.nodes.slice(0, 5).map((n) => n.target.join(' ') + ' — ' + n.failureSummary?.split('\n').slice(1, 2).join('')).join('\n  ')}`)
+      .map(
+        (v) =>
+          `${v.impact} ${v.id}: ${v.help}\n  ${v.nodes
+            .slice(0, 5)
+            .map(
+              (n) => n.target.join(' ') + ' — ' + n.failureSummary?.split('\n').slice(1, 2).join('')
+            )
+            .join('\n  ')}`
+      )
       .join('\n')
-    throw new Error(`axe found ${bad.length} serious/critical violation(s) on ${where} (${page.url()}):\n${text}`)
+    throw new Error(
+      `axe found ${bad.length} serious/critical violation(s) on ${where} (${page.url()}):\n${text}`
+    )
   }
 }
 

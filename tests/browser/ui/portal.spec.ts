@@ -34,14 +34,31 @@ async function startSmtp() {
 test.group('browser ui: portal invite → accept → dashboard → another customer is 404', (group) => {
   group.each.setup(() => truncateAll())
 
-  test('staff invite a customer user, who sets a password, sees the reseller and their company, and cannot reach another customer', async ({ visit, assert }) => {
+  test('staff invite a customer user, who sets a password, sees the reseller and their company, and cannot reach another customer', async ({
+    visit,
+    assert,
+  }) => {
     await setSettings({ supplier_name: 'Brightline Telecom Ltd' })
     const admin = await makeUser('admin')
     const mine = await makeCustomer({ name: 'Alpha Portal Ltd' })
     const other = await makeCustomer({ name: 'Bravo Portal Ltd' })
     await setMiAddon(mine.id, true, admin.id)
-    await Employee.create({ customerId: mine.id, departmentId: null, name: 'Ann Alpha', email: 'ann@alpha.example', employeeNumber: 'A1', active: true })
-    const stranger = await Employee.create({ customerId: other.id, departmentId: null, name: 'Bob Bravo', email: 'bob@bravo.example', employeeNumber: 'B1', active: true })
+    await Employee.create({
+      customerId: mine.id,
+      departmentId: null,
+      name: 'Ann Alpha',
+      email: 'ann@alpha.example',
+      employeeNumber: 'A1',
+      active: true,
+    })
+    const stranger = await Employee.create({
+      customerId: other.id,
+      departmentId: null,
+      name: 'Bob Bravo',
+      email: 'bob@bravo.example',
+      employeeNumber: 'B1',
+      active: true,
+    })
     const smtp = await startSmtp()
     try {
       const page = await visit('/login')
@@ -56,7 +73,9 @@ test.group('browser ui: portal invite → accept → dashboard → another custo
       await page.locator('.flash.success').waitFor()
       await assertAccessible(page, 'portal admin page')
       assert.lengthOf(smtp.messages, 1)
-      const link = /https?:\/\/[^\s"]*\/portal\/invite\/[A-Za-z0-9_-]{20,}/.exec(smtp.messages[0].replace(/=\r?\n/g, ''))?.[0]
+      const link = /https?:\/\/[^\s"]*\/portal\/invite\/[A-Za-z0-9_-]{20,}/.exec(
+        smtp.messages[0].replace(/=\r?\n/g, '')
+      )?.[0]
       assert.exists(link)
 
       await page.locator('button', { hasText: 'Log out' }).click()
@@ -74,11 +93,13 @@ test.group('browser ui: portal invite → accept → dashboard → another custo
       assert.include(sidebar, 'Alpha Portal Ltd')
       await assertAccessible(page, 'portal dashboard')
 
-      const response = await page.goto(new URL(`/portal/employees/${stranger.id}`, page.url()).toString())
+      const response = await page.goto(
+        new URL(`/portal/employees/${stranger.id}`, page.url()).toString()
+      )
       assert.equal(response?.status(), 404)
       assert.notInclude(await visibleText(page), 'Bob Bravo')
     } finally {
       await smtp.close()
     }
-  }).timeout(90_000)
+  }).timeout(240_000)
 })

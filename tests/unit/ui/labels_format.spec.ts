@@ -1,6 +1,26 @@
 import { test } from '@japa/runner'
-import { auditActionLabel, categoryLabel, connectorTypeLabel, humanise, roleLabel, settingLabel, statusLabel } from '#lib/labels'
-import { dataVolume, date, dateTime, dialled, minutes, moneyE4, month, quantity, rate, unitPriceE4, clock } from '#lib/format'
+import {
+  auditActionLabel,
+  categoryLabel,
+  connectorTypeLabel,
+  humanise,
+  roleLabel,
+  settingLabel,
+  statusLabel,
+} from '#lib/labels'
+import {
+  dataVolume,
+  date,
+  dateTime,
+  dialled,
+  minutes,
+  moneyE4,
+  month,
+  quantity,
+  rate,
+  unitPriceE4,
+  clock,
+} from '#lib/format'
 
 test.group('labels: one catalogue for every code', () => {
   test('categories, statuses, roles and connector settings read as words', ({ assert }) => {
@@ -64,7 +84,10 @@ test.group('format: dates and times in a named zone, en-GB', () => {
   test('a UTC timestamp reads in the customer zone with the zone named', ({ assert }) => {
     assert.equal(dateTime('2026-07-14 08:32:00', 'Europe/London'), '14 Jul 2026, 09:32 BST')
     assert.equal(dateTime('2026-11-14 08:32:00', 'Europe/London'), '14 Nov 2026, 08:32 GMT')
-    assert.match(dateTime(new Date('2026-11-14T08:32:00Z'), 'Europe/Berlin'), /^14 Nov 2026, 09:32 (CET|GMT\+1)$/)
+    assert.match(
+      dateTime(new Date('2026-11-14T08:32:00Z'), 'Europe/Berlin'),
+      /^14 Nov 2026, 09:32 (CET|GMT\+1)$/
+    )
     assert.equal(dateTime(null), '')
   })
 
@@ -77,7 +100,11 @@ test.group('format: dates and times in a named zone, en-GB', () => {
 
 test.group('format: the dialled number and its country', () => {
   test('UK numbers in national form, foreign ones international with the country', ({ assert }) => {
-    assert.deepEqual(dialled('+447700900123'), { display: '07700 900123', country: 'United Kingdom', countryCode: 'GB' })
+    assert.deepEqual(dialled('+447700900123'), {
+      display: '07700 900123',
+      country: 'United Kingdom',
+      countryCode: 'GB',
+    })
     const fr = dialled('0033142685300')
     assert.equal(fr.display, '+33 1 42 68 53 00')
     assert.equal(fr.country, 'France')
@@ -90,8 +117,26 @@ test.group('audit log text', () => {
   test('changes read as field: from → to, with units, and secrets hidden', async ({ assert }) => {
     const { describeChanges } = await import('#lib/audit_text')
     assert.deepEqual(
-      describeChanges({ taxRateBp: { from: 2000, to: 500 }, miAddon: { from: false, to: true }, name: 'Acme', clientSecret: 's3cr3t', startsOn: '2026-11-01', unitPriceE4: 125000, period: '2026-11', unrated: [] }),
-      ['VAT rate: 20% → 5%', 'MI add-on: No → Yes', 'Name: Acme', 'Client secret: (hidden)', 'Starts on: 1 Nov 2026', 'Unit price: £12.50', 'Period: November 2026', 'Unrated: (none)']
+      describeChanges({
+        taxRateBp: { from: 2000, to: 500 },
+        miAddon: { from: false, to: true },
+        name: 'Acme',
+        clientSecret: 's3cr3t',
+        startsOn: '2026-11-01',
+        unitPriceE4: 125000,
+        period: '2026-11',
+        unrated: [],
+      }),
+      [
+        'VAT rate: 20% → 5%',
+        'MI add-on: No → Yes',
+        'Name: Acme',
+        'Client secret: (hidden)',
+        'Starts on: 1 Nov 2026',
+        'Unit price: £12.50',
+        'Period: November 2026',
+        'Unrated: (none)',
+      ]
     )
   })
 })
