@@ -12,6 +12,10 @@ export default defineConfig({
   ],
   // Tests and parallel dev servers must not fight over the HMR websocket port.
   server: { hmr: process.env.NODE_ENV === 'test' ? false : undefined },
+  // Worktrees share one node_modules: keep the pre-bundled deps per checkout, and pre-bundle the
+  // label/format leaf's dependency up front so the first page view does not trigger a re-optimise.
+  cacheDir: 'tmp/vite-cache',
+  optimizeDeps: { include: ['libphonenumber-js'] },
   resolve: {
     alias: { '~/': fileURLToPath(new URL('./inertia/', import.meta.url)) },
   },

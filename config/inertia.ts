@@ -5,6 +5,13 @@ import { permissionsOf } from '#abilities/permissions'
 const inertiaConfig = defineConfig({
   rootView: 'inertia_layout',
   sharedData: {
+    // The reseller's name and logo on the login page, the portal and the admin sidebar (white-label).
+    brand: (ctx) =>
+      ctx.inertia.always(async (): Promise<{ name: string; logoUrl: string | null }> => {
+        const { branding } = await import('#documents/branding')
+        const b = await branding()
+        return { name: b.name, logoUrl: b.logoKey ? `/branding/logo?v=${encodeURIComponent(b.logoKey.slice(-24))}` : null }
+      }),
     user: (ctx) =>
       ctx.inertia.always(() => {
         const user = ctx.auth?.user
@@ -13,9 +20,11 @@ const inertiaConfig = defineConfig({
       }),
     can: (ctx) => ctx.inertia.always(() => permissionsOf(ctx.auth?.user?.role)),
     flash: (ctx) =>
-      ctx.inertia.always((): { success: string | null; error: string | null } => ({
+      ctx.inertia.always((): { success: string | null; error: string | null; errorDetail: string | null } => ({
         success: ctx.session?.flashMessages.get('success') ?? null,
         error: ctx.session?.flashMessages.get('error') ?? null,
+        // Technical text behind an error in plain words (shown behind a toggle).
+        errorDetail: ctx.session?.flashMessages.get('errorDetail') ?? null,
       })),
   },
   ssr: { enabled: false, entrypoint: 'inertia/app/ssr.ts' },

@@ -4,6 +4,7 @@ import { e4ToMinor, invoiceTotals } from '#lib/money'
 import { dateOnly, lastDayOfMonth, recurringForMonth, recurringMonthFor } from '#rating/recurring'
 import { int } from '#lib/db_helpers'
 import { billableMonths, recurringHistory } from '#billing/recurring_months'
+import { categoryLabel as catalogueCategoryLabel } from '#lib/labels'
 
 /**
  * What one customer's invoice for one period contains, computed from the
@@ -79,9 +80,9 @@ export function billableRecords(client: QueryClientContract, customerId: number,
     .whereNotNull('price_e4')
 }
 
+/** The catalogue's word for a category (app/lib/labels.ts), so stored descriptions read like pages and PDFs. */
 export function categoryLabel(category: string) {
-  const text = category.replace(/[_-]+/g, ' ').trim().replace(/\b(uk|eu|us|sms|mms|ddi|sim)\b/gi, (w) => w.toUpperCase())
-  return text.charAt(0).toUpperCase() + text.slice(1)
+  return catalogueCategoryLabel(category)
 }
 
 export function monthLabel(month: string) {

@@ -126,6 +126,9 @@ export interface SettingField {
   label: string
   type?: 'text' | 'number' | 'textarea' | 'json'
   help?: string
+  /** what the connector uses when the field is left empty (shown in the field, filled in on new connectors) */
+  default?: string
+  placeholder?: string
 }
 
 /**

@@ -3,11 +3,13 @@ import db from '@adonisjs/lucid/services/db'
 import Connector from '#models/connector'
 import Customer from '#models/customer'
 import { audit } from '#lib/audit'
-import { connectorValidator } from '#validators/connector'
+import { connectionTestValidator, connectorValidator } from '#validators/connector'
 import { CONNECTOR_TYPES, connectorType } from '#connectors/registry'
-import { TRANSPORTS, transportFor } from '#connectors/transports/index'
+import { TRANSPORTS } from '#connectors/transports/index'
 import { httpsUrlProblem, parseCaCertificates } from '#connectors/transports/https'
 import { folderPathProblem } from '#connectors/transports/folder'
+import { testConnection, testConnectionOf } from '#connectors/connection_test'
+import { explainConnectorError } from '#connectors/explain_error'
 import { pollInBackground, scheduleIntervalMs } from '#connectors/poll_connector'
 
 /** What the browser may see of a connector: never its credentials, only which ones are set. */
@@ -33,7 +35,7 @@ export function connectorView(c: Connector) {
     enabled: c.enabled,
     lastPolledAt: c.lastPolledAt?.toISO() ?? null,
     lastStatus: c.lastStatus,
-    lastError: c.lastError,
+    lastError: c.lastError ? explainConnectorError(new Error(c.lastError), { host: c.settings?.host, port: c.settings?.port, path: c.settings?.path, url: c.settings?.url }) : null,
   }
 }
 
@@ -190,29 +192,20 @@ export default class ConnectorsController {
     return response.redirect('/connectors')
   }
 
-  /** Checks the far end and the credentials without importing anything. */
+  /** Checks the far end and the credentials of a saved connector without importing anything. */
   async test({ params, response, session, request }: HttpContext) {
     const connector = await Connector.findOrFail(params.id)
-    let ok = true
-    let message: string
-    try {
-      const def = connectorType(connector.type)
-      if (def.test) message = await def.test(connector)
-      else {
-        const transport = transportFor(connector)
-        try {
-          message = await transport.test()
-        } finally {
-          await transport.close()
-        }
-      }
-    } catch (error) {
-      ok = false
-      message = (error as Error).message || String(error)
-    }
-    if (request.accepts(['html', 'json']) === 'json') return response.json({ ok, message })
-    session.flash(ok ? 'success' : 'error', `Test connection: ${message}`)
+    const result = await testConnectionOf(connector)
+    if (request.accepts(['html', 'json']) === 'json') return response.json(result.ok ? { ok: true, message: result.message } : result)
+    session.flash(result.ok ? 'success' : 'error', `Test connection: ${result.message}`)
+    if (result.detail) session.flash('errorDetail', result.detail)
     return response.redirect(`/connectors/${connector.id}`)
+  }
+
+  /** "Test" on the form: the values as typed, before saving (JSON answer for the form). */
+  async testUnsaved({ request, response }: HttpContext) {
+    const input = await request.validateUsing(connectionTestValidator)
+    return response.json(await testConnection(input, input.id ?? null))
   }
 
   /** Starts a poll in the background; the page follows its progress. */

@@ -9,6 +9,7 @@ import { invoicePdfBytes, renderInvoiceHtml } from '#documents/invoice_pdf'
 import { creditNotePdfBytes } from '#documents/credit_note_pdf'
 import { categoryLabel } from '#billing/compute'
 import { changeAgainstLast, changeVsLastView } from '#billing/draft_diff'
+import { invoiceLineGroups } from '#documents/invoice_lines_view'
 
 function deliveryProps(d: Delivery) {
   return {
@@ -49,6 +50,7 @@ export default class InvoicesController {
         total: money(invoice.totalMinor),
         pdfSha256: invoice.pdfSha256,
       },
+      lineGroups: await invoiceLineGroups(invoice, lines),
       lines: lines.map((l) => ({ id: l.id, kind: l.kind, category: categoryLabel(l.category), description: l.description, quantity: l.quantity, employeeId: l.employeeId, amount: money(l.amountMinor) })),
       creditNotes: credits.map((c) => ({
         id: c.id,

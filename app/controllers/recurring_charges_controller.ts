@@ -17,6 +17,7 @@ import {
   updateRecurringCharge,
 } from '#consolidation/recurring_charges'
 import { formatScaled } from '#lib/money'
+import { employeeOptions } from '#consolidation/pickers'
 
 export default class RecurringChargesController {
   async index({ inertia, params }: HttpContext) {
@@ -31,6 +32,7 @@ export default class RecurringChargesController {
       categories: [...MANUAL_CATEGORIES],
       today: DateTime.now().setZone(customer.timeZone).toISODate(),
       employees: employees.map((e) => ({ id: e.id, name: e.name, active: !!e.active })),
+      employeeOptions: await employeeOptions(customer.id, { activeOnly: false }),
       services: services.map((s) => ({ id: s.id, label: s.label ? `${s.identifier} (${s.label})` : s.identifier })),
       charges: rows.map(({ charge: c, billed }) => ({
         id: c.id,

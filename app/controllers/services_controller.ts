@@ -11,6 +11,7 @@ import { afterUsageChange } from '#consolidation/usage_pipeline'
 import { affectedPeriods, assignService, localMidnight, sqlDateTime } from '#consolidation/assignments'
 import { KIND_LABELS, normaliseIdentifier } from '#consolidation/services'
 import { localTime, money } from '#consolidation/queries'
+import { employeeOptions } from '#consolidation/pickers'
 
 export default class ServicesController {
   async index({ inertia, params, request }: HttpContext) {
@@ -38,6 +39,7 @@ export default class ServicesController {
       kind,
       kinds: SERVICE_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] })),
       employees: employees.map((e) => ({ id: e.id, name: e.name })),
+      employeeOptions: await employeeOptions(customer.id),
       today: DateTime.now().setZone(customer.timeZone).toISODate(),
       services: services.map((s) => ({
         id: Number(s.id),
@@ -112,6 +114,7 @@ export default class ServicesController {
       service: { id: service.id, kind: KIND_LABELS[service.kind], identifier: service.identifier, label: service.label },
       today: DateTime.now().setZone(tz).toISODate(),
       employees: employees.map((e) => ({ id: e.id, name: e.name })),
+      employeeOptions: await employeeOptions(customer.id),
       history: assignments.map((a) => ({
         id: a.id,
         employeeId: a.employeeId,

@@ -15,6 +15,7 @@ import {
 } from '#consolidation/unallocated'
 import { localTime, money } from '#consolidation/queries'
 import { KIND_LABELS } from '#consolidation/services'
+import { employeeOptions } from '#consolidation/pickers'
 
 export default class UnallocatedController {
   /** Every customer with unallocated cost so far. */
@@ -50,6 +51,7 @@ export default class UnallocatedController {
         price: money(rows.reduce((n, r) => n + r.priceE4, 0), customer.currency),
       },
       employees: employees.map((e) => ({ id: e.id, name: e.name, email: e.email })),
+      employeeOptions: await employeeOptions(customer.id),
       departments: departments.map((d) => ({ id: d.id, name: d.name })),
       rules: Object.entries(AUTO_MATCH_RULES).map(([rule, label]) => ({ rule, label, enabled: rules.includes(rule as any) })),
     })

@@ -5,7 +5,8 @@ import app from '@adonisjs/core/services/app'
 import Invoice from '#models/invoice'
 import { sqlTime } from '#lib/db_helpers'
 import { loadTemplates } from '#documents/templates'
-import { buildInvoiceView, loadInvoiceSource } from '#documents/invoice_view'
+import { buildInvoiceView, loadInvoiceSource, type BrandView } from '#documents/invoice_view'
+import { branding, logoDataUri } from '#documents/branding'
 import { PdfRenderer, withRenderer } from '#documents/pdf_renderer'
 
 /**
@@ -15,10 +16,13 @@ import { PdfRenderer, withRenderer } from '#documents/pdf_renderer'
  * only read; a draft's preview PDF is replaced on every render.
  */
 
-export async function renderInvoiceHtml(invoiceId: number) {
+export async function renderInvoiceHtml(invoiceId: number, overrides: Partial<BrandView> = {}) {
   const templates = loadTemplates()
   const source = await loadInvoiceSource(invoiceId)
-  const view = buildInvoiceView(source, { logo: templates.logo })
+  const brand = await branding()
+  // A logo uploaded in the browser wins over one dropped in the template override folder.
+  const logo = (await logoDataUri(brand)) ?? templates.logo
+  const view = buildInvoiceView(source, { logo, brand: { colour: brand.colour, light_colour: brand.lightColour, footer: brand.footer, ...overrides } })
   return { html: templates.render('invoice', view), invoice: source.invoice, view }
 }
 

@@ -6,7 +6,10 @@ import Customer from '#models/customer'
 import { formatMoney, formatScaled, invoiceTotals } from '#lib/money'
 import { getSettings } from '#billing/settings'
 import { describeInvoice } from '#billing/snapshot'
-import { billableRecords, categoryLabel, lateUsageLabel, monthLabel } from '#billing/compute'
+import { billableRecords, lateUsageLabel, monthLabel } from '#billing/compute'
+import { categoryLabel } from '#lib/labels'
+import { costByDepartment, m365Licences } from '#documents/invoice_summaries'
+import { clock, dataVolume, dialled, moneyE4, plural, minutes, unitPriceE4 } from '#lib/format'
 
 /**
  * Everything an invoice template needs, as display-ready strings. A finalized
@@ -24,6 +27,8 @@ export interface InvoiceLineView {
   usage_period: string | null
   late: boolean
   quantity: number
+  /** the quantity with its unit: "14 calls · 125 min", "1.64 GB", "12 messages", "3 seats" */
+  quantity_text: string
   unit_price: string
   amount: string
   amount_minor: number
@@ -51,22 +56,7 @@ export function percent(bp: number) {
 }
 
 function date(value: DateTime | null | undefined) {
-  return value ? value.toFormat('d MMM yyyy') : null
-}
-
-function duration(seconds: number) {
-  const s = Math.max(0, Math.round(seconds))
-  const h = Math.floor(s / 3600)
-  const m = Math.floor((s % 3600) / 60)
-  const r = s % 60
-  return h ? `${h}:${String(m).padStart(2, '0')}:${String(r).padStart(2, '0')}` : `${m}:${String(r).padStart(2, '0')}`
-}
-
-function bytes(n: number) {
-  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(2)} GB`
-  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MB`
-  if (n >= 1024) return `${Math.ceil(n / 1024)} KB`
-  return `${n} B`
+  return value ? value.setLocale('en-GB').toFormat('d MMM yyyy') : null
 }
 
 export interface InvoiceSource {
@@ -74,6 +64,18 @@ export interface InvoiceSource {
   lines: InvoiceLine[]
   snapshot: Dict
   itemised: Dict[] | null
+  /** call time, data and counts per usage line (period, employee, service, category) */
+  usage?: UsageTotal[]
+}
+
+export interface UsageTotal {
+  period: string
+  employee_id: number | null
+  service_id: number | null
+  category: string
+  duration_s: number
+  volume_bytes: number
+  n: number
 }
 
 /** Loads an invoice and the names its template needs (from the snapshot once finalized). */
@@ -94,7 +96,49 @@ export async function loadInvoiceSource(invoiceId: number): Promise<InvoiceSourc
       .select('employee_id', 'service_id', 'identifier', 'occurred_at', 'category', 'destination', 'destination_name', 'duration_s', 'volume_bytes', 'quantity', 'price_e4')
       .orderBy([{ column: 'employee_id' }, { column: 'service_id' }, { column: 'occurred_at' }, { column: 'id' }])
   }
-  return { invoice, lines, snapshot, itemised }
+  return { invoice, lines, snapshot, itemised, usage: await usageTotals(invoice) }
+}
+
+/** What the usage lines stand for in minutes and bytes: the same grouping computeInvoice uses. */
+async function usageTotals(invoice: Invoice): Promise<UsageTotal[]> {
+  const q =
+    invoice.status === 'finalized'
+      ? db.from('usage_records').where('invoice_id', invoice.id)
+      : billableRecords(db.connection(), invoice.customerId, invoice.period)
+  const rows = await q
+    .select('period', 'employee_id', 'service_id', 'category')
+    .sum('duration_s as duration_s')
+    .sum('volume_bytes as volume_bytes')
+    .count('* as n')
+    .groupBy('period', 'employee_id', 'service_id', 'category')
+  return rows.map((r: Dict) => ({
+    period: String(r.period),
+    employee_id: r.employee_id === null ? null : Number(r.employee_id),
+    service_id: r.service_id === null ? null : Number(r.service_id),
+    category: String(r.category),
+    duration_s: Number(r.duration_s ?? 0),
+    volume_bytes: Number(r.volume_bytes ?? 0),
+    n: Number(r.n ?? 0),
+  }))
+}
+
+type UsageIndex = Map<string, UsageTotal>
+
+function usageKey(period: string, employeeId: number | null, serviceId: number | null, category: string) {
+  return `${period}|${employeeId ?? ''}|${serviceId ?? ''}|${category}`
+}
+
+function indexUsage(rows: UsageTotal[] | undefined): UsageIndex {
+  return new Map((rows ?? []).map((r) => [usageKey(r.period, r.employee_id, r.service_id, r.category), r]))
+}
+
+const CALL_WORD: Record<string, string> = { sms: 'message', mms: 'message', data: 'session' }
+
+/** A usage count with its unit: calls with minutes, data in MB/GB, messages. */
+function usageQuantity(category: string, n: number, durationS: number, volumeBytes: number) {
+  if (volumeBytes > 0 || category === 'data') return dataVolume(volumeBytes)
+  const counted = plural(n, CALL_WORD[category] ?? 'call')
+  return durationS > 0 ? `${counted} · ${minutes(durationS)}` : counted
 }
 
 async function liveSnapshot(invoice: Invoice): Promise<Dict> {
@@ -106,7 +150,8 @@ function serviceLabel(snapshot: Dict, serviceId: number | null) {
   if (serviceId === null) return 'Account charges'
   const s = snapshot.services?.[serviceId]
   if (!s) return `Service #${serviceId}`
-  return s.label ? `${s.label} · ${s.identifier}` : s.identifier
+  const identifier = String(s.identifier ?? '').startsWith('+') ? dialled(s.identifier).display : s.identifier
+  return s.label ? `${s.label} · ${identifier}` : identifier
 }
 
 /**
@@ -124,7 +169,7 @@ function linesInOrder(lines: InvoiceLine[]) {
   return [...lines].sort((a, b) => (a.usagePeriod ?? '').localeCompare(b.usagePeriod ?? '') || a.id - b.id)
 }
 
-function groupServices(lines: InvoiceLine[], snapshot: Dict, currency: string): ServiceView[] {
+function groupServices(lines: InvoiceLine[], snapshot: Dict, currency: string, usage: UsageIndex = new Map(), period = ''): ServiceView[] {
   const byService = new Map<string, InvoiceLine[]>()
   for (const line of lines) {
     const key = String(line.serviceId ?? 'none')
@@ -136,7 +181,7 @@ function groupServices(lines: InvoiceLine[], snapshot: Dict, currency: string): 
     for (const l of group) categories.set(l.category, (categories.get(l.category) ?? 0) + l.amountMinor)
     out.push({
       label: serviceLabel(snapshot, group[0].serviceId),
-      lines: linesInOrder(group).map((l) => lineView(l, currency)),
+      lines: linesInOrder(group).map((l) => lineView(l, currency, usage, period)),
       categories: [...categories].map(([c, minor]) => ({ label: categoryLabel(c), amount: formatMoney(minor, currency) })),
       total: formatMoney(group.reduce((sum, l) => sum + l.amountMinor, 0), currency),
     })
@@ -144,40 +189,50 @@ function groupServices(lines: InvoiceLine[], snapshot: Dict, currency: string): 
   return out.sort((a, b) => a.label.localeCompare(b.label))
 }
 
-function lineView(line: InvoiceLine, currency: string): InvoiceLineView {
+function lineView(line: InvoiceLine, currency: string, usage: UsageIndex, period: string): InvoiceLineView {
+  const u = line.kind === 'usage' ? usage.get(usageKey(line.usagePeriod ?? period, line.employeeId, line.serviceId, line.category)) : undefined
+  const seats = line.category === 'licence' ? 'seat' : 'unit'
   return {
     description: lineText(line),
     category: categoryLabel(line.category),
     usage_period: line.usagePeriod ? monthLabel(line.usagePeriod) : null,
     late: Boolean(line.usagePeriod),
     quantity: line.quantity,
-    unit_price: line.kind === 'recurring' ? formatUnit(line.unitPriceE4, currency) : '',
+    quantity_text:
+      line.kind === 'usage'
+        ? usageQuantity(line.category, line.quantity, u?.duration_s ?? 0, u?.volume_bytes ?? 0)
+        : plural(line.quantity, seats),
+    unit_price: line.kind === 'recurring' ? unitPriceE4(line.unitPriceE4, currency) : '',
     amount: formatMoney(line.amountMinor, currency),
     amount_minor: line.amountMinor,
     vat_rate: percent(line.taxRateBp),
   }
 }
 
-/** A 4 dp unit price, shown with 2 dp unless finer digits matter. */
-function formatUnit(e4: number, currency: string) {
-  if (e4 % 100 === 0) return formatMoney(e4 / 100, currency)
-  const text = formatScaled(e4, 4)
-  return formatMoney(Math.trunc(e4 / 100), currency).replace(/\.\d\d$/, '.' + text.split('.')[1])
+/** The reseller's colours and footer wording from the branding settings (colours are #rrggbb). */
+export interface BrandView {
+  colour: string | null
+  light_colour: string | null
+  footer: string
 }
 
-export function buildInvoiceView(source: InvoiceSource, options: { logo?: string | null } = {}) {
+export function buildInvoiceView(source: InvoiceSource, options: { logo?: string | null; brand?: BrandView } = {}) {
   const { invoice, lines, snapshot } = source
   const currency = invoice.currency
   const customer = snapshot.customer ?? {}
   const supplier = snapshot.supplier ?? {}
   const draft = invoice.status !== 'finalized'
+  const usage = indexUsage(source.usage)
 
-  // Summary: totals by category.
-  const byCategory = new Map<string, { minor: number; quantity: number }>()
+  // Summary: totals by category, with the quantity in its unit.
+  const byCategory = new Map<string, { minor: number; quantity: number; durationS: number; volumeBytes: number; usage: boolean }>()
   for (const l of lines) {
-    const c = byCategory.get(l.category) ?? { minor: 0, quantity: 0 }
+    const c = byCategory.get(l.category) ?? { minor: 0, quantity: 0, durationS: 0, volumeBytes: 0, usage: l.kind === 'usage' }
+    const u = l.kind === 'usage' ? usage.get(usageKey(l.usagePeriod ?? invoice.period, l.employeeId, l.serviceId, l.category)) : undefined
     c.minor += l.amountMinor
     c.quantity += l.quantity
+    c.durationS += u?.duration_s ?? 0
+    c.volumeBytes += u?.volume_bytes ?? 0
     byCategory.set(l.category, c)
   }
   const { taxes } = invoiceTotals(lines)
@@ -189,15 +244,20 @@ export function buildInvoiceView(source: InvoiceSource, options: { logo?: string
     if (l.employeeId === null) unallocated.push(l)
     else byEmployee.set(l.employeeId, [...(byEmployee.get(l.employeeId) ?? []), l])
   }
+  const personLines: { name: string; employee_number: string | null; department: string | null; lines: InvoiceLine[] }[] = []
   const people: PersonView[] = [...byEmployee].map(([employeeId, group]) => {
     const e = snapshot.employees?.[employeeId] ?? {}
     const departmentId = group.find((l) => l.departmentId !== null)?.departmentId ?? e.department_id ?? null
     const total = group.reduce((sum, l) => sum + l.amountMinor, 0)
-    return {
+    const who = {
       name: e.name ?? `Employee #${employeeId}`,
       employee_number: e.employee_number ?? null,
       department: departmentId !== null ? (snapshot.departments?.[departmentId]?.name ?? null) : null,
-      services: groupServices(group, snapshot, currency),
+    }
+    personLines.push({ ...who, lines: group })
+    return {
+      ...who,
+      services: groupServices(group, snapshot, currency, usage, invoice.period),
       total: formatMoney(total, currency),
       total_minor: total,
     }
@@ -239,6 +299,7 @@ export function buildInvoiceView(source: InvoiceSource, options: { logo?: string
     payment_terms_days: customer.payment_terms_days ?? 30,
     currency,
     logo: options.logo ?? null,
+    brand: options.brand ?? null,
     supplier,
     customer,
     totals: {
@@ -253,7 +314,7 @@ export function buildInvoiceView(source: InvoiceSource, options: { logo?: string
     })),
     categories: [...byCategory]
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([c, v]) => ({ label: categoryLabel(c), quantity: v.quantity, amount: formatMoney(v.minor, currency), vat_rate: percent(customer.tax_rate_bp ?? lines[0]?.taxRateBp ?? 0) })),
+      .map(([c, v]) => ({ label: categoryLabel(c), quantity: v.quantity, quantity_text: v.usage ? usageQuantity(c, v.quantity, v.durationS, v.volumeBytes) : plural(v.quantity, c === 'licence' ? 'seat' : 'unit'), amount: formatMoney(v.minor, currency), vat_rate: percent(customer.tax_rate_bp ?? lines[0]?.taxRateBp ?? 0) })),
     people_summary: [
       ...people.map((p) => ({ name: p.name, department: p.department, amount: p.total })),
       ...(unallocated.length ? [{ name: 'Unallocated', department: null, amount: formatMoney(unallocatedTotal, currency) }] : []),
@@ -261,8 +322,11 @@ export function buildInvoiceView(source: InvoiceSource, options: { logo?: string
     late_usage: lateUsage.length
       ? { periods: lateUsage, total: formatMoney(lateUsage.reduce((sum, p) => sum + p.amount_minor, 0), currency) }
       : null,
+    cost_by_user: costByDepartment(personLines, unallocated, currency),
+    m365: m365Licences(lines, currency),
+    time_zone: tz,
     people,
-    unallocated: unallocated.length ? { services: groupServices(unallocated, snapshot, currency), total: formatMoney(unallocatedTotal, currency) } : null,
+    unallocated: unallocated.length ? { services: groupServices(unallocated, snapshot, currency, usage, invoice.period), total: formatMoney(unallocatedTotal, currency) } : null,
     itemised,
   }
 }
@@ -279,23 +343,17 @@ function groupItemised(rows: Dict[], keyOf: (r: Dict) => string, tz: string, cur
     if (!list) groups.set(key, (list = []))
     const at = r.occurred_at instanceof Date ? DateTime.fromJSDate(r.occurred_at) : DateTime.fromSQL(String(r.occurred_at), { zone: 'utc' })
     const local = at.setZone(tz)
-    const price = Number(r.price_e4)
+    const number = dialled(r.destination)
     list.push({
       date: local.toFormat('dd/MM/yyyy'),
-      time: local.toFormat('HH:mm:ss'),
+      time: local.toFormat('HH:mm'),
       category: categoryLabel(r.category),
-      destination: r.destination ?? '',
-      destination_name: r.destination_name ?? '',
-      amount: Number(r.duration_s) > 0 ? duration(Number(r.duration_s)) : Number(r.volume_bytes) > 0 ? bytes(Number(r.volume_bytes)) : String(r.quantity),
-      price: formatE4(price, currency),
+      destination: number.display,
+      destination_name: [r.destination_name, number.country].filter((x, i, all) => x && all.indexOf(x) === i).join(' · '),
+      amount: Number(r.duration_s) > 0 ? clock(Number(r.duration_s)) : Number(r.volume_bytes) > 0 ? dataVolume(Number(r.volume_bytes)) : plural(Number(r.quantity), CALL_WORD[r.category] ?? 'item'),
+      // Itemised prices read at 2 dp like every other amount; the line totals above are exact.
+      price: moneyE4(Number(r.price_e4), currency),
     })
   }
   return [...groups].map(([title, items]) => ({ title, items, count: items.length }))
-}
-
-function formatE4(e4: number, currency: string) {
-  const text = formatScaled(e4, 4)
-  const [whole, fraction] = text.replace('-', '').split('.')
-  const symbol = formatMoney(0, currency).replace(/[\d.,-]/g, '')
-  return `${e4 < 0 ? '-' : ''}${symbol}${whole}.${fraction}`
 }

@@ -34,7 +34,7 @@ export async function insightsQuery(ctx: Ctx) {
   return insightsQueryValidator.validate(ctx.request.qs())
 }
 
-const customerProps = (c: Customer) => ({ id: c.id, name: c.name, accountNumber: c.accountNumber, currency: c.currency, miAddon: c.miAddon })
+const customerProps = (c: Customer) => ({ id: c.id, name: c.name, accountNumber: c.accountNumber, currency: c.currency, timeZone: c.timeZone, miAddon: c.miAddon })
 
 function exportName(customer: Customer, view: string, range?: Range) {
   return `${customer.accountNumber}-${view}${range ? `-${range.from}-to-${range.to}` : ''}`
@@ -113,7 +113,7 @@ export async function employeeView(ctx: Ctx, page: string, customer: Customer, e
     {
       format: q.format,
       name: exportName(customer, wantRecords ? `employee-${employeeId}-records-${recordPeriod}` : `employee-${employeeId}`, wantRecords ? undefined : range),
-      tables: () => (wantRecords ? [recordsTable(recordPage.data)] : [employeeLinesTable(detail.lines), recordsTable(recordPage.data)]),
+      tables: () => (wantRecords ? [recordsTable(recordPage.data, customer.timeZone)] : [employeeLinesTable(detail.lines), recordsTable(recordPage.data, customer.timeZone)]),
     }
   )
 }

@@ -350,7 +350,9 @@ export async function records(
       occurredAt: r.occurred_at instanceof Date ? r.occurred_at.toISOString() : String(r.occurred_at),
       identifier: String(r.identifier),
       category: String(r.category),
-      destination: r.destination_name ?? r.destination ?? '',
+      destination: r.destination_name ?? '',
+      /** the number as dialled; pages format it and name its country */
+      dialled: r.destination ?? '',
       durationS: num(r.duration_s),
       volumeBytes: num(r.volume_bytes),
       quantity: num(r.quantity),

@@ -1,6 +1,8 @@
 import type { Dashboard } from '#insights/queries'
 import type { Anomaly } from '#insights/anomalies'
 import type { ExportTable } from '#insights/export'
+import { categoryLabel } from '#lib/labels'
+import { dateTime, dialled } from '#lib/format'
 
 /**
  * The tables behind each insights view, shared by the pages' exports (admin and portal).
@@ -102,21 +104,34 @@ export function employeeLinesTable(
   }
 }
 
-export function recordsTable(rows: Record<string, any>[]): ExportTable {
+/** Records as people read them: local time with the zone, labelled category, dialled number and its country. */
+export function recordsTable(rows: Record<string, any>[], timeZone = 'Europe/London'): ExportTable {
   return {
     name: 'Records',
     columns: [
-      { key: 'occurredAt', label: 'Date/time (UTC)' },
-      { key: 'identifier', label: 'Service' },
-      { key: 'category', label: 'Category' },
+      { key: 'when', label: `Date and time (${timeZone})` },
+      { key: 'service', label: 'Service' },
+      { key: 'categoryLabel', label: 'Category' },
+      { key: 'dialledNumber', label: 'Number dialled' },
+      { key: 'country', label: 'Country' },
       { key: 'destination', label: 'Destination' },
-      { key: 'durationS', label: 'Duration (s)', type: 'int' },
-      { key: 'volumeBytes', label: 'Volume (bytes)', type: 'int' },
+      { key: 'durationS', label: 'Duration (seconds)', type: 'int' },
+      { key: 'volumeBytes', label: 'Data (bytes)', type: 'int' },
       { key: 'quantity', label: 'Quantity', type: 'int' },
       { key: 'description', label: 'Description' },
       { key: 'amountMinor', label: 'Amount', type: 'money' },
     ],
-    rows,
+    rows: rows.map((r) => {
+      const number = dialled(r.dialled)
+      return {
+        ...r,
+        when: dateTime(r.occurredAt, timeZone, true),
+        service: dialled(r.identifier).display || r.identifier,
+        categoryLabel: categoryLabel(r.category),
+        dialledNumber: number.display,
+        country: number.country,
+      }
+    }),
   }
 }
 

@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon'
 import { loadTemplates } from '#documents/templates'
 import { creditNoteView } from '#documents/credit_note_pdf'
-import { documentMessage } from '#mails/document_message'
+import { documentMessage, LOGO_CID } from '#mails/document_message'
+import { branding, logoBytes } from '#documents/branding'
 
 /**
  * Composes the credit note email: HTML (resources/templates/email.hbs, its `credit_note`
@@ -23,7 +24,9 @@ export async function composeCreditNoteMail(creditNoteId: number, pdf: Buffer) {
     supplier: doc.supplier,
     totals: { net: doc.net, tax: doc.tax, total: doc.total },
   }
-  const html = templates.render('email', view)
+  const brand = await branding()
+  const logo = await logoBytes(brand)
+  const html = templates.render('email', { ...view, email_logo: logo ? LOGO_CID : null })
   const text = [
     `Dear ${view.customer.name ?? ''},`,
     '',
@@ -39,6 +42,6 @@ export async function composeCreditNoteMail(creditNoteId: number, pdf: Buffer) {
   return {
     subject,
     view,
-    apply: documentMessage({ subject, html, text, pdf, number: String(view.number), replyTo: view.supplier.email }),
+    apply: documentMessage({ subject, html, text, pdf, number: String(view.number), replyTo: view.supplier.email, senderName: brand.senderName, logo }),
   }
 }

@@ -1,13 +1,16 @@
 import { loadTemplates } from '#documents/templates'
 import { buildInvoiceView, loadInvoiceSource } from '#documents/invoice_view'
-import { documentMessage } from '#mails/document_message'
+import { documentMessage, LOGO_CID } from '#mails/document_message'
+import { branding, logoBytes } from '#documents/branding'
 
 /** Composes the invoice email: HTML (resources/templates/email.hbs, overridable) and text, PDF attached. */
 export async function composeInvoiceMail(invoiceId: number, pdf: Buffer) {
   const templates = loadTemplates()
   const source = await loadInvoiceSource(invoiceId)
   const view = buildInvoiceView(source)
-  const html = templates.render('email', view)
+  const brand = await branding()
+  const logo = await logoBytes(brand)
+  const html = templates.render('email', { ...view, email_logo: logo ? LOGO_CID : null })
   const text = [
     `Dear ${view.customer.name},`,
     '',
@@ -23,6 +26,6 @@ export async function composeInvoiceMail(invoiceId: number, pdf: Buffer) {
   return {
     subject,
     view,
-    apply: documentMessage({ subject, html, text, pdf, number: String(view.number), replyTo: view.supplier.email }),
+    apply: documentMessage({ subject, html, text, pdf, number: String(view.number), replyTo: view.supplier.email, senderName: brand.senderName, logo }),
   }
 }

@@ -28,3 +28,15 @@ export const profilePreviewValidator = vine.compile(
     customerId: vine.number().positive().optional(),
   })
 )
+
+/** The connector form's values for "Test" before saving; `id` when editing (stored credentials). */
+export const connectionTestValidator = vine.compile(
+  vine.object({
+    id: vine.number().positive().withoutDecimals().nullable().optional(),
+    type: vine.enum(['asterisk', 'csv_profile', 'm365']),
+    transport: vine.enum(['folder', 'sftp', 'https', 'graph']),
+    customerId: vine.number().positive().withoutDecimals().nullable().optional(),
+    settings: vine.record(vine.any()).optional(),
+    credentials: vine.record(vine.string().nullable().optional()).optional(),
+  })
+)

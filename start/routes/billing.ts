@@ -38,3 +38,12 @@ router.get('/jobs', [JobsController, 'index']).use(staff)
 
 router.get('/settings', [SettingsController, 'show']).use(staff)
 router.put('/settings', [SettingsController, 'update']).use(editors)
+
+const BrandingController = () => import('#controllers/branding_controller')
+router.get('/settings/branding', [BrandingController, 'show']).use(staff)
+router.put('/settings/branding', [BrandingController, 'update']).use(editors)
+router.post('/settings/branding/logo', [BrandingController, 'uploadLogo']).use(editors)
+router.delete('/settings/branding/logo', [BrandingController, 'deleteLogo']).use(editors)
+router.get('/settings/branding/preview', [BrandingController, 'preview']).use(staff)
+// Public: the login page and the portal show the reseller's logo.
+router.get('/branding/logo', [BrandingController, 'logo'])
