@@ -11,6 +11,8 @@ import { formatNumber, takeNumbers } from '#billing/numbering'
 import { getSettings } from '#billing/settings'
 import { describeInvoice } from '#billing/snapshot'
 import { int, isDuplicateKey, isMysql, PERIOD_RE, sqlTime, retryOnDeadlock } from '#lib/db_helpers'
+import { recordWebhookEvents } from '#webhooks/events'
+import { invoicePayload } from '#webhooks/payloads'
 
 /**
  * Billing runs: draft → (review, regenerate) → finalized, or cancelled.
@@ -307,6 +309,7 @@ export async function finalizeRun(runId: number, options: FinalizeOptions = {}) 
       { userId: options.userId, action: 'billing_run.finalize', subjectType: 'billing_run', subjectId: run.id, changes: { numbers: invoices.map((i) => i.number), unrated_left_off: problems } },
       trx
     )
+    await recordWebhookEvents(invoices.map((invoice) => ({ type: 'invoice.finalized', data: invoicePayload(invoice) })), trx)
     return { run, invoices }
   }))
   return result
