@@ -45,9 +45,11 @@ async function startReceiver(statuses: number[] = []) {
 test.group('webhooks', (group) => {
   group.each.setup(async () => {
     await truncateAll()
+    const before = process.env.OUTBOUND_ALLOW_HOSTS
     process.env.OUTBOUND_ALLOW_HOSTS = '127.0.0.1'
     return () => {
-      delete process.env.OUTBOUND_ALLOW_HOSTS
+      if (before === undefined) delete process.env.OUTBOUND_ALLOW_HOSTS
+      else process.env.OUTBOUND_ALLOW_HOSTS = before
     }
   })
 
