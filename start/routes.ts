@@ -13,5 +13,6 @@ import './routes/reconciliation.js'
 import './routes/insights.js'
 import './routes/portal.js'
 import './routes/routing.js'
+import './routes/webhooks.js'
 
 router.get('/health', async () => ({ ok: true }))

@@ -11,6 +11,8 @@ import { isMysql, retryOnDeadlock } from '#lib/db_helpers'
 import { deliverDue, queueCreditNoteDeliveries, type DeliverOptions } from '#billing/deliveries'
 import Delivery from '#models/delivery'
 import { storeCreditNotePdf } from '#documents/credit_note_pdf'
+import { recordWebhookEvent } from '#webhooks/events'
+import { creditNotePayload } from '#webhooks/payloads'
 
 /**
  * Corrections to a finalized invoice are credit notes: numbered documents of
@@ -57,6 +59,7 @@ export async function createCreditNote(input: { invoiceId: number; reason: strin
       { client: trx }
     )
     await audit({ userId: input.userId, action: 'credit_note.create', subjectType: 'invoice', subjectId: invoice.id, changes: { number: created.number, net, tax } }, trx)
+    await recordWebhookEvent('credit_note.issued', creditNotePayload(created, invoice), trx)
     if (isOn(settings.auto_send)) await queueCreditNoteDeliveries([created.id], trx)
     return created
   }))

@@ -14,6 +14,8 @@ import { int, isDuplicateKey, isMysql, PERIOD_RE, sqlTime, retryOnDeadlock } fro
 import { flagInvoices, heldInvoiceIds, flagsByInvoice } from '#billing/flags'
 import { captureDraftLines, storeRegenerationDiffs } from '#billing/draft_diff'
 import { periodProblem } from '#billing/period_guard'
+import { recordWebhookEvents } from '#webhooks/events'
+import { invoicePayload } from '#webhooks/payloads'
 
 /**
  * Billing runs: draft → (review, regenerate) → finalized, or cancelled.
@@ -328,6 +330,7 @@ export async function finalizeRun(runId: number, options: FinalizeOptions = {}) 
       { userId: options.userId, action: 'billing_run.finalize', subjectType: 'billing_run', subjectId: run.id, changes: { numbers: invoices.map((i) => i.number), unrated_left_off: problems } },
       trx
     )
+    await recordWebhookEvents(invoices.map((invoice) => ({ type: 'invoice.finalized', data: invoicePayload(invoice) })), trx)
     return { run, invoices }
   }))
   return result

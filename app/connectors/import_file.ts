@@ -16,6 +16,8 @@ import { CsvSyntaxError, readCsvRows } from '#connectors/csv_reader'
 import { openUsageSink } from '#connectors/usage_sink'
 import { openUnknownSink } from '#connectors/unknown_sink'
 import { Router } from '#connectors/record_router'
+import { recordWebhookEvent } from '#webhooks/events'
+import { importPayload } from '#webhooks/payloads'
 
 export { insertUsageRows } from '#connectors/usage_insert'
 
@@ -261,6 +263,8 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
           finished_at: now(),
           updated_at: now(),
         })
+      const completed = { import_id: row.id, status: 'completed', ...counts }
+      await recordWebhookEvent('import.completed', importPayload(completed, { fileName: sourceName, connectorId: connector?.id ?? null, customerId: customer?.id ?? null }), trx)
     })
   } catch (error) {
     // A failed file is kept too, for the download on its import page.
@@ -274,7 +278,11 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
       : String(e?.message ?? e).split('\n')[0].split(' - ').pop()!.slice(0, 500)
     const message = failure ? failure.message : `import failed: ${reason}`
     if (!failure) logger.error({ importId: row.id, reason }, 'import failed')
-    await db.from('imports').where('id', row.id).update({ status: 'failed', error_message: message.slice(0, 2000), finished_at: now(), updated_at: now(), rows_read: counts.read, rows_imported: 0, rows_duplicate: 0, rows_rejected: 0 })
+    await db.transaction(async (trx) => {
+      await trx.from('imports').where('id', row.id).update({ status: 'failed', error_message: message.slice(0, 2000), finished_at: now(), updated_at: now(), rows_read: counts.read, rows_imported: 0, rows_duplicate: 0, rows_rejected: 0 })
+      const failed = { import_id: row.id, status: 'failed', read: counts.read, imported: 0, duplicates: 0, rejected: 0, error: message }
+      await recordWebhookEvent('import.failed', importPayload(failed, { fileName: sourceName, connectorId: connector?.id ?? null, customerId: customer?.id ?? null }), trx)
+    })
     return { import_id: row.id, status: 'failed', read: counts.read, imported: 0, duplicates: 0, rejected: 0, errors: [], error: message, retryable: !failure || failure.kind === 'error' }
   }
 

@@ -7,6 +7,7 @@ import { queueDeliveries, deliverDue } from '#billing/deliveries'
 import { getSettings, isOn } from '#billing/settings'
 import { storeInvoicePdfs } from '#documents/invoice_pdf'
 import { runOnce, tickKey } from '#jobs/job_runs'
+import { deliverDueWebhooks } from '#webhooks/sender'
 
 /**
  * What the scheduled jobs do. Each Bree worker (app/jobs/<name>.ts) boots the
@@ -18,6 +19,7 @@ export const INTERVALS = {
   poll_connectors: Number(process.env.SCHEDULER_POLL_MS ?? 5 * 60_000),
   month_end: Number(process.env.SCHEDULER_MONTH_END_MS ?? 15 * 60_000),
   send_invoices: Number(process.env.SCHEDULER_SEND_MS ?? 2 * 60_000),
+  send_webhooks: Number(process.env.SCHEDULER_WEBHOOKS_MS ?? 60_000),
 }
 
 export async function pollConnectorsJob(now = new Date()) {
@@ -97,10 +99,20 @@ export async function sendInvoicesJob(now = new Date()) {
   })
 }
 
+/** Posts due webhook deliveries: first attempts, retries with backoff, and those whose sender died. */
+export async function sendWebhooksJob(now = new Date()) {
+  return runOnce('send_webhooks', tickKey('send_webhooks', INTERVALS.send_webhooks, now), async () => {
+    const result = await deliverDueWebhooks({ now: DateTime.fromJSDate(now).toUTC() })
+    if (result.failed) logger.warn({ failed: result.failed }, 'webhook deliveries failed')
+    return { delivered: result.delivered, retrying: result.retrying, failed: result.failed }
+  })
+}
+
 export const JOBS = {
   poll_connectors: pollConnectorsJob,
   month_end: monthEndJob,
   send_invoices: sendInvoicesJob,
+  send_webhooks: sendWebhooksJob,
 } as const
 
 export type JobName = keyof typeof JOBS

@@ -52,3 +52,15 @@ export async function retryOnDeadlock<T>(work: () => Promise<T>, attempts = 4): 
     }
   }
 }
+
+/**
+ * A timestamp column as ISO-8601 UTC: mysql2 hands back a Date, SQLite the "yyyy-MM-dd HH:mm:ss"
+ * text that sqlTime wrote (UTC). Null stays null.
+ */
+export function isoFromSql(value: unknown): string | null {
+  if (value === null || value === undefined || value === '') return null
+  if (value instanceof Date) return value.toISOString()
+  const text = String(value)
+  const date = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : text.replace(' ', 'T') + 'Z')
+  return Number.isNaN(date.getTime()) ? null : date.toISOString()
+}
