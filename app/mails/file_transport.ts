@@ -13,9 +13,10 @@ export class FileTransport implements MailTransportContract {
 
   constructor(private config: { prefix: string }) {}
 
+  // Object keys of the drive allow letters, digits and . _ - / only (no @ from the message id).
   async send(message: NodeMailerMessage) {
     const info = await this.#transporter.sendMail(message as nodemailer.SendMailOptions)
-    const id = String(info.messageId ?? Date.now()).replace(/[<>]/g, '').replace(/[^\w.@-]+/g, '_')
+    const id = String(info.messageId ?? Date.now()).replace(/[<>]/g, '').replace(/[^\w.-]+/g, '_')
     const key = `${this.config.prefix}/${new Date().toISOString().replace(/[:.]/g, '-')}-${id}.eml`
     await drive.use().put(key, info.message as Buffer)
     return new MailResponse(info.messageId, info.envelope, { ...info, file: key })

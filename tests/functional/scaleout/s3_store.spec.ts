@@ -125,7 +125,7 @@ test.group('Scale-out: S3 file store, several processes', (group) => {
     const sent = await ace(['invoices:send', '--run', String(result.run_id), '--json'], { ...env })
     assert.equal(sent.code, 0, sent.output)
     const mails = await s3.keys('mail/')
-    assert.lengthOf(mails, 1)
+    assert.lengthOf(mails, 1, sent.output)
     assert.include((await s3.bytes(mails[0])).toString(), billed.customer.name)
 
     const { existsSync } = await import('node:fs')
