@@ -1,12 +1,11 @@
 import env from '#start/env'
-import app from '@adonisjs/core/services/app'
 import { defineConfig, transports } from '@adonisjs/mail'
 import type { SMTPConfig } from '@adonisjs/mail/types'
 import { fileTransport } from '#mails/file_transport'
 
 /**
  * MAIL_MAILER=smtp sends through SMTP_HOST:SMTP_PORT; MAIL_MAILER=file writes
- * .eml files to <STORAGE_PATH>/mail (the demo's "local catcher").
+ * .eml files under mail/ in the file store (the demo's "local catcher").
  */
 const mailConfig = defineConfig({
   default: env.get('MAIL_MAILER', 'smtp'),
@@ -25,7 +24,7 @@ const mailConfig = defineConfig({
         ? { type: 'login', user: env.get('SMTP_USERNAME')!, pass: env.get('SMTP_PASSWORD', '') }
         : undefined,
     } as SMTPConfig),
-    file: fileTransport({ directory: app.makePath(env.get('STORAGE_PATH', 'storage'), 'mail') }),
+    file: fileTransport({ prefix: 'mail' }),
   },
 })
 

@@ -19,7 +19,14 @@ export default await Env.create(new URL('../', import.meta.url), {
   DB_PASSWORD: Env.schema.string.optional(),
   DB_DATABASE: Env.schema.string.optional(),
 
-  DRIVE_DISK: Env.schema.enum(['fs'] as const),
+  DRIVE_DISK: Env.schema.enum(['fs', 's3'] as const),
+  // S3 (or any S3-protocol store: MinIO, Ceph, Wasabi…) when DRIVE_DISK=s3 (docs/scaling.md)
+  S3_BUCKET: Env.schema.string.optional(),
+  S3_REGION: Env.schema.string.optional(),
+  S3_ENDPOINT: Env.schema.string.optional(),
+  S3_ACCESS_KEY_ID: Env.schema.string.optional(),
+  S3_SECRET_ACCESS_KEY: Env.schema.string.optional(),
+  S3_FORCE_PATH_STYLE: Env.schema.boolean.optional(),
 
   MAIL_MAILER: Env.schema.enum.optional(['smtp', 'file'] as const),
   SMTP_HOST: Env.schema.string.optional(),

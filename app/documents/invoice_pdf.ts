@@ -30,8 +30,12 @@ export function storageKey(invoiceId: number, sha: string) {
   return `invoices/${invoiceId}-${sha.slice(0, 16)}.pdf`
 }
 
-/** Absolute path of a stored file on the local disk (what the CLI prints). */
+/**
+ * Where a stored file is, for people (what the CLI prints): its path on the fs disk, or
+ * s3://bucket/key on the s3 disk.
+ */
 export function localPath(key: string) {
+  if (process.env.DRIVE_DISK === 's3') return `s3://${process.env.S3_BUCKET || 'tollgate'}/${key}`
   return app.makePath(process.env.STORAGE_PATH || 'storage', key)
 }
 
