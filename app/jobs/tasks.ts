@@ -18,6 +18,7 @@ export const INTERVALS = {
   poll_connectors: Number(process.env.SCHEDULER_POLL_MS ?? 5 * 60_000),
   month_end: Number(process.env.SCHEDULER_MONTH_END_MS ?? 15 * 60_000),
   send_invoices: Number(process.env.SCHEDULER_SEND_MS ?? 2 * 60_000),
+  dunning: Number(process.env.SCHEDULER_DUNNING_MS ?? 60 * 60_000),
 }
 
 export async function pollConnectorsJob(now = new Date()) {
@@ -96,10 +97,24 @@ export async function sendInvoicesJob(now = new Date()) {
   })
 }
 
+/**
+ * Payment reminders (app/payments/dunning.ts): queue the schedule steps overdue invoices have reached,
+ * send them (each step once per invoice, retried like deliveries), lift portal suspensions once paid.
+ */
+export async function dunningJob(now = new Date()) {
+  return runOnce('dunning', tickKey('dunning', INTERVALS.dunning, now), async () => {
+    const { runDunning } = await import('#payments/dunning')
+    const result = await runDunning({ now })
+    if (result.failed) logger.warn({ failed: result.failed }, 'payment reminders failed')
+    return result
+  })
+}
+
 export const JOBS = {
   poll_connectors: pollConnectorsJob,
   month_end: monthEndJob,
   send_invoices: sendInvoicesJob,
+  dunning: dunningJob,
 } as const
 
 export type JobName = keyof typeof JOBS

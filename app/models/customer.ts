@@ -52,6 +52,10 @@ export default class Customer extends BaseModel {
   @column({ consume: (v) => Boolean(v) })
   declare miAddon: boolean
 
+  /** Set by dunning after its last step (when the setting asks); the portal is refused meanwhile. */
+  @column.dateTime()
+  declare portalSuspendedAt: DateTime | null
+
   @hasMany(() => Department)
   declare departments: HasMany<typeof Department>
 
