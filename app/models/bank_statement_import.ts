@@ -11,7 +11,7 @@ export default class BankStatementImport extends BaseModel {
   @column()
   declare filename: string
 
-  @column()
+  @column({ columnName: 'sha256' })
   declare sha256: string
 
   @column()

@@ -8,7 +8,7 @@ import DunningReminder from '#models/dunning_reminder'
 import { audit } from '#lib/audit'
 import { isMysql, sqlTime } from '#billing/db_helpers'
 import { BACKOFF_MINUTES, MAX_ATTEMPTS } from '#billing/deliveries'
-import { invoiceBalance, invoiceBalances } from '#payments/balances'
+import { invoiceBalances } from '#payments/balances'
 import { getDunningSettings, type DunningSettings } from '#payments/dunning_settings'
 import { composeReminder } from '#payments/reminder_mail'
 import { stepReached } from '#payments/status'
@@ -94,13 +94,13 @@ const finish = (id: number, values: Record<string, unknown>) =>
 
 /** Sends one claimed reminder (or cancels it when the invoice has been settled since it was queued). */
 export async function sendReminder(reminder: DunningReminder, settings: DunningSettings, mailer: AnyMailer, now: DateTime = DateTime.now()) {
-  const balance = await invoiceBalance(reminder.invoiceId, db.connection())
+  const [balance] = await invoiceBalances({ invoiceIds: [reminder.invoiceId], now: now.toJSDate() })
   if (!balance || balance.outstandingMinor <= 0) {
     await finish(reminder.id, { status: 'cancelled', last_error: 'Paid before the reminder went', next_attempt_at: null })
     return 'cancelled' as const
   }
   try {
-    const composed = await composeReminder({ ...balance, daysOverdue: Math.max(balance.daysOverdue, reminder.daysAfterDue) }, reminder.step, Math.max(settings.schedule.length, reminder.step))
+    const composed = await composeReminder(balance, reminder.step, Math.max(settings.schedule.length, reminder.step))
     const domain = (String(mailer.config.from ?? '').split('@')[1] ?? hostname()).replace(/[>\s"]/g, '') || 'tollgate.local'
     const messageId = `<reminder-${reminder.invoiceId}-${reminder.step}.${reminder.id}.${reminder.attempts}@${domain}>`
     const response = await mailer.send((message) => composed.apply(message, reminder.toAddress, messageId))
