@@ -11,5 +11,6 @@ import './routes/consolidation.js'
 import './routes/billing.js'
 import './routes/insights.js'
 import './routes/portal.js'
+import './routes/payments.js'
 
 router.get('/health', async () => ({ ok: true }))

@@ -128,3 +128,9 @@ export async function agedDebtTables(report: AgedDebtReport): Promise<ExportTabl
   return [customers, invoices]
 }
 
+
+/** Today's report as a file name and its export tables. */
+export async function agedDebtExport(now = new Date()) {
+  const report = await agedDebt({ now })
+  return { name: `aged-debt-${report.asOf.slice(0, 10)}`, tables: await agedDebtTables(report) }
+}

@@ -180,3 +180,9 @@ export async function saveProfile(input: ProfileInput, userId?: number | null, i
     return profile
   })
 }
+
+/** An uploaded statement file: read from its temporary path, then imported. */
+export async function importStatementFile(input: { path: string; filename: string; profileId: number; userId?: number | null }) {
+  const { readFile } = await import('node:fs/promises')
+  return importStatement({ text: await readFile(input.path, 'utf8'), filename: input.filename, profile: input.profileId, userId: input.userId })
+}

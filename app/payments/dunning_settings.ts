@@ -2,6 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { isOn } from '#billing/settings'
 import { parseSchedule } from '#payments/status'
+import { audit } from '#lib/audit'
 
 /** Dunning switches, kept in the `settings` key/value table beside the billing ones. */
 export interface DunningSettings {
@@ -31,4 +32,14 @@ export async function setDunningSettings(input: { enabled: boolean; schedule: st
   ]
   await trx.knexQuery().table('settings').insert(rows).onConflict('key').merge()
   return { enabled: input.enabled, schedule, suspendPortal: input.suspendPortal }
+}
+
+/** A person changes the dunning settings: one transaction with its audit entry. */
+export async function saveDunningSettings(input: { enabled: boolean; schedule: string; suspendPortal: boolean }, userId?: number | null) {
+  return db.transaction(async (trx) => {
+    const before = await getDunningSettings(trx)
+    const after = await setDunningSettings(input, trx)
+    await audit({ userId, action: 'dunning.settings', subjectType: 'settings', changes: { before, after } }, trx)
+    return after
+  })
 }

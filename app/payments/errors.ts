@@ -8,3 +8,9 @@ export class PaymentError extends Error {
     super(message)
   }
 }
+
+/** Puts a PaymentError on the session: the flash banner, and the field's message beside its input. */
+export function flashPaymentError(session: { flash(key: string, value: string): void; flashErrors(errors: Record<string, string>): void }, error: PaymentError) {
+  session.flash('error', error.message)
+  if (error.field) session.flashErrors({ [error.field]: error.message })
+}
