@@ -57,7 +57,7 @@ export async function importDetail(importId: number) {
   const imp = await db.from('bank_statement_imports').where('id', importId).first()
   if (!imp) return null
   const lines = await db.from('bank_statement_lines').where('import_id', importId).orderBy('line_number')
-  return { import: { id: Number(imp.id), filename: imp.filename, lines: Number(imp.lines), newLines: Number(imp.new_lines), duplicates: Number(imp.duplicates), matched: Number(imp.matched), unmatched: Number(imp.unmatched) }, lines: lines.map((l: any) => lineView(l)) }
+  return { statement: { id: Number(imp.id), filename: imp.filename, lines: Number(imp.lines), newLines: Number(imp.new_lines), duplicates: Number(imp.duplicates), matched: Number(imp.matched), unmatched: Number(imp.unmatched) }, lines: lines.map((l: any) => lineView(l)) }
 }
 
 /**
