@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { accountSummary } from '#payments/views'
 import db from '@adonisjs/lucid/services/db'
 import Customer from '#models/customer'
 import { customerValidator } from '#validators/customer'
@@ -77,6 +78,7 @@ export default class CustomersController {
     return inertia.render('customers/show', {
       customer: toForm(customer),
       counts: { employees, services, departments, invoices },
+      account: await accountSummary(customer.id),
     })
   }
 

@@ -8,6 +8,7 @@ import { formatMoney } from '#lib/money'
 import { invoicePdfBytes, renderInvoiceHtml } from '#documents/invoice_pdf'
 import { creditNotePdfBytes } from '#documents/credit_note_pdf'
 import { categoryLabel } from '#billing/compute'
+import { invoiceSettlement } from '#payments/views'
 
 function deliveryProps(d: Delivery) {
   return {
@@ -61,6 +62,7 @@ export default class InvoicesController {
         sendUrl: `/credit-notes/${c.id}/send`,
       })),
       delivery: invoice.delivery ? deliveryProps(invoice.delivery) : null,
+      settlement: invoice.status === 'finalized' ? await invoiceSettlement(invoice.id) : null,
     })
   }
 

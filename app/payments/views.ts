@@ -159,3 +159,56 @@ export async function customerAccount(customerId: number) {
 
 export type CustomerAccountView = Awaited<ReturnType<typeof customerAccount>>
 export type PaymentDetailView = Awaited<ReturnType<typeof paymentDetail>>
+
+/** The few figures the customer page shows about the account (link through to the account page). */
+export async function accountSummary(customerId: number) {
+  const customer = await Customer.findOrFail(customerId)
+  const money = (m: number) => formatMoney(m, customer.currency)
+  const open = await invoiceBalances({ customerIds: [customerId], openOnly: true })
+  const overdue = open.filter((b) => b.status === 'overdue')
+  const credit = await accountCredit(customerId)
+  return {
+    owed: money(open.reduce((s, b) => s + b.outstandingMinor, 0)),
+    openInvoices: open.length,
+    overdue: money(overdue.reduce((s, b) => s + b.outstandingMinor, 0)),
+    overdueInvoices: overdue.length,
+    credit: money(credit.totalMinor),
+    status: overdue.length ? ('overdue' as const) : open.some((b) => b.status === 'part_paid') ? ('part_paid' as const) : open.length ? ('unpaid' as const) : ('paid' as const),
+    portalSuspended: Boolean(customer.portalSuspendedAt),
+  }
+}
+
+export type AccountSummaryView = Awaited<ReturnType<typeof accountSummary>>
+
+/** The invoice page's payments panel: status, what is left, and every payment and credit put against it. */
+export async function invoiceSettlement(invoiceId: number) {
+  const [b] = await invoiceBalances({ invoiceIds: [invoiceId] })
+  if (!b) return null
+  const money = (m: number) => formatMoney(m, b.currency)
+  const payments = await db
+    .from('payment_allocations as a')
+    .join('payments as p', 'p.id', 'a.payment_id')
+    .where('a.invoice_id', invoiceId)
+    .orderBy('p.received_on')
+    .select('p.id', 'p.received_on', 'p.method', 'p.reference', 'a.amount_minor')
+  const credits = await db
+    .from('credit_note_applications as a')
+    .join('credit_notes as n', 'n.id', 'a.credit_note_id')
+    .where('a.invoice_id', invoiceId)
+    .orderBy('a.id')
+    .select('n.id', 'n.number', 'a.amount_minor')
+  return {
+    status: b.status,
+    statusLabel: b.statusLabel,
+    daysOverdue: b.daysOverdue,
+    paid: money(b.paidMinor),
+    credited: money(b.creditedMinor),
+    outstanding: money(b.outstandingMinor),
+    entries: [
+      ...payments.map((p: any) => ({ key: `p${p.id}`, href: `/payments/${p.id}`, label: `${METHODS[p.method as keyof typeof METHODS] ?? p.method} ${dateOnly(p.received_on)}${p.reference ? ` · ${p.reference}` : ''}`, amount: money(int(p.amount_minor)) })),
+      ...credits.map((c: any) => ({ key: `c${c.id}`, href: `/credit-notes/${c.id}/pdf`, label: `Credit note ${c.number}`, amount: money(int(c.amount_minor)) })),
+    ],
+  }
+}
+
+export type InvoiceSettlementView = NonNullable<Awaited<ReturnType<typeof invoiceSettlement>>>
