@@ -147,6 +147,9 @@ export async function runDunning(options: { now?: Date; mailer?: AnyMailer } = {
   const now = options.now ?? new Date()
   const settings = await getDunningSettings()
   const lifted = await liftSettledSuspensions(now)
+  // Direct Debit payments that could not reach GoCardless at finalize are retried here.
+  const { collectDirectDebits } = await import('#payments/gocardless_payments')
+  await collectDirectDebits().catch(() => {})
   if (!settings.enabled) return { enabled: false, queued: 0, sent: 0, cancelled: 0, retrying: 0, failed: 0, lifted }
   const queued = await queueReminders(settings, now)
   const mailer = options.mailer ?? (mail.use() as unknown as AnyMailer)

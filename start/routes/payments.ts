@@ -37,3 +37,10 @@ router.get('/aged-debt/customers/:id', [AgedDebtController, 'customer']).where('
 router.get('/dunning', [DunningController, 'index']).use(staff)
 router.put('/dunning', [DunningController, 'update']).use(editors)
 router.post('/dunning/reminders/:id/resend', [DunningController, 'resend']).where('id', num).use(editors)
+
+const GoCardlessWebhooksController = () => import('#controllers/gocardless_webhooks_controller')
+const DirectDebitController = () => import('#controllers/direct_debit_controller')
+router.post('/webhooks/gocardless', [GoCardlessWebhooksController, 'handle'])
+router.post('/customers/:id/direct-debit/mandate', [DirectDebitController, 'enter']).where('id', num).use(editors)
+router.post('/customers/:id/direct-debit/redirect', [DirectDebitController, 'start']).where('id', num).use(editors)
+router.get('/customers/:id/direct-debit/complete', [DirectDebitController, 'complete']).where('id', num).use(editors)
