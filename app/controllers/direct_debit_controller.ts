@@ -20,10 +20,11 @@ export default class DirectDebitController {
     return response.redirect(`/customers/${params.id}/account`)
   }
 
-  async start({ params, request, response, session, auth }: HttpContext) {
+  async start({ params, request, response, session, auth, inertia }: HttpContext) {
     try {
       const back = `${request.protocol()}://${request.host()}/customers/${params.id}/direct-debit/complete`
-      return response.redirect(await startRedirectFlow(Number(params.id), back, auth.user!.id))
+      // GoCardless's page is another site: a full-page visit, not an Inertia request.
+      return inertia.location(await startRedirectFlow(Number(params.id), back, auth.user!.id))
     } catch (error) {
       if (!(error instanceof PaymentError)) throw error
       flashPaymentError(session, error)

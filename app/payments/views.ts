@@ -154,6 +154,39 @@ export async function customerAccount(customerId: number) {
       return { id: Number(n.id), number: n.number, invoiceNumber: n.invoice_number, issueDate: dateOnly(n.issue_date), total: money(int(n.total_minor)), unapplied: money(unapplied), unappliedMinor: unapplied }
     }),
     openInvoices: balances.filter((b) => b.outstandingMinor > 0).map((b) => openInvoiceView(b)),
+    directDebit: await directDebitView(customer.id, customer.currency),
+  }
+}
+
+const DD_LABELS: Record<string, string> = {
+  creating: 'Being created',
+  error: 'Not yet accepted by GoCardless (retried)',
+  pending_submission: 'Pending submission',
+  submitted: 'Submitted to the bank',
+  confirmed: 'Confirmed',
+  paid_out: 'Paid out',
+  failed: 'Failed',
+  charged_back: 'Charged back',
+  cancelled: 'Cancelled',
+}
+
+async function directDebitView(customerId: number, currency: string) {
+  const mandate = await db.from('direct_debit_mandates').where('customer_id', customerId).first()
+  const rows = await db.from('direct_debit_payments as d').join('invoices as i', 'i.id', 'd.invoice_id').where('d.customer_id', customerId).orderBy('d.id', 'desc').limit(50).select('d.*', 'i.number')
+  return {
+    configured: Boolean(process.env.GOCARDLESS_ACCESS_TOKEN),
+    mandate: mandate ? { id: mandate.mandate_id as string | null, status: mandate.status as string } : null,
+    payments: rows.map((r: any) => ({
+      id: Number(r.id),
+      invoiceId: Number(r.invoice_id),
+      number: r.number,
+      chargeDate: dateOnly(r.charge_date),
+      amount: formatMoney(int(r.amount_minor), currency),
+      status: r.status,
+      statusLabel: DD_LABELS[r.status] ?? r.status,
+      gocardlessId: r.gc_payment_id,
+      lastError: r.last_error,
+    })),
   }
 }
 

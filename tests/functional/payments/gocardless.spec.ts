@@ -13,6 +13,8 @@ import { runDunning } from '#payments/dunning'
 import { setDunningSettings } from '#payments/dunning_settings'
 import { makeBillingFixture } from '../billing/fixtures.js'
 import { decodedHeader } from './support.js'
+import { makeUser } from '#tests/helpers/factories'
+import { inertiaHeaders as inertia } from '#tests/helpers/inertia'
 
 const SECRET = 'whsec_test_secret'
 const webhookUrl = () => `http://${process.env.HOST ?? 'localhost'}:${process.env.PORT}/webhooks/gocardless`
@@ -128,5 +130,23 @@ test.group('payments: Direct Debit through GoCardless', (group) => {
     const result = await runDunning({ now: due.plus({ days: 8, hours: 12 }).toJSDate(), mailer: smtpMailer({ host: '127.0.0.1', port: peer.port }) })
     assert.include(result, { sent: 1 })
     assert.include(decodedHeader(peer.messages[0].raw, 'Subject')!, invoice.number)
+  })
+
+  test('staff set up Direct Debit from the account page; viewers cannot', async ({ client, assert }) => {
+    const f = await makeBillingFixture({ employees: 1, recordsPerService: 1, unallocatedRecords: 0 })
+    gc.mandates.set('MD000ACTIVE', { id: 'MD000ACTIVE', status: 'active', next_possible_charge_date: '2026-01-01', scheme: 'bacs' })
+    const billing = await makeUser('billing')
+    const viewer = await makeUser('viewer')
+    const denied = await client.post(`/customers/${f.customer.id}/direct-debit/mandate`).json({ mandateId: 'MD000ACTIVE' }).loginAs(viewer).withCsrfToken()
+    denied.assertStatus(403)
+    const bad = await client.post(`/customers/${f.customer.id}/direct-debit/mandate`).json({ mandateId: 'nonsense' }).headers(inertia).loginAs(billing).withCsrfToken()
+    bad.assertStatus(200)
+    assert.equal(bad.body().props.errors.mandateId, 'A GoCardless mandate id looks like MD000123ABC')
+    await client.post(`/customers/${f.customer.id}/direct-debit/mandate`).json({ mandateId: 'MD000ACTIVE' }).headers(inertia).loginAs(billing).withCsrfToken()
+    const page = await client.get(`/customers/${f.customer.id}/account`).headers(inertia).loginAs(viewer)
+    assert.deepEqual(page.body().props.directDebit.mandate, { id: 'MD000ACTIVE', status: 'active' })
+    const start = await client.post(`/customers/${f.customer.id}/direct-debit/redirect`).json({}).headers(inertia).loginAs(billing).withCsrfToken()
+    start.assertStatus(409)
+    assert.match(start.header('x-inertia-location')!, new RegExp(`^${gc.url}/flow/RE\\d+$`))
   })
 })
