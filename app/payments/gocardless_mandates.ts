@@ -59,7 +59,10 @@ export async function startRedirectFlow(customerId: number, successUrl: string, 
       prefilled_customer: { company_name: customer.name, email: customer.billing_email ?? undefined },
     },
   }).catch(refused)
-  await saveMandate(customerId, { mandate_id: null, status: 'pending', redirect_flow_id: flow.id, session_token: sessionToken }, userId, 'direct_debit.redirect_start')
+  // A mandate already in use keeps collecting until the new one is complete.
+  const current = await activeMandate(customerId)
+  const values = current ? { redirect_flow_id: flow.id, session_token: sessionToken, status: 'active' } : { mandate_id: null, status: 'pending', redirect_flow_id: flow.id, session_token: sessionToken }
+  await saveMandate(customerId, values, userId, 'direct_debit.redirect_start')
   return flow.redirect_url as string
 }
 

@@ -9,7 +9,8 @@ import { getDunningSettings, setDunningSettings } from '#payments/dunning_settin
 import { recordPayment } from '#payments/payments'
 import { dunningJob } from '#jobs/tasks'
 import Customer from '#models/customer'
-import { makeCustomer } from '#tests/helpers/factories'
+import { makeCustomer, makeUser } from '#tests/helpers/factories'
+import { PORTAL_SUSPENDED } from '#start/routes/portal'
 import { makeInvoice, decodedHeader, htmlPart } from './support.js'
 
 const at = (iso: string) => new Date(`${iso}T09:00:00Z`)
@@ -88,7 +89,7 @@ test.group('payments: dunning', (group) => {
     await assert.rejects(() => resendReminder(failed.id), /already sent/)
   })
 
-  test('after the last step the portal is suspended (when set), and restored once paid', async ({ assert }) => {
+  test('after the last step the portal is suspended (when set), and restored once paid', async ({ assert, client }) => {
     await enable(true)
     const customer = await makeCustomer({ miAddon: true })
     const a = await makeInvoice(customer, { totalMinor: 2500, issueDate: '2026-10-02', dueDate: '2026-11-01' })
@@ -97,9 +98,15 @@ test.group('payments: dunning', (group) => {
     assert.include(await runDunning({ now: at('2026-12-11'), mailer }), { queued: 1, sent: 1 })
     assert.include(decodedHeader(peer.messages[0].raw, 'Subject')!, 'Final reminder')
     assert.isNotNull((await Customer.findOrFail(customer.id)).portalSuspendedAt)
+    const portalUser = await makeUser('portal', { customerId: customer.id })
+    const refused = await client.get('/portal').loginAs(portalUser).redirects(0)
+    refused.assertStatus(302)
+    refused.assertFlashMessage('error', PORTAL_SUSPENDED)
     await recordPayment({ customerId: customer.id, receivedOn: '2026-12-12', amountMinor: 2500, method: 'card', allocations: [{ invoiceId: a.id, amountMinor: 2500 }] })
     assert.include(await runDunning({ now: at('2026-12-12'), mailer }), { lifted: 1 })
     assert.isNull((await Customer.findOrFail(customer.id)).portalSuspendedAt)
+    const back = await client.get('/portal').loginAs(portalUser).redirects(0)
+    back.assertStatus(200)
   })
 
   test('the scheduler task does nothing while dunning is off; a bad schedule is refused', async ({ assert }) => {
