@@ -11,7 +11,7 @@ import { isMysql, retryOnDeadlock } from '#lib/db_helpers'
 import { deliverDue, queueCreditNoteDeliveries, type DeliverOptions } from '#billing/deliveries'
 import Delivery from '#models/delivery'
 import { storeCreditNotePdf } from '#documents/credit_note_pdf'
-import { applyCreditNoteToOwnInvoice } from '#payments/credit_applications'
+import { billingHooks } from '#billing/hooks'
 
 /**
  * Corrections to a finalized invoice are credit notes: numbered documents of
@@ -58,8 +58,8 @@ export async function createCreditNote(input: { invoiceId: number; reason: strin
       { client: trx }
     )
     await audit({ userId: input.userId, action: 'credit_note.create', subjectType: 'invoice', subjectId: invoice.id, changes: { number: created.number, net, tax } }, trx)
-    // It settles its own invoice first; what that invoice no longer owes stays as account credit.
-    await applyCreditNoteToOwnInvoice(trx, created.id, input.userId)
+    // Payments applies it to its own invoice (start/payments.ts), in this transaction.
+    for (const hook of billingHooks.creditNoteIssued) await hook(trx, created.id, input.userId)
     if (isOn(settings.auto_send)) await queueCreditNoteDeliveries([created.id], trx)
     return created
   }))

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import logger from '@adonisjs/core/services/logger'
+import { billingHooks } from '#billing/hooks'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import BillingRun from '#models/billing_run'
 import Customer from '#models/customer'
@@ -310,10 +311,10 @@ export async function finalizeRun(runId: number, options: FinalizeOptions = {}) 
     )
     return { run, invoices }
   }))
-  // Customers with a Direct Debit mandate are charged on the due date (app/payments/gocardless_payments.ts);
-  // a failure to reach GoCardless is recorded there and retried by the scheduler, never undoing the run.
-  const { collectDirectDebits } = await import('#payments/gocardless_payments')
-  await collectDirectDebits({ invoiceIds: result.invoices.map((i) => i.id) }).catch((error) => logger.error({ err: error, run_id: runId }, 'Direct Debit collection failed'))
+  // E.g. Direct Debit collection (start/payments.ts); a hook's failure never undoes the finalized run.
+  for (const hook of billingHooks.runFinalized) {
+    await hook(runId, result.invoices.map((i) => i.id)).catch((error) => logger.error({ err: error, run_id: runId }, 'after-finalize hook failed'))
+  }
   return result
 }
 

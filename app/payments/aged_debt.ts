@@ -1,5 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
-import { int } from '#billing/db_helpers'
+import { int } from '#lib/db_helpers'
 import { invoiceBalances, type InvoiceBalance } from '#payments/balances'
 import { AGE_BUCKETS, ageBucket, type AgeBucket } from '#payments/status'
 import type { ExportTable } from '#insights/export'

@@ -1,6 +1,6 @@
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { formatMoney } from '#lib/money'
-import { isMysql, sqlTime } from '#billing/db_helpers'
+import { isMysql, sqlTime } from '#lib/db_helpers'
 import { invoiceBalances } from '#payments/balances'
 import { PaymentError } from '#payments/errors'
 

@@ -1,6 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
-import { int } from '#billing/db_helpers'
+import { int } from '#lib/db_helpers'
 import { dateOnly } from '#rating/recurring'
 import { daysOverdue, localToday, outstandingOf, paymentStatus, STATUS_LABELS, type PaymentStatus } from '#payments/status'
 

@@ -1,7 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import BankStatementProfile from '#models/bank_statement_profile'
 import { formatMoney } from '#lib/money'
-import { int } from '#billing/db_helpers'
+import { int } from '#lib/db_helpers'
 import { dateOnly } from '#rating/recurring'
 import { invoiceBalances } from '#payments/balances'
 import { referenceTokens } from '#payments/statement_csv'

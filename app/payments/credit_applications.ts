@@ -1,7 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { audit } from '#lib/audit'
-import { int, retryOnDeadlock } from '#billing/db_helpers'
+import { int, retryOnDeadlock } from '#lib/db_helpers'
 import { invoiceBalance } from '#payments/balances'
 import { checkAllocations, insertAllocations, lockCustomer } from '#payments/allocations'
 import { PaymentError } from '#payments/errors'

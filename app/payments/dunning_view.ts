@@ -1,6 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import { formatMoney } from '#lib/money'
-import { int } from '#billing/db_helpers'
+import { int } from '#lib/db_helpers'
 import { getDunningSettings } from '#payments/dunning_settings'
 import { overridesDir } from '#documents/templates'
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
 import { audit } from '#lib/audit'
-import { sqlTime } from '#billing/db_helpers'
+import { sqlTime } from '#lib/db_helpers'
 import { GoCardlessError, gcRequest, gocardlessConfig, type GoCardlessConfig } from '#payments/gocardless_client'
 import { PaymentError } from '#payments/errors'
 

@@ -1,6 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import logger from '@adonisjs/core/services/logger'
-import { sqlTime } from '#billing/db_helpers'
+import { sqlTime } from '#lib/db_helpers'
 import { conflictingResourceId, gcRequest, gocardlessConfig, type GoCardlessConfig } from '#payments/gocardless_client'
 import { invoiceBalances } from '#payments/balances'
 import { localToday } from '#payments/status'

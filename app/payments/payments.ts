@@ -3,7 +3,7 @@ import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import Payment, { type PaymentMethod, type PaymentSource } from '#models/payment'
 import { audit } from '#lib/audit'
-import { int, retryOnDeadlock } from '#billing/db_helpers'
+import { int, retryOnDeadlock } from '#lib/db_helpers'
 import { checkAllocations, insertAllocations, lockCustomer, type AllocationInput } from '#payments/allocations'
 import { PaymentError } from '#payments/errors'
 

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import Customer from '#models/customer'
-import { int } from '#billing/db_helpers'
+import { int } from '#lib/db_helpers'
 import { getSettings } from '#billing/settings'
 import { dateOnly } from '#rating/recurring'
 import { formatMoney } from '#lib/money'

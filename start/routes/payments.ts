@@ -1,5 +1,5 @@
 import router from '@adonisjs/core/services/router'
-import { middleware } from '#start/kernel'
+import { editors, staff } from '#start/route_guards'
 
 const PaymentsController = () => import('#controllers/payments_controller')
 const CustomerAccountsController = () => import('#controllers/customer_accounts_controller')
@@ -7,8 +7,6 @@ const BankStatementsController = () => import('#controllers/bank_statements_cont
 const AgedDebtController = () => import('#controllers/aged_debt_controller')
 const DunningController = () => import('#controllers/dunning_controller')
 
-const staff = [middleware.auth(), middleware.role({ roles: ['admin', 'billing', 'viewer'] })]
-const editors = [middleware.auth(), middleware.role({ roles: ['admin', 'billing'] })]
 const num = router.matchers.number()
 
 router.get('/payments', [PaymentsController, 'index']).use(staff)

@@ -1,6 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import Customer from '#models/customer'
-import { sqlTime } from '#billing/db_helpers'
+import { sqlTime } from '#lib/db_helpers'
 import { makeCustomer } from '#tests/helpers/factories'
 
 /**
