@@ -24,7 +24,7 @@ export default defineConfig({
     () => import('@adonisjs/inertia/inertia_provider'),
     () => import('@adonisjs/limiter/limiter_provider')
   ],
-  preloads: [() => import('#start/routes'), () => import('#start/kernel'), () => import('#start/billing_hooks')],
+  preloads: [() => import('#start/routes'), () => import('#start/kernel'), () => import('#start/billing_hooks'), () => import('#start/payments')],
   tests: {
     suites: [
       { files: ['tests/unit/**/*.spec(.ts|.js)'], name: 'unit', timeout: 5000 },

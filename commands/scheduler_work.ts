@@ -4,19 +4,19 @@ import { fileURLToPath } from 'node:url'
 
 /**
  * node ace scheduler:work — the long-running Bree scheduler. Jobs live in
- * app/jobs (poll_connectors, month_end, send_invoices); each runs in a worker
+ * app/jobs (poll_connectors, month_end, send_invoices, dunning); each runs in a worker
  * thread that boots its own app. Several schedulers may run against one
  * database: every tick and every unit of work is claimed through job_runs.
  */
 export default class SchedulerWork extends BaseCommand {
   static commandName = 'scheduler:work'
-  static description = 'Run the Bree scheduler: poll connectors, month-end billing, invoice emails'
+  static description = 'Run the Bree scheduler: poll connectors, month-end billing, invoice emails, payment reminders'
   static options: CommandOptions = { startApp: true, staysAlive: true }
 
   @flags.boolean({ description: 'Run every job once, wait for them, then exit' })
   declare once: boolean
 
-  @flags.array({ description: 'Only these jobs (poll_connectors, month_end, send_invoices)' })
+  @flags.array({ description: 'Only these jobs (poll_connectors, month_end, send_invoices, dunning)' })
   declare only?: string[]
 
   async run() {

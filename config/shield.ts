@@ -17,7 +17,8 @@ const shieldConfig = defineConfig({
    */
   csrf: {
     enabled: true,
-    exceptRoutes: [],
+    // Called by GoCardless (signed with HMAC-SHA256, checked in app/payments/gocardless_webhooks.ts).
+    exceptRoutes: ['/webhooks/gocardless'],
     enableXsrfCookie: true,
     methods: ['POST', 'PUT', 'PATCH', 'DELETE'],
   },

@@ -14,5 +14,6 @@ import './routes/insights.js'
 import './routes/portal.js'
 import './routes/routing.js'
 import './routes/webhooks.js'
+import './routes/payments.js'
 
 router.get('/health', async () => ({ ok: true }))

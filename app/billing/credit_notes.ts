@@ -13,6 +13,7 @@ import Delivery from '#models/delivery'
 import { storeCreditNotePdf } from '#documents/credit_note_pdf'
 import { recordWebhookEvent } from '#webhooks/events'
 import { creditNotePayload } from '#webhooks/payloads'
+import { billingHooks } from '#billing/hooks'
 
 /**
  * Corrections to a finalized invoice are credit notes: numbered documents of
@@ -60,6 +61,8 @@ export async function createCreditNote(input: { invoiceId: number; reason: strin
     )
     await audit({ userId: input.userId, action: 'credit_note.create', subjectType: 'invoice', subjectId: invoice.id, changes: { number: created.number, net, tax } }, trx)
     await recordWebhookEvent('credit_note.issued', creditNotePayload(created, invoice), trx)
+    // Payments applies it to its own invoice (start/payments.ts), in this transaction.
+    for (const hook of billingHooks.creditNoteIssued) await hook(trx, created.id, input.userId)
     if (isOn(settings.auto_send)) await queueCreditNoteDeliveries([created.id], trx)
     return created
   }))

@@ -1,5 +1,7 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
+import logger from '@adonisjs/core/services/logger'
+import { billingHooks } from '#billing/hooks'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import BillingRun from '#models/billing_run'
 import Customer from '#models/customer'
@@ -333,6 +335,10 @@ export async function finalizeRun(runId: number, options: FinalizeOptions = {}) 
     await recordWebhookEvents(invoices.map((invoice) => ({ type: 'invoice.finalized', data: invoicePayload(invoice) })), trx)
     return { run, invoices }
   }))
+  // E.g. Direct Debit collection (start/payments.ts); a hook's failure never undoes the finalized run.
+  for (const hook of billingHooks.runFinalized) {
+    await hook(runId, result.invoices.map((i) => i.id)).catch((error) => logger.error({ err: error, run_id: runId }, 'after-finalize hook failed'))
+  }
   return result
 }
 

@@ -2,6 +2,10 @@ import type { HttpContext } from '@adonisjs/core/http'
 import db from '@adonisjs/lucid/services/db'
 import Customer from '#models/customer'
 import { formatMoney } from '#lib/money'
+import { statusByInvoice, type InvoiceBalance } from '#payments/balances'
+
+const paymentProps = (b: InvoiceBalance | undefined) =>
+  b ? { status: b.status, label: b.statusLabel, daysOverdue: b.daysOverdue, outstanding: formatMoney(b.outstandingMinor, b.currency) } : null
 
 /** A customer's invoice history: every invoice (drafts included), its email and its credit notes. */
 export default class CustomerInvoicesController {
@@ -23,6 +27,7 @@ export default class CustomerInvoicesController {
           .count('* as n')
           .sum('total_minor as total')
       : []
+    const payment = await statusByInvoice(invoices.filter((i) => i.status === 'finalized').map((i) => Number(i.id)))
     const creditOf = new Map(credits.map((c) => [Number(c.invoice_id), { count: Number(c.n), totalMinor: Number(c.total) }]))
     const day = (v: unknown) => (v ? (v instanceof Date ? v.toISOString() : String(v)).slice(0, 10) : null)
     return inertia.render('invoices/index', {
@@ -44,6 +49,7 @@ export default class CustomerInvoicesController {
           email: i.delivery_status ?? null,
           creditNotes: credit?.count ?? 0,
           credited: credit ? formatMoney(credit.totalMinor, i.currency) : null,
+          payment: paymentProps(payment.get(Number(i.id))),
         }
       }),
     })

@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { accountSummary } from '#payments/views'
 import db from '@adonisjs/lucid/services/db'
 import Customer from '#models/customer'
 import { customerValidator } from '#validators/customer'
@@ -86,6 +87,7 @@ export default class CustomersController {
         const u = await unbilledUsageOf(customer)
         return { records: u.records, price: money(u.priceE4, u.currency) }
       },
+      account: await accountSummary(customer.id),
     })
   }
 

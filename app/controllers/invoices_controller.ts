@@ -10,6 +10,7 @@ import { creditNotePdfBytes } from '#documents/credit_note_pdf'
 import { categoryLabel } from '#billing/compute'
 import { changeAgainstLast, changeVsLastView } from '#billing/draft_diff'
 import { invoiceLineGroups } from '#documents/invoice_lines_view'
+import { invoiceSettlement } from '#payments/views'
 
 function deliveryProps(d: Delivery) {
   return {
@@ -65,6 +66,7 @@ export default class InvoicesController {
       })),
       delivery: invoice.delivery ? deliveryProps(invoice.delivery) : null,
       changeVsLast: changeVsLastView(await changeAgainstLast(invoice.id), invoice.currency),
+      settlement: invoice.status === 'finalized' ? await invoiceSettlement(invoice.id) : null,
     })
   }
 

@@ -20,6 +20,7 @@ export const INTERVALS = {
   month_end: Number(process.env.SCHEDULER_MONTH_END_MS ?? 15 * 60_000),
   send_invoices: Number(process.env.SCHEDULER_SEND_MS ?? 2 * 60_000),
   send_webhooks: Number(process.env.SCHEDULER_WEBHOOKS_MS ?? 60_000),
+  dunning: Number(process.env.SCHEDULER_DUNNING_MS ?? 60 * 60_000),
 }
 
 export async function pollConnectorsJob(now = new Date()) {
@@ -108,11 +109,25 @@ export async function sendWebhooksJob(now = new Date()) {
   })
 }
 
+/**
+ * Payment reminders (app/payments/dunning.ts): queue the schedule steps overdue invoices have reached,
+ * send them (each step once per invoice, retried like deliveries), lift portal suspensions once paid.
+ */
+export async function dunningJob(now = new Date()) {
+  return runOnce('dunning', tickKey('dunning', INTERVALS.dunning, now), async () => {
+    const { runDunning } = await import('#payments/dunning')
+    const result = await runDunning({ now })
+    if (result.failed) logger.warn({ failed: result.failed }, 'payment reminders failed')
+    return result
+  })
+}
+
 export const JOBS = {
   poll_connectors: pollConnectorsJob,
   month_end: monthEndJob,
   send_invoices: sendInvoicesJob,
   send_webhooks: sendWebhooksJob,
+  dunning: dunningJob,
 } as const
 
 export type JobName = keyof typeof JOBS

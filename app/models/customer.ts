@@ -55,6 +55,9 @@ export default class Customer extends BaseModel {
   /** Bill-shock alerts also go to the customer's billing email (app/billing/bill_shock.ts). */
   @column({ consume: (v) => Boolean(v) })
   declare billShockNotifyCustomer: boolean
+  /** Set by dunning after its last step (when the setting asks); the portal is refused meanwhile. */
+  @column.dateTime()
+  declare portalSuspendedAt: DateTime | null
 
   @hasMany(() => Department)
   declare departments: HasMany<typeof Department>

@@ -11,13 +11,16 @@ const PortalInviteController = () => import('#controllers/portal_invite_controll
 export const PORTAL_REFUSED =
   'Your company does not subscribe to the management information portal. Please contact your account manager.'
 
-/** Portal users whose customer has no MI add-on are logged out with a clear message. */
+export const PORTAL_SUSPENDED =
+  'Portal access for your company is suspended because of overdue invoices. It returns once they are paid; please contact your account manager.'
+
+/** Portal users whose customer has no MI add-on (or is suspended by dunning) are logged out with a clear message. */
 async function requireMiAddon(ctx: HttpContext, next: NextFn) {
   const user = ctx.auth.getUserOrFail()
   const customer = user.customerId ? await Customer.find(user.customerId) : null
-  if (!customer || !customer.miAddon) {
+  if (!customer || !customer.miAddon || customer.portalSuspendedAt) {
     await ctx.auth.use('web').logout()
-    ctx.session.flash('error', PORTAL_REFUSED)
+    ctx.session.flash('error', customer?.portalSuspendedAt && customer.miAddon ? PORTAL_SUSPENDED : PORTAL_REFUSED)
     return ctx.response.redirect('/login')
   }
   return next()
