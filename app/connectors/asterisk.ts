@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto'
 import type { ConnectorDefinition, ParserContext, RowOutcome, RowParser } from '#connectors/types'
+import { ImportFailure } from '#connectors/types'
 import { NumberCache, ZoneClock, parseSqlLocal, utcSql } from '#connectors/local_time'
+import { INTERNAL_CATEGORY, internalRulesFromSettings, type CompiledRules } from '#lib/destinations'
 
 /**
  * Asterisk cdr_csv Master.csv: no header; accountcode, src, dst, dcontext, clid,
@@ -18,11 +20,12 @@ const INT = /^\d+$/
 export class AsteriskParser implements RowParser {
   readonly csv = { delimiter: ',' }
   readonly hasHeader = false
-  private numbers = new NumberCache()
+  private numbers: NumberCache
   private clock: ZoneClock
 
-  constructor(zone: string, periodZone: string) {
+  constructor(zone: string, periodZone: string, internal?: CompiledRules) {
     this.clock = new ZoneClock(zone, periodZone)
+    this.numbers = new NumberCache(200_000, internal)
   }
 
   parse(f: string[], _line: number): RowOutcome {
@@ -51,6 +54,7 @@ export class AsteriskParser implements RowParser {
     if (identifier === null) return { kind: 'error', field: 'src', message: `source "${src}" is not a number or extension` }
     const uniqueid = n === 18 ? f[17].trim() : ''
     const dedupeKey = uniqueid && uniqueid.length <= 128 ? uniqueid : createHash('sha1').update(f.join('\x1f')).digest('hex')
+    const dialled = this.numbers.dialled(f[2])
     return {
       kind: 'record',
       record: {
@@ -58,8 +62,8 @@ export class AsteriskParser implements RowParser {
         identifier,
         occurredAt: utcSql(ms),
         period: this.clock.period(ms),
-        category: 'voice',
-        destination: this.numbers.destination(f[2]),
+        category: dialled.internal ? INTERNAL_CATEGORY : 'voice',
+        destination: dialled.value,
         durationS: Number(billsec),
         volumeBytes: 0,
         quantity: 1,
@@ -70,16 +74,32 @@ export class AsteriskParser implements RowParser {
   }
 }
 
+/** Connector settings that describe the PBX's own numbering (see #lib/destinations). */
+export const INTERNAL_SETTINGS = [
+  { key: 'internalLengths', label: 'Internal number lengths', help: 'Digit counts of the PBX extensions, e.g. "3,4": never priced' },
+  { key: 'internalPatterns', label: 'Internal number patterns', type: 'textarea' as const, help: 'One regular expression per line, e.g. ^9\\d{3}$' },
+]
+
+/** The settings' rules, or an ImportFailure naming the bad one. */
+export function internalRules(settings: Record<string, any>): CompiledRules {
+  try {
+    return internalRulesFromSettings(settings)
+  } catch (error) {
+    throw new ImportFailure(`connector settings: ${(error as Error).message}`)
+  }
+}
+
 export const asteriskConnector: ConnectorDefinition = {
   type: 'asterisk',
   label: 'Asterisk Master.csv',
   transports: ['folder', 'sftp', 'https'],
   settings: [
     { key: 'timeZone', label: 'Phone system time zone', help: "IANA zone of the times in Master.csv; default the customer's" },
+    ...INTERNAL_SETTINGS,
   ],
   formatName: () => 'asterisk',
   async createParser(ctx: ParserContext) {
     const zone = ctx.settings.timeZone || ctx.customer.timeZone
-    return new AsteriskParser(zone, ctx.customer.timeZone)
+    return new AsteriskParser(zone, ctx.customer.timeZone, internalRules(ctx.settings))
   },
 }
