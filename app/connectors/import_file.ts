@@ -10,10 +10,12 @@ import drive from '@adonisjs/drive/services/main'
 import logger from '@adonisjs/core/services/logger'
 import type Connector from '#models/connector'
 import type Customer from '#models/customer'
-import type { ImportSummary, ParsedRecord, ProgressFn, RowParser } from '#connectors/types'
+import type { ImportSummary, ParsedCharge, ParsedRecord, ProgressFn, RowParser } from '#connectors/types'
 import { ImportFailure } from '#connectors/types'
 import { CsvSyntaxError, readCsvRows } from '#connectors/csv_reader'
 import { openUsageSink } from '#connectors/usage_sink'
+import { insertSupplierCharges } from '#connectors/supplier_charges'
+import { INTERNAL_CATEGORY } from '#lib/destinations'
 
 export { insertUsageRows } from '#connectors/usage_insert'
 
@@ -113,7 +115,8 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
   const rawCopy = disk.exists(rawPath).then((kept) => (kept ? undefined : disk.putStream(rawPath, createReadStream(opts.path))))
   rawCopy.catch(() => {})
 
-  const counts = { read: 0, imported: 0, duplicates: 0, rejected: 0 }
+  const counts = { read: 0, imported: 0, duplicates: 0, rejected: 0, internal: 0, charges: 0 }
+  const charges: ParsedCharge[] = []
   const summaryErrors: ImportSummary['errors'] = []
   const periods = new Set<string>()
   const sqlite = db.connection().dialect.name.includes('sqlite')
@@ -193,12 +196,16 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
               records++
               const r: ParsedRecord = outcome.record
               if (!periods.has(r.period)) periods.add(r.period)
+              if (r.category === INTERNAL_CATEGORY) counts.internal++
               const wait = sink.add(r, line)
               if (wait) await wait
               if (++sinceProgress === PROGRESS_EVERY) {
                 sinceProgress = 0
                 await reportProgress(chars)
               }
+            } else if (outcome.kind === 'charge') {
+              valid++
+              charges.push(outcome.charge)
             } else if (outcome.kind === 'error') {
               counts.rejected++
               if (outcome.structural) {
@@ -220,6 +227,9 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
         }
         counts.imported = await sink.finish()
         counts.duplicates = records - counts.imported
+        if (charges.length) {
+          counts.charges = await insertSupplierCharges(trx, charges, { importId: row.id, connectorId: connector?.id ?? null, customerId: customer.id, source })
+        }
       } catch (error) {
         await sink.abort()
         if (error instanceof CsvSyntaxError) throw new ImportFailure(error.message)
@@ -237,6 +247,8 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
           rows_imported: counts.imported,
           rows_duplicate: counts.duplicates,
           rows_rejected: counts.rejected,
+          rows_internal: counts.internal,
+          rows_charges: counts.charges,
           progress_pct: 100,
           finished_at: now(),
           updated_at: now(),
@@ -266,6 +278,8 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
     imported: counts.imported,
     duplicates: counts.duplicates,
     rejected: counts.rejected,
+    internal: counts.internal,
+    charges: counts.charges,
     errors: summaryErrors,
   }
   if (opts.process !== false && counts.imported > 0) {

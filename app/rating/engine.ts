@@ -1,6 +1,6 @@
 import { divRoundHalfUp } from '#lib/money'
 import type { Band, DeckRate, RatingInput, RatingResult, UsageKind } from '#rating/types'
-import { REASON_INTERNAL, REASON_NO_DESTINATION, REASON_NO_RATE } from '#rating/types'
+import { INBOUND_CATEGORY, REASON_INBOUND, REASON_INTERNAL, REASON_NO_DESTINATION, REASON_NO_RATE } from '#rating/types'
 import { INTERNAL_CATEGORY } from '#lib/destinations'
 import { kindOfCategory, type RateDeck } from '#rating/deck'
 import { ZoneClock } from '#rating/time_band'
@@ -118,7 +118,12 @@ export function rateRecord(
   const day = Math.floor(local / 86_400_000)
   // Voice needs a destination; data and SMS rows may carry an empty "any destination" prefix.
   const empty = digits === '' || digits === '+'
-  const rate = kind === 'voice' && empty ? null : deck.match(kind, empty ? '' : digits, day)
+  const found = kind === 'voice' && empty ? null : deck.match(kind, empty ? '' : digits, day)
+  // Inbound calls are not billed unless the deck has a rate of category "inbound" for them.
+  if (input.category === INBOUND_CATEGORY && found?.category !== INBOUND_CATEGORY) {
+    return { status: 'rated', priceE4: 0, rate: null, reason: REASON_INBOUND, band: null, billableUnits: 0, allowanceUsed: 0 }
+  }
+  const rate = found
   if (!rate) {
     if (input.costE4 !== null && input.costE4 !== undefined) {
       return {
