@@ -227,15 +227,16 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
         }
         counts.imported = await sink.finish()
         counts.duplicates = records - counts.imported
-        if (charges.length) {
-          counts.charges = await insertSupplierCharges(trx, charges, { importId: row.id, connectorId: connector?.id ?? null, customerId: customer.id, source })
-        }
       } catch (error) {
         await sink.abort()
         if (error instanceof CsvSyntaxError) throw new ImportFailure(error.message)
         throw error
       }
       await reportProgress(size, true)
+      // After the last progress update: these rows lock the import (foreign key) until commit.
+      if (charges.length) {
+        counts.charges = await insertSupplierCharges(trx, charges, { importId: row.id, connectorId: connector?.id ?? null, customerId: customer.id, source })
+      }
       await insertErrors()
       await rawCopy
       await trx
