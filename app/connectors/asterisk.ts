@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { ConnectorDefinition, ParserContext, RowOutcome, RowParser } from '#connectors/types'
-import { ImportFailure } from '#connectors/types'
+import { ImportFailure, contextTimeZone } from '#connectors/types'
 import { NumberCache, ZoneClock, parseSqlLocal, utcSql } from '#connectors/local_time'
 import { INTERNAL_CATEGORY, internalRulesFromSettings, type CompiledRules } from '#lib/destinations'
 
@@ -14,12 +14,31 @@ export const ASTERISK_COLUMNS = [
   'start', 'answer', 'end', 'duration', 'billsec', 'disposition', 'amaflags', 'userfield', 'uniqueid',
 ] as const
 
+/** Longest dedupe key the table holds. */
+const KEY_MAX = 128
+
+/**
+ * The reseller-wide identity of an Asterisk call: uniqueid is only unique per PBX and
+ * restarts with it, so the call's start (UTC) and source go with it. Built from values
+ * usage_records keeps, so existing records can be re-keyed the same way.
+ */
+export function asteriskKey(uniqueid: string, occurredAt: string, identifier: string): string {
+  const key = `ast:${uniqueid}|${occurredAt}|${identifier}`
+  return key.length <= KEY_MAX ? key : `ast:u:${createHash('sha1').update(key).digest('hex')}`
+}
+
+/** Without a uniqueid: a hash of the call's trimmed fields (line endings, order and padding do not count). */
+export function asteriskRowKey(fields: string[]): string {
+  return `ast:h:${createHash('sha1').update(fields.map((f) => f.trim()).join('\x1f')).digest('hex')}`
+}
+
 const SKIPPED = new Set(['NO ANSWER', 'BUSY', 'FAILED', 'CONGESTION'])
 const INT = /^\d+$/
 
 export class AsteriskParser implements RowParser {
   readonly csv = { delimiter: ',' }
   readonly hasHeader = false
+  readonly accountField = 'accountcode'
   private numbers: NumberCache
   private clock: ZoneClock
 
@@ -53,14 +72,17 @@ export class AsteriskParser implements RowParser {
     const identifier = this.numbers.normalise(src)
     if (identifier === null) return { kind: 'error', field: 'src', message: `source "${src}" is not a number or extension` }
     const uniqueid = n === 18 ? f[17].trim() : ''
-    const dedupeKey = uniqueid && uniqueid.length <= 128 ? uniqueid : createHash('sha1').update(f.join('\x1f')).digest('hex')
+    const occurredAt = utcSql(ms)
+    const dedupeKey = uniqueid ? asteriskKey(uniqueid, occurredAt, identifier) : asteriskRowKey(f)
+    const account = f[0].trim()
     const dialled = this.numbers.dialled(f[2])
     return {
       kind: 'record',
       record: {
         dedupeKey,
         identifier,
-        occurredAt: utcSql(ms),
+        account: account ? account.slice(0, 64) : null,
+        occurredAt,
         period: this.clock.period(ms),
         category: dialled.internal ? INTERNAL_CATEGORY : 'voice',
         destination: dialled.value,
@@ -94,12 +116,12 @@ export const asteriskConnector: ConnectorDefinition = {
   label: 'Asterisk Master.csv',
   transports: ['folder', 'sftp', 'https'],
   settings: [
-    { key: 'timeZone', label: 'Phone system time zone', help: "IANA zone of the times in Master.csv; default the customer's" },
+    { key: 'timeZone', label: 'Phone system time zone', help: "IANA zone of the times in Master.csv; default the customer's (for all customers: the reseller's)" },
     ...INTERNAL_SETTINGS,
   ],
   formatName: () => 'asterisk',
   async createParser(ctx: ParserContext) {
-    const zone = ctx.settings.timeZone || ctx.customer.timeZone
-    return new AsteriskParser(zone, ctx.customer.timeZone, internalRules(ctx.settings))
+    const periodZone = ctx.customer?.timeZone || contextTimeZone(ctx)
+    return new AsteriskParser(ctx.settings.timeZone || periodZone, periodZone, internalRules(ctx.settings))
   },
 }

@@ -4,7 +4,7 @@ import { DateTime, IANAZone } from 'luxon'
 import MappingProfile from '#models/mapping_profile'
 import { parseDecimal } from '#lib/money'
 import type { ConnectorDefinition, ParserContext, RowOutcome, RowParser } from '#connectors/types'
-import { ImportFailure } from '#connectors/types'
+import { ImportFailure, contextTimeZone } from '#connectors/types'
 import { NumberCache, utcSql } from '#connectors/local_time'
 
 export const PROFILE_FIELDS = [
@@ -65,7 +65,9 @@ export class CsvProfileParser implements RowParser {
 
   constructor(
     private config: ProfileConfig,
-    private periodZone: string
+    private periodZone: string,
+    /** Prefixes the dedupe key: the same row read through another profile is another record. */
+    private profileName = 'preview'
   ) {
     const problems = checkProfile(config)
     if (problems.length) throw new ImportFailure(`mapping profile: ${problems.join('; ')}`)
@@ -169,9 +171,7 @@ export class CsvProfileParser implements RowParser {
     if (category.length > 32) return { kind: 'error', field: 'category', message: `category "${category}" is longer than 32 characters` }
     const destinationText = this.get(f, 'destination') ?? ''
     const reference = this.get(f, 'reference')
-    const dedupeKey = reference && reference.length <= 128
-      ? reference
-      : createHash('sha1').update(f.join('\x1f')).digest('hex')
+    const dedupeKey = profileKey(this.profileName, reference || `h:${createHash('sha1').update(f.map((v) => v.trim()).join('\x1f')).digest('hex')}`)
     const period = DateTime.fromMillis(ms, { zone: this.periodZone }).toFormat('yyyy-MM')
     const description = this.get(f, 'description')
     return {
@@ -179,6 +179,7 @@ export class CsvProfileParser implements RowParser {
       record: {
         dedupeKey,
         identifier: identifier.slice(0, 254),
+        account: null,
         occurredAt: utcSql(ms),
         period,
         category,
@@ -191,6 +192,12 @@ export class CsvProfileParser implements RowParser {
       },
     }
   }
+}
+
+/** `prof:<profile>:<natural key>`, hashed when it would not fit the 128-character column. */
+export function profileKey(profile: string, natural: string): string {
+  const key = `prof:${profile}:${natural}`
+  return key.length <= 128 ? key : `prof:h:${createHash('sha1').update(key).digest('hex')}`
 }
 
 /** Seconds from "95", "1.5" (minutes), or "00:01:35". */
@@ -258,6 +265,6 @@ export const csvProfileConnector: ConnectorDefinition = {
   async createParser(ctx: ParserContext) {
     if (!ctx.settings.profile) throw new ImportFailure('no mapping profile set on the connector')
     const config = await loadProfile(ctx.settings.profile)
-    return new CsvProfileParser(config, ctx.customer.timeZone)
+    return new CsvProfileParser(config, contextTimeZone(ctx), ctx.settings.profile)
   },
 }

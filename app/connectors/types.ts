@@ -3,11 +3,26 @@ import type Customer from '#models/customer'
 
 /** One usage record as a parser hands it to the import pipeline (plain data, no model). */
 export interface ParsedRecord {
+  /**
+   * The call's identity for the whole reseller, whatever route brought it: the format's natural
+   * key prefixed by the format family (`ast:`, `ukcdr:`, `prof:<profile>:`). Never route-specific
+   * (no connector id, no customer id), so an upload and a connector delivering the same call
+   * store it once.
+   */
   dedupeKey: string
   identifier: string
+  /**
+   * The raw value of the format's account column (Asterisk accountcode, UK Standard CDR
+   * Customer Identifier, a profile's account column), trimmed; null when the format or
+   * profile has none or the cell is empty. Reseller-wide imports route by it first.
+   */
+  account: string | null
   /** UTC, "YYYY-MM-DD HH:MM:SS" */
   occurredAt: string
-  /** YYYY-MM in the customer's time zone */
+  /**
+   * YYYY-MM in the customer's time zone. In a reseller-wide import the parser computes it in
+   * the context's zone (contextTimeZone) and routing recomputes it in the routed customer's zone.
+   */
   period: string
   category: string
   destination: string | null
@@ -16,8 +31,6 @@ export interface ParsedRecord {
   quantity: number
   description: string | null
   costE4: number | null
-  /** The supplier's account for the record (UK Standard CDR Customer Identifier, a profile's account column). */
-  account?: string | null
   /** The supplier's charge code and time band (UK Standard CDR), kept for reconciliation. */
   chargeCode?: string | null
   timeBand?: string | null
@@ -57,14 +70,25 @@ export interface RowParser {
   header?(fields: string[]): void
   /** True when the first row is a header. */
   readonly hasHeader: boolean
+  /** The account column's name in this format, for errors about unknown accounts (default 'account'). */
+  readonly accountField?: string
   parse(fields: string[], line: number): RowOutcome
 }
 
 export interface ParserContext {
-  customer: Customer
+  /** The customer a customer-scoped import is for; null or absent for a reseller-wide import (routed per record). */
+  customer?: Customer | null
   connector?: Connector | null
   /** Connector settings, or the manual import's options. */
   settings: Record<string, any>
+}
+
+/** Zone used where no customer is known yet (reseller-wide imports, the unknown-services queue). */
+export const RESELLER_TIME_ZONE = process.env.RESELLER_TIME_ZONE || 'Europe/London'
+
+/** The zone a parser reads periods in: the customer's, else the feed's, else the reseller's. */
+export function contextTimeZone(ctx: ParserContext): string {
+  return ctx.customer?.timeZone || ctx.settings.timeZone || RESELLER_TIME_ZONE
 }
 
 /** Progress of a long operation, for the CLI bar and imports.progress_pct. */

@@ -144,7 +144,7 @@ test.group('HTTPS transport against a real HTTPS server (self-signed certificate
     assert.equal(ok.status, 'ok', ok.message)
     assert.containsSubset(ok.imports, [{ status: 'completed', read: 4, imported: 4, rejected: 0 }])
     const records = await db.from('usage_records').where('source', `connector:${connector.id}`).orderBy('dedupe_key').select('dedupe_key', 'duration_s')
-    assert.deepEqual(records.map((r) => r.dedupe_key), ['1751360400.1', '1751360400.2', '1751360400.3', '1751360400.4'])
+    assert.deepEqual(records.map((r) => r.dedupe_key), ['ast:1751360400.1|2026-07-01 08:00:00|2001', 'ast:1751360400.2|2026-07-01 08:00:00|2002', 'ast:1751360400.3|2026-07-01 08:00:00|2003', 'ast:1751360400.4|2026-07-01 08:00:00|2004'])
     assert.deepEqual(records.map((r) => Number(r.duration_s)), [60, 60, 60, 60])
     const imp = await db.from('imports').where('connector_id', connector.id).first()
     assert.equal(imp.source_name, 'Master.csv')

@@ -48,7 +48,7 @@ test.group('Import pipeline', (group) => {
     assert.deepInclude(imp, { status: 'completed', rows_read: 6, rows_imported: 2, rows_rejected: 3, progress_pct: 100 })
     assert.match(imp.sha256, /^[0-9a-f]{64}$/)
     assert.isTrue(await drive.use().exists(`imports/${imp.sha256}`))
-    const rec = await db.from('usage_records').where('dedupe_key', '1751360400.1').first()
+    const rec = await db.from('usage_records').where('dedupe_key', 'ast:1751360400.1|2026-07-01 08:00:00|2001').first()
     assert.deepInclude(rec, { source: `manual:asterisk:${customer.id}`, identifier: '2001', period: '2026-07', category: 'voice', duration_s: 60, destination: '442079460001', import_id: summary.import_id })
   })
 
@@ -71,7 +71,7 @@ test.group('Import pipeline', (group) => {
     const summary = await importText(customer, 'c.csv', text)
     assert.deepInclude(summary, { status: 'completed', read: 5, imported: 4, rejected: 1 })
     assert.deepEqual(summary.errors, [{ line: 6, field: null, message: 'expected 16 to 18 columns, found 5' }])
-    assert.equal((await db.from('usage_records').where('dedupe_key', '1751360400.2').first()).identifier, '2002')
+    assert.equal((await db.from('usage_records').where('dedupe_key', 'ast:1751360400.2|2026-07-01 08:00:00|2002').first()).identifier, '2002')
   })
 
   test('structurally broken files fail whole with a clear error and nothing written', async ({ assert }) => {
@@ -147,8 +147,8 @@ test.group('Import pipeline', (group) => {
     assert.deepEqual(summary.errors.map((e) => [e.line, e.field]), [[4, 'date']])
     const recs = await db.from('usage_records').where('customer_id', customer.id).orderBy('dedupe_key')
     assert.deepEqual(recs.map((r) => [r.dedupe_key, r.identifier, r.category, r.cost_e4, r.duration_s, r.source]), [
-      ['R1', '+447700900123', 'voice', 123, 61, `manual:profile:carrier-x:${customer.id}`],
-      ['R2', '+447700900123', 'data', 5000, 0, `manual:profile:carrier-x:${customer.id}`],
+      ['prof:carrier-x:R1', '+447700900123', 'voice', 123, 61, `manual:profile:carrier-x:${customer.id}`],
+      ['prof:carrier-x:R2', '+447700900123', 'data', 5000, 0, `manual:profile:carrier-x:${customer.id}`],
     ])
   })
 

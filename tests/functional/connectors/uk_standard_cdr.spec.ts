@@ -41,7 +41,9 @@ async function tariff(name: string, kind: 'sell' | 'buy', rates: RateFields[]) {
 
 test.group('UK Standard CDR import', (group) => {
   group.each.setup(() => truncateAll())
-  group.setup(() => mkdir(dir, { recursive: true }))
+  group.setup(async () => {
+    await mkdir(dir, { recursive: true })
+  })
   group.teardown(() => rm(dir, { recursive: true, force: true }))
 
   test('a file with each record type lands: costs from Salesprice, account, charge codes, internal and inbound apart', async ({ assert }) => {

@@ -93,8 +93,8 @@ test.group('Imports: upload a file', (group) => {
     assert.deepEqual(
       records.map((r) => [r.customer_id, r.source, r.dedupe_key, r.identifier, Number(r.duration_s), r.category]),
       [
-        [customer.id, `manual:asterisk:${customer.id}`, '1751360400.1', '2001', 60, 'voice'],
-        [customer.id, `manual:asterisk:${customer.id}`, '1751360400.2', '2002', 60, 'voice'],
+        [customer.id, `manual:asterisk:${customer.id}`, 'ast:1751360400.1|2026-07-01 08:00:00|2001', '2001', 60, 'voice'],
+        [customer.id, `manual:asterisk:${customer.id}`, 'ast:1751360400.2|2026-07-01 08:00:00|2002', '2002', 60, 'voice'],
       ]
     )
     const errors = await db.from('import_errors').where('import_id', importId).select('line', 'field')

@@ -16,6 +16,7 @@ const SINKS: Record<string, (...args: Opener) => UsageSink | Promise<UsageSink>>
 function record(i: number, over: Partial<ParsedRecord> = {}): ParsedRecord {
   return {
     dedupeKey: `K${i}`,
+    account: null,
     identifier: `+4477009${String(i % 1000).padStart(5, '0')}`,
     occurredAt: '2026-07-01 09:00:00',
     period: '2026-07',

@@ -23,8 +23,9 @@ test.group('Asterisk parser', () => {
     assert.equal(out.kind, 'record')
     if (out.kind !== 'record') return
     assert.deepInclude(out.record, {
-      dedupeKey: '1751360400.7',
+      dedupeKey: 'ast:1751360400.7|2026-07-01 08:00:00|2001',
       identifier: '2001',
+      account: null,
       occurredAt: '2026-07-01 08:00:00',
       period: '2026-07',
       category: 'voice',
@@ -32,6 +33,13 @@ test.group('Asterisk parser', () => {
       durationS: 90,
       costE4: null,
     })
+  })
+
+  test('the accountcode is kept for routing; the key is the same whichever customer the file is read for', ({ assert }) => {
+    const a = new AsteriskParser('Europe/London', 'Europe/London').parse(row({ 0: ' BRIG002 ' }), 1) as any
+    const b = new AsteriskParser('Europe/London', 'Asia/Tokyo').parse(row({ 0: ' BRIG002 ' }), 1) as any
+    assert.equal(a.record.account, 'BRIG002')
+    assert.equal(a.record.dedupeKey, b.record.dedupeKey)
   })
 
   test('period follows the customer zone, not the phone system zone', ({ assert }) => {
@@ -56,13 +64,14 @@ test.group('Asterisk parser', () => {
     assert.deepInclude(p.parse(row({}, 9), 1), { kind: 'error', structural: true })
   })
 
-  test('without a uniqueid the dedupe key is a SHA-1 of the row', ({ assert }) => {
+  test('without a uniqueid the dedupe key is a SHA-1 of the trimmed row', ({ assert }) => {
     const p = new AsteriskParser('Europe/London', 'Europe/London')
     const a = p.parse(row({}, 16), 1)
-    const b = p.parse(row({}, 16), 2)
+    const b = p.parse(row({ 3: ' from-internal ' }, 16), 2)
     assert.equal(a.kind, 'record')
-    assert.match((a as any).record.dedupeKey, /^[0-9a-f]{40}$/)
+    assert.match((a as any).record.dedupeKey, /^ast:h:[0-9a-f]{40}$/)
     assert.equal((a as any).record.dedupeKey, (b as any).record.dedupeKey)
+    assert.notEqual((a as any).record.dedupeKey, (p.parse(row({ 5: 'SIP/2001-2' }, 16), 3) as any).record.dedupeKey)
     assert.equal((p.parse(row({ 2: 's' }), 1) as any).record.destination, 's')
   })
 })
