@@ -117,6 +117,7 @@ export const asteriskConnector: ConnectorDefinition = {
   transports: ['folder', 'sftp', 'https'],
   settings: [
     { key: 'timeZone', label: 'Phone system time zone', help: "IANA zone of the times in Master.csv; default the customer's (for all customers: the reseller's)" },
+    { key: 'buyTariff', label: 'Buy deck (tariff name)', help: "The carrier's costs for these calls (a tariff of kind buy)" },
     ...INTERNAL_SETTINGS,
   ],
   formatName: () => 'asterisk',
