@@ -26,5 +26,6 @@ export const profilePreviewValidator = vine.compile(
     config: vine.record(vine.any()),
     sample: vine.string().maxLength(200_000),
     customerId: vine.number().positive().optional(),
+    tariffId: vine.number().positive().optional(),
   })
 )
