@@ -10,7 +10,8 @@ import { importFile } from '#connectors/import_file'
 import { connectorType, parserForFormat } from '#connectors/registry'
 import { assignCustomer, findOrCreateTariff, rerate, saveRate, TariffAssignmentError } from '#rating/tariffs'
 import { rateUsage } from '#rating/rate_usage'
-import { makeCustomer } from '#tests/helpers/factories'
+import { makeCustomer, makeUser } from '#tests/helpers/factories'
+import { inertiaHeaders } from '#tests/helpers/inertia'
 import { truncateAll } from '#tests/helpers/migrate'
 import { outbound, ukCdrFile } from '#tests/helpers/uk_cdr'
 import { UK_CDR_COLUMNS } from '#connectors/uk_standard_cdr_parser'
@@ -164,6 +165,17 @@ test.group('UK Standard CDR import', (group) => {
     assert.equal(Number(u1.cost_e4), 18_000)
     assert.equal((await rateUsage({ customerId: customer.id })).changed, 0)
     assert.instanceOf(new TariffAssignmentError('x'), Error)
+  })
+
+  test('the import page counts internal calls and service charges apart', async ({ client, assert }) => {
+    const customer = await makeCustomer()
+    const viewer = await makeUser('viewer')
+    const path = join(dir, 'page.csv')
+    await writeFile(path, ukCdrFile([outbound('ACME001', 'P-1'), outbound('ACME001', 'P-2', { 'Telephone Number Dialled': '#31#' })]))
+    const summary = await importFile({ path, customer, format: 'uk-standard-cdr', parser: await parserForFormat('uk-standard-cdr', { customer, settings: {} }) })
+    const page = await client.get(`/imports/${summary.import_id}`).headers(inertiaHeaders).loginAs(viewer)
+    page.assertStatus(200)
+    assert.deepInclude(page.body().props.import, { rows_imported: 2, rows_internal: 1, rows_charges: 0 })
   })
 
   test('usage:import --format uk-standard-cdr from the command line', async ({ assert }) => {
