@@ -189,8 +189,10 @@ export class UkStandardCdrParser implements RowParser {
       if (!/^\d{1,15}$/.test(total)) return { kind: 'error', field: 'Total Bytes Transferred', message: `"${total}" is not a whole number of bytes` }
       volumeBytes = Number(total)
     }
-    const cost = this.cost(f, 'Salesprice', false)
-    if (typeof cost !== 'number') return { kind: 'error', field: 'Salesprice', message: cost.error }
+    // Suppliers omit Salesprice on some rows (bundled, zero-rated): no supplier cost, so the
+    // connector's buy deck costs the record.
+    const cost = this.get(f, 'Salesprice') === '' ? null : this.cost(f, 'Salesprice', false)
+    if (cost !== null && typeof cost !== 'number') return { kind: 'error', field: 'Salesprice', message: cost.error }
     const currency = this.currency(f)
     if (typeof currency !== 'string') return { kind: 'error', field: 'Currency', message: currency.error }
 

@@ -75,7 +75,6 @@ test.group('UK Standard CDR v3.01 | calls', () => {
       [{ Duration: '1.5' }, 'Duration'],
       [{ Salesprice: 'abc' }, 'Salesprice'],
       [{ Salesprice: '-0.10' }, 'Salesprice'],
-      [{ Salesprice: '' }, 'Salesprice'],
       [{ Currency: 'EUR' }, 'Currency'],
       [{ 'Bytes Received': 'lots' }, 'Bytes Received'],
       [{ 'Customer Identifier': '' }, 'Customer Identifier'],
@@ -90,6 +89,11 @@ test.group('UK Standard CDR v3.01 | calls', () => {
     assert.equal(short.kind, 'error')
     assert.equal(short.kind === 'error' && short.field, 'VAT')
     assert.equal(short.kind === 'error' && short.message, 'expected 42 columns, found 20')
+  })
+
+  test('an empty Salesprice is no supplier cost (the buy deck costs it), not zero', ({ assert }) => {
+    const out = parser().parse(outbound('ACME001', 'R-10', { Salesprice: '' }), 2)
+    assert.equal(out.kind === 'record' && out.record.costE4, null)
   })
 
   test('a header without a required column fails the file naming line 1 and the field', ({ assert }) => {
