@@ -10,6 +10,7 @@ import { importFile } from '#connectors/import_file'
 import { connectorType, parserForFormat } from '#connectors/registry'
 import { assignCustomer, findOrCreateTariff, rerate, saveRate, TariffAssignmentError } from '#rating/tariffs'
 import { rateUsage } from '#rating/rate_usage'
+import { blockedCounts } from '#billing/compute'
 import { makeCustomer, makeUser } from '#tests/helpers/factories'
 import { inertiaHeaders } from '#tests/helpers/inertia'
 import { truncateAll } from '#tests/helpers/migrate'
@@ -84,6 +85,8 @@ test.group('UK Standard CDR import', (group) => {
     assert.deepInclude(byKey['ukcdr:R-5'], { category: 'internal', destination: '*72*2010', rating_status: 'internal' })
     assert.equal(Number(byKey['ukcdr:R-5'].price_e4), 0)
     assert.equal(byKey['ukcdr:DIVERTED_OUTBOUND_9'].identifier, '+441632960002')
+    // Internal calls never block the bill as if unrated.
+    assert.deepEqual(await blockedCounts(db.connection(), customer.id, '2026-07'), { unrated: 0, pending: 0, late: 0 })
     assert.equal(byKey['ukcdr:DIVERTED_INBOUND_9'].category, 'inbound')
 
     // The same calls again (another file name, one byte changed by a trailing blank line): no new record.
