@@ -19,6 +19,12 @@ export default class TariffsImport extends BaseCommand {
   @flags.boolean({ description: 'Re-rate unbilled usage of the customers on this tariff afterwards' })
   declare rerate: boolean
 
+  @flags.boolean({ description: "A supplier's buy (cost) deck: set it on connectors (setting buyTariff), not on customers" })
+  declare buy: boolean
+
+  @flags.string({ description: 'Supplier of a buy deck' })
+  declare supplier?: string
+
   @flags.boolean({ description: 'Print one JSON object on stdout' })
   declare json: boolean
 
@@ -30,7 +36,7 @@ export default class TariffsImport extends BaseCommand {
     if (!existsSync(this.file)) return this.fail(`${this.file}: no such file`, [])
     const started = Date.now()
     try {
-      const result = await importDeck({ path: this.file, displayName: this.file, tariffName: this.tariff, replace: this.replace })
+      const result = await importDeck({ path: this.file, displayName: this.file, tariffName: this.tariff, replace: this.replace, kind: this.buy ? 'buy' : undefined, supplier: this.supplier ?? null })
       const out: Record<string, unknown> = { ...result }
       if (this.rerate) out.rerate = await rerateAndRefresh({ tariffId: result.tariff_id })
       if (this.json) process.stdout.write(JSON.stringify(out) + '\n')

@@ -42,7 +42,7 @@ export default class UsageImport extends BaseCommand {
 
     const path = resolve(this.file)
     if (!existsSync(path)) return this.fail(`no such file: ${this.file}`)
-    if (!this.connector && !this.format) return this.fail('give --connector ID or --format asterisk|profile:NAME')
+    if (!this.connector && !this.format) return this.fail('give --connector ID or --format asterisk|uk-standard-cdr|profile:NAME')
 
     try {
       const connector = this.connector ? await Connector.find(this.connector) : null

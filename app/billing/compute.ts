@@ -117,7 +117,8 @@ export async function blockedCounts(client: QueryClientContract, customerId: num
     .where('period', '<=', period)
     .whereNull('invoice_id')
     .where((q) => {
-      q.whereNotIn('rating_status', BILLABLE_STATUSES as unknown as string[]).orWhereNull('price_e4')
+      // Internal calls (extensions, feature codes) are never priced and never block a bill.
+      q.whereNotIn('rating_status', [...BILLABLE_STATUSES, 'internal']).orWhere((n) => n.whereNull('price_e4').whereNot('rating_status', 'internal'))
     })
     .select('rating_status', 'period')
     .count('* as n')

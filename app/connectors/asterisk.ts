@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import type { ConnectorDefinition, ParserContext, RowOutcome, RowParser } from '#connectors/types'
-import { contextTimeZone } from '#connectors/types'
+import { ImportFailure, contextTimeZone } from '#connectors/types'
 import { NumberCache, ZoneClock, parseSqlLocal, utcSql } from '#connectors/local_time'
+import { INTERNAL_CATEGORY, internalRulesFromSettings, type CompiledRules } from '#lib/destinations'
 
 /**
  * Asterisk cdr_csv Master.csv: no header; accountcode, src, dst, dcontext, clid,
@@ -38,11 +39,12 @@ export class AsteriskParser implements RowParser {
   readonly csv = { delimiter: ',' }
   readonly hasHeader = false
   readonly accountField = 'accountcode'
-  private numbers = new NumberCache()
+  private numbers: NumberCache
   private clock: ZoneClock
 
-  constructor(zone: string, periodZone: string) {
+  constructor(zone: string, periodZone: string, internal?: CompiledRules) {
     this.clock = new ZoneClock(zone, periodZone)
+    this.numbers = new NumberCache(200_000, internal)
   }
 
   parse(f: string[], _line: number): RowOutcome {
@@ -73,6 +75,7 @@ export class AsteriskParser implements RowParser {
     const occurredAt = utcSql(ms)
     const dedupeKey = uniqueid ? asteriskKey(uniqueid, occurredAt, identifier) : asteriskRowKey(f)
     const account = f[0].trim()
+    const dialled = this.numbers.dialled(f[2])
     return {
       kind: 'record',
       record: {
@@ -81,8 +84,8 @@ export class AsteriskParser implements RowParser {
         account: account ? account.slice(0, 64) : null,
         occurredAt,
         period: this.clock.period(ms),
-        category: 'voice',
-        destination: this.numbers.destination(f[2]),
+        category: dialled.internal ? INTERNAL_CATEGORY : 'voice',
+        destination: dialled.value,
         durationS: Number(billsec),
         volumeBytes: 0,
         quantity: 1,
@@ -93,16 +96,33 @@ export class AsteriskParser implements RowParser {
   }
 }
 
+/** Connector settings that describe the PBX's own numbering (see #lib/destinations). */
+export const INTERNAL_SETTINGS = [
+  { key: 'internalLengths', label: 'Internal number lengths', help: 'Digit counts of the PBX extensions, e.g. "3,4": never priced' },
+  { key: 'internalPatterns', label: 'Internal number patterns', type: 'textarea' as const, help: 'One regular expression per line, e.g. ^9\\d{3}$' },
+]
+
+/** The settings' rules, or an ImportFailure naming the bad one. */
+export function internalRules(settings: Record<string, any>): CompiledRules {
+  try {
+    return internalRulesFromSettings(settings)
+  } catch (error) {
+    throw new ImportFailure(`connector settings: ${(error as Error).message}`)
+  }
+}
+
 export const asteriskConnector: ConnectorDefinition = {
   type: 'asterisk',
   label: 'Asterisk Master.csv',
   transports: ['folder', 'sftp', 'https'],
   settings: [
     { key: 'timeZone', label: 'Phone system time zone', help: "IANA zone of the times in Master.csv; default the customer's (for all customers: the reseller's)" },
+    { key: 'buyTariff', label: 'Buy deck (tariff name)', help: "The carrier's costs for these calls (a tariff of kind buy)" },
+    ...INTERNAL_SETTINGS,
   ],
   formatName: () => 'asterisk',
   async createParser(ctx: ParserContext) {
     const periodZone = ctx.customer?.timeZone || contextTimeZone(ctx)
-    return new AsteriskParser(ctx.settings.timeZone || periodZone, periodZone)
+    return new AsteriskParser(ctx.settings.timeZone || periodZone, periodZone, internalRules(ctx.settings))
   },
 }

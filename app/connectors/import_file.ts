@@ -10,7 +10,7 @@ import drive from '@adonisjs/drive/services/main'
 import logger from '@adonisjs/core/services/logger'
 import type Connector from '#models/connector'
 import type Customer from '#models/customer'
-import type { ImportSummary, ParsedRecord, ProgressFn, RowParser } from '#connectors/types'
+import type { ImportSummary, ParsedCharge, ParsedRecord, ProgressFn, RowParser } from '#connectors/types'
 import { ImportFailure } from '#connectors/types'
 import { CsvSyntaxError, readCsvRows } from '#connectors/csv_reader'
 import { openUsageSink } from '#connectors/usage_sink'
@@ -18,6 +18,8 @@ import { openUnknownSink } from '#connectors/unknown_sink'
 import { Router } from '#connectors/record_router'
 import { recordWebhookEvent } from '#webhooks/events'
 import { importPayload } from '#webhooks/payloads'
+import { insertSupplierCharges } from '#connectors/supplier_charges'
+import { INTERNAL_CATEGORY } from '#lib/destinations'
 
 export { insertUsageRows } from '#connectors/usage_insert'
 
@@ -123,7 +125,8 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
   const rawCopy = disk.exists(rawPath).then((kept) => (kept ? undefined : disk.putStream(rawPath, createReadStream(opts.path))))
   rawCopy.catch(() => {})
 
-  const counts = { read: 0, imported: 0, duplicates: 0, rejected: 0 }
+  const counts = { read: 0, imported: 0, duplicates: 0, rejected: 0, internal: 0, charges: 0 }
+  const charges: ParsedCharge[] = []
   const summaryErrors: ImportSummary['errors'] = []
   const periods = new Set<string>()
   const sqlite = db.connection().dialect.name.includes('sqlite')
@@ -213,12 +216,16 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
               records++
               const r: ParsedRecord = outcome.record
               if (!periods.has(r.period)) periods.add(r.period)
+              if (r.category === INTERNAL_CATEGORY) counts.internal++
               const wait = router && customerId === undefined ? queue.add(r) : sink.add(r, line, customerId)
               if (wait) await wait
               if (++sinceProgress === PROGRESS_EVERY) {
                 sinceProgress = 0
                 await reportProgress(chars)
               }
+            } else if (outcome.kind === 'charge') {
+              valid++
+              charges.push(outcome.charge)
             } else if (outcome.kind === 'error') {
               counts.rejected++
               if (outcome.structural) {
@@ -248,6 +255,10 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
         throw error
       }
       await reportProgress(size, true)
+      // After the last progress update: these rows lock the import (foreign key) until commit.
+      if (charges.length) {
+        counts.charges = await insertSupplierCharges(trx, charges, { importId: row.id, connectorId: connector?.id ?? null, customerId: customer?.id ?? null, source })
+      }
       await insertErrors()
       await rawCopy
       await trx
@@ -259,6 +270,8 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
           rows_imported: counts.imported,
           rows_duplicate: counts.duplicates,
           rows_rejected: counts.rejected,
+          rows_internal: counts.internal,
+          rows_charges: counts.charges,
           progress_pct: 100,
           finished_at: now(),
           updated_at: now(),
@@ -294,6 +307,8 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
     imported: counts.imported,
     duplicates: counts.duplicates,
     rejected: counts.rejected,
+    internal: counts.internal,
+    charges: counts.charges,
     errors: summaryErrors,
   }
   if (customer) {

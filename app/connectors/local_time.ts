@@ -1,5 +1,6 @@
 import { DateTime, IANAZone } from 'luxon'
-import { normaliseNumber, dialledDigits } from '#lib/identifiers'
+import { normaliseNumber } from '#lib/identifiers'
+import { classifyDestination, type CompiledRules } from '#lib/destinations'
 
 /**
  * Fast wall-clock → UTC conversion for big files. Luxon is exact but slow per
@@ -113,8 +114,11 @@ export function utcSql(ms: number): string {
  */
 export class NumberCache {
   private cache = new Map<string, string | null>()
-  private destinations = new Map<string, string | null>()
-  constructor(private max = 200_000) {}
+  private destinations = new Map<string, DialledDestination>()
+  constructor(
+    private max = 200_000,
+    private rules?: CompiledRules
+  ) {}
 
   normalise(raw: string): string | null {
     let v = this.cache.get(raw)
@@ -126,16 +130,31 @@ export class NumberCache {
     return v
   }
 
-  /** A dialled number as E.164 digits (no plus) where it is a number, else the raw text. */
-  destination(raw: string): string | null {
+  /**
+   * A dialled destination by the one billable-destination rule (#lib/destinations):
+   * a number as E.164 digits (no plus); anything else (extension, feature code, text)
+   * kept as written, marked internal, and never priced.
+   */
+  dialled(raw: string): DialledDestination {
     let v = this.destinations.get(raw)
     if (v === undefined) {
-      const text = raw.trim()
-      const n = text ? this.normalise(text) : null
-      v = !text ? null : n === null ? text.slice(0, 64) : dialledDigits(n)
+      const d = classifyDestination(raw, this.rules)
+      const text = raw.trim().slice(0, 64)
+      v = d.kind === 'number' ? { value: d.digits, internal: false } : d.kind === 'none' ? NONE : { value: text, internal: true }
       if (this.destinations.size >= this.max) this.destinations.clear()
       this.destinations.set(raw, v)
     }
     return v
   }
+
+  /** The stored destination text of dialled(). */
+  destination(raw: string): string | null {
+    return this.dialled(raw).value
+  }
 }
+
+export interface DialledDestination {
+  value: string | null
+  internal: boolean
+}
+const NONE: DialledDestination = { value: null, internal: false }

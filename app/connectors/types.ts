@@ -31,11 +31,32 @@ export interface ParsedRecord {
   quantity: number
   description: string | null
   costE4: number | null
+  /** The supplier's charge code and time band (UK Standard CDR), kept for reconciliation. */
+  chargeCode?: string | null
+  timeBand?: string | null
+}
+
+/** A supplier's service charge (rental, one-off, credit) read from a file: a supplier-cost line. */
+export interface ParsedCharge {
+  dedupeKey: string
+  account: string | null
+  identifier: string | null
+  chargeType: 'rental' | 'one_off' | 'credit' | 'other'
+  chargeCode: string | null
+  description: string | null
+  /** YYYY-MM-DD */
+  startsOn: string | null
+  endsOn: string | null
+  quantity: number
+  costE4: number
+  currency: string
 }
 
 /** What a parser makes of one CSV row. */
 export type RowOutcome =
   | { kind: 'record'; record: ParsedRecord }
+  /** A supplier service charge, stored in supplier_charges (not a usage record). */
+  | { kind: 'charge'; charge: ParsedCharge }
   /** Read but not billable (e.g. an unanswered call): counted as read, not an error. */
   | { kind: 'skip' }
   /** The row is rejected and recorded as an import error. `structural` marks a wrong shape (column count). */
@@ -102,6 +123,10 @@ export interface ImportSummary {
   imported: number
   duplicates: number
   rejected: number
+  /** Records to internal destinations (stored, never priced). */
+  internal?: number
+  /** Supplier service charges stored for reconciliation. */
+  charges?: number
   errors: { line: number; field: string | null; message: string }[]
   error?: string
   /** Reseller-wide imports: records stored per customer account number. */

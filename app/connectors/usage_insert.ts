@@ -12,6 +12,7 @@ const mysqlEscape = (v: string) => mysql2.escape(v)
 const USAGE_COLUMNS = [
   'customer_id', 'source', 'dedupe_key', 'import_id', 'identifier', 'occurred_at', 'period', 'category',
   'destination', 'duration_s', 'volume_bytes', 'quantity', 'description', 'cost_e4', 'rating_status',
+  'charge_code', 'time_band', 'cost_origin',
 ] as const
 
 /**
@@ -114,6 +115,9 @@ export function openBatchInsertSink(trx: TransactionClientContract, target: Sink
         description: r.description,
         cost_e4: r.costE4,
         rating_status: 'pending',
+        charge_code: r.chargeCode ?? null,
+        time_band: r.timeBand ?? null,
+        cost_origin: r.costE4 === null ? null : 'supplier',
       })
       if (rows.length >= BATCH) return flush()
     },

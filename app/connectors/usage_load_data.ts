@@ -15,7 +15,8 @@ const STATEMENTS_AHEAD = 3
 
 const COLUMNS = [
   'customer_id', 'source', 'import_id', 'dedupe_key', 'identifier', 'occurred_at', 'period', 'category',
-  'destination', 'duration_s', 'volume_bytes', 'quantity', 'description', 'cost_e4',
+  'destination', 'duration_s', 'volume_bytes', 'quantity', 'description', 'cost_e4', 'charge_code', 'time_band',
+  'cost_origin',
 ]
 
 // IGNORE leaves out rows whose dedupe_key (unique per reseller) exists, as the duplicates of an import
@@ -44,7 +45,8 @@ export function loadDataLine(r: ParsedRecord): string {
   return (
     text(r.dedupeKey) + '\t' + text(r.identifier) + '\t' + text(r.occurredAt) + '\t' + text(r.period) + '\t' +
     text(r.category) + '\t' + nullable(r.destination) + '\t' + integer(r.durationS) + '\t' + integer(r.volumeBytes) +
-    '\t' + integer(r.quantity) + '\t' + nullable(r.description) + '\t' + integer(r.costE4) + '\n'
+    '\t' + integer(r.quantity) + '\t' + nullable(r.description) + '\t' + integer(r.costE4) + '\t' +
+    nullable(r.chargeCode ?? null) + '\t' + nullable(r.timeBand ?? null) + '\t' + (r.costE4 === null ? '\\N' : 'supplier') + '\n'
   )
 }
 

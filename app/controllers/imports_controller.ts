@@ -17,7 +17,7 @@ import { e4ToMinor, formatMoney } from '#lib/money'
 
 const LIST_COLUMNS = [
   'i.id', 'i.connector_id', 'i.customer_id', 'i.source_name', 'i.format', 'i.sha256', 'i.status', 'i.rows_read', 'i.rows_imported',
-  'i.rows_duplicate', 'i.rows_rejected', 'i.progress_pct', 'i.error_message', 'i.started_at', 'i.finished_at', 'i.created_at', 'i.same_as_import_id',
+  'i.rows_duplicate', 'i.rows_rejected', 'i.rows_internal', 'i.rows_charges', 'i.progress_pct', 'i.error_message', 'i.started_at', 'i.finished_at', 'i.created_at', 'i.same_as_import_id',
 ]
 
 export default class ImportsController {

@@ -1,10 +1,10 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import db from '@adonisjs/lucid/services/db'
 import MappingProfile from '#models/mapping_profile'
-import Customer from '#models/customer'
 import { audit } from '#lib/audit'
 import { mappingProfileValidator, profilePreviewValidator } from '#validators/connector'
-import { PROFILE_FIELDS, checkProfile, previewProfile, type ProfileConfig } from '#connectors/csv_profile'
+import { PROFILE_FIELDS, checkProfile, type ProfileConfig } from '#connectors/csv_profile'
+import { previewProfileRated, profileFormOptions } from '#connectors/profile_preview'
 
 export default class MappingProfilesController {
   async index({ inertia }: HttpContext) {
@@ -13,12 +13,12 @@ export default class MappingProfilesController {
   }
 
   async create({ inertia }: HttpContext) {
-    return inertia.render('connectors/profile_form', { profile: null, fields: PROFILE_FIELDS })
+    return inertia.render('connectors/profile_form', { profile: null, fields: PROFILE_FIELDS, options: await profileFormOptions() })
   }
 
   async edit({ inertia, params }: HttpContext) {
     const p = await MappingProfile.findOrFail(params.id)
-    return inertia.render('connectors/profile_form', { profile: { id: p.id, name: p.name, config: p.config }, fields: PROFILE_FIELDS })
+    return inertia.render('connectors/profile_form', { profile: { id: p.id, name: p.name, config: p.config }, fields: PROFILE_FIELDS, options: await profileFormOptions() })
   }
 
   private async save({ request, response, session, auth }: HttpContext, profile: MappingProfile) {
@@ -50,11 +50,9 @@ export default class MappingProfilesController {
     return this.save(ctx, await MappingProfile.findOrFail(ctx.params.id))
   }
 
-  /** Live preview: the first rows of a sample parsed with the profile being edited (JSON). */
+  /** Live preview: the first rows of a sample parsed with the profile being edited, with the price each would get (JSON). */
   async preview({ request, response }: HttpContext) {
     const input = await request.validateUsing(profilePreviewValidator)
-    const customer = input.customerId ? await Customer.find(input.customerId) : null
-    const result = previewProfile(input.config as ProfileConfig, input.sample, customer?.timeZone ?? 'Europe/London')
-    return response.json(result)
+    return response.json(await previewProfileRated({ ...input, config: input.config as ProfileConfig }))
   }
 }

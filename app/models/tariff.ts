@@ -21,6 +21,13 @@ export default class Tariff extends BaseModel {
   @column()
   declare description: string | null
 
+  /** 'sell' (customers pay it) or 'buy' (a supplier's costs, set on connectors as buyTariff). */
+  @column()
+  declare kind: 'sell' | 'buy'
+
+  @column()
+  declare supplier: string | null
+
   @hasMany(() => Rate)
   declare rates: HasMany<typeof Rate>
 

@@ -1,6 +1,7 @@
 import { divRoundHalfUp } from '#lib/money'
 import type { Band, DeckRate, RatingInput, RatingResult, UsageKind } from '#rating/types'
-import { REASON_NO_DESTINATION, REASON_NO_RATE } from '#rating/types'
+import { INBOUND_CATEGORY, REASON_INBOUND, REASON_INTERNAL, REASON_NO_DESTINATION, REASON_NO_RATE } from '#rating/types'
+import { INTERNAL_CATEGORY } from '#lib/destinations'
 import { kindOfCategory, type RateDeck } from '#rating/deck'
 import { ZoneClock } from '#rating/time_band'
 
@@ -106,14 +107,23 @@ export function rateRecord(
   if (kind === 'info') {
     return { status: 'rated', priceE4: 0, rate: null, reason: null, band: null, billableUnits: 0, allowanceUsed: 0 }
   }
-  // E.164 destinations ("+4420…") are matched in place; anything else is reduced to its digits.
+  // Only numbers are priced: a destination is never reduced to the digits inside it ("*72*2010"
+  // is a feature code, not Russia). Parsers mark internal calls; text left over from before is caught here.
   const destination = input.destination
-  const digits = destination && isPlainNumber(destination) ? destination : destinationDigits(destination)
+  if (input.category === INTERNAL_CATEGORY || (kind === 'voice' && destination && !isPlainNumber(destination.trim()))) {
+    return { status: 'internal', priceE4: 0, rate: null, reason: REASON_INTERNAL, band: null, billableUnits: 0, allowanceUsed: 0 }
+  }
+  const digits = destination ? destinationDigits(destination.trim()) : ''
   const local = input.startMs + clock.offsetMs(input.startMs)
   const day = Math.floor(local / 86_400_000)
   // Voice needs a destination; data and SMS rows may carry an empty "any destination" prefix.
   const empty = digits === '' || digits === '+'
-  const rate = kind === 'voice' && empty ? null : deck.match(kind, empty ? '' : digits, day)
+  const found = kind === 'voice' && empty ? null : deck.match(kind, empty ? '' : digits, day)
+  // Inbound calls are not billed unless the deck has a rate of category "inbound" for them.
+  if (input.category === INBOUND_CATEGORY && found?.category !== INBOUND_CATEGORY) {
+    return { status: 'rated', priceE4: 0, rate: null, reason: REASON_INBOUND, band: null, billableUnits: 0, allowanceUsed: 0 }
+  }
+  const rate = found
   if (!rate) {
     if (input.costE4 !== null && input.costE4 !== undefined) {
       return {

@@ -7,6 +7,7 @@ import { clockFor, dayNumber } from '#rating/time_band'
 import { epochMsOf, isoDateOf, loadAllowances, loadDeck } from '#rating/deck_store'
 import { REASON_NO_TARIFF } from '#rating/types'
 import { recordRerate, type RecordChange } from '#rating/rerate_history'
+import { buyDecksForImports } from '#rating/buy_decks'
 
 export interface RatingScope {
   customerId: number
@@ -34,7 +35,10 @@ interface TariffContext {
 }
 
 const UPDATE_BATCH = 1000
-const COLUMNS = ['price_e4', 'tariff_id', 'rate_id', 'allowance_used', 'rating_status', 'unrated_reason', 'category', 'destination_name'] as const
+const COLUMNS = [
+  'price_e4', 'tariff_id', 'rate_id', 'allowance_used', 'rating_status', 'unrated_reason', 'category', 'destination_name',
+  'cost_e4', 'cost_origin',
+] as const
 type Update = { id: number } & Record<(typeof COLUMNS)[number], string | number | null>
 
 /**
@@ -101,8 +105,10 @@ async function rateWithin(scope: RatingScope, trx: TransactionClientContract): P
       .select(
         'id', 'occurred_at', 'category', 'destination', 'destination_name', 'duration_s', 'volume_bytes', 'quantity',
         'cost_e4', 'price_e4', 'tariff_id', 'rate_id', 'allowance_used', 'rating_status', 'unrated_reason',
-        'service_id', 'identifier', 'invoice_id'
+        'service_id', 'identifier', 'invoice_id', 'import_id', 'cost_origin'
       )
+    const importIds = [...new Set(rows.filter((r: any) => r.import_id !== null && r.cost_origin !== 'supplier').map((r: any) => Number(r.import_id)))]
+    const buyDecks = await buyDecksForImports(importIds, trx)
     const ledgers = new Map<number, AllowanceLedger>()
     const ledgerOf = (t: TariffContext) => {
       let ledger = ledgers.get(t.id)
@@ -132,6 +138,25 @@ async function rateWithin(scope: RatingScope, trx: TransactionClientContract): P
       summary.oldTotalE4 += oldPrice ?? 0
       const startMs = epochMsOf(row.occurred_at)
       const tariff = tariffOn(clock.localDay(startMs))
+      const input = {
+        startMs,
+        category: row.category,
+        destination: row.destination,
+        durationS: Number(row.duration_s),
+        volumeBytes: Number(row.volume_bytes),
+        quantity: Number(row.quantity),
+        costE4: row.cost_e4 === null ? null : Number(row.cost_e4),
+      }
+      // A supplier's own cost stands; otherwise the connector's buy deck prices the cost by the
+      // same rules (no markup, no allowances), before the sell price that may mark it up.
+      let costE4 = input.costE4
+      let costOrigin: string | null = row.cost_origin ?? (costE4 === null ? null : 'supplier')
+      if (costOrigin !== 'supplier') {
+        const buy = row.import_id === null ? undefined : buyDecks.get(Number(row.import_id))
+        const cost = buy ? rateRecord(buy.deck, clock, 0, { ...input, costE4: null }) : null
+        costE4 = cost && cost.status === 'rated' ? cost.priceE4 : null
+        costOrigin = costE4 === null ? null : 'deck'
+      }
       const next: Update = {
         id: Number(row.id),
         price_e4: null,
@@ -142,6 +167,8 @@ async function rateWithin(scope: RatingScope, trx: TransactionClientContract): P
         unrated_reason: REASON_NO_TARIFF,
         category: row.category,
         destination_name: row.destination_name ?? null,
+        cost_e4: costE4,
+        cost_origin: costOrigin,
       }
       let band: string | null = null
       if (tariff) {
@@ -150,15 +177,7 @@ async function rateWithin(scope: RatingScope, trx: TransactionClientContract): P
           tariff.deck,
           clock,
           tariff.markupBp,
-          {
-            startMs,
-            category: row.category,
-            destination: row.destination,
-            durationS: Number(row.duration_s),
-            volumeBytes: Number(row.volume_bytes),
-            quantity: Number(row.quantity),
-            costE4: row.cost_e4 === null ? null : Number(row.cost_e4),
-          },
+          { ...input, costE4 },
           ledger.empty ? undefined : ledger.forService(serviceKey)
         )
         next.tariff_id = tariff.id
@@ -185,7 +204,9 @@ async function rateWithin(scope: RatingScope, trx: TransactionClientContract): P
         row.rating_status !== next.rating_status ||
         (row.unrated_reason ?? null) !== next.unrated_reason ||
         row.category !== next.category ||
-        (row.destination_name ?? null) !== next.destination_name
+        (row.destination_name ?? null) !== next.destination_name ||
+        input.costE4 !== next.cost_e4 ||
+        (row.cost_origin ?? null) !== next.cost_origin
       ) {
         updates.push(next)
         history.push(changeOf(row, next, band, clock, startMs))

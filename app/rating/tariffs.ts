@@ -19,6 +19,9 @@ export interface ImportDeckOptions {
   /** Delete the tariff's other rates (a full new deck) instead of merging by prefix/category/date. */
   replace?: boolean
   userId?: number | null
+  /** For a new tariff: a sell deck (default) or a supplier's buy (cost) deck. */
+  kind?: 'sell' | 'buy'
+  supplier?: string | null
 }
 
 export interface ImportDeckResult {
@@ -42,7 +45,7 @@ export async function importDeck(options: ImportDeckOptions): Promise<ImportDeck
     let tariffId = options.tariffId
     if (!tariffId) {
       if (!options.tariffName) throw new Error('a tariff id or name is needed')
-      tariffId = (await findOrCreateTariff(options.tariffName, {}, options.userId ?? null, trx)).id
+      tariffId = (await findOrCreateTariff(options.tariffName, { kind: options.kind, supplier: options.supplier }, options.userId ?? null, trx)).id
     } else if (!(await trx.from('tariffs').where('id', tariffId).first())) {
       throw new Error(`tariff ${tariffId} does not exist`)
     }
@@ -113,18 +116,25 @@ async function writeRates(trx: TransactionClientContract, tariffId: number, rows
 
 export async function findOrCreateTariff(
   name: string,
-  attrs: { currency?: string; defaultMarkupBp?: number; description?: string | null },
+  attrs: { currency?: string; defaultMarkupBp?: number; description?: string | null; kind?: 'sell' | 'buy'; supplier?: string | null },
   userId: number | null,
   trx: TransactionClientContract
 ): Promise<{ id: number; created: boolean }> {
-  const found = await trx.from('tariffs').where('name', name).select('id').first()
-  if (found) return { id: Number(found.id), created: false }
+  const found = await trx.from('tariffs').where('name', name).select('id', 'kind').first()
+  if (found) {
+    if (attrs.kind && String(found.kind ?? 'sell') !== attrs.kind) {
+      throw new TariffAssignmentError(`tariff "${name}" is a ${found.kind ?? 'sell'} deck, not a ${attrs.kind} deck`)
+    }
+    return { id: Number(found.id), created: false }
+  }
   const stamp = now()
   const values = {
     name,
     currency: attrs.currency ?? 'GBP',
     default_markup_bp: attrs.defaultMarkupBp ?? 0,
     description: attrs.description ?? null,
+    kind: attrs.kind ?? 'sell',
+    supplier: attrs.kind === 'buy' ? (attrs.supplier ?? null) : null,
   }
   const [id] = await trx.table('tariffs').insert({ ...values, created_at: stamp, updated_at: stamp })
   const row = id ? { id: Number(id) } : await trx.from('tariffs').where('name', name).select('id').first()
@@ -177,7 +187,10 @@ export class TariffAssignmentError extends Error {}
 export async function assignCustomer(customerId: number, tariffId: number, startsOn: string, userId: number | null) {
   return db.transaction(async (trx) => {
     const customer = await trx.from('customers').where('id', customerId).select('name', 'currency').firstOrFail()
-    const tariff = await trx.from('tariffs').where('id', tariffId).select('currency').firstOrFail()
+    const tariff = await trx.from('tariffs').where('id', tariffId).select('currency', 'kind', 'name').firstOrFail()
+    if (tariff.kind === 'buy') {
+      throw new TariffAssignmentError(`"${tariff.name}" is a buy deck (a supplier's costs): set it on a connector, not on a customer`)
+    }
     if (String(tariff.currency) !== String(customer.currency)) {
       throw new TariffAssignmentError(`${customer.name} is billed in ${customer.currency}; this tariff is in ${tariff.currency}`)
     }
@@ -233,6 +246,7 @@ export async function rerate(scope: { tariffId?: number; customerIds?: number[];
     const q = db.from('customer_tariffs').distinct('customer_id')
     if (scope.tariffId) q.where('tariff_id', scope.tariffId)
     customerIds = (await q).map((r: any) => Number(r.customer_id))
+    if (scope.tariffId) customerIds.push(...(await customersCostedBy(scope.tariffId)))
   }
   const total: RerateSummary = { records: 0, rated: 0, unrated: 0, changed: 0, oldTotalE4: 0, newTotalE4: 0, customers: [] }
   for (const customerId of [...new Set(customerIds)].sort((a, b) => a - b)) {
@@ -260,4 +274,28 @@ export async function rerate(scope: { tariffId?: number; customerIds?: number[];
     },
   })
   return total
+}
+
+/** Customers with unbilled records from connectors whose buy deck is this tariff (none for a sell deck). */
+async function customersCostedBy(tariffId: number): Promise<number[]> {
+  const tariff = await db.from('tariffs').where('id', tariffId).select('name', 'kind').first()
+  if (!tariff || tariff.kind !== 'buy') return []
+  const connectors = (await db.from('connectors').select('id', 'settings')).filter((c: any) => {
+    let s: any = c.settings
+    try {
+      s = typeof s === 'string' ? JSON.parse(s) : s
+    } catch {
+      return false
+    }
+    const ref = String(s?.buyTariff ?? '').trim()
+    return ref !== '' && (ref === String(tariffId) || ref === tariff.name)
+  })
+  if (connectors.length === 0) return []
+  const rows = await db
+    .from('usage_records')
+    .join('imports', 'imports.id', 'usage_records.import_id')
+    .whereIn('imports.connector_id', connectors.map((c: any) => Number(c.id)))
+    .whereNull('usage_records.invoice_id')
+    .distinct('usage_records.customer_id')
+  return rows.map((r: any) => Number(r.customer_id))
 }

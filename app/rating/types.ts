@@ -42,7 +42,8 @@ export interface RatingInput {
   costE4: number | null
 }
 
-export type RatingStatusOut = 'rated' | 'markup' | 'unrated'
+/** `internal`: an extension, feature code or text destination — never priced (#lib/destinations). */
+export type RatingStatusOut = 'rated' | 'markup' | 'unrated' | 'internal'
 
 export interface RatingResult {
   status: RatingStatusOut
@@ -57,3 +58,6 @@ export interface RatingResult {
 export const REASON_NO_TARIFF = 'customer has no tariff'
 export const REASON_NO_RATE = 'no rate for destination'
 export const REASON_NO_DESTINATION = 'no destination'
+export const REASON_INTERNAL = 'internal call (not a number in the numbering plan)'
+export const INBOUND_CATEGORY = 'inbound'
+export const REASON_INBOUND = 'inbound call: not billed (no inbound rate)'

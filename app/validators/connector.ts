@@ -3,7 +3,7 @@ import vine from '@vinejs/vine'
 export const connectorValidator = vine.compile(
   vine.object({
     name: vine.string().trim().minLength(1).maxLength(120),
-    type: vine.enum(['asterisk', 'csv_profile', 'm365']),
+    type: vine.enum(['asterisk', 'csv_profile', 'uk_standard_cdr', 'm365']),
     transport: vine.enum(['folder', 'sftp', 'https', 'graph']),
     customerId: vine.number().positive().withoutDecimals().nullable().optional(),
     schedule: vine.string().trim().maxLength(64).nullable().optional(),
@@ -26,6 +26,7 @@ export const profilePreviewValidator = vine.compile(
     config: vine.record(vine.any()),
     sample: vine.string().maxLength(200_000),
     customerId: vine.number().positive().optional(),
+    tariffId: vine.number().positive().optional(),
   })
 )
 

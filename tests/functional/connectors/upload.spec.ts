@@ -67,7 +67,7 @@ test.group('Imports: upload a file', (group) => {
     const page = await client.get('/imports').headers(inertiaHeaders).loginAs(billing)
     page.assertStatus(200)
     const upload = page.body().props.upload
-    assert.deepEqual(upload.formats, [{ value: 'asterisk', label: 'Asterisk Master.csv' }])
+    assert.deepEqual(upload.formats, [{ value: 'asterisk', label: 'Asterisk Master.csv' }, { value: 'uk-standard-cdr', label: 'UK Standard CDR v3.01 (FCS)' }])
     assert.sameMembers(upload.customers.map((c: any) => c.id), [customer.id, other.id])
 
     const posted = await postUpload(client, billing, { customer, format: 'asterisk', path })
