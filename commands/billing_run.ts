@@ -4,6 +4,10 @@ import type { CommandOptions } from '@adonisjs/core/types/ace'
 /**
  * node ace billing:run --period YYYY-MM [--customer ACCOUNT] [--finalize] [--json]
  * → {run_id, invoices: [{customer, number, subtotal, tax, total, pdf}]}
+ *
+ * Crash-safe: run again after a crash (kill -9, power cut), it finishes the period's draft run
+ * instead of starting another (building the invoices it lacks, then finalizing with --finalize),
+ * and says exactly why when it cannot. Any failure exits 1.
  */
 export default class BillingRunCommand extends BaseCommand {
   static commandName = 'billing:run'
@@ -39,7 +43,8 @@ export default class BillingRunCommand extends BaseCommand {
 
   async run() {
     const { default: Customer } = await import('#models/customer')
-    const { createRun, finalizeRun, BillingError } = await import('#billing/runs')
+    const { createRun, completeRun, finalizeRun, BillingError } = await import('#billing/runs')
+    const { faultPoint } = await import('#lib/fault_points')
     const { storeInvoicePdfs, localPath } = await import('#documents/invoice_pdf')
     const { stderrProgress } = await import('#billing/progress')
     const { formatScaled } = await import('#lib/money')
@@ -52,16 +57,37 @@ export default class BillingRunCommand extends BaseCommand {
         customerIds = [c.id]
       }
       let created: { run: { id: number }; invoices: { id: number }[]; skipped: { account: string; reason: string }[] }
+      const { default: BillingRun } = await import('#models/billing_run')
+      let resumed: number | null = null
       if (this.runId) {
-        const { default: BillingRun } = await import('#models/billing_run')
         const existing = await BillingRun.find(this.runId)
         if (!existing || existing.period !== this.period) return this.fail(`no billing run #${this.runId} for ${this.period}`)
-        created = { run: existing, invoices: await Invoice.query().where('billing_run_id', existing.id).select('id'), skipped: [] }
+        created = existing.status === 'draft'
+          ? await completeRun(existing.id, stderrProgress('building invoices'))
+          : { run: existing, invoices: await Invoice.query().where('billing_run_id', existing.id).select('id'), skipped: [] }
       } else {
-        created = await createRun({ period: this.period, customerIds, openPeriod: this.openPeriod, onProgress: stderrProgress('building invoices') })
+        // A draft of this period (for these customers) is a run that was stopped part-way or awaits review: finish it.
+        const drafts = (await BillingRun.query().where('period', this.period).where('status', 'draft').orderBy('id'))
+          .filter((r) => !customerIds || (r.customerIds ?? []).includes(customerIds[0]))
+        if (drafts.length > 1) {
+          return this.fail(`${drafts.length} draft billing runs for ${this.period} (${drafts.map((r) => `#${r.id}`).join(', ')}): finish one with --run ID, or cancel the others`)
+        }
+        if (drafts.length === 1) {
+          resumed = drafts[0].id
+          process.stderr.write(`finishing draft billing run #${resumed} for ${this.period} (left by an earlier run)\n`)
+          created = await completeRun(resumed, stderrProgress('building invoices'))
+        } else {
+          created = await createRun({ period: this.period, customerIds, openPeriod: this.openPeriod, onProgress: stderrProgress('building invoices') })
+          const billedElsewhere = created.skipped.filter((s) => s.reason.startsWith('already in run'))
+          if (!created.invoices.length && billedElsewhere.length) {
+            await BillingRun.query().where('id', created.run.id).delete()
+            return this.fail(`nothing to bill for ${this.period}: ${billedElsewhere.map((s) => `${s.account} is ${s.reason}`).join('; ')}`)
+          }
+        }
       }
       const { acknowledgeRunFlags, flagsByInvoice } = await import('#billing/flags')
       if (this.acknowledge !== undefined) await acknowledgeRunFlags(created.run.id, this.acknowledge, null)
+      faultPoint('billing_run.after_build')
       for (const s of created.skipped) process.stderr.write(`skipped ${s.account}: ${s.reason}\n`)
       const ids = created.invoices.map((i) => i.id)
       if (this.finalize) {
@@ -72,7 +98,15 @@ export default class BillingRunCommand extends BaseCommand {
           throw error
         }
       }
-      const pdfs = this.skipPdf ? new Map() : await storeInvoicePdfs(ids, { onProgress: stderrProgress('rendering PDFs') })
+      const rendering = stderrProgress('rendering PDFs')
+      const pdfs = this.skipPdf
+        ? new Map()
+        : await storeInvoicePdfs(ids, {
+            onProgress: (done, total) => {
+              rendering(done, total)
+              faultPoint('billing_run.mid_pdfs')
+            },
+          })
       const invoices = await Invoice.query().whereIn('id', ids).preload('customer')
       const flagged = await flagsByInvoice(ids)
       invoices.sort((a, b) => a.customer.accountNumber.localeCompare(b.customer.accountNumber))
@@ -91,6 +125,7 @@ export default class BillingRunCommand extends BaseCommand {
           ...(flagged.get(i.id)?.length ? { flags: flagged.get(i.id)!.map((f) => ({ kind: f.kind, message: f.message, acknowledged: Boolean(f.acknowledged) })) } : {}),
         })),
         skipped: created.skipped.map((s) => ({ customer: s.account, reason: s.reason })),
+        ...(resumed ? { resumed_run: resumed } : {}),
       }
       if (this.json) {
         process.stdout.write(JSON.stringify(out) + '\n')

@@ -53,4 +53,11 @@ export default await Env.create(new URL('../', import.meta.url), {
   LOGIN_MAX_ATTEMPTS_ACCOUNT: Env.schema.number.optional(),
   LOGIN_MAX_ATTEMPTS_IP: Env.schema.number.optional(),
   LOGIN_LOCKOUT_MINUTES: Env.schema.number.optional(),
+  // Crash recovery and hostile files (docs/operations.md, docs/connectors.md)
+  JOB_LEASE_MS: Env.schema.number.optional(),
+  IMPORT_STALE_MS: Env.schema.number.optional(),
+  IMPORT_MAX_LINE_KB: Env.schema.number.optional(),
+  IMPORT_MAX_FIELD_CHARS: Env.schema.number.optional(),
+  IMPORT_MAX_UNCOMPRESSED_MB: Env.schema.number.optional(),
+  IMPORT_MAX_RATIO: Env.schema.number.optional(),
 })

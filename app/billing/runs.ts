@@ -18,6 +18,7 @@ import { captureDraftLines, storeRegenerationDiffs } from '#billing/draft_diff'
 import { periodProblem } from '#billing/period_guard'
 import { recordWebhookEvents } from '#webhooks/events'
 import { invoicePayload } from '#webhooks/payloads'
+import { faultPoint } from '#lib/fault_points'
 
 /**
  * Billing runs: draft → (review, regenerate) → finalized, or cancelled.
@@ -143,6 +144,7 @@ async function buildInvoices(
   for (const customer of customers) {
     try {
       const invoice = await db.transaction(async (trx) => buildInvoice(trx, run, customer))
+      faultPoint('billing_run.mid_build')
       if (invoice) invoices.push(invoice)
       else skipped.push({ customerId: customer.id, account: customer.accountNumber, reason: 'nothing to bill' })
     } catch (error) {
@@ -191,6 +193,22 @@ async function loadDraftRun(runId: number, trx?: TransactionClientContract) {
   if (!run) throw new BillingError(`Billing run #${runId} not found`, 'not_found')
   if (run.status !== 'draft') throw new BillingError(`Billing run #${runId} is ${run.status}; only a draft can change`, 'state')
   return run
+}
+
+/**
+ * Finishes building a draft run whose build stopped part-way (the process was killed): builds
+ * the invoices of its customers that have none for the period yet. Customers with nothing to
+ * bill are simply looked at again. Returns every invoice of the run.
+ */
+export async function completeRun(runId: number, onProgress?: (d: number, t: number) => void) {
+  const run = await loadDraftRun(runId)
+  const ids = run.customerIds ?? []
+  const billed = new Set((await db.from('invoices').whereIn('customer_id', ids).where('period', run.period).select('customer_id')).map((r) => Number(r.customer_id)))
+  const customers = await Customer.query().whereIn('id', ids.filter((id) => !billed.has(id))).orderBy('account_number')
+  const skipped: RunResult['skipped'] = []
+  const built = await buildInvoices(run, customers, skipped, false, onProgress)
+  const invoices = await Invoice.query().where('billing_run_id', run.id).orderBy('id')
+  return { run, invoices, skipped, built: built.length }
 }
 
 /** Throws away a draft run's invoices and builds them again from the current usage. */

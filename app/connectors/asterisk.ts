@@ -61,6 +61,9 @@ export class AsteriskParser implements RowParser {
     if (!INT.test(billsec)) {
       return { kind: 'error', field: 'billsec', message: billsec.startsWith('-') ? `negative billsec "${billsec}"` : `billsec "${billsec}" is not a whole number of seconds` }
     }
+    // duration_s is an INT column: more than 9 digits cannot be a call (and would fail the whole file).
+    if (billsec.length > 9) return { kind: 'error', field: 'billsec', message: `billsec "${billsec.slice(0, 40)}" is out of range (at most 999,999,999 seconds)` }
+    if (duration.length > 9) return { kind: 'error', field: 'duration', message: `duration "${duration.slice(0, 40)}" is out of range (at most 999,999,999 seconds)` }
     const ms = parseSqlLocal(f[9].trim(), this.clock)
     if (ms === null) return { kind: 'error', field: 'start', message: `start "${f[9]}" is not a date and time (YYYY-MM-DD HH:MM:SS)` }
     if (disposition !== 'ANSWERED') {

@@ -204,14 +204,14 @@ export class CsvProfileParser implements RowParser {
       kind: 'record',
       record: {
         dedupeKey: this.dedupeKey(f),
-        identifier: identifier.slice(0, 254),
+        identifier,
         account: account ? account.slice(0, 100) : null,
         occurredAt: utcSql(ms),
         period: DateTime.fromMillis(ms, { zone: this.periodZone }).toFormat('yyyy-MM'),
         category,
         destination: dialled.value,
         ...amounts,
-        description: description ? description.slice(0, 255) : null,
+        description: description || null,
       },
     }
   }

@@ -10,7 +10,7 @@ import drive from '@adonisjs/drive/services/main'
 import logger from '@adonisjs/core/services/logger'
 import type Connector from '#models/connector'
 import type Customer from '#models/customer'
-import type { ImportSummary, ParsedCharge, ParsedRecord, ProgressFn, RowParser } from '#connectors/types'
+import type { ImportSummary, ParsedCharge, ParsedRecord, ProgressFn, RowOutcome, RowParser } from '#connectors/types'
 import { ImportFailure } from '#connectors/types'
 import { CsvSyntaxError, readCsvRows } from '#connectors/csv_reader'
 import { openUsageSink } from '#connectors/usage_sink'
@@ -20,6 +20,9 @@ import { recordWebhookEvent } from '#webhooks/events'
 import { importPayload } from '#webhooks/payloads'
 import { insertSupplierCharges } from '#connectors/supplier_charges'
 import { INTERNAL_CATEGORY } from '#lib/destinations'
+import { maxFieldChars, oversizedField, recordProblem } from '#connectors/record_limits'
+import { processImport } from '#connectors/import_recovery'
+import { faultPoint } from '#lib/fault_points'
 
 export { insertUsageRows } from '#connectors/usage_insert'
 
@@ -112,6 +115,8 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
     .orderBy('id')
     .first()
   if (seen && !opts.force) {
+    // The same file imported before but killed before its records were processed: finish that now.
+    if (seen.stage === 'imported') await processImport(Number(seen.id))
     await db.from('imports').where('id', row.id).update({ status: 'skipped', progress_pct: 100, finished_at: now(), updated_at: now(), error_message: `same file as import #${seen.id}`, raw_path: seen.raw_path, same_as_import_id: seen.id })
     return { import_id: row.id, status: 'skipped', read: 0, imported: 0, duplicates: 0, rejected: 0, errors: [], same_as_import_id: Number(seen.id) }
   }
@@ -119,7 +124,13 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
   const accountField = parser.accountField ?? 'account'
 
   const rawPath = `imports/${sha256}`
-  await db.from('imports').where('id', row.id).update({ status: 'running', raw_path: rawPath })
+  await db.from('imports').where('id', row.id).update({ status: 'running', raw_path: rawPath, heartbeat_at: now() })
+  // A sign of life while the file's transaction runs: an import whose heartbeat stops was killed (recoverImports).
+  const heartbeat = setInterval(() => {
+    const client = db.connection().dialect.name.includes('sqlite') ? null : db
+    client?.from('imports').where('id', row.id).where('status', 'running').update({ heartbeat_at: now() }).catch(() => {})
+  }, 10_000)
+  heartbeat.unref()
   // The raw copy is written while the rows are parsed, and the import only commits once it is kept.
   const disk = drive.use()
   const rawCopy = disk.exists(rawPath).then((kept) => (kept ? undefined : disk.putStream(rawPath, createReadStream(opts.path))))
@@ -183,16 +194,18 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
         lastProgressAt = now
         // On MySQL another connection updates the row so the UI sees it while the file's transaction runs.
         const client = sqlite ? trx : db
-        await client.from('imports').where('id', row.id).update({ progress_pct: pct, rows_read: counts.read })
+        await client.from('imports').where('id', row.id).update({ progress_pct: pct, rows_read: counts.read, heartbeat_at: DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss') })
+        faultPoint('import.during_rows')
       }
 
       let headerPending = parser.hasHeader
+      const maxField = maxFieldChars()
       let chars = 0
       try {
         for await (const rows of readCsvRows(opts.path, {
           delimiter: parser.csv.delimiter ?? ',',
           fromLine: parser.csv.fromLine ?? 1,
-          onChars: (n) => (chars = n),
+          onBytes: (n) => (chars = n),
         })) {
           for (const { fields, line } of rows) {
             if (headerPending) {
@@ -201,7 +214,7 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
               continue
             }
             counts.read++
-            let outcome = parser.parse(fields, line)
+            let outcome = checkedParse(parser, fields, line, maxField)
             let customerId: number | undefined
             if (router && outcome.kind === 'record') {
               const route = router.route(outcome.record)
@@ -266,6 +279,8 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
         .where('id', row.id)
         .update({
           status: 'completed',
+          // Records stored; mapping, rating and rollups still to do (processImport, resumed if killed).
+          stage: 'imported',
           rows_read: counts.read,
           rows_imported: counts.imported,
           rows_duplicate: counts.duplicates,
@@ -280,6 +295,7 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
       await recordWebhookEvent('import.completed', importPayload(completed, { fileName: sourceName, connectorId: connector?.id ?? null, customerId: customer?.id ?? null }), trx)
     })
   } catch (error) {
+    clearInterval(heartbeat)
     // A failed file is kept too, for the download on its import page.
     await rawCopy.catch(() => {})
     await rm(spillPath, { force: true })
@@ -299,7 +315,9 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
     return { import_id: row.id, status: 'failed', read: counts.read, imported: 0, duplicates: 0, rejected: 0, errors: [], error: message, retryable: !failure || failure.kind === 'error' }
   }
 
+  clearInterval(heartbeat)
   await rm(spillPath, { force: true })
+  faultPoint('import.after_commit')
   const summary: ImportSummary = {
     import_id: row.id,
     status: 'completed',
@@ -312,7 +330,8 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
     errors: summaryErrors,
   }
   if (customer) {
-    if (opts.process !== false && counts.imported > 0) await processUsage(customer.id, [...periods], row.id)
+    if (opts.process !== false && counts.imported > 0) await processImport(row.id, new Map([[customer.id, [...periods]]]))
+    else if (counts.imported === 0) await db.from('imports').where('id', row.id).update({ stage: 'processed' })
     return summary
   }
   const routed = await routedRecords(row.id)
@@ -322,7 +341,7 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
   if (opts.process !== false) {
     const byCustomer = new Map<number, string[]>()
     for (const r of routed) byCustomer.set(r.customerId, [...(byCustomer.get(r.customerId) ?? []), r.period])
-    for (const [customerId, ps] of byCustomer) await processUsage(customerId, ps, row.id)
+    await processImport(row.id, byCustomer)
   }
   return summary
 }
@@ -336,6 +355,16 @@ async function routedRecords(importId: number) {
 async function queuedRecords(importId: number) {
   const row = await db.from('unknown_usage_records').where('import_id', importId).count('* as n').first()
   return Number(row?.n ?? 0)
+}
+
+/** Parses one row, refusing a field or value the usage columns cannot hold (never cut, never a database error). */
+function checkedParse(parser: RowParser, fields: string[], line: number, maxField: number): RowOutcome {
+  const long = oversizedField(fields, maxField)
+  if (long) return { kind: 'error', ...long }
+  const outcome = parser.parse(fields, line)
+  if (outcome.kind !== 'record') return outcome
+  const problem = recordProblem(outcome.record)
+  return problem ? { kind: 'error', ...problem } : outcome
 }
 
 /** Inserts an imports row and returns its id (works on MySQL and SQLite). */

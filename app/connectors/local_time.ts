@@ -139,7 +139,7 @@ export class NumberCache {
     let v = this.destinations.get(raw)
     if (v === undefined) {
       const d = classifyDestination(raw, this.rules)
-      const text = raw.trim().slice(0, 64)
+      const text = raw.trim()
       v = d.kind === 'number' ? { value: d.digits, internal: false } : d.kind === 'none' ? NONE : { value: text, internal: true }
       if (this.destinations.size >= this.max) this.destinations.clear()
       this.destinations.set(raw, v)

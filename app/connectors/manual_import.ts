@@ -1,4 +1,5 @@
-import { rm } from 'node:fs/promises'
+import { rename, rm } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
 import { DateTime } from 'luxon'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
@@ -24,7 +25,7 @@ export function manualUploadDir() {
  * Returns the import's id.
  */
 export async function importUploadInBackground(opts: { path: string; sourceName: string; customer: Customer | null; format: string }): Promise<number> {
-  const { path, sourceName, customer, format } = opts
+  const { sourceName, customer, format } = opts
   const parser = await parserForFormat(format, { customer, settings: {} })
   const importId = await createImportRow({
     connector_id: null,
@@ -35,6 +36,9 @@ export async function importUploadInBackground(opts: { path: string; sourceName:
     sha256: '',
     status: 'pending',
   })
+  // Named after its import from now on, so a file left by a killed process is found and removed (recoverImports).
+  const path = join(dirname(opts.path), `${importId}-${basename(opts.path)}`)
+  await rename(opts.path, path)
   setImmediate(async () => {
     try {
       await importFile({ path, sourceName, customer, format, parser, importId })

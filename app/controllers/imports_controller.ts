@@ -96,7 +96,7 @@ export default class ImportsController {
       .leftJoin('connectors as c', 'c.id', 'i.connector_id')
       .leftJoin('customers as cu', 'cu.id', 'i.customer_id')
       .where('i.id', params.id)
-      .select(...LIST_COLUMNS, 'i.raw_path', 'c.name as connector_name', 'cu.name as customer_name')
+      .select(...LIST_COLUMNS, 'i.raw_path', 'i.stage', 'c.name as connector_name', 'cu.name as customer_name')
       .first()
     if (!imp) return inertia.render('errors/not_found', {})
     const { page = 1 } = await request.validateUsing(pageQueryValidator)

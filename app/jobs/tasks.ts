@@ -6,8 +6,9 @@ import { createRun, finalizeRun, BillingError } from '#billing/runs'
 import { queueDeliveries, deliverDue } from '#billing/deliveries'
 import { getSettings, isOn } from '#billing/settings'
 import { storeInvoicePdfs } from '#documents/invoice_pdf'
-import { runOnce, tickKey } from '#jobs/job_runs'
+import { abandonExpired, needsResume, runOnce, tickKey } from '#jobs/job_runs'
 import { deliverDueWebhooks } from '#webhooks/sender'
+import { faultPoint } from '#lib/fault_points'
 
 /**
  * What the scheduled jobs do. Each Bree worker (app/jobs/<name>.ts) boots the
@@ -25,9 +26,13 @@ export const INTERVALS = {
 
 export async function pollConnectorsJob(now = new Date()) {
   return runOnce('poll_connectors', tickKey('poll_connectors', INTERVALS.poll_connectors, now), async () => {
+    // Imports killed mid-way are marked failed (and their uploads removed); committed ones are processed.
+    await abandonExpired()
+    const { recoverImports } = await import('#connectors/import_recovery')
+    const recovered = await recoverImports(now)
     const { pollDueConnectors } = await import('#connectors/poll_connector')
     const results = await pollDueConnectors(now)
-    return { polled: results.length, connectors: results.map((r: any) => ({ id: r.connector_id, status: r.status })) }
+    return { polled: results.length, connectors: results.map((r: any) => ({ id: r.connector_id, status: r.status })), recovered }
   })
 }
 
@@ -47,42 +52,67 @@ export function periodDue(customer: { billDay: number; timeZone: string }, now: 
  */
 export async function monthEndJob(now = new Date()) {
   return runOnce('month_end', tickKey('month_end', INTERVALS.month_end, now), async () => {
+    // Claims of killed schedulers are freed here, so their customers are billed in this tick.
+    const abandoned = await abandonExpired()
     const settings = await getSettings()
     const customers = await Customer.query().orderBy('id')
     const billed: any[] = []
     for (const customer of customers) {
       const period = periodDue(customer, now)
       if (!period) continue
+      const key = `billing:${period}:customer:${customer.id}`
       const existing = await db.from('invoices').where('customer_id', customer.id).where('period', period).first()
-      if (existing) continue
-      const claim = await runOnce('billing_run', `billing:${period}:customer:${customer.id}`, async () => {
-        // A new month has begun: roll open-ended recurring charges (licences) into it for the insights.
-        const { refreshRecurringRollups } = await import('#consolidation/rollups')
-        await refreshRecurringRollups(customer.id, [`${period}-01`])
-        const { run, invoices, skipped } = await createRun({ period, customerIds: [customer.id], now })
-        if (!invoices.length) {
-          await db.from('billing_runs').where('id', run.id).delete()
-          return { period, customer: customer.accountNumber, invoices: 0, note: skipped[0]?.reason ?? 'nothing to bill' }
-        }
-        let status = 'draft'
-        let note: string | null = null
-        if (isOn(settings.auto_finalize)) {
-          try {
-            // A flagged invoice waits for a billing user's acknowledgement instead of finalizing itself.
-            await finalizeRun(run.id, { holdFlagged: true })
-            status = 'finalized'
-          } catch (error) {
-            if (!(error instanceof BillingError)) throw error
-            note = `left as draft: ${error.message}`
-          }
-        }
-        await storeInvoicePdfs(invoices.map((i) => i.id))
-        return { period, customer: customer.accountNumber, run_id: run.id, status, invoices: invoices.length, note }
-      })
+      if (existing && !(await needsResume(key))) continue
+      const claim = await runOnce('billing_run', key, () => billCustomer(customer, period, isOn(settings.auto_finalize), now))
       if (claim.claimed) billed.push('result' in claim ? claim.result : { customer: customer.accountNumber, error: String(claim.error.message) })
     }
-    return { checked: customers.length, billed }
+    return { checked: customers.length, abandoned, billed }
   })
+}
+
+/**
+ * One customer's month end, resumable: a scheduler killed after the draft committed left the
+ * invoice behind, and the one taking the claim over finalizes it and renders its PDF instead of
+ * building another.
+ */
+async function billCustomer(customer: Customer, period: string, autoFinalize: boolean, now: Date) {
+  const existing = await db.from('invoices').where('customer_id', customer.id).where('period', period).first()
+  let runId: number
+  let invoiceIds: number[]
+  let resumed = false
+  if (existing) {
+    runId = Number(existing.billing_run_id)
+    invoiceIds = [Number(existing.id)]
+    resumed = true
+  } else {
+    // A new month has begun: roll open-ended recurring charges (licences) into it for the insights.
+    const { refreshRecurringRollups } = await import('#consolidation/rollups')
+    await refreshRecurringRollups(customer.id, [`${period}-01`])
+    const { run, invoices, skipped } = await createRun({ period, customerIds: [customer.id], now })
+    if (!invoices.length) {
+      await db.from('billing_runs').where('id', run.id).delete()
+      return { period, customer: customer.accountNumber, invoices: 0, note: skipped[0]?.reason ?? 'nothing to bill' }
+    }
+    runId = run.id
+    invoiceIds = invoices.map((i) => i.id)
+  }
+  faultPoint('month_end.after_draft')
+  const run = await db.from('billing_runs').where('id', runId).first()
+  let status = String(run.status)
+  let note: string | null = null
+  if (autoFinalize && status === 'draft') {
+    try {
+      // A flagged invoice waits for a billing user's acknowledgement instead of finalizing itself.
+      await finalizeRun(runId, { holdFlagged: true })
+      status = 'finalized'
+    } catch (error) {
+      if (!(error instanceof BillingError)) throw error
+      note = `left as draft: ${error.message}`
+    }
+  }
+  faultPoint('month_end.after_finalize')
+  await storeInvoicePdfs(invoiceIds)
+  return { period, customer: customer.accountNumber, run_id: runId, status, invoices: invoiceIds.length, note, resumed }
 }
 
 /**
