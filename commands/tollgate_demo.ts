@@ -70,7 +70,9 @@ export default class TollgateDemo extends BaseCommand {
 
     for (const month of months) {
       const period = month.toFormat('yyyy-MM')
-      const run = await this.kernel.exec('billing:run', ['--period', period, '--finalize', '--allow-unrated'])
+      // The demo plays the billing clerk: it reviews and acknowledges the drafts' flags (the demo data
+      // carries unassigned numbers on purpose) before finalizing, as the review page would.
+      const run = await this.kernel.exec('billing:run', ['--period', period, '--finalize', '--allow-unrated', '--acknowledge', 'Demo month end: flags reviewed'])
       if (run.exitCode) return this.fail(`the billing run for ${period} failed`)
       const latest = await db.from('billing_runs').where('period', period).orderBy('id', 'desc').first()
       const send = await this.kernel.exec('invoices:send', ['--run', String(latest.id), ...(this.smtp ? ['--smtp', this.smtp] : [])])

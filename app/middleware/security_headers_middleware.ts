@@ -10,6 +10,12 @@ const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
  * nor in CORS_ORIGINS is refused before any route runs (defence in depth beside the CSRF token:
  * another port of the same host shares our cookies).
  */
+/**
+ * Server-to-server callbacks authenticated by their own signature, not by our cookies: an Origin
+ * they send says nothing about a browser session (GoCardless: app/payments/gocardless_webhooks.ts).
+ */
+const SIGNED_CALLBACKS = new Set(['/webhooks/gocardless'])
+
 export default class SecurityHeadersMiddleware {
   async handle({ request, response }: HttpContext, next: NextFn) {
     response.header('Content-Security-Policy', contentSecurityPolicy)
@@ -19,7 +25,8 @@ export default class SecurityHeadersMiddleware {
       origin &&
       UNSAFE_METHODS.has(request.method()) &&
       !isOwnOrigin(origin, request) &&
-      !corsOrigins.includes(origin)
+      !corsOrigins.includes(origin) &&
+      !SIGNED_CALLBACKS.has(request.url())
     ) {
       return response.forbidden('Cross-origin requests are not accepted')
     }
