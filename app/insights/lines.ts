@@ -83,6 +83,7 @@ async function unknownIdentifierCells(customerId: number, periods: string[]): Pr
     .where('customer_id', customerId)
     .whereIn('period', periods)
     .whereNull('service_id')
+    .whereNull('employee_id')
     .groupBy('period', 'employee_id', 'category', 'identifier')
     .select('period', 'employee_id', 'category', 'identifier')
     .max('department_id as department_id')
@@ -156,7 +157,8 @@ export async function loadMoneyLines(customerId: number, periods: string[]): Pro
     draftRecurringLines(customerId, open, mode),
   ])
   const openSet = new Set(open)
-  const draftCells = [...cells.filter((c) => openSet.has(c.period) && c.serviceId !== 0), ...unknown]
+  // Usage of no service and no employee is taken per identifier from the records instead.
+  const draftCells = [...cells.filter((c) => openSet.has(c.period) && !(c.serviceId === 0 && c.employeeId === 0)), ...unknown]
   attachUsageStats(billed, cells)
   return [...billed, ...draftUsageLines(draftCells), ...recurring]
 }

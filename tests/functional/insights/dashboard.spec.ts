@@ -34,7 +34,7 @@ test.group('insights dashboard', (group) => {
     assert.deepEqual(data.byDepartment.map((d: any) => [d.department, d.amountMinor]), [
       ['Sales', 77000],
       ['Operations', 28000],
-      ['No department', 500],
+      ['Unallocated', 500],
     ])
     assert.deepEqual(data.topSpenders.map((e: any) => [e.name, e.amountMinor]), [
       ['Alice Able', 73000],
