@@ -2,7 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import db from '@adonisjs/lucid/services/db'
 import Customer from '#models/customer'
 import Employee from '#models/employee'
-import { anomaliesView, dashboardView, employeeView, employeesView, statementPdf, wasteView, type Links } from '#insights/pages'
+import { anomaliesView, dashboardView, employeeView, employeesView, marginView, statementPdf, wasteView, type Links } from '#insights/pages'
 import { isPeriod } from '#insights/periods'
 
 const links = (customerId: number): Links => ({
@@ -52,6 +52,11 @@ export default class InsightsController {
       if (!employee) return ctx.response.notFound('Not found')
     }
     return employeeView(ctx, 'insights/employee', customer, employee, employeeId, links(customer.id))
+  }
+
+  /** Margin across customers (staff only: the portal never sees supplier cost). */
+  async margin(ctx: HttpContext) {
+    return marginView(ctx, 'insights/margin')
   }
 
   async waste(ctx: HttpContext) {

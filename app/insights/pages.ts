@@ -2,8 +2,9 @@ import type { HttpContext } from '@adonisjs/core/http'
 import type Customer from '#models/customer'
 import type Employee from '#models/employee'
 import Department from '#models/department'
-import { insightsQueryValidator } from '#validators/insights'
-import { categoriesOf, dashboard, employeeBreakdown, employeeDetail, records, resolveRange, type Range } from '#insights/queries'
+import { insightsQueryValidator, marginQueryValidator } from '#validators/insights'
+import { marginReport } from '#insights/margin'
+import { categoriesOf, dashboard, employeeBreakdown, employeeDetail, records, resolveMarginRange, resolveRange, type Range } from '#insights/queries'
 import { findAnomalies } from '#insights/anomalies'
 import { unusedLicences } from '#insights/waste'
 import { sendExport, type ExportTable } from '#insights/export'
@@ -14,6 +15,9 @@ import {
   dashboardTables,
   employeeLinesTable,
   employeesTable,
+  MARGIN_TABLES,
+  marginTables,
+  type MarginTable,
   recordsTable,
   wasteTable,
   type DashboardTable,
@@ -157,4 +161,21 @@ export async function statementPdf(ctx: Ctx, customer: Customer, employee: Emplo
   ctx.response.header('Content-Type', 'application/pdf')
   ctx.response.header('Content-Disposition', `attachment; filename="${name}.pdf"`)
   return ctx.response.send(pdf)
+}
+
+/** Admin MI only (never the portal): margin per month, customer, category and destination. */
+export async function marginView(ctx: Ctx, page: string) {
+  const q = await marginQueryValidator.validate(ctx.request.qs())
+  const range = await resolveMarginRange(q)
+  const report = await marginReport(range, { customerId: q.customerId, currency: q.currency, category: q.category })
+  const table = (MARGIN_TABLES as readonly string[]).includes(q.table ?? '') ? (q.table as MarginTable) : 'month'
+  const scope = report.customerId ? (report.customers.find((c) => c.id === report.customerId)?.name ?? 'customer') : `all-${report.currency}`
+  return answer(ctx, page, { report, filter: { customerId: report.customerId, currency: report.currency, category: q.category ?? null } }, {
+    format: q.format,
+    name: `margin-${scope}${q.category ? `-${q.category}` : ''}${q.format === 'csv' ? `-${table}` : ''}-${range.from}-to-${range.to}`,
+    tables: () => {
+      const all = marginTables(report)
+      return q.format === 'csv' ? [all[table]] : MARGIN_TABLES.map((t) => all[t])
+    },
+  })
 }

@@ -1,6 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
+import { DateTime } from 'luxon'
 import { divRoundHalfUp, e4ToMinor } from '#lib/money'
-import { addMonths, currentPeriod, isPeriod, monthsBetween } from '#insights/periods'
+import { addMonths, isPeriod, monthsBetween } from '#insights/periods'
 import { loadMoneyLines } from '#insights/lines'
 import {
   ACCOUNT_CHARGES,
@@ -35,20 +36,38 @@ export const MAX_MONTHS = 60
 
 const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v))
 
-/** The range from the query string, or the 12 months up to the newest rollup of the customer. */
-export async function resolveRange(customerId: number, input: { from?: unknown; to?: unknown }): Promise<Range> {
-  let to: string
-  if (isPeriod(input.to)) to = input.to
-  else {
-    // The newest month of usage; a customer with only recurring charges: their newest month.
-    let row = await db.from('monthly_rollups').where('customer_id', customerId).max('period as p').first()
-    if (!isPeriod(row?.p)) row = await db.from('recurring_rollups').where('customer_id', customerId).max('period as p').first()
-    to = isPeriod(row?.p) ? row.p : currentPeriod()
-  }
+/**
+ * The default last month: the last complete month (the month before the current one in the time
+ * zone), or the newest month with usage before it when the data ends earlier; a customer whose only
+ * usage is in the current month gets the current month. Without a customer: across all customers.
+ */
+export async function defaultLastMonth(customerId?: number): Promise<string> {
+  const customer = customerId ? await db.from('customers').where('id', customerId).select('time_zone').first() : null
+  const now = DateTime.now().setZone(customer?.time_zone || 'Europe/London')
+  const current = (now.isValid ? now : DateTime.utc()).toFormat('yyyy-MM')
+  const lastComplete = addMonths(current, -1)
+  const scoped = () => (customerId ? db.from('monthly_rollups').where('customer_id', customerId) : db.from('monthly_rollups'))
+  const before = await scoped().where('period', '<=', lastComplete).max('period as p').first()
+  if (isPeriod(before?.p)) return before.p
+  const any = await scoped().max('period as p').first()
+  return isPeriod(any?.p) ? any.p : lastComplete
+}
+
+function rangeEndingAt(to: string, input: { from?: unknown }): Range {
   let from: string | undefined = isPeriod(input.from) ? input.from : undefined
   if (!from || from > to) from = addMonths(to, -11)
   if (monthsBetween(from, to).length > MAX_MONTHS) from = addMonths(to, -(MAX_MONTHS - 1))
   return { from, to }
+}
+
+/** The range from the query string, or the 12 months up to the default last month of the customer. */
+export async function resolveRange(customerId: number, input: { from?: unknown; to?: unknown }): Promise<Range> {
+  return rangeEndingAt(isPeriod(input.to) ? input.to : await defaultLastMonth(customerId), input)
+}
+
+/** The margin report's range: as resolveRange, across all customers. */
+export async function resolveMarginRange(input: { from?: unknown; to?: unknown }): Promise<Range> {
+  return rangeEndingAt(isPeriod(input.to) ? input.to : await defaultLastMonth(), input)
 }
 
 export type Filter = { period?: string; category?: string; departmentId?: number; employeeId?: number }
