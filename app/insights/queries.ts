@@ -186,15 +186,6 @@ export async function employeeBreakdown(customerId: number, range: Range, filter
   return employeeRows(lines, lookup)
 }
 
-/** Supplier cost of the range from the rollups (usage and recurring), for the dashboard's total. */
-async function costOf(customerId: number, range: Range) {
-  const [usage, charges] = await Promise.all([
-    rollups(customerId, range).sum('cost_e4 as cost').first(),
-    recurring(customerId, range).sum('cost_e4 as cost').first(),
-  ])
-  return e4ToMinor(num(usage?.cost) + num(charges?.cost))
-}
-
 /** A month × key table: one row per key with the amount of every month. */
 function monthTable(lines: MoneyLine[], periods: string[], keyOf: (l: MoneyLine) => number) {
   const cells = sumBy(lines, (l) => `${keyOf(l)}|${l.period}`)
@@ -205,7 +196,8 @@ function monthTable(lines: MoneyLine[], periods: string[], keyOf: (l: MoneyLine)
 /** The data behind the insights dashboard of one customer and range (usage + recurring charges). */
 export async function dashboard(customerId: number, range: Range, options: { trendEmployees?: number } = {}) {
   const periods = monthsBetween(range.from, range.to)
-  const [lines, lookup, costMinor] = await Promise.all([linesOf(customerId, range), names(customerId), costOf(customerId, range)])
+  // No supplier cost here: the dashboard is also the portal's (margin is admin-only, margin.ts).
+  const [lines, lookup] = await Promise.all([linesOf(customerId, range), names(customerId)])
   const byPeriod = sumBy(lines, (l) => l.period)
   const totals = total(lines)
   const totalMinor = totals.amountMinor
@@ -237,7 +229,6 @@ export async function dashboard(customerId: number, range: Range, options: { tre
       amountMinor: totalMinor,
       usageMinor: totals.usageMinor,
       recurringMinor: totals.recurringMinor,
-      costMinor,
       records: totals.records,
       employees: employees.rows.filter((e) => e.employeeId > 0).length,
       averageMonthMinor: monthsWithData ? divRoundHalfUp(totalMinor, monthsWithData) : 0,
