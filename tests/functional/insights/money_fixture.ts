@@ -1,6 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import Customer from '#models/customer'
-import { sqlTime } from '#billing/db_helpers'
+import { sqlTime } from '#lib/db_helpers'
 import { seededRandom } from '#lib/seeded_random'
 import { refreshRecurringRollups, refreshRollups } from '#consolidation/rollups'
 
