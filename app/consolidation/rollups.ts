@@ -2,7 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import type { QueryClientContract, TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { addMonths, dateOnly, lastDayOfMonth, recurringForMonth } from '#rating/recurring'
-import { e4ToMinor } from '#lib/money'
+import { e4ToMinor, lineAmountMinor } from '#lib/money'
 
 /** The columns of monthly_rollups filled from usage_records; 0 stands for "none". */
 const INSERT_COLUMNS =
@@ -213,4 +213,58 @@ export async function rebuildRollups() {
   const count = await db.from('monthly_rollups').count('* as n')
   rows = Number(count[0].n)
   return { customers: ids.length, rows, recurringRows }
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Unallocated usage (usage with no employee) in minor units by the invoice's rule: one line per
+ * (period, service, category) — per identifier when there is no service — each rounded once
+ * (lineAmountMinor), then added. Allocation health and the unallocated queue use these so they
+ * agree with the invoice's unallocated section and with MI to the penny.
+ * ------------------------------------------------------------------------------------------- */
+
+/** period → unallocated usage in minor units, for the customer's months (all of them when omitted). */
+export async function unallocatedMinorByPeriod(customerId: number, periods?: string[]) {
+  const rollupRows = db
+    .from('monthly_rollups')
+    .where('customer_id', customerId)
+    .where('employee_id', 0)
+    .whereNot('service_id', 0)
+    .groupBy('period', 'service_id', 'category')
+    .select('period')
+    .sum('price_e4 as price')
+  const unknownRows = db
+    .from('usage_records')
+    .where('customer_id', customerId)
+    .whereNull('employee_id')
+    .whereNull('service_id')
+    .groupBy('period', 'category', 'identifier')
+    .select('period')
+    .sum('price_e4 as price')
+  if (periods) {
+    rollupRows.whereIn('period', periods)
+    unknownRows.whereIn('period', periods)
+  }
+  const out = new Map<string, number>()
+  for (const r of [...(await rollupRows), ...(await unknownRows)] as any[]) {
+    out.set(String(r.period), (out.get(String(r.period)) ?? 0) + lineAmountMinor(Number(r.price ?? 0)))
+  }
+  return out
+}
+
+/** identifier → its unbilled unallocated usage in minor units (lines per period, service, category). */
+export async function unallocatedMinorByIdentifier(customerId: number, identifiers: string[]) {
+  const out = new Map<string, number>()
+  for (let i = 0; i < identifiers.length; i += 500) {
+    const rows = await db
+      .from('usage_records')
+      .where('customer_id', customerId)
+      .whereNull('invoice_id')
+      .whereNull('employee_id')
+      .whereIn('identifier', identifiers.slice(i, i + 500))
+      .groupBy('identifier', 'period', 'service_id', 'category')
+      .select('identifier')
+      .sum('price_e4 as price')
+    for (const r of rows as any[]) out.set(String(r.identifier), (out.get(String(r.identifier)) ?? 0) + lineAmountMinor(Number(r.price ?? 0)))
+  }
+  return out
 }

@@ -8,6 +8,8 @@ import { computeInvoice } from '#billing/compute'
 import { buildInvoiceView, loadInvoiceSource } from '#documents/invoice_view'
 import { clearInsightsCache } from '#insights/cache'
 import { makeMoneyFixture } from './money_fixture.js'
+import { allocationHealth } from '#consolidation/queries'
+import { unallocatedIdentifiers } from '#consolidation/unallocated'
 import { inertia } from './seed.js'
 
 /**
@@ -134,5 +136,43 @@ test.group('one money model', (group) => {
         byEmployee.set(key, (byEmployee.get(key) ?? 0) + l.amountMinor)
       }
       for (const [key, minor] of byEmployee) assert.equal(page.body().props.rows.find((r: any) => r.employeeId === key)?.amountMinor, minor, `employee ${key}`)
+    })
+
+  test('"Unallocated" means usage with no employee, and allocation health, the queue, MI and the invoice agree (seed {$self})')
+    .with(SEEDS)
+    .run(async ({ client, assert }, seed) => {
+      const f = await makeMoneyFixture(seed)
+      const [first, second] = f.months
+      const staff = await makeUser('viewer')
+      const miUnallocated = async (period: string) => {
+        const rows = (await client.get(`/customers/${f.customer.id}/insights/employees?period=${period}`).headers(inertia).loginAs(staff)).body().props.rows
+        return rows.find((r: any) => r.name === 'Unallocated')?.amountMinor ?? 0
+      }
+      const health = async (period: string) => (await allocationHealth(f.customer.id, 'GBP')).find((m) => m.period === period)!.unallocatedPriceMinor
+      const queue = async () => (await unallocatedIdentifiers(f.customer.id)).reduce((s, r) => s + r.priceMinor, 0)
+
+      // Both months open: the draft of the first month, MI and allocation health; the queue holds both months.
+      const draft = await computeInvoice(db.connection(), f.customer, first)
+      const draftUnallocated = draft.lines.filter((l) => l.employeeId === null && l.kind === 'usage').reduce((s, l) => s + l.amountMinor, 0)
+      assert.equal(await miUnallocated(first), draftUnallocated)
+      assert.equal(await health(first), draftUnallocated)
+      assert.equal(await queue(), (await health(first)) + (await health(second)))
+      assert.sameMembers((await unallocatedIdentifiers(f.customer.id)).map((r) => r.identifier), [f.unassignedIdentifier, f.unknownIdentifier])
+
+      // The first month billed: its invoice's unallocated section lists each identifier; the queue keeps the open month.
+      const invoice = await billFirstMonth(f.customer.id, first)
+      const view = buildInvoiceView(await loadInvoiceSource(invoice.id))
+      assert.equal(view.unallocated!.total_minor, draftUnallocated)
+      assert.equal(view.unallocated!.services.reduce((s, x) => s + x.total_minor, 0), draftUnallocated)
+      assert.sameMembers(
+        view.unallocated!.services.map((x) => (x.label.includes(f.unknownIdentifier) ? f.unknownIdentifier : x.label.split(' · ').pop())),
+        [f.unassignedIdentifier, f.unknownIdentifier]
+      )
+      assert.notInclude(JSON.stringify(view.unallocated), 'Management information')
+      assert.include(JSON.stringify(view.account_charges), 'Management information add-on')
+      assert.equal(await miUnallocated(first), view.unallocated!.total_minor)
+      assert.equal(await health(first), view.unallocated!.total_minor)
+      assert.equal(await queue(), await miUnallocated(second))
+      assert.equal(await queue(), await health(second))
     })
 })
