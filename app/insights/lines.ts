@@ -22,7 +22,11 @@ export async function finalizedInvoices(customerId: number, periods: string[]) {
     .whereBetween('period', [periods[0], periods[periods.length - 1]])
     .select('id', 'period')
   const wanted = new Set(periods)
-  return new Map<string, number>(rows.filter((r: any) => wanted.has(String(r.period))).map((r: any) => [String(r.period), Number(r.id)]))
+  return new Map<string, number>(
+    rows
+      .filter((r: any) => wanted.has(String(r.period)))
+      .map((r: any) => [String(r.period), Number(r.id)])
+  )
 }
 
 async function invoiceLines(invoiceIds: Map<string, number>): Promise<MoneyLine[]> {
@@ -31,7 +35,16 @@ async function invoiceLines(invoiceIds: Map<string, number>): Promise<MoneyLine[
   const rows = await db
     .from('invoice_lines')
     .whereIn('invoice_id', [...periodOf.keys()])
-    .select('invoice_id', 'employee_id', 'department_id', 'service_id', 'category', 'kind', 'amount_minor', 'quantity')
+    .select(
+      'invoice_id',
+      'employee_id',
+      'department_id',
+      'service_id',
+      'category',
+      'kind',
+      'amount_minor',
+      'quantity'
+    )
   return rows.map((r: any) => ({
     period: periodOf.get(Number(r.invoice_id))!,
     employeeId: num(r.employee_id),
@@ -106,14 +119,26 @@ async function unknownIdentifierCells(customerId: number, periods: string[]): Pr
 }
 
 /** The recurring lines the invoice for each month bills: recurringMonthFor(month) of the rollups. */
-async function draftRecurringLines(customerId: number, periods: string[], mode: 'advance' | 'arrears'): Promise<MoneyLine[]> {
+async function draftRecurringLines(
+  customerId: number,
+  periods: string[],
+  mode: 'advance' | 'arrears'
+): Promise<MoneyLine[]> {
   if (periods.length === 0) return []
   const billedFor = new Map<string, string>(periods.map((p) => [recurringMonthFor(p, mode), p]))
   const rows = await db
     .from('recurring_rollups')
     .where('customer_id', customerId)
     .whereIn('period', [...billedFor.keys()])
-    .select('period', 'employee_id', 'department_id', 'service_id', 'category', 'price_e4', 'price_minor')
+    .select(
+      'period',
+      'employee_id',
+      'department_id',
+      'service_id',
+      'category',
+      'price_e4',
+      'price_minor'
+    )
   return rows.map((r: any) => ({
     period: billedFor.get(String(r.period))!,
     employeeId: num(r.employee_id),
@@ -122,7 +147,10 @@ async function draftRecurringLines(customerId: number, periods: string[], mode: 
     category: String(r.category),
     kind: 'recurring',
     // Rows written before price_minor existed: rounded as one (`node ace rollups:rebuild` fixes them).
-    amountMinor: r.price_minor === null || r.price_minor === undefined ? e4ToMinor(num(r.price_e4)) : num(r.price_minor),
+    amountMinor:
+      r.price_minor === null || r.price_minor === undefined
+        ? e4ToMinor(num(r.price_e4))
+        : num(r.price_minor),
     records: 0,
     durationS: 0,
     volumeBytes: 0,
@@ -146,7 +174,11 @@ function attachUsageStats(lines: MoneyLine[], cells: UsageCell[]) {
 
 /** Every money line of the customer's months. */
 export async function loadMoneyLines(customerId: number, periods: string[]): Promise<MoneyLine[]> {
-  const customer = await db.from('customers').where('id', customerId).select('recurring_billing').first()
+  const customer = await db
+    .from('customers')
+    .where('id', customerId)
+    .select('recurring_billing')
+    .first()
   const mode = customer?.recurring_billing === 'arrears' ? 'arrears' : 'advance'
   const invoices = await finalizedInvoices(customerId, periods)
   const open = periods.filter((p) => !invoices.has(p))
@@ -158,7 +190,10 @@ export async function loadMoneyLines(customerId: number, periods: string[]): Pro
   ])
   const openSet = new Set(open)
   // Usage of no service and no employee is taken per identifier from the records instead.
-  const draftCells = [...cells.filter((c) => openSet.has(c.period) && !(c.serviceId === 0 && c.employeeId === 0)), ...unknown]
+  const draftCells = [
+    ...cells.filter((c) => openSet.has(c.period) && !(c.serviceId === 0 && c.employeeId === 0)),
+    ...unknown,
+  ]
   attachUsageStats(billed, cells)
   return [...billed, ...draftUsageLines(draftCells), ...recurring]
 }

@@ -30,7 +30,12 @@ const acc = (): Acc => ({ sell: 0, cost: 0, uncostedCount: 0, uncostedSell: 0 })
 const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v))
 
 /** The margin figures of accumulated e4 sums (pure). */
-export function marginOf(a: { sell: number; cost: number; uncostedCount: number; uncostedSell: number }): MarginRow {
+export function marginOf(a: {
+  sell: number
+  cost: number
+  uncostedCount: number
+  uncostedSell: number
+}): MarginRow {
   const costedSell = a.sell - a.uncostedSell
   const margin = costedSell - a.cost
   return {
@@ -56,17 +61,27 @@ function add(map: Map<string, Acc>, key: string, r: any) {
 export type MarginFilter = { customerId?: number; currency?: string; category?: string }
 
 function scoped(table: string, range: Range, filter: MarginFilter, customerIds: number[]) {
-  const q = db.from(table).whereBetween('period', [range.from, range.to]).whereIn('customer_id', customerIds)
+  const q = db
+    .from(table)
+    .whereBetween('period', [range.from, range.to])
+    .whereIn('customer_id', customerIds)
   if (filter.category) q.where('category', filter.category)
   return q
 }
 
 /** Margin by month, customer, category and destination over a range (all customers, or one). */
 export async function marginReport(range: Range, filter: MarginFilter = {}) {
-  const customers = await db.from('customers').select('id', 'name', 'account_number', 'currency').orderBy('name')
-  const chosen = filter.customerId ? customers.find((c: any) => Number(c.id) === filter.customerId) : null
+  const customers = await db
+    .from('customers')
+    .select('id', 'name', 'account_number', 'currency')
+    .orderBy('name')
+  const chosen = filter.customerId
+    ? customers.find((c: any) => Number(c.id) === filter.customerId)
+    : null
   const currency = String(chosen?.currency ?? filter.currency ?? 'GBP')
-  const ids = chosen ? [Number(chosen.id)] : customers.filter((c: any) => c.currency === currency).map((c: any) => Number(c.id))
+  const ids = chosen
+    ? [Number(chosen.id)]
+    : customers.filter((c: any) => c.currency === currency).map((c: any) => Number(c.id))
   const [usage, charges, destinations] = await Promise.all([
     scoped('monthly_rollups', range, filter, ids)
       .groupBy('customer_id', 'period', 'category')
@@ -100,16 +115,24 @@ export async function marginReport(range: Range, filter: MarginFilter = {}) {
     add(all, 'all', r)
   }
   const customerOf = new Map(customers.map((c: any) => [String(c.id), c]))
-  const sorted = <T extends MarginRow>(rows: T[]) => rows.sort((a, b) => b.marginMinor - a.marginMinor)
+  const sorted = <T extends MarginRow>(rows: T[]) =>
+    rows.sort((a, b) => b.marginMinor - a.marginMinor)
   return {
     range,
     periods: monthsBetween(range.from, range.to),
     currency,
     customerId: chosen ? Number(chosen.id) : null,
-    customers: customers.map((c: any) => ({ id: Number(c.id), name: String(c.name), currency: String(c.currency) })),
+    customers: customers.map((c: any) => ({
+      id: Number(c.id),
+      name: String(c.name),
+      currency: String(c.currency),
+    })),
     currencies: [...new Set(customers.map((c: any) => String(c.currency)))].sort(),
     totals: marginOf(all.get('all') ?? acc()),
-    byMonth: monthsBetween(range.from, range.to).map((period) => ({ period, ...marginOf(byMonth.get(period) ?? acc()) })),
+    byMonth: monthsBetween(range.from, range.to).map((period) => ({
+      period,
+      ...marginOf(byMonth.get(period) ?? acc()),
+    })),
     byCustomer: sorted(
       [...byCustomer].map(([id, a]) => ({
         customerId: Number(id),
@@ -123,7 +146,12 @@ export async function marginReport(range: Range, filter: MarginFilter = {}) {
       (destinations as any[]).map((r) => ({
         destination: String(r.destination) || '(no destination: data, messages …)',
         records: num(r.records),
-        ...marginOf({ sell: num(r.price), cost: num(r.cost), uncostedCount: num(r.uncosted_count), uncostedSell: num(r.uncosted_price) }),
+        ...marginOf({
+          sell: num(r.price),
+          cost: num(r.cost),
+          uncostedCount: num(r.uncosted_count),
+          uncostedSell: num(r.uncosted_price),
+        }),
       }))
     ).slice(0, 200),
   }

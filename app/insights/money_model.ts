@@ -55,7 +55,9 @@ export function employeeKey(line: Pick<MoneyLine, 'employeeId' | 'kind'>): numbe
   return line.kind === 'usage' ? UNALLOCATED_EMPLOYEE : ACCOUNT_EMPLOYEE
 }
 
-export function departmentKey(line: Pick<MoneyLine, 'employeeId' | 'departmentId' | 'kind'>): number {
+export function departmentKey(
+  line: Pick<MoneyLine, 'employeeId' | 'departmentId' | 'kind'>
+): number {
   if (line.employeeId !== 0) return line.departmentId
   return line.kind === 'usage' ? UNALLOCATED_DEPARTMENT : ACCOUNT_DEPARTMENT
 }
@@ -81,11 +83,29 @@ export type UsageCell = {
  * (compute.ts takes MAX(department_id)), and each line is rounded once.
  */
 export function draftUsageLines(cells: UsageCell[]): MoneyLine[] {
-  const groups = new Map<string, { cell: UsageCell; priceE4: number; records: number; durationS: number; volumeBytes: number; departmentId: number }>()
+  const groups = new Map<
+    string,
+    {
+      cell: UsageCell
+      priceE4: number
+      records: number
+      durationS: number
+      volumeBytes: number
+      departmentId: number
+    }
+  >()
   for (const c of cells) {
     const key = `${c.period}|${c.employeeId}|${c.serviceId}|${c.category}|${c.serviceId === 0 ? c.identifier : ''}`
     const g = groups.get(key)
-    if (!g) groups.set(key, { cell: c, priceE4: c.priceE4, records: c.records, durationS: c.durationS, volumeBytes: c.volumeBytes, departmentId: c.departmentId })
+    if (!g)
+      groups.set(key, {
+        cell: c,
+        priceE4: c.priceE4,
+        records: c.records,
+        durationS: c.durationS,
+        volumeBytes: c.volumeBytes,
+        departmentId: c.departmentId,
+      })
     else {
       g.priceE4 += c.priceE4
       g.records += c.records
@@ -109,9 +129,23 @@ export function draftUsageLines(cells: UsageCell[]): MoneyLine[] {
   }))
 }
 
-export type Sums = { amountMinor: number; usageMinor: number; recurringMinor: number; records: number; durationS: number; volumeBytes: number }
+export type Sums = {
+  amountMinor: number
+  usageMinor: number
+  recurringMinor: number
+  records: number
+  durationS: number
+  volumeBytes: number
+}
 
-export const emptySums = (): Sums => ({ amountMinor: 0, usageMinor: 0, recurringMinor: 0, records: 0, durationS: 0, volumeBytes: 0 })
+export const emptySums = (): Sums => ({
+  amountMinor: 0,
+  usageMinor: 0,
+  recurringMinor: 0,
+  records: 0,
+  durationS: 0,
+  volumeBytes: 0,
+})
 
 export function addLine(sums: Sums, line: MoneyLine) {
   sums.amountMinor += line.amountMinor
@@ -142,7 +176,12 @@ export function total(lines: MoneyLine[]): Sums {
   return sums
 }
 
-export type LineFilter = { period?: string; category?: string; departmentId?: number; employeeId?: number }
+export type LineFilter = {
+  period?: string
+  category?: string
+  departmentId?: number
+  employeeId?: number
+}
 
 /** The lines under a drill-down filter (department and employee are keys, see employeeKey/departmentKey). */
 export function filterLines(lines: MoneyLine[], filter: LineFilter): MoneyLine[] {

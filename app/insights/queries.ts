@@ -157,7 +157,7 @@ function employeeName(id: number, lookup: Lookup) {
   return lookup.employee.get(id)?.name ?? `Employee #${id}`
 }
 
-function departmentName(id: number, lookup: Lookup) {
+function departmentLabel(id: number, lookup: Lookup) {
   if (id === UNALLOCATED_DEPARTMENT) return UNALLOCATED
   if (id === ACCOUNT_DEPARTMENT) return ACCOUNT_CHARGES
   if (id === NO_DEPARTMENT_KEY) return NO_DEPARTMENT
@@ -208,10 +208,10 @@ export async function dashboard(customerId: number, range: Range, options: { tre
     .map(([category, s]) => ({ category, ...parts(s), records: s.records, sharePct: pct(s.amountMinor, totalMinor) }))
     .sort((a, b) => b.amountMinor - a.amountMinor || a.category.localeCompare(b.category))
   const departments = [...sumBy(lines, departmentKey)]
-    .map(([departmentId, s]) => ({ departmentId, department: departmentName(departmentId, lookup), ...parts(s), records: s.records, sharePct: pct(s.amountMinor, totalMinor) }))
+    .map(([departmentId, s]) => ({ departmentId, department: departmentLabel(departmentId, lookup), ...parts(s), records: s.records, sharePct: pct(s.amountMinor, totalMinor) }))
     .sort((a, b) => b.amountMinor - a.amountMinor || a.department.localeCompare(b.department))
   const departmentTrend = monthTable(lines, periods, departmentKey)
-    .map((row) => ({ departmentId: row.key, department: departmentName(row.key, lookup), months: row.months, totalMinor: row.months.reduce((a, b) => a + b, 0) }))
+    .map((row) => ({ departmentId: row.key, department: departmentLabel(row.key, lookup), months: row.months, totalMinor: row.months.reduce((a, b) => a + b, 0) }))
     .sort((a, b) => b.totalMinor - a.totalMinor || a.department.localeCompare(b.department))
   const employees = employeeRows(lines, lookup)
 

@@ -22,13 +22,17 @@ import { inertia } from './seed.js'
 const SEEDS = [1, 2, 3, 4, 5]
 
 async function lineSums(invoiceId: number) {
-  const lines = await db.from('invoice_lines').where('invoice_id', invoiceId).select('employee_id', 'kind', 'amount_minor', 'category')
+  const lines = await db
+    .from('invoice_lines')
+    .where('invoice_id', invoiceId)
+    .select('employee_id', 'kind', 'amount_minor', 'category')
   const byEmployee = new Map<number, number>()
   let unallocated = 0
   let account = 0
   for (const l of lines) {
     const amount = Number(l.amount_minor)
-    if (l.employee_id !== null) byEmployee.set(Number(l.employee_id), (byEmployee.get(Number(l.employee_id)) ?? 0) + amount)
+    if (l.employee_id !== null)
+      byEmployee.set(Number(l.employee_id), (byEmployee.get(Number(l.employee_id)) ?? 0) + amount)
     else if (l.kind === 'usage') unallocated += amount
     else account += amount
   }
@@ -47,7 +51,9 @@ test.group('one money model', (group) => {
     return truncateAll()
   })
 
-  test('a finalized month in MI is its invoice: net, every employee, unallocated usage and account charges (seed {$self})')
+  test(
+    'a finalized month in MI is its invoice: net, every employee, unallocated usage and account charges (seed {$self})'
+  )
     .with(SEEDS)
     .run(async ({ client, assert }, seed) => {
       const f = await makeMoneyFixture(seed)
@@ -56,17 +62,27 @@ test.group('one money model', (group) => {
       const staff = await makeUser('viewer')
       const base = `/customers/${f.customer.id}/insights`
 
-      const dash = await client.get(`${base}?from=${f.months[0]}&to=${f.months[1]}`).headers(inertia).loginAs(staff)
+      const dash = await client
+        .get(`${base}?from=${f.months[0]}&to=${f.months[1]}`)
+        .headers(inertia)
+        .loginAs(staff)
       dash.assertStatus(200)
       const month = dash.body().props.data.trend.find((t: any) => t.period === billed)
       assert.equal(month.amountMinor, invoice.subtotalMinor, 'MI month = invoice net')
 
-      const page = await client.get(`${base}/employees?period=${billed}`).headers(inertia).loginAs(staff)
+      const page = await client
+        .get(`${base}/employees?period=${billed}`)
+        .headers(inertia)
+        .loginAs(staff)
       const rows = page.body().props.rows as any[]
       assert.equal(page.body().props.totalMinor, invoice.subtotalMinor, 'Σ employees = invoice net')
       const sums = await lineSums(invoice.id)
       for (const [employeeId, minor] of sums.byEmployee) {
-        assert.equal(rows.find((r) => r.employeeId === employeeId)?.amountMinor, minor, `employee ${employeeId}`)
+        assert.equal(
+          rows.find((r) => r.employeeId === employeeId)?.amountMinor,
+          minor,
+          `employee ${employeeId}`
+        )
       }
       assert.equal(rows.find((r) => r.name === 'Unallocated')?.amountMinor ?? 0, sums.unallocated)
       assert.equal(rows.find((r) => r.name === 'Account charges')?.amountMinor ?? 0, sums.account)
@@ -75,12 +91,17 @@ test.group('one money model', (group) => {
       // The invoice document's per-user section says the same.
       const view = buildInvoiceView(await loadInvoiceSource(invoice.id))
       const people = view.people.reduce((s: number, p: any) => s + p.total_minor, 0)
-      assert.equal(people + (view.unallocated?.total_minor ?? 0) + (view.account_charges?.total_minor ?? 0), invoice.subtotalMinor)
+      assert.equal(
+        people + (view.unallocated?.total_minor ?? 0) + (view.account_charges?.total_minor ?? 0),
+        invoice.subtotalMinor
+      )
       assert.equal(view.unallocated?.total_minor ?? 0, sums.unallocated)
       assert.equal(view.account_charges?.total_minor ?? 0, sums.account)
     })
 
-  test('the dashboard equals the employees page; category parts add up to every row; the portal equals admin MI (seed {$self})')
+  test(
+    'the dashboard equals the employees page; category parts add up to every row; the portal equals admin MI (seed {$self})'
+  )
     .with(SEEDS)
     .run(async ({ client, assert }, seed) => {
       const f = await makeMoneyFixture(seed)
@@ -90,32 +111,63 @@ test.group('one money model', (group) => {
       const range = `from=${f.months[0]}&to=${f.months[1]}`
       const base = `/customers/${f.customer.id}/insights`
 
-      const dash = (await client.get(`${base}?${range}`).headers(inertia).loginAs(staff)).body().props.data
-      const employees = (await client.get(`${base}/employees?${range}`).headers(inertia).loginAs(staff)).body().props
+      const dash = (await client.get(`${base}?${range}`).headers(inertia).loginAs(staff)).body()
+        .props.data
+      const employees = (
+        await client.get(`${base}/employees?${range}`).headers(inertia).loginAs(staff)
+      ).body().props
       assert.equal(dash.totals.amountMinor, employees.totalMinor, 'dashboard = employees page')
-      assert.equal(dash.totals.amountMinor, dash.trend.reduce((s: number, t: any) => s + t.amountMinor, 0), 'months add up')
-      assert.equal(dash.totals.amountMinor, dash.byCategory.reduce((s: number, c: any) => s + c.amountMinor, 0), 'categories add up')
-      assert.equal(dash.totals.amountMinor, dash.byDepartment.reduce((s: number, c: any) => s + c.amountMinor, 0), 'departments add up')
+      assert.equal(
+        dash.totals.amountMinor,
+        dash.trend.reduce((s: number, t: any) => s + t.amountMinor, 0),
+        'months add up'
+      )
+      assert.equal(
+        dash.totals.amountMinor,
+        dash.byCategory.reduce((s: number, c: any) => s + c.amountMinor, 0),
+        'categories add up'
+      )
+      assert.equal(
+        dash.totals.amountMinor,
+        dash.byDepartment.reduce((s: number, c: any) => s + c.amountMinor, 0),
+        'departments add up'
+      )
       for (const d of dash.departmentTrend) {
         const row = dash.byDepartment.find((x: any) => x.departmentId === d.departmentId)
-        assert.equal(d.months.reduce((a: number, b: number) => a + b, 0), row.amountMinor, `department × month ${d.department}`)
+        assert.equal(
+          d.months.reduce((a: number, b: number) => a + b, 0),
+          row.amountMinor,
+          `department × month ${d.department}`
+        )
       }
 
       for (const row of employees.rows.filter((r: any) => r.employeeId >= 0)) {
-        const detail = (await client.get(`${base}/employees/${row.employeeId}?${range}`).headers(inertia).loginAs(staff)).body().props.detail
+        const detail = (
+          await client
+            .get(`${base}/employees/${row.employeeId}?${range}`)
+            .headers(inertia)
+            .loginAs(staff)
+        ).body().props.detail
         assert.equal(detail.totalMinor, row.amountMinor, `employee ${row.name}: detail = row`)
         for (const t of detail.trend) {
-          const parts = Object.values(t.byCategory as Record<string, number>).reduce((a, b) => a + b, 0)
+          const parts = Object.values(t.byCategory as Record<string, number>).reduce(
+            (a, b) => a + b,
+            0
+          )
           assert.equal(parts, t.amountMinor, `${row.name} ${t.period}: category parts add up`)
           assert.equal(t.usageMinor + t.recurringMinor, t.amountMinor)
         }
       }
 
-      const portalDash = (await client.get(`/portal?${range}`).headers(inertia).loginAs(portal)).body().props.data
+      const portalDash = (
+        await client.get(`/portal?${range}`).headers(inertia).loginAs(portal)
+      ).body().props.data
       assert.deepEqual(portalDash.totals, dash.totals)
       assert.deepEqual(portalDash.trend, dash.trend)
       assert.deepEqual(portalDash.byCategory, dash.byCategory)
-      const portalEmployees = (await client.get(`/portal/employees?${range}`).headers(inertia).loginAs(portal)).body().props
+      const portalEmployees = (
+        await client.get(`/portal/employees?${range}`).headers(inertia).loginAs(portal)
+      ).body().props
       assert.deepEqual(portalEmployees.rows, employees.rows)
       assert.equal(portalEmployees.totalMinor, dash.totals.amountMinor)
     })
@@ -128,44 +180,72 @@ test.group('one money model', (group) => {
       const open = f.months[1]
       const draft = await computeInvoice(db.connection(), f.customer, open)
       const staff = await makeUser('billing')
-      const page = await client.get(`/customers/${f.customer.id}/insights/employees?period=${open}`).headers(inertia).loginAs(staff)
+      const page = await client
+        .get(`/customers/${f.customer.id}/insights/employees?period=${open}`)
+        .headers(inertia)
+        .loginAs(staff)
       assert.equal(page.body().props.totalMinor, draft.subtotalMinor)
       const byEmployee = new Map<number, number>()
       for (const l of draft.lines) {
         const key = l.employeeId ?? (l.kind === 'usage' ? 0 : -1)
         byEmployee.set(key, (byEmployee.get(key) ?? 0) + l.amountMinor)
       }
-      for (const [key, minor] of byEmployee) assert.equal(page.body().props.rows.find((r: any) => r.employeeId === key)?.amountMinor, minor, `employee ${key}`)
+      for (const [key, minor] of byEmployee)
+        assert.equal(
+          page.body().props.rows.find((r: any) => r.employeeId === key)?.amountMinor,
+          minor,
+          `employee ${key}`
+        )
     })
 
-  test('"Unallocated" means usage with no employee, and allocation health, the queue, MI and the invoice agree (seed {$self})')
+  test(
+    '"Unallocated" means usage with no employee, and allocation health, the queue, MI and the invoice agree (seed {$self})'
+  )
     .with(SEEDS)
     .run(async ({ client, assert }, seed) => {
       const f = await makeMoneyFixture(seed)
       const [first, second] = f.months
       const staff = await makeUser('viewer')
       const miUnallocated = async (period: string) => {
-        const rows = (await client.get(`/customers/${f.customer.id}/insights/employees?period=${period}`).headers(inertia).loginAs(staff)).body().props.rows
+        const rows = (
+          await client
+            .get(`/customers/${f.customer.id}/insights/employees?period=${period}`)
+            .headers(inertia)
+            .loginAs(staff)
+        ).body().props.rows
         return rows.find((r: any) => r.name === 'Unallocated')?.amountMinor ?? 0
       }
-      const health = async (period: string) => (await allocationHealth(f.customer.id, 'GBP')).find((m) => m.period === period)!.unallocatedPriceMinor
-      const queue = async () => (await unallocatedIdentifiers(f.customer.id)).reduce((s, r) => s + r.priceMinor, 0)
+      const health = async (period: string) =>
+        (await allocationHealth(f.customer.id, 'GBP')).find((m) => m.period === period)!
+          .unallocatedPriceMinor
+      const queue = async () =>
+        (await unallocatedIdentifiers(f.customer.id)).reduce((s, r) => s + r.priceMinor, 0)
 
       // Both months open: the draft of the first month, MI and allocation health; the queue holds both months.
       const draft = await computeInvoice(db.connection(), f.customer, first)
-      const draftUnallocated = draft.lines.filter((l) => l.employeeId === null && l.kind === 'usage').reduce((s, l) => s + l.amountMinor, 0)
+      const draftUnallocated = draft.lines
+        .filter((l) => l.employeeId === null && l.kind === 'usage')
+        .reduce((s, l) => s + l.amountMinor, 0)
       assert.equal(await miUnallocated(first), draftUnallocated)
       assert.equal(await health(first), draftUnallocated)
       assert.equal(await queue(), (await health(first)) + (await health(second)))
-      assert.sameMembers((await unallocatedIdentifiers(f.customer.id)).map((r) => r.identifier), [f.unassignedIdentifier, f.unknownIdentifier])
+      assert.sameMembers(
+        (await unallocatedIdentifiers(f.customer.id)).map((r) => r.identifier),
+        [f.unassignedIdentifier, f.unknownIdentifier]
+      )
 
       // The first month billed: its invoice's unallocated section lists each identifier; the queue keeps the open month.
       const invoice = await billFirstMonth(f.customer.id, first)
       const view = buildInvoiceView(await loadInvoiceSource(invoice.id))
       assert.equal(view.unallocated!.total_minor, draftUnallocated)
-      assert.equal(view.unallocated!.services.reduce((s, x) => s + x.total_minor, 0), draftUnallocated)
+      assert.equal(
+        view.unallocated!.services.reduce((s, x) => s + x.total_minor, 0),
+        draftUnallocated
+      )
       assert.sameMembers(
-        view.unallocated!.services.map((x) => (x.label.includes(f.unknownIdentifier) ? f.unknownIdentifier : x.label.split(' · ').pop())),
+        view.unallocated!.services.map((x) =>
+          x.label.includes(f.unknownIdentifier) ? f.unknownIdentifier : x.label.split(' · ').pop()
+        ),
         [f.unassignedIdentifier, f.unknownIdentifier]
       )
       assert.notInclude(JSON.stringify(view.unallocated), 'Management information')
