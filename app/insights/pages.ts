@@ -3,6 +3,7 @@ import type Customer from '#models/customer'
 import type Employee from '#models/employee'
 import Department from '#models/department'
 import { marginReport } from '#insights/margin'
+import { ACCOUNT_CHARGES, ACCOUNT_DEPARTMENT, UNALLOCATED, UNALLOCATED_DEPARTMENT } from '#insights/money_model'
 import { categoriesOf, dashboard, employeeBreakdown, employeeDetail, records, resolveMarginRange, resolveRange, type Range } from '#insights/queries'
 import { findAnomalies } from '#insights/anomalies'
 import { unusedLicences } from '#insights/waste'
@@ -79,7 +80,9 @@ export async function employeesView(ctx: Ctx, q: InsightsQuery, page: string, cu
   const range = await resolveRange(customer.id, q)
   const filter = { period: q.period, category: q.category, departmentId: q.departmentId }
   let department: string | null = null
-  if (q.departmentId !== undefined && q.departmentId !== 0) {
+  if (q.departmentId === UNALLOCATED_DEPARTMENT) department = UNALLOCATED
+  else if (q.departmentId === ACCOUNT_DEPARTMENT) department = ACCOUNT_CHARGES
+  else if (q.departmentId !== undefined && q.departmentId > 0) {
     const d = await Department.query().where('id', q.departmentId).where('customer_id', customer.id).first()
     if (!d) return ctx.response.notFound('Not found')
     department = d.name

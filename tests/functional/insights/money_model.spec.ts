@@ -132,6 +132,11 @@ test.group('one money model', (group) => {
         dash.byDepartment.reduce((s: number, c: any) => s + c.amountMinor, 0),
         'departments add up'
       )
+      const accountRow = dash.byDepartment.find((d: any) => d.department === 'Account charges')
+      const accountPage = await client.get(`${base}/employees?${range}&departmentId=${accountRow.departmentId}`).headers(inertia).loginAs(staff)
+      accountPage.assertStatus(200)
+      assert.equal(accountPage.body().props.totalMinor, accountRow.amountMinor)
+      assert.deepEqual(accountPage.body().props.rows.map((r: any) => r.name), ['Account charges'])
       for (const d of dash.departmentTrend) {
         const row = dash.byDepartment.find((x: any) => x.departmentId === d.departmentId)
         assert.equal(
