@@ -1,6 +1,6 @@
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import type Customer from '#models/customer'
-import { e4ToMinor, invoiceTotals } from '#lib/money'
+import { invoiceTotals, lineAmountMinor } from '#lib/money'
 import { dateOnly, lastDayOfMonth, recurringForMonth, recurringMonthFor } from '#rating/recurring'
 import { int } from '#lib/db_helpers'
 import { billableMonths, recurringHistory } from '#billing/recurring_months'
@@ -10,8 +10,11 @@ import { categoryLabel as catalogueCategoryLabel } from '#lib/labels'
  * What one customer's invoice for one period contains, computed from the
  * database without writing anything. Rules (SPEC.md):
  * - usage is grouped per (employee, service, category): one line each, its
- *   amount the exact sum of the records' price_e4 rounded half-up to 2 dp;
- *   usage with no employee lands in the "unallocated" lines (employee null);
+ *   amount the exact sum of the records' price_e4 rounded half-up to 2 dp
+ *   (lineAmountMinor, the one rounding rule insights use too); usage with no
+ *   employee lands in the "unallocated" lines (employee null), and usage of an
+ *   identifier with no service (an unknown number) gets a line per identifier,
+ *   so the unallocated section lists each identifier with its subtotal;
  * - recurring charges: one line per charge and calendar month billed, pro-rata
  *   by days. The target month is P + 1 (advance) or P (arrears); months of the
  *   charge before it that no finalized invoice billed yet (a part month after
@@ -35,6 +38,9 @@ import { categoryLabel as catalogueCategoryLabel } from '#lib/labels'
 
 export const BILLABLE_STATUSES = ['rated', 'markup'] as const
 
+/** Usage of an identifier with no service is split per identifier ('' for every other line). */
+export const UNKNOWN_IDENTIFIER = `CASE WHEN service_id IS NULL THEN identifier ELSE '' END`
+
 export interface ComputedLine {
   employeeId: number | null
   departmentId: number | null
@@ -45,6 +51,8 @@ export interface ComputedLine {
   /** Recurring lines: the charge and the calendar month (YYYY-MM) billed; null on usage lines. */
   recurringChargeId: number | null
   recurringMonth: string | null
+  /** Usage of an identifier with no service (an unknown number): that identifier; null otherwise. */
+  identifier: string | null
   category: string
   description: string
   quantity: number
@@ -137,10 +145,12 @@ export async function computeInvoice(client: QueryClientContract, customer: Cust
   const taxRateBp = customer.taxRateBp
   const groups = await billableRecords(client, customer.id, period)
     .select('period', 'employee_id', 'service_id', 'category')
+    .select(client.raw(`${UNKNOWN_IDENTIFIER} as unknown_identifier`))
     .max('department_id as department_id')
     .count('* as n')
     .sum('price_e4 as sum_e4')
     .groupBy('period', 'employee_id', 'service_id', 'category')
+    .groupByRaw(UNKNOWN_IDENTIFIER)
   // The period's own lines first, then late usage oldest period first (stable line order).
   groups.sort((a, b) => (a.period === period ? 0 : 1) - (b.period === period ? 0 : 1) || String(a.period).localeCompare(String(b.period)))
 
@@ -163,7 +173,8 @@ export async function computeInvoice(client: QueryClientContract, customer: Cust
     const late = g.period !== period
     if (late) lateRecords += n
     const service = g.service_id === null ? null : services.get(Number(g.service_id))
-    const what = service ? ` · ${service.label ? `${service.label} (${service.identifier})` : service.identifier}` : ''
+    const unknown = g.service_id === null && g.unknown_identifier ? String(g.unknown_identifier) : null
+    const what = service ? ` · ${service.label ? `${service.label} (${service.identifier})` : service.identifier}` : unknown ? ` · ${unknown}` : ''
     lines.push({
       employeeId: g.employee_id === null ? null : Number(g.employee_id),
       departmentId: g.department_id === null ? null : Number(g.department_id),
@@ -172,12 +183,13 @@ export async function computeInvoice(client: QueryClientContract, customer: Cust
       usagePeriod: late ? String(g.period) : null,
       recurringChargeId: null,
       recurringMonth: null,
+      identifier: unknown,
       category: g.category,
       description: `${categoryLabel(g.category)}${what}${late ? ` ${lateUsageLabel(String(g.period))}` : ''}`,
       quantity: n,
       // Usage lines have no single unit price: quantity counts the records.
       unitPriceE4: 0,
-      amountMinor: e4ToMinor(e4),
+      amountMinor: lineAmountMinor(e4),
       taxRateBp,
     })
   }
@@ -239,11 +251,12 @@ export async function computeRecurring(client: QueryClientContract, customer: Cu
         usagePeriod: null,
         recurringChargeId: Number(charge.id),
         recurringMonth: month,
+        identifier: null,
         category: charge.category,
         description: `${charge.description} (${monthLabel(month)}${part})`,
         quantity: int(charge.quantity),
         unitPriceE4: int(charge.unit_price_e4),
-        amountMinor: e4ToMinor(amount.amountE4),
+        amountMinor: lineAmountMinor(amount.amountE4),
         taxRateBp,
       })
     }

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import { e4ToMinor, formatMoney } from '#lib/money'
+import { unallocatedMinorByPeriod } from '#consolidation/rollups'
 
 const num = (v: unknown) => Number(v ?? 0)
 
@@ -72,6 +73,8 @@ export async function allocationHealth(customerId: number, currency: string) {
     .orderBy('period', 'desc')
     .limit(24)
   const share = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 1000) / 10)
+  // Unallocated usage by the invoice's line rule, so it equals the invoice's unallocated section and MI.
+  const unallocatedMinor = await unallocatedMinorByPeriod(customerId, rows.map((r) => String(r.period)))
   return rows.map((r) => {
     const costE4 = num(r.cost_e4)
     const priceE4 = num(r.price_e4)
@@ -88,7 +91,8 @@ export async function allocationHealth(customerId: number, currency: string) {
       cost: money(costE4, currency),
       price: money(priceE4, currency),
       unallocatedCost: money(costE4 - allocatedCost, currency),
-      unallocatedPrice: money(priceE4 - allocatedPrice, currency),
+      unallocatedPriceMinor: unallocatedMinor.get(String(r.period)) ?? 0,
+      unallocatedPrice: formatMoney(unallocatedMinor.get(String(r.period)) ?? 0, currency),
       costShare: share(allocatedCost, costE4),
       priceShare: share(allocatedPrice, priceE4),
       recordShare: share(num(r.allocated_records), num(r.records)),

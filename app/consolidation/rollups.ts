@@ -2,18 +2,32 @@ import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import type { QueryClientContract, TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { addMonths, dateOnly, lastDayOfMonth, recurringForMonth } from '#rating/recurring'
+import { e4ToMinor, lineAmountMinor } from '#lib/money'
 
 /** The columns of monthly_rollups filled from usage_records; 0 stands for "none". */
 const INSERT_COLUMNS =
-  'customer_id, period, department_id, employee_id, service_id, category, record_count, duration_s, volume_bytes, cost_e4, price_e4'
+  'customer_id, period, department_id, employee_id, service_id, category, record_count, duration_s, volume_bytes, cost_e4, price_e4, uncosted_count, uncosted_price_e4'
+
+/** Records without a supplier cost: counted and priced apart, so margin never reads them as 100 %. */
+const UNCOSTED = `COALESCE(SUM(CASE WHEN cost_e4 IS NULL THEN 1 ELSE 0 END), 0),
+    COALESCE(SUM(CASE WHEN cost_e4 IS NULL THEN COALESCE(price_e4, 0) ELSE 0 END), 0)`
 
 const SELECT_GROUPED = `SELECT customer_id, period,
     COALESCE(department_id, 0), COALESCE(employee_id, 0), COALESCE(service_id, 0), category,
     COUNT(*), COALESCE(SUM(duration_s), 0), COALESCE(SUM(volume_bytes), 0),
-    COALESCE(SUM(COALESCE(cost_e4, 0)), 0), COALESCE(SUM(COALESCE(price_e4, 0)), 0)
+    COALESCE(SUM(COALESCE(cost_e4, 0)), 0), COALESCE(SUM(COALESCE(price_e4, 0)), 0), ${UNCOSTED}
   FROM usage_records`
 
 const GROUP_BY = `GROUP BY customer_id, period, COALESCE(department_id, 0), COALESCE(employee_id, 0), COALESCE(service_id, 0), category`
+
+/** Usage per customer × month × category × destination (margin by destination). */
+const DESTINATION = `COALESCE(destination_name, destination, '')`
+const DESTINATION_INSERT = `INSERT INTO destination_rollups
+    (customer_id, period, category, destination, record_count, cost_e4, price_e4, uncosted_count, uncosted_price_e4)
+  SELECT customer_id, period, category, ${DESTINATION}, COUNT(*),
+    COALESCE(SUM(COALESCE(cost_e4, 0)), 0), COALESCE(SUM(COALESCE(price_e4, 0)), 0), ${UNCOSTED}
+  FROM usage_records`
+const DESTINATION_GROUP_BY = `GROUP BY customer_id, period, category, ${DESTINATION}`
 
 /**
  * Runs the work in the caller's transaction, or in its own one. Two schedulers refreshing the same
@@ -49,6 +63,8 @@ export async function refreshRollups(customerId: number, periods: string[], trx?
         WHERE customer_id = ? AND period IN (${marks}) ${GROUP_BY}`,
       [customerId, ...unique]
     )
+    await client.rawQuery(`DELETE FROM destination_rollups WHERE customer_id = ? AND period IN (${marks})`, [customerId, ...unique])
+    await client.rawQuery(`${DESTINATION_INSERT} WHERE customer_id = ? AND period IN (${marks}) ${DESTINATION_GROUP_BY}`, [customerId, ...unique])
     const count = await client.from('monthly_rollups').where('customer_id', customerId).whereIn('period', unique).count('* as n')
     const recurring = await writeRecurringRollups(client, customerId, unique)
     return { periods: unique, rows: Number(count[0].n), recurringRows: recurring }
@@ -78,7 +94,8 @@ async function writeRecurringRollups(client: QueryClientContract, customerId: nu
   if (charges.length === 0) return 0
   const employees = await client.from('employees').where('customer_id', customerId).select('id', 'department_id')
   const departmentOf = new Map<number, number>(employees.map((e: any) => [Number(e.id), Number(e.department_id ?? 0)]))
-  const cells = new Map<string, { period: string; department_id: number; employee_id: number; service_id: number; category: string; charge_count: number; cost_e4: number; price_e4: number }>()
+  type Cell = { period: string; department_id: number; employee_id: number; service_id: number; category: string; charge_count: number; cost_e4: number; price_e4: number; price_minor: number }
+  const cells = new Map<string, Cell>()
   for (const c of charges as any[]) {
     const employeeId = c.employee_id === null ? 0 : Number(c.employee_id)
     const departmentId = employeeId === 0 ? 0 : (departmentOf.get(employeeId) ?? 0)
@@ -93,12 +110,14 @@ async function writeRecurringRollups(client: QueryClientContract, customerId: nu
       const key = `${period}|${departmentId}|${employeeId}|${serviceId}|${c.category}`
       let cell = cells.get(key)
       if (!cell) {
-        cell = { period, department_id: departmentId, employee_id: employeeId, service_id: serviceId, category: String(c.category), charge_count: 0, cost_e4: 0, price_e4: 0 }
+        cell = { period, department_id: departmentId, employee_id: employeeId, service_id: serviceId, category: String(c.category), charge_count: 0, cost_e4: 0, price_e4: 0, price_minor: 0 }
         cells.set(key, cell)
       }
       cell.charge_count += 1
       cell.cost_e4 += cost.amountE4
       cell.price_e4 += price.amountE4
+      // An invoice bills each charge's month as its own line, rounded on its own.
+      cell.price_minor += e4ToMinor(price.amountE4)
     }
   }
   const rows = [...cells.values()].map((cell) => ({ customer_id: customerId, ...cell }))
@@ -108,14 +127,15 @@ async function writeRecurringRollups(client: QueryClientContract, customerId: nu
 }
 
 /**
- * The last month recurring rollups are kept for: the customer's current month (in its time zone), or
- * the newest month already rolled up if that is later. Open-ended charges are rolled up to it; later
+ * The last month recurring rollups are kept for: the month after the customer's current month (in its
+ * time zone; the month an invoice for the current month bills in advance), or the newest month already
+ * rolled up if that is later. Open-ended charges are rolled up to it; later
  * months are added by the usage refreshes of those months, the month-end job and `rollups:rebuild`.
  */
 async function recurringHorizon(client: QueryClientContract, customerId: number) {
   const customer = await client.from('customers').where('id', customerId).select('time_zone').first()
   const now = DateTime.now().setZone(customer?.time_zone || 'Europe/London')
-  let horizon = (now.isValid ? now : DateTime.utc()).toFormat('yyyy-MM')
+  let horizon = addMonths((now.isValid ? now : DateTime.utc()).toFormat('yyyy-MM'), 1)
   for (const table of ['monthly_rollups', 'recurring_rollups']) {
     const row = await client.from(table).where('customer_id', customerId).max('period as p').first()
     if (row?.p && String(row.p) > horizon) horizon = String(row.p)
@@ -171,7 +191,7 @@ export async function rebuildRollups() {
   const ids = [...new Set([...usageIds, ...chargeIds])].sort((a, b) => a - b)
   let rows = 0
   await db.transaction(async (trx) => {
-    for (const table of ['monthly_rollups', 'recurring_rollups']) {
+    for (const table of ['monthly_rollups', 'recurring_rollups', 'destination_rollups']) {
       if (ids.length === 0) await trx.rawQuery(`DELETE FROM ${table}`)
       else await trx.rawQuery(`DELETE FROM ${table} WHERE customer_id NOT IN (${ids.map(() => '?').join(',')})`, ids)
     }
@@ -182,6 +202,8 @@ export async function rebuildRollups() {
       if (trx.dialect.name === 'mysql') await trx.rawQuery('SELECT id FROM customers WHERE id = ? FOR UPDATE', [id])
       await trx.rawQuery('DELETE FROM monthly_rollups WHERE customer_id = ?', [id])
       await trx.rawQuery(`INSERT INTO monthly_rollups (${INSERT_COLUMNS}) ${SELECT_GROUPED} WHERE customer_id = ? ${GROUP_BY}`, [id])
+      await trx.rawQuery('DELETE FROM destination_rollups WHERE customer_id = ?', [id])
+      await trx.rawQuery(`${DESTINATION_INSERT} WHERE customer_id = ? ${DESTINATION_GROUP_BY}`, [id])
       await trx.rawQuery('DELETE FROM recurring_rollups WHERE customer_id = ?', [id])
       const usagePeriods = (await trx.from('monthly_rollups').where('customer_id', id).distinct('period')).map((r: any) => String(r.period))
       const periods = [...new Set([...usagePeriods, ...(await allRecurringPeriods(trx, id))])].sort()
@@ -191,4 +213,58 @@ export async function rebuildRollups() {
   const count = await db.from('monthly_rollups').count('* as n')
   rows = Number(count[0].n)
   return { customers: ids.length, rows, recurringRows }
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Unallocated usage (usage with no employee) in minor units by the invoice's rule: one line per
+ * (period, service, category) — per identifier when there is no service — each rounded once
+ * (lineAmountMinor), then added. Allocation health and the unallocated queue use these so they
+ * agree with the invoice's unallocated section and with MI to the penny.
+ * ------------------------------------------------------------------------------------------- */
+
+/** period → unallocated usage in minor units, for the customer's months (all of them when omitted). */
+export async function unallocatedMinorByPeriod(customerId: number, periods?: string[]) {
+  const rollupRows = db
+    .from('monthly_rollups')
+    .where('customer_id', customerId)
+    .where('employee_id', 0)
+    .whereNot('service_id', 0)
+    .groupBy('period', 'service_id', 'category')
+    .select('period')
+    .sum('price_e4 as price')
+  const unknownRows = db
+    .from('usage_records')
+    .where('customer_id', customerId)
+    .whereNull('employee_id')
+    .whereNull('service_id')
+    .groupBy('period', 'category', 'identifier')
+    .select('period')
+    .sum('price_e4 as price')
+  if (periods) {
+    rollupRows.whereIn('period', periods)
+    unknownRows.whereIn('period', periods)
+  }
+  const out = new Map<string, number>()
+  for (const r of [...(await rollupRows), ...(await unknownRows)] as any[]) {
+    out.set(String(r.period), (out.get(String(r.period)) ?? 0) + lineAmountMinor(Number(r.price ?? 0)))
+  }
+  return out
+}
+
+/** identifier → its unbilled unallocated usage in minor units (lines per period, service, category). */
+export async function unallocatedMinorByIdentifier(customerId: number, identifiers: string[]) {
+  const out = new Map<string, number>()
+  for (let i = 0; i < identifiers.length; i += 500) {
+    const rows = await db
+      .from('usage_records')
+      .where('customer_id', customerId)
+      .whereNull('invoice_id')
+      .whereNull('employee_id')
+      .whereIn('identifier', identifiers.slice(i, i + 500))
+      .groupBy('identifier', 'period', 'service_id', 'category')
+      .select('identifier')
+      .sum('price_e4 as price')
+    for (const r of rows as any[]) out.set(String(r.identifier), (out.get(String(r.identifier)) ?? 0) + lineAmountMinor(Number(r.price ?? 0)))
+  }
+  return out
 }

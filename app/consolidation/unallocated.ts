@@ -9,6 +9,7 @@ import { audit } from '#lib/audit'
 import { afterUsageChange } from '#consolidation/usage_pipeline'
 import { affectedPeriods, assignService, localMidnight, sqlDateTime } from '#consolidation/assignments'
 import { findOrCreateService, guessKind } from '#consolidation/services'
+import { unallocatedMinorByIdentifier } from '#consolidation/rollups'
 
 export type UnallocatedIdentifier = {
   identifier: string
@@ -17,6 +18,8 @@ export type UnallocatedIdentifier = {
   records: number
   costE4: number
   priceE4: number
+  /** unbilled price in minor units by the invoice's rule (a line per period, service, category) */
+  priceMinor: number
   firstAt: string
   lastAt: string
 }
@@ -42,6 +45,7 @@ export async function unallocatedIdentifiers(customerId: number, opts: { search?
     .limit(opts.limit ?? 500)
   if (opts.search) q.where('r.identifier', 'like', `%${opts.search.replace(/[%_]/g, '')}%`)
   const rows = await q
+  const minor = await unallocatedMinorByIdentifier(customerId, rows.map((r) => String(r.identifier)))
   return rows.map(
     (r): UnallocatedIdentifier => ({
       identifier: String(r.identifier),
@@ -50,6 +54,7 @@ export async function unallocatedIdentifiers(customerId: number, opts: { search?
       records: num(r.records),
       costE4: num(r.cost_e4),
       priceE4: num(r.price_e4),
+      priceMinor: minor.get(String(r.identifier)) ?? 0,
       firstAt: String(r.first_at instanceof Date ? sqlDateTime(DateTime.fromJSDate(r.first_at)) : r.first_at),
       lastAt: String(r.last_at instanceof Date ? sqlDateTime(DateTime.fromJSDate(r.last_at)) : r.last_at),
     })

@@ -2,6 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import Customer from '#models/customer'
 import { allocationHealth, departmentTotals } from '#consolidation/queries'
 import { unallocatedIdentifiers } from '#consolidation/unallocated'
+import { formatMoney } from '#lib/money'
 import { money } from '#consolidation/queries'
 
 /** How much of a customer's cost is tied to a person, month by month. */
@@ -16,7 +17,7 @@ export default class AllocationController {
       months,
       latest,
       departments: latest ? await departmentTotals(customer.id, latest, customer.currency) : [],
-      topUnallocated: top.map((t) => ({ identifier: t.identifier, records: t.records, cost: money(t.costE4, customer.currency), price: money(t.priceE4, customer.currency) })),
+      topUnallocated: top.map((t) => ({ identifier: t.identifier, records: t.records, cost: money(t.costE4, customer.currency), price: formatMoney(t.priceMinor, customer.currency) })),
     })
   }
 }

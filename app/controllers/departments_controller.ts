@@ -1,6 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { defaultLastMonth } from '#insights/queries'
+import { isPeriod } from '#insights/periods'
 import db from '@adonisjs/lucid/services/db'
-import { DateTime } from 'luxon'
 import Customer from '#models/customer'
 import Department from '#models/department'
 import { departmentValidator } from '#validators/employee'
@@ -11,10 +12,12 @@ import { periodsOf } from '#consolidation/assignments'
 import { departmentTotals } from '#consolidation/queries'
 
 export default class DepartmentsController {
-  async index({ inertia, params }: HttpContext) {
+  async index({ inertia, params, request }: HttpContext) {
     const customer = await Customer.findOrFail(params.id)
     const departments = await Department.query().where('customer_id', customer.id).withCount('employees').orderBy('name')
-    const period = DateTime.now().setZone(customer.timeZone).toFormat('yyyy-MM')
+    // The month shown: ?period=, else the last complete month with data (never the empty current month).
+    const asked = String(request.input('period', ''))
+    const period = isPeriod(asked) ? asked : await defaultLastMonth(customer.id)
     return inertia.render('employees/departments', {
       customer: { id: customer.id, name: customer.name },
       period,

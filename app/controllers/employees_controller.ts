@@ -1,4 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { defaultLastMonth } from '#insights/queries'
+import { isPeriod } from '#insights/periods'
 import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import Customer from '#models/customer'
@@ -23,7 +25,9 @@ export default class EmployeesController {
     const customer = await Customer.findOrFail(params.id)
     const search = String(request.input('q', '')).trim()
     const { department: departmentId = 0 } = await request.validateUsing(employeesQueryValidator)
-    const period = DateTime.now().setZone(customer.timeZone).toFormat('yyyy-MM')
+    // The month shown: ?period=, else the last complete month with data (never the empty current month).
+    const asked = String(request.input('period', ''))
+    const period = isPeriod(asked) ? asked : await defaultLastMonth(customer.id)
     const now = sqlDateTime(DateTime.utc())
     const employees = await db
       .from('employees as e')

@@ -1,9 +1,13 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { insightsQueryValidator, marginQueryValidator } from '#validators/insights'
 import db from '@adonisjs/lucid/services/db'
 import Customer from '#models/customer'
 import Employee from '#models/employee'
-import { anomaliesView, dashboardView, employeeView, employeesView, statementPdf, wasteView, type Links } from '#insights/pages'
+import { anomaliesView, dashboardView, employeeView, employeesView, marginView, statementPdf, wasteView, type Links } from '#insights/pages'
 import { isPeriod } from '#insights/periods'
+
+/** Every insights view's query string, validated here (the HTTP layer). */
+const query = (ctx: HttpContext) => insightsQueryValidator.validate(ctx.request.qs())
 
 const links = (customerId: number): Links => ({
   base: `/customers/${customerId}/insights`,
@@ -35,12 +39,12 @@ export default class InsightsController {
 
   async show(ctx: HttpContext) {
     const customer = await Customer.findOrFail(ctx.params.id)
-    return dashboardView(ctx, 'insights/dashboard', customer, links(customer.id))
+    return dashboardView(ctx, await query(ctx), 'insights/dashboard', customer, links(customer.id))
   }
 
   async employees(ctx: HttpContext) {
     const customer = await Customer.findOrFail(ctx.params.id)
-    return employeesView(ctx, 'insights/employees', customer, links(customer.id))
+    return employeesView(ctx, await query(ctx), 'insights/employees', customer, links(customer.id))
   }
 
   async employee(ctx: HttpContext) {
@@ -51,23 +55,28 @@ export default class InsightsController {
       employee = await Employee.query().where('id', employeeId).where('customer_id', customer.id).preload('department').first()
       if (!employee) return ctx.response.notFound('Not found')
     }
-    return employeeView(ctx, 'insights/employee', customer, employee, employeeId, links(customer.id))
+    return employeeView(ctx, await query(ctx), 'insights/employee', customer, employee, employeeId, links(customer.id))
+  }
+
+  /** Margin across customers (staff only: the portal never sees supplier cost). */
+  async margin(ctx: HttpContext) {
+    return marginView(ctx, await marginQueryValidator.validate(ctx.request.qs()), 'insights/margin')
   }
 
   async waste(ctx: HttpContext) {
     const customer = await Customer.findOrFail(ctx.params.id)
-    return wasteView(ctx, 'insights/waste', customer, links(customer.id))
+    return wasteView(ctx, await query(ctx), 'insights/waste', customer, links(customer.id))
   }
 
   async anomalies(ctx: HttpContext) {
     const customer = await Customer.findOrFail(ctx.params.id)
-    return anomaliesView(ctx, 'insights/anomalies', customer, links(customer.id))
+    return anomaliesView(ctx, await query(ctx), 'insights/anomalies', customer, links(customer.id))
   }
 
   async statement(ctx: HttpContext) {
     const customer = await Customer.findOrFail(ctx.params.id)
     const employee = await Employee.query().where('id', Number(ctx.params.employeeId) || 0).where('customer_id', customer.id).first()
     if (!employee) return ctx.response.notFound('Not found')
-    return statementPdf(ctx, customer, employee)
+    return statementPdf(ctx, await query(ctx), customer, employee)
   }
 }

@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { insightsQueryValidator } from '#validators/insights'
 import { invoicePdfBytes } from '#documents/invoice_pdf'
 import Customer from '#models/customer'
 import Employee from '#models/employee'
@@ -8,6 +9,9 @@ import { creditNotePdfBytes } from '#documents/credit_note_pdf'
 import { dashboardView, employeeView, employeesView, statementPdf, type Links } from '#insights/pages'
 import { exportFormat, sendExport } from '#insights/export'
 import { invoicesTable, creditNotesTable } from '#insights/views'
+
+/** Every insights view's query string, validated here (the HTTP layer). */
+const query = (ctx: HttpContext) => insightsQueryValidator.validate(ctx.request.qs())
 
 const links: Links = { base: '/portal', statement: (employeeId) => `/portal/employees/${employeeId}/statement.pdf` }
 
@@ -31,28 +35,28 @@ export default class PortalController {
   }
 
   async dashboard(ctx: HttpContext) {
-    return dashboardView(ctx, 'portal/dashboard', await this.ownCustomer(ctx), links)
+    return dashboardView(ctx, await query(ctx), 'portal/dashboard', await this.ownCustomer(ctx), links)
   }
 
   async employees(ctx: HttpContext) {
-    return employeesView(ctx, 'portal/employees', await this.ownCustomer(ctx), links)
+    return employeesView(ctx, await query(ctx), 'portal/employees', await this.ownCustomer(ctx), links)
   }
 
   async employee(ctx: HttpContext) {
     const customer = await this.ownCustomer(ctx)
     // 0 = the customer's own unallocated usage (no employee); scoped by customer like the rest.
-    if (ctx.params.employeeId === '0') return employeeView(ctx, 'portal/employee', customer, null, 0, links)
+    if (ctx.params.employeeId === '0') return employeeView(ctx, await query(ctx), 'portal/employee', customer, null, 0, links)
     const employee = await this.ownEmployee(ctx)
     if (!employee) return ctx.response.notFound('Not found')
     await employee.load('department')
-    return employeeView(ctx, 'portal/employee', customer, employee, employee.id, links)
+    return employeeView(ctx, await query(ctx), 'portal/employee', customer, employee, employee.id, links)
   }
 
   async statement(ctx: HttpContext) {
     const customer = await this.ownCustomer(ctx)
     const employee = await this.ownEmployee(ctx)
     if (!employee) return ctx.response.notFound('Not found')
-    return statementPdf(ctx, customer, employee)
+    return statementPdf(ctx, await query(ctx), customer, employee)
   }
 
   async invoices(ctx: HttpContext) {

@@ -14,6 +14,7 @@ import {
   unallocatedOverview,
 } from '#consolidation/unallocated'
 import { localTime, money } from '#consolidation/queries'
+import { formatMoney } from '#lib/money'
 import { KIND_LABELS } from '#consolidation/services'
 import { employeeOptions } from '#consolidation/pickers'
 
@@ -41,14 +42,14 @@ export default class UnallocatedController {
         ...r,
         kind: r.kind ? KIND_LABELS[r.kind] : null,
         cost: money(r.costE4, customer.currency),
-        price: money(r.priceE4, customer.currency),
+        price: formatMoney(r.priceMinor, customer.currency),
         firstAt: localTime(r.firstAt, customer.timeZone),
         lastAt: localTime(r.lastAt, customer.timeZone),
       })),
       totals: {
         records: rows.reduce((n, r) => n + r.records, 0),
         cost: money(rows.reduce((n, r) => n + r.costE4, 0), customer.currency),
-        price: money(rows.reduce((n, r) => n + r.priceE4, 0), customer.currency),
+        price: formatMoney(rows.reduce((n, r) => n + r.priceMinor, 0), customer.currency),
       },
       employees: employees.map((e) => ({ id: e.id, name: e.name, email: e.email })),
       employeeOptions: await employeeOptions(customer.id),

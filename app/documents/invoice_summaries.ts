@@ -66,7 +66,9 @@ export interface PersonLines {
 export function costByDepartment(
   people: PersonLines[],
   unallocated: InvoiceLine[],
-  currency: string
+  currency: string,
+  /** recurring lines of no user (MI add-on, account charges): their own row, never "Unallocated" */
+  accountCharges: InvoiceLine[] = []
 ) {
   const departments = new Map<
     string,
@@ -97,10 +99,12 @@ export function costByDepartment(
         })),
     }))
   const un = bucketsOf(unallocated)
-  const all = [...departments.values()].reduce((sum, d) => add(sum, d.b), un)
+  const account = bucketsOf(accountCharges)
+  const all = add([...departments.values()].reduce((sum, d) => add(sum, d.b), un), account)
   return {
     departments: out,
     unallocated: unallocated.length ? texts(un, currency) : null,
+    account_charges: accountCharges.length ? texts(account, currency) : null,
     totals: texts(all, currency),
   }
 }

@@ -37,6 +37,7 @@ export interface InvoiceLineView {
 
 export interface ServiceView {
   label: string
+  total_minor: number
   lines: InvoiceLineView[]
   categories: { label: string; amount: string }[]
   total: string
@@ -146,11 +147,12 @@ async function liveSnapshot(invoice: Invoice): Promise<Dict> {
   return { ...(invoice.snapshot ?? {}), ...(await describeInvoice(db.connection(), invoice.id, customer, await getSettings())) }
 }
 
-function serviceLabel(snapshot: Dict, serviceId: number | null) {
-  if (serviceId === null) return 'Account charges'
+function serviceLabel(snapshot: Dict, serviceId: number | null, unknown: string | null = null): string {
+  // Usage of an unknown number is billed per identifier; other lines of no service are charges.
+  if (serviceId === null) return unknown ? `${unknown} · not a known service` : 'Other charges'
   const s = snapshot.services?.[serviceId]
   if (!s) return `Service #${serviceId}`
-  const identifier = String(s.identifier ?? '').startsWith('+') ? dialled(s.identifier).display : s.identifier
+  const identifier: string = String(s.identifier ?? '').startsWith('+') ? dialled(s.identifier).display : s.identifier
   return s.label ? `${s.label} · ${identifier}` : identifier
 }
 
@@ -172,7 +174,7 @@ function linesInOrder(lines: InvoiceLine[]) {
 function groupServices(lines: InvoiceLine[], snapshot: Dict, currency: string, usage: UsageIndex = new Map(), period = ''): ServiceView[] {
   const byService = new Map<string, InvoiceLine[]>()
   for (const line of lines) {
-    const key = String(line.serviceId ?? 'none')
+    const key = line.serviceId !== null ? String(line.serviceId) : `none:${line.identifier ?? ''}`
     byService.set(key, [...(byService.get(key) ?? []), line])
   }
   const out: ServiceView[] = []
@@ -180,7 +182,8 @@ function groupServices(lines: InvoiceLine[], snapshot: Dict, currency: string, u
     const categories = new Map<string, number>()
     for (const l of group) categories.set(l.category, (categories.get(l.category) ?? 0) + l.amountMinor)
     out.push({
-      label: serviceLabel(snapshot, group[0].serviceId),
+      label: serviceLabel(snapshot, group[0].serviceId, group[0].identifier),
+      total_minor: group.reduce((sum, l) => sum + l.amountMinor, 0),
       lines: linesInOrder(group).map((l) => lineView(l, currency, usage, period)),
       categories: [...categories].map(([c, minor]) => ({ label: categoryLabel(c), amount: formatMoney(minor, currency) })),
       total: formatMoney(group.reduce((sum, l) => sum + l.amountMinor, 0), currency),
@@ -237,12 +240,14 @@ export function buildInvoiceView(source: InvoiceSource, options: { logo?: string
   }
   const { taxes } = invoiceTotals(lines)
 
-  // Per employee, then unallocated.
+  // Per employee, then unallocated usage (no employee), then account charges (recurring, no employee).
   const byEmployee = new Map<number, InvoiceLine[]>()
   const unallocated: InvoiceLine[] = []
+  const accountCharges: InvoiceLine[] = []
   for (const l of lines) {
-    if (l.employeeId === null) unallocated.push(l)
-    else byEmployee.set(l.employeeId, [...(byEmployee.get(l.employeeId) ?? []), l])
+    if (l.employeeId !== null) byEmployee.set(l.employeeId, [...(byEmployee.get(l.employeeId) ?? []), l])
+    else if (l.kind === 'usage') unallocated.push(l)
+    else accountCharges.push(l)
   }
   const personLines: { name: string; employee_number: string | null; department: string | null; lines: InvoiceLine[] }[] = []
   const people: PersonView[] = [...byEmployee].map(([employeeId, group]) => {
@@ -264,6 +269,7 @@ export function buildInvoiceView(source: InvoiceSource, options: { logo?: string
   })
   people.sort((a, b) => (a.department ?? '~').localeCompare(b.department ?? '~') || a.name.localeCompare(b.name))
   const unallocatedTotal = unallocated.reduce((sum, l) => sum + l.amountMinor, 0)
+  const accountTotal = accountCharges.reduce((sum, l) => sum + l.amountMinor, 0)
 
   // Late usage: unbilled records of earlier periods billed on this invoice, per original period.
   const byLatePeriod = new Map<string, { minor: number; quantity: number }>()
@@ -281,7 +287,7 @@ export function buildInvoiceView(source: InvoiceSource, options: { logo?: string
   const tz = customer.time_zone || 'Europe/London'
   const itemisedTitle = (r: Dict) => {
     const who = r.employee_id === null ? 'Unallocated' : (snapshot.employees?.[r.employee_id]?.name ?? `Employee #${r.employee_id}`)
-    const what = r.service_id === null ? r.identifier : serviceLabel(snapshot, Number(r.service_id))
+    const what = r.service_id === null ? `${r.identifier} · not a known service` : serviceLabel(snapshot, Number(r.service_id))
     return `${who} · ${what}`
   }
   const itemised = source.itemised ? groupItemised(source.itemised, itemisedTitle, tz, currency) : null
@@ -318,15 +324,21 @@ export function buildInvoiceView(source: InvoiceSource, options: { logo?: string
     people_summary: [
       ...people.map((p) => ({ name: p.name, department: p.department, amount: p.total })),
       ...(unallocated.length ? [{ name: 'Unallocated', department: null, amount: formatMoney(unallocatedTotal, currency) }] : []),
+      ...(accountCharges.length ? [{ name: 'Account charges', department: null, amount: formatMoney(accountTotal, currency) }] : []),
     ],
     late_usage: lateUsage.length
       ? { periods: lateUsage, total: formatMoney(lateUsage.reduce((sum, p) => sum + p.amount_minor, 0), currency) }
       : null,
-    cost_by_user: costByDepartment(personLines, unallocated, currency),
+    cost_by_user: costByDepartment(personLines, unallocated, currency, accountCharges),
     m365: m365Licences(lines, currency),
     time_zone: tz,
     people,
-    unallocated: unallocated.length ? { services: groupServices(unallocated, snapshot, currency, usage, invoice.period), total: formatMoney(unallocatedTotal, currency) } : null,
+    unallocated: unallocated.length
+      ? { services: groupServices(unallocated, snapshot, currency, usage, invoice.period), total: formatMoney(unallocatedTotal, currency), total_minor: unallocatedTotal }
+      : null,
+    account_charges: accountCharges.length
+      ? { lines: linesInOrder(accountCharges).map((l) => lineView(l, currency, usage, invoice.period)), total: formatMoney(accountTotal, currency), total_minor: accountTotal }
+      : null,
     itemised,
   }
 }

@@ -16,14 +16,18 @@ const MAX_ENTRIES = 500
 type Entry = { stamp: string; at: number; value: Promise<unknown> }
 const entries = new Map<string, Entry>()
 
-/** The customer's newest usage and recurring rollup ids, in one round trip (two index dives). */
+/**
+ * The customer's newest usage and recurring rollup ids and its count of finalized invoices (a
+ * finalized month is read from its invoice), in one round trip (index dives).
+ */
 export async function newestRollupId(customerId: number): Promise<string> {
   const result = await db.rawQuery(
-    `SELECT (SELECT MAX(id) FROM monthly_rollups WHERE customer_id = ?) AS u, (SELECT MAX(id) FROM recurring_rollups WHERE customer_id = ?) AS r`,
-    [customerId, customerId]
+    `SELECT (SELECT MAX(id) FROM monthly_rollups WHERE customer_id = ?) AS u, (SELECT MAX(id) FROM recurring_rollups WHERE customer_id = ?) AS r,
+      (SELECT COUNT(*) FROM invoices WHERE customer_id = ? AND status = 'finalized') AS f`,
+    [customerId, customerId, customerId]
   )
   const row = db.connection().dialect.name === 'mysql' ? result[0][0] : result[0]
-  return `${Number(row?.u ?? 0)}|${Number(row?.r ?? 0)}`
+  return `${Number(row?.u ?? 0)}|${Number(row?.r ?? 0)}|${Number(row?.f ?? 0)}`
 }
 
 /**

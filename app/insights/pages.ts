@@ -2,8 +2,9 @@ import type { HttpContext } from '@adonisjs/core/http'
 import type Customer from '#models/customer'
 import type Employee from '#models/employee'
 import Department from '#models/department'
-import { insightsQueryValidator } from '#validators/insights'
-import { categoriesOf, dashboard, employeeBreakdown, employeeDetail, records, resolveRange, type Range } from '#insights/queries'
+import { marginReport } from '#insights/margin'
+import { ACCOUNT_CHARGES, ACCOUNT_DEPARTMENT, UNALLOCATED, UNALLOCATED_DEPARTMENT } from '#insights/money_model'
+import { categoriesOf, dashboard, employeeBreakdown, employeeDetail, records, resolveMarginRange, resolveRange, type Range } from '#insights/queries'
 import { findAnomalies } from '#insights/anomalies'
 import { unusedLicences } from '#insights/waste'
 import { sendExport, type ExportTable } from '#insights/export'
@@ -14,6 +15,9 @@ import {
   dashboardTables,
   employeeLinesTable,
   employeesTable,
+  MARGIN_TABLES,
+  marginTables,
+  type MarginTable,
   recordsTable,
   wasteTable,
   type DashboardTable,
@@ -30,9 +34,18 @@ import { cached } from '#insights/cache'
 type Ctx = HttpContext
 export type Links = { base: string; statement: (employeeId: number) => string }
 
-export async function insightsQuery(ctx: Ctx) {
-  return insightsQueryValidator.validate(ctx.request.qs())
+/** The validated query string of an insights view (the controller validates: app/validators/insights.ts). */
+export type InsightsQuery = {
+  from?: string
+  to?: string
+  period?: string
+  category?: string
+  departmentId?: number
+  page?: number
+  format?: 'csv' | 'xlsx'
+  table?: string
 }
+export type MarginQuery = { from?: string; to?: string; customerId?: number; currency?: string; category?: string; format?: 'csv' | 'xlsx'; table?: string }
 
 const customerProps = (c: Customer) => ({ id: c.id, name: c.name, accountNumber: c.accountNumber, currency: c.currency, timeZone: c.timeZone, miAddon: c.miAddon })
 
@@ -45,8 +58,7 @@ async function answer(ctx: Ctx, page: string, props: Record<string, any>, export
   return ctx.inertia.render(page, props)
 }
 
-export async function dashboardView(ctx: Ctx, page: string, customer: Customer, links: Links) {
-  const q = await insightsQuery(ctx)
+export async function dashboardView(ctx: Ctx, q: InsightsQuery, page: string, customer: Customer, links: Links) {
   const range = await resolveRange(customer.id, q)
   const data = await cached(customer, `dashboard|${range.from}|${range.to}`, () => dashboard(customer.id, range))
   const table = (DASHBOARD_TABLES as readonly string[]).includes(q.table ?? '') ? (q.table as DashboardTable) : null
@@ -64,12 +76,13 @@ export async function dashboardView(ctx: Ctx, page: string, customer: Customer, 
 }
 
 /** Drill-down: the employees behind a month, a category or a department. */
-export async function employeesView(ctx: Ctx, page: string, customer: Customer, links: Links) {
-  const q = await insightsQuery(ctx)
+export async function employeesView(ctx: Ctx, q: InsightsQuery, page: string, customer: Customer, links: Links) {
   const range = await resolveRange(customer.id, q)
   const filter = { period: q.period, category: q.category, departmentId: q.departmentId }
   let department: string | null = null
-  if (q.departmentId !== undefined && q.departmentId !== 0) {
+  if (q.departmentId === UNALLOCATED_DEPARTMENT) department = UNALLOCATED
+  else if (q.departmentId === ACCOUNT_DEPARTMENT) department = ACCOUNT_CHARGES
+  else if (q.departmentId !== undefined && q.departmentId > 0) {
     const d = await Department.query().where('id', q.departmentId).where('customer_id', customer.id).first()
     if (!d) return ctx.response.notFound('Not found')
     department = d.name
@@ -87,8 +100,7 @@ export async function employeesView(ctx: Ctx, page: string, customer: Customer, 
 }
 
 /** One employee: trend by category, month lines, and the records behind a month/category. */
-export async function employeeView(ctx: Ctx, page: string, customer: Customer, employee: Employee | null, employeeId: number, links: Links) {
-  const q = await insightsQuery(ctx)
+export async function employeeView(ctx: Ctx, q: InsightsQuery, page: string, customer: Customer, employee: Employee | null, employeeId: number, links: Links) {
   const range = await resolveRange(customer.id, q)
   const detail = await employeeDetail(customer.id, employeeId, range)
   const recordPeriod = q.period ?? [...detail.trend].reverse().find((t) => t.amountMinor !== 0)?.period ?? range.to
@@ -118,8 +130,7 @@ export async function employeeView(ctx: Ctx, page: string, customer: Customer, e
   )
 }
 
-export async function wasteView(ctx: Ctx, page: string, customer: Customer, links: Links) {
-  const q = await insightsQuery(ctx)
+export async function wasteView(ctx: Ctx, q: InsightsQuery, page: string, customer: Customer, links: Links) {
   const waste = await unusedLicences(customer.id)
   return answer(ctx, page, { customer: customerProps(customer), base: links.base, waste }, {
     format: q.format,
@@ -128,8 +139,7 @@ export async function wasteView(ctx: Ctx, page: string, customer: Customer, link
   })
 }
 
-export async function anomaliesView(ctx: Ctx, page: string, customer: Customer, links: Links) {
-  const q = await insightsQuery(ctx)
+export async function anomaliesView(ctx: Ctx, q: InsightsQuery, page: string, customer: Customer, links: Links) {
   const range = await resolveRange(customer.id, q)
   const period = q.period ?? range.to
   const anomalies = await findAnomalies(customer.id, period)
@@ -141,8 +151,7 @@ export async function anomaliesView(ctx: Ctx, page: string, customer: Customer, 
   )
 }
 
-export async function statementPdf(ctx: Ctx, customer: Customer, employee: Employee) {
-  const q = await insightsQuery(ctx)
+export async function statementPdf(ctx: Ctx, q: InsightsQuery, customer: Customer, employee: Employee) {
   const range = await resolveRange(customer.id, q)
   const detail = await employeeDetail(customer.id, employee.id, range)
   await employee.load('department')
@@ -157,4 +166,20 @@ export async function statementPdf(ctx: Ctx, customer: Customer, employee: Emplo
   ctx.response.header('Content-Type', 'application/pdf')
   ctx.response.header('Content-Disposition', `attachment; filename="${name}.pdf"`)
   return ctx.response.send(pdf)
+}
+
+/** Admin MI only (never the portal): margin per month, customer, category and destination. */
+export async function marginView(ctx: Ctx, q: MarginQuery, page: string) {
+  const range = await resolveMarginRange(q)
+  const report = await marginReport(range, { customerId: q.customerId, currency: q.currency, category: q.category })
+  const table = (MARGIN_TABLES as readonly string[]).includes(q.table ?? '') ? (q.table as MarginTable) : 'month'
+  const scope = report.customerId ? (report.customers.find((c) => c.id === report.customerId)?.name ?? 'customer') : `all-${report.currency}`
+  return answer(ctx, page, { report, filter: { customerId: report.customerId, currency: report.currency, category: q.category ?? null } }, {
+    format: q.format,
+    name: `margin-${scope}${q.category ? `-${q.category}` : ''}${q.format === 'csv' ? `-${table}` : ''}-${range.from}-to-${range.to}`,
+    tables: () => {
+      const all = marginTables(report)
+      return q.format === 'csv' ? [all[table]] : MARGIN_TABLES.map((t) => all[t])
+    },
+  })
 }

@@ -1,15 +1,33 @@
 import db from '@adonisjs/lucid/services/db'
+import { DateTime } from 'luxon'
 import { divRoundHalfUp, e4ToMinor } from '#lib/money'
-import { addMonths, currentPeriod, isPeriod, monthsBetween } from '#insights/periods'
+import { addMonths, isPeriod, monthsBetween } from '#insights/periods'
+import { loadMoneyLines } from '#insights/lines'
+import {
+  ACCOUNT_CHARGES,
+  ACCOUNT_DEPARTMENT,
+  ACCOUNT_EMPLOYEE,
+  NO_DEPARTMENT,
+  NO_DEPARTMENT_KEY,
+  UNALLOCATED,
+  UNALLOCATED_DEPARTMENT,
+  UNALLOCATED_EMPLOYEE,
+  departmentKey,
+  employeeKey,
+  filterLines,
+  sumBy,
+  total,
+  type LineKind,
+  type MoneyLine,
+  type Sums,
+} from '#insights/money_model'
 
 /**
- * Management-information queries. Everything on the dashboards is read from monthly_rollups
- * (usage: sums per customer × period × department × employee × service × category) and
- * recurring_rollups (recurring charges — licences, line rental, the MI add-on — for the calendar
- * month they are active in, pro-rata by days, same keys), never from usage_records or
- * recurring_charges, so a page costs the same however many records lie behind it. Amounts are the
- * sell price in minor units: `amountMinor` = `usageMinor` + `recurringMinor` (each rounded from e4);
- * `records` counts usage records only.
+ * Management-information queries. Every money figure is a sum of the month's money lines
+ * (money_model.ts, loaded by lines.ts): a finalized invoice's lines for a billed month, the lines its
+ * draft would bill (from monthly_rollups and recurring_rollups, rounded as the invoice rounds) for
+ * the others. Amounts are the sell price in minor units: `amountMinor` = `usageMinor` +
+ * `recurringMinor`; `records` counts usage records only.
  */
 
 export type Range = { from: string; to: string }
@@ -18,20 +36,38 @@ export const MAX_MONTHS = 60
 
 const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v))
 
-/** The range from the query string, or the 12 months up to the newest rollup of the customer. */
-export async function resolveRange(customerId: number, input: { from?: unknown; to?: unknown }): Promise<Range> {
-  let to: string
-  if (isPeriod(input.to)) to = input.to
-  else {
-    // The newest month of usage; a customer with only recurring charges: their newest month.
-    let row = await db.from('monthly_rollups').where('customer_id', customerId).max('period as p').first()
-    if (!isPeriod(row?.p)) row = await db.from('recurring_rollups').where('customer_id', customerId).max('period as p').first()
-    to = isPeriod(row?.p) ? row.p : currentPeriod()
-  }
+/**
+ * The default last month: the last complete month (the month before the current one in the time
+ * zone), or the newest month with usage before it when the data ends earlier; a customer whose only
+ * usage is in the current month gets the current month. Without a customer: across all customers.
+ */
+export async function defaultLastMonth(customerId?: number): Promise<string> {
+  const customer = customerId ? await db.from('customers').where('id', customerId).select('time_zone').first() : null
+  const now = DateTime.now().setZone(customer?.time_zone || 'Europe/London')
+  const current = (now.isValid ? now : DateTime.utc()).toFormat('yyyy-MM')
+  const lastComplete = addMonths(current, -1)
+  const scoped = () => (customerId ? db.from('monthly_rollups').where('customer_id', customerId) : db.from('monthly_rollups'))
+  const before = await scoped().where('period', '<=', lastComplete).max('period as p').first()
+  if (isPeriod(before?.p)) return before.p
+  const any = await scoped().max('period as p').first()
+  return isPeriod(any?.p) ? any.p : lastComplete
+}
+
+function rangeEndingAt(to: string, input: { from?: unknown }): Range {
   let from: string | undefined = isPeriod(input.from) ? input.from : undefined
   if (!from || from > to) from = addMonths(to, -11)
   if (monthsBetween(from, to).length > MAX_MONTHS) from = addMonths(to, -(MAX_MONTHS - 1))
   return { from, to }
+}
+
+/** The range from the query string, or the 12 months up to the default last month of the customer. */
+export async function resolveRange(customerId: number, input: { from?: unknown; to?: unknown }): Promise<Range> {
+  return rangeEndingAt(isPeriod(input.to) ? input.to : await defaultLastMonth(customerId), input)
+}
+
+/** The margin report's range: as resolveRange, across all customers. */
+export async function resolveMarginRange(input: { from?: unknown; to?: unknown }): Promise<Range> {
+  return rangeEndingAt(isPeriod(input.to) ? input.to : await defaultLastMonth(), input)
 }
 
 export type Filter = { period?: string; category?: string; departmentId?: number; employeeId?: number }
@@ -76,10 +112,10 @@ async function names(customerId: number) {
   return { employee, departmentName }
 }
 
-export const UNALLOCATED = 'Unallocated'
-export const NO_DEPARTMENT = 'No department'
+export { UNALLOCATED, ACCOUNT_CHARGES, NO_DEPARTMENT } from '#insights/money_model'
 
 export type EmployeeRow = {
+  /** an employee's id, 0 = unallocated usage, -1 = account charges */
   employeeId: number
   name: string
   department: string
@@ -91,24 +127,17 @@ export type EmployeeRow = {
   sharePct: number
 }
 
-/** usage + recurring e4 sums of one slot (a month, category, department, employee …). */
-type Slot = { usage: number; recurring: number; records: number }
-const emptySlot = (): Slot => ({ usage: 0, recurring: 0, records: 0 })
-function slotOf<K>(map: Map<K, Slot>, key: K) {
-  let slot = map.get(key)
-  if (!slot) map.set(key, (slot = emptySlot()))
-  return slot
-}
-/** The split in minor units; the total is the sum of the rounded parts, so tables add up. */
-function split(slot: Slot | undefined) {
-  const usageMinor = e4ToMinor(slot?.usage ?? 0)
-  const recurringMinor = e4ToMinor(slot?.recurring ?? 0)
-  return { amountMinor: usageMinor + recurringMinor, usageMinor, recurringMinor }
+/** The money lines of the range (money_model.ts), narrowed by the filter. */
+export async function linesOf(customerId: number, range: Range, filter: Filter = {}) {
+  const periods = filter.period ? [filter.period] : monthsBetween(range.from, range.to)
+  return filterLines(await loadMoneyLines(customerId, periods), filter)
 }
 
 function pct(part: number, whole: number) {
   return whole === 0 ? 0 : Math.round((part / whole) * 1000) / 10
 }
+
+const parts = (s: Sums | undefined) => ({ amountMinor: s?.amountMinor ?? 0, usageMinor: s?.usageMinor ?? 0, recurringMinor: s?.recurringMinor ?? 0 })
 
 /** Month-over-month change; changePct is null when the previous month was zero. */
 function monthOverMonth(trend: { period: string; amountMinor: number }[]) {
@@ -120,124 +149,79 @@ function monthOverMonth(trend: { period: string; amountMinor: number }[]) {
   })
 }
 
-/**
- * Employee rows (summed over the filter, usage and recurring charges), biggest first; employee 0 is
- * "Unallocated" (usage nobody could be tied to, and recurring charges of nobody, e.g. the MI add-on).
- */
-export async function employeeBreakdown(customerId: number, range: Range, filter: Filter = {}) {
-  const [rows, recurringRows, lookup] = await Promise.all([
-    rollups(customerId, range, filter)
-      .groupBy('employee_id')
-      .select('employee_id')
-      .sum('price_e4 as price')
-      .sum('record_count as records'),
-    recurring(customerId, range, filter).groupBy('employee_id').select('employee_id').sum('price_e4 as price'),
-    names(customerId),
-  ])
-  const byEmployee = new Map<number, Slot>()
-  for (const r of rows as any[]) {
-    const slot = slotOf(byEmployee, num(r.employee_id))
-    slot.usage += num(r.price)
-    slot.records += num(r.records)
-  }
-  for (const r of recurringRows as any[]) slotOf(byEmployee, num(r.employee_id)).recurring += num(r.price)
-  const list: EmployeeRow[] = [...byEmployee.entries()].map(([id, slot]) => {
-    const e = lookup.employee.get(id)
-    return {
-      employeeId: id,
-      name: id === 0 ? UNALLOCATED : (e?.name ?? `Employee #${id}`),
-      department: id === 0 ? '' : (e?.department ?? NO_DEPARTMENT),
-      ...split(slot),
-      records: slot.records,
-      sharePct: 0,
-    }
-  })
-  const total = list.reduce((s, r) => s + r.amountMinor, 0)
-  for (const r of list) r.sharePct = pct(r.amountMinor, total)
+type Lookup = Awaited<ReturnType<typeof names>>
+
+function employeeName(id: number, lookup: Lookup) {
+  if (id === UNALLOCATED_EMPLOYEE) return UNALLOCATED
+  if (id === ACCOUNT_EMPLOYEE) return ACCOUNT_CHARGES
+  return lookup.employee.get(id)?.name ?? `Employee #${id}`
+}
+
+function departmentLabel(id: number, lookup: Lookup) {
+  if (id === UNALLOCATED_DEPARTMENT) return UNALLOCATED
+  if (id === ACCOUNT_DEPARTMENT) return ACCOUNT_CHARGES
+  if (id === NO_DEPARTMENT_KEY) return NO_DEPARTMENT
+  return lookup.departmentName.get(id) ?? `Department #${id}`
+}
+
+/** Employee rows of the lines, biggest first; "Unallocated" (usage of nobody) and "Account charges" apart. */
+function employeeRows(lines: MoneyLine[], lookup: Lookup) {
+  const list: EmployeeRow[] = [...sumBy(lines, employeeKey)].map(([id, s]) => ({
+    employeeId: id,
+    name: employeeName(id, lookup),
+    department: id > 0 ? (lookup.employee.get(id)?.department ?? NO_DEPARTMENT) : '',
+    ...parts(s),
+    records: s.records,
+    sharePct: 0,
+  }))
+  const sum = list.reduce((s, r) => s + r.amountMinor, 0)
+  for (const r of list) r.sharePct = pct(r.amountMinor, sum)
   list.sort((a, b) => b.amountMinor - a.amountMinor || a.name.localeCompare(b.name))
-  return { rows: list, totalMinor: total }
+  return { rows: list, totalMinor: sum }
+}
+
+/** Employee rows (summed over the filter, usage and recurring charges), biggest first. */
+export async function employeeBreakdown(customerId: number, range: Range, filter: Filter = {}) {
+  const [lines, lookup] = await Promise.all([linesOf(customerId, range, filter), names(customerId)])
+  return employeeRows(lines, lookup)
+}
+
+/** A month × key table: one row per key with the amount of every month. */
+function monthTable(lines: MoneyLine[], periods: string[], keyOf: (l: MoneyLine) => number) {
+  const cells = sumBy(lines, (l) => `${keyOf(l)}|${l.period}`)
+  const keys = [...new Set(lines.map(keyOf))]
+  return keys.map((key) => ({ key, months: periods.map((p) => cells.get(`${key}|${p}`)?.amountMinor ?? 0) }))
 }
 
 /** The data behind the insights dashboard of one customer and range (usage + recurring charges). */
 export async function dashboard(customerId: number, range: Range, options: { trendEmployees?: number } = {}) {
   const periods = monthsBetween(range.from, range.to)
-  const [grouped, recurringGrouped, employees, lookup] = await Promise.all([
-    rollups(customerId, range)
-      .groupBy('period', 'category', 'department_id')
-      .select('period', 'category', 'department_id')
-      .sum('price_e4 as price')
-      .sum('cost_e4 as cost')
-      .sum('record_count as records'),
-    recurring(customerId, range)
-      .groupBy('period', 'category', 'department_id')
-      .select('period', 'category', 'department_id')
-      .sum('price_e4 as price')
-      .sum('cost_e4 as cost'),
-    employeeBreakdown(customerId, range),
-    names(customerId),
-  ])
-
-  const byPeriod = new Map<string, Slot>()
-  const byCategory = new Map<string, Slot>()
-  const byDepartment = new Map<number, Slot>()
-  const total = emptySlot()
-  let totalCost = 0
-  for (const [rows, kind] of [
-    [grouped, 'usage'],
-    [recurringGrouped, 'recurring'],
-  ] as [any[], 'usage' | 'recurring'][]) {
-    for (const r of rows) {
-      const price = num(r.price)
-      const records = kind === 'usage' ? num(r.records) : 0
-      totalCost += num(r.cost)
-      for (const slot of [total, slotOf(byPeriod, String(r.period)), slotOf(byCategory, String(r.category)), slotOf(byDepartment, num(r.department_id))]) {
-        slot[kind] += price
-        slot.records += records
-      }
-    }
-  }
-
-  const trend = periods.map((period) => {
-    const slot = byPeriod.get(period)
-    return { period, ...split(slot), records: slot?.records ?? 0 }
-  })
-  const totals = split(total)
+  // No supplier cost here: the dashboard is also the portal's (margin is admin-only, margin.ts).
+  const [lines, lookup] = await Promise.all([linesOf(customerId, range), names(customerId)])
+  const byPeriod = sumBy(lines, (l) => l.period)
+  const totals = total(lines)
   const totalMinor = totals.amountMinor
-  const categories = [...byCategory.entries()]
-    .map(([category, s]) => ({ category, ...split(s), records: s.records, sharePct: 0 }))
+  const billed = new Set(lines.filter((l) => l.billed).map((l) => l.period))
+
+  const trend = periods.map((period) => ({ period, ...parts(byPeriod.get(period)), records: byPeriod.get(period)?.records ?? 0, billed: billed.has(period) }))
+  const categories = [...sumBy(lines, (l) => l.category)]
+    .map(([category, s]) => ({ category, ...parts(s), records: s.records, sharePct: pct(s.amountMinor, totalMinor) }))
     .sort((a, b) => b.amountMinor - a.amountMinor || a.category.localeCompare(b.category))
-  for (const c of categories) c.sharePct = pct(c.amountMinor, totalMinor)
-  const departments = [...byDepartment.entries()]
-    .map(([departmentId, s]) => ({
-      departmentId,
-      department: departmentId === 0 ? NO_DEPARTMENT : (lookup.departmentName.get(departmentId) ?? `Department #${departmentId}`),
-      ...split(s),
-      records: s.records,
-      sharePct: 0,
-    }))
+  const departments = [...sumBy(lines, departmentKey)]
+    .map(([departmentId, s]) => ({ departmentId, department: departmentLabel(departmentId, lookup), ...parts(s), records: s.records, sharePct: pct(s.amountMinor, totalMinor) }))
     .sort((a, b) => b.amountMinor - a.amountMinor || a.department.localeCompare(b.department))
-  for (const d of departments) d.sharePct = pct(d.amountMinor, totalMinor)
+  const departmentTrend = monthTable(lines, periods, departmentKey)
+    .map((row) => ({ departmentId: row.key, department: departmentLabel(row.key, lookup), months: row.months, totalMinor: row.months.reduce((a, b) => a + b, 0) }))
+    .sort((a, b) => b.totalMinor - a.totalMinor || a.department.localeCompare(b.department))
+  const employees = employeeRows(lines, lookup)
 
   // Per-employee trend: the biggest spenders month by month (usage + recurring).
-  const top = employees.rows.filter((e) => e.employeeId !== 0).slice(0, options.trendEmployees ?? 5)
-  let employeeTrend: { employeeId: number; name: string; months: number[] }[] = []
-  if (top.length > 0) {
-    const ids = top.map((t) => t.employeeId)
-    const [rows, recurringRows] = await Promise.all([
-      rollups(customerId, range).whereIn('employee_id', ids).groupBy('employee_id', 'period').select('employee_id', 'period').sum('price_e4 as price'),
-      recurring(customerId, range).whereIn('employee_id', ids).groupBy('employee_id', 'period').select('employee_id', 'period').sum('price_e4 as price'),
-    ])
-    const cell = new Map<string, Slot>()
-    for (const r of rows as any[]) slotOf(cell, `${num(r.employee_id)}|${r.period}`).usage += num(r.price)
-    for (const r of recurringRows as any[]) slotOf(cell, `${num(r.employee_id)}|${r.period}`).recurring += num(r.price)
-    employeeTrend = top.map((t) => ({
-      employeeId: t.employeeId,
-      name: t.name,
-      months: periods.map((p) => split(cell.get(`${t.employeeId}|${p}`)).amountMinor),
-    }))
-  }
+  const top = employees.rows.filter((e) => e.employeeId > 0).slice(0, options.trendEmployees ?? 5)
+  const topIds = new Set(top.map((t) => t.employeeId))
+  const topMonths = new Map(monthTable(lines.filter((l) => topIds.has(l.employeeId)), periods, (l) => l.employeeId).map((r) => [r.key, r.months]))
+  const employeeTrend = top.map((t) => ({ employeeId: t.employeeId, name: t.name, months: topMonths.get(t.employeeId) ?? periods.map(() => 0) }))
 
-  const monthsWithData = [...byPeriod.values()].filter((s) => s.records > 0 || s.usage !== 0 || s.recurring !== 0).length
+  const monthsWithData = trend.filter((t) => t.records > 0 || t.amountMinor !== 0).length
   return {
     range,
     periods,
@@ -245,17 +229,17 @@ export async function dashboard(customerId: number, range: Range, options: { tre
       amountMinor: totalMinor,
       usageMinor: totals.usageMinor,
       recurringMinor: totals.recurringMinor,
-      costMinor: e4ToMinor(totalCost),
-      records: total.records,
-      employees: employees.rows.filter((e) => e.employeeId !== 0).length,
+      records: totals.records,
+      employees: employees.rows.filter((e) => e.employeeId > 0).length,
       averageMonthMinor: monthsWithData ? divRoundHalfUp(totalMinor, monthsWithData) : 0,
     },
     trend,
     mom: monthOverMonth(trend),
     byCategory: categories,
     byDepartment: departments,
+    departmentTrend,
     byEmployee: employees.rows,
-    topSpenders: employees.rows.filter((e) => e.employeeId !== 0).slice(0, 10),
+    topSpenders: employees.rows.filter((e) => e.employeeId > 0).slice(0, 10),
     employeeTrend,
   }
 }
@@ -263,61 +247,28 @@ export async function dashboard(customerId: number, range: Range, options: { tre
 export type Dashboard = Awaited<ReturnType<typeof dashboard>>
 
 /**
- * One employee: month × category from the rollups, usage and recurring charges (licences …).
- * Lines carry `kind` ('usage' | 'recurring'); recurring lines have no records, duration or volume.
+ * One employee (or 0: unallocated usage, -1: account charges): month × category, usage and recurring
+ * charges. Lines carry `kind` ('usage' | 'recurring'); recurring lines have no records, duration or volume.
  */
 export async function employeeDetail(customerId: number, employeeId: number, range: Range) {
   const periods = monthsBetween(range.from, range.to)
-  const [rows, recurringRows] = await Promise.all([
-    rollups(customerId, range, { employeeId })
-      .groupBy('period', 'category')
-      .select('period', 'category')
-      .sum('price_e4 as price')
-      .sum('record_count as records')
-      .sum('duration_s as duration')
-      .sum('volume_bytes as volume'),
-    recurring(customerId, range, { employeeId }).groupBy('period', 'category').select('period', 'category').sum('price_e4 as price'),
-  ])
-  const categories = [...new Set([...rows, ...recurringRows].map((r: any) => String(r.category)))].sort()
-  const cell = new Map<string, Slot>()
-  for (const r of rows as any[]) slotOf(cell, `${r.period}|${r.category}`).usage += num(r.price)
-  for (const r of recurringRows as any[]) slotOf(cell, `${r.period}|${r.category}`).recurring += num(r.price)
-  const total = emptySlot()
+  const lines = await linesOf(customerId, range, { employeeId })
+  const categories = [...new Set(lines.map((l) => l.category))].sort()
+  const cell = sumBy(lines, (l) => `${l.period}|${l.category}`)
+  const byPeriod = sumBy(lines, (l) => l.period)
   const trend = periods.map((period) => {
     const byCategory: Record<string, number> = {}
-    const month = emptySlot()
-    for (const c of categories) {
-      const v = cell.get(`${period}|${c}`)
-      byCategory[c] = split(v).amountMinor
-      month.usage += v?.usage ?? 0
-      month.recurring += v?.recurring ?? 0
-    }
-    total.usage += month.usage
-    total.recurring += month.recurring
-    return { period, ...split(month), byCategory }
+    for (const c of categories) byCategory[c] = cell.get(`${period}|${c}`)?.amountMinor ?? 0
+    return { period, ...parts(byPeriod.get(period)), byCategory }
   })
-  const lines = [
-    ...rows.map((r: any) => ({
-      period: String(r.period),
-      category: String(r.category),
-      kind: 'usage' as 'usage' | 'recurring',
-      records: num(r.records),
-      durationS: num(r.duration),
-      volumeBytes: num(r.volume),
-      amountMinor: e4ToMinor(num(r.price)),
-    })),
-    ...recurringRows.map((r: any) => ({
-      period: String(r.period),
-      category: String(r.category),
-      kind: 'recurring' as 'usage' | 'recurring',
-      records: 0,
-      durationS: 0,
-      volumeBytes: 0,
-      amountMinor: e4ToMinor(num(r.price)),
-    })),
-  ].sort((a, b) => a.period.localeCompare(b.period) || a.category.localeCompare(b.category) || a.kind.localeCompare(b.kind))
-  const totals = split(total)
-  return { periods, categories, trend, mom: monthOverMonth(trend), lines, totalMinor: totals.amountMinor, usageMinor: totals.usageMinor, recurringMinor: totals.recurringMinor }
+  const monthLines = [...sumBy(lines, (l) => `${l.period}|${l.category}|${l.kind}`)]
+    .map(([key, s]) => {
+      const [period, category, kind] = key.split('|')
+      return { period, category, kind: kind as LineKind, records: s.records, durationS: s.durationS, volumeBytes: s.volumeBytes, amountMinor: s.amountMinor }
+    })
+    .sort((a, b) => a.period.localeCompare(b.period) || a.category.localeCompare(b.category) || a.kind.localeCompare(b.kind))
+  const totals = total(lines)
+  return { periods, categories, trend, mom: monthOverMonth(trend), lines: monthLines, totalMinor: totals.amountMinor, usageMinor: totals.usageMinor, recurringMinor: totals.recurringMinor }
 }
 
 /** The usage records behind a rollup cell, a page at a time (drill-down to records). */

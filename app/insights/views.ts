@@ -1,4 +1,5 @@
 import type { Dashboard } from '#insights/queries'
+import type { MarginReport } from '#insights/margin'
 import type { Anomaly } from '#insights/anomalies'
 import type { ExportTable } from '#insights/export'
 import { categoryLabel } from '#lib/labels'
@@ -15,7 +16,7 @@ const SPLIT = [
   { key: 'recurringMinor', label: 'Recurring charges', type: 'money' },
 ] as const
 
-export const DASHBOARD_TABLES = ['trend', 'mom', 'category', 'department', 'employees', 'employee_trend'] as const
+export const DASHBOARD_TABLES = ['trend', 'mom', 'category', 'department', 'department_trend', 'employees', 'employee_trend'] as const
 export type DashboardTable = (typeof DASHBOARD_TABLES)[number]
 
 export function dashboardTables(d: Dashboard): Record<DashboardTable, ExportTable> {
@@ -60,6 +61,15 @@ export function dashboardTables(d: Dashboard): Record<DashboardTable, ExportTabl
       ],
       rows: d.byDepartment,
     },
+    department_trend: {
+      name: 'Department by month',
+      columns: [
+        { key: 'department', label: 'Department' },
+        ...d.periods.map((p) => ({ key: p, label: p, type: 'money' as const })),
+        { key: 'totalMinor', label: 'Total', type: 'money' },
+      ],
+      rows: d.departmentTrend.map((e) => ({ department: e.department, totalMinor: e.totalMinor, ...Object.fromEntries(d.periods.map((p, i) => [p, e.months[i]])) })),
+    },
     employees: employeesTable(d.byEmployee),
     employee_trend: {
       name: 'Per-employee trend',
@@ -75,7 +85,6 @@ export function employeesTable(
   return {
     name: 'By employee',
     columns: [
-      { key: 'employeeId', label: 'Employee id', type: 'int' },
       { key: 'name', label: 'Employee' },
       { key: 'department', label: 'Department' },
       ...SPLIT,
@@ -201,5 +210,35 @@ export function invoicesTable(rows: Record<string, any>[]): ExportTable {
       { key: 'totalMinor', label: 'Total', type: 'money' },
     ],
     rows,
+  }
+}
+
+const MARGIN_COLUMNS = [
+  { key: 'sellMinor', label: 'Sell', type: 'money' },
+  { key: 'costMinor', label: 'Supplier cost', type: 'money' },
+  { key: 'marginMinor', label: 'Margin', type: 'money' },
+  { key: 'marginPct', label: 'Margin %', type: 'pct' },
+  { key: 'uncostedRecords', label: 'Records without cost', type: 'int' },
+  { key: 'uncostedSellMinor', label: 'Sell without cost', type: 'money' },
+] as const
+
+export const MARGIN_TABLES = ['month', 'customer', 'category', 'destination'] as const
+export type MarginTable = (typeof MARGIN_TABLES)[number]
+
+/** The margin report's tables (admin only): the same figures the margin page shows. */
+export function marginTables(m: MarginReport): Record<MarginTable, ExportTable> {
+  return {
+    month: { name: 'Margin by month', columns: [{ key: 'period', label: 'Month' }, ...MARGIN_COLUMNS], rows: m.byMonth },
+    customer: {
+      name: 'Margin by customer',
+      columns: [{ key: 'customer', label: 'Customer' }, { key: 'accountNumber', label: 'Account' }, ...MARGIN_COLUMNS],
+      rows: m.byCustomer,
+    },
+    category: { name: 'Margin by category', columns: [{ key: 'category', label: 'Category' }, ...MARGIN_COLUMNS], rows: m.byCategory },
+    destination: {
+      name: 'Margin by destination',
+      columns: [{ key: 'destination', label: 'Destination' }, { key: 'records', label: 'Records', type: 'int' }, ...MARGIN_COLUMNS],
+      rows: m.byDestination,
+    },
   }
 }

@@ -45,6 +45,16 @@ export function e4ToMinor(e4: number): number {
   return divRoundHalfUp(e4, 100)
 }
 
+/**
+ * SPEC: an invoice line's amount is the exact sum of its records' prices (e4), rounded half-up to
+ * 2 dp once. The invoice (app/billing/compute.ts) and every figure that must equal it (insights,
+ * portal, statements, exports) round each line with this and then add minor units, never re-round a
+ * sum of e4 taken across lines.
+ */
+export function lineAmountMinor(sumE4: number): number {
+  return e4ToMinor(sumE4)
+}
+
 /** Tax at a rate in basis points, rounded half-up to minor units. */
 export function taxOn(subtotalMinor: number, rateBp: number): number {
   return divRoundHalfUp(subtotalMinor * rateBp, 10_000)

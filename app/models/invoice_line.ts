@@ -30,6 +30,10 @@ export default class InvoiceLine extends BaseModel {
   @column()
   declare recurringMonth: string | null
 
+  /** Usage of an identifier with no service (unknown number): that identifier; null otherwise. */
+  @column()
+  declare identifier: string | null
+
   @column()
   declare category: string
 

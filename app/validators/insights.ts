@@ -10,8 +10,22 @@ export const insightsQueryValidator = vine.compile(
     to: period().optional(),
     period: period().optional(),
     category: vine.string().trim().maxLength(32).optional(),
-    departmentId: vine.number().withoutDecimals().min(0).optional(),
+    // -1 = unallocated usage, -2 = account charges (app/insights/money_model.ts)
+    departmentId: vine.number().withoutDecimals().min(-2).optional(),
     page: vine.number().withoutDecimals().min(1).optional(),
+    format: vine.enum(['csv', 'xlsx'] as const).optional(),
+    table: vine.string().trim().maxLength(32).optional(),
+  })
+)
+
+/** Query string of the admin margin report. */
+export const marginQueryValidator = vine.compile(
+  vine.object({
+    from: period().optional(),
+    to: period().optional(),
+    customerId: vine.number().withoutDecimals().min(1).optional(),
+    currency: vine.string().trim().regex(/^[A-Z]{3}$/).optional(),
+    category: vine.string().trim().maxLength(32).optional(),
     format: vine.enum(['csv', 'xlsx'] as const).optional(),
     table: vine.string().trim().maxLength(32).optional(),
   })

@@ -10,6 +10,7 @@ const PortalAdminController = () => import('#controllers/portal_admin_controller
 router
   .group(() => {
     router.get('/insights', [InsightsController, 'index']).as('insights.index')
+    router.get('/insights/margin', [InsightsController, 'margin']).as('insights.margin')
     router.get('/customers/:id/insights', [InsightsController, 'show']).as('insights.show')
     router.get('/customers/:id/insights/employees', [InsightsController, 'employees']).as('insights.employees')
     router.get('/customers/:id/insights/employees/:employeeId', [InsightsController, 'employee']).as('insights.employee')

@@ -34,7 +34,7 @@ test.group('insights dashboard', (group) => {
     assert.deepEqual(data.byDepartment.map((d: any) => [d.department, d.amountMinor]), [
       ['Sales', 77000],
       ['Operations', 28000],
-      ['No department', 500],
+      ['Unallocated', 500],
     ])
     assert.deepEqual(data.topSpenders.map((e: any) => [e.name, e.amountMinor]), [
       ['Alice Able', 73000],
@@ -118,8 +118,9 @@ test.group('insights dashboard', (group) => {
     csv.assertStatus(200)
     assert.include(csv.header('content-type'), 'text/csv')
     const lines = csv.text().trim().split('\r\n')
-    assert.equal(lines[0], 'Employee id,Employee,Department,Amount,Usage,Recurring charges,Records,Share %')
-    assert.equal(lines[1], `${s.alice.id},Alice Able,Sales,730.00,730.00,0.00,40,69.2`)
+    // No internal ids in exports (issue 15).
+    assert.equal(lines[0], 'Employee,Department,Amount,Usage,Recurring charges,Records,Share %')
+    assert.equal(lines[1], `Alice Able,Sales,730.00,730.00,0.00,40,69.2`)
 
     const trendCsv = await client.get(`${base}?from=2026-01&to=2026-04&format=csv`).loginAs(user)
     assert.include(trendCsv.text(), '2026-04,545.00,')
@@ -130,7 +131,7 @@ test.group('insights dashboard', (group) => {
     const workbook = new ExcelJS.Workbook()
     await workbook.xlsx.load(xlsx.body() as any)
     const names = workbook.worksheets.map((w) => w.name)
-    assert.includeMembers(names, ['Cost per month', 'Month over month', 'By category', 'By department', 'By employee', 'Per-employee trend'])
+    assert.includeMembers(names, ['Cost per month', 'Month over month', 'By category', 'By department', 'Department by month', 'By employee', 'Per-employee trend'])
     const trend = workbook.getWorksheet('Cost per month')!
     assert.equal(trend.getRow(5).getCell(1).value, '2026-04')
     assert.equal(trend.getRow(5).getCell(2).value, 545)

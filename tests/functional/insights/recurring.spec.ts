@@ -11,8 +11,10 @@ import { e4ToMinor } from '#lib/money'
 import { addRecords, seedCustomer, inertia } from './seed.js'
 
 /**
- * The insights' monthly figures include recurring charges (licences …) for the months they are
- * active in, pro-rata by days, through recurring_rollups, kept fresh by the write paths.
+ * The insights' monthly figures include recurring charges (licences …) as the invoice for the month
+ * bills them, pro-rata by days, through recurring_rollups, kept fresh by the write paths. These
+ * customers bill recurring charges in arrears, so month M holds M's charges; advance billing (M holds
+ * M + 1's) is covered in money_model.spec.ts.
  */
 
 const MONTHS = ['2026-02', '2026-03', '2026-04']
@@ -22,7 +24,7 @@ const minor = (charge: typeof ALICE_LICENCE, month: string) => e4ToMinor(recurri
 
 /** Usage (Alice £100 calls, Bob £50 calls a month), an Alice licence all along and a Bob licence from 16 March. */
 async function seedWithLicences(attrs: Record<string, any> = {}) {
-  const s = await seedCustomer(attrs as any)
+  const s = await seedCustomer({ recurringBilling: 'arrears', ...attrs } as any)
   await addRecords(
     s.customer,
     MONTHS.flatMap((period) => [
