@@ -1,6 +1,6 @@
 import { test } from '@japa/runner'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import app from '@adonisjs/core/services/app'
 import { join } from 'node:path'
 import Connector from '#models/connector'
 import { truncateAll } from '#tests/helpers/migrate'
@@ -12,7 +12,9 @@ test.group('browser ui: connector create → test → run', (group) => {
   let root = ''
   group.each.setup(async () => {
     await truncateAll()
-    root = await mkdtemp(join(tmpdir(), 'tollgate-ui-drop-'))
+    // Under tmp/, one of the folder roots connectors may read in tests (CONNECTOR_FOLDER_ROOTS).
+    await mkdir(app.makePath('tmp'), { recursive: true })
+    root = await mkdtemp(join(app.makePath('tmp'), 'ui-drop-'))
     return () => rm(root, { recursive: true, force: true })
   })
 
