@@ -29,12 +29,22 @@ export async function finalizedInvoices(customerId: number, periods: string[]) {
   )
 }
 
-async function invoiceLines(invoiceIds: Map<string, number>): Promise<MoneyLine[]> {
+/**
+ * Narrows a read to one employee (> 0) in SQL: an employee's page needs its own lines, not the
+ * customer's 500 employees' worth filtered in memory. 0 and -1 (unallocated, account charges) are
+ * keys of the money model, not column values, so they are filtered after loading.
+ */
+export type LineScope = { employeeId?: number }
+const oneEmployee = (scope: LineScope) => (scope.employeeId !== undefined && scope.employeeId > 0 ? scope.employeeId : null)
+
+async function invoiceLines(invoiceIds: Map<string, number>, scope: LineScope): Promise<MoneyLine[]> {
   if (invoiceIds.size === 0) return []
   const periodOf = new Map<number, string>([...invoiceIds].map(([p, id]) => [id, p]))
+  const employeeId = oneEmployee(scope)
   const rows = await db
     .from('invoice_lines')
     .whereIn('invoice_id', [...periodOf.keys()])
+    .if(employeeId !== null, (q) => q.where('employee_id', employeeId!))
     .select(
       'invoice_id',
       'employee_id',
@@ -61,12 +71,14 @@ async function invoiceLines(invoiceIds: Map<string, number>): Promise<MoneyLine[
 }
 
 /** Usage rollup cells of the months, summed over departments per line key (department: the largest). */
-async function usageCells(customerId: number, periods: string[]): Promise<UsageCell[]> {
+async function usageCells(customerId: number, periods: string[], scope: LineScope): Promise<UsageCell[]> {
   if (periods.length === 0) return []
+  const employeeId = oneEmployee(scope)
   const rows = await db
     .from('monthly_rollups')
     .where('customer_id', customerId)
     .whereIn('period', periods)
+    .if(employeeId !== null, (q) => q.where('employee_id', employeeId!))
     .groupBy('period', 'employee_id', 'service_id', 'category')
     .select('period', 'employee_id', 'service_id', 'category')
     .max('department_id as department_id')
@@ -89,8 +101,8 @@ async function usageCells(customerId: number, periods: string[]): Promise<UsageC
 }
 
 /** Usage of no service per identifier (the invoice bills each unknown number as its own line). */
-async function unknownIdentifierCells(customerId: number, periods: string[]): Promise<UsageCell[]> {
-  if (periods.length === 0) return []
+async function unknownIdentifierCells(customerId: number, periods: string[], scope: LineScope): Promise<UsageCell[]> {
+  if (periods.length === 0 || oneEmployee(scope) !== null) return []
   const rows = await db
     .from('usage_records')
     .where('customer_id', customerId)
@@ -122,14 +134,17 @@ async function unknownIdentifierCells(customerId: number, periods: string[]): Pr
 async function draftRecurringLines(
   customerId: number,
   periods: string[],
-  mode: 'advance' | 'arrears'
+  mode: 'advance' | 'arrears',
+  scope: LineScope
 ): Promise<MoneyLine[]> {
   if (periods.length === 0) return []
   const billedFor = new Map<string, string>(periods.map((p) => [recurringMonthFor(p, mode), p]))
+  const employeeId = oneEmployee(scope)
   const rows = await db
     .from('recurring_rollups')
     .where('customer_id', customerId)
     .whereIn('period', [...billedFor.keys()])
+    .if(employeeId !== null, (q) => q.where('employee_id', employeeId!))
     .select(
       'period',
       'employee_id',
@@ -172,8 +187,8 @@ function attachUsageStats(lines: MoneyLine[], cells: UsageCell[]) {
   }
 }
 
-/** Every money line of the customer's months. */
-export async function loadMoneyLines(customerId: number, periods: string[]): Promise<MoneyLine[]> {
+/** Every money line of the customer's months (of one employee when the scope names one). */
+export async function loadMoneyLines(customerId: number, periods: string[], scope: LineScope = {}): Promise<MoneyLine[]> {
   const customer = await db
     .from('customers')
     .where('id', customerId)
@@ -183,10 +198,10 @@ export async function loadMoneyLines(customerId: number, periods: string[]): Pro
   const invoices = await finalizedInvoices(customerId, periods)
   const open = periods.filter((p) => !invoices.has(p))
   const [billed, cells, unknown, recurring] = await Promise.all([
-    invoiceLines(invoices),
-    usageCells(customerId, periods),
-    unknownIdentifierCells(customerId, open),
-    draftRecurringLines(customerId, open, mode),
+    invoiceLines(invoices, scope),
+    usageCells(customerId, periods, scope),
+    unknownIdentifierCells(customerId, open, scope),
+    draftRecurringLines(customerId, open, mode, scope),
   ])
   const openSet = new Set(open)
   // Usage of no service and no employee is taken per identifier from the records instead.

@@ -130,7 +130,7 @@ export type EmployeeRow = {
 /** The money lines of the range (money_model.ts), narrowed by the filter. */
 export async function linesOf(customerId: number, range: Range, filter: Filter = {}) {
   const periods = filter.period ? [filter.period] : monthsBetween(range.from, range.to)
-  return filterLines(await loadMoneyLines(customerId, periods), filter)
+  return filterLines(await loadMoneyLines(customerId, periods, { employeeId: filter.employeeId }), filter)
 }
 
 function pct(part: number, whole: number) {
