@@ -6,6 +6,7 @@ import { supplierFigures, type ServiceRow } from '#reconciliation/supplier_figur
 import { seatDifferences, rightSizeCandidates, type SeatRow, type RightSizeRow } from '#reconciliation/m365_seats'
 import { idleServices, type IdleRow } from '#reconciliation/idle'
 import { supplierBillsFor } from '#reconciliation/supplier_bills'
+import { serviceChargeFigures } from '#reconciliation/service_charges'
 
 /**
  * Three-way reconciliation of one month: per supplier (connector) the supplier's invoice total against
@@ -20,9 +21,12 @@ export interface SupplierLine {
   supplierTotalMinor: number | null
   supplierSource: string | null
   importedCostMinor: number
+  /** The feed's service-charge records (rentals, one-offs, credits) of the month: supplier cost too. */
+  serviceChargesMinor: number
+  serviceCharges: number
   ratedSellMinor: number
   billedMinor: number
-  /** supplier total − imported cost; null without a supplier total */
+  /** supplier total − (imported cost + service charges); null without a supplier total */
   supplierDeltaMinor: number | null
   records: number
 }
@@ -60,31 +64,49 @@ export async function reconcile(period: string): Promise<Reconciliation> {
   for (const c of connectors as any[]) {
     const connector = { id: int(c.id), type: String(c.type), customer_id: c.customer_id === null ? null : int(c.customer_id), settings: c.settings }
     const figures = await supplierFigures(connector, period)
-    const bill = bills.get(connector.id) ?? null
+    const charges = await serviceChargeFigures(connector.id, period)
+    const total = supplierTotal(bills.get(connector.id) ?? null, figures.importedCostMinor, charges)
+    const importedMinor = figures.importedCostMinor + charges.costMinor
     const named = <T>(rows: T[]) => rows.map((r) => ({ ...r, connector: String(c.name) }))
     out.suppliers.push({
       connectorId: connector.id,
       name: String(c.name),
       type: connector.type,
-      supplierTotalMinor: bill?.totalMinor ?? null,
-      supplierSource: bill ? (bill.source === 'csv' ? `CSV ${bill.fileName ?? ''} (${bill.lines} lines)`.trim() : 'entered by hand') : null,
+      supplierTotalMinor: total?.minor ?? null,
+      supplierSource: total?.source ?? null,
       importedCostMinor: figures.importedCostMinor,
+      serviceChargesMinor: charges.costMinor,
+      serviceCharges: charges.charges,
       ratedSellMinor: figures.ratedSellMinor,
       billedMinor: figures.billedMinor,
-      supplierDeltaMinor: bill ? bill.totalMinor - figures.importedCostMinor : null,
+      supplierDeltaMinor: total ? total.minor - importedMinor : null,
       records: figures.records,
     })
-    if (bill && bill.totalMinor !== figures.importedCostMinor) {
-      out.supplierTotals.push({ connectorId: connector.id, connector: String(c.name), supplierMinor: bill.totalMinor, importedMinor: figures.importedCostMinor, deltaMinor: bill.totalMinor - figures.importedCostMinor })
+    if (total && total.minor !== importedMinor) {
+      out.supplierTotals.push({ connectorId: connector.id, connector: String(c.name), supplierMinor: total.minor, importedMinor, deltaMinor: total.minor - importedMinor })
     }
     out.costNoPrice.push(...named(figures.costNoPrice))
-    out.leakage.push(...named(figures.leakage))
+    out.leakage.push(...named(figures.leakage), ...named(charges.unbilledRentals))
     out.billedNoCost.push(...named(figures.billedNoCost))
     out.seats.push(...named(await seatDifferences(connector, period)))
     out.rightSize.push(...named(await rightSizeCandidates(connector, period)))
   }
   out.idle = await idleServices(period)
   return out
+}
+
+/**
+ * The supplier's own total: a bill entered or imported wins; else a feed with service-charge
+ * records states the month's bill itself (its calls' cost plus its charges).
+ */
+function supplierTotal(
+  bill: { totalMinor: number; source: string; fileName: string | null; lines: number } | null,
+  importedCostMinor: number,
+  charges: { costMinor: number; charges: number }
+) {
+  if (bill) return { minor: bill.totalMinor, source: bill.source === 'csv' ? `CSV ${bill.fileName ?? ''} (${bill.lines} lines)`.trim() : 'entered by hand' }
+  if (charges.charges === 0) return null
+  return { minor: importedCostMinor + charges.costMinor, source: `the feed's calls and ${charges.charges} service-charge record${charges.charges === 1 ? '' : 's'}` }
 }
 
 /** How many differences each section found (the page's summary and the acceptance test). */
@@ -106,8 +128,8 @@ const pounds = (minor: number | null) => (minor === null ? '' : (minor < 0 ? '-'
 export function reconciliationCsv(r: Reconciliation, section?: Section): string {
   const lines: unknown[][] = []
   if (!section) {
-    lines.push(['section', 'supplier', 'type', 'supplier_total', 'imported_cost', 'rated_sell', 'billed', 'supplier_minus_imported', 'records'])
-    for (const s of r.suppliers) lines.push(['totals', s.name, s.type, pounds(s.supplierTotalMinor), pounds(s.importedCostMinor), pounds(s.ratedSellMinor), pounds(s.billedMinor), pounds(s.supplierDeltaMinor), s.records])
+    lines.push(['section', 'supplier', 'type', 'supplier_total', 'imported_cost', 'service_charges', 'rated_sell', 'billed', 'supplier_minus_imported', 'records'])
+    for (const s of r.suppliers) lines.push(['totals', s.name, s.type, pounds(s.supplierTotalMinor), pounds(s.importedCostMinor), pounds(s.serviceChargesMinor), pounds(s.ratedSellMinor), pounds(s.billedMinor), pounds(s.supplierDeltaMinor), s.records])
     lines.push([])
   }
   lines.push(['section', 'supplier', 'customer', 'account', 'item', 'records', 'cost', 'sell', 'billed', 'paid_seats', 'billed_seats', 'amount', 'note'])
@@ -129,7 +151,7 @@ export function reconciliationView(r: Reconciliation, currency = 'GBP') {
     period: r.period,
     counts: differenceCounts(r),
     labels: SECTION_LABELS,
-    suppliers: r.suppliers.map((s) => ({ ...s, supplierTotal: m(s.supplierTotalMinor), importedCost: m(s.importedCostMinor)!, ratedSell: m(s.ratedSellMinor)!, billed: m(s.billedMinor)!, supplierDelta: m(s.supplierDeltaMinor) })),
+    suppliers: r.suppliers.map((s) => ({ ...s, supplierTotal: m(s.supplierTotalMinor), importedCost: m(s.importedCostMinor)!, serviceChargesCost: m(s.serviceChargesMinor)!, ratedSell: m(s.ratedSellMinor)!, billed: m(s.billedMinor)!, supplierDelta: m(s.supplierDeltaMinor) })),
     supplierTotals: r.supplierTotals.map((d) => ({ ...d, supplier: m(d.supplierMinor)!, imported: m(d.importedMinor)!, delta: m(d.deltaMinor)! })),
     costNoPrice: r.costNoPrice.map((d) => ({ ...d, cost: m(d.costMinor)!, sell: m(d.sellMinor)!, billed: m(d.billedMinor)! })),
     leakage: r.leakage.map((d) => ({ ...d, cost: m(d.costMinor)!, sell: m(d.sellMinor)!, billed: m(d.billedMinor)! })),

@@ -7,6 +7,13 @@ import { inertiaHeaders } from '#tests/helpers/inertia'
 import { createRun, finalizeRun } from '#billing/runs'
 import { reconcile, differenceCounts, reconciliationCsv } from '#reconciliation/reconcile'
 import { enterSupplierTotal, importSupplierBillCsv } from '#reconciliation/supplier_bills'
+import { mkdir, rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import app from '@adonisjs/core/services/app'
+import Connector from '#models/connector'
+import { importFile } from '#connectors/import_file'
+import { parserForFormat } from '#connectors/registry'
+import { ukCdrFile } from '#tests/helpers/uk_cdr'
 
 const T = '2026-01-01 00:00:00'
 let seq = 0
@@ -157,5 +164,49 @@ test.group('Three-way reconciliation', (group) => {
     assert.deepEqual(r.idle.map((d) => [d.identifier, d.kind, d.rentalMinor, d.lastUsage]), [['8944000000000000001', 'sim', 1000, '2026-08-15']])
     assert.deepEqual(r.rightSize.map((d) => [d.upn, d.sku, d.activeProducts, d.savingMinor]), [['mail.only@fabrikam.example', 'SPE_E5', 'Exchange, Teams', 2100]])
     assert.lengthOf(r.seats, 0, 'two E5 seats paid, two billed')
+  })
+
+  test("a feed's service-charge records state the supplier total; a rental never billed is leakage", async ({ assert }) => {
+    const customer = await makeCustomer({ accountNumber: 'ACME001' })
+    const billedLine = await service(customer.id, 'ddi', '+441632960001')
+    await service(customer.id, 'ddi', '+441632960002')
+    await db.table('recurring_charges').insert({ customer_id: customer.id, service_id: billedLine, description: 'SIP trunk', category: 'line_rental', quantity: 1, unit_price_e4: 150_000, unit_cost_e4: 95_000, starts_on: '2026-10-01', origin: 'manual', created_at: T })
+    const carrierId = await connector('Carrier plc (UK Standard CDR)', 'folder')
+    const header = ['Charge Type', 'Customer Identifier', 'Telephone Number', 'Description', 'Chargecode', 'Charge From Date', 'Charge To Date', 'Quantity', 'Salesprice', 'Currency', 'Record ID']
+    const text = ukCdrFile(
+      [
+        ['R', 'ACME001', '01632 960001', 'SIP trunk rental', 'SIPT', '01/10/2026', '31/10/2026', '1', '9.50', 'GBP', 'S-1'],
+        ['R', 'ACME001', '01632 960002', 'DDI rental', 'DDI', '01/10/2026', '31/10/2026', '1', '4.00', 'GBP', 'S-2'],
+        ['O', 'ACME001', '', 'Installation', 'INST', '03/10/2026', '', '1', '45.00', 'GBP', 'S-3'],
+        // September's rental is September's bill, not October's
+        ['R', 'ACME001', '01632 960002', 'DDI rental', 'DDI', '01/09/2026', '30/09/2026', '1', '4.00', 'GBP', 'S-0'],
+      ],
+      header
+    )
+    const dir = app.makePath('tmp', `reconcile-${process.pid}`)
+    await mkdir(dir, { recursive: true })
+    const path = join(dir, 'charges.csv')
+    await writeFile(path, text)
+    const carrier = await Connector.findOrFail(carrierId)
+    const summary = await importFile({ path, customer: null, connector: carrier, format: 'uk-standard-cdr', parser: await parserForFormat('uk-standard-cdr', { customer: null, settings: {} }) })
+    await rm(dir, { recursive: true, force: true })
+    assert.deepInclude(summary, { status: 'completed', charges: 4, rejected: 0 })
+
+    const run = await createRun({ period: '2026-10', customerIds: [customer.id] })
+    await finalizeRun(run.run.id)
+
+    const r = await reconcile('2026-10')
+    const line = r.suppliers.find((s) => s.connectorId === carrierId)!
+    // £9.50 + £4.00 + £45.00 of October; no calls
+    assert.deepEqual([line.importedCostMinor, line.serviceChargesMinor, line.serviceCharges, line.supplierTotalMinor, line.supplierDeltaMinor], [0, 5850, 3, 5850, 0])
+    assert.match(line.supplierSource!, /3 service-charge records/)
+    assert.deepEqual(differenceCounts(r), { supplier_totals: 0, cost_no_price: 0, leakage: 1, billed_no_cost: 0, seats: 0, idle: 0, right_size: 0 })
+    assert.deepEqual(r.leakage.map((d) => [d.connector, d.account, d.identifier, d.records, d.costMinor, d.billedMinor]), [['Carrier plc (UK Standard CDR)', 'ACME001', '+441632960002', 1, 400, 0]])
+
+    // a supplier bill entered by hand wins over the feed, and is checked against calls + charges
+    await enterSupplierTotal(carrierId, '2026-10', '68.50', null)
+    const entered = await reconcile('2026-10')
+    assert.deepEqual(entered.supplierTotals.map((d) => [d.supplierMinor, d.importedMinor, d.deltaMinor]), [[6850, 5850, 1000]])
+    assert.match(reconciliationCsv(entered), /Carrier plc \(UK Standard CDR\),folder,68\.50,0\.00,58\.50,/)
   })
 })
