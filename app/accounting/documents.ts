@@ -45,7 +45,11 @@ export interface ReceivedPayment {
   customer: Party
 }
 
-const party = (r: any): Party => ({ accountNumber: String(r.account_number), name: String(r.customer_name), email: r.billing_email ? String(r.billing_email) : null })
+const party = (r: any): Party => ({
+  accountNumber: String(r.account_number),
+  name: String(r.customer_name),
+  email: r.billing_email ? String(r.billing_email) : null,
+})
 
 function inSelection(q: any, selection: Selection, runColumn: string, dateColumn: string) {
   if ('runId' in selection) q.where(runColumn, selection.runId)
@@ -74,23 +78,49 @@ async function linesByInvoice(client: QueryClientContract, ids: number[]) {
   return out
 }
 
-export async function invoicesOf(selection: Selection, client: QueryClientContract = db.connection()): Promise<SalesDocument[]> {
+export async function invoicesOf(
+  selection: Selection,
+  client: QueryClientContract = db.connection()
+): Promise<SalesDocument[]> {
   const q = client
     .from('invoices as i')
     .join('customers as c', 'c.id', 'i.customer_id')
     .where('i.status', 'finalized')
     .orderBy('i.issue_date')
     .orderBy('i.number')
-    .select('i.id', 'i.number', 'i.period', 'i.issue_date', 'i.due_date', 'i.currency', 'i.subtotal_minor', 'i.tax_minor', 'i.total_minor', 'c.account_number', 'c.name as customer_name', 'c.billing_email')
+    .select(
+      'i.id',
+      'i.number',
+      'i.period',
+      'i.issue_date',
+      'i.due_date',
+      'i.currency',
+      'i.subtotal_minor',
+      'i.tax_minor',
+      'i.total_minor',
+      'c.account_number',
+      'c.name as customer_name',
+      'c.billing_email'
+    )
   const rows = await inSelection(q, selection, 'i.billing_run_id', 'i.issue_date')
-  const lines = await linesByInvoice(client, rows.map((r: any) => Number(r.id)))
+  const lines = await linesByInvoice(
+    client,
+    rows.map((r: any) => Number(r.id))
+  )
   return rows.map((r: any) => {
-    const doc = { netMinor: int(r.subtotal_minor), taxMinor: int(r.tax_minor), totalMinor: int(r.total_minor) }
+    const doc = {
+      netMinor: int(r.subtotal_minor),
+      taxMinor: int(r.tax_minor),
+      totalMinor: int(r.total_minor),
+    }
     const posted = splitTax(lines.get(Number(r.id)) ?? [])
     const net = posted.reduce((s, l) => s + l.netMinor, 0)
     const tax = posted.reduce((s, l) => s + l.taxMinor, 0)
     if (net !== doc.netMinor || tax !== doc.taxMinor) {
-      throw new AccountingError(`Invoice ${r.number}: its lines come to ${net} net and ${tax} VAT (pence), not the invoice's ${doc.netMinor} and ${doc.taxMinor}; nothing was exported`, 'invoice')
+      throw new AccountingError(
+        `Invoice ${r.number}: its lines come to ${net} net and ${tax} VAT (pence), not the invoice's ${doc.netMinor} and ${doc.taxMinor}; nothing was exported`,
+        'invoice'
+      )
     }
     return {
       kind: 'invoice' as const,
@@ -117,14 +147,32 @@ function snapshotRate(snapshot: unknown): number | null {
   }
 }
 
-export async function creditNotesOf(selection: Selection, client: QueryClientContract = db.connection()): Promise<SalesDocument[]> {
+export async function creditNotesOf(
+  selection: Selection,
+  client: QueryClientContract = db.connection()
+): Promise<SalesDocument[]> {
   const q = client
     .from('credit_notes as n')
     .join('invoices as i', 'i.id', 'n.invoice_id')
     .join('customers as c', 'c.id', 'i.customer_id')
     .orderBy('n.issue_date')
     .orderBy('n.number')
-    .select('n.id', 'n.number', 'n.reason', 'n.issue_date', 'n.subtotal_minor', 'n.tax_minor', 'n.total_minor', 'i.number as invoice_number', 'i.currency', 'i.snapshot', 'c.tax_rate_bp', 'c.account_number', 'c.name as customer_name', 'c.billing_email')
+    .select(
+      'n.id',
+      'n.number',
+      'n.reason',
+      'n.issue_date',
+      'n.subtotal_minor',
+      'n.tax_minor',
+      'n.total_minor',
+      'i.number as invoice_number',
+      'i.currency',
+      'i.snapshot',
+      'c.tax_rate_bp',
+      'c.account_number',
+      'c.name as customer_name',
+      'c.billing_email'
+    )
   const rows = await inSelection(q, selection, 'i.billing_run_id', 'n.issue_date')
   return rows.map((r: any) => {
     const rateBp = snapshotRate(r.snapshot) ?? int(r.tax_rate_bp)
@@ -138,7 +186,9 @@ export async function creditNotesOf(selection: Selection, client: QueryClientCon
       currency: String(r.currency),
       customer: party(r),
       narrative: r.reason ? String(r.reason) : null,
-      lines: [{ category: 'credit', rateBp, netMinor: int(r.subtotal_minor), taxMinor: int(r.tax_minor) }],
+      lines: [
+        { category: 'credit', rateBp, netMinor: int(r.subtotal_minor), taxMinor: int(r.tax_minor) },
+      ],
       netMinor: int(r.subtotal_minor),
       taxMinor: int(r.tax_minor),
       totalMinor: int(r.total_minor),
@@ -147,15 +197,35 @@ export async function creditNotesOf(selection: Selection, client: QueryClientCon
 }
 
 /** Payments received in the range; for a run, the payments put against its invoices. */
-export async function paymentsOf(selection: Selection, client: QueryClientContract = db.connection()): Promise<ReceivedPayment[]> {
+export async function paymentsOf(
+  selection: Selection,
+  client: QueryClientContract = db.connection()
+): Promise<ReceivedPayment[]> {
   const q = client
     .from('payments as p')
     .join('customers as c', 'c.id', 'p.customer_id')
     .orderBy('p.received_on')
     .orderBy('p.id')
-    .select('p.id', 'p.received_on', 'p.amount_minor', 'p.currency', 'p.method', 'p.reference', 'c.account_number', 'c.name as customer_name', 'c.billing_email')
+    .select(
+      'p.id',
+      'p.received_on',
+      'p.amount_minor',
+      'p.currency',
+      'p.method',
+      'p.reference',
+      'c.account_number',
+      'c.name as customer_name',
+      'c.billing_email'
+    )
   if ('runId' in selection) {
-    q.whereIn('p.id', client.from('payment_allocations as a').join('invoices as i', 'i.id', 'a.invoice_id').where('i.billing_run_id', selection.runId).select('a.payment_id'))
+    q.whereIn(
+      'p.id',
+      client
+        .from('payment_allocations as a')
+        .join('invoices as i', 'i.id', 'a.invoice_id')
+        .where('i.billing_run_id', selection.runId)
+        .select('a.payment_id')
+    )
   } else {
     q.whereBetween('p.received_on', [selection.from, `${selection.to} 23:59:59`])
   }

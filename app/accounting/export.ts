@@ -22,20 +22,33 @@ export interface AccountsFile {
 
 async function selectionName(selection: Selection) {
   if ('runId' in selection) {
-    const run = await db.from('billing_runs').where('id', selection.runId).select('id', 'period', 'status').first()
+    const run = await db
+      .from('billing_runs')
+      .where('id', selection.runId)
+      .select('id', 'period', 'status')
+      .first()
     if (!run) throw new AccountingError('That billing run does not exist', 'runId')
-    if (run.status !== 'finalized') throw new AccountingError('Only a finalized run can be exported; finalize it first', 'runId')
+    if (run.status !== 'finalized')
+      throw new AccountingError('Only a finalized run can be exported; finalize it first', 'runId')
     return `run-${run.id}-${run.period}`
   }
-  if (selection.from > selection.to) throw new AccountingError('The start date is after the end date', 'from')
+  if (selection.from > selection.to)
+    throw new AccountingError('The start date is after the end date', 'from')
   return `${selection.from}-to-${selection.to}`
 }
 
-export async function exportAccounts(product: Product, kind: FileKind, selection: Selection): Promise<AccountsFile> {
+export async function exportAccounts(
+  product: Product,
+  kind: FileKind,
+  selection: Selection
+): Promise<AccountsFile> {
   const name = await selectionName(selection)
   return db.transaction(async (trx) => {
     const settings = await getAccountingSettings(trx)
-    const docs = kind === 'sales' ? [...(await invoicesOf(selection, trx)), ...(await creditNotesOf(selection, trx))] : []
+    const docs =
+      kind === 'sales'
+        ? [...(await invoicesOf(selection, trx)), ...(await creditNotesOf(selection, trx))]
+        : []
     const payments = kind === 'payments' ? await paymentsOf(selection, trx) : []
     const table = buildTable(product, kind, { docs, payments, settings })
     const totalMinor =
@@ -43,7 +56,12 @@ export async function exportAccounts(product: Product, kind: FileKind, selection
         ? docs.reduce((s, d) => s + (d.kind === 'credit_note' ? -d.totalMinor : d.totalMinor), 0)
         : payments.reduce((s, p) => s + p.amountMinor, 0)
     const csv = [table.headers, ...table.rows].map(csvLine).join('\r\n') + '\r\n'
-    return { filename: `tollgate-${product}-${kind}-${name}.csv`, csv, rows: table.rows.length, totalMinor }
+    return {
+      filename: `tollgate-${product}-${kind}-${name}.csv`,
+      csv,
+      rows: table.rows.length,
+      totalMinor,
+    }
   })
 }
 

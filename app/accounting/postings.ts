@@ -16,11 +16,16 @@ export interface PostingLine {
   taxMinor: number
 }
 
-export function splitTax(groups: { category: string; rateBp: number; netMinor: number }[]): PostingLine[] {
+export function splitTax(
+  groups: { category: string; rateBp: number; netMinor: number }[]
+): PostingLine[] {
   const out: PostingLine[] = groups.map((g) => ({ ...g, taxMinor: taxOn(g.netMinor, g.rateBp) }))
   for (const rateBp of new Set(groups.map((g) => g.rateBp))) {
     const ofRate = out.filter((l) => l.rateBp === rateBp)
-    const rateTax = taxOn(ofRate.reduce((s, l) => s + l.netMinor, 0), rateBp)
+    const rateTax = taxOn(
+      ofRate.reduce((s, l) => s + l.netMinor, 0),
+      rateBp
+    )
     const difference = rateTax - ofRate.reduce((s, l) => s + l.taxMinor, 0)
     if (difference === 0) continue
     const largest = ofRate.reduce((a, b) => (Math.abs(b.netMinor) > Math.abs(a.netMinor) ? b : a))

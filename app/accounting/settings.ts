@@ -26,7 +26,20 @@ export interface AccountingSettings {
   sageBankNominal: string
 }
 
-const USAGE = ['national', 'local', 'mobile', 'international', 'premium', 'non_geographic', 'freephone', 'roaming', 'voice', 'sms', 'mms', 'data']
+const USAGE = [
+  'national',
+  'local',
+  'mobile',
+  'international',
+  'premium',
+  'non_geographic',
+  'freephone',
+  'roaming',
+  'voice',
+  'sms',
+  'mms',
+  'data',
+]
 
 /** Every category people can map: the catalogue of labels.ts, in its order. */
 export const ACCOUNT_CATEGORIES = Object.keys(CATEGORY_LABELS)
@@ -53,7 +66,9 @@ export const ACCOUNTING_DEFAULTS: AccountingSettings = {
 
 const KEY = 'accounting_codes'
 
-export async function getAccountingSettings(client: QueryClientContract = db.connection()): Promise<AccountingSettings> {
+export async function getAccountingSettings(
+  client: QueryClientContract = db.connection()
+): Promise<AccountingSettings> {
   const row = await client.from('settings').where('key', KEY).select('value').first()
   let stored: Partial<AccountingSettings> = {}
   try {
@@ -63,7 +78,8 @@ export async function getAccountingSettings(client: QueryClientContract = db.con
   }
   return {
     accounts: { ...ACCOUNTING_DEFAULTS.accounts, ...(stored.accounts ?? {}) },
-    taxes: Array.isArray(stored.taxes) && stored.taxes.length ? stored.taxes : ACCOUNTING_DEFAULTS.taxes,
+    taxes:
+      Array.isArray(stored.taxes) && stored.taxes.length ? stored.taxes : ACCOUNTING_DEFAULTS.taxes,
     sageBankNominal: stored.sageBankNominal || ACCOUNTING_DEFAULTS.sageBankNominal,
   }
 }
@@ -76,31 +92,57 @@ export function checkAccountingSettings(input: AccountingSettings): AccountingSe
   const accounts: Record<string, string> = {}
   for (const category of ACCOUNT_CATEGORIES) {
     const code = String(input.accounts?.[category] ?? '').trim()
-    if (!ACCOUNT_CODE.test(code)) throw new AccountingError(`${CATEGORY_LABELS[category]}: an account code is 1 to 10 letters or digits`, `accounts.${category}`)
+    if (!ACCOUNT_CODE.test(code))
+      throw new AccountingError(
+        `${CATEGORY_LABELS[category]}: an account code is 1 to 10 letters or digits`,
+        `accounts.${category}`
+      )
     accounts[category] = code
   }
   const seen = new Set<number>()
   const taxes = input.taxes.map((t, i) => {
     const field = `taxes.${i}`
-    if (!Number.isSafeInteger(t.rateBp) || t.rateBp < 0 || t.rateBp > 10000) throw new AccountingError('A VAT rate is between 0% and 100%', `${field}.rate`)
-    if (seen.has(t.rateBp)) throw new AccountingError(`The VAT rate ${t.rateBp / 100}% is listed twice`, `${field}.rate`)
+    if (!Number.isSafeInteger(t.rateBp) || t.rateBp < 0 || t.rateBp > 10000)
+      throw new AccountingError('A VAT rate is between 0% and 100%', `${field}.rate`)
+    if (seen.has(t.rateBp))
+      throw new AccountingError(`The VAT rate ${t.rateBp / 100}% is listed twice`, `${field}.rate`)
     seen.add(t.rateBp)
     const xero = String(t.xero ?? '').trim()
-    const sage = String(t.sage ?? '').trim().toUpperCase()
+    const sage = String(t.sage ?? '')
+      .trim()
+      .toUpperCase()
     const quickbooks = String(t.quickbooks ?? '').trim()
-    if (!xero || xero.length > 50) throw new AccountingError('Give the Xero tax rate name (up to 50 characters)', `${field}.xero`)
-    if (!SAGE_TAX.test(sage)) throw new AccountingError('A Sage tax code is T followed by a number (T0, T1, T9…)', `${field}.sage`)
-    if (!quickbooks || quickbooks.length > 50) throw new AccountingError('Give the QuickBooks tax code (up to 50 characters)', `${field}.quickbooks`)
+    if (!xero || xero.length > 50)
+      throw new AccountingError(
+        'Give the Xero tax rate name (up to 50 characters)',
+        `${field}.xero`
+      )
+    if (!SAGE_TAX.test(sage))
+      throw new AccountingError(
+        'A Sage tax code is T followed by a number (T0, T1, T9…)',
+        `${field}.sage`
+      )
+    if (!quickbooks || quickbooks.length > 50)
+      throw new AccountingError(
+        'Give the QuickBooks tax code (up to 50 characters)',
+        `${field}.quickbooks`
+      )
     return { rateBp: t.rateBp, xero, sage, quickbooks }
   })
   if (!taxes.length) throw new AccountingError('Give the codes of at least one VAT rate', 'taxes')
   const sageBankNominal = String(input.sageBankNominal ?? '').trim()
-  if (!/^\d{1,8}$/.test(sageBankNominal)) throw new AccountingError('The Sage bank nominal code is up to 8 digits', 'sageBankNominal')
+  if (!/^\d{1,8}$/.test(sageBankNominal))
+    throw new AccountingError('The Sage bank nominal code is up to 8 digits', 'sageBankNominal')
   return { accounts, taxes: taxes.sort((a, b) => b.rateBp - a.rateBp), sageBankNominal }
 }
 
 async function writeSettings(value: AccountingSettings, trx: TransactionClientContract) {
-  await trx.knexQuery().table('settings').insert({ key: KEY, value: JSON.stringify(value) }).onConflict('key').merge()
+  await trx
+    .knexQuery()
+    .table('settings')
+    .insert({ key: KEY, value: JSON.stringify(value) })
+    .onConflict('key')
+    .merge()
 }
 
 /** A person changes the codes: checked whole, one transaction with its audit entry. */
@@ -109,7 +151,15 @@ export async function saveAccountingSettings(input: AccountingSettings, userId?:
   return db.transaction(async (trx) => {
     const before = await getAccountingSettings(trx)
     await writeSettings(after, trx)
-    await audit({ userId, action: 'accounting.settings', subjectType: 'settings', changes: { before, after } }, trx)
+    await audit(
+      {
+        userId,
+        action: 'accounting.settings',
+        subjectType: 'settings',
+        changes: { before, after },
+      },
+      trx
+    )
     return after
   })
 }

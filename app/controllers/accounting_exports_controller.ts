@@ -11,7 +11,10 @@ const selectionOf = (input: { runId?: number; from?: string; to?: string }): Sel
 export default class AccountingExportsController {
   async index({ inertia, request }: HttpContext) {
     const query = request.qs()
-    const chosen = query.runId || query.from || query.to ? selectionOf(await accountsSelectionValidator.validate(query)) : null
+    const chosen =
+      query.runId || query.from || query.to
+        ? selectionOf(await accountsSelectionValidator.validate(query))
+        : null
     return inertia.render('accounting/export', await accountingExportPage(chosen))
   }
 

@@ -16,7 +16,12 @@ export default class AccountingSettingsController {
       await saveAccountingSettings(
         {
           accounts: input.accounts,
-          taxes: input.taxes.map((t) => ({ rateBp: parseDecimal(t.rate, 2), xero: t.xero, sage: t.sage, quickbooks: t.quickbooks })),
+          taxes: input.taxes.map((t) => ({
+            rateBp: parseDecimal(t.rate, 2),
+            xero: t.xero,
+            sage: t.sage,
+            quickbooks: t.quickbooks,
+          })),
           sageBankNominal: input.sageBankNominal,
         },
         auth.user!.id

@@ -26,13 +26,23 @@ export const accountingSettingsValidator = vine.compile(
     taxes: vine
       .array(
         vine.object({
-          rate: decimalAt(2, { min: 0, max: 10000, message: 'A VAT rate is a percentage such as 20 or 17.5' }),
+          rate: decimalAt(2, {
+            min: 0,
+            max: 10000,
+            message: 'A VAT rate is a percentage such as 20 or 17.5',
+          }),
           xero: vine.string().trim().minLength(1).maxLength(50),
-          sage: vine.string().trim().regex(/^[Tt]\d{1,2}$/),
+          sage: vine
+            .string()
+            .trim()
+            .regex(/^[Tt]\d{1,2}$/),
           quickbooks: vine.string().trim().minLength(1).maxLength(50),
         })
       )
       .minLength(1),
-    sageBankNominal: vine.string().trim().regex(/^\d{1,8}$/),
+    sageBankNominal: vine
+      .string()
+      .trim()
+      .regex(/^\d{1,8}$/),
   })
 )

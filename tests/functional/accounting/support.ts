@@ -22,15 +22,26 @@ export async function startReceiver() {
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`
-  const ofType = (type: string) => received.filter((r) => r.headers['tollgate-event'] === type).map((r) => ({ ...r, json: JSON.parse(r.body) }))
-  return { url, received, ofType, close: () => new Promise<void>((resolve) => server.close(() => resolve())) }
+  const ofType = (type: string) =>
+    received
+      .filter((r) => r.headers['tollgate-event'] === type)
+      .map((r) => ({ ...r, json: JSON.parse(r.body) }))
+  return {
+    url,
+    received,
+    ofType,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  }
 }
 
 /** A CSV read back the way an accounts package reads it: header row, then records keyed by header. */
 export function readCsv(text: string) {
   const rows: string[][] = parse(text, { relax_column_count: false })
   const [headers, ...records] = rows
-  return { headers, records: records.map((r) => Object.fromEntries(headers.map((h, i) => [h, r[i]]))) }
+  return {
+    headers,
+    records: records.map((r) => Object.fromEntries(headers.map((h, i) => [h, r[i]]))),
+  }
 }
 
 /** "12.34" / "-0.05" → minor units, exactly. */
