@@ -9,6 +9,8 @@ import { getSettings } from '#billing/settings'
 import { guardSettings } from '#billing/guard_settings'
 import { periodState } from '#billing/period_guard'
 import { monthLabel } from '#billing/compute'
+import { recordWebhookEvent } from '#webhooks/events'
+import { billShockPayload } from '#webhooks/payloads'
 
 /**
  * Bill-shock alerts: after usage changes (each import), a customer's or an employee's rated usage of a
@@ -67,7 +69,7 @@ export async function checkBillShock(customerId: number, periods: string[], opti
   for (const period of open) {
     const totals = await monthToDate(customerId, period)
     for (const c of crossings(totals.customerMinor, totals.employees, guards.shockCustomerMinor, guards.shockEmployeeMinor)) {
-      const alert = await claim(customerId, period, c)
+      const alert = await claim(customer, period, c)
       if (!alert) continue
       const to = await recipients(customer)
       await deliver(alert, customer, period, c, to, options.mailer)
@@ -77,10 +79,23 @@ export async function checkBillShock(customerId: number, periods: string[], opti
   return sent
 }
 
-async function claim(customerId: number, period: string, c: ShockCrossing): Promise<number | null> {
+/** The alert row is the claim; bill_shock.detected is recorded in the same transaction, so it goes once too. */
+async function claim(customer: any, period: string, c: ShockCrossing): Promise<number | null> {
   try {
-    const [id] = await db.table('bill_shock_alerts').insert({ customer_id: customerId, employee_id: c.employeeId, period, threshold_minor: c.thresholdMinor, amount_minor: c.amountMinor, status: 'queued', created_at: sqlTime() })
-    return int(id)
+    return await db.transaction(async (trx) => {
+      const [id] = await trx.table('bill_shock_alerts').insert({ customer_id: customer.id, employee_id: c.employeeId, period, threshold_minor: c.thresholdMinor, amount_minor: c.amountMinor, status: 'queued', created_at: sqlTime() })
+      const data = billShockPayload({
+        id: int(id),
+        period,
+        currency: customer.currency,
+        thresholdMinor: c.thresholdMinor,
+        amountMinor: c.amountMinor,
+        customer: { id: int(customer.id), accountNumber: customer.account_number, name: customer.name },
+        employee: c.employeeId ? { id: c.employeeId, name: c.employeeName ?? `Employee #${c.employeeId}` } : null,
+      })
+      await recordWebhookEvent('bill_shock.detected', data, trx)
+      return int(id)
+    })
   } catch (error) {
     if (isDuplicateKey(error)) return null
     throw error

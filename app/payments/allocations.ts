@@ -3,6 +3,7 @@ import { formatMoney } from '#lib/money'
 import { isMysql, sqlTime } from '#lib/db_helpers'
 import { invoiceBalances } from '#payments/balances'
 import { PaymentError } from '#payments/errors'
+import { emitPaidEvents } from '#payments/payment_events'
 
 /**
  * The one place money is put against invoices (payments and credit notes alike). Callers hold
@@ -57,4 +58,6 @@ export async function insertAllocations(trx: TransactionClientContract, table: '
   if (!allocations.length) return
   const now = sqlTime()
   await trx.table(table).multiInsert(allocations.map((a) => ({ [owner.column]: owner.id, invoice_id: a.invoiceId, amount_minor: a.amountMinor, created_at: now })))
+  // Settling an invoice is reported in the same transaction (outbox), once per invoice.
+  await emitPaidEvents(trx, [...new Set(allocations.map((a) => a.invoiceId))])
 }

@@ -12,6 +12,7 @@ import { invoiceBalances } from '#payments/balances'
 import { getDunningSettings, type DunningSettings } from '#payments/dunning_settings'
 import { composeReminder } from '#payments/reminder_mail'
 import { stepReached } from '#payments/status'
+import { emitOverdueEvents } from '#payments/payment_events'
 
 /**
  * Dunning: payment reminders on a schedule of days after the due date (settings). Each invoice and
@@ -150,6 +151,8 @@ export async function runDunning(options: { now?: Date; mailer?: AnyMailer } = {
   // Direct Debit payments that could not reach GoCardless at finalize are retried here.
   const { collectDirectDebits } = await import('#payments/gocardless_payments')
   await collectDirectDebits().catch(() => {})
+  // Overdue is reported whether or not reminders are switched on: receivers may do their own chasing.
+  await emitOverdueEvents(now)
   if (!settings.enabled) return { enabled: false, queued: 0, sent: 0, cancelled: 0, retrying: 0, failed: 0, lifted }
   const queued = await queueReminders(settings, now)
   const mailer = options.mailer ?? (mail.use() as unknown as AnyMailer)

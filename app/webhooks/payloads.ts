@@ -74,3 +74,32 @@ export function importPayload(summary: {
     },
   }
 }
+
+type InvoiceForPayload = Parameters<typeof invoicePayload>[0]
+
+/** invoice.paid: the invoice (as in invoice.finalized) and how it was settled. */
+export function invoicePaidPayload(invoice: InvoiceForPayload, settled: { paidMinor: number; creditedMinor: number }) {
+  return { ...invoicePayload(invoice), settlement: { paid_minor: settled.paidMinor, credited_minor: settled.creditedMinor, outstanding_minor: 0 } }
+}
+
+/** invoice.overdue: the invoice and what it still owes on the first day past its due date. */
+export function invoiceOverduePayload(invoice: InvoiceForPayload, owed: { outstandingMinor: number; daysOverdue: number }) {
+  return { ...invoicePayload(invoice), outstanding_minor: owed.outstandingMinor, days_overdue: owed.daysOverdue }
+}
+
+/** bill_shock.detected: one threshold crossed by a customer (employee null) or one employee, in a month still running. */
+export function billShockPayload(alert: {
+  id: number
+  period: string
+  currency: string
+  thresholdMinor: number
+  amountMinor: number
+  customer: { id: number; accountNumber: string; name: string }
+  employee: { id: number; name: string } | null
+}) {
+  return {
+    alert: { id: alert.id, period: alert.period, currency: alert.currency, threshold_minor: alert.thresholdMinor, amount_minor: alert.amountMinor },
+    customer: { id: alert.customer.id, account_number: alert.customer.accountNumber, name: alert.customer.name },
+    employee: alert.employee ? { id: alert.employee.id, name: alert.employee.name } : null,
+  }
+}
