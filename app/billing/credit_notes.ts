@@ -14,6 +14,7 @@ import { storeCreditNotePdf } from '#documents/credit_note_pdf'
 import { recordWebhookEvent } from '#webhooks/events'
 import { creditNotePayload } from '#webhooks/payloads'
 import { billingHooks } from '#billing/hooks'
+import { creditRateBp, vatGroups } from '#einvoice/vat'
 
 /**
  * Corrections to a finalized invoice are credit notes: numbered documents of
@@ -42,7 +43,9 @@ export async function createCreditNote(input: { invoiceId: number; reason: strin
     const net = input.netMinor ?? remaining
     if (!Number.isInteger(net) || net <= 0) throw new BillingError('The credit must be a positive amount', 'invalid')
     if (net > remaining) throw new BillingError(`At most ${formatMoney(remaining, invoice.currency)} is left to credit on ${invoice.number}`, 'invalid')
-    const rateBp = Number(invoice.snapshot?.customer?.tax_rate_bp ?? 0)
+    // The invoice's own rate (a reverse-charge invoice credits at 0%), not the customer's headline rate.
+    const lines = await trx.from('invoice_lines').where('invoice_id', invoice.id).select('amount_minor', 'tax_rate_bp', 'vat_category')
+    const rateBp = creditRateBp(vatGroups(lines.map((l) => ({ amountMinor: Number(l.amount_minor), taxRateBp: Number(l.tax_rate_bp), vatCategory: l.vat_category }))), invoice.snapshot)
     const tax = net === remaining ? invoice.taxMinor - creditedTax : taxOn(net, rateBp)
     const settings = await getSettings(trx)
     const [n] = await takeNumbers(trx, 'credit_note', 1)
