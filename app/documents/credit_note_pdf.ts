@@ -25,7 +25,8 @@ export async function creditNoteView(creditNoteId: number, templates = loadTempl
   const lines = await db.from('invoice_lines').where('invoice_id', invoice.id).select('amount_minor', 'tax_rate_bp', 'vat_category')
   const invoiceGroups = vatGroups(lines.map((l) => ({ amountMinor: Number(l.amount_minor), taxRateBp: Number(l.tax_rate_bp), vatCategory: l.vat_category })))
   // The same VAT breakdown as the credit note's e-invoice (app/einvoice/ubl_documents.ts).
-  const groups = creditVatGroups(invoiceGroups, note, invoice)
+  const prior = await db.from('credit_notes').where('invoice_id', invoice.id).where('id', '<', note.id).orderBy('id').select('subtotal_minor')
+  const groups = creditVatGroups(invoiceGroups, note, prior.map((p) => Number(p.subtotal_minor)))
   const view = {
     logo: templates.logo,
     number: note.number,
@@ -40,6 +41,7 @@ export async function creditNoteView(creditNoteId: number, templates = loadTempl
       net: formatMoney(g.taxableMinor, invoice.currency),
       tax: formatMoney(g.taxMinor, invoice.currency),
     })),
+    several_vat_rates: groups.length > 1,
     reverse_charge: groups.some((g) => g.category === 'AE') ? REVERSE_CHARGE_WORDING : null,
     net: formatMoney(note.subtotalMinor, invoice.currency),
     tax: formatMoney(note.taxMinor, invoice.currency),

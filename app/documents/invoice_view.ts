@@ -322,6 +322,7 @@ export function buildInvoiceView(source: InvoiceSource, options: { logo?: string
       net: formatMoney(t.taxableMinor, currency),
       tax: formatMoney(t.taxMinor, currency),
     })),
+    several_vat_rates: taxes.length > 1,
     reverse_charge: taxes.some((t) => t.category === 'AE') ? REVERSE_CHARGE_WORDING : null,
     exempt: taxes.some((t) => t.category === 'E'),
     categories: [...byCategory]

@@ -60,7 +60,8 @@ export async function creditNoteUbl(creditNoteId: number): Promise<{ filename: s
   const invoice = await Invoice.findOrFail(note.invoiceId)
   const customer = await Customer.findOrFail(invoice.customerId)
   const lines = await InvoiceLine.query().where('invoice_id', invoice.id).orderBy('id')
-  const vat = creditVatGroups(vatGroups(lines), note, invoice)
+  const prior = await CreditNote.query().where('invoice_id', invoice.id).where('id', '<', note.id).orderBy('id')
+  const vat = creditVatGroups(vatGroups(lines), note, prior.map((p) => p.subtotalMinor))
   assertAgrees(note.number, vat, note.subtotalMinor, note.taxMinor)
   const parties = await partiesOf(invoice, customer)
   const several = vat.length > 1

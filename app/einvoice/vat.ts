@@ -86,30 +86,41 @@ export function vatGroups(lines: { amountMinor: number; taxRateBp: number; vatCa
 }
 
 /**
- * The VAT breakdown of a credit note against an invoice with these groups. A credit is one
- * net amount taxed at one rate (app/billing/credit_notes.ts, creditRateBp): a full credit
- * mirrors the invoice's groups; otherwise it falls in the invoice's only group, or — on an
- * invoice with several — in the group of the rate it was taxed at.
+ * The VAT breakdown of a credit note against an invoice with these groups. An invoice with one
+ * (category, rate) credits in that group, with the VAT stored on the note (a full credit returns
+ * exactly the invoice's VAT). An invoice with several splits each credit over its groups in
+ * proportion to what is left of them (creditSplit), each part taxed at its own rate; a full
+ * first credit is then exactly the invoice's breakdown.
  */
-export function creditVatGroups(
-  invoiceGroups: UblVatGroup[],
-  note: { subtotalMinor: number; taxMinor: number },
-  invoice: { subtotalMinor: number; taxMinor: number; snapshot: Record<string, any> | null }
-): UblVatGroup[] {
-  if (note.subtotalMinor === invoice.subtotalMinor && note.taxMinor === invoice.taxMinor) return invoiceGroups
-  const rateBp = creditRateBp(invoiceGroups, invoice.snapshot)
-  const group = invoiceGroups.find((g) => g.rateBp === rateBp)
-  const category: VatCategory = group?.category ?? (rateBp > 0 ? 'S' : 'Z')
+export function creditVatGroups(invoiceGroups: UblVatGroup[], note: { subtotalMinor: number; taxMinor: number }, priorNets: number[]): UblVatGroup[] {
+  if (invoiceGroups.length > 1) return creditSplit(invoiceGroups, priorNets, note.subtotalMinor)
+  const group = invoiceGroups[0]
+  const category: VatCategory = group?.category ?? 'Z'
   const exemption = exemptionOf(category)
-  return [{ category, rateBp, taxableMinor: note.subtotalMinor, taxMinor: note.taxMinor, exemptionReason: exemption.reason, exemptionReasonCode: exemption.code }]
+  return [{ category, rateBp: group?.rateBp ?? 0, taxableMinor: note.subtotalMinor, taxMinor: note.taxMinor, exemptionReason: exemption.reason, exemptionReasonCode: exemption.code }]
 }
 
 /**
- * The rate a partial credit note is taxed at: the invoice's only rate, or the customer's rate
- * as the snapshot recorded it when the invoice has several (a reverse-charge invoice credits at 0%).
+ * Splits a credit of `net` over a several-rate invoice's groups: what is left of each group after
+ * the earlier credits (`priorNets`, oldest first, split the same way), shared in proportion with
+ * the pennies going to the largest remainders. Deterministic, so the note's stored VAT and its
+ * e-invoice always agree. Integer arithmetic only.
  */
-export function creditRateBp(invoiceGroups: { rateBp: number }[], snapshot: Record<string, any> | null): number {
-  const rates = [...new Set(invoiceGroups.map((g) => g.rateBp))]
-  if (rates.length === 1) return rates[0]
-  return Number(snapshot?.customer?.tax_rate_bp ?? 0)
+export function creditSplit(invoiceGroups: UblVatGroup[], priorNets: number[], net: number): UblVatGroup[] {
+  let remaining = invoiceGroups.map((g) => g.taxableMinor)
+  const share = (amount: number) => {
+    const total = remaining.reduce((a, b) => a + b, 0)
+    if (total <= 0) return remaining.map((_, i) => (i === 0 ? amount : 0))
+    const parts = remaining.map((r) => Math.floor((amount * r) / total))
+    const order = remaining.map((r, i) => ({ i, rest: (amount * r) % total })).sort((a, b) => b.rest - a.rest || a.i - b.i)
+    for (let left = amount - parts.reduce((a, b) => a + b, 0), k = 0; left > 0; left--, k++) parts[order[k % order.length].i]++
+    return parts
+  }
+  for (const prior of priorNets) {
+    const parts = share(prior)
+    remaining = remaining.map((r, i) => r - parts[i])
+  }
+  return share(net)
+    .map((part, i) => ({ ...invoiceGroups[i], taxableMinor: part, taxMinor: taxOn(part, invoiceGroups[i].rateBp) }))
+    .filter((g) => g.taxableMinor !== 0)
 }
