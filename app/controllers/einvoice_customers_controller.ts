@@ -1,5 +1,10 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { addressesToReview, confirmAddress, customerEInvoicing, saveCustomerEInvoicing } from '#einvoice/customer_details'
+import {
+  addressesToReview,
+  confirmAddress,
+  customerEInvoicing,
+  saveCustomerEInvoicing,
+} from '#einvoice/customer_details'
 import { EInvoiceError } from '#einvoice/errors'
 import { customerEInvoicingValidator } from '#validators/einvoice'
 import { parseDecimal } from '#lib/money'
@@ -7,7 +12,9 @@ import { parseDecimal } from '#lib/money'
 /** A customer's e-invoicing details, and the review of addresses the migration parsed. */
 export default class EInvoiceCustomersController {
   async show({ params, inertia }: HttpContext) {
-    return inertia.render('einvoice/customer', { view: await customerEInvoicing(Number(params.id)) })
+    return inertia.render('einvoice/customer', {
+      view: await customerEInvoicing(Number(params.id)),
+    })
   }
 
   async update({ params, request, response, session, auth }: HttpContext) {
@@ -18,12 +25,23 @@ export default class EInvoiceCustomersController {
         {
           buyerReference: input.buyerReference,
           poNumber: input.poNumber,
-          address: { street: input.street, additional: input.additional, city: input.city, postcode: input.postcode, region: input.region, country: input.country },
+          address: {
+            street: input.street,
+            additional: input.additional,
+            city: input.city,
+            postcode: input.postcode,
+            region: input.region,
+            country: input.country,
+          },
           endpointScheme: input.endpointScheme,
           endpointId: input.endpointId,
           vatCategory: input.vatCategory,
           attachUbl: Boolean(input.attachUbl),
-          rules: (input.rules ?? []).map((r) => ({ category: r.category, vatCategory: r.vatCategory, rateBp: parseDecimal(r.rate, 2) })),
+          rules: (input.rules ?? []).map((r) => ({
+            category: r.category,
+            vatCategory: r.vatCategory,
+            rateBp: parseDecimal(r.rate, 2),
+          })),
         },
         auth.user!.id
       )

@@ -9,10 +9,18 @@ export default class EInvoiceDocumentsController {
   }
 
   async creditNote(ctx: HttpContext) {
-    return this.download(ctx, () => creditNoteUbl(Number(ctx.params.id)), ctx.request.header('referer') ?? '/billing-runs')
+    return this.download(
+      ctx,
+      () => creditNoteUbl(Number(ctx.params.id)),
+      ctx.request.header('referer') ?? '/billing-runs'
+    )
   }
 
-  private async download({ request, response, session }: HttpContext, make: () => Promise<{ filename: string; xml: string }>, back: string) {
+  private async download(
+    { request, response, session }: HttpContext,
+    make: () => Promise<{ filename: string; xml: string }>,
+    back: string
+  ) {
     try {
       const { filename, xml } = await make()
       response.header('Content-Type', 'application/xml; charset=utf-8')
@@ -23,7 +31,8 @@ export default class EInvoiceDocumentsController {
       if (!(error instanceof EInvoiceError)) throw error
       if (error.code === 'not_found') return response.notFound({ error: error.message })
       // A script (or the API) gets the reason as JSON; a person clicking the button gets it on the page.
-      if (request.accepts(['html', 'json']) === 'json') return response.unprocessableEntity({ error: error.message, field: error.field })
+      if (request.accepts(['html', 'json']) === 'json')
+        return response.unprocessableEntity({ error: error.message, field: error.field })
       session.flash('error', `No e-invoice: ${error.message}`)
       return response.redirect(back)
     }

@@ -15,7 +15,19 @@ export default class EInvoiceSellerController {
         endpointId: details.endpoint?.id ?? '',
         paymentAccountId: details.paymentAccount?.id ?? '',
         paymentAccountName: details.paymentAccount?.name ?? '',
-      } as Record<'street' | 'additional' | 'city' | 'postcode' | 'region' | 'country' | 'endpointScheme' | 'endpointId' | 'paymentAccountId' | 'paymentAccountName', string>,
+      } as Record<
+        | 'street'
+        | 'additional'
+        | 'city'
+        | 'postcode'
+        | 'region'
+        | 'country'
+        | 'endpointScheme'
+        | 'endpointId'
+        | 'paymentAccountId'
+        | 'paymentAccountName',
+        string
+      >,
       schemes: Object.entries(ENDPOINT_SCHEMES).map(([code, label]) => ({ code, label })),
     })
   }

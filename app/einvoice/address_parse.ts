@@ -14,12 +14,39 @@ export interface StructuredAddress {
 }
 
 const COUNTRY_NAMES: Record<string, string> = {
-  'united kingdom': 'GB', 'uk': 'GB', 'u.k.': 'GB', 'gb': 'GB', 'great britain': 'GB', 'england': 'GB',
-  'scotland': 'GB', 'wales': 'GB', 'northern ireland': 'GB', 'ireland': 'IE', 'republic of ireland': 'IE',
-  'eire': 'IE', 'netherlands': 'NL', 'the netherlands': 'NL', 'holland': 'NL', 'belgium': 'BE',
-  'germany': 'DE', 'deutschland': 'DE', 'france': 'FR', 'spain': 'ES', 'italy': 'IT', 'portugal': 'PT',
-  'luxembourg': 'LU', 'denmark': 'DK', 'sweden': 'SE', 'norway': 'NO', 'finland': 'FI', 'austria': 'AT',
-  'switzerland': 'CH', 'poland': 'PL', 'usa': 'US', 'united states': 'US', 'united states of america': 'US',
+  'united kingdom': 'GB',
+  'uk': 'GB',
+  'u.k.': 'GB',
+  'gb': 'GB',
+  'great britain': 'GB',
+  'england': 'GB',
+  'scotland': 'GB',
+  'wales': 'GB',
+  'northern ireland': 'GB',
+  'ireland': 'IE',
+  'republic of ireland': 'IE',
+  'eire': 'IE',
+  'netherlands': 'NL',
+  'the netherlands': 'NL',
+  'holland': 'NL',
+  'belgium': 'BE',
+  'germany': 'DE',
+  'deutschland': 'DE',
+  'france': 'FR',
+  'spain': 'ES',
+  'italy': 'IT',
+  'portugal': 'PT',
+  'luxembourg': 'LU',
+  'denmark': 'DK',
+  'sweden': 'SE',
+  'norway': 'NO',
+  'finland': 'FI',
+  'austria': 'AT',
+  'switzerland': 'CH',
+  'poland': 'PL',
+  'usa': 'US',
+  'united states': 'US',
+  'united states of america': 'US',
 }
 
 const UK_POSTCODE = /\b([A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})\b/i
@@ -32,7 +59,10 @@ export function countryFromText(text: string): string | null {
 }
 
 export function parseFreeAddress(text: string): StructuredAddress | null {
-  const parts = text.split(/\r?\n|,/).map((p) => p.trim()).filter(Boolean)
+  const parts = text
+    .split(/\r?\n|,/)
+    .map((p) => p.trim())
+    .filter(Boolean)
   if (!parts.length) return null
   let country: string | null = null
   const last = parts[parts.length - 1]
@@ -45,7 +75,9 @@ export function parseFreeAddress(text: string): StructuredAddress | null {
   for (let i = parts.length - 1; i >= 0 && !postcode; i--) {
     const line = parts[i]
     const uk = UK_POSTCODE.exec(line)
-    const other = uk ? null : (NL_POSTCODE.exec(line) ?? (i > 0 ? NUMERIC_POSTCODE.exec(line) : null))
+    const other = uk
+      ? null
+      : (NL_POSTCODE.exec(line) ?? (i > 0 ? NUMERIC_POSTCODE.exec(line) : null))
     const found = uk ?? other
     if (!found) continue
     postcode = uk ? normaliseUkPostcode(found[1]) : found[1]
@@ -57,7 +89,14 @@ export function parseFreeAddress(text: string): StructuredAddress | null {
   }
   if (!city && parts.length > 1) city = parts.pop()!
   const [street = null, ...middle] = parts
-  return { street, additional: middle.length ? middle.join(', ') : null, city, postcode, region: null, country }
+  return {
+    street,
+    additional: middle.length ? middle.join(', ') : null,
+    city,
+    postcode,
+    region: null,
+    country,
+  }
 }
 
 function normaliseUkPostcode(raw: string) {

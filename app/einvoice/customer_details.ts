@@ -3,7 +3,12 @@ import Customer from '#models/customer'
 import { audit } from '#lib/audit'
 import { CATEGORY_LABELS } from '#lib/labels'
 import { EInvoiceError } from '#einvoice/errors'
-import { checkCountry, electronicAddress, ENDPOINT_SCHEMES, normaliseAddress } from '#einvoice/fields'
+import {
+  checkCountry,
+  electronicAddress,
+  ENDPOINT_SCHEMES,
+  normaliseAddress,
+} from '#einvoice/fields'
 import { isVatCategory, VAT_CATEGORY_LABELS, vatRulesOf } from '#einvoice/vat'
 import { VAT_CATEGORIES, type PostalAddress, type VatCategory } from '#einvoice/types'
 
@@ -14,7 +19,14 @@ import { VAT_CATEGORIES, type PostalAddress, type VatCategory } from '#einvoice/
  */
 
 export interface CustomerEInvoicingView {
-  customer: { id: number; name: string; accountNumber: string; freeAddress: string | null; vatNumber: string | null; taxRatePercent: string }
+  customer: {
+    id: number
+    name: string
+    accountNumber: string
+    freeAddress: string | null
+    vatNumber: string | null
+    taxRatePercent: string
+  }
   details: {
     buyerReference: string
     poNumber: string
@@ -25,7 +37,12 @@ export interface CustomerEInvoicingView {
     vatCategory: VatCategory
     attachUbl: boolean
   }
-  rules: { category: string; categoryLabel: string; vatCategory: VatCategory; ratePercent: string }[]
+  rules: {
+    category: string
+    categoryLabel: string
+    vatCategory: VatCategory
+    ratePercent: string
+  }[]
   options: {
     schemes: { code: string; label: string }[]
     vatCategories: { code: VatCategory; label: string }[]
@@ -33,25 +50,51 @@ export interface CustomerEInvoicingView {
   }
 }
 
-const bpText = (bp: number) => `${Math.floor(bp / 100)}${bp % 100 ? `.${String(bp % 100).padStart(2, '0').replace(/0$/, '')}` : ''}`
+const bpText = (bp: number) =>
+  `${Math.floor(bp / 100)}${
+    bp % 100
+      ? `.${String(bp % 100)
+          .padStart(2, '0')
+          .replace(/0$/, '')}`
+      : ''
+  }`
 
 export async function customerEInvoicing(customerId: number): Promise<CustomerEInvoicingView> {
   const c = await Customer.findOrFail(customerId)
   const rules = await vatRulesOf(db.connection(), c.id)
   const s = (v: string | null) => v ?? ''
   return {
-    customer: { id: c.id, name: c.name, accountNumber: c.accountNumber, freeAddress: c.address, vatNumber: c.vatNumber, taxRatePercent: bpText(c.taxRateBp) },
+    customer: {
+      id: c.id,
+      name: c.name,
+      accountNumber: c.accountNumber,
+      freeAddress: c.address,
+      vatNumber: c.vatNumber,
+      taxRatePercent: bpText(c.taxRateBp),
+    },
     details: {
       buyerReference: s(c.buyerReference),
       poNumber: s(c.poNumber),
-      address: { street: s(c.addressStreet), additional: s(c.addressAdditional), city: s(c.addressCity), postcode: s(c.addressPostcode), region: s(c.addressRegion), country: s(c.addressCountry) },
+      address: {
+        street: s(c.addressStreet),
+        additional: s(c.addressAdditional),
+        city: s(c.addressCity),
+        postcode: s(c.addressPostcode),
+        region: s(c.addressRegion),
+        country: s(c.addressCountry),
+      },
       addressNeedsReview: c.addressNeedsReview,
       endpointScheme: s(c.endpointScheme),
       endpointId: s(c.endpointId),
       vatCategory: isVatCategory(c.vatCategory) ? c.vatCategory : 'S',
       attachUbl: c.attachUbl,
     },
-    rules: rules.map((r) => ({ category: r.category, categoryLabel: CATEGORY_LABELS[r.category] ?? r.category, vatCategory: r.vatCategory, ratePercent: bpText(r.rateBp) })),
+    rules: rules.map((r) => ({
+      category: r.category,
+      categoryLabel: CATEGORY_LABELS[r.category] ?? r.category,
+      vatCategory: r.vatCategory,
+      ratePercent: bpText(r.rateBp),
+    })),
     options: {
       schemes: Object.entries(ENDPOINT_SCHEMES).map(([code, label]) => ({ code, label })),
       vatCategories: VAT_CATEGORIES.map((code) => ({ code, label: VAT_CATEGORY_LABELS[code] })),
@@ -76,25 +119,55 @@ function checkRules(rules: CustomerEInvoicingInput['rules']) {
   const seen = new Set<string>()
   return rules.map((rule, i) => {
     const field = `rules.${i}`
-    if (!isVatCategory(rule.vatCategory)) throw new EInvoiceError(`Rule ${i + 1}: the VAT category is one of S, Z, E, AE`, `${field}.vatCategory`, 'invalid')
-    if (seen.has(rule.category)) throw new EInvoiceError(`Rule ${i + 1}: "${rule.category}" already has a rule`, `${field}.category`, 'invalid')
+    if (!isVatCategory(rule.vatCategory))
+      throw new EInvoiceError(
+        `Rule ${i + 1}: the VAT category is one of S, Z, E, AE`,
+        `${field}.vatCategory`,
+        'invalid'
+      )
+    if (seen.has(rule.category))
+      throw new EInvoiceError(
+        `Rule ${i + 1}: "${rule.category}" already has a rule`,
+        `${field}.category`,
+        'invalid'
+      )
     seen.add(rule.category)
-    if (rule.vatCategory === 'S' && rule.rateBp <= 0) throw new EInvoiceError(`Rule ${i + 1}: a standard-rated category needs a rate above 0%`, `${field}.rate`, 'invalid')
-    if (rule.vatCategory !== 'S' && rule.rateBp !== 0) throw new EInvoiceError(`Rule ${i + 1}: ${VAT_CATEGORY_LABELS[rule.vatCategory]} is always 0%`, `${field}.rate`, 'invalid')
+    if (rule.vatCategory === 'S' && rule.rateBp <= 0)
+      throw new EInvoiceError(
+        `Rule ${i + 1}: a standard-rated category needs a rate above 0%`,
+        `${field}.rate`,
+        'invalid'
+      )
+    if (rule.vatCategory !== 'S' && rule.rateBp !== 0)
+      throw new EInvoiceError(
+        `Rule ${i + 1}: ${VAT_CATEGORY_LABELS[rule.vatCategory]} is always 0%`,
+        `${field}.rate`,
+        'invalid'
+      )
     return { category: rule.category, vatCategory: rule.vatCategory, rateBp: rule.rateBp }
   })
 }
 
 /** Saves everything at once (or nothing, on an EInvoiceError), confirms the address, writes the audit entry. */
-export async function saveCustomerEInvoicing(customerId: number, input: CustomerEInvoicingInput, userId: number | null) {
+export async function saveCustomerEInvoicing(
+  customerId: number,
+  input: CustomerEInvoicingInput,
+  userId: number | null
+) {
   const address = normaliseAddress(input.address)
   checkCountry(address.country, 'address')
   const endpoint = electronicAddress(input.endpointScheme, input.endpointId, 'buyer')
-  if (!isVatCategory(input.vatCategory)) throw new EInvoiceError('The VAT category is one of S, Z, E, AE', 'vatCategory', 'invalid')
+  if (!isVatCategory(input.vatCategory))
+    throw new EInvoiceError('The VAT category is one of S, Z, E, AE', 'vatCategory', 'invalid')
   const rules = checkRules(input.rules)
   await db.transaction(async (trx) => {
     const customer = await Customer.findOrFail(customerId, { client: trx })
-    const before = { buyerReference: customer.buyerReference, poNumber: customer.poNumber, country: customer.addressCountry, vatCategory: customer.vatCategory }
+    const before = {
+      buyerReference: customer.buyerReference,
+      poNumber: customer.poNumber,
+      country: customer.addressCountry,
+      vatCategory: customer.vatCategory,
+    }
     customer.merge({
       buyerReference: input.buyerReference?.trim() || null,
       poNumber: input.poNumber?.trim() || null,
@@ -113,8 +186,38 @@ export async function saveCustomerEInvoicing(customerId: number, input: Customer
     await customer.save()
     await trx.from('customer_vat_rules').where('customer_id', customer.id).delete()
     const now = new Date()
-    if (rules.length) await trx.table('customer_vat_rules').multiInsert(rules.map((r) => ({ customer_id: customer.id, category: r.category, vat_category: r.vatCategory, tax_rate_bp: r.rateBp, created_at: now, updated_at: now })))
-    await audit({ userId, action: 'customer.einvoicing.update', subjectType: 'customer', subjectId: customer.id, changes: { before, after: { buyerReference: customer.buyerReference, poNumber: customer.poNumber, address, endpoint, vatCategory: customer.vatCategory, attachUbl: customer.attachUbl, rules } } }, trx)
+    if (rules.length)
+      await trx.table('customer_vat_rules').multiInsert(
+        rules.map((r) => ({
+          customer_id: customer.id,
+          category: r.category,
+          vat_category: r.vatCategory,
+          tax_rate_bp: r.rateBp,
+          created_at: now,
+          updated_at: now,
+        }))
+      )
+    await audit(
+      {
+        userId,
+        action: 'customer.einvoicing.update',
+        subjectType: 'customer',
+        subjectId: customer.id,
+        changes: {
+          before,
+          after: {
+            buyerReference: customer.buyerReference,
+            poNumber: customer.poNumber,
+            address,
+            endpoint,
+            vatCategory: customer.vatCategory,
+            attachUbl: customer.attachUbl,
+            rules,
+          },
+        },
+      },
+      trx
+    )
   })
 }
 
@@ -131,8 +234,22 @@ export interface AddressReviewRow {
 export async function addressesToReview(): Promise<AddressReviewRow[]> {
   const rows = await Customer.query().where('address_needs_review', true).orderBy('account_number')
   return rows.map((c) => {
-    const parsed = { street: c.addressStreet, additional: c.addressAdditional, city: c.addressCity, postcode: c.addressPostcode, region: c.addressRegion, country: c.addressCountry }
-    return { id: c.id, name: c.name, accountNumber: c.accountNumber, freeAddress: c.address, parsed, missing: (['street', 'city', 'country'] as const).filter((k) => !parsed[k]) }
+    const parsed = {
+      street: c.addressStreet,
+      additional: c.addressAdditional,
+      city: c.addressCity,
+      postcode: c.addressPostcode,
+      region: c.addressRegion,
+      country: c.addressCountry,
+    }
+    return {
+      id: c.id,
+      name: c.name,
+      accountNumber: c.accountNumber,
+      freeAddress: c.address,
+      parsed,
+      missing: (['street', 'city', 'country'] as const).filter((k) => !parsed[k]),
+    }
   })
 }
 
@@ -140,9 +257,22 @@ export async function addressesToReview(): Promise<AddressReviewRow[]> {
 export async function confirmAddress(customerId: number, userId: number | null) {
   await db.transaction(async (trx) => {
     const customer = await Customer.findOrFail(customerId, { client: trx })
-    if (!customer.addressCountry) throw new EInvoiceError(`${customer.name} (${customer.accountNumber}): the address has no country; correct it before confirming`, 'address.country')
+    if (!customer.addressCountry)
+      throw new EInvoiceError(
+        `${customer.name} (${customer.accountNumber}): the address has no country; correct it before confirming`,
+        'address.country'
+      )
     customer.addressNeedsReview = false
     await customer.save()
-    await audit({ userId, action: 'customer.address.confirm', subjectType: 'customer', subjectId: customer.id, changes: { country: customer.addressCountry } }, trx)
+    await audit(
+      {
+        userId,
+        action: 'customer.address.confirm',
+        subjectType: 'customer',
+        subjectId: customer.id,
+        changes: { country: customer.addressCountry },
+      },
+      trx
+    )
   })
 }

@@ -32,7 +32,14 @@ const KEYS = {
 export async function sellerDetails(): Promise<SellerDetails & { configured: boolean }> {
   const rows = await db.from('settings').whereIn('key', Object.values(KEYS)).select('key', 'value')
   const v = Object.fromEntries(rows.map((r) => [r.key, r.value ?? ''])) as Record<string, string>
-  const address = normaliseAddress({ street: v[KEYS.street], additional: v[KEYS.additional], city: v[KEYS.city], postcode: v[KEYS.postcode], region: v[KEYS.region], country: v[KEYS.country] })
+  const address = normaliseAddress({
+    street: v[KEYS.street],
+    additional: v[KEYS.additional],
+    city: v[KEYS.city],
+    postcode: v[KEYS.postcode],
+    region: v[KEYS.region],
+    country: v[KEYS.country],
+  })
   const scheme = (v[KEYS.endpointScheme] ?? '').trim()
   const id = (v[KEYS.endpointId] ?? '').trim()
   const accountId = (v[KEYS.accountId] ?? '').trim()
@@ -40,7 +47,9 @@ export async function sellerDetails(): Promise<SellerDetails & { configured: boo
     configured: rows.length > 0,
     address,
     endpoint: scheme && id ? { scheme, id } : null,
-    paymentAccount: accountId ? { id: accountId, name: (v[KEYS.accountName] ?? '').trim() || null } : null,
+    paymentAccount: accountId
+      ? { id: accountId, name: (v[KEYS.accountName] ?? '').trim() || null }
+      : null,
   }
 }
 
@@ -78,6 +87,17 @@ export async function saveSellerDetails(input: SellerInput, userId: number | nul
   await db.transaction(async (trx) => {
     const rows = Object.entries(values).map(([key, value]) => ({ key, value }))
     await trx.knexQuery().table('settings').insert(rows).onConflict('key').merge()
-    await audit({ userId, action: 'einvoice.seller.update', subjectType: 'settings', changes: { before: { address: before.address, endpoint: before.endpoint }, after: { address, endpoint } } }, trx)
+    await audit(
+      {
+        userId,
+        action: 'einvoice.seller.update',
+        subjectType: 'settings',
+        changes: {
+          before: { address: before.address, endpoint: before.endpoint },
+          after: { address, endpoint },
+        },
+      },
+      trx
+    )
   })
 }

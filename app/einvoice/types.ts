@@ -79,5 +79,11 @@ export interface UblDocument {
   buyer: UblParty
   lines: UblLine[]
   vat: UblVatGroup[]
-  totals: { lineExtensionMinor: number; taxExclusiveMinor: number; taxMinor: number; taxInclusiveMinor: number; payableMinor: number }
+  totals: {
+    lineExtensionMinor: number
+    taxExclusiveMinor: number
+    taxMinor: number
+    taxInclusiveMinor: number
+    payableMinor: number
+  }
 }

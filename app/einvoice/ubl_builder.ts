@@ -9,7 +9,8 @@ import type { PostalAddress, UblDocument, UblLine, UblParty, UblVatGroup } from 
  * (Peppol forbids empty elements).
  */
 
-export const CUSTOMIZATION_ID = 'urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0'
+export const CUSTOMIZATION_ID =
+  'urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0'
 export const PROFILE_ID = 'urn:fdc:peppol.eu:2017:poacc:billing:01:1.0'
 export const NS = {
   invoice: 'urn:oasis:names:specification:ubl:schema:xsd:Invoice-2',
@@ -31,7 +32,9 @@ export function scaled(value: number, scale: number): string {
   const sign = value < 0 ? '-' : ''
   const abs = Math.abs(value)
   const unit = 10 ** scale
-  const fraction = String(abs % unit).padStart(scale, '0').replace(/0+$/, '')
+  const fraction = String(abs % unit)
+    .padStart(scale, '0')
+    .replace(/0+$/, '')
   return `${sign}${Math.floor(abs / unit)}${fraction ? `.${fraction}` : ''}`
 }
 
@@ -41,7 +44,12 @@ export function percent(bp: number): string {
 }
 
 type Node = XMLBuilder
-const cbc = (parent: Node, name: string, text: string | null | undefined, attrs?: Record<string, string>) => {
+const cbc = (
+  parent: Node,
+  name: string,
+  text: string | null | undefined,
+  attrs?: Record<string, string>
+) => {
   if (text === null || text === undefined || text === '') return parent
   const el = parent.ele(NS.cbc, `cbc:${name}`)
   for (const [k, v] of Object.entries(attrs ?? {})) el.att(k, v)
@@ -49,7 +57,8 @@ const cbc = (parent: Node, name: string, text: string | null | undefined, attrs?
   return parent
 }
 const cac = (parent: Node, name: string) => parent.ele(NS.cac, `cac:${name}`)
-const money = (parent: Node, name: string, minor: number, currency: string) => cbc(parent, name, amount(minor), { currencyID: currency })
+const money = (parent: Node, name: string, minor: number, currency: string) =>
+  cbc(parent, name, amount(minor), { currencyID: currency })
 
 export function buildUbl(doc: UblDocument): string {
   const invoice = doc.kind === 'invoice'
@@ -121,13 +130,23 @@ function paymentMeans(root: Node, doc: UblDocument) {
   const means = cac(root, 'PaymentMeans')
   // 30: credit transfer; the remittance reference is the document number.
   cbc(means, 'PaymentMeansCode', '30')
-  cbc(means, 'PaymentID', doc.kind === 'invoice' ? doc.number : doc.billingReference?.number ?? doc.number)
+  cbc(
+    means,
+    'PaymentID',
+    doc.kind === 'invoice' ? doc.number : (doc.billingReference?.number ?? doc.number)
+  )
   const account = cac(means, 'PayeeFinancialAccount')
   cbc(account, 'ID', doc.paymentAccount!.id)
   cbc(account, 'Name', doc.paymentAccount!.name)
 }
 
-function taxCategory(parent: Node, name: 'TaxCategory' | 'ClassifiedTaxCategory', category: string, rateBp: number, exemption?: { reason: string | null; code: string | null }) {
+function taxCategory(
+  parent: Node,
+  name: 'TaxCategory' | 'ClassifiedTaxCategory',
+  category: string,
+  rateBp: number,
+  exemption?: { reason: string | null; code: string | null }
+) {
   const node = cac(parent, name)
   cbc(node, 'ID', category)
   cbc(node, 'Percent', percent(rateBp))
@@ -145,7 +164,10 @@ function taxTotal(root: Node, groups: UblVatGroup[], taxMinor: number, currency:
     const sub = cac(total, 'TaxSubtotal')
     money(sub, 'TaxableAmount', g.taxableMinor, currency)
     money(sub, 'TaxAmount', g.taxMinor, currency)
-    taxCategory(sub, 'TaxCategory', g.category, g.rateBp, { reason: g.exemptionReason, code: g.exemptionReasonCode })
+    taxCategory(sub, 'TaxCategory', g.category, g.rateBp, {
+      reason: g.exemptionReason,
+      code: g.exemptionReasonCode,
+    })
   }
 }
 
@@ -161,7 +183,9 @@ function documentLine(root: Node, line: UblLine, doc: UblDocument) {
   const invoice = doc.kind === 'invoice'
   const node = cac(root, invoice ? 'InvoiceLine' : 'CreditNoteLine')
   cbc(node, 'ID', line.id)
-  cbc(node, invoice ? 'InvoicedQuantity' : 'CreditedQuantity', scaled(line.quantityE3, 3), { unitCode: line.unitCode })
+  cbc(node, invoice ? 'InvoicedQuantity' : 'CreditedQuantity', scaled(line.quantityE3, 3), {
+    unitCode: line.unitCode,
+  })
   money(node, 'LineExtensionAmount', line.netMinor, doc.currency)
   const item = cac(node, 'Item')
   cbc(item, 'Name', line.name.slice(0, 200))

@@ -11,7 +11,13 @@ import { checkDocument } from '#einvoice/document_checks'
 import { parseFreeAddress } from '#einvoice/address_parse'
 import { sellerDetails } from '#einvoice/seller'
 import { creditVatGroups, vatGroups } from '#einvoice/vat'
-import type { ElectronicAddress, UblDocument, UblLine, UblParty, UblVatGroup } from '#einvoice/types'
+import type {
+  ElectronicAddress,
+  UblDocument,
+  UblLine,
+  UblParty,
+  UblVatGroup,
+} from '#einvoice/types'
 
 /**
  * The e-invoice (UBL 2.1, Peppol BIS Billing 3.0) of a finalized invoice or a credit note,
@@ -25,7 +31,12 @@ import type { ElectronicAddress, UblDocument, UblLine, UblParty, UblVatGroup } f
 export async function invoiceUbl(invoiceId: number): Promise<{ filename: string; xml: string }> {
   const invoice = await Invoice.find(invoiceId)
   if (!invoice) throw new EInvoiceError('Invoice not found', 'invoice', 'not_found')
-  if (invoice.status !== 'finalized' || !invoice.number) throw new EInvoiceError('A draft has no e-invoice: finalize it first', 'invoice.status', 'state')
+  if (invoice.status !== 'finalized' || !invoice.number)
+    throw new EInvoiceError(
+      'A draft has no e-invoice: finalize it first',
+      'invoice.status',
+      'state'
+    )
   const lines = await InvoiceLine.query().where('invoice_id', invoice.id).orderBy('id')
   const customer = await Customer.findOrFail(invoice.customerId)
   const vat = vatGroups(lines)
@@ -54,14 +65,23 @@ export async function invoiceUbl(invoiceId: number): Promise<{ filename: string;
   return { filename: `${invoice.number}.xml`, xml: buildUbl(doc) }
 }
 
-export async function creditNoteUbl(creditNoteId: number): Promise<{ filename: string; xml: string }> {
+export async function creditNoteUbl(
+  creditNoteId: number
+): Promise<{ filename: string; xml: string }> {
   const note = await CreditNote.find(creditNoteId)
   if (!note) throw new EInvoiceError('Credit note not found', 'credit_note', 'not_found')
   const invoice = await Invoice.findOrFail(note.invoiceId)
   const customer = await Customer.findOrFail(invoice.customerId)
   const lines = await InvoiceLine.query().where('invoice_id', invoice.id).orderBy('id')
-  const prior = await CreditNote.query().where('invoice_id', invoice.id).where('id', '<', note.id).orderBy('id')
-  const vat = creditVatGroups(vatGroups(lines), note, prior.map((p) => p.subtotalMinor))
+  const prior = await CreditNote.query()
+    .where('invoice_id', invoice.id)
+    .where('id', '<', note.id)
+    .orderBy('id')
+  const vat = creditVatGroups(
+    vatGroups(lines),
+    note,
+    prior.map((p) => p.subtotalMinor)
+  )
   assertAgrees(note.number, vat, note.subtotalMinor, note.taxMinor)
   const parties = await partiesOf(invoice, customer)
   const several = vat.length > 1
@@ -101,24 +121,39 @@ function assertAgrees(number: string, vat: UblVatGroup[], netMinor: number, taxM
   const net = vat.reduce((s, g) => s + g.taxableMinor, 0)
   const tax = vat.reduce((s, g) => s + g.taxMinor, 0)
   if (net !== netMinor || tax !== taxMinor) {
-    throw new EInvoiceError(`${number}: its VAT breakdown (net ${net}, VAT ${tax} in minor units) does not add up to the document (net ${netMinor}, VAT ${taxMinor}); no e-invoice is produced`, 'vat', 'state')
+    throw new EInvoiceError(
+      `${number}: its VAT breakdown (net ${net}, VAT ${tax} in minor units) does not add up to the document (net ${netMinor}, VAT ${taxMinor}); no e-invoice is produced`,
+      'vat',
+      'state'
+    )
   }
 }
 
 function totals(netMinor: number, taxMinor: number) {
-  return { lineExtensionMinor: netMinor, taxExclusiveMinor: netMinor, taxMinor, taxInclusiveMinor: netMinor + taxMinor, payableMinor: netMinor + taxMinor }
+  return {
+    lineExtensionMinor: netMinor,
+    taxExclusiveMinor: netMinor,
+    taxMinor,
+    taxInclusiveMinor: netMinor + taxMinor,
+    payableMinor: netMinor + taxMinor,
+  }
 }
 
 function references(customer: Customer) {
   const buyerReference = customer.buyerReference?.trim() || null
   const orderReference = customer.poNumber?.trim() || null
   // PEPPOL-EN16931-R003 wants one of the two; the account number is the buyer's own reference to us.
-  return { buyerReference: buyerReference ?? (orderReference ? null : customer.accountNumber), orderReference }
+  return {
+    buyerReference: buyerReference ?? (orderReference ? null : customer.accountNumber),
+    orderReference,
+  }
 }
 
 function periodOf(period: string) {
   const start = DateTime.fromFormat(period, 'yyyy-MM', { zone: 'utc' })
-  return start.isValid ? { start: start.toISODate()!, end: start.endOf('month').toISODate()! } : null
+  return start.isValid
+    ? { start: start.toISODate()!, end: start.endOf('month').toISODate()! }
+    : null
 }
 
 function isoDate(value: DateTime | null | undefined) {
@@ -131,11 +166,16 @@ function vatEndpoint(vatNumber: string | null | undefined): ElectronicAddress | 
   return /^GB\d{9}(\d{3})?$/.test(vat) ? { scheme: '9932', id: vat } : null
 }
 
-async function partiesOf(invoice: Invoice, customer: Customer): Promise<{ seller: UblParty; buyer: UblParty; paymentAccount: UblDocument['paymentAccount'] }> {
+async function partiesOf(
+  invoice: Invoice,
+  customer: Customer
+): Promise<{ seller: UblParty; buyer: UblParty; paymentAccount: UblDocument['paymentAccount'] }> {
   const supplier = invoice.snapshot?.supplier ?? {}
   const snapCustomer = invoice.snapshot?.customer ?? {}
   const details = await sellerDetails()
-  const sellerAddress = details.address.country ? details.address : (parseFreeAddress(String(supplier.address ?? '')) ?? details.address)
+  const sellerAddress = details.address.country
+    ? details.address
+    : (parseFreeAddress(String(supplier.address ?? '')) ?? details.address)
   const seller: UblParty = {
     name: String(supplier.name ?? ''),
     endpoint: details.endpoint ?? vatEndpoint(supplier.vat_number),
@@ -148,8 +188,18 @@ async function partiesOf(invoice: Invoice, customer: Customer): Promise<{ seller
   const vatNumber = snapCustomer.vat_number ?? customer.vatNumber
   const buyer: UblParty = {
     name: String(snapCustomer.name ?? customer.name),
-    endpoint: customer.endpointScheme && customer.endpointId ? { scheme: customer.endpointScheme, id: customer.endpointId } : vatEndpoint(vatNumber),
-    address: { street: customer.addressStreet, additional: customer.addressAdditional, city: customer.addressCity, postcode: customer.addressPostcode, region: customer.addressRegion, country: customer.addressCountry },
+    endpoint:
+      customer.endpointScheme && customer.endpointId
+        ? { scheme: customer.endpointScheme, id: customer.endpointId }
+        : vatEndpoint(vatNumber),
+    address: {
+      street: customer.addressStreet,
+      additional: customer.addressAdditional,
+      city: customer.addressCity,
+      postcode: customer.addressPostcode,
+      region: customer.addressRegion,
+      country: customer.addressCountry,
+    },
     vatNumber: vatNumber ? normaliseVatNumber(vatNumber) : null,
     companyId: null,
     email: customer.billingEmail || null,
@@ -160,10 +210,16 @@ async function partiesOf(invoice: Invoice, customer: Customer): Promise<{ seller
 
 function toUblLine(line: InvoiceLine, index: number): UblLine {
   const sign = line.amountMinor < 0 ? -1 : 1
-  const quantityE3 = line.unitQuantityE3 && line.unitQuantityE3 !== 0 ? line.unitQuantityE3 : Math.max(1, line.quantity) * 1000
+  const quantityE3 =
+    line.unitQuantityE3 && line.unitQuantityE3 !== 0
+      ? line.unitQuantityE3
+      : Math.max(1, line.quantity) * 1000
   const unitCode = line.unitQuantityE3 ? line.unitCode : 'C62'
   // A stored unit price is the line's own only when quantity × price rounds to the line's amount.
-  const exact = line.unitPriceE4 > 0 && unitCode === 'C62' && e4ToMinor(line.quantity * line.unitPriceE4) === Math.abs(line.amountMinor)
+  const exact =
+    line.unitPriceE4 > 0 &&
+    unitCode === 'C62' &&
+    e4ToMinor(line.quantity * line.unitPriceE4) === Math.abs(line.amountMinor)
   return {
     id: String(index + 1),
     name: line.description,

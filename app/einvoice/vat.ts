@@ -23,7 +23,8 @@ export const VAT_CATEGORY_LABELS: Record<VatCategory, string> = {
 }
 
 /** Printed on the PDF and given as the UBL exemption reason of an AE breakdown. */
-export const REVERSE_CHARGE_WORDING = 'Reverse charge: the customer must account for the VAT on these supplies to its own tax authority.'
+export const REVERSE_CHARGE_WORDING =
+  'Reverse charge: the customer must account for the VAT on these supplies to its own tax authority.'
 const EXEMPT_WORDING = 'Exempt from VAT'
 
 export function isVatCategory(value: unknown): value is VatCategory {
@@ -31,10 +32,15 @@ export function isVatCategory(value: unknown): value is VatCategory {
 }
 
 /** A customer's default: S at its tax rate (Z when that rate is 0, as before categories existed). */
-export function defaultLineVat(customer: { vatCategory?: string | null; taxRateBp: number }): LineVat {
+export function defaultLineVat(customer: {
+  vatCategory?: string | null
+  taxRateBp: number
+}): LineVat {
   const category = isVatCategory(customer.vatCategory) ? customer.vatCategory : 'S'
   if (category !== 'S') return { vatCategory: category, rateBp: 0 }
-  return customer.taxRateBp > 0 ? { vatCategory: 'S', rateBp: customer.taxRateBp } : { vatCategory: 'Z', rateBp: 0 }
+  return customer.taxRateBp > 0
+    ? { vatCategory: 'S', rateBp: customer.taxRateBp }
+    : { vatCategory: 'Z', rateBp: 0 }
 }
 
 export interface VatRule {
@@ -43,18 +49,33 @@ export interface VatRule {
   rateBp: number
 }
 
-export async function vatRulesOf(client: QueryClientContract, customerId: number): Promise<VatRule[]> {
-  const rows = await client.from('customer_vat_rules').where('customer_id', customerId).orderBy('category')
-  return rows.map((r) => ({ category: String(r.category), vatCategory: r.vat_category as VatCategory, rateBp: Number(r.tax_rate_bp) }))
+export async function vatRulesOf(
+  client: QueryClientContract,
+  customerId: number
+): Promise<VatRule[]> {
+  const rows = await client
+    .from('customer_vat_rules')
+    .where('customer_id', customerId)
+    .orderBy('category')
+  return rows.map((r) => ({
+    category: String(r.category),
+    vatCategory: r.vat_category as VatCategory,
+    rateBp: Number(r.tax_rate_bp),
+  }))
 }
 
 /** The VAT of a line of each charge category, for one customer (compute.ts calls it once per invoice). */
-export async function lineVatResolver(client: QueryClientContract, customer: { id: number; vatCategory?: string | null; taxRateBp: number }) {
+export async function lineVatResolver(
+  client: QueryClientContract,
+  customer: { id: number; vatCategory?: string | null; taxRateBp: number }
+) {
   const fallback = defaultLineVat(customer)
   const rules = new Map((await vatRulesOf(client, customer.id)).map((r) => [r.category, r]))
   return (category: string): LineVat => {
     const rule = rules.get(category)
-    return rule ? { vatCategory: rule.vatCategory, rateBp: rule.vatCategory === 'S' ? rule.rateBp : 0 } : fallback
+    return rule
+      ? { vatCategory: rule.vatCategory, rateBp: rule.vatCategory === 'S' ? rule.rateBp : 0 }
+      : fallback
   }
 }
 
@@ -68,10 +89,16 @@ export function exemptionOf(category: VatCategory): { reason: string | null; cod
  * One group per (category, rate), each taxed once and rounded half-up: the VAT breakdown of
  * the PDF and the TaxSubtotals of the UBL. Highest rate first, then category code.
  */
-export function vatGroups(lines: { amountMinor: number; taxRateBp: number; vatCategory?: string | null }[]): UblVatGroup[] {
+export function vatGroups(
+  lines: { amountMinor: number; taxRateBp: number; vatCategory?: string | null }[]
+): UblVatGroup[] {
   const groups = new Map<string, { category: VatCategory; rateBp: number; taxableMinor: number }>()
   for (const line of lines) {
-    const category: VatCategory = isVatCategory(line.vatCategory) ? line.vatCategory : line.taxRateBp > 0 ? 'S' : 'Z'
+    const category: VatCategory = isVatCategory(line.vatCategory)
+      ? line.vatCategory
+      : line.taxRateBp > 0
+        ? 'S'
+        : 'Z'
     const key = `${category}:${line.taxRateBp}`
     const group = groups.get(key) ?? { category, rateBp: line.taxRateBp, taxableMinor: 0 }
     group.taxableMinor += line.amountMinor
@@ -81,7 +108,12 @@ export function vatGroups(lines: { amountMinor: number; taxRateBp: number; vatCa
     .sort((a, b) => b.rateBp - a.rateBp || a.category.localeCompare(b.category))
     .map((g) => {
       const exemption = exemptionOf(g.category)
-      return { ...g, taxMinor: taxOn(g.taxableMinor, g.rateBp), exemptionReason: exemption.reason, exemptionReasonCode: exemption.code }
+      return {
+        ...g,
+        taxMinor: taxOn(g.taxableMinor, g.rateBp),
+        exemptionReason: exemption.reason,
+        exemptionReasonCode: exemption.code,
+      }
     })
 }
 
@@ -92,12 +124,25 @@ export function vatGroups(lines: { amountMinor: number; taxRateBp: number; vatCa
  * proportion to what is left of them (creditSplit), each part taxed at its own rate; a full
  * first credit is then exactly the invoice's breakdown.
  */
-export function creditVatGroups(invoiceGroups: UblVatGroup[], note: { subtotalMinor: number; taxMinor: number }, priorNets: number[]): UblVatGroup[] {
+export function creditVatGroups(
+  invoiceGroups: UblVatGroup[],
+  note: { subtotalMinor: number; taxMinor: number },
+  priorNets: number[]
+): UblVatGroup[] {
   if (invoiceGroups.length > 1) return creditSplit(invoiceGroups, priorNets, note.subtotalMinor)
   const group = invoiceGroups[0]
   const category: VatCategory = group?.category ?? 'Z'
   const exemption = exemptionOf(category)
-  return [{ category, rateBp: group?.rateBp ?? 0, taxableMinor: note.subtotalMinor, taxMinor: note.taxMinor, exemptionReason: exemption.reason, exemptionReasonCode: exemption.code }]
+  return [
+    {
+      category,
+      rateBp: group?.rateBp ?? 0,
+      taxableMinor: note.subtotalMinor,
+      taxMinor: note.taxMinor,
+      exemptionReason: exemption.reason,
+      exemptionReasonCode: exemption.code,
+    },
+  ]
 }
 
 /**
@@ -106,14 +151,21 @@ export function creditVatGroups(invoiceGroups: UblVatGroup[], note: { subtotalMi
  * the pennies going to the largest remainders. Deterministic, so the note's stored VAT and its
  * e-invoice always agree. Integer arithmetic only.
  */
-export function creditSplit(invoiceGroups: UblVatGroup[], priorNets: number[], net: number): UblVatGroup[] {
+export function creditSplit(
+  invoiceGroups: UblVatGroup[],
+  priorNets: number[],
+  net: number
+): UblVatGroup[] {
   let remaining = invoiceGroups.map((g) => g.taxableMinor)
   const share = (amount: number) => {
     const total = remaining.reduce((a, b) => a + b, 0)
     if (total <= 0) return remaining.map((_, i) => (i === 0 ? amount : 0))
     const parts = remaining.map((r) => Math.floor((amount * r) / total))
-    const order = remaining.map((r, i) => ({ i, rest: (amount * r) % total })).sort((a, b) => b.rest - a.rest || a.i - b.i)
-    for (let left = amount - parts.reduce((a, b) => a + b, 0), k = 0; left > 0; left--, k++) parts[order[k % order.length].i]++
+    const order = remaining
+      .map((r, i) => ({ i, rest: (amount * r) % total }))
+      .sort((a, b) => b.rest - a.rest || a.i - b.i)
+    for (let left = amount - parts.reduce((a, b) => a + b, 0), k = 0; left > 0; left--, k++)
+      parts[order[k % order.length].i]++
     return parts
   }
   for (const prior of priorNets) {
@@ -121,6 +173,10 @@ export function creditSplit(invoiceGroups: UblVatGroup[], priorNets: number[], n
     remaining = remaining.map((r, i) => r - parts[i])
   }
   return share(net)
-    .map((part, i) => ({ ...invoiceGroups[i], taxableMinor: part, taxMinor: taxOn(part, invoiceGroups[i].rateBp) }))
+    .map((part, i) => ({
+      ...invoiceGroups[i],
+      taxableMinor: part,
+      taxMinor: taxOn(part, invoiceGroups[i].rateBp),
+    }))
     .filter((g) => g.taxableMinor !== 0)
 }

@@ -37,7 +37,12 @@ export default class extends BaseSchema {
     })
     this.schema.createTable('customer_vat_rules', (table) => {
       table.increments('id')
-      table.integer('customer_id').unsigned().notNullable().references('customers.id').onDelete('CASCADE')
+      table
+        .integer('customer_id')
+        .unsigned()
+        .notNullable()
+        .references('customers.id')
+        .onDelete('CASCADE')
       table.string('category', 32).notNullable()
       table.string('vat_category', 2).notNullable()
       table.integer('tax_rate_bp').notNullable()
@@ -73,7 +78,22 @@ export default class extends BaseSchema {
       table.dropColumn('unit_quantity_e3')
     })
     this.schema.alterTable('customers', (table) => {
-      for (const c of ['buyer_reference', 'po_number', 'address_street', 'address_additional', 'address_city', 'address_postcode', 'address_region', 'address_country', 'address_needs_review', 'endpoint_scheme', 'endpoint_id', 'vat_category', 'attach_ubl']) table.dropColumn(c)
+      for (const c of [
+        'buyer_reference',
+        'po_number',
+        'address_street',
+        'address_additional',
+        'address_city',
+        'address_postcode',
+        'address_region',
+        'address_country',
+        'address_needs_review',
+        'endpoint_scheme',
+        'endpoint_id',
+        'vat_category',
+        'attach_ubl',
+      ])
+        table.dropColumn(c)
     })
   }
 }

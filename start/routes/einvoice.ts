@@ -12,6 +12,9 @@ router.get('/credit-notes/:id/ubl', [Documents, 'creditNote']).where('id', id).u
 router.get('/customers/:id/e-invoicing', [Customers, 'show']).where('id', id).use(editors)
 router.put('/customers/:id/e-invoicing', [Customers, 'update']).where('id', id).use(editors)
 router.get('/e-invoicing/address-review', [Customers, 'review']).use(staff)
-router.post('/e-invoicing/address-review/:id/confirm', [Customers, 'confirm']).where('id', id).use(editors)
+router
+  .post('/e-invoicing/address-review/:id/confirm', [Customers, 'confirm'])
+  .where('id', id)
+  .use(editors)
 router.get('/settings/e-invoicing', [Seller, 'show']).use(staff)
 router.put('/settings/e-invoicing', [Seller, 'update']).use(editors)

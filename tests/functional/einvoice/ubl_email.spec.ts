@@ -14,7 +14,20 @@ import { makeBillingFixture } from '../billing/fixtures.js'
 /** The optional UBL attachment of the invoice email, on a real SMTP server. */
 async function finalizedFor(attachUbl: boolean, country: string | null = 'GB') {
   const f = await makeBillingFixture({ employees: 1, recordsPerService: 2 })
-  await saveCustomerEInvoicing(f.customer.id, { buyerReference: 'REF-1', poNumber: null, address: { street: '1 High Street', city: 'London', postcode: 'EC1A 1AA', country }, endpointScheme: '0088', endpointId: '5790000435951', vatCategory: 'S', attachUbl, rules: [] }, null)
+  await saveCustomerEInvoicing(
+    f.customer.id,
+    {
+      buyerReference: 'REF-1',
+      poNumber: null,
+      address: { street: '1 High Street', city: 'London', postcode: 'EC1A 1AA', country },
+      endpointScheme: '0088',
+      endpointId: '5790000435951',
+      vatCategory: 'S',
+      attachUbl,
+      rules: [],
+    },
+    null
+  )
   const { run } = await createRun({ period: f.period, customerIds: [f.customer.id] })
   await finalizeRun(run.id)
   return { f, run, invoice: await Invoice.query().where('billing_run_id', run.id).firstOrFail() }
@@ -28,7 +41,9 @@ test.group('UBL attached to the invoice email', (group) => {
     return () => peer.close()
   })
 
-  test('a customer who asked for it gets the PDF and the UBL; the UBL equals the invoice', async ({ assert }) => {
+  test('a customer who asked for it gets the PDF and the UBL; the UBL equals the invoice', async ({
+    assert,
+  }) => {
     const { run, invoice } = await finalizedFor(true)
     await queueDeliveries({ runId: run.id })
     const result = await deliverDue({ mailer: smtpMailer({ host: '127.0.0.1', port: peer.port }) })
@@ -45,7 +60,9 @@ test.group('UBL attached to the invoice email', (group) => {
     assert.equal(minor(text(root, 'cac:LegalMonetaryTotal/cbc:PayableAmount')), invoice.totalMinor)
   })
 
-  test('without the switch the email has no UBL; a UBL that cannot be made fails the delivery with the reason', async ({ assert }) => {
+  test('without the switch the email has no UBL; a UBL that cannot be made fails the delivery with the reason', async ({
+    assert,
+  }) => {
     const plain = await finalizedFor(false)
     const broken = await finalizedFor(true, null)
     await queueDeliveries({ runId: plain.run.id })
@@ -57,6 +74,8 @@ test.group('UBL attached to the invoice email', (group) => {
     assert.equal(failed.status, 'failed')
     assert.include(failed.lastError ?? '', broken.f.customer.name)
     assert.include(failed.lastError ?? '', 'no country')
-    assert.isNull((await db.from('deliveries').where('invoice_id', broken.invoice.id).first()).message_id)
+    assert.isNull(
+      (await db.from('deliveries').where('invoice_id', broken.invoice.id).first()).message_id
+    )
   })
 })
