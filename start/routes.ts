@@ -16,5 +16,6 @@ import './routes/routing.js'
 import './routes/webhooks.js'
 import './routes/payments.js'
 import './routes/accounting.js'
+import './routes/einvoice.js'
 
 router.get('/health', async () => ({ ok: true }))

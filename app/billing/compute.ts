@@ -5,6 +5,9 @@ import { dateOnly, lastDayOfMonth, recurringForMonth, recurringMonthFor } from '
 import { int } from '#lib/db_helpers'
 import { billableMonths, recurringHistory } from '#billing/recurring_months'
 import { categoryLabel as catalogueCategoryLabel } from '#lib/labels'
+import { lineVatResolver } from '#einvoice/vat'
+import { lineUnit } from '#einvoice/units'
+import type { VatCategory } from '#einvoice/types'
 
 /**
  * What one customer's invoice for one period contains, computed from the
@@ -59,6 +62,10 @@ export interface ComputedLine {
   unitPriceE4: number
   amountMinor: number
   taxRateBp: number
+  /** VAT category (S, Z, E, AE) and UN/ECE unit of the line, for the e-invoice (app/einvoice). */
+  vatCategory: VatCategory
+  unitCode: string
+  unitQuantityE3: number
 }
 
 export interface ComputedInvoice {
@@ -142,13 +149,15 @@ export async function blockedCounts(client: QueryClientContract, customerId: num
 }
 
 export async function computeInvoice(client: QueryClientContract, customer: Customer, period: string): Promise<ComputedInvoice> {
-  const taxRateBp = customer.taxRateBp
+  const vatOf = await lineVatResolver(client, customer)
   const groups = await billableRecords(client, customer.id, period)
     .select('period', 'employee_id', 'service_id', 'category')
     .select(client.raw(`${UNKNOWN_IDENTIFIER} as unknown_identifier`))
     .max('department_id as department_id')
     .count('* as n')
     .sum('price_e4 as sum_e4')
+    .sum('duration_s as duration_s')
+    .sum('volume_bytes as volume_bytes')
     .groupBy('period', 'employee_id', 'service_id', 'category')
     .groupByRaw(UNKNOWN_IDENTIFIER)
   // The period's own lines first, then late usage oldest period first (stable line order).
@@ -174,6 +183,8 @@ export async function computeInvoice(client: QueryClientContract, customer: Cust
     if (late) lateRecords += n
     const service = g.service_id === null ? null : services.get(Number(g.service_id))
     const unknown = g.service_id === null && g.unknown_identifier ? String(g.unknown_identifier) : null
+    const vat = vatOf(g.category)
+    const unit = lineUnit({ kind: 'usage', category: g.category, quantity: n, durationS: int(g.duration_s), volumeBytes: int(g.volume_bytes) })
     const what = service ? ` · ${service.label ? `${service.label} (${service.identifier})` : service.identifier}` : unknown ? ` · ${unknown}` : ''
     lines.push({
       employeeId: g.employee_id === null ? null : Number(g.employee_id),
@@ -190,7 +201,9 @@ export async function computeInvoice(client: QueryClientContract, customer: Cust
       // Usage lines have no single unit price: quantity counts the records.
       unitPriceE4: 0,
       amountMinor: lineAmountMinor(e4),
-      taxRateBp,
+      taxRateBp: vat.rateBp,
+      vatCategory: vat.vatCategory,
+      ...unit,
     })
   }
 
@@ -226,7 +239,7 @@ export async function computeInvoice(client: QueryClientContract, customer: Cust
  * another invoice, or a charge edited, makes the draft stale.
  */
 export async function computeRecurring(client: QueryClientContract, customer: Customer, period: string, lock = false) {
-  const taxRateBp = customer.taxRateBp
+  const vatOf = await lineVatResolver(client, customer)
   const mode = customer.recurringBilling === 'arrears' ? 'arrears' : 'advance'
   const recurringMonth = recurringMonthFor(period, mode)
   const lastDay = lastDayOfMonth(recurringMonth)
@@ -257,7 +270,9 @@ export async function computeRecurring(client: QueryClientContract, customer: Cu
         quantity: int(charge.quantity),
         unitPriceE4: int(charge.unit_price_e4),
         amountMinor: lineAmountMinor(amount.amountE4),
-        taxRateBp,
+        taxRateBp: vatOf(charge.category).rateBp,
+        vatCategory: vatOf(charge.category).vatCategory,
+        ...lineUnit({ kind: 'recurring', category: charge.category, quantity: int(charge.quantity) }),
       })
     }
   }

@@ -14,6 +14,7 @@ import { storeCreditNotePdf } from '#documents/credit_note_pdf'
 import { recordWebhookEvent } from '#webhooks/events'
 import { creditNotePayload } from '#webhooks/payloads'
 import { billingHooks } from '#billing/hooks'
+import { creditSplit, vatGroups } from '#einvoice/vat'
 
 /**
  * Corrections to a finalized invoice are credit notes: numbered documents of
@@ -42,8 +43,17 @@ export async function createCreditNote(input: { invoiceId: number; reason: strin
     const net = input.netMinor ?? remaining
     if (!Number.isInteger(net) || net <= 0) throw new BillingError('The credit must be a positive amount', 'invalid')
     if (net > remaining) throw new BillingError(`At most ${formatMoney(remaining, invoice.currency)} is left to credit on ${invoice.number}`, 'invalid')
-    const rateBp = Number(invoice.snapshot?.customer?.tax_rate_bp ?? 0)
-    const tax = net === remaining ? invoice.taxMinor - creditedTax : taxOn(net, rateBp)
+    // One rate: VAT at it (a full credit returns exactly the invoice's VAT). Several: split over them (#einvoice/vat).
+    const lines = await trx.from('invoice_lines').where('invoice_id', invoice.id).select('amount_minor', 'tax_rate_bp', 'vat_category')
+    const groups = vatGroups(lines.map((l) => ({ amountMinor: Number(l.amount_minor), taxRateBp: Number(l.tax_rate_bp), vatCategory: l.vat_category })))
+    let tax: number
+    if (groups.length > 1) {
+      const prior = await trx.from('credit_notes').where('invoice_id', invoice.id).orderBy('id').select('subtotal_minor')
+      tax = creditSplit(groups, prior.map((p) => Number(p.subtotal_minor)), net).reduce((sum, g) => sum + g.taxMinor, 0)
+    } else {
+      const rateBp = groups[0]?.rateBp ?? Number(invoice.snapshot?.customer?.tax_rate_bp ?? 0)
+      tax = net === remaining ? invoice.taxMinor - creditedTax : taxOn(net, rateBp)
+    }
     const settings = await getSettings(trx)
     const [n] = await takeNumbers(trx, 'credit_note', 1)
     const created = await CreditNote.create(

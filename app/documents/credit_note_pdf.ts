@@ -7,6 +7,7 @@ import { formatMoney } from '#lib/money'
 import { loadTemplates } from '#documents/templates'
 import { withRenderer } from '#documents/pdf_renderer'
 import { percent } from '#documents/invoice_view'
+import { creditVatGroups, REVERSE_CHARGE_WORDING, VAT_CATEGORY_LABELS, vatGroups } from '#einvoice/vat'
 
 /**
  * Credit note documents: HTML from resources/templates/credit_note.hbs, PDF
@@ -21,6 +22,11 @@ export async function creditNoteView(creditNoteId: number, templates = loadTempl
   const note = await CreditNote.findOrFail(creditNoteId)
   const invoice = await Invoice.findOrFail(note.invoiceId)
   const snapshot = invoice.snapshot ?? {}
+  const lines = await db.from('invoice_lines').where('invoice_id', invoice.id).select('amount_minor', 'tax_rate_bp', 'vat_category')
+  const invoiceGroups = vatGroups(lines.map((l) => ({ amountMinor: Number(l.amount_minor), taxRateBp: Number(l.tax_rate_bp), vatCategory: l.vat_category })))
+  // The same VAT breakdown as the credit note's e-invoice (app/einvoice/ubl_documents.ts).
+  const prior = await db.from('credit_notes').where('invoice_id', invoice.id).where('id', '<', note.id).orderBy('id').select('subtotal_minor')
+  const groups = creditVatGroups(invoiceGroups, note, prior.map((p) => Number(p.subtotal_minor)))
   const view = {
     logo: templates.logo,
     number: note.number,
@@ -29,7 +35,14 @@ export async function creditNoteView(creditNoteId: number, templates = loadTempl
     reason: note.reason,
     supplier: snapshot.supplier ?? {},
     customer: snapshot.customer ?? {},
-    vat_rate: percent(Number(snapshot.customer?.tax_rate_bp ?? 0)),
+    vat_rate: groups.map((g) => percent(g.rateBp)).join(' / '),
+    taxes: groups.map((g) => ({
+      label: g.category === 'S' ? `VAT at ${percent(g.rateBp)}` : `${VAT_CATEGORY_LABELS[g.category]} (${percent(g.rateBp)})`,
+      net: formatMoney(g.taxableMinor, invoice.currency),
+      tax: formatMoney(g.taxMinor, invoice.currency),
+    })),
+    several_vat_rates: groups.length > 1,
+    reverse_charge: groups.some((g) => g.category === 'AE') ? REVERSE_CHARGE_WORDING : null,
     net: formatMoney(note.subtotalMinor, invoice.currency),
     tax: formatMoney(note.taxMinor, invoice.currency),
     total: formatMoney(note.totalMinor, invoice.currency),

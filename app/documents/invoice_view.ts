@@ -3,7 +3,8 @@ import db from '@adonisjs/lucid/services/db'
 import Invoice from '#models/invoice'
 import InvoiceLine from '#models/invoice_line'
 import Customer from '#models/customer'
-import { formatMoney, formatScaled, invoiceTotals } from '#lib/money'
+import { formatMoney, formatScaled } from '#lib/money'
+import { REVERSE_CHARGE_WORDING, VAT_CATEGORY_LABELS, vatGroups } from '#einvoice/vat'
 import { getSettings } from '#billing/settings'
 import { describeInvoice } from '#billing/snapshot'
 import { billableRecords, lateUsageLabel, monthLabel } from '#billing/compute'
@@ -228,9 +229,10 @@ export function buildInvoiceView(source: InvoiceSource, options: { logo?: string
   const usage = indexUsage(source.usage)
 
   // Summary: totals by category, with the quantity in its unit.
-  const byCategory = new Map<string, { minor: number; quantity: number; durationS: number; volumeBytes: number; usage: boolean }>()
+  const byCategory = new Map<string, { minor: number; quantity: number; durationS: number; volumeBytes: number; usage: boolean; rates: Set<number> }>()
   for (const l of lines) {
-    const c = byCategory.get(l.category) ?? { minor: 0, quantity: 0, durationS: 0, volumeBytes: 0, usage: l.kind === 'usage' }
+    const c = byCategory.get(l.category) ?? { minor: 0, quantity: 0, durationS: 0, volumeBytes: 0, usage: l.kind === 'usage', rates: new Set<number>() }
+    c.rates.add(l.taxRateBp)
     const u = l.kind === 'usage' ? usage.get(usageKey(l.usagePeriod ?? invoice.period, l.employeeId, l.serviceId, l.category)) : undefined
     c.minor += l.amountMinor
     c.quantity += l.quantity
@@ -238,7 +240,8 @@ export function buildInvoiceView(source: InvoiceSource, options: { logo?: string
     c.volumeBytes += u?.volume_bytes ?? 0
     byCategory.set(l.category, c)
   }
-  const { taxes } = invoiceTotals(lines)
+  // VAT per (category, rate): the same groups as the e-invoice's TaxSubtotals, adding up to the VAT per rate.
+  const taxes = vatGroups(lines)
 
   // Per employee, then unallocated usage (no employee), then account charges (recurring, no employee).
   const byEmployee = new Map<number, InvoiceLine[]>()
@@ -315,12 +318,16 @@ export function buildInvoiceView(source: InvoiceSource, options: { logo?: string
     },
     taxes: taxes.map((t) => ({
       rate: percent(t.rateBp),
-      net: formatMoney(t.netMinor, currency),
+      label: t.category === 'S' ? `VAT at ${percent(t.rateBp)}` : `${VAT_CATEGORY_LABELS[t.category]} (${percent(t.rateBp)})`,
+      net: formatMoney(t.taxableMinor, currency),
       tax: formatMoney(t.taxMinor, currency),
     })),
+    several_vat_rates: taxes.length > 1,
+    reverse_charge: taxes.some((t) => t.category === 'AE') ? REVERSE_CHARGE_WORDING : null,
+    exempt: taxes.some((t) => t.category === 'E'),
     categories: [...byCategory]
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([c, v]) => ({ label: categoryLabel(c), quantity: v.quantity, quantity_text: v.usage ? usageQuantity(c, v.quantity, v.durationS, v.volumeBytes) : plural(v.quantity, c === 'licence' ? 'seat' : 'unit'), amount: formatMoney(v.minor, currency), vat_rate: percent(customer.tax_rate_bp ?? lines[0]?.taxRateBp ?? 0) })),
+      .map(([c, v]) => ({ label: categoryLabel(c), quantity: v.quantity, quantity_text: v.usage ? usageQuantity(c, v.quantity, v.durationS, v.volumeBytes) : plural(v.quantity, c === 'licence' ? 'seat' : 'unit'), amount: formatMoney(v.minor, currency), vat_rate: [...v.rates].sort((a, b) => b - a).map(percent).join(' / ') })),
     people_summary: [
       ...people.map((p) => ({ name: p.name, department: p.department, amount: p.total })),
       ...(unallocated.length ? [{ name: 'Unallocated', department: null, amount: formatMoney(unallocatedTotal, currency) }] : []),

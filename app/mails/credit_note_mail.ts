@@ -3,6 +3,7 @@ import { loadTemplates } from '#documents/templates'
 import { creditNoteView } from '#documents/credit_note_pdf'
 import { documentMessage, LOGO_CID } from '#mails/document_message'
 import { branding, logoBytes } from '#documents/branding'
+import { ublAttachment } from '#einvoice/mail_attachment'
 
 /**
  * Composes the credit note email: HTML (resources/templates/email.hbs, its `credit_note`
@@ -42,6 +43,6 @@ export async function composeCreditNoteMail(creditNoteId: number, pdf: Buffer) {
   return {
     subject,
     view,
-    apply: documentMessage({ subject, html, text, pdf, number: String(view.number), replyTo: view.supplier.email, senderName: brand.senderName, logo }),
+    apply: documentMessage({ subject, html, text, pdf, number: String(view.number), replyTo: view.supplier.email, senderName: brand.senderName, logo, extra: await ublAttachment('credit_note', creditNoteId) }),
   }
 }

@@ -2,6 +2,7 @@ import { loadTemplates } from '#documents/templates'
 import { buildInvoiceView, loadInvoiceSource } from '#documents/invoice_view'
 import { documentMessage, LOGO_CID } from '#mails/document_message'
 import { branding, logoBytes } from '#documents/branding'
+import { ublAttachment } from '#einvoice/mail_attachment'
 
 /** Composes the invoice email: HTML (resources/templates/email.hbs, overridable) and text, PDF attached. */
 export async function composeInvoiceMail(invoiceId: number, pdf: Buffer) {
@@ -22,10 +23,11 @@ export async function composeInvoiceMail(invoiceId: number, pdf: Buffer) {
     `Kind regards,`,
     String(view.supplier.name ?? ''),
   ].join('\n')
+  const extra = await ublAttachment('invoice', invoiceId)
   const subject = `Invoice ${view.number} from ${view.supplier.name} – ${view.period_label}`
   return {
     subject,
     view,
-    apply: documentMessage({ subject, html, text, pdf, number: String(view.number), replyTo: view.supplier.email, senderName: brand.senderName, logo }),
+    apply: documentMessage({ subject, html, text, pdf, number: String(view.number), replyTo: view.supplier.email, senderName: brand.senderName, logo, extra }),
   }
 }

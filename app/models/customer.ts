@@ -59,6 +59,50 @@ export default class Customer extends BaseModel {
   @column.dateTime()
   declare portalSuspendedAt: DateTime | null
 
+  /** E-invoicing (app/einvoice/customer_details.ts): references, structured address, Peppol address. */
+  @column()
+  declare buyerReference: string | null
+
+  @column()
+  declare poNumber: string | null
+
+  @column()
+  declare addressStreet: string | null
+
+  @column()
+  declare addressAdditional: string | null
+
+  @column()
+  declare addressCity: string | null
+
+  @column()
+  declare addressPostcode: string | null
+
+  @column()
+  declare addressRegion: string | null
+
+  /** ISO 3166-1 alpha-2. */
+  @column()
+  declare addressCountry: string | null
+
+  /** Set when the structured address was guessed from the free text and nobody confirmed it yet. */
+  @column({ consume: (v) => Boolean(v) })
+  declare addressNeedsReview: boolean
+
+  @column()
+  declare endpointScheme: string | null
+
+  @column()
+  declare endpointId: string | null
+
+  /** Default VAT category of the customer's lines: S (at taxRateBp), Z, E or AE (0%). */
+  @column()
+  declare vatCategory: 'S' | 'Z' | 'E' | 'AE'
+
+  /** The invoice and credit note emails also carry the UBL file. */
+  @column({ consume: (v) => Boolean(v) })
+  declare attachUbl: boolean
+
   @hasMany(() => Department)
   declare departments: HasMany<typeof Department>
 

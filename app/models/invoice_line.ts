@@ -51,4 +51,15 @@ export default class InvoiceLine extends BaseModel {
 
   @column()
   declare taxRateBp: number
+
+  /** UNCL5305 VAT category: S, Z, E or AE (reverse charge). */
+  @column()
+  declare vatCategory: 'S' | 'Z' | 'E' | 'AE'
+
+  /** UN/ECE Rec 20 unit (MIN, C62, 4L) and the quantity in it, thousandths: what the e-invoice states. */
+  @column()
+  declare unitCode: string
+
+  @column({ columnName: 'unit_quantity_e3' })
+  declare unitQuantityE3: number | null
 }
