@@ -15,5 +15,6 @@ import './routes/portal.js'
 import './routes/routing.js'
 import './routes/webhooks.js'
 import './routes/payments.js'
+import './routes/api.js'
 
 router.get('/health', async () => ({ ok: true }))

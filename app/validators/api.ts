@@ -1,5 +1,5 @@
 import vine from '@vinejs/vine'
-import { calendarDate, period } from '#validators/rules'
+import { period } from '#validators/rules'
 
 /**
  * Query strings of the REST API (/api/v1): bounded integers, so a silly page is a 422 naming
@@ -42,9 +42,16 @@ export const apiRunValidator = vine.compile(
   })
 )
 
+/**
+ * Finalize a draft run: `allowUnrated` as the review page's checkbox (unrated records stay
+ * unbilled); `acknowledge` acknowledges every open review flag first with that reason (the CLI's --acknowledge).
+ */
 export const apiFinalizeValidator = vine.compile(
-  vine.object({ acknowledge: vine.string().trim().minLength(3).maxLength(500).optional(), issueDate: calendarDate().optional() })
+  vine.object({ allowUnrated: vine.boolean().optional(), acknowledge: vine.string().trim().minLength(3).maxLength(500).optional() })
 )
+
+/** Acknowledge an invoice's review flags, with the reason the audit log keeps. */
+export const apiAcknowledgeValidator = vine.compile(vine.object({ reason: vine.string().trim().minLength(3).maxLength(500) }))
 
 /** A new API token from the token page. */
 export const apiTokenValidator = vine.compile(
