@@ -100,7 +100,9 @@ export async function runPage(filter: Paging & { period?: string; status?: strin
   return pageOf(page, (r: BillingRun) => runJson(r))
 }
 
-export async function invoicePage(filter: Paging & { customerId?: number; period?: string; status?: string }) {
+export async function invoicePage(
+  filter: Paging & { customerId?: number; period?: string; status?: string }
+) {
   const page = await Invoice.query()
     .if(filter.customerId, (q) => q.where('customer_id', filter.customerId!))
     .if(filter.period, (q) => q.where('period', filter.period!))
@@ -113,7 +115,9 @@ export async function invoicePage(filter: Paging & { customerId?: number; period
 export async function creditNotePage(filter: Paging & { customerId?: number }) {
   const page = await CreditNote.query()
     .preload('invoice')
-    .if(filter.customerId, (q) => q.whereHas('invoice', (i) => i.where('customer_id', filter.customerId!)))
+    .if(filter.customerId, (q) =>
+      q.whereHas('invoice', (i) => i.where('customer_id', filter.customerId!))
+    )
     .orderBy('id', 'desc')
     .paginate(filter.page, filter.perPage)
   return pageOf(page, (c: CreditNote) => creditNoteJson(c, c.invoice.currency))

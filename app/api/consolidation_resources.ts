@@ -30,24 +30,58 @@ export function customerJson(c: Customer) {
     billDay: c.billDay,
     recurringBilling: c.recurringBilling,
     itemiseCalls: Boolean(c.itemiseCalls),
-    employeeCount: c.$extras.employees_count === undefined ? undefined : Number(c.$extras.employees_count),
+    employeeCount:
+      c.$extras.employees_count === undefined ? undefined : Number(c.$extras.employees_count),
     createdAt: instant(c.createdAt),
   }
 }
 
-export function departmentJson(d: Department | { id: number; customerId: number; name: string; costCentre: string | null; employees?: number }) {
-  return { id: d.id, customerId: d.customerId, name: d.name, costCentre: d.costCentre, employees: 'employees' in d && typeof d.employees === 'number' ? d.employees : undefined }
+export function departmentJson(
+  d:
+    | Department
+    | {
+        id: number
+        customerId: number
+        name: string
+        costCentre: string | null
+        employees?: number
+      }
+) {
+  return {
+    id: d.id,
+    customerId: d.customerId,
+    name: d.name,
+    costCentre: d.costCentre,
+    employees: 'employees' in d && typeof d.employees === 'number' ? d.employees : undefined,
+  }
 }
 
 export function employeeJson(e: Employee) {
-  return { id: e.id, customerId: e.customerId, name: e.name, email: e.email, employeeNumber: e.employeeNumber, departmentId: e.departmentId, active: Boolean(e.active) }
+  return {
+    id: e.id,
+    customerId: e.customerId,
+    name: e.name,
+    email: e.email,
+    employeeNumber: e.employeeNumber,
+    departmentId: e.departmentId,
+    active: Boolean(e.active),
+  }
 }
 
 export function assignmentJson(a: Assignment) {
-  return { id: a.id, serviceId: a.serviceId, employeeId: a.employeeId, startsAt: instant(a.startsAt), endsAt: instant(a.endsAt) }
+  return {
+    id: a.id,
+    serviceId: a.serviceId,
+    employeeId: a.employeeId,
+    startsAt: instant(a.startsAt),
+    endsAt: instant(a.endsAt),
+  }
 }
 
-export function serviceJson(s: Service, holder: { employeeId: number; since: DateTime } | null = null) {
+export function serviceJson(
+  s: Service,
+  holder: { employeeId: number; since: DateTime } | null = null
+) {
   return {
     id: s.id,
     customerId: s.customerId,
@@ -59,11 +93,21 @@ export function serviceJson(s: Service, holder: { employeeId: number; since: Dat
   }
 }
 
-export async function employeePage(customerId: number, filter: { search?: string; departmentId?: number; page: number; perPage: number }) {
+export async function employeePage(
+  customerId: number,
+  filter: { search?: string; departmentId?: number; page: number; perPage: number }
+) {
   const { search } = filter
   const page = await Employee.query()
     .where('customer_id', customerId)
-    .if(search, (q) => q.where((w) => w.whereILike('name', `%${search}%`).orWhereILike('email', `%${search}%`).orWhereILike('employee_number', `%${search}%`)))
+    .if(search, (q) =>
+      q.where((w) =>
+        w
+          .whereILike('name', `%${search}%`)
+          .orWhereILike('email', `%${search}%`)
+          .orWhereILike('employee_number', `%${search}%`)
+      )
+    )
     .if(filter.departmentId, (q) => q.where('department_id', filter.departmentId!))
     .orderBy('name')
     .orderBy('id')
@@ -82,11 +126,16 @@ async function holdersNow(serviceIds: number[]) {
   return new Map(current.map((a) => [a.serviceId, { employeeId: a.employeeId, since: a.startsAt }]))
 }
 
-export async function servicePage(customerId: number, filter: { search?: string; kind?: string; page: number; perPage: number }) {
+export async function servicePage(
+  customerId: number,
+  filter: { search?: string; kind?: string; page: number; perPage: number }
+) {
   const { search, kind } = filter
   const page = await Service.query()
     .where('customer_id', customerId)
-    .if(search, (q) => q.where((w) => w.whereILike('identifier', `%${search}%`).orWhereILike('label', `%${search}%`)))
+    .if(search, (q) =>
+      q.where((w) => w.whereILike('identifier', `%${search}%`).orWhereILike('label', `%${search}%`))
+    )
     .if(kind, (q) => q.where('kind', kind!))
     .orderBy('kind')
     .orderBy('identifier')
@@ -97,6 +146,11 @@ export async function servicePage(customerId: number, filter: { search?: string;
 
 export async function serviceWithHolder(service: Service) {
   const holders = await holdersNow([service.id])
-  const history = await Assignment.query().where('service_id', service.id).orderBy('starts_at', 'desc')
-  return { ...serviceJson(service, holders.get(service.id) ?? null), assignments: history.map(assignmentJson) }
+  const history = await Assignment.query()
+    .where('service_id', service.id)
+    .orderBy('starts_at', 'desc')
+  return {
+    ...serviceJson(service, holders.get(service.id) ?? null),
+    assignments: history.map(assignmentJson),
+  }
 }

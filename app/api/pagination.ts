@@ -29,6 +29,11 @@ export function pageOf<R, T>(
 export function pageOfArray<T>(rows: T[], page: number, perPage: number): ApiPage<T> {
   return {
     data: rows.slice((page - 1) * perPage, page * perPage),
-    meta: { total: rows.length, perPage, currentPage: page, lastPage: Math.max(1, Math.ceil(rows.length / perPage)) },
+    meta: {
+      total: rows.length,
+      perPage,
+      currentPage: page,
+      lastPage: Math.max(1, Math.ceil(rows.length / perPage)),
+    },
   }
 }

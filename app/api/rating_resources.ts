@@ -50,11 +50,18 @@ export async function tariffPage(filter: { page: number; perPage: number; search
   return pageOf(page, tariffJson)
 }
 
-export async function ratePage(tariff: Tariff, filter: { page: number; perPage: number; search?: string }) {
+export async function ratePage(
+  tariff: Tariff,
+  filter: { page: number; perPage: number; search?: string }
+) {
   const { search } = filter
   const page = await Rate.query()
     .where('tariff_id', tariff.id)
-    .if(search, (q) => q.where((w) => w.whereILike('destination', `%${search}%`).orWhereILike('prefix', `${search}%`)))
+    .if(search, (q) =>
+      q.where((w) =>
+        w.whereILike('destination', `%${search}%`).orWhereILike('prefix', `${search}%`)
+      )
+    )
     .orderBy('prefix')
     .orderBy('category')
     .orderBy('effective_from')

@@ -21,12 +21,25 @@ export interface ApiRate {
   formatted: string
 }
 
-export const minor = (value: number, currency: string): ApiMoney => ({ minor: Number(value), currency, formatted: formatMoney(Number(value), currency) })
-export const e4 = (value: number, currency: string): ApiMoneyE4 => ({ e4: Number(value), currency, formatted: moneyE4(Number(value), currency) })
-export const micros = (value: number, currency: string, unit = 'min'): ApiRate => ({ micros: Number(value), currency, formatted: rate(Number(value), unit, currency) })
+export const minor = (value: number, currency: string): ApiMoney => ({
+  minor: Number(value),
+  currency,
+  formatted: formatMoney(Number(value), currency),
+})
+export const e4 = (value: number, currency: string): ApiMoneyE4 => ({
+  e4: Number(value),
+  currency,
+  formatted: moneyE4(Number(value), currency),
+})
+export const micros = (value: number, currency: string, unit = 'min'): ApiRate => ({
+  micros: Number(value),
+  currency,
+  formatted: rate(Number(value), unit, currency),
+})
 
 /** Instants as ISO 8601 in UTC; dates (issue, due, received) as YYYY-MM-DD. */
-export const instant = (value: DateTime | null | undefined) => (value ? value.toUTC().toISO() : null)
+export const instant = (value: DateTime | null | undefined) =>
+  value ? value.toUTC().toISO() : null
 export const day = (value: DateTime | null | undefined) => (value ? value.toISODate() : null)
 
 /** A database timestamp (Date on MySQL, text on SQLite, both UTC) as ISO 8601. */

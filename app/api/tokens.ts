@@ -50,24 +50,39 @@ export async function createApiToken(user: User, input: NewTokenFields) {
   const allowed = abilitiesAllowed(user.role)
   if (!allowed.length) throw new ApiTokenError('Portal users have no API access', 'name')
   const abilities: ApiAbility[] = input.write ? ['read', 'write'] : ['read']
-  if (abilities.some((a) => !allowed.includes(a))) throw new ApiTokenError('Your role may only read: a token cannot write', 'write')
+  if (abilities.some((a) => !allowed.includes(a)))
+    throw new ApiTokenError('Your role may only read: a token cannot write', 'write')
   const token = await User.accessTokens.create(user, abilities, {
     name: input.name,
     expiresIn: input.expiresInDays ? input.expiresInDays * 86_400 : undefined,
   })
   try {
-    await audit({ userId: user.id, action: 'api_token.created', subjectType: 'api_token', subjectId: Number(token.identifier), changes: { name: input.name, abilities, expiresAt: token.expiresAt?.toISOString() ?? null } })
+    await audit({
+      userId: user.id,
+      action: 'api_token.created',
+      subjectType: 'api_token',
+      subjectId: Number(token.identifier),
+      changes: { name: input.name, abilities, expiresAt: token.expiresAt?.toISOString() ?? null },
+    })
   } catch (error) {
     // No unaudited token: take it back.
     await User.accessTokens.delete(user, token.identifier)
     throw error
   }
-  return { id: Number(token.identifier), secret: token.value!.release(), abilities, expiresAt: token.expiresAt }
+  return {
+    id: Number(token.identifier),
+    secret: token.value!.release(),
+    abilities,
+    expiresAt: token.expiresAt,
+  }
 }
 
 function isoOrNull(value: unknown) {
   if (value === null || value === undefined) return null
-  const d = value instanceof Date ? DateTime.fromJSDate(value) : DateTime.fromSQL(String(value), { zone: 'utc' })
+  const d =
+    value instanceof Date
+      ? DateTime.fromJSDate(value)
+      : DateTime.fromSQL(String(value), { zone: 'utc' })
   return d.isValid ? d.toUTC().toISO() : String(value)
 }
 
@@ -77,7 +92,16 @@ export async function listApiTokens(scope: { userId: number | null }): Promise<A
     .from('auth_access_tokens as t')
     .join('users as u', 'u.id', 't.tokenable_id')
     .if(scope.userId !== null, (q) => q.where('t.tokenable_id', scope.userId!))
-    .select('t.id', 't.tokenable_id', 'u.email', 't.name', 't.abilities', 't.last_used_at', 't.expires_at', 't.created_at')
+    .select(
+      't.id',
+      't.tokenable_id',
+      'u.email',
+      't.name',
+      't.abilities',
+      't.last_used_at',
+      't.expires_at',
+      't.created_at'
+    )
     .orderBy('t.id', 'desc')
   const now = Date.now()
   return rows.map((r) => {
@@ -98,12 +122,25 @@ export async function listApiTokens(scope: { userId: number | null }): Promise<A
 
 /** Revokes a token: its owner's, or any staff user's by an admin. Unknown or someone else's: 404. */
 export async function revokeApiToken(actor: User, tokenId: number) {
-  const row = await db.from('auth_access_tokens').where('id', tokenId).select('id', 'tokenable_id', 'name').first()
+  const row = await db
+    .from('auth_access_tokens')
+    .where('id', tokenId)
+    .select('id', 'tokenable_id', 'name')
+    .first()
   const mayRevoke = row && (Number(row.tokenable_id) === actor.id || actor.role === 'admin')
   if (!mayRevoke) return false
   await db.transaction(async (trx) => {
     await trx.from('auth_access_tokens').where('id', tokenId).delete()
-    await audit({ userId: actor.id, action: 'api_token.revoked', subjectType: 'api_token', subjectId: tokenId, changes: { name: row.name, owner: Number(row.tokenable_id) } }, trx)
+    await audit(
+      {
+        userId: actor.id,
+        action: 'api_token.revoked',
+        subjectType: 'api_token',
+        subjectId: tokenId,
+        changes: { name: row.name, owner: Number(row.tokenable_id) },
+      },
+      trx
+    )
   })
   return true
 }

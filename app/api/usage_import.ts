@@ -11,15 +11,35 @@ const WAIT_MS = 5 * 60_000
  * parser, dedupe, routing, audit entry), then the summary once it has finished; a client
  * that asks `wait=false` (or whose file takes longer) gets the running import to poll.
  */
-export async function uploadUsageFile(opts: { path: string; fileName: string; bytes: number; customer: Customer | null; format: string; userId: number; wait: boolean }) {
+export async function uploadUsageFile(opts: {
+  path: string
+  fileName: string
+  bytes: number
+  customer: Customer | null
+  format: string
+  userId: number
+  wait: boolean
+}) {
   const { customer, format } = opts
-  const importId = await importUploadInBackground({ path: opts.path, sourceName: opts.fileName, customer, format })
+  const importId = await importUploadInBackground({
+    path: opts.path,
+    sourceName: opts.fileName,
+    customer,
+    format,
+  })
   await audit({
     userId: opts.userId,
     action: 'import.uploaded',
     subjectType: 'import',
     subjectId: importId,
-    changes: { customerId: customer?.id ?? null, scope: customer ? 'customer' : 'all', format, file: opts.fileName, bytes: opts.bytes, via: 'api' },
+    changes: {
+      customerId: customer?.id ?? null,
+      scope: customer ? 'customer' : 'all',
+      format,
+      file: opts.fileName,
+      bytes: opts.bytes,
+      via: 'api',
+    },
   })
   return awaitImport(importId, opts.wait ? WAIT_MS : 0)
 }

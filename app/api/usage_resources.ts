@@ -30,7 +30,13 @@ export function usageRecordJson(r: UsageRecord, currency: string) {
   }
 }
 
-export async function usageRecordPage(filter: { customerId?: number; employeeId?: number; period?: string; page: number; perPage: number }) {
+export async function usageRecordPage(filter: {
+  customerId?: number
+  employeeId?: number
+  period?: string
+  page: number
+  perPage: number
+}) {
   const page = await UsageRecord.query()
     .preload('customer', (q) => q.select('id', 'currency'))
     .if(filter.customerId, (q) => q.where('customer_id', filter.customerId!))
@@ -53,7 +59,12 @@ export const FINISHED_IMPORT = ['completed', 'failed', 'skipped', 'error']
 export async function importSummary(importId: number) {
   const row = await db.from('imports').where('id', importId).first()
   if (!row) return null
-  const errors = await db.from('import_errors').where('import_id', importId).orderBy('id').limit(20).select('line', 'field', 'message')
+  const errors = await db
+    .from('import_errors')
+    .where('import_id', importId)
+    .orderBy('id')
+    .limit(20)
+    .select('line', 'field', 'message')
   return {
     id: Number(row.id),
     customerId: row.customer_id === null ? null : Number(row.customer_id),
@@ -67,7 +78,11 @@ export async function importSummary(importId: number) {
     rowsInternal: Number(row.rows_internal ?? 0),
     rowsCharges: Number(row.rows_charges ?? 0),
     errorMessage: (row.error_message as string | null) ?? null,
-    errors: errors.map((e) => ({ line: Number(e.line), field: (e.field as string | null) ?? null, message: String(e.message) })),
+    errors: errors.map((e) => ({
+      line: Number(e.line),
+      field: (e.field as string | null) ?? null,
+      message: String(e.message),
+    })),
     startedAt: sqlInstant(row.started_at),
     finishedAt: sqlInstant(row.finished_at),
   }
@@ -78,7 +93,8 @@ export async function awaitImport(importId: number, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const summary = await importSummary(importId)
-    if (!summary || FINISHED_IMPORT.includes(summary.status) || Date.now() > deadline) return summary
+    if (!summary || FINISHED_IMPORT.includes(summary.status) || Date.now() > deadline)
+      return summary
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
 }

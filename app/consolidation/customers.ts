@@ -44,7 +44,16 @@ function toAttributes(input: CustomerFields) {
 export async function createCustomer(input: CustomerFields, actor: Actor) {
   return db.transaction(async (trx) => {
     const created = await Customer.create(toAttributes(input), { client: trx })
-    await audit({ userId: actor.userId, action: 'customer.created', subjectType: 'customer', subjectId: created.id, changes: created.serialize() }, trx)
+    await audit(
+      {
+        userId: actor.userId,
+        action: 'customer.created',
+        subjectType: 'customer',
+        subjectId: created.id,
+        changes: created.serialize(),
+      },
+      trx
+    )
     return created
   })
 }
@@ -55,7 +64,16 @@ export async function updateCustomer(customer: Customer, input: CustomerFields, 
     customer.merge(toAttributes(input))
     const changes = customer.$dirty
     await customer.save()
-    await audit({ userId: actor.userId, action: 'customer.updated', subjectType: 'customer', subjectId: customer.id, changes }, trx)
+    await audit(
+      {
+        userId: actor.userId,
+        action: 'customer.updated',
+        subjectType: 'customer',
+        subjectId: customer.id,
+        changes,
+      },
+      trx
+    )
   })
   return customer
 }
@@ -76,7 +94,11 @@ export async function customerCounts(customerId: number) {
 /** Customers by name, filtered by a search over name and account number, one page. */
 export async function customerPage(search: string, page: number, perPage: number) {
   return Customer.query()
-    .if(search, (q) => q.where((w) => w.whereILike('name', `%${search}%`).orWhereILike('account_number', `%${search}%`)))
+    .if(search, (q) =>
+      q.where((w) =>
+        w.whereILike('name', `%${search}%`).orWhereILike('account_number', `%${search}%`)
+      )
+    )
     .withCount('employees')
     .orderBy('name')
     .orderBy('id')

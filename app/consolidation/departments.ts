@@ -23,24 +23,58 @@ export interface DepartmentRow {
 
 /** A customer's departments by name, with how many employees each has. */
 export async function departmentsOf(customerId: number): Promise<DepartmentRow[]> {
-  const departments = await Department.query().where('customer_id', customerId).withCount('employees').orderBy('name')
-  return departments.map((d) => ({ id: d.id, customerId: d.customerId, name: d.name, costCentre: d.costCentre, employees: Number(d.$extras.employees_count) }))
+  const departments = await Department.query()
+    .where('customer_id', customerId)
+    .withCount('employees')
+    .orderBy('name')
+  return departments.map((d) => ({
+    id: d.id,
+    customerId: d.customerId,
+    name: d.name,
+    costCentre: d.costCentre,
+    employees: Number(d.$extras.employees_count),
+  }))
 }
 
 export async function createDepartment(customer: Customer, input: DepartmentFields, actor: Actor) {
   return db.transaction(async (trx) => {
-    const created = await Department.create({ customerId: customer.id, name: input.name, costCentre: input.costCentre ?? null }, { client: trx })
-    await audit({ userId: actor.userId, action: 'department.create', subjectType: 'department', subjectId: created.id, changes: created.serialize() }, trx)
+    const created = await Department.create(
+      { customerId: customer.id, name: input.name, costCentre: input.costCentre ?? null },
+      { client: trx }
+    )
+    await audit(
+      {
+        userId: actor.userId,
+        action: 'department.create',
+        subjectType: 'department',
+        subjectId: created.id,
+        changes: created.serialize(),
+      },
+      trx
+    )
     return created
   })
 }
 
-export async function updateDepartment(department: Department, input: DepartmentFields, actor: Actor) {
+export async function updateDepartment(
+  department: Department,
+  input: DepartmentFields,
+  actor: Actor
+) {
   await db.transaction(async (trx) => {
     department.useTransaction(trx).merge({ name: input.name, costCentre: input.costCentre ?? null })
     const changes = department.$dirty
     await department.save()
-    await audit({ userId: actor.userId, action: 'department.update', subjectType: 'department', subjectId: department.id, changes }, trx)
+    await audit(
+      {
+        userId: actor.userId,
+        action: 'department.update',
+        subjectType: 'department',
+        subjectId: department.id,
+        changes,
+      },
+      trx
+    )
   })
   return department
 }
@@ -48,7 +82,16 @@ export async function updateDepartment(department: Department, input: Department
 export async function deleteDepartment(department: Department, actor: Actor) {
   const periods = await periodsOf(department.customerId, 'department_id', department.id)
   await db.transaction(async (trx) => {
-    await audit({ userId: actor.userId, action: 'department.delete', subjectType: 'department', subjectId: department.id, changes: department.serialize() }, trx)
+    await audit(
+      {
+        userId: actor.userId,
+        action: 'department.delete',
+        subjectType: 'department',
+        subjectId: department.id,
+        changes: department.serialize(),
+      },
+      trx
+    )
     await department.useTransaction(trx).delete()
   })
   // Its employees now have no department: unbilled records and rollups follow.

@@ -12,22 +12,43 @@ export type EmployeeListRow = Awaited<ReturnType<typeof employeeList>>[number]
 export type EmployeeDetail = Awaited<ReturnType<typeof employeeDetail>>
 
 /** A customer's employees with their current services and the month's price (the employees page). */
-export async function employeeList(customer: Customer, filter: { search: string; departmentId: number; period: string }) {
+export async function employeeList(
+  customer: Customer,
+  filter: { search: string; departmentId: number; period: string }
+) {
   const { search, departmentId, period } = filter
   const now = sqlDateTime(DateTime.utc())
   const employees = await db
     .from('employees as e')
     .leftJoin('departments as d', 'd.id', 'e.department_id')
     .where('e.customer_id', customer.id)
-    .if(search, (q) => q.where((w) => w.whereILike('e.name', `%${search}%`).orWhereILike('e.email', `%${search}%`).orWhereILike('e.employee_number', `%${search}%`)))
+    .if(search, (q) =>
+      q.where((w) =>
+        w
+          .whereILike('e.name', `%${search}%`)
+          .orWhereILike('e.email', `%${search}%`)
+          .orWhereILike('e.employee_number', `%${search}%`)
+      )
+    )
     .if(departmentId, (q) => q.where('e.department_id', departmentId))
-    .select('e.id', 'e.name', 'e.email', 'e.employee_number', 'e.active', 'e.department_id', 'd.name as department')
+    .select(
+      'e.id',
+      'e.name',
+      'e.email',
+      'e.employee_number',
+      'e.active',
+      'e.department_id',
+      'd.name as department'
+    )
     .select(
       db.raw(
         '(SELECT COUNT(*) FROM assignments a WHERE a.employee_id = e.id AND a.starts_at <= ? AND (a.ends_at IS NULL OR a.ends_at > ?)) as services',
         [now, now]
       ),
-      db.raw('(SELECT COALESCE(SUM(m.price_e4), 0) FROM monthly_rollups m WHERE m.customer_id = e.customer_id AND m.employee_id = e.id AND m.period = ?) as month_price', [period])
+      db.raw(
+        '(SELECT COALESCE(SUM(m.price_e4), 0) FROM monthly_rollups m WHERE m.customer_id = e.customer_id AND m.employee_id = e.id AND m.period = ?) as month_price',
+        [period]
+      )
     )
     .orderBy('e.name')
     .limit(2000)
@@ -58,7 +79,10 @@ function isoDay(value: unknown) {
 export async function employeeDetail(employee: Employee, customer: Customer) {
   const tz = customer.timeZone
   await employee.load('department')
-  const assignments = await Assignment.query().where('employee_id', employee.id).preload('service').orderBy('starts_at', 'desc')
+  const assignments = await Assignment.query()
+    .where('employee_id', employee.id)
+    .preload('service')
+    .orderBy('starts_at', 'desc')
   const nowMs = Date.now()
   const latest = await db
     .from('usage_records')
@@ -66,7 +90,21 @@ export async function employeeDetail(employee: Employee, customer: Customer) {
     .where('employee_id', employee.id)
     .orderBy('occurred_at', 'desc')
     .limit(50)
-    .select('id', 'identifier', 'occurred_at', 'period', 'category', 'destination', 'destination_name', 'duration_s', 'volume_bytes', 'cost_e4', 'price_e4', 'rating_status', 'invoice_id')
+    .select(
+      'id',
+      'identifier',
+      'occurred_at',
+      'period',
+      'category',
+      'destination',
+      'destination_name',
+      'duration_s',
+      'volume_bytes',
+      'cost_e4',
+      'price_e4',
+      'rating_status',
+      'invoice_id'
+    )
   const recurring = await db
     .from('recurring_charges')
     .where('employee_id', employee.id)

@@ -18,12 +18,21 @@ export interface EmployeeFields {
 }
 
 async function hasRecurringCharges(customerId: number, employeeId: number) {
-  return !!(await db.from('recurring_charges').where('customer_id', customerId).where('employee_id', employeeId).select('id').first())
+  return !!(await db
+    .from('recurring_charges')
+    .where('customer_id', customerId)
+    .where('employee_id', employeeId)
+    .select('id')
+    .first())
 }
 
 /** A department of another customer is not found (404), as if it did not exist. */
 async function checkDepartment(customerId: number, departmentId: number | null | undefined) {
-  if (departmentId) await Department.query().where('id', departmentId).where('customer_id', customerId).firstOrFail()
+  if (departmentId)
+    await Department.query()
+      .where('id', departmentId)
+      .where('customer_id', customerId)
+      .firstOrFail()
 }
 
 export async function createEmployee(customer: Customer, input: EmployeeFields, actor: Actor) {
@@ -40,7 +49,16 @@ export async function createEmployee(customer: Customer, input: EmployeeFields, 
       },
       { client: trx }
     )
-    await audit({ userId: actor.userId, action: 'employee.create', subjectType: 'employee', subjectId: created.id, changes: created.serialize() }, trx)
+    await audit(
+      {
+        userId: actor.userId,
+        action: 'employee.create',
+        subjectType: 'employee',
+        subjectId: created.id,
+        changes: created.serialize(),
+      },
+      trx
+    )
     return created
   })
 }
@@ -59,26 +77,53 @@ export async function updateEmployee(employee: Employee, input: EmployeeFields, 
     })
     const changes = employee.$dirty
     await employee.save()
-    await audit({ userId: actor.userId, action: 'employee.update', subjectType: 'employee', subjectId: employee.id, changes }, trx)
+    await audit(
+      {
+        userId: actor.userId,
+        action: 'employee.update',
+        subjectType: 'employee',
+        subjectId: employee.id,
+        changes,
+      },
+      trx
+    )
   })
   // Unbilled records carry the employee's department: move them (and the rollups) with the employee.
   if (departmentChanged) {
     const periods = await periodsOf(employee.customerId, 'employee_id', employee.id)
     if (periods.length) await afterUsageChange(employee.customerId, periods)
     // Their recurring charges (licences) follow them in the insights too.
-    if (await hasRecurringCharges(employee.customerId, employee.id)) await refreshRecurringRollups(employee.customerId)
+    if (await hasRecurringCharges(employee.customerId, employee.id))
+      await refreshRecurringRollups(employee.customerId)
   }
   return employee
 }
 
 /** Deletes an employee who has nothing invoiced; their services are unallocated for the time they held them. */
 export async function deleteEmployee(employee: Employee, actor: Actor) {
-  const billed = await db.from('usage_records').where('employee_id', employee.id).whereNotNull('invoice_id').first()
-  if (billed) throw new ConsolidationError('This employee has invoiced charges and cannot be deleted; mark them inactive instead', 'id')
+  const billed = await db
+    .from('usage_records')
+    .where('employee_id', employee.id)
+    .whereNotNull('invoice_id')
+    .first()
+  if (billed)
+    throw new ConsolidationError(
+      'This employee has invoiced charges and cannot be deleted; mark them inactive instead',
+      'id'
+    )
   const periods = await periodsOf(employee.customerId, 'employee_id', employee.id)
   const hadCharges = await hasRecurringCharges(employee.customerId, employee.id)
   await db.transaction(async (trx) => {
-    await audit({ userId: actor.userId, action: 'employee.delete', subjectType: 'employee', subjectId: employee.id, changes: employee.serialize() }, trx)
+    await audit(
+      {
+        userId: actor.userId,
+        action: 'employee.delete',
+        subjectType: 'employee',
+        subjectId: employee.id,
+        changes: employee.serialize(),
+      },
+      trx
+    )
     await employee.useTransaction(trx).delete()
   })
   if (periods.length) await afterUsageChange(employee.customerId, periods)

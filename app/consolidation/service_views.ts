@@ -18,13 +18,31 @@ export async function serviceList(customer: Customer, filter: { search: string; 
   const services = await db
     .from('services as s')
     .leftJoin('assignments as a', (j) =>
-      j.on('a.service_id', 's.id').andOnVal('a.starts_at', '<=', now).andOn((q) => q.onNull('a.ends_at').orOnVal('a.ends_at', '>', now))
+      j
+        .on('a.service_id', 's.id')
+        .andOnVal('a.starts_at', '<=', now)
+        .andOn((q) => q.onNull('a.ends_at').orOnVal('a.ends_at', '>', now))
     )
     .leftJoin('employees as e', 'e.id', 'a.employee_id')
     .where('s.customer_id', customer.id)
-    .if(search, (q) => q.where((w) => w.whereILike('s.identifier', `%${search}%`).orWhereILike('s.label', `%${search}%`).orWhereILike('e.name', `%${search}%`)))
+    .if(search, (q) =>
+      q.where((w) =>
+        w
+          .whereILike('s.identifier', `%${search}%`)
+          .orWhereILike('s.label', `%${search}%`)
+          .orWhereILike('e.name', `%${search}%`)
+      )
+    )
     .if((SERVICE_KINDS as readonly string[]).includes(kind), (q) => q.where('s.kind', kind))
-    .select('s.id', 's.kind', 's.identifier', 's.label', 'a.employee_id', 'e.name as employee', 'a.starts_at')
+    .select(
+      's.id',
+      's.kind',
+      's.identifier',
+      's.label',
+      'a.employee_id',
+      'e.name as employee',
+      'a.starts_at'
+    )
     .orderBy('s.kind')
     .orderBy('s.identifier')
     .limit(2000)
@@ -41,13 +59,20 @@ export async function serviceList(customer: Customer, filter: { search: string; 
 
 /** Active employees of a customer, for the "assign to" pickers. */
 export async function activeEmployees(customerId: number) {
-  const employees = await Employee.query().where('customer_id', customerId).where('active', true).orderBy('name').select('id', 'name')
+  const employees = await Employee.query()
+    .where('customer_id', customerId)
+    .where('active', true)
+    .orderBy('name')
+    .select('id', 'name')
   return employees.map((e) => ({ id: e.id, name: e.name }))
 }
 
 /** Who held a service when, newest first. */
 export async function serviceHistory(service: Service, timeZone: string) {
-  const assignments = await Assignment.query().where('service_id', service.id).preload('employee').orderBy('starts_at', 'desc')
+  const assignments = await Assignment.query()
+    .where('service_id', service.id)
+    .preload('employee')
+    .orderBy('starts_at', 'desc')
   const nowMs = Date.now()
   return assignments.map((a) => ({
     id: a.id,
@@ -80,11 +105,23 @@ export async function serviceUsage(service: Service, customer: Customer) {
     .where('r.identifier', service.identifier)
     .orderBy('r.occurred_at', 'desc')
     .limit(50)
-    .select('r.id', 'r.occurred_at', 'r.category', 'r.destination', 'r.destination_name', 'r.duration_s', 'r.price_e4', 'r.cost_e4', 'r.invoice_id', 'e.name as employee')
+    .select(
+      'r.id',
+      'r.occurred_at',
+      'r.category',
+      'r.destination',
+      'r.destination_name',
+      'r.duration_s',
+      'r.price_e4',
+      'r.cost_e4',
+      'r.invoice_id',
+      'e.name as employee'
+    )
   return {
     months: months.map((m) => ({
       period: m.period as string,
-      employee: Number(m.employee_id) === 0 ? null : ((m.name as string | null) ?? `#${m.employee_id}`),
+      employee:
+        Number(m.employee_id) === 0 ? null : ((m.name as string | null) ?? `#${m.employee_id}`),
       records: Number(m.records),
       cost: money(Number(m.cost_e4), customer.currency),
       price: money(Number(m.price_e4), customer.currency),

@@ -12,7 +12,9 @@ export default class AssignmentsController {
     const service = await Service.findOrFail(params.id)
     const customer = await Customer.findOrFail(service.customerId)
     const input = await request.validateUsing(assignValidator)
-    const { employee } = await assignServiceFrom(service, customer, input.employeeId, input.from, { userId: auth.user!.id })
+    const { employee } = await assignServiceFrom(service, customer, input.employeeId, input.from, {
+      userId: auth.user!.id,
+    })
     session.flash('success', `${service.identifier} is ${employee.name}'s from ${input.from}`)
     return response.redirect().back()
   }
@@ -33,7 +35,10 @@ export default class AssignmentsController {
   }
 
   async destroy({ response, params, auth, session }: HttpContext) {
-    const assignment = await Assignment.query().where('id', params.id).preload('service').firstOrFail()
+    const assignment = await Assignment.query()
+      .where('id', params.id)
+      .preload('service')
+      .firstOrFail()
     await removeAssignment(assignment, { userId: auth.user!.id })
     session.flash('success', 'Assignment deleted')
     return response.redirect().back()

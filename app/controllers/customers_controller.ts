@@ -6,7 +6,12 @@ import { formatScaled } from '#lib/money'
 import { customerAliases } from '#consolidation/account_aliases'
 import { unbilledUsageOf } from '#consolidation/unknown_services'
 import { money } from '#consolidation/queries'
-import { createCustomer, customerCounts, customerPage, updateCustomer } from '#consolidation/customers'
+import {
+  createCustomer,
+  customerCounts,
+  customerPage,
+  updateCustomer,
+} from '#consolidation/customers'
 import { pageQueryValidator } from '#validators/list_query'
 
 function toForm(customer: Customer) {
@@ -23,7 +28,9 @@ export default class CustomersController {
     const customers = await customerPage(search, page, 50)
     return inertia.render('customers/index', {
       search,
-      customers: customers.all().map((c) => ({ ...c.serialize(), employeeCount: Number(c.$extras.employees_count) })),
+      customers: customers
+        .all()
+        .map((c) => ({ ...c.serialize(), employeeCount: Number(c.$extras.employees_count) })),
       meta: customers.getMeta(),
     })
   }
@@ -60,7 +67,9 @@ export default class CustomersController {
 
   async update({ request, response, params, auth, session }: HttpContext) {
     const customer = await Customer.findOrFail(params.id)
-    const input = await request.validateUsing(customerValidator, { meta: { customerId: customer.id } })
+    const input = await request.validateUsing(customerValidator, {
+      meta: { customerId: customer.id },
+    })
     await updateCustomer(customer, input, { userId: auth.user!.id })
     session.flash('success', 'Customer saved')
     return response.redirect(`/customers/${customer.id}`)

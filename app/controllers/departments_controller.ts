@@ -4,7 +4,12 @@ import { isPeriod } from '#insights/periods'
 import Customer from '#models/customer'
 import Department from '#models/department'
 import { departmentValidator } from '#validators/employee'
-import { createDepartment, deleteDepartment, departmentsOf, updateDepartment } from '#consolidation/departments'
+import {
+  createDepartment,
+  deleteDepartment,
+  departmentsOf,
+  updateDepartment,
+} from '#consolidation/departments'
 import { departmentTotals } from '#consolidation/queries'
 
 export default class DepartmentsController {
@@ -17,14 +22,21 @@ export default class DepartmentsController {
     return inertia.render('employees/departments', {
       customer: { id: customer.id, name: customer.name },
       period,
-      departments: departments.map((d) => ({ id: d.id, name: d.name, costCentre: d.costCentre, employees: d.employees })),
+      departments: departments.map((d) => ({
+        id: d.id,
+        name: d.name,
+        costCentre: d.costCentre,
+        employees: d.employees,
+      })),
       totals: await departmentTotals(customer.id, period, customer.currency),
     })
   }
 
   async store({ request, response, params, auth, session }: HttpContext) {
     const customer = await Customer.findOrFail(params.id)
-    const input = await request.validateUsing(departmentValidator, { meta: { customerId: customer.id, departmentId: 0 } })
+    const input = await request.validateUsing(departmentValidator, {
+      meta: { customerId: customer.id, departmentId: 0 },
+    })
     await createDepartment(customer, input, { userId: auth.user!.id })
     session.flash('success', `Department ${input.name} added`)
     return response.redirect(`/customers/${customer.id}/departments`)
@@ -32,7 +44,9 @@ export default class DepartmentsController {
 
   async update({ request, response, params, auth, session }: HttpContext) {
     const department = await Department.findOrFail(params.id)
-    const input = await request.validateUsing(departmentValidator, { meta: { customerId: department.customerId, departmentId: department.id } })
+    const input = await request.validateUsing(departmentValidator, {
+      meta: { customerId: department.customerId, departmentId: department.id },
+    })
     await updateDepartment(department, input, { userId: auth.user!.id })
     session.flash('success', 'Department saved')
     return response.redirect(`/customers/${department.customerId}/departments`)

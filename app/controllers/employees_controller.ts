@@ -29,7 +29,9 @@ export default class EmployeesController {
 
   async store({ request, response, params, auth, session }: HttpContext) {
     const customer = await Customer.findOrFail(params.id)
-    const input = await request.validateUsing(employeeValidator, { meta: { customerId: customer.id, employeeId: 0 } })
+    const input = await request.validateUsing(employeeValidator, {
+      meta: { customerId: customer.id, employeeId: 0 },
+    })
     const employee = await createEmployee(customer, input, { userId: auth.user!.id })
     session.flash('success', `Employee ${employee.name} added`)
     return response.redirect(`/employees/${employee.id}`)
@@ -43,7 +45,9 @@ export default class EmployeesController {
 
   async update({ request, response, params, auth, session }: HttpContext) {
     const employee = await Employee.findOrFail(params.id)
-    const input = await request.validateUsing(employeeValidator, { meta: { customerId: employee.customerId, employeeId: employee.id } })
+    const input = await request.validateUsing(employeeValidator, {
+      meta: { customerId: employee.customerId, employeeId: employee.id },
+    })
     await updateEmployee(employee, input, { userId: auth.user!.id })
     session.flash('success', 'Employee saved')
     return response.redirect(`/employees/${employee.id}`)
@@ -58,7 +62,10 @@ export default class EmployeesController {
       session.flash('error', error.message)
       return response.redirect(`/employees/${employee.id}`)
     }
-    session.flash('success', `Employee ${employee.name} deleted; their services are unallocated for the time they held them`)
+    session.flash(
+      'success',
+      `Employee ${employee.name} deleted; their services are unallocated for the time they held them`
+    )
     return response.redirect(`/customers/${employee.customerId}/employees`)
   }
 }

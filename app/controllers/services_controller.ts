@@ -6,7 +6,12 @@ import { serviceLabelValidator, serviceValidator } from '#validators/service'
 import { KIND_LABELS } from '#consolidation/services'
 import { employeeOptions } from '#consolidation/pickers'
 import { createService, deleteService, updateServiceLabel } from '#consolidation/service_admin'
-import { activeEmployees, serviceHistory, serviceList, serviceUsage } from '#consolidation/service_views'
+import {
+  activeEmployees,
+  serviceHistory,
+  serviceList,
+  serviceUsage,
+} from '#consolidation/service_views'
 import { ConsolidationError } from '#consolidation/admin_errors'
 
 export default class ServicesController {
@@ -49,7 +54,12 @@ export default class ServicesController {
     const usage = await serviceUsage(service, customer)
     return inertia.render('services/show', {
       customer: { id: customer.id, name: customer.name, timeZone: tz },
-      service: { id: service.id, kind: KIND_LABELS[service.kind], identifier: service.identifier, label: service.label },
+      service: {
+        id: service.id,
+        kind: KIND_LABELS[service.kind],
+        identifier: service.identifier,
+        label: service.label,
+      },
       today: DateTime.now().setZone(tz).toISODate(),
       employees: await activeEmployees(customer.id),
       employeeOptions: await employeeOptions(customer.id),

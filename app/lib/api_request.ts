@@ -5,5 +5,8 @@ import type { HttpContext } from '@adonisjs/core/http'
  * same-origin checks: the API authenticates by that header alone, never by the session cookie.
  */
 export function isBearerApiCall(request: HttpContext['request']) {
-  return request.url().startsWith('/api/') && /^Bearer\s+\S+/i.test(request.header('authorization') ?? '')
+  return (
+    request.url().startsWith('/api/') &&
+    /^Bearer\s+\S+/i.test(request.header('authorization') ?? '')
+  )
 }

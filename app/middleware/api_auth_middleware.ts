@@ -37,13 +37,19 @@ export default class ApiAuthMiddleware {
       return refuse(ctx, 403, `This token (or its user's role) does not allow ${needs}`)
     }
     try {
-      const limit = await limiter.use('database', { requests: apiRequestsPerMinute(), duration: '1 minute' }).consume(`api:${token.identifier}`)
+      const limit = await limiter
+        .use('database', { requests: apiRequestsPerMinute(), duration: '1 minute' })
+        .consume(`api:${token.identifier}`)
       ctx.response.header('X-RateLimit-Limit', limit.limit)
       ctx.response.header('X-RateLimit-Remaining', limit.remaining)
     } catch (error) {
       if (!(error instanceof limiterErrors.E_TOO_MANY_REQUESTS)) throw error
       ctx.response.header('Retry-After', error.response.availableIn)
-      return refuse(ctx, 429, `Too many requests for this token; try again in ${error.response.availableIn} seconds`)
+      return refuse(
+        ctx,
+        429,
+        `Too many requests for this token; try again in ${error.response.availableIn} seconds`
+      )
     }
     return next()
   }

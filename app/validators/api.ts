@@ -13,10 +13,16 @@ const id = () => vine.number().withoutDecimals().min(1).max(2_147_483_647).optio
 
 export const apiPageValidator = vine.compile(vine.object(pageFields))
 
-export const apiSearchValidator = vine.compile(vine.object({ ...pageFields, search: vine.string().trim().maxLength(200).optional() }))
+export const apiSearchValidator = vine.compile(
+  vine.object({ ...pageFields, search: vine.string().trim().maxLength(200).optional() })
+)
 
 export const apiServicesQueryValidator = vine.compile(
-  vine.object({ ...pageFields, search: vine.string().trim().maxLength(200).optional(), kind: vine.string().trim().maxLength(32).optional() })
+  vine.object({
+    ...pageFields,
+    search: vine.string().trim().maxLength(200).optional(),
+    kind: vine.string().trim().maxLength(32).optional(),
+  })
 )
 
 export const apiUsageQueryValidator = vine.compile(
@@ -24,20 +30,35 @@ export const apiUsageQueryValidator = vine.compile(
 )
 
 export const apiInvoicesQueryValidator = vine.compile(
-  vine.object({ ...pageFields, customerId: id(), period: period().optional(), status: vine.enum(['draft', 'finalized']).optional() })
+  vine.object({
+    ...pageFields,
+    customerId: id(),
+    period: period().optional(),
+    status: vine.enum(['draft', 'finalized']).optional(),
+  })
 )
 
-export const apiPaymentsQueryValidator = vine.compile(vine.object({ ...pageFields, customerId: id() }))
+export const apiPaymentsQueryValidator = vine.compile(
+  vine.object({ ...pageFields, customerId: id() })
+)
 
 export const apiRunsQueryValidator = vine.compile(
-  vine.object({ ...pageFields, period: period().optional(), status: vine.enum(['draft', 'finalized', 'cancelled']).optional() })
+  vine.object({
+    ...pageFields,
+    period: period().optional(),
+    status: vine.enum(['draft', 'finalized', 'cancelled']).optional(),
+  })
 )
 
 /** Create a billing run: the period, optionally some customers, the open-period and review acknowledgements. */
 export const apiRunValidator = vine.compile(
   vine.object({
     period: period(),
-    customerIds: vine.array(vine.number().withoutDecimals().positive()).minLength(1).maxLength(5000).optional(),
+    customerIds: vine
+      .array(vine.number().withoutDecimals().positive())
+      .minLength(1)
+      .maxLength(5000)
+      .optional(),
     openPeriod: vine.boolean().optional(),
   })
 )
@@ -47,11 +68,16 @@ export const apiRunValidator = vine.compile(
  * unbilled); `acknowledge` acknowledges every open review flag first with that reason (the CLI's --acknowledge).
  */
 export const apiFinalizeValidator = vine.compile(
-  vine.object({ allowUnrated: vine.boolean().optional(), acknowledge: vine.string().trim().minLength(3).maxLength(500).optional() })
+  vine.object({
+    allowUnrated: vine.boolean().optional(),
+    acknowledge: vine.string().trim().minLength(3).maxLength(500).optional(),
+  })
 )
 
 /** Acknowledge an invoice's review flags, with the reason the audit log keeps. */
-export const apiAcknowledgeValidator = vine.compile(vine.object({ reason: vine.string().trim().minLength(3).maxLength(500) }))
+export const apiAcknowledgeValidator = vine.compile(
+  vine.object({ reason: vine.string().trim().minLength(3).maxLength(500) })
+)
 
 /** A new API token from the token page. */
 export const apiTokenValidator = vine.compile(

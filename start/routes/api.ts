@@ -23,12 +23,22 @@ router
   .group(() => {
     for (const op of operations) {
       const [name, action] = op.handler.split('.') as [keyof typeof controllers, string]
-      const route = router[op.method](op.path.replace(/\{(\w+)\}/g, ':$1'), [controllers[name], action] as never)
-      for (const param of op.path.matchAll(/\{(\w+)\}/g)) route.where(param[1], router.matchers.number())
+      const route = router[op.method](op.path.replace(/\{(\w+)\}/g, ':$1'), [
+        controllers[name],
+        action,
+      ] as never)
+      for (const param of op.path.matchAll(/\{(\w+)\}/g))
+        route.where(param[1], router.matchers.number())
       // Uploads are streamed by their controller: a refused request must still have its body read.
-      route.use(op.body?.type === 'multipart' && op.handler === 'usage.upload' ? [middleware.drainUnreadBody(), ...apiTokens] : apiTokens)
+      route.use(
+        op.body?.type === 'multipart' && op.handler === 'usage.upload'
+          ? [middleware.drainUnreadBody(), ...apiTokens]
+          : apiTokens
+      )
     }
-    router.get('/openapi.json', ({ request }) => openApiDocument(`${request.protocol()}://${request.host()}`))
+    router.get('/openapi.json', ({ request }) =>
+      openApiDocument(`${request.protocol()}://${request.host()}`)
+    )
   })
   .prefix('/api/v1')
 
@@ -36,4 +46,7 @@ router
 const TokensPageController = () => import('#controllers/api/tokens_page_controller')
 router.get('/api-tokens', [TokensPageController, 'index']).use(staff)
 router.post('/api-tokens', [TokensPageController, 'store']).use(staff)
-router.delete('/api-tokens/:id', [TokensPageController, 'destroy']).where('id', router.matchers.number()).use(staff)
+router
+  .delete('/api-tokens/:id', [TokensPageController, 'destroy'])
+  .where('id', router.matchers.number())
+  .use(staff)

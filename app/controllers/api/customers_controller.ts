@@ -26,7 +26,9 @@ export default class ApiCustomersController {
 
   async update({ request, params, auth }: HttpContext) {
     const customer = await Customer.findOrFail(params.id)
-    const input = await request.validateUsing(customerValidator, { meta: { customerId: customer.id } })
+    const input = await request.validateUsing(customerValidator, {
+      meta: { customerId: customer.id },
+    })
     return { data: customerJson(await updateCustomer(customer, input, actorOf(auth))) }
   }
 }

@@ -9,7 +9,11 @@ import { ConsolidationError } from '#consolidation/admin_errors'
 import { employeeJson, employeePage } from '#api/consolidation_resources'
 import { actorOf, paging, unprocessable } from '#controllers/api/helpers'
 
-const departmentFilter = vine.compile(vine.object({ departmentId: vine.number().withoutDecimals().min(1).max(2_147_483_647).optional() }))
+const departmentFilter = vine.compile(
+  vine.object({
+    departmentId: vine.number().withoutDecimals().min(1).max(2_147_483_647).optional(),
+  })
+)
 
 export default class ApiEmployeesController {
   async index({ request, params }: HttpContext) {
@@ -25,13 +29,19 @@ export default class ApiEmployeesController {
 
   async store({ request, response, params, auth }: HttpContext) {
     const customer = await Customer.findOrFail(params.id)
-    const input = await request.validateUsing(employeeValidator, { meta: { customerId: customer.id, employeeId: 0 } })
-    return response.created({ data: employeeJson(await createEmployee(customer, input, actorOf(auth))) })
+    const input = await request.validateUsing(employeeValidator, {
+      meta: { customerId: customer.id, employeeId: 0 },
+    })
+    return response.created({
+      data: employeeJson(await createEmployee(customer, input, actorOf(auth))),
+    })
   }
 
   async update({ request, params, auth }: HttpContext) {
     const employee = await Employee.findOrFail(params.id)
-    const input = await request.validateUsing(employeeValidator, { meta: { customerId: employee.customerId, employeeId: employee.id } })
+    const input = await request.validateUsing(employeeValidator, {
+      meta: { customerId: employee.customerId, employeeId: employee.id },
+    })
     return { data: employeeJson(await updateEmployee(employee, input, actorOf(auth))) }
   }
 

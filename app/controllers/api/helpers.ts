@@ -7,8 +7,14 @@ export function paging(input: { page?: number; perPage?: number }) {
 }
 
 /** A rule of the data refused the change: 422 in the same shape as VineJS field errors. */
-export function unprocessable(response: HttpContext['response'], field: string | null, message: string) {
-  return response.unprocessableEntity({ errors: [{ field: field ?? 'body', message, rule: 'domain' }] })
+export function unprocessable(
+  response: HttpContext['response'],
+  field: string | null,
+  message: string
+) {
+  return response.unprocessableEntity({
+    errors: [{ field: field ?? 'body', message, rule: 'domain' }],
+  })
 }
 
 export function actorOf(auth: HttpContext['auth']) {

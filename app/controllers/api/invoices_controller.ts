@@ -9,8 +9,17 @@ import { creditNoteValidator } from '#validators/billing'
 import { parseDecimal } from '#lib/money'
 import logger from '@adonisjs/core/services/logger'
 import { billingRefusal } from '#controllers/api/billing_errors'
-import { apiAcknowledgeValidator, apiInvoicesQueryValidator, apiPaymentsQueryValidator } from '#validators/api'
-import { creditNotePage, creditNoteWithCurrency, invoicePage, invoiceWithLines } from '#api/billing_resources'
+import {
+  apiAcknowledgeValidator,
+  apiInvoicesQueryValidator,
+  apiPaymentsQueryValidator,
+} from '#validators/api'
+import {
+  creditNotePage,
+  creditNoteWithCurrency,
+  invoicePage,
+  invoiceWithLines,
+} from '#api/billing_resources'
 import { actorOf, paging, unprocessable } from '#controllers/api/helpers'
 
 function sendPdf(response: HttpContext['response'], bytes: Buffer, name: string) {
@@ -23,7 +32,12 @@ function sendPdf(response: HttpContext['response'], bytes: Buffer, name: string)
 export default class ApiInvoicesController {
   async index({ request }: HttpContext) {
     const input = await request.validateUsing(apiInvoicesQueryValidator, { data: request.qs() })
-    return invoicePage({ ...paging(input), customerId: input.customerId, period: input.period, status: input.status })
+    return invoicePage({
+      ...paging(input),
+      customerId: input.customerId,
+      period: input.period,
+      status: input.status,
+    })
   }
 
   async show({ params }: HttpContext) {
@@ -40,7 +54,11 @@ export default class ApiInvoicesController {
     const invoice = await Invoice.findOrFail(params.id)
     const input = await request.validateUsing(apiAcknowledgeValidator)
     try {
-      const { acknowledged } = await acknowledgeFlags(invoice.id, input.reason, actorOf(auth).userId)
+      const { acknowledged } = await acknowledgeFlags(
+        invoice.id,
+        input.reason,
+        actorOf(auth).userId
+      )
       return { data: { invoiceId: invoice.id, acknowledged } }
     } catch (error) {
       if (!(error instanceof FlagError)) throw error
@@ -59,7 +77,9 @@ export default class ApiInvoicesController {
         netMinor: input.amount ? parseDecimal(input.amount, 2) : undefined,
         userId: actorOf(auth).userId,
       })
-      sending?.catch((error) => logger.error({ err: error }, `sending credit note ${note.number} failed`))
+      sending?.catch((error) =>
+        logger.error({ err: error }, `sending credit note ${note.number} failed`)
+      )
       return response.created({ data: await creditNoteWithCurrency(note.id) })
     } catch (error) {
       if (!(error instanceof BillingError)) throw error

@@ -8,7 +8,9 @@ import { paymentJson, paymentPage } from '#api/billing_resources'
 import { actorOf, paging, unprocessable } from '#controllers/api/helpers'
 
 const toAllocations = (rows?: { invoiceId: number; amount?: number }[]) =>
-  (rows ?? []).filter((r) => r.amount).map((r) => ({ invoiceId: r.invoiceId, amountMinor: r.amount! }))
+  (rows ?? [])
+    .filter((r) => r.amount)
+    .map((r) => ({ invoiceId: r.invoiceId, amountMinor: r.amount! }))
 
 /** Payments received: list, read, record (with allocations to invoices), as the payments pages do. */
 export default class ApiPaymentsController {
@@ -24,11 +26,17 @@ export default class ApiPaymentsController {
   async store({ request, response, auth }: HttpContext) {
     const input = await request.validateUsing(recordPaymentValidator)
     try {
-      const payment = await recordPayment({ ...input, amountMinor: input.amount, allocations: toAllocations(input.allocations), userId: actorOf(auth).userId })
+      const payment = await recordPayment({
+        ...input,
+        amountMinor: input.amount,
+        allocations: toAllocations(input.allocations),
+        userId: actorOf(auth).userId,
+      })
       return response.created({ data: paymentJson(payment) })
     } catch (error) {
       if (!(error instanceof PaymentError)) throw error
-      if (error.kind === 'not_found') return response.notFound({ errors: [{ field: error.field, message: error.message }] })
+      if (error.kind === 'not_found')
+        return response.notFound({ errors: [{ field: error.field, message: error.message }] })
       return unprocessable(response, error.field, error.message)
     }
   }

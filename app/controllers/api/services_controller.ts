@@ -2,9 +2,21 @@ import type { HttpContext } from '@adonisjs/core/http'
 import Customer from '#models/customer'
 import Service from '#models/service'
 import Assignment from '#models/assignment'
-import { assignValidator, endAssignmentValidator, serviceLabelValidator, serviceValidator } from '#validators/service'
+import {
+  assignValidator,
+  endAssignmentValidator,
+  serviceLabelValidator,
+  serviceValidator,
+} from '#validators/service'
 import { apiServicesQueryValidator } from '#validators/api'
-import { assignServiceFrom, createService, deleteService, endServiceOn, removeAssignment, updateServiceLabel } from '#consolidation/service_admin'
+import {
+  assignServiceFrom,
+  createService,
+  deleteService,
+  endServiceOn,
+  removeAssignment,
+  updateServiceLabel,
+} from '#consolidation/service_admin'
 import { ConsolidationError } from '#consolidation/admin_errors'
 import { assignmentJson, servicePage, serviceWithHolder } from '#api/consolidation_resources'
 import { actorOf, paging, unprocessable } from '#controllers/api/helpers'
@@ -36,7 +48,9 @@ export default class ApiServicesController {
   async update({ request, params, auth }: HttpContext) {
     const service = await Service.findOrFail(params.id)
     const input = await request.validateUsing(serviceLabelValidator)
-    return { data: await serviceWithHolder(await updateServiceLabel(service, input.label, actorOf(auth))) }
+    return {
+      data: await serviceWithHolder(await updateServiceLabel(service, input.label, actorOf(auth))),
+    }
   }
 
   async destroy({ params, response, auth }: HttpContext) {
@@ -48,7 +62,13 @@ export default class ApiServicesController {
     const service = await Service.findOrFail(params.id)
     const customer = await Customer.findOrFail(service.customerId)
     const input = await request.validateUsing(assignValidator)
-    const { assignment } = await assignServiceFrom(service, customer, input.employeeId, input.from, actorOf(auth))
+    const { assignment } = await assignServiceFrom(
+      service,
+      customer,
+      input.employeeId,
+      input.from,
+      actorOf(auth)
+    )
     return response.created({ data: assignmentJson(assignment) })
   }
 
@@ -57,7 +77,9 @@ export default class ApiServicesController {
     const customer = await Customer.findOrFail(service.customerId)
     const input = await request.validateUsing(endAssignmentValidator)
     try {
-      return { data: assignmentJson(await endServiceOn(service, customer, input.date, actorOf(auth))) }
+      return {
+        data: assignmentJson(await endServiceOn(service, customer, input.date, actorOf(auth))),
+      }
     } catch (error) {
       if (!(error instanceof ConsolidationError)) throw error
       return unprocessable(response, error.field, error.message)
@@ -65,7 +87,10 @@ export default class ApiServicesController {
   }
 
   async destroyAssignment({ params, response, auth }: HttpContext) {
-    const assignment = await Assignment.query().where('id', params.id).preload('service').firstOrFail()
+    const assignment = await Assignment.query()
+      .where('id', params.id)
+      .preload('service')
+      .firstOrFail()
     await removeAssignment(assignment, actorOf(auth))
     return response.noContent()
   }

@@ -12,7 +12,11 @@ import { rateJson, ratePage, tariffJson, tariffPage } from '#api/rating_resource
 import { actorOf, paging, unprocessable } from '#controllers/api/helpers'
 
 const deckValidator = vine.compile(
-  vine.object({ file: vine.file({ size: '50mb', extnames: ['csv', 'txt'] }), replace: vine.boolean().optional(), rerate: vine.boolean().optional() })
+  vine.object({
+    file: vine.file({ size: '50mb', extnames: ['csv', 'txt'] }),
+    replace: vine.boolean().optional(),
+    rerate: vine.boolean().optional(),
+  })
 )
 
 /** Tariffs (read) and their rates (read, write, deck upload) through the functions the tariff pages use. */
@@ -55,13 +59,18 @@ export default class ApiTariffsController {
     const { userId } = actorOf(auth)
     const rateId = await saveRate(tariff.id, fields, userId)
     const rerate = input.rerate ? await rerateAndRefresh({ tariffId: tariff.id }, userId) : null
-    return response.created({ data: rateJson(await Rate.findOrFail(rateId), tariff.currency), rerate })
+    return response.created({
+      data: rateJson(await Rate.findOrFail(rateId), tariff.currency),
+      rerate,
+    })
   }
 
   async destroyRate({ params, response, auth }: HttpContext) {
     const tariff = await Tariff.findOrFail(params.id)
     const removed = await deleteRate(tariff.id, Number(params.rateId), actorOf(auth).userId)
-    return removed ? response.noContent() : response.notFound({ errors: [{ message: 'No such rate in this tariff' }] })
+    return removed
+      ? response.noContent()
+      : response.notFound({ errors: [{ message: 'No such rate in this tariff' }] })
   }
 
   /** A rate deck CSV, all or nothing: a bad line is a 422 naming the file, line and field. */
@@ -70,13 +79,33 @@ export default class ApiTariffsController {
     const input = await request.validateUsing(deckValidator)
     const { userId } = actorOf(auth)
     try {
-      const result = await importDeck({ path: input.file.tmpPath!, displayName: input.file.clientName, tariffId: tariff.id, replace: Boolean(input.replace), userId })
+      const result = await importDeck({
+        path: input.file.tmpPath!,
+        displayName: input.file.clientName,
+        tariffId: tariff.id,
+        replace: Boolean(input.replace),
+        userId,
+      })
       const rerate = input.rerate ? await rerateAndRefresh({ tariffId: tariff.id }, userId) : null
-      return { data: { tariffId: tariff.id, rates: result.rates, inserted: result.inserted, updated: result.updated, removed: result.removed }, rerate }
+      return {
+        data: {
+          tariffId: tariff.id,
+          rates: result.rates,
+          inserted: result.inserted,
+          updated: result.updated,
+          removed: result.removed,
+        },
+        rerate,
+      }
     } catch (error) {
       if (!(error instanceof DeckImportError)) throw error
       const errors = error.errors.length
-        ? error.errors.map((e) => ({ field: e.field, line: e.line, message: `${error.file} line ${e.line}, field ${e.field}: ${e.message}`, rule: 'deck' }))
+        ? error.errors.map((e) => ({
+            field: e.field,
+            line: e.line,
+            message: `${error.file} line ${e.line}, field ${e.field}: ${e.message}`,
+            rule: 'deck',
+          }))
         : [{ field: 'file', line: null, message: error.message, rule: 'deck' }]
       return response.unprocessableEntity({ errors })
     }

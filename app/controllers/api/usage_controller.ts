@@ -12,11 +12,18 @@ import { actorOf, paging, unprocessable } from '#controllers/api/helpers'
 /** Usage: upload a file (the import summary comes back), read imports and rated records. */
 export default class ApiUsageController {
   async upload({ request, response, auth }: HttpContext) {
-    const uploads = await receiveUploads(request, { dir: manualUploadDir(), limit: MANUAL_IMPORT_MAX_BYTES, field: 'file' })
+    const uploads = await receiveUploads(request, {
+      dir: manualUploadDir(),
+      limit: MANUAL_IMPORT_MAX_BYTES,
+      field: 'file',
+    })
     let handedOver = false
     try {
       const input = await request.validateUsing(manualImportValidator)
-      const customer = input.scope === 'all' || !input.customerId ? null : await Customer.findOrFail(input.customerId)
+      const customer =
+        input.scope === 'all' || !input.customerId
+          ? null
+          : await Customer.findOrFail(input.customerId)
       handedOver = true
       const summary = await uploadUsageFile({
         path: input.file.tmpPath!,
@@ -27,7 +34,9 @@ export default class ApiUsageController {
         userId: actorOf(auth).userId,
         wait: request.input('wait') !== 'false',
       })
-      return response.status(summary && FINISHED_IMPORT.includes(summary.status) ? 201 : 202).send({ data: summary })
+      return response
+        .status(summary && FINISHED_IMPORT.includes(summary.status) ? 201 : 202)
+        .send({ data: summary })
     } catch (error) {
       // An ImportFailure comes from building the parser, before the import took the file.
       if (!handedOver || error instanceof ImportFailure) await uploads.discard()
@@ -44,7 +53,12 @@ export default class ApiUsageController {
 
   async records({ request }: HttpContext) {
     const input = await request.validateUsing(apiUsageQueryValidator, { data: request.qs() })
-    return usageRecordPage({ customerId: input.customerId, employeeId: input.employeeId, period: input.period, ...paging(input) })
+    return usageRecordPage({
+      customerId: input.customerId,
+      employeeId: input.employeeId,
+      period: input.period,
+      ...paging(input),
+    })
   }
 
   async record({ params }: HttpContext) {

@@ -12,9 +12,17 @@ const inertia = inertiaHeaders
 test.group('api | tokens', (group) => {
   group.each.setup(() => truncateAll())
 
-  test('a token is shown once, stored as a hash, listed, used, and stops at once when revoked', async ({ client, assert }) => {
+  test('a token is shown once, stored as a hash, listed, used, and stops at once when revoked', async ({
+    client,
+    assert,
+  }) => {
     const user = await makeUser('billing')
-    const created = await client.post('/api-tokens').json({ name: 'PSA sync', write: true, expiresInDays: 30 }).headers(inertia).loginAs(user).withCsrfToken()
+    const created = await client
+      .post('/api-tokens')
+      .json({ name: 'PSA sync', write: true, expiresInDays: 30 })
+      .headers(inertia)
+      .loginAs(user)
+      .withCsrfToken()
     created.assertStatus(200)
     const page = created.body().props
     const secret: string = page.created.secret
@@ -33,7 +41,10 @@ test.group('api | tokens', (group) => {
     const row = await db.from('auth_access_tokens').firstOrFail()
     const secretPart = secret.split('.').pop()!
     assert.notInclude(JSON.stringify(row), secretPart)
-    assert.equal(row.hash, createHash('sha256').update(Buffer.from(secretPart, 'base64url').toString()).digest('hex'))
+    assert.equal(
+      row.hash,
+      createHash('sha256').update(Buffer.from(secretPart, 'base64url').toString()).digest('hex')
+    )
 
     const ok = await client.get('/api/v1/customers').bearerToken(secret)
     ok.assertStatus(200)
@@ -43,7 +54,11 @@ test.group('api | tokens', (group) => {
     assert.equal(audit.user_id, user.id)
     assert.notInclude(audit.changes, secretPart)
 
-    const revoked = await client.delete(`/api-tokens/${row.id}`).headers(inertia).loginAs(user).withCsrfToken()
+    const revoked = await client
+      .delete(`/api-tokens/${row.id}`)
+      .headers(inertia)
+      .loginAs(user)
+      .withCsrfToken()
     revoked.assertStatus(200)
     const refused = await client.get('/api/v1/customers').bearerToken(secret)
     refused.assertStatus(401)
@@ -64,19 +79,39 @@ test.group('api | tokens', (group) => {
     assert.isArray(none.body().errors)
   })
 
-  test('a read-only token cannot write; a viewer cannot get a write token; a demoted user loses writes', async ({ client, assert }) => {
+  test('a read-only token cannot write; a viewer cannot get a write token; a demoted user loses writes', async ({
+    client,
+    assert,
+  }) => {
     const { token } = await userWithToken('billing', ['read'])
     const read = await client.get('/api/v1/customers').bearerToken(token)
     read.assertStatus(200)
     const write = await client.post('/api/v1/customers').json({ name: 'X' }).bearerToken(token)
     write.assertStatus(403)
-    assert.equal(await db.from('customers').count('* as n').first().then((r) => Number(r.n)), 0)
+    assert.equal(
+      await db
+        .from('customers')
+        .count('* as n')
+        .first()
+        .then((r) => Number(r.n)),
+      0
+    )
 
     const viewer = await makeUser('viewer')
-    const asked = await client.post('/api-tokens').json({ name: 'sneaky', write: true }).headers(inertia).loginAs(viewer).withCsrfToken()
+    const asked = await client
+      .post('/api-tokens')
+      .json({ name: 'sneaky', write: true })
+      .headers(inertia)
+      .loginAs(viewer)
+      .withCsrfToken()
     assert.equal(asked.body().props.errors.write, 'Your role may only read: a token cannot write')
     assert.lengthOf(await db.from('auth_access_tokens'), 1)
-    const readOnly = await client.post('/api-tokens').json({ name: 'reports' }).headers(inertia).loginAs(viewer).withCsrfToken()
+    const readOnly = await client
+      .post('/api-tokens')
+      .json({ name: 'reports' })
+      .headers(inertia)
+      .loginAs(viewer)
+      .withCsrfToken()
     assert.deepEqual(readOnly.body().props.tokens[0].abilities, ['read'])
 
     // A write token of a billing user who becomes a viewer writes no more.
@@ -92,28 +127,55 @@ test.group('api | tokens', (group) => {
     const portal = await makeUser('portal', { customerId: customer.id })
     const page = await client.get('/api-tokens').loginAs(portal)
     page.assertStatus(404)
-    const asked = await client.post('/api-tokens').json({ name: 'mine' }).loginAs(portal).withCsrfToken()
+    const asked = await client
+      .post('/api-tokens')
+      .json({ name: 'mine' })
+      .loginAs(portal)
+      .withCsrfToken()
     asked.assertStatus(404)
     // Even a token made behind the page's back gets nothing.
     const token = await User.accessTokens.create(portal, ['read'])
-    const refused = await client.get(`/api/v1/customers/${customer.id}`).bearerToken(token.value!.release())
+    const refused = await client
+      .get(`/api/v1/customers/${customer.id}`)
+      .bearerToken(token.value!.release())
     refused.assertStatus(403)
     assert.equal(refused.body().errors[0].message, 'Portal users have no API access')
   })
 
-  test('a session cookie without a bearer token cannot write through /api (CSRF applies, the API ignores the session)', async ({ client, assert }) => {
+  test('a session cookie without a bearer token cannot write through /api (CSRF applies, the API ignores the session)', async ({
+    client,
+    assert,
+  }) => {
     const admin = await makeUser('admin')
     const noCsrf = await client.post('/api/v1/customers').json({ name: 'Forged' }).loginAs(admin)
     assert.notEqual(noCsrf.status(), 201)
-    const withCsrf = await client.post('/api/v1/customers').json({ name: 'Forged' }).loginAs(admin).withCsrfToken()
+    const withCsrf = await client
+      .post('/api/v1/customers')
+      .json({ name: 'Forged' })
+      .loginAs(admin)
+      .withCsrfToken()
     withCsrf.assertStatus(401)
     // From another origin, with a cookie: refused before any route.
-    const crossSite = await client.post('/api/v1/customers').json({ name: 'Forged' }).header('origin', 'https://evil.example').loginAs(admin)
+    const crossSite = await client
+      .post('/api/v1/customers')
+      .json({ name: 'Forged' })
+      .header('origin', 'https://evil.example')
+      .loginAs(admin)
     crossSite.assertStatus(403)
-    assert.equal(await db.from('customers').count('* as n').first().then((r) => Number(r.n)), 0)
+    assert.equal(
+      await db
+        .from('customers')
+        .count('* as n')
+        .first()
+        .then((r) => Number(r.n)),
+      0
+    )
     // A bearer call from a browser page elsewhere is not refused for its Origin (its header proves the caller).
     const { token } = await userWithToken('billing')
-    const bearer = await client.get('/api/v1/customers').header('origin', 'https://tools.example').bearerToken(token)
+    const bearer = await client
+      .get('/api/v1/customers')
+      .header('origin', 'https://tools.example')
+      .bearerToken(token)
     bearer.assertStatus(200)
   })
 
@@ -123,7 +185,8 @@ test.group('api | tokens', (group) => {
     const before = process.env.API_REQUESTS_PER_MINUTE
     process.env.API_REQUESTS_PER_MINUTE = '3'
     try {
-      for (let i = 0; i < 3; i++) (await client.get('/api/v1/tariffs').bearerToken(token)).assertStatus(200)
+      for (let i = 0; i < 3; i++)
+        (await client.get('/api/v1/tariffs').bearerToken(token)).assertStatus(200)
       const limited = await client.get('/api/v1/tariffs').bearerToken(token)
       limited.assertStatus(429)
       assert.isAbove(Number(limited.header('retry-after')), 0)
