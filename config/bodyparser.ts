@@ -12,7 +12,7 @@ const bodyParserConfig = defineConfig({
     convertEmptyStringsToNull: true,
     // Usage file uploads (up to 500 MB) are streamed by their controller once auth and role let
     // the request in, with their own size limit (app/lib/uploads.ts).
-    processManually: ['/imports/upload'],
+    processManually: ['/imports/upload', '/api/v1/usage-imports'],
     limit: '300mb',
     types: ['multipart/form-data'],
   },

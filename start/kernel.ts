@@ -19,4 +19,5 @@ export const middleware = router.named({
   auth: () => import('#middleware/auth_middleware'),
   role: () => import('#middleware/role_middleware'),
   drainUnreadBody: () => import('#middleware/drain_unread_body_middleware'),
+  apiAuth: () => import('#middleware/api_auth_middleware'),
 })

@@ -13,3 +13,5 @@ export const editors = [middleware.auth(), middleware.role({ roles: [...EDITOR_R
 export const admins = [middleware.auth(), middleware.role({ roles: [...ADMIN_ROLES] })]
 /** The customer portal. */
 export const portalUsers = [middleware.auth(), middleware.role({ roles: [...PORTAL_ROLES] })]
+/** The REST API (/api/v1): a bearer token, staff only, `read` for GET and `write` otherwise (app/middleware/api_auth_middleware.ts). */
+export const apiTokens = [middleware.apiAuth()]

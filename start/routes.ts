@@ -17,5 +17,6 @@ import './routes/webhooks.js'
 import './routes/payments.js'
 import './routes/accounting.js'
 import './routes/einvoice.js'
+import './routes/api.js'
 
 router.get('/health', async () => ({ ok: true }))

@@ -1,6 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import { contentSecurityPolicy, corsOrigins, referrerPolicy } from '#config/security'
+import { isBearerApiCall } from '#lib/api_request'
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
@@ -26,7 +27,9 @@ export default class SecurityHeadersMiddleware {
       UNSAFE_METHODS.has(request.method()) &&
       !isOwnOrigin(origin, request) &&
       !corsOrigins.includes(origin) &&
-      !SIGNED_CALLBACKS.has(request.url())
+      !SIGNED_CALLBACKS.has(request.url()) &&
+      // A bearer-token API call is authenticated by its header, which a browser never adds by itself.
+      !isBearerApiCall(request)
     ) {
       return response.forbidden('Cross-origin requests are not accepted')
     }

@@ -4,6 +4,7 @@ import { compose } from '@adonisjs/core/helpers'
 import { BaseModel, beforeSave, belongsTo, column } from '@adonisjs/lucid/orm'
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
 import { withAuthFinder } from '@adonisjs/auth/mixins/lucid'
+import { DbAccessTokensProvider } from '@adonisjs/auth/access_tokens'
 import Customer from '#models/customer'
 
 const AuthFinder = withAuthFinder(() => hash.use('scrypt'), {
@@ -24,6 +25,9 @@ export const ADMIN_ROLES: readonly UserRole[] = ['admin']
 export const PORTAL_ROLES: readonly UserRole[] = ['portal']
 
 export default class User extends compose(BaseModel, AuthFinder) {
+  /** REST API tokens (app/api/tokens.ts): only the hash is stored; the secret is shown once. */
+  static accessTokens = DbAccessTokensProvider.forModel(User, { prefix: 'tg_', table: 'auth_access_tokens', type: 'api_token' })
+
   @column({ isPrimary: true })
   declare id: number
 

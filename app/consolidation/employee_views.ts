@@ -1,0 +1,159 @@
+import db from '@adonisjs/lucid/services/db'
+import { DateTime } from 'luxon'
+import type Customer from '#models/customer'
+import Employee from '#models/employee'
+import Department from '#models/department'
+import Assignment from '#models/assignment'
+import { sqlDateTime } from '#consolidation/assignments'
+import { employeeMonths, localTime, money } from '#consolidation/queries'
+import { KIND_LABELS } from '#consolidation/services'
+
+export type EmployeeListRow = Awaited<ReturnType<typeof employeeList>>[number]
+export type EmployeeDetail = Awaited<ReturnType<typeof employeeDetail>>
+
+/** A customer's employees with their current services and the month's price (the employees page). */
+export async function employeeList(
+  customer: Customer,
+  filter: { search: string; departmentId: number; period: string }
+) {
+  const { search, departmentId, period } = filter
+  const now = sqlDateTime(DateTime.utc())
+  const employees = await db
+    .from('employees as e')
+    .leftJoin('departments as d', 'd.id', 'e.department_id')
+    .where('e.customer_id', customer.id)
+    .if(search, (q) =>
+      q.where((w) =>
+        w
+          .whereILike('e.name', `%${search}%`)
+          .orWhereILike('e.email', `%${search}%`)
+          .orWhereILike('e.employee_number', `%${search}%`)
+      )
+    )
+    .if(departmentId, (q) => q.where('e.department_id', departmentId))
+    .select(
+      'e.id',
+      'e.name',
+      'e.email',
+      'e.employee_number',
+      'e.active',
+      'e.department_id',
+      'd.name as department'
+    )
+    .select(
+      db.raw(
+        '(SELECT COUNT(*) FROM assignments a WHERE a.employee_id = e.id AND a.starts_at <= ? AND (a.ends_at IS NULL OR a.ends_at > ?)) as services',
+        [now, now]
+      ),
+      db.raw(
+        '(SELECT COALESCE(SUM(m.price_e4), 0) FROM monthly_rollups m WHERE m.customer_id = e.customer_id AND m.employee_id = e.id AND m.period = ?) as month_price',
+        [period]
+      )
+    )
+    .orderBy('e.name')
+    .limit(2000)
+  return employees.map((e) => ({
+    id: Number(e.id),
+    name: e.name as string,
+    email: e.email as string | null,
+    employeeNumber: e.employee_number as string | null,
+    active: Boolean(e.active),
+    departmentId: e.department_id as number | null,
+    department: e.department as string | null,
+    services: Number(e.services),
+    monthPrice: money(Number(e.month_price), customer.currency),
+  }))
+}
+
+/** The picker list of a customer's departments. */
+export async function departmentOptions(customerId: number) {
+  const departments = await Department.query().where('customer_id', customerId).orderBy('name')
+  return departments.map((d) => ({ id: d.id, name: d.name }))
+}
+
+function isoDay(value: unknown) {
+  return value instanceof Date ? DateTime.fromJSDate(value).toISODate() : String(value).slice(0, 10)
+}
+
+/** One employee's page: who they are, their services over time, months, latest records, recurring charges. */
+export async function employeeDetail(employee: Employee, customer: Customer) {
+  const tz = customer.timeZone
+  await employee.load('department')
+  const assignments = await Assignment.query()
+    .where('employee_id', employee.id)
+    .preload('service')
+    .orderBy('starts_at', 'desc')
+  const nowMs = Date.now()
+  const latest = await db
+    .from('usage_records')
+    .where('customer_id', customer.id)
+    .where('employee_id', employee.id)
+    .orderBy('occurred_at', 'desc')
+    .limit(50)
+    .select(
+      'id',
+      'identifier',
+      'occurred_at',
+      'period',
+      'category',
+      'destination',
+      'destination_name',
+      'duration_s',
+      'volume_bytes',
+      'cost_e4',
+      'price_e4',
+      'rating_status',
+      'invoice_id'
+    )
+  const recurring = await db
+    .from('recurring_charges')
+    .where('employee_id', employee.id)
+    .orderBy('starts_on', 'desc')
+    .select('id', 'description', 'category', 'quantity', 'unit_price_e4', 'starts_on', 'ends_on')
+  return {
+    customer: { id: customer.id, name: customer.name, timeZone: tz },
+    employee: {
+      id: employee.id,
+      name: employee.name,
+      email: employee.email,
+      employeeNumber: employee.employeeNumber,
+      active: employee.active,
+      departmentId: employee.departmentId,
+      department: employee.department?.name ?? null,
+    },
+    departments: await departmentOptions(customer.id),
+    assignments: assignments.map((a) => ({
+      id: a.id,
+      serviceId: a.serviceId,
+      kind: KIND_LABELS[a.service.kind] ?? a.service.kind,
+      identifier: a.service.identifier,
+      label: a.service.label,
+      startsAt: localTime(a.startsAt.toJSDate(), tz),
+      endsAt: a.endsAt ? localTime(a.endsAt.toJSDate(), tz) : null,
+      current: a.startsAt.toMillis() <= nowMs && (!a.endsAt || a.endsAt.toMillis() > nowMs),
+    })),
+    months: await employeeMonths(customer.id, employee.id, customer.currency),
+    latest: latest.map((r) => ({
+      id: Number(r.id),
+      identifier: r.identifier,
+      occurredAt: localTime(r.occurred_at, tz),
+      category: r.category,
+      destination: r.destination_name ?? r.destination,
+      durationS: Number(r.duration_s),
+      volumeBytes: Number(r.volume_bytes),
+      cost: r.cost_e4 === null ? null : money(Number(r.cost_e4), customer.currency),
+      price: r.price_e4 === null ? null : money(Number(r.price_e4), customer.currency),
+      status: r.rating_status,
+      billed: r.invoice_id !== null,
+    })),
+    recurring: recurring.map((r) => ({
+      id: Number(r.id),
+      description: r.description,
+      category: r.category,
+      quantity: Number(r.quantity),
+      unitPrice: money(Number(r.unit_price_e4), customer.currency),
+      startsOn: isoDay(r.starts_on),
+      endsOn: r.ends_on ? isoDay(r.ends_on) : null,
+    })),
+  }
+}

@@ -1,0 +1,141 @@
+import db from '@adonisjs/lucid/services/db'
+import { DateTime } from 'luxon'
+import type Customer from '#models/customer'
+import type Service from '#models/service'
+import { SERVICE_KINDS } from '#models/service'
+import Employee from '#models/employee'
+import Assignment from '#models/assignment'
+import { sqlDateTime } from '#consolidation/assignments'
+import { KIND_LABELS } from '#consolidation/services'
+import { localTime, money } from '#consolidation/queries'
+
+export type ServiceListRow = Awaited<ReturnType<typeof serviceList>>[number]
+
+/** A customer's services with who holds each now, filtered by search (identifier, label, holder) and kind. */
+export async function serviceList(customer: Customer, filter: { search: string; kind: string }) {
+  const { search, kind } = filter
+  const now = sqlDateTime(DateTime.utc())
+  const services = await db
+    .from('services as s')
+    .leftJoin('assignments as a', (j) =>
+      j
+        .on('a.service_id', 's.id')
+        .andOnVal('a.starts_at', '<=', now)
+        .andOn((q) => q.onNull('a.ends_at').orOnVal('a.ends_at', '>', now))
+    )
+    .leftJoin('employees as e', 'e.id', 'a.employee_id')
+    .where('s.customer_id', customer.id)
+    .if(search, (q) =>
+      q.where((w) =>
+        w
+          .whereILike('s.identifier', `%${search}%`)
+          .orWhereILike('s.label', `%${search}%`)
+          .orWhereILike('e.name', `%${search}%`)
+      )
+    )
+    .if((SERVICE_KINDS as readonly string[]).includes(kind), (q) => q.where('s.kind', kind))
+    .select(
+      's.id',
+      's.kind',
+      's.identifier',
+      's.label',
+      'a.employee_id',
+      'e.name as employee',
+      'a.starts_at'
+    )
+    .orderBy('s.kind')
+    .orderBy('s.identifier')
+    .limit(2000)
+  return services.map((s) => ({
+    id: Number(s.id),
+    kind: KIND_LABELS[s.kind as keyof typeof KIND_LABELS] ?? (s.kind as string),
+    identifier: s.identifier as string,
+    label: s.label as string | null,
+    employeeId: s.employee_id === null ? null : Number(s.employee_id),
+    employee: s.employee as string | null,
+    since: localTime(s.starts_at, customer.timeZone),
+  }))
+}
+
+/** Active employees of a customer, for the "assign to" pickers. */
+export async function activeEmployees(customerId: number) {
+  const employees = await Employee.query()
+    .where('customer_id', customerId)
+    .where('active', true)
+    .orderBy('name')
+    .select('id', 'name')
+  return employees.map((e) => ({ id: e.id, name: e.name }))
+}
+
+/** Who held a service when, newest first. */
+export async function serviceHistory(service: Service, timeZone: string) {
+  const assignments = await Assignment.query()
+    .where('service_id', service.id)
+    .preload('employee')
+    .orderBy('starts_at', 'desc')
+  const nowMs = Date.now()
+  return assignments.map((a) => ({
+    id: a.id,
+    employeeId: a.employeeId,
+    employee: a.employee?.name ?? `#${a.employeeId}`,
+    startsAt: localTime(a.startsAt.toJSDate(), timeZone),
+    endsAt: a.endsAt ? localTime(a.endsAt.toJSDate(), timeZone) : null,
+    current: a.startsAt.toMillis() <= nowMs && (!a.endsAt || a.endsAt.toMillis() > nowMs),
+  }))
+}
+
+/** A service's months (per holder) and its latest records, for its page. */
+export async function serviceUsage(service: Service, customer: Customer) {
+  const months = await db
+    .from('monthly_rollups as m')
+    .leftJoin('employees as e', 'e.id', 'm.employee_id')
+    .where('m.customer_id', customer.id)
+    .where('m.service_id', service.id)
+    .groupBy('m.period', 'm.employee_id', 'e.name')
+    .select('m.period', 'm.employee_id', 'e.name')
+    .sum('m.record_count as records')
+    .sum('m.cost_e4 as cost_e4')
+    .sum('m.price_e4 as price_e4')
+    .orderBy('m.period', 'desc')
+    .limit(60)
+  const latest = await db
+    .from('usage_records as r')
+    .leftJoin('employees as e', 'e.id', 'r.employee_id')
+    .where('r.customer_id', customer.id)
+    .where('r.identifier', service.identifier)
+    .orderBy('r.occurred_at', 'desc')
+    .limit(50)
+    .select(
+      'r.id',
+      'r.occurred_at',
+      'r.category',
+      'r.destination',
+      'r.destination_name',
+      'r.duration_s',
+      'r.price_e4',
+      'r.cost_e4',
+      'r.invoice_id',
+      'e.name as employee'
+    )
+  return {
+    months: months.map((m) => ({
+      period: m.period as string,
+      employee:
+        Number(m.employee_id) === 0 ? null : ((m.name as string | null) ?? `#${m.employee_id}`),
+      records: Number(m.records),
+      cost: money(Number(m.cost_e4), customer.currency),
+      price: money(Number(m.price_e4), customer.currency),
+    })),
+    latest: latest.map((r) => ({
+      id: Number(r.id),
+      occurredAt: localTime(r.occurred_at, customer.timeZone),
+      category: r.category as string,
+      destination: (r.destination_name ?? r.destination) as string | null,
+      durationS: Number(r.duration_s),
+      employee: r.employee as string | null,
+      cost: r.cost_e4 === null ? null : money(Number(r.cost_e4), customer.currency),
+      price: r.price_e4 === null ? null : money(Number(r.price_e4), customer.currency),
+      billed: r.invoice_id !== null,
+    })),
+  }
+}

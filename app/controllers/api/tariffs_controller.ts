@@ -1,0 +1,113 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import vine from '@vinejs/vine'
+import Tariff from '#models/tariff'
+import Rate from '#models/rate'
+import { parseDecimal } from '#lib/money'
+import { rateValidator } from '#validators/tariff'
+import { apiSearchValidator } from '#validators/api'
+import { deleteRate, importDeck, saveRate } from '#rating/tariffs'
+import { DeckImportError } from '#rating/deck_csv'
+import { rerateAndRefresh } from '#consolidation/usage_pipeline'
+import { rateJson, ratePage, tariffJson, tariffPage } from '#api/rating_resources'
+import { actorOf, paging, unprocessable } from '#controllers/api/helpers'
+
+const deckValidator = vine.compile(
+  vine.object({
+    file: vine.file({ size: '50mb', extnames: ['csv', 'txt'] }),
+    replace: vine.boolean().optional(),
+    rerate: vine.boolean().optional(),
+  })
+)
+
+/** Tariffs (read) and their rates (read, write, deck upload) through the functions the tariff pages use. */
+export default class ApiTariffsController {
+  async index({ request }: HttpContext) {
+    const input = await request.validateUsing(apiSearchValidator, { data: request.qs() })
+    return tariffPage({ ...paging(input), search: input.search })
+  }
+
+  async show({ params }: HttpContext) {
+    return { data: tariffJson(await Tariff.findOrFail(params.id)) }
+  }
+
+  async rates({ request, params }: HttpContext) {
+    const tariff = await Tariff.findOrFail(params.id)
+    const input = await request.validateUsing(apiSearchValidator, { data: request.qs() })
+    return ratePage(tariff, { ...paging(input), search: input.search })
+  }
+
+  async storeRate({ request, response, params, auth }: HttpContext) {
+    const tariff = await Tariff.findOrFail(params.id)
+    const input = await request.validateUsing(rateValidator)
+    const [initialS, subsequentS] = (input.increments ?? '60/60').split('/').map(Number)
+    const fields = {
+      prefix: input.prefix,
+      destination: input.destination,
+      category: input.category,
+      peakMicros: parseDecimal(input.peak, 6),
+      offpeakMicros: parseDecimal(input.offpeak, 6),
+      weekendMicros: parseDecimal(input.weekend, 6),
+      connectionMicros: parseDecimal(input.connection ?? '0', 6),
+      minimumMicros: parseDecimal(input.minimum ?? '0', 6),
+      initialS,
+      subsequentS,
+      effectiveFrom: input.effectiveFrom,
+    }
+    if (fields.prefix === '' && !['data', 'sms'].includes(fields.category)) {
+      return unprocessable(response, 'prefix', 'Only data and sms rates may leave the prefix empty')
+    }
+    const { userId } = actorOf(auth)
+    const rateId = await saveRate(tariff.id, fields, userId)
+    const rerate = input.rerate ? await rerateAndRefresh({ tariffId: tariff.id }, userId) : null
+    return response.created({
+      data: rateJson(await Rate.findOrFail(rateId), tariff.currency),
+      rerate,
+    })
+  }
+
+  async destroyRate({ params, response, auth }: HttpContext) {
+    const tariff = await Tariff.findOrFail(params.id)
+    const removed = await deleteRate(tariff.id, Number(params.rateId), actorOf(auth).userId)
+    return removed
+      ? response.noContent()
+      : response.notFound({ errors: [{ message: 'No such rate in this tariff' }] })
+  }
+
+  /** A rate deck CSV, all or nothing: a bad line is a 422 naming the file, line and field. */
+  async importDeck({ request, response, params, auth }: HttpContext) {
+    const tariff = await Tariff.findOrFail(params.id)
+    const input = await request.validateUsing(deckValidator)
+    const { userId } = actorOf(auth)
+    try {
+      const result = await importDeck({
+        path: input.file.tmpPath!,
+        displayName: input.file.clientName,
+        tariffId: tariff.id,
+        replace: Boolean(input.replace),
+        userId,
+      })
+      const rerate = input.rerate ? await rerateAndRefresh({ tariffId: tariff.id }, userId) : null
+      return {
+        data: {
+          tariffId: tariff.id,
+          rates: result.rates,
+          inserted: result.inserted,
+          updated: result.updated,
+          removed: result.removed,
+        },
+        rerate,
+      }
+    } catch (error) {
+      if (!(error instanceof DeckImportError)) throw error
+      const errors = error.errors.length
+        ? error.errors.map((e) => ({
+            field: e.field,
+            line: e.line,
+            message: `${error.file} line ${e.line}, field ${e.field}: ${e.message}`,
+            rule: 'deck',
+          }))
+        : [{ field: 'file', line: null, message: error.message, rule: 'deck' }]
+      return response.unprocessableEntity({ errors })
+    }
+  }
+}
