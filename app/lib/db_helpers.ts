@@ -64,3 +64,21 @@ export function isoFromSql(value: unknown): string | null {
   const date = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : text.replace(' ', 'T') + 'Z')
   return Number.isNaN(date.getTime()) ? null : date.toISOString()
 }
+
+/** A Lucid paginator's `getMeta()` (camelCase keys), as list pages receive it. */
+export interface PageMeta {
+  total: number
+  perPage: number
+  currentPage: number
+  lastPage: number
+  firstPage: number
+  firstPageUrl: string
+  lastPageUrl: string
+  nextPageUrl: string | null
+  previousPageUrl: string | null
+}
+
+/** Typed `getMeta()`: Lucid declares it `any`. */
+export function pageMeta(paginator: { getMeta(): unknown }): PageMeta {
+  return paginator.getMeta() as PageMeta
+}
