@@ -7,6 +7,9 @@ import type { RerateSummary } from '#rating/tariffs'
  * or only those whose records were last rated against `tariffId` or no tariff: what the
  * exceptions page runs after a rate was added from an exception group.
  */
-export async function rerateExceptions(userId: number | null, tariffId?: number): Promise<RerateSummary> {
+export async function rerateExceptions(
+  userId: number | null,
+  tariffId?: number
+): Promise<RerateSummary> {
   return rerateAndRefresh({ customerIds: await customersWithExceptions(tariffId) }, userId)
 }

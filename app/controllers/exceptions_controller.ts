@@ -6,13 +6,18 @@ import { exceptionsIndexProps } from '#rating/exception_views'
 import { rerateExceptions } from '#consolidation/exception_rerate'
 import { rateValidator } from '#validators/tariff'
 
-const tariffIdValidator = vine.compile(vine.object({ tariffId: vine.number().withoutDecimals().positive() }))
+const tariffIdValidator = vine.compile(
+  vine.object({ tariffId: vine.number().withoutDecimals().positive() })
+)
 
 export default class ExceptionsController {
   /** Unrated, unbilled records grouped by reason, tariff, category and leading destination digits. */
   async index({ inertia, request, session }: HttpContext) {
     const rerate = (session.flashMessages.get('rerate') as RerateSummary | undefined) ?? null
-    return inertia.render('exceptions/index', await exceptionsIndexProps(request.input('digits', 4), rerate))
+    return inertia.render(
+      'exceptions/index',
+      await exceptionsIndexProps(request.input('digits', 4), rerate)
+    )
   }
 
   /** "Add a rate" from an exception group, then re-rate the customers concerned. */
@@ -23,7 +28,8 @@ export default class ExceptionsController {
     try {
       saved = await saveRateFromForm(tariffId, input, auth.user!.id)
     } catch (error) {
-      if (!(error instanceof TariffNotFoundError) && !(error instanceof TariffRuleError)) throw error
+      if (!(error instanceof TariffNotFoundError) && !(error instanceof TariffRuleError))
+        throw error
       session.flash('error', error.message)
       return response.redirect('/exceptions')
     }
@@ -41,7 +47,10 @@ export default class ExceptionsController {
   async rerate({ response, session, auth }: HttpContext) {
     const summary = await rerateExceptions(auth.user!.id)
     session.flash('rerate', summary)
-    session.flash('success', `Re-rated ${summary.records} records of ${summary.customers.length} customers: ${summary.changed} changed, ${summary.unrated} still unrated`)
+    session.flash(
+      'success',
+      `Re-rated ${summary.records} records of ${summary.customers.length} customers: ${summary.changed} changed, ${summary.unrated} still unrated`
+    )
     return response.redirect('/exceptions')
   }
 }

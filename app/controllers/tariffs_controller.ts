@@ -1,11 +1,27 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { DeckImportError } from '#rating/deck_csv'
 import { TariffAssignmentError, deleteRate, type RerateSummary } from '#rating/tariffs'
-import { TariffNotFoundError, TariffRuleError, addAllowance, assignTariff, createTariff, deleteTariff, removeAllowance, saveRateFromForm, updateTariff } from '#rating/tariff_admin'
+import {
+  TariffNotFoundError,
+  TariffRuleError,
+  addAllowance,
+  assignTariff,
+  createTariff,
+  deleteTariff,
+  removeAllowance,
+  saveRateFromForm,
+  updateTariff,
+} from '#rating/tariff_admin'
 import { tariffHeader, tariffIndexProps, tariffShowProps } from '#rating/tariff_views'
 import { importStagedDeck, stageDeck } from '#rating/deck_upload'
 import { rerateAndRefresh } from '#consolidation/usage_pipeline'
-import { allowanceValidator, assignCustomerValidator, rateValidator, rerateValidator, tariffValidator } from '#validators/tariff'
+import {
+  allowanceValidator,
+  assignCustomerValidator,
+  rateValidator,
+  rerateValidator,
+  tariffValidator,
+} from '#validators/tariff'
 import { pageQueryValidator } from '#validators/list_query'
 
 export default class TariffsController {
@@ -83,14 +99,22 @@ export default class TariffsController {
     if (!tariff) return response.notFound('No such tariff')
     const fileName = String(request.input('fileName', 'upload.csv')).slice(0, 200)
     try {
-      const staged = { token: String(request.input('token', '')), fileName, replace: Boolean(request.input('replace')) }
+      const staged = {
+        token: String(request.input('token', '')),
+        fileName,
+        replace: Boolean(request.input('replace')),
+      }
       const result = await importStagedDeck(tariff.id, staged, auth.user!.id)
       if (!result) {
         session.flash('error', 'The upload has expired; upload the file again')
         return response.redirect(`/tariffs/${tariff.id}`)
       }
-      session.flash('success', `${result.rates} rates imported from ${fileName}: ${result.inserted} new, ${result.updated} updated${result.removed ? `, ${result.removed} removed` : ''}`)
-      if (request.input('rerate')) session.flash('rerate', await rerateAndRefresh({ tariffId: tariff.id }, auth.user!.id))
+      session.flash(
+        'success',
+        `${result.rates} rates imported from ${fileName}: ${result.inserted} new, ${result.updated} updated${result.removed ? `, ${result.removed} removed` : ''}`
+      )
+      if (request.input('rerate'))
+        session.flash('rerate', await rerateAndRefresh({ tariffId: tariff.id }, auth.user!.id))
     } catch (error) {
       if (!(error instanceof DeckImportError)) throw error
       session.flash('error', error.message)
@@ -109,7 +133,11 @@ export default class TariffsController {
       session.flash('error', error.message)
       return response.redirect().back()
     }
-    if (input.rerate) session.flash('rerate', await rerateAndRefresh({ tariffId: Number(params.id) }, auth.user!.id))
+    if (input.rerate)
+      session.flash(
+        'rerate',
+        await rerateAndRefresh({ tariffId: Number(params.id) }, auth.user!.id)
+      )
     return response.redirect().back()
   }
 
@@ -128,12 +156,16 @@ export default class TariffsController {
       if (!(error instanceof TariffNotFoundError)) throw error
       return response.notFound('No such tariff')
     }
-    session.flash('success', `Allowance ${input.name} added. Re-rate to apply it to unbilled usage.`)
+    session.flash(
+      'success',
+      `Allowance ${input.name} added. Re-rate to apply it to unbilled usage.`
+    )
     return response.redirect(`/tariffs/${params.id}`)
   }
 
   async destroyAllowance({ response, params, session, auth }: HttpContext) {
-    if (!(await removeAllowance(Number(params.id), Number(params.allowanceId), auth.user!.id))) return response.notFound('No such allowance')
+    if (!(await removeAllowance(Number(params.id), Number(params.allowanceId), auth.user!.id)))
+      return response.notFound('No such allowance')
     session.flash('success', 'Allowance removed')
     return response.redirect(`/tariffs/${params.id}`)
   }
@@ -142,11 +174,20 @@ export default class TariffsController {
     if (!(await tariffHeader(Number(params.id)))) return response.notFound('No such tariff')
     const input = await request.validateUsing(assignCustomerValidator)
     try {
-      const names = await assignTariff(Number(params.id), input.customerId, input.startsOn, auth.user!.id)
-      session.flash('success', `${names.customerName} is on ${names.tariffName} from ${input.startsOn}. Re-rate to price unbilled usage with it.`)
+      const names = await assignTariff(
+        Number(params.id),
+        input.customerId,
+        input.startsOn,
+        auth.user!.id
+      )
+      session.flash(
+        'success',
+        `${names.customerName} is on ${names.tariffName} from ${input.startsOn}. Re-rate to price unbilled usage with it.`
+      )
     } catch (error) {
       if (error instanceof TariffRuleError) session.flash('error', error.message)
-      else if (error instanceof TariffAssignmentError) session.flashErrors({ customerId: error.message })
+      else if (error instanceof TariffAssignmentError)
+        session.flashErrors({ customerId: error.message })
       else throw error
     }
     return response.redirect().back()
@@ -156,11 +197,18 @@ export default class TariffsController {
     if (!(await tariffHeader(Number(params.id)))) return response.notFound('No such tariff')
     const input = await request.validateUsing(rerateValidator)
     const summary = await rerateAndRefresh(
-      { tariffId: Number(params.id), period: input.period, customerIds: input.customerId ? [input.customerId] : undefined },
+      {
+        tariffId: Number(params.id),
+        period: input.period,
+        customerIds: input.customerId ? [input.customerId] : undefined,
+      },
       auth.user!.id
     )
     session.flash('rerate', summary)
-    session.flash('success', `Re-rated ${summary.records} unbilled records: ${summary.changed} changed`)
+    session.flash(
+      'success',
+      `Re-rated ${summary.records} unbilled records: ${summary.changed} changed`
+    )
     return response.redirect(`/tariffs/${params.id}`)
   }
 }

@@ -35,12 +35,18 @@ export interface TariffPreviewProps {
 }
 
 /** Step 1: keeps the file and validates every line; the page shows the first rows and the errors. */
-export async function stageDeck(tariff: TariffHeaderView, file: UploadedDeck): Promise<TariffPreviewProps> {
+export async function stageDeck(
+  tariff: TariffHeaderView,
+  file: UploadedDeck
+): Promise<TariffPreviewProps> {
   const token = randomUUID()
   await mkdir(uploadDir(), { recursive: true })
   await file.move(uploadDir(), { name: `${token}.csv` })
   const fileName = file.clientName
-  const parsed = await parseDeckFile(join(uploadDir(), `${token}.csv`), { displayName: fileName, keepRows: 20 })
+  const parsed = await parseDeckFile(join(uploadDir(), `${token}.csv`), {
+    displayName: fileName,
+    keepRows: 20,
+  })
   return {
     tariff: { id: tariff.id, name: tariff.name },
     token,
@@ -63,7 +69,13 @@ export async function importStagedDeck(
 ): Promise<ImportDeckResult | null> {
   const path = join(uploadDir(), `${staged.token}.csv`)
   if (!/^[0-9a-f-]{36}$/.test(staged.token) || !existsSync(path)) return null
-  const result = await importDeck({ path, displayName: staged.fileName, tariffId, replace: staged.replace, userId })
+  const result = await importDeck({
+    path,
+    displayName: staged.fileName,
+    tariffId,
+    replace: staged.replace,
+    userId,
+  })
   await rm(path, { force: true })
   return result
 }

@@ -33,7 +33,11 @@ export interface ExceptionsIndexProps {
 
 /** Customers with unbilled unrated records (optionally only those last rated against one tariff). */
 export async function customersWithExceptions(tariffId?: number): Promise<number[]> {
-  const q = db.from('usage_records').where('rating_status', 'unrated').whereNull('invoice_id').distinct('customer_id')
+  const q = db
+    .from('usage_records')
+    .where('rating_status', 'unrated')
+    .whereNull('invoice_id')
+    .distinct('customer_id')
   if (tariffId) q.where((w) => w.where('tariff_id', tariffId).orWhereNull('tariff_id'))
   return (await q).map((r: any) => Number(r.customer_id))
 }
@@ -73,7 +77,12 @@ async function customersWithoutTariff() {
     .count('* as records')
     .groupBy('c.id', 'c.name', 'c.account_number')
     .orderBy('c.name')
-  return rows.map((c: any) => ({ id: Number(c.id), name: c.name, accountNumber: c.account_number, records: Number(c.records) }))
+  return rows.map((c: any) => ({
+    id: Number(c.id),
+    name: c.name,
+    accountNumber: c.account_number,
+    records: Number(c.records),
+  }))
 }
 
 function groupView(g: any, tariffName: Map<number, string>): ExceptionGroup {
@@ -93,7 +102,10 @@ function groupView(g: any, tariffName: Map<number, string>): ExceptionGroup {
 }
 
 /** `digits`: how many leading destination digits group the records (1–8; anything else means 4). */
-export async function exceptionsIndexProps(requestedDigits: unknown, rerate: RerateSummary | null): Promise<ExceptionsIndexProps> {
+export async function exceptionsIndexProps(
+  requestedDigits: unknown,
+  rerate: RerateSummary | null
+): Promise<ExceptionsIndexProps> {
   const digits = Math.min(8, Math.max(1, Number(requestedDigits ?? 4) || 4))
   const groups = await exceptionGroups(digits)
   const tariffs = await db.from('tariffs').select('id', 'name').orderBy('name')

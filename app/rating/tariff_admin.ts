@@ -66,7 +66,11 @@ function tariffValues(input: TariffInput) {
   }
 }
 
-async function assertNameFree(name: string, exceptId: number | null, trx: TransactionClientContract) {
+async function assertNameFree(
+  name: string,
+  exceptId: number | null,
+  trx: TransactionClientContract
+) {
   const q = trx.from('tariffs').where('name', name)
   if (exceptId !== null) q.whereNot('id', exceptId)
   if (await q.first()) throw new TariffRuleError(`A tariff named "${name}" already exists`, 'name')
@@ -86,20 +90,50 @@ export async function createTariff(input: TariffInput, userId: number | null): P
     const stamp = now()
     await trx.table('tariffs').insert({ ...values, created_at: stamp, updated_at: stamp })
     const row = await trx.from('tariffs').where('name', input.name).select('id').first()
-    await audit({ userId, action: 'tariff.created', subjectType: 'tariff', subjectId: Number(row.id), changes: values }, trx)
+    await audit(
+      {
+        userId,
+        action: 'tariff.created',
+        subjectType: 'tariff',
+        subjectId: Number(row.id),
+        changes: values,
+      },
+      trx
+    )
     return Number(row.id)
   })
 }
 
 /** Changes a tariff's header (a new markup applies to unbilled usage after a re-rate). */
-export async function updateTariff(id: number, input: TariffInput, userId: number | null): Promise<void> {
+export async function updateTariff(
+  id: number,
+  input: TariffInput,
+  userId: number | null
+): Promise<void> {
   const values = tariffValues(input)
   await db.transaction(async (trx) => {
     const tariff = await lockedTariff(id, trx)
     await assertNameFree(input.name, id, trx)
-    await trx.from('tariffs').where('id', id).update({ ...values, updated_at: now() })
-    const before = { name: tariff.name, currency: tariff.currency, default_markup_bp: Number(tariff.default_markup_bp), description: tariff.description }
-    await audit({ userId, action: 'tariff.updated', subjectType: 'tariff', subjectId: id, changes: { before, after: values } }, trx)
+    await trx
+      .from('tariffs')
+      .where('id', id)
+      .update({ ...values, updated_at: now() })
+    const before = {
+      name: tariff.name,
+      currency: tariff.currency,
+      default_markup_bp: Number(tariff.default_markup_bp),
+      description: tariff.description,
+    }
+    await audit(
+      {
+        userId,
+        action: 'tariff.updated',
+        subjectType: 'tariff',
+        subjectId: id,
+        changes: { before, after: values },
+      },
+      trx
+    )
   })
 }
 
@@ -113,9 +147,14 @@ function settingsOf(raw: unknown): Record<string, unknown> {
 }
 
 /** Why a tariff cannot go: customers on it, records priced with it, or a connector costing with it. */
-async function tariffInUse(tariff: { id: number; name: string }, trx: TransactionClientContract): Promise<string | null> {
-  if (await trx.from('customer_tariffs').where('tariff_id', tariff.id).first()) return 'customers are (or were) on it'
-  if (await trx.from('usage_records').where('tariff_id', tariff.id).first()) return 'usage records were priced with it'
+async function tariffInUse(
+  tariff: { id: number; name: string },
+  trx: TransactionClientContract
+): Promise<string | null> {
+  if (await trx.from('customer_tariffs').where('tariff_id', tariff.id).first())
+    return 'customers are (or were) on it'
+  if (await trx.from('usage_records').where('tariff_id', tariff.id).first())
+    return 'usage records were priced with it'
   const connectors = await trx.from('connectors').select('settings')
   const costing = connectors.some((c: any) => {
     const s = settingsOf(c.settings)
@@ -135,7 +174,16 @@ export async function deleteTariff(id: number, userId: number | null): Promise<v
     await trx.from('rates').where('tariff_id', id).delete()
     await trx.from('allowances').where('tariff_id', id).delete()
     await trx.from('tariffs').where('id', id).delete()
-    await audit({ userId, action: 'tariff.deleted', subjectType: 'tariff', subjectId: id, changes: { name: tariff.name, rates } }, trx)
+    await audit(
+      {
+        userId,
+        action: 'tariff.deleted',
+        subjectType: 'tariff',
+        subjectId: id,
+        changes: { name: tariff.name, rates },
+      },
+      trx
+    )
   })
 }
 
@@ -171,7 +219,11 @@ export async function saveRateFromForm(tariffId: number, input: RateInput, userI
 }
 
 /** Adds an allowance (bundled minutes, data or messages) to a tariff. */
-export async function addAllowance(tariffId: number, input: AllowanceInput, userId: number | null): Promise<void> {
+export async function addAllowance(
+  tariffId: number,
+  input: AllowanceInput,
+  userId: number | null
+): Promise<void> {
   const values = {
     tariff_id: tariffId,
     name: input.name,
@@ -189,23 +241,53 @@ export async function addAllowance(tariffId: number, input: AllowanceInput, user
     const stamp = now()
     await trx.table('allowances').insert({ ...values, created_at: stamp, updated_at: stamp })
     await trx.from('tariffs').where('id', tariffId).update({ updated_at: stamp })
-    await audit({ userId, action: 'allowance.created', subjectType: 'tariff', subjectId: tariffId, changes: values }, trx)
+    await audit(
+      {
+        userId,
+        action: 'allowance.created',
+        subjectType: 'tariff',
+        subjectId: tariffId,
+        changes: values,
+      },
+      trx
+    )
   })
 }
 
 /** Removes one allowance of a tariff; false when there is no such allowance. */
-export async function removeAllowance(tariffId: number, allowanceId: number, userId: number | null): Promise<boolean> {
+export async function removeAllowance(
+  tariffId: number,
+  allowanceId: number,
+  userId: number | null
+): Promise<boolean> {
   return db.transaction(async (trx) => {
-    const allowance = await trx.from('allowances').where({ id: allowanceId, tariff_id: tariffId }).first()
+    const allowance = await trx
+      .from('allowances')
+      .where({ id: allowanceId, tariff_id: tariffId })
+      .first()
     if (!allowance) return false
     await trx.from('allowances').where('id', allowance.id).delete()
-    await audit({ userId, action: 'allowance.deleted', subjectType: 'tariff', subjectId: tariffId, changes: { id: allowance.id, name: allowance.name } }, trx)
+    await audit(
+      {
+        userId,
+        action: 'allowance.deleted',
+        subjectType: 'tariff',
+        subjectId: tariffId,
+        changes: { id: allowance.id, name: allowance.name },
+      },
+      trx
+    )
     return true
   })
 }
 
 /** Puts a customer on a tariff from a date; names both for the confirmation. */
-export async function assignTariff(tariffId: number, customerId: number, startsOn: string, userId: number | null) {
+export async function assignTariff(
+  tariffId: number,
+  customerId: number,
+  startsOn: string,
+  userId: number | null
+) {
   const tariff = await db.from('tariffs').where('id', tariffId).select('name').first()
   if (!tariff) throw new TariffNotFoundError('No such tariff')
   const customer = await db.from('customers').where('id', customerId).select('id', 'name').first()

@@ -118,7 +118,11 @@ export async function tariffHeader(id: number): Promise<TariffHeaderView | null>
 }
 
 async function customerOptions(): Promise<CustomerOption[]> {
-  const rows = await db.from('customers').select('id', 'name', 'account_number').orderBy('name').limit(5000)
+  const rows = await db
+    .from('customers')
+    .select('id', 'name', 'account_number')
+    .orderBy('name')
+    .limit(5000)
   return rows.map((c: any) => ({ id: Number(c.id), name: c.name, accountNumber: c.account_number }))
 }
 
@@ -127,7 +131,16 @@ async function assignments(where: { tariffId?: number }): Promise<TariffAssignme
     .from('customer_tariffs as ct')
     .join('customers as c', 'c.id', 'ct.customer_id')
     .join('tariffs as t', 't.id', 'ct.tariff_id')
-    .select('ct.id', 'ct.customer_id', 'ct.tariff_id', 'ct.starts_on', 'ct.ends_on', 'c.name as customer_name', 'c.account_number', 't.name as tariff_name')
+    .select(
+      'ct.id',
+      'ct.customer_id',
+      'ct.tariff_id',
+      'ct.starts_on',
+      'ct.ends_on',
+      'c.name as customer_name',
+      'c.account_number',
+      't.name as tariff_name'
+    )
     .orderBy('c.name')
     .orderBy('ct.starts_on', 'desc')
   if (where.tariffId) q.where('ct.tariff_id', where.tariffId)
@@ -152,7 +165,8 @@ export async function tariffIndexProps(): Promise<TariffIndexProps> {
     tariffs: tariffs.map((t: any) => ({
       ...headerView(t),
       rates: rateCount.get(Number(t.id)) ?? 0,
-      customers: new Set(list.filter((a) => a.tariffId === Number(t.id)).map((a) => a.customerId)).size,
+      customers: new Set(list.filter((a) => a.tariffId === Number(t.id)).map((a) => a.customerId))
+        .size,
     })),
     assignments: list,
     customers: await customerOptions(),
@@ -165,7 +179,10 @@ function searchRates(tariffId: number, search: string) {
   if (!search) return q
   const digits = search.replace(/^\+/, '')
   if (/^\d+$/.test(digits)) q.where('prefix', 'like', `${digits}%`)
-  else q.where((w) => w.where('destination', 'like', `%${search}%`).orWhere('category', search.toLowerCase()))
+  else
+    q.where((w) =>
+      w.where('destination', 'like', `%${search}%`).orWhere('category', search.toLowerCase())
+    )
   return q
 }
 
@@ -176,7 +193,10 @@ export async function tariffShowProps(
 ): Promise<TariffShowProps | null> {
   const tariff = await tariffHeader(id)
   if (!tariff) return null
-  const rates = await searchRates(id, options.search).orderBy('prefix').orderBy('effective_from', 'desc').paginate(options.page, PAGE_SIZE)
+  const rates = await searchRates(id, options.search)
+    .orderBy('prefix')
+    .orderBy('effective_from', 'desc')
+    .paginate(options.page, PAGE_SIZE)
   const allowances = await db.from('allowances').where('tariff_id', id).orderBy('id')
   return {
     tariff,
