@@ -10,6 +10,7 @@ import { guardSettingsView, updateGuardSettings } from '#billing/guard_settings_
 import { acknowledgeFlags, FlagError } from '#billing/flags'
 import { diffView } from '#billing/draft_diff'
 import { formatMoney } from '#lib/money'
+import { billingRunsIndexProps } from '#billing/run_list'
 import { DateTime } from 'luxon'
 
 /** The insights team's anomaly finder, when that module is present. */
@@ -27,24 +28,7 @@ async function anomaliesFor(customerId: number, period: string) {
 
 export default class BillingRunsController {
   async index({ inertia }: HttpContext) {
-    const runs = await BillingRun.query().withCount('invoices').orderBy('id', 'desc').limit(200)
-    const totals = new Map<number, number>()
-    for (const run of runs) totals.set(run.id, 0)
-    const { default: db } = await import('@adonisjs/lucid/services/db')
-    const sums = runs.length ? await db.from('invoices').whereIn('billing_run_id', runs.map((r) => r.id)).groupBy('billing_run_id').select('billing_run_id').sum('total_minor as total') : []
-    for (const s of sums) totals.set(Number(s.billing_run_id), Number(s.total))
-    return inertia.render('billing/index', {
-      runs: runs.map((r) => ({
-        id: r.id,
-        period: r.period,
-        status: r.status,
-        customers: r.customerIds?.length ?? 0,
-        invoices: Number(r.$extras.invoices_count),
-        total: formatMoney(totals.get(r.id) ?? 0),
-        createdAt: r.createdAt.toISO(),
-        finalizedAt: r.finalizedAt?.toISO() ?? null,
-      })),
-    })
+    return inertia.render('billing/index', await billingRunsIndexProps())
   }
 
   async create({ inertia }: HttpContext) {

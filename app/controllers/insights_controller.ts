@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { insightsQueryValidator, marginQueryValidator } from '#validators/insights'
-import db from '@adonisjs/lucid/services/db'
+import { insightsIndexProps } from '#insights/customer_picker'
 import Customer from '#models/customer'
 import Employee from '#models/employee'
 import { anomaliesView, dashboardView, employeeView, employeesView, marginView, statementPdf, wasteView, type Links } from '#insights/pages'
@@ -25,16 +25,7 @@ export default class InsightsController {
       if (isPeriod(to)) qs.set('to', to)
       return response.redirect(`/customers/${Number(customerId)}/insights${qs.size ? '?' + qs.toString() : ''}`)
     }
-    const customers = await db
-      .from('customers')
-      .select('id', 'name', 'account_number', 'mi_addon')
-      .orderBy('name')
-    const periods = await db.from('monthly_rollups').min('period as first').max('period as last').first()
-    return inertia.render('insights/index', {
-      customers: customers.map((c: any) => ({ id: Number(c.id), name: c.name, accountNumber: c.account_number, miAddon: Boolean(c.mi_addon) })),
-      first: periods?.first ?? null,
-      last: periods?.last ?? null,
-    })
+    return inertia.render('insights/index', await insightsIndexProps())
   }
 
   async show(ctx: HttpContext) {

@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { sendDownload } from '#lib/downloads'
 import Invoice from '#models/invoice'
 import InvoiceLine from '#models/invoice_line'
 import CreditNote from '#models/credit_note'
@@ -73,15 +74,10 @@ export default class InvoicesController {
   /** Streams the stored PDF inline (rendering it first when missing). */
   async pdf({ params, response }: HttpContext) {
     const { bytes, invoice } = await invoicePdfBytes(Number(params.id))
-    const name = `${invoice.number ?? `draft-${invoice.id}`}.pdf`
-    response.header('Content-Type', 'application/pdf')
-    response.header('Content-Disposition', `inline; filename="${name}"`)
-    response.header('Cache-Control', 'private, no-store')
     // Shown inline in the admin invoice page's frame (shield sends DENY by default).
-    response.header('X-Frame-Options', 'SAMEORIGIN')
-    response.header('X-Content-Type-Options', 'nosniff')
-    if (invoice.pdfSha256) response.header('ETag', `"${invoice.pdfSha256}"`)
-    return response.send(bytes)
+    const headers: Record<string, string> = { 'X-Frame-Options': 'SAMEORIGIN' }
+    if (invoice.pdfSha256) headers.ETag = `"${invoice.pdfSha256}"`
+    return sendDownload(response, { filename: `${invoice.number ?? `draft-${invoice.id}`}.pdf`, contentType: 'application/pdf', body: bytes, inline: true, headers })
   }
 
   async html({ params, response }: HttpContext) {
@@ -96,11 +92,7 @@ export default class InvoicesController {
 
   async creditNotePdf({ params, response }: HttpContext) {
     const { bytes, note } = await creditNotePdfBytes(Number(params.id))
-    response.header('Content-Type', 'application/pdf')
-    response.header('Content-Disposition', `inline; filename="${note.number}.pdf"`)
-    response.header('Cache-Control', 'private, no-store')
     // Shown inline in the admin invoice page's frame (shield sends DENY by default).
-    response.header('X-Frame-Options', 'SAMEORIGIN')
-    return response.send(bytes)
+    return sendDownload(response, { filename: `${note.number}.pdf`, contentType: 'application/pdf', body: bytes, inline: true, headers: { 'X-Frame-Options': 'SAMEORIGIN' } })
   }
 }

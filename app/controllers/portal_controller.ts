@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { sendDownload } from '#lib/downloads'
 import { insightsQueryValidator } from '#validators/insights'
 import { invoicePdfBytes } from '#documents/invoice_pdf'
 import Customer from '#models/customer'
@@ -120,9 +121,7 @@ export default class PortalController {
     }
     // The stored PDF (rendered again by app/documents if the file is missing).
     const { bytes } = await invoicePdfBytes(invoice.id)
-    ctx.response.header('Content-Type', 'application/pdf')
-    ctx.response.header('Content-Disposition', `attachment; filename="${(invoice.number ?? `invoice-${invoice.id}`).replace(/[^A-Za-z0-9._-]+/g, '-')}.pdf"`)
-    return ctx.response.send(Buffer.from(bytes))
+    return sendDownload(ctx.response, { filename: `${invoice.number ?? `invoice-${invoice.id}`}.pdf`, contentType: 'application/pdf', body: Buffer.from(bytes) })
   }
 
   /** A credit note's PDF: only one against the user's own finalized invoice; anything else is 404. */
@@ -134,8 +133,6 @@ export default class PortalController {
       return ctx.response.notFound('Not found')
     }
     const { bytes } = await creditNotePdfBytes(note.id)
-    ctx.response.header('Content-Type', 'application/pdf')
-    ctx.response.header('Content-Disposition', `attachment; filename="${note.number.replace(/[^A-Za-z0-9._-]+/g, '-')}.pdf"`)
-    return ctx.response.send(Buffer.from(bytes))
+    return sendDownload(ctx.response, { filename: `${note.number}.pdf`, contentType: 'application/pdf', body: Buffer.from(bytes) })
   }
 }

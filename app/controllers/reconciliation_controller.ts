@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { sendDownload } from '#lib/downloads'
 import { readFile } from 'node:fs/promises'
 import { DateTime } from 'luxon'
 import { reconcile, reconciliationCsv, reconciliationView } from '#reconciliation/reconcile'
@@ -12,9 +13,8 @@ export default class ReconciliationController {
     const period = input.period ?? DateTime.now().setZone('Europe/London').minus({ months: 1 }).toFormat('yyyy-MM')
     const result = await reconcile(period)
     if (input.format === 'csv') {
-      response.header('content-type', 'text/csv; charset=utf-8')
-      response.header('content-disposition', `attachment; filename="reconciliation-${period}${input.section ? '-' + input.section : ''}.csv"`)
-      return reconciliationCsv(result, input.section)
+      const filename = `reconciliation-${period}${input.section ? '-' + input.section : ''}.csv`
+      return sendDownload(response, { filename, contentType: 'text/csv; charset=utf-8', body: reconciliationCsv(result, input.section) })
     }
     return inertia.render('reconciliation/show', { view: reconciliationView(result) })
   }

@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { sendDownload } from '#lib/downloads'
 import Customer from '#models/customer'
 import { rerateList, rerateChanges, rerateCsv, CHANGE_REASON_LABELS } from '#rating/rerate_history'
 import { rerateListValidator, rerateChangesValidator } from '#validators/rerates'
@@ -20,9 +21,7 @@ export default class ReratesController {
     const data = await rerateChanges(Number(params.id), { destination: input.destination, reason: input.reason })
     if (!data) return response.notFound('No such re-rate')
     if (input.format === 'csv') {
-      response.header('content-type', 'text/csv; charset=utf-8')
-      response.header('content-disposition', `attachment; filename="rerate-${data.rerate.id}.csv"`)
-      return rerateCsv(data)
+      return sendDownload(response, { filename: `rerate-${data.rerate.id}.csv`, contentType: 'text/csv; charset=utf-8', body: rerateCsv(data) })
     }
     return inertia.render('rerates/show', { ...data, filters: { destination: input.destination ?? '', reason: input.reason ?? '' }, reasons: CHANGE_REASON_LABELS })
   }
