@@ -1,7 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import { audit } from '#lib/audit'
 import { getSettings, isOn, setSettings, type BillingSettings } from '#billing/settings'
-import { overridesDir } from '#documents/templates'
 
 /** The billing settings page: its read model and its one write (audited with before → after). */
 
@@ -14,7 +13,8 @@ export interface SettingsPageProps {
   overridesDir: string
 }
 
-export async function settingsPageProps(): Promise<SettingsPageProps> {
+/** `overridesDir`: documents' template override folder (billing may not import documents). */
+export async function settingsPageProps(overridesDir: string): Promise<SettingsPageProps> {
   const settings = await getSettings()
   return {
     settings: {
@@ -22,7 +22,7 @@ export async function settingsPageProps(): Promise<SettingsPageProps> {
       auto_finalize: isOn(settings.auto_finalize),
       auto_send: isOn(settings.auto_send),
     },
-    overridesDir: overridesDir(),
+    overridesDir,
   }
 }
 

@@ -1,7 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import logger from '@adonisjs/core/services/logger'
-import { resendDelivery, deliverDue, filterFor } from '#billing/deliveries'
-import { deliveriesIndexProps } from '#billing/delivery_list'
+import { resendDelivery, deliverDue, filterFor } from '#deliveries/deliveries'
+import { deliveriesIndexProps } from '#deliveries/delivery_list'
 import Delivery from '#models/delivery'
 
 export default class DeliveriesController {

@@ -1,6 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
-import { isResendable } from '#billing/deliveries'
+import { isResendable } from '#deliveries/deliveries'
 
 /** Read model of the deliveries page: invoice and credit note emails, newest first, with counts by status. */
 
