@@ -2,8 +2,20 @@ import type { HttpContext } from '@adonisjs/core/http'
 import Connector from '#models/connector'
 import { connectionTestValidator, connectorValidator } from '#validators/connector'
 import { testConnection, testConnectionOf } from '#connectors/connection_test'
-import { ConnectorInputError, deleteConnector, saveConnector, startPoll } from '#connectors/connector_admin'
-import { connectorFormOptions, connectorImports, connectorTypeLabel, connectorView, lastResult, reportsConcealed } from '#connectors/connector_views'
+import {
+  ConnectorInputError,
+  deleteConnector,
+  saveConnector,
+  startPoll,
+} from '#connectors/connector_admin'
+import {
+  connectorFormOptions,
+  connectorImports,
+  connectorTypeLabel,
+  connectorView,
+  lastResult,
+  reportsConcealed,
+} from '#connectors/connector_views'
 
 export default class ConnectorsController {
   async index({ inertia }: HttpContext) {
@@ -12,7 +24,10 @@ export default class ConnectorsController {
   }
 
   async show({ inertia, params }: HttpContext) {
-    const connector = await Connector.query().where('id', params.id).preload('customer').firstOrFail()
+    const connector = await Connector.query()
+      .where('id', params.id)
+      .preload('customer')
+      .firstOrFail()
     const imports = await connectorImports(connector.id)
     const concealed = await reportsConcealed(connector)
     // Functions: the page reloads these alone (`only`) while a poll runs.
@@ -30,8 +45,14 @@ export default class ConnectorsController {
   }
 
   async edit({ inertia, params }: HttpContext) {
-    const connector = await Connector.query().where('id', params.id).preload('customer').firstOrFail()
-    return inertia.render('connectors/form', { connector: connectorView(connector), ...(await connectorFormOptions()) })
+    const connector = await Connector.query()
+      .where('id', params.id)
+      .preload('customer')
+      .firstOrFail()
+    return inertia.render('connectors/form', {
+      connector: connectorView(connector),
+      ...(await connectorFormOptions()),
+    })
   }
 
   private async save({ request, response, session, auth }: HttpContext, connector: Connector) {
@@ -67,7 +88,8 @@ export default class ConnectorsController {
   async test({ params, response, session, request }: HttpContext) {
     const connector = await Connector.findOrFail(params.id)
     const result = await testConnectionOf(connector)
-    if (request.accepts(['html', 'json']) === 'json') return response.json(result.ok ? { ok: true, message: result.message } : result)
+    if (request.accepts(['html', 'json']) === 'json')
+      return response.json(result.ok ? { ok: true, message: result.message } : result)
     session.flash(result.ok ? 'success' : 'error', `Test connection: ${result.message}`)
     if (result.detail) session.flash('errorDetail', result.detail)
     return response.redirect(`/connectors/${connector.id}`)

@@ -18,8 +18,15 @@ export default class CreditNotesController {
         userId: auth.user!.id,
       })
       // With auto_send the email goes out in the background; the scheduler retries failures.
-      sending?.catch((error) => logger.error({ err: error }, `sending credit note ${note.number} failed`))
-      session.flash('success', sending ? `Credit note ${note.number} issued and being emailed to the customer` : `Credit note ${note.number} issued`)
+      sending?.catch((error) =>
+        logger.error({ err: error }, `sending credit note ${note.number} failed`)
+      )
+      session.flash(
+        'success',
+        sending
+          ? `Credit note ${note.number} issued and being emailed to the customer`
+          : `Credit note ${note.number} issued`
+      )
     } catch (error) {
       if (!(error instanceof BillingError)) throw error
       session.flash('error', error.message)
@@ -33,7 +40,9 @@ export default class CreditNotesController {
     try {
       await requestCreditNoteDelivery(note.id, auth.user!.id)
       setImmediate(() => {
-        deliverDue({ creditNoteIds: [note.id] }).catch((error) => logger.error({ err: error }, `sending credit note ${note.number} failed`))
+        deliverDue({ creditNoteIds: [note.id] }).catch((error) =>
+          logger.error({ err: error }, `sending credit note ${note.number} failed`)
+        )
       })
       session.flash('success', `Credit note ${note.number} queued to send`)
     } catch (error) {

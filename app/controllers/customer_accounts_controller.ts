@@ -13,7 +13,10 @@ export default class CustomerAccountsController {
     const today = DateTime.now()
     return inertia.render('payments/account', {
       ...(await customerAccount(Number(params.id))),
-      statementRange: { from: today.minus({ months: 3 }).startOf('month').toISODate(), to: today.toISODate() },
+      statementRange: {
+        from: today.minus({ months: 3 }).startOf('month').toISODate(),
+        to: today.toISODate(),
+      },
     })
   }
 
@@ -21,7 +24,12 @@ export default class CustomerAccountsController {
     const range = await request.validateUsing(statementRangeValidator, { data: request.qs() })
     try {
       const { pdf, filename } = await statementPdf(Number(params.id), range.from, range.to)
-      return sendDownload(response, { filename, contentType: 'application/pdf', body: pdf, inline: true })
+      return sendDownload(response, {
+        filename,
+        contentType: 'application/pdf',
+        body: pdf,
+        inline: true,
+      })
     } catch (error) {
       if (!(error instanceof PaymentError)) throw error
       if (error.kind === 'not_found') return response.notFound('Not found')

@@ -17,7 +17,9 @@ export default class DeliveriesController {
       await resendDelivery(Number(params.id), auth.user!.id)
       const delivery = await Delivery.findOrFail(params.id)
       setImmediate(() => {
-        deliverDue(filterFor(delivery)).catch((error) => logger.error({ err: error }, 'resend failed'))
+        deliverDue(filterFor(delivery)).catch((error) =>
+          logger.error({ err: error }, 'resend failed')
+        )
       })
       session.flash('success', 'Queued to send again')
     } catch (error: any) {

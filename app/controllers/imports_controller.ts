@@ -8,7 +8,14 @@ import { startManualImport } from '#connectors/manual_upload'
 import { ImportFailure } from '#connectors/types'
 import { importsQueryValidator, pageQueryValidator } from '#validators/list_query'
 import { importRouting } from '#connectors/record_router'
-import { duplicateCallsView, importDetail, importListPage, rawImportFile, rejectedRowsCsv, uploadFormOptions } from '#connectors/import_views'
+import {
+  duplicateCallsView,
+  importDetail,
+  importListPage,
+  rawImportFile,
+  rejectedRowsCsv,
+  uploadFormOptions,
+} from '#connectors/import_views'
 
 export default class ImportsController {
   async index({ inertia, request, auth }: HttpContext) {
@@ -22,7 +29,8 @@ export default class ImportsController {
       // Calls found stored twice when dedupe became per reseller (credit notes may be due).
       duplicates: () => duplicateCallsView(),
       // The "Upload a file" form, for those who may import.
-      upload: async () => (permissionsOf(auth.user!.role).edit ? uploadFormOptions(MANUAL_IMPORT_MAX_BYTES) : null),
+      upload: async () =>
+        permissionsOf(auth.user!.role).edit ? uploadFormOptions(MANUAL_IMPORT_MAX_BYTES) : null,
     })
   }
 
@@ -32,7 +40,11 @@ export default class ImportsController {
    * follows the progress.
    */
   async upload({ request, response, session, auth }: HttpContext) {
-    const uploads = await receiveUploads(request, { dir: manualUploadDir(), limit: MANUAL_IMPORT_MAX_BYTES, field: 'file' })
+    const uploads = await receiveUploads(request, {
+      dir: manualUploadDir(),
+      limit: MANUAL_IMPORT_MAX_BYTES,
+      field: 'file',
+    })
     let importId: number | null = null
     try {
       const input = await request.validateUsing(manualImportValidator)
@@ -66,13 +78,21 @@ export default class ImportsController {
   async rejected({ params, response }: HttpContext) {
     const body = await rejectedRowsCsv(Number(params.id))
     if (body === null) return response.notFound('Not found')
-    return sendDownload(response, { filename: `import-${params.id}-rejected.csv`, contentType: 'text/csv; charset=utf-8', body })
+    return sendDownload(response, {
+      filename: `import-${params.id}-rejected.csv`,
+      contentType: 'text/csv; charset=utf-8',
+      body,
+    })
   }
 
   /** The raw file as it was received. */
   async raw({ params, response }: HttpContext) {
     const file = await rawImportFile(Number(params.id))
     if (!file) return response.notFound('Not found')
-    return sendDownload(response, { filename: file.sourceName, contentType: file.contentType, body: file.stream })
+    return sendDownload(response, {
+      filename: file.sourceName,
+      contentType: file.contentType,
+      body: file.stream,
+    })
   }
 }

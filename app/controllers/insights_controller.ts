@@ -3,7 +3,16 @@ import { insightsQueryValidator, marginQueryValidator } from '#validators/insigh
 import { insightsIndexProps } from '#insights/customer_picker'
 import Customer from '#models/customer'
 import Employee from '#models/employee'
-import { anomaliesView, dashboardView, employeeView, employeesView, marginView, statementPdf, wasteView, type Links } from '#insights/pages'
+import {
+  anomaliesView,
+  dashboardView,
+  employeeView,
+  employeesView,
+  marginView,
+  statementPdf,
+  wasteView,
+  type Links,
+} from '#insights/pages'
 import { isPeriod } from '#insights/periods'
 
 /** Every insights view's query string, validated here (the HTTP layer). */
@@ -23,7 +32,9 @@ export default class InsightsController {
       const qs = new URLSearchParams()
       if (isPeriod(from)) qs.set('from', from)
       if (isPeriod(to)) qs.set('to', to)
-      return response.redirect(`/customers/${Number(customerId)}/insights${qs.size ? '?' + qs.toString() : ''}`)
+      return response.redirect(
+        `/customers/${Number(customerId)}/insights${qs.size ? '?' + qs.toString() : ''}`
+      )
     }
     return inertia.render('insights/index', await insightsIndexProps())
   }
@@ -43,10 +54,22 @@ export default class InsightsController {
     const employeeId = Number(ctx.params.employeeId)
     let employee: Employee | null = null
     if (employeeId !== 0) {
-      employee = await Employee.query().where('id', employeeId).where('customer_id', customer.id).preload('department').first()
+      employee = await Employee.query()
+        .where('id', employeeId)
+        .where('customer_id', customer.id)
+        .preload('department')
+        .first()
       if (!employee) return ctx.response.notFound('Not found')
     }
-    return employeeView(ctx, await query(ctx), 'insights/employee', customer, employee, employeeId, links(customer.id))
+    return employeeView(
+      ctx,
+      await query(ctx),
+      'insights/employee',
+      customer,
+      employee,
+      employeeId,
+      links(customer.id)
+    )
   }
 
   /** Margin across customers (staff only: the portal never sees supplier cost). */
@@ -66,7 +89,10 @@ export default class InsightsController {
 
   async statement(ctx: HttpContext) {
     const customer = await Customer.findOrFail(ctx.params.id)
-    const employee = await Employee.query().where('id', Number(ctx.params.employeeId) || 0).where('customer_id', customer.id).first()
+    const employee = await Employee.query()
+      .where('id', Number(ctx.params.employeeId) || 0)
+      .where('customer_id', customer.id)
+      .first()
     if (!employee) return ctx.response.notFound('Not found')
     return statementPdf(ctx, await query(ctx), customer, employee)
   }

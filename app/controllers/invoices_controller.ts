@@ -28,13 +28,22 @@ function deliveryProps(d: Delivery) {
 }
 
 /** The PDF and HTML preview may only draw inline styles and data: images. */
-const DOCUMENT_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; frame-ancestors 'self'"
+const DOCUMENT_CSP =
+  "default-src 'none'; img-src data:; style-src 'unsafe-inline'; frame-ancestors 'self'"
 
 export default class InvoicesController {
   async show({ params, inertia }: HttpContext) {
-    const invoice = await Invoice.query().where('id', params.id).preload('customer').preload('delivery').preload('billingRun').firstOrFail()
+    const invoice = await Invoice.query()
+      .where('id', params.id)
+      .preload('customer')
+      .preload('delivery')
+      .preload('billingRun')
+      .firstOrFail()
     const lines = await InvoiceLine.query().where('invoice_id', invoice.id).orderBy('id')
-    const credits = await CreditNote.query().where('invoice_id', invoice.id).preload('delivery').orderBy('id')
+    const credits = await CreditNote.query()
+      .where('invoice_id', invoice.id)
+      .preload('delivery')
+      .orderBy('id')
     const money = (m: number) => formatMoney(m, invoice.currency)
     return inertia.render('invoices/show', {
       invoice: {
@@ -44,7 +53,11 @@ export default class InvoicesController {
         period: invoice.period,
         runId: invoice.billingRunId,
         runStatus: invoice.billingRun.status,
-        customer: { id: invoice.customer.id, name: invoice.customer.name, account: invoice.customer.accountNumber },
+        customer: {
+          id: invoice.customer.id,
+          name: invoice.customer.name,
+          account: invoice.customer.accountNumber,
+        },
         issueDate: invoice.issueDate?.toISODate() ?? null,
         dueDate: invoice.dueDate?.toISODate() ?? null,
         subtotal: money(invoice.subtotalMinor),
@@ -53,7 +66,15 @@ export default class InvoicesController {
         pdfSha256: invoice.pdfSha256,
       },
       lineGroups: await invoiceLineGroups(invoice, lines),
-      lines: lines.map((l) => ({ id: l.id, kind: l.kind, category: categoryLabel(l.category), description: l.description, quantity: l.quantity, employeeId: l.employeeId, amount: money(l.amountMinor) })),
+      lines: lines.map((l) => ({
+        id: l.id,
+        kind: l.kind,
+        category: categoryLabel(l.category),
+        description: l.description,
+        quantity: l.quantity,
+        employeeId: l.employeeId,
+        amount: money(l.amountMinor),
+      })),
       creditNotes: credits.map((c) => ({
         id: c.id,
         number: c.number,
@@ -77,7 +98,13 @@ export default class InvoicesController {
     // Shown inline in the admin invoice page's frame (shield sends DENY by default).
     const headers: Record<string, string> = { 'X-Frame-Options': 'SAMEORIGIN' }
     if (invoice.pdfSha256) headers.ETag = `"${invoice.pdfSha256}"`
-    return sendDownload(response, { filename: `${invoice.number ?? `draft-${invoice.id}`}.pdf`, contentType: 'application/pdf', body: bytes, inline: true, headers })
+    return sendDownload(response, {
+      filename: `${invoice.number ?? `draft-${invoice.id}`}.pdf`,
+      contentType: 'application/pdf',
+      body: bytes,
+      inline: true,
+      headers,
+    })
   }
 
   async html({ params, response }: HttpContext) {
@@ -93,6 +120,12 @@ export default class InvoicesController {
   async creditNotePdf({ params, response }: HttpContext) {
     const { bytes, note } = await creditNotePdfBytes(Number(params.id))
     // Shown inline in the admin invoice page's frame (shield sends DENY by default).
-    return sendDownload(response, { filename: `${note.number}.pdf`, contentType: 'application/pdf', body: bytes, inline: true, headers: { 'X-Frame-Options': 'SAMEORIGIN' } })
+    return sendDownload(response, {
+      filename: `${note.number}.pdf`,
+      contentType: 'application/pdf',
+      body: bytes,
+      inline: true,
+      headers: { 'X-Frame-Options': 'SAMEORIGIN' },
+    })
   }
 }

@@ -8,16 +8,26 @@ import { previewProfileRated, profileFormOptions } from '#connectors/profile_pre
 export default class MappingProfilesController {
   async index({ inertia }: HttpContext) {
     const profiles = await MappingProfile.query().orderBy('name')
-    return inertia.render('connectors/profiles', { profiles: profiles.map((p) => ({ id: p.id, name: p.name, config: p.config })) })
+    return inertia.render('connectors/profiles', {
+      profiles: profiles.map((p) => ({ id: p.id, name: p.name, config: p.config })),
+    })
   }
 
   async create({ inertia }: HttpContext) {
-    return inertia.render('connectors/profile_form', { profile: null, fields: PROFILE_FIELDS, options: await profileFormOptions() })
+    return inertia.render('connectors/profile_form', {
+      profile: null,
+      fields: PROFILE_FIELDS,
+      options: await profileFormOptions(),
+    })
   }
 
   async edit({ inertia, params }: HttpContext) {
     const p = await MappingProfile.findOrFail(params.id)
-    return inertia.render('connectors/profile_form', { profile: { id: p.id, name: p.name, config: p.config }, fields: PROFILE_FIELDS, options: await profileFormOptions() })
+    return inertia.render('connectors/profile_form', {
+      profile: { id: p.id, name: p.name, config: p.config },
+      fields: PROFILE_FIELDS,
+      options: await profileFormOptions(),
+    })
   }
 
   private async save({ request, response, session, auth }: HttpContext, profile: MappingProfile) {
@@ -45,6 +55,8 @@ export default class MappingProfilesController {
   /** Live preview: the first rows of a sample parsed with the profile being edited, with the price each would get (JSON). */
   async preview({ request, response }: HttpContext) {
     const input = await request.validateUsing(profilePreviewValidator)
-    return response.json(await previewProfileRated({ ...input, config: input.config as ProfileConfig }))
+    return response.json(
+      await previewProfileRated({ ...input, config: input.config as ProfileConfig })
+    )
   }
 }

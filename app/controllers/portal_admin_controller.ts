@@ -17,7 +17,12 @@ export default class PortalAdminController {
     const customer = await Customer.findOrFail(params.id)
     const { enabled } = await request.validateUsing(miAddonValidator)
     await setMiAddon(customer.id, enabled, auth.user?.id ?? null)
-    session.flash('success', enabled ? 'Management information add-on switched on' : 'Management information add-on switched off')
+    session.flash(
+      'success',
+      enabled
+        ? 'Management information add-on switched on'
+        : 'Management information add-on switched off'
+    )
     return response.redirect(`/customers/${customer.id}/portal`)
   }
 
@@ -41,7 +46,11 @@ export default class PortalAdminController {
   /** Removes a portal user of this customer (another customer's or a staff user's id: 404). */
   async removeUser({ params, response, session, auth }: HttpContext) {
     const customer = await Customer.findOrFail(params.id)
-    const user = await removePortalUser(customer.id, Number(params.userId) || 0, auth.user?.id ?? null)
+    const user = await removePortalUser(
+      customer.id,
+      Number(params.userId) || 0,
+      auth.user?.id ?? null
+    )
     if (!user) return response.notFound('Not found')
     session.flash('success', `${user.email} can no longer log in to the portal`)
     return response.redirect(`/customers/${customer.id}/portal`)

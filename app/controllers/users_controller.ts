@@ -1,7 +1,12 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { administer } from '#abilities/main'
 import { createUserValidator, updateUserValidator } from '#validators/user'
-import { StaffUserError, createStaffUser, staffUsersProps, updateStaffUser } from '#staff/staff_users'
+import {
+  StaffUserError,
+  createStaffUser,
+  staffUsersProps,
+  updateStaffUser,
+} from '#staff/staff_users'
 
 /** Staff logins and their roles. Portal users are invited from a customer's insights page. */
 export default class UsersController {

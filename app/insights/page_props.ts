@@ -9,7 +9,13 @@ import type { Anomaly } from '#insights/anomalies'
  */
 
 export type InsightsRange = { from: string; to: string }
-export type InsightsCustomer = { id: number; name: string; currency: string; miAddon?: boolean; timeZone?: string }
+export type InsightsCustomer = {
+  id: number
+  name: string
+  currency: string
+  miAddon?: boolean
+  timeZone?: string
+}
 
 /** The dashboard without its full employee list (the drill-down page's and the exports' business). */
 export type DashboardData = Omit<Dashboard, 'byEmployee'>

@@ -48,7 +48,9 @@ export async function retryOnDeadlock<T>(work: () => Promise<T>, attempts = 4): 
       return await work()
     } catch (error) {
       if (!isDeadlock(error) || attempt >= attempts) throw error
-      await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.floor(Math.random() * 30)))
+      await new Promise((resolve) =>
+        setTimeout(resolve, 20 * attempt + Math.floor(Math.random() * 30))
+      )
     }
   }
 }

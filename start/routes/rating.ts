@@ -15,9 +15,20 @@ router.delete('/tariffs/:id', [TariffsController, 'destroy']).where('id', id).us
 router.post('/tariffs/:id/upload', [TariffsController, 'upload']).where('id', id).use(editors)
 router.post('/tariffs/:id/import', [TariffsController, 'import']).where('id', id).use(editors)
 router.post('/tariffs/:id/rates', [TariffsController, 'storeRate']).where('id', id).use(editors)
-router.delete('/tariffs/:id/rates/:rateId', [TariffsController, 'destroyRate']).where('id', id).where('rateId', id).use(editors)
-router.post('/tariffs/:id/allowances', [TariffsController, 'storeAllowance']).where('id', id).use(editors)
-router.delete('/tariffs/:id/allowances/:allowanceId', [TariffsController, 'destroyAllowance']).where('id', id).where('allowanceId', id).use(editors)
+router
+  .delete('/tariffs/:id/rates/:rateId', [TariffsController, 'destroyRate'])
+  .where('id', id)
+  .where('rateId', id)
+  .use(editors)
+router
+  .post('/tariffs/:id/allowances', [TariffsController, 'storeAllowance'])
+  .where('id', id)
+  .use(editors)
+router
+  .delete('/tariffs/:id/allowances/:allowanceId', [TariffsController, 'destroyAllowance'])
+  .where('id', id)
+  .where('allowanceId', id)
+  .use(editors)
 router.post('/tariffs/:id/customers', [TariffsController, 'assign']).where('id', id).use(editors)
 router.post('/tariffs/:id/rerate', [TariffsController, 'rerate']).where('id', id).use(editors)
 
