@@ -24,7 +24,7 @@ export default defineConfig({
     () => import('@adonisjs/inertia/inertia_provider'),
     () => import('@adonisjs/limiter/limiter_provider')
   ],
-  preloads: [() => import('#start/routes'), () => import('#start/kernel'), () => import('#start/billing_hooks'), () => import('#start/payments')],
+  preloads: [() => import('#start/routes'), () => import('#start/kernel'), () => import('#start/billing_hooks'), () => import('#start/payments'), () => import('#start/delivery_hooks')],
   tests: {
     suites: [
       { files: ['tests/unit/**/*.spec(.ts|.js)'], name: 'unit', timeout: 5000 },

@@ -38,8 +38,8 @@ function period(i: number) {
 }
 
 /** Deterministic pseudo-random numbers. */
-function rng(seed: number) {
-  let s = seed >>> 0
+function rng(start: number) {
+  let s = start >>> 0
   return () => {
     s = (s * 1664525 + 1013904223) >>> 0
     return s / 2 ** 32

@@ -144,11 +144,11 @@ export default class BillingRunCommand extends BaseCommand {
 
   private fail(message: string, flagged?: Map<number, { kind: string; message: string; acknowledged: unknown }[]>) {
     this.exitCode = 1
-    const flags = flagged ? [...flagged.entries()].flatMap(([invoiceId, list]) => list.filter((f) => !f.acknowledged).map((f) => ({ invoice_id: invoiceId, kind: f.kind, message: f.message }))) : undefined
-    if (this.json) process.stdout.write(JSON.stringify(flags?.length ? { error: message, flags } : { error: message }) + '\n')
+    const open = flagged ? [...flagged.entries()].flatMap(([invoiceId, list]) => list.filter((f) => !f.acknowledged).map((f) => ({ invoice_id: invoiceId, kind: f.kind, message: f.message }))) : undefined
+    if (this.json) process.stdout.write(JSON.stringify(open?.length ? { error: message, flags: open } : { error: message }) + '\n')
     else {
       this.logger.error(message)
-      for (const f of flags ?? []) this.logger.warning(`  flag ${f.kind}: ${f.message}`)
+      for (const f of open ?? []) this.logger.warning(`  flag ${f.kind}: ${f.message}`)
     }
   }
 }

@@ -25,7 +25,7 @@ export default class InvoicesSend extends BaseCommand {
   async run() {
     const { default: BillingRun } = await import('#models/billing_run')
     const { default: Invoice } = await import('#models/invoice')
-    const { queueDeliveries, deliverDue, isResendable, STALE_SENDING_MINUTES } = await import('#billing/deliveries')
+    const { queueDeliveries, deliverDue, isResendable, STALE_SENDING_MINUTES } = await import('#deliveries/deliveries')
     const { DateTime } = await import('luxon')
     const { stderrProgress } = await import('#billing/progress')
     const run = await BillingRun.find(this.runId)

@@ -15,6 +15,8 @@ node ace build
 
 echo "== type-check the server code and the Vue pages of the admin UI (vue-tsc)"
 npm run typecheck
+# Folder dependencies (no cycles, app/lib a leaf, no capability reaching into the HTTP layer).
+npm run lint:architecture
 
 echo "== all suites on MariaDB"
 DB_CONNECTION=mysql DB_DATABASE=tollgate_test node ace test

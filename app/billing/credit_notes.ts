@@ -6,11 +6,8 @@ import { audit } from '#lib/audit'
 import { formatMoney, taxOn } from '#lib/money'
 import { BillingError } from '#billing/runs'
 import { formatNumber, takeNumbers } from '#billing/numbering'
-import { getSettings, isOn } from '#billing/settings'
+import { getSettings } from '#billing/settings'
 import { isMysql, retryOnDeadlock } from '#lib/db_helpers'
-import { deliverDue, queueCreditNoteDeliveries, type DeliverOptions } from '#billing/deliveries'
-import Delivery from '#models/delivery'
-import { storeCreditNotePdf } from '#documents/credit_note_pdf'
 import { recordWebhookEvent } from '#webhooks/events'
 import { creditNotePayload } from '#webhooks/payloads'
 import { billingHooks } from '#billing/hooks'
@@ -71,29 +68,12 @@ export async function createCreditNote(input: { invoiceId: number; reason: strin
     )
     await audit({ userId: input.userId, action: 'credit_note.create', subjectType: 'invoice', subjectId: invoice.id, changes: { number: created.number, net, tax } }, trx)
     await recordWebhookEvent('credit_note.issued', creditNotePayload(created, invoice), trx)
-    // Payments applies it to its own invoice (start/payments.ts), in this transaction.
+    // In this transaction: payments applies it to its own invoice (start/payments.ts), then
+    // deliveries queues its email when auto_send is on (start/delivery_hooks.ts).
     for (const hook of billingHooks.creditNoteIssued) await hook(trx, created.id, input.userId)
-    if (isOn(settings.auto_send)) await queueCreditNoteDeliveries([created.id], trx)
     return created
   }))
-  await storeCreditNotePdf(note.id).catch(() => {})
+  // The PDF is stored by documents (start/delivery_hooks.ts); a failure is rendered again on first download.
+  for (const hook of billingHooks.creditNoteCommitted) await hook(note.id).catch(() => {})
   return CreditNote.findOrFail(note.id)
 }
-
-/**
- * Issues a credit note and, when `auto_send` queued its email, starts sending it at once
- * (`sending`, not awaited by the web request; a failure is retried by the scheduler's
- * send_invoices job with the usual backoff).
- */
-export async function issueCreditNote(
-  input: Parameters<typeof createCreditNote>[0],
-  options: Pick<DeliverOptions, 'mailer'> = {}
-) {
-  const note = await createCreditNote(input)
-  const delivery = await Delivery.findBy('credit_note_id', note.id)
-  const sending = delivery?.status === 'queued' ? deliverDue({ creditNoteIds: [note.id], mailer: options.mailer }) : null
-  return { note, delivery, sending }
-}
-
-// The document itself (HTML, PDF, stored bytes) lives in app/documents/credit_note_pdf.ts.
-export { renderCreditNoteHtml, storeCreditNotePdf, creditNotePdfBytes } from '#documents/credit_note_pdf'

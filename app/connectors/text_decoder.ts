@@ -249,6 +249,7 @@ function decodeBytes(source: AsyncIterable<Buffer>, compression: DecodedText['co
         decoder = textDecoder(encoding)
         text = decoder.decode(bytes, { stream: !last })
       }
+      // eslint-disable-next-line no-control-regex -- the range starts at NUL on purpose: any byte above ASCII
       if (!nonAscii && encoding === 'utf-8' && /[^\x00-\x7f]/.test(text)) nonAscii = true
       if (text.includes('\u0000')) throw binaryFailure(`a NUL character near byte ${offset + 1}`)
       offset += bytes.length

@@ -168,9 +168,9 @@ export async function updateRecurringCharge(charge: RecurringCharge, input: Recu
   }
   if (billed) {
     const current = snapshot(charge)
-    for (const [field, input] of Object.entries(BILLED_FIELDS) as [keyof typeof BILLED_FIELDS, string][]) {
+    for (const [field, formField] of Object.entries(BILLED_FIELDS) as [keyof typeof BILLED_FIELDS, string][]) {
       if (current[field] !== next[field]) {
-        throw new RecurringChargeError('Already invoiced: end this charge and add a new one to change quantity, price, cost or start date', 422, input)
+        throw new RecurringChargeError('Already invoiced: end this charge and add a new one to change quantity, price, cost or start date', 422, formField)
       }
     }
   }

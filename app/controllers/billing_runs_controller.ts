@@ -2,14 +2,27 @@ import type { HttpContext } from '@adonisjs/core/http'
 import logger from '@adonisjs/core/services/logger'
 import BillingRun from '#models/billing_run'
 import Customer from '#models/customer'
-import { createRun, finalizeRun, regenerateRun, cancelRun, runReview, BillingError } from '#billing/runs'
-import { queueDeliveries, deliverDue } from '#billing/deliveries'
+import {
+  createRun,
+  finalizeRun,
+  regenerateRun,
+  cancelRun,
+  runReview,
+  BillingError,
+} from '#billing/runs'
+import { queueDeliveries, deliverDue } from '#deliveries/deliveries'
 import { storeInvoicePdfs } from '#documents/invoice_pdf'
-import { createRunValidator, finalizeRunValidator, acknowledgeFlagsValidator, guardSettingsValidator } from '#validators/billing'
+import {
+  createRunValidator,
+  finalizeRunValidator,
+  acknowledgeFlagsValidator,
+  guardSettingsValidator,
+} from '#validators/billing'
 import { guardSettingsView, updateGuardSettings } from '#billing/guard_settings_admin'
 import { acknowledgeFlags, FlagError } from '#billing/flags'
 import { diffView } from '#billing/draft_diff'
 import { formatMoney } from '#lib/money'
+import { billingRunsIndexProps } from '#billing/run_list'
 import { DateTime } from 'luxon'
 
 /** The insights team's anomaly finder, when that module is present. */
@@ -17,9 +30,12 @@ async function anomaliesFor(customerId: number, period: string) {
   const specifier = '#insights/anomalies'
   try {
     const mod = await import(/* @vite-ignore */ specifier)
-    return typeof mod.findAnomalies === 'function' ? await mod.findAnomalies(customerId, period) : []
+    return typeof mod.findAnomalies === 'function'
+      ? await mod.findAnomalies(customerId, period)
+      : []
   } catch (error: any) {
-    if (error?.code === 'ERR_MODULE_NOT_FOUND' || error?.code === 'ERR_PACKAGE_IMPORT_NOT_DEFINED') return []
+    if (error?.code === 'ERR_MODULE_NOT_FOUND' || error?.code === 'ERR_PACKAGE_IMPORT_NOT_DEFINED')
+      return []
     logger.warn({ err: error }, 'anomalies unavailable')
     return []
   }
@@ -27,24 +43,7 @@ async function anomaliesFor(customerId: number, period: string) {
 
 export default class BillingRunsController {
   async index({ inertia }: HttpContext) {
-    const runs = await BillingRun.query().withCount('invoices').orderBy('id', 'desc').limit(200)
-    const totals = new Map<number, number>()
-    for (const run of runs) totals.set(run.id, 0)
-    const { default: db } = await import('@adonisjs/lucid/services/db')
-    const sums = runs.length ? await db.from('invoices').whereIn('billing_run_id', runs.map((r) => r.id)).groupBy('billing_run_id').select('billing_run_id').sum('total_minor as total') : []
-    for (const s of sums) totals.set(Number(s.billing_run_id), Number(s.total))
-    return inertia.render('billing/index', {
-      runs: runs.map((r) => ({
-        id: r.id,
-        period: r.period,
-        status: r.status,
-        customers: r.customerIds?.length ?? 0,
-        invoices: Number(r.$extras.invoices_count),
-        total: formatMoney(totals.get(r.id) ?? 0),
-        createdAt: r.createdAt.toISO(),
-        finalizedAt: r.finalizedAt?.toISO() ?? null,
-      })),
-    })
+    return inertia.render('billing/index', await billingRunsIndexProps())
   }
 
   async create({ inertia }: HttpContext) {
@@ -64,7 +63,10 @@ export default class BillingRunsController {
         userId: auth.user!.id,
         openPeriod: Boolean(input.openPeriod),
       })
-      session.flash('success', `Draft run #${run.id}: ${invoices.length} invoices${skipped.length ? `, ${skipped.length} customers skipped` : ''}`)
+      session.flash(
+        'success',
+        `Draft run #${run.id}: ${invoices.length} invoices${skipped.length ? `, ${skipped.length} customers skipped` : ''}`
+      )
       return response.redirect(`/billing-runs/${run.id}`)
     } catch (error) {
       if (!(error instanceof BillingError)) throw error
@@ -78,11 +80,18 @@ export default class BillingRunsController {
     const anomalies: any[] = []
     if (run.status === 'draft') {
       for (const invoice of invoices) {
-        for (const a of await anomaliesFor(invoice.customerId, run.period)) anomalies.push({ customer: invoice.customer.accountNumber, ...a })
+        for (const a of await anomaliesFor(invoice.customerId, run.period))
+          anomalies.push({ customer: invoice.customer.accountNumber, ...a })
       }
     }
     return inertia.render('billing/show', {
-      run: { id: run.id, period: run.period, status: run.status, createdAt: run.createdAt.toISO(), finalizedAt: run.finalizedAt?.toISO() ?? null },
+      run: {
+        id: run.id,
+        period: run.period,
+        status: run.status,
+        createdAt: run.createdAt.toISO(),
+        finalizedAt: run.finalizedAt?.toISO() ?? null,
+      },
       invoices: invoices.map((i) => ({
         id: i.id,
         customer: i.customer.name,
@@ -104,7 +113,11 @@ export default class BillingRunsController {
         total: formatMoney(invoices.reduce((s, i) => s + i.totalMinor, 0)),
       },
       warnings,
-      lateUsage: lateUsage.map((l) => ({ invoiceId: l.invoiceId, account: l.account, records: l.records })),
+      lateUsage: lateUsage.map((l) => ({
+        invoiceId: l.invoiceId,
+        account: l.account,
+        records: l.records,
+      })),
       anomalies,
     })
   }
@@ -119,10 +132,16 @@ export default class BillingRunsController {
   async finalize({ params, request, response, session, auth }: HttpContext) {
     const input = await request.validateUsing(finalizeRunValidator)
     return this.act(session, response, Number(params.id), async () => {
-      const { invoices } = await finalizeRun(Number(params.id), { userId: auth.user!.id, allowUnrated: Boolean(input.allowUnrated), holdFlagged: true })
+      const { invoices } = await finalizeRun(Number(params.id), {
+        userId: auth.user!.id,
+        allowUnrated: Boolean(input.allowUnrated),
+        holdFlagged: true,
+      })
       // PDFs are made after the commit, in the background of this process.
       setImmediate(() => {
-        storeInvoicePdfs(invoices.map((i) => i.id)).catch((error) => logger.error({ err: error }, 'invoice PDFs failed'))
+        storeInvoicePdfs(invoices.map((i) => i.id)).catch((error) =>
+          logger.error({ err: error }, 'invoice PDFs failed')
+        )
       })
       return `Finalized ${invoices.length} invoices: ${invoices.map((i) => i.number).join(', ')}`
     })
@@ -131,7 +150,11 @@ export default class BillingRunsController {
   async acknowledge({ params, request, response, session, auth }: HttpContext) {
     const input = await request.validateUsing(acknowledgeFlagsValidator)
     try {
-      const { acknowledged } = await acknowledgeFlags(Number(params.invoiceId), input.reason, auth.user!.id)
+      const { acknowledged } = await acknowledgeFlags(
+        Number(params.invoiceId),
+        input.reason,
+        auth.user!.id
+      )
       session.flash('success', `${acknowledged} flag${acknowledged === 1 ? '' : 's'} acknowledged`)
     } catch (error) {
       if (!(error instanceof FlagError)) throw error
@@ -147,7 +170,10 @@ export default class BillingRunsController {
 
   async saveGuards({ request, response, session, auth }: HttpContext) {
     const input = await request.validateUsing(guardSettingsValidator)
-    await updateGuardSettings({ ...input, notifyCustomerIds: input.notifyCustomerIds ?? [] }, auth.user!.id)
+    await updateGuardSettings(
+      { ...input, notifyCustomerIds: input.notifyCustomerIds ?? [] },
+      auth.user!.id
+    )
     session.flash('success', 'Billing guards saved')
     return response.redirect('/billing-runs/guards')
   }
@@ -162,20 +188,36 @@ export default class BillingRunsController {
   async send({ params, response, session, auth }: HttpContext) {
     return this.act(session, response, Number(params.id), async () => {
       const run = await BillingRun.findOrFail(params.id)
-      if (run.status !== 'finalized') throw new BillingError('Finalize the run before sending it', 'state')
+      if (run.status !== 'finalized')
+        throw new BillingError('Finalize the run before sending it', 'state')
       const queued = await queueDeliveries({ runId: run.id })
       const { audit } = await import('#lib/audit')
-      await audit({ userId: auth.user!.id, action: 'billing_run.send', subjectType: 'billing_run', subjectId: run.id, changes: queued as any })
+      await audit({
+        userId: auth.user!.id,
+        action: 'billing_run.send',
+        subjectType: 'billing_run',
+        subjectId: run.id,
+        changes: queued as any,
+      })
       const { default: Invoice } = await import('#models/invoice')
-      const ids = (await Invoice.query().where('billing_run_id', run.id).select('id')).map((i) => i.id)
+      const ids = (await Invoice.query().where('billing_run_id', run.id).select('id')).map(
+        (i) => i.id
+      )
       setImmediate(() => {
-        deliverDue({ invoiceIds: ids }).catch((error) => logger.error({ err: error }, 'sending invoices failed'))
+        deliverDue({ invoiceIds: ids }).catch((error) =>
+          logger.error({ err: error }, 'sending invoices failed')
+        )
       })
       return `${queued.queued} invoices queued for email${queued.missingEmail ? `; ${queued.missingEmail} customers have no billing email` : ''}`
     })
   }
 
-  private async act(session: HttpContext['session'], response: HttpContext['response'], runId: number, work: () => Promise<string>) {
+  private async act(
+    session: HttpContext['session'],
+    response: HttpContext['response'],
+    runId: number,
+    work: () => Promise<string>
+  ) {
     try {
       session.flash('success', await work())
     } catch (error) {

@@ -1,8 +1,8 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import logger from '@adonisjs/core/services/logger'
 import CreditNote from '#models/credit_note'
-import { issueCreditNote } from '#billing/credit_notes'
-import { deliverDue, DeliveryError, requestCreditNoteDelivery } from '#billing/deliveries'
+import { issueCreditNote } from '#deliveries/credit_note_issue'
+import { deliverDue, DeliveryError, requestCreditNoteDelivery } from '#deliveries/deliveries'
 import { BillingError } from '#billing/runs'
 import { creditNoteValidator } from '#validators/billing'
 import { parseDecimal } from '#lib/money'
@@ -18,8 +18,15 @@ export default class CreditNotesController {
         userId: auth.user!.id,
       })
       // With auto_send the email goes out in the background; the scheduler retries failures.
-      sending?.catch((error) => logger.error({ err: error }, `sending credit note ${note.number} failed`))
-      session.flash('success', sending ? `Credit note ${note.number} issued and being emailed to the customer` : `Credit note ${note.number} issued`)
+      sending?.catch((error) =>
+        logger.error({ err: error }, `sending credit note ${note.number} failed`)
+      )
+      session.flash(
+        'success',
+        sending
+          ? `Credit note ${note.number} issued and being emailed to the customer`
+          : `Credit note ${note.number} issued`
+      )
     } catch (error) {
       if (!(error instanceof BillingError)) throw error
       session.flash('error', error.message)
@@ -33,7 +40,9 @@ export default class CreditNotesController {
     try {
       await requestCreditNoteDelivery(note.id, auth.user!.id)
       setImmediate(() => {
-        deliverDue({ creditNoteIds: [note.id] }).catch((error) => logger.error({ err: error }, `sending credit note ${note.number} failed`))
+        deliverDue({ creditNoteIds: [note.id] }).catch((error) =>
+          logger.error({ err: error }, `sending credit note ${note.number} failed`)
+        )
       })
       session.flash('success', `Credit note ${note.number} queued to send`)
     } catch (error) {

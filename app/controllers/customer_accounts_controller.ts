@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { sendDownload } from '#lib/downloads'
 import { DateTime } from 'luxon'
 import { customerAccount } from '#payments/views'
 import { statementPdf } from '#payments/statement'
@@ -12,7 +13,10 @@ export default class CustomerAccountsController {
     const today = DateTime.now()
     return inertia.render('payments/account', {
       ...(await customerAccount(Number(params.id))),
-      statementRange: { from: today.minus({ months: 3 }).startOf('month').toISODate(), to: today.toISODate() },
+      statementRange: {
+        from: today.minus({ months: 3 }).startOf('month').toISODate(),
+        to: today.toISODate(),
+      },
     })
   }
 
@@ -20,11 +24,12 @@ export default class CustomerAccountsController {
     const range = await request.validateUsing(statementRangeValidator, { data: request.qs() })
     try {
       const { pdf, filename } = await statementPdf(Number(params.id), range.from, range.to)
-      response.header('Content-Type', 'application/pdf')
-      response.header('Content-Disposition', `inline; filename="${filename}"`)
-      response.header('Cache-Control', 'private, no-store')
-      response.header('X-Content-Type-Options', 'nosniff')
-      return response.send(pdf)
+      return sendDownload(response, {
+        filename,
+        contentType: 'application/pdf',
+        body: pdf,
+        inline: true,
+      })
     } catch (error) {
       if (!(error instanceof PaymentError)) throw error
       if (error.kind === 'not_found') return response.notFound('Not found')

@@ -1,9 +1,18 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { insightsQueryValidator, marginQueryValidator } from '#validators/insights'
-import db from '@adonisjs/lucid/services/db'
+import { insightsIndexProps } from '#insights/customer_picker'
 import Customer from '#models/customer'
 import Employee from '#models/employee'
-import { anomaliesView, dashboardView, employeeView, employeesView, marginView, statementPdf, wasteView, type Links } from '#insights/pages'
+import {
+  anomaliesView,
+  dashboardView,
+  employeeView,
+  employeesView,
+  marginView,
+  statementPdf,
+  wasteView,
+  type Links,
+} from '#insights/pages'
 import { isPeriod } from '#insights/periods'
 
 /** Every insights view's query string, validated here (the HTTP layer). */
@@ -23,18 +32,11 @@ export default class InsightsController {
       const qs = new URLSearchParams()
       if (isPeriod(from)) qs.set('from', from)
       if (isPeriod(to)) qs.set('to', to)
-      return response.redirect(`/customers/${Number(customerId)}/insights${qs.size ? '?' + qs.toString() : ''}`)
+      return response.redirect(
+        `/customers/${Number(customerId)}/insights${qs.size ? '?' + qs.toString() : ''}`
+      )
     }
-    const customers = await db
-      .from('customers')
-      .select('id', 'name', 'account_number', 'mi_addon')
-      .orderBy('name')
-    const periods = await db.from('monthly_rollups').min('period as first').max('period as last').first()
-    return inertia.render('insights/index', {
-      customers: customers.map((c: any) => ({ id: Number(c.id), name: c.name, accountNumber: c.account_number, miAddon: Boolean(c.mi_addon) })),
-      first: periods?.first ?? null,
-      last: periods?.last ?? null,
-    })
+    return inertia.render('insights/index', await insightsIndexProps())
   }
 
   async show(ctx: HttpContext) {
@@ -52,10 +54,22 @@ export default class InsightsController {
     const employeeId = Number(ctx.params.employeeId)
     let employee: Employee | null = null
     if (employeeId !== 0) {
-      employee = await Employee.query().where('id', employeeId).where('customer_id', customer.id).preload('department').first()
+      employee = await Employee.query()
+        .where('id', employeeId)
+        .where('customer_id', customer.id)
+        .preload('department')
+        .first()
       if (!employee) return ctx.response.notFound('Not found')
     }
-    return employeeView(ctx, await query(ctx), 'insights/employee', customer, employee, employeeId, links(customer.id))
+    return employeeView(
+      ctx,
+      await query(ctx),
+      'insights/employee',
+      customer,
+      employee,
+      employeeId,
+      links(customer.id)
+    )
   }
 
   /** Margin across customers (staff only: the portal never sees supplier cost). */
@@ -75,7 +89,10 @@ export default class InsightsController {
 
   async statement(ctx: HttpContext) {
     const customer = await Customer.findOrFail(ctx.params.id)
-    const employee = await Employee.query().where('id', Number(ctx.params.employeeId) || 0).where('customer_id', customer.id).first()
+    const employee = await Employee.query()
+      .where('id', Number(ctx.params.employeeId) || 0)
+      .where('customer_id', customer.id)
+      .first()
     if (!employee) return ctx.response.notFound('Not found')
     return statementPdf(ctx, await query(ctx), customer, employee)
   }

@@ -1,9 +1,10 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { sendDownload } from '#lib/downloads'
 import Invoice from '#models/invoice'
 import InvoiceLine from '#models/invoice_line'
 import CreditNote from '#models/credit_note'
 import type Delivery from '#models/delivery'
-import { isResendable } from '#billing/deliveries'
+import { isResendable } from '#deliveries/deliveries'
 import { formatMoney } from '#lib/money'
 import { invoicePdfBytes, renderInvoiceHtml } from '#documents/invoice_pdf'
 import { creditNotePdfBytes } from '#documents/credit_note_pdf'
@@ -27,13 +28,22 @@ function deliveryProps(d: Delivery) {
 }
 
 /** The PDF and HTML preview may only draw inline styles and data: images. */
-const DOCUMENT_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; frame-ancestors 'self'"
+const DOCUMENT_CSP =
+  "default-src 'none'; img-src data:; style-src 'unsafe-inline'; frame-ancestors 'self'"
 
 export default class InvoicesController {
   async show({ params, inertia }: HttpContext) {
-    const invoice = await Invoice.query().where('id', params.id).preload('customer').preload('delivery').preload('billingRun').firstOrFail()
+    const invoice = await Invoice.query()
+      .where('id', params.id)
+      .preload('customer')
+      .preload('delivery')
+      .preload('billingRun')
+      .firstOrFail()
     const lines = await InvoiceLine.query().where('invoice_id', invoice.id).orderBy('id')
-    const credits = await CreditNote.query().where('invoice_id', invoice.id).preload('delivery').orderBy('id')
+    const credits = await CreditNote.query()
+      .where('invoice_id', invoice.id)
+      .preload('delivery')
+      .orderBy('id')
     const money = (m: number) => formatMoney(m, invoice.currency)
     return inertia.render('invoices/show', {
       invoice: {
@@ -43,7 +53,11 @@ export default class InvoicesController {
         period: invoice.period,
         runId: invoice.billingRunId,
         runStatus: invoice.billingRun.status,
-        customer: { id: invoice.customer.id, name: invoice.customer.name, account: invoice.customer.accountNumber },
+        customer: {
+          id: invoice.customer.id,
+          name: invoice.customer.name,
+          account: invoice.customer.accountNumber,
+        },
         issueDate: invoice.issueDate?.toISODate() ?? null,
         dueDate: invoice.dueDate?.toISODate() ?? null,
         subtotal: money(invoice.subtotalMinor),
@@ -52,7 +66,15 @@ export default class InvoicesController {
         pdfSha256: invoice.pdfSha256,
       },
       lineGroups: await invoiceLineGroups(invoice, lines),
-      lines: lines.map((l) => ({ id: l.id, kind: l.kind, category: categoryLabel(l.category), description: l.description, quantity: l.quantity, employeeId: l.employeeId, amount: money(l.amountMinor) })),
+      lines: lines.map((l) => ({
+        id: l.id,
+        kind: l.kind,
+        category: categoryLabel(l.category),
+        description: l.description,
+        quantity: l.quantity,
+        employeeId: l.employeeId,
+        amount: money(l.amountMinor),
+      })),
       creditNotes: credits.map((c) => ({
         id: c.id,
         number: c.number,
@@ -73,15 +95,16 @@ export default class InvoicesController {
   /** Streams the stored PDF inline (rendering it first when missing). */
   async pdf({ params, response }: HttpContext) {
     const { bytes, invoice } = await invoicePdfBytes(Number(params.id))
-    const name = `${invoice.number ?? `draft-${invoice.id}`}.pdf`
-    response.header('Content-Type', 'application/pdf')
-    response.header('Content-Disposition', `inline; filename="${name}"`)
-    response.header('Cache-Control', 'private, no-store')
     // Shown inline in the admin invoice page's frame (shield sends DENY by default).
-    response.header('X-Frame-Options', 'SAMEORIGIN')
-    response.header('X-Content-Type-Options', 'nosniff')
-    if (invoice.pdfSha256) response.header('ETag', `"${invoice.pdfSha256}"`)
-    return response.send(bytes)
+    const headers: Record<string, string> = { 'X-Frame-Options': 'SAMEORIGIN' }
+    if (invoice.pdfSha256) headers.ETag = `"${invoice.pdfSha256}"`
+    return sendDownload(response, {
+      filename: `${invoice.number ?? `draft-${invoice.id}`}.pdf`,
+      contentType: 'application/pdf',
+      body: bytes,
+      inline: true,
+      headers,
+    })
   }
 
   async html({ params, response }: HttpContext) {
@@ -96,11 +119,13 @@ export default class InvoicesController {
 
   async creditNotePdf({ params, response }: HttpContext) {
     const { bytes, note } = await creditNotePdfBytes(Number(params.id))
-    response.header('Content-Type', 'application/pdf')
-    response.header('Content-Disposition', `inline; filename="${note.number}.pdf"`)
-    response.header('Cache-Control', 'private, no-store')
     // Shown inline in the admin invoice page's frame (shield sends DENY by default).
-    response.header('X-Frame-Options', 'SAMEORIGIN')
-    return response.send(bytes)
+    return sendDownload(response, {
+      filename: `${note.number}.pdf`,
+      contentType: 'application/pdf',
+      body: bytes,
+      inline: true,
+      headers: { 'X-Frame-Options': 'SAMEORIGIN' },
+    })
   }
 }

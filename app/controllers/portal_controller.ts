@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { sendDownload } from '#lib/downloads'
 import { insightsQueryValidator } from '#validators/insights'
 import { invoicePdfBytes } from '#documents/invoice_pdf'
 import Customer from '#models/customer'
@@ -6,14 +7,23 @@ import Employee from '#models/employee'
 import Invoice from '#models/invoice'
 import CreditNote from '#models/credit_note'
 import { creditNotePdfBytes } from '#documents/credit_note_pdf'
-import { dashboardView, employeeView, employeesView, statementPdf, type Links } from '#insights/pages'
+import {
+  dashboardView,
+  employeeView,
+  employeesView,
+  statementPdf,
+  type Links,
+} from '#insights/pages'
 import { exportFormat, sendExport } from '#insights/export'
 import { invoicesTable, creditNotesTable } from '#insights/views'
 
 /** Every insights view's query string, validated here (the HTTP layer). */
 const query = (ctx: HttpContext) => insightsQueryValidator.validate(ctx.request.qs())
 
-const links: Links = { base: '/portal', statement: (employeeId) => `/portal/employees/${employeeId}/statement.pdf` }
+const links: Links = {
+  base: '/portal',
+  statement: (employeeId) => `/portal/employees/${employeeId}/statement.pdf`,
+}
 
 /**
  * The customer portal. Every query is scoped by the logged-in user's customer; records of another
@@ -35,21 +45,42 @@ export default class PortalController {
   }
 
   async dashboard(ctx: HttpContext) {
-    return dashboardView(ctx, await query(ctx), 'portal/dashboard', await this.ownCustomer(ctx), links)
+    return dashboardView(
+      ctx,
+      await query(ctx),
+      'portal/dashboard',
+      await this.ownCustomer(ctx),
+      links
+    )
   }
 
   async employees(ctx: HttpContext) {
-    return employeesView(ctx, await query(ctx), 'portal/employees', await this.ownCustomer(ctx), links)
+    return employeesView(
+      ctx,
+      await query(ctx),
+      'portal/employees',
+      await this.ownCustomer(ctx),
+      links
+    )
   }
 
   async employee(ctx: HttpContext) {
     const customer = await this.ownCustomer(ctx)
     // 0 = the customer's own unallocated usage (no employee); scoped by customer like the rest.
-    if (ctx.params.employeeId === '0') return employeeView(ctx, await query(ctx), 'portal/employee', customer, null, 0, links)
+    if (ctx.params.employeeId === '0')
+      return employeeView(ctx, await query(ctx), 'portal/employee', customer, null, 0, links)
     const employee = await this.ownEmployee(ctx)
     if (!employee) return ctx.response.notFound('Not found')
     await employee.load('department')
-    return employeeView(ctx, await query(ctx), 'portal/employee', customer, employee, employee.id, links)
+    return employeeView(
+      ctx,
+      await query(ctx),
+      'portal/employee',
+      customer,
+      employee,
+      employee.id,
+      links
+    )
   }
 
   async statement(ctx: HttpContext) {
@@ -83,7 +114,11 @@ export default class PortalController {
       .join('invoices', 'invoices.id', 'credit_notes.invoice_id')
       .where('invoices.customer_id', customer.id)
       .where('invoices.status', 'finalized')
-      .select('credit_notes.*', 'invoices.number as invoice_number', 'invoices.currency as invoice_currency')
+      .select(
+        'credit_notes.*',
+        'invoices.number as invoice_number',
+        'invoices.currency as invoice_currency'
+      )
       .orderBy('credit_notes.id', 'desc')
     const creditNotes = notes.map((n) => ({
       id: n.id,
@@ -102,11 +137,23 @@ export default class PortalController {
     if (format) {
       // XLSX holds both sheets; a CSV is one table, the credit notes when asked for (`table=credit_notes`).
       const creditNotesOnly = format === 'csv' && ctx.request.qs().table === 'credit_notes'
-      const tables = creditNotesOnly ? [creditNotesTable(creditNotes)] : [invoicesTable(rows), creditNotesTable(creditNotes)]
-      return sendExport(ctx.response, format, `${customer.accountNumber}-${creditNotesOnly ? 'credit-notes' : 'invoices'}`, tables)
+      const tables = creditNotesOnly
+        ? [creditNotesTable(creditNotes)]
+        : [invoicesTable(rows), creditNotesTable(creditNotes)]
+      return sendExport(
+        ctx.response,
+        format,
+        `${customer.accountNumber}-${creditNotesOnly ? 'credit-notes' : 'invoices'}`,
+        tables
+      )
     }
     return ctx.inertia.render('portal/invoices', {
-      customer: { id: customer.id, name: customer.name, accountNumber: customer.accountNumber, currency: customer.currency },
+      customer: {
+        id: customer.id,
+        name: customer.name,
+        accountNumber: customer.accountNumber,
+        currency: customer.currency,
+      },
       invoices: rows,
       creditNotes,
     })
@@ -120,9 +167,11 @@ export default class PortalController {
     }
     // The stored PDF (rendered again by app/documents if the file is missing).
     const { bytes } = await invoicePdfBytes(invoice.id)
-    ctx.response.header('Content-Type', 'application/pdf')
-    ctx.response.header('Content-Disposition', `attachment; filename="${(invoice.number ?? `invoice-${invoice.id}`).replace(/[^A-Za-z0-9._-]+/g, '-')}.pdf"`)
-    return ctx.response.send(Buffer.from(bytes))
+    return sendDownload(ctx.response, {
+      filename: `${invoice.number ?? `invoice-${invoice.id}`}.pdf`,
+      contentType: 'application/pdf',
+      body: Buffer.from(bytes),
+    })
   }
 
   /** A credit note's PDF: only one against the user's own finalized invoice; anything else is 404. */
@@ -130,12 +179,18 @@ export default class PortalController {
     const id = Number(ctx.params.creditNoteId)
     const note = Number.isSafeInteger(id) && id > 0 ? await CreditNote.find(id) : null
     const invoice = note ? await Invoice.find(note.invoiceId) : null
-    if (!note || !invoice || (await ctx.bouncer.with('PortalPolicy').denies('viewInvoice', invoice))) {
+    if (
+      !note ||
+      !invoice ||
+      (await ctx.bouncer.with('PortalPolicy').denies('viewInvoice', invoice))
+    ) {
       return ctx.response.notFound('Not found')
     }
     const { bytes } = await creditNotePdfBytes(note.id)
-    ctx.response.header('Content-Type', 'application/pdf')
-    ctx.response.header('Content-Disposition', `attachment; filename="${note.number.replace(/[^A-Za-z0-9._-]+/g, '-')}.pdf"`)
-    return ctx.response.send(Buffer.from(bytes))
+    return sendDownload(ctx.response, {
+      filename: `${note.number}.pdf`,
+      contentType: 'application/pdf',
+      body: Buffer.from(bytes),
+    })
   }
 }

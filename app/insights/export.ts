@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs'
 import type { HttpContext } from '@adonisjs/core/http'
+import { sendDownload } from '#lib/downloads'
 import { formatScaled } from '#lib/money'
 import { csvCell } from '#lib/csv'
 
@@ -63,13 +64,7 @@ export async function toXlsx(tables: ExportTable[]): Promise<Buffer> {
 
 /** Sends the tables as CSV (the first table) or XLSX (one sheet per table). */
 export async function sendExport(response: HttpContext['response'], format: ExportFormat, baseName: string, tables: ExportTable[]) {
-  const file = baseName.replace(/[^A-Za-z0-9._-]+/g, '-')
-  if (format === 'csv') {
-    response.header('Content-Type', 'text/csv; charset=utf-8')
-    response.header('Content-Disposition', `attachment; filename="${file}.csv"`)
-    return response.send(toCsv(tables[0]))
-  }
-  response.header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-  response.header('Content-Disposition', `attachment; filename="${file}.xlsx"`)
-  return response.send(await toXlsx(tables))
+  if (format === 'csv') return sendDownload(response, { filename: `${baseName}.csv`, contentType: 'text/csv; charset=utf-8', body: toCsv(tables[0]) })
+  const xlsx = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+  return sendDownload(response, { filename: `${baseName}.xlsx`, contentType: xlsx, body: await toXlsx(tables) })
 }

@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { sendDownload } from '#lib/downloads'
 import type Customer from '#models/customer'
 import type Employee from '#models/employee'
 import Department from '#models/department'
@@ -162,10 +163,8 @@ export async function statementPdf(ctx: Ctx, q: InsightsQuery, customer: Custome
     detail,
   })
   const pdf = await htmlToPdf(html)
-  const name = `statement-${customer.accountNumber}-${employee.employeeNumber ?? employee.id}-${range.from}-to-${range.to}`.replace(/[^A-Za-z0-9._-]+/g, '-')
-  ctx.response.header('Content-Type', 'application/pdf')
-  ctx.response.header('Content-Disposition', `attachment; filename="${name}.pdf"`)
-  return ctx.response.send(pdf)
+  const name = `statement-${customer.accountNumber}-${employee.employeeNumber ?? employee.id}-${range.from}-to-${range.to}.pdf`
+  return sendDownload(ctx.response, { filename: name, contentType: 'application/pdf', body: pdf })
 }
 
 /** Admin MI only (never the portal): margin per month, customer, category and destination. */

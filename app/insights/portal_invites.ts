@@ -34,21 +34,21 @@ export async function invitePortalUser(
   const email = input.email.trim().toLowerCase()
   const token = randomBytes(32).toString('base64url')
   const { user, inviteId } = await db.transaction(async (trx) => {
-    let user = await User.query({ client: trx }).where('email', email).first()
-    if (user && (user.role !== 'portal' || user.customerId !== customerId)) {
+    let found = await User.query({ client: trx }).where('email', email).first()
+    if (found && (found.role !== 'portal' || found.customerId !== customerId)) {
       throw new PortalInviteError('That email address already belongs to another user.')
     }
-    if (!user) {
-      user = await User.create(
+    if (!found) {
+      found = await User.create(
         { email, fullName: input.fullName || null, role: 'portal', customerId, password: randomBytes(24).toString('hex') },
         { client: trx }
       )
     }
     // Older invites of this user stop working.
-    await trx.from('portal_invites').where('user_id', user.id).whereNull('accepted_at').delete()
+    await trx.from('portal_invites').where('user_id', found.id).whereNull('accepted_at').delete()
     const now = DateTime.utc()
-    const [inviteId] = await trx.table('portal_invites').insert({
-      user_id: user.id,
+    const [newId] = await trx.table('portal_invites').insert({
+      user_id: found.id,
       customer_id: customerId,
       token_hash: hashToken(token),
       invited_by: invitedBy,
@@ -56,8 +56,8 @@ export async function invitePortalUser(
       accepted_at: null,
       created_at: sqlTime(now),
     })
-    await audit({ userId: invitedBy, action: 'portal.invite', subjectType: 'user', subjectId: user.id, changes: { email, customerId } }, trx)
-    return { user, inviteId: Number(inviteId) }
+    await audit({ userId: invitedBy, action: 'portal.invite', subjectType: 'user', subjectId: found.id, changes: { email, customerId } }, trx)
+    return { user: found, inviteId: Number(newId) }
   })
 
   const link = `${baseUrl.replace(/\/$/, '')}/portal/invite/${token}`

@@ -48,7 +48,9 @@ export async function retryOnDeadlock<T>(work: () => Promise<T>, attempts = 4): 
       return await work()
     } catch (error) {
       if (!isDeadlock(error) || attempt >= attempts) throw error
-      await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.floor(Math.random() * 30)))
+      await new Promise((resolve) =>
+        setTimeout(resolve, 20 * attempt + Math.floor(Math.random() * 30))
+      )
     }
   }
 }
@@ -63,4 +65,22 @@ export function isoFromSql(value: unknown): string | null {
   const text = String(value)
   const date = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : text.replace(' ', 'T') + 'Z')
   return Number.isNaN(date.getTime()) ? null : date.toISOString()
+}
+
+/** A Lucid paginator's `getMeta()` (camelCase keys), as list pages receive it. */
+export interface PageMeta {
+  total: number
+  perPage: number
+  currentPage: number
+  lastPage: number
+  firstPage: number
+  firstPageUrl: string
+  lastPageUrl: string
+  nextPageUrl: string | null
+  previousPageUrl: string | null
+}
+
+/** Typed `getMeta()`: Lucid declares it `any`. */
+export function pageMeta(paginator: { getMeta(): unknown }): PageMeta {
+  return paginator.getMeta() as PageMeta
 }

@@ -14,7 +14,7 @@ const customerExists = () =>
     .number()
     .positive()
     .withoutDecimals()
-    .exists(async (db, value) => Boolean(await db.from('customers').where('id', value).first()))
+    .exists(async (query, value) => Boolean(await query.from('customers').where('id', value).first()))
 
 /** Unknown services → Assign: an identifier of the queue to a customer (and an employee) from a date. */
 export const assignUnknownValidator = vine.compile(
@@ -39,7 +39,7 @@ export const accountAliasValidator = vine.compile(
       .number()
       .positive()
       .withoutDecimals()
-      .exists(async (db, value) => Boolean(await db.from('connectors').where('id', value).first()))
+      .exists(async (query, value) => Boolean(await query.from('connectors').where('id', value).first()))
       .optional(),
   })
 )

@@ -6,7 +6,7 @@ import { inertiaHeaders as inertia } from '#tests/helpers/inertia'
 import { startSmtpPeer } from '#tests/helpers/smtp_peer'
 import { ace } from '#tests/helpers/ace_process'
 import { createRun, finalizeRun } from '#billing/runs'
-import { queueDeliveries } from '#billing/deliveries'
+import { queueDeliveries } from '#deliveries/deliveries'
 import { sqlTime } from '#lib/db_helpers'
 import { makeBillingFixture } from '../billing/fixtures.js'
 
