@@ -30,6 +30,16 @@ export async function afterUsageChange(customerId: number, periods: string[], re
     rating.changed += r.changed
   }
   await refreshRollups(customerId, unique)
+  await notifyUsageChanged(customerId, unique)
+  return { periods: unique, mapping, rating }
+}
+
+/**
+ * Tells the listeners a customer's usage of these months changed (the records are mapped, rated
+ * and rolled up already: an import that did so on the way in calls this alone).
+ */
+export async function notifyUsageChanged(customerId: number, periods: string[]) {
+  const unique = [...new Set(periods)].sort()
   // A listener that fails (say a bill-shock email) must not undo the import: it is logged and runs again next time.
   for (const listener of listeners) {
     try {
@@ -39,7 +49,6 @@ export async function afterUsageChange(customerId: number, periods: string[], re
       logger.error({ err: error, customerId }, 'usage change listener failed')
     }
   }
-  return { periods: unique, mapping, rating }
 }
 
 /**

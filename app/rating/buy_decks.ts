@@ -1,4 +1,4 @@
-import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import type { QueryClientContract, TransactionClientContract } from '@adonisjs/lucid/types/database'
 import type { RateDeck } from '#rating/deck'
 import { loadDeck } from '#rating/deck_store'
 
@@ -46,9 +46,15 @@ function buyTariffRef(settings: unknown): string | null {
   return ref === undefined || ref === null || String(ref).trim() === '' ? null : String(ref).trim()
 }
 
-async function resolve(ref: string, trx: TransactionClientContract): Promise<BuyDeck | null> {
+async function resolve(ref: string, trx: QueryClientContract): Promise<BuyDeck | null> {
   const q = trx.from('tariffs').where('kind', 'buy')
   const t = /^\d+$/.test(ref) ? await q.where('id', Number(ref)).first() : await q.where('name', ref).first()
   if (!t) return null
   return { tariffId: Number(t.id), deck: await loadDeck(Number(t.id), trx) }
+}
+
+/** The buy deck a connector's settings name (what its imports' records are costed with), if any. */
+export async function buyDeckOfSettings(settings: unknown, trx: QueryClientContract): Promise<BuyDeck | null> {
+  const ref = buyTariffRef(settings)
+  return ref ? resolve(ref, trx) : null
 }
