@@ -52,7 +52,7 @@ const rows = Number(rowsText)
     f[7] = type === 'D' ? String(1000 + i % 5000) : '0'; f[8] = type === 'D' ? String(20000 + i % 90000) : '0'
     f[9] = r < 12 ? 'Manchester' : r < 17 ? 'UK Mobile' : 'International'; f[10] = r < 12 ? 'UKGEO' : r < 17 ? 'UKMOB' : 'INTL'; f[11] = 'Peak'
     f[12] = price; f[13] = price; f[15] = type === 'I' ? dialled : ''; f[25] = type === 'D' ? 'internet' : ''
-    f[28] = 'B' + i.toString(36); f[29] = 'GBP'; f[30] = cli
+    f[28] = 'B' + tag + i.toString(36); f[29] = 'GBP'; f[30] = cli
     if (!out.write(f.join(',') + '\\r\\n')) await once(out, 'drain')
   }
   out.end()

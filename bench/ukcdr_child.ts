@@ -29,11 +29,15 @@ let rerate: Record<string, unknown> | null = null
 if (rerateFlag === '1' && summary.status === 'completed') {
   const { rerateAndRefresh } = await import('#consolidation/usage_pipeline')
   // The deck change: every sell rate's peak price up by a tenth of a penny a minute.
-  await db.from('rates').where('tariff_id', Number(sellTariffId)).update({ peak_micros: db.raw('peak_micros + 1000'), updated_at: new Date() })
+  await db.rawQuery('UPDATE rates SET peak_micros = peak_micros + 1000, updated_at = NOW() WHERE tariff_id = ?', [Number(sellTariffId)])
   const from = process.hrtime.bigint()
-  const result = await rerateAndRefresh({ tariffId: Number(sellTariffId), reason: 'bench deck change' })
-  const s = seconds(from)
-  rerate = { seconds: Number(s.toFixed(2)), records: result.records, changed: result.changed, records_per_s: Math.round(result.records / s) }
+  try {
+    const result = await rerateAndRefresh({ tariffId: Number(sellTariffId), reason: 'bench deck change' })
+    const s = seconds(from)
+    rerate = { seconds: Number(s.toFixed(2)), records: result.records, changed: result.changed, records_per_s: Math.round(result.records / s) }
+  } catch (error) {
+    rerate = { error: String((error as Error).message).slice(0, 300) }
+  }
 }
 
 const parseFrom = process.hrtime.bigint()

@@ -1,5 +1,5 @@
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
-import { isoDateOf, loadAllowances, loadDeck } from '#rating/deck_store'
+import { isoDateOf, loadAllowances, loadDeck, type DeckMemo } from '#rating/deck_store'
 import { clockFor, dayNumber, type ZoneClock } from '#rating/time_band'
 import type { TariffContext } from '#rating/record_outcome'
 
@@ -19,7 +19,8 @@ export interface CustomerTariffs {
  */
 export async function loadCustomerTariffs(
   client: QueryClientContract,
-  zones: Map<number, string>
+  zones: Map<number, string>,
+  memo?: DeckMemo
 ): Promise<Map<number, CustomerTariffs>> {
   const out = new Map<number, CustomerTariffs>()
   if (zones.size === 0) return out
@@ -57,7 +58,7 @@ export async function loadCustomerTariffs(
           ? {
               id: s.tariffId,
               markupBp: Number(t.default_markup_bp),
-              deck: await loadDeck(s.tariffId, client),
+              deck: await loadDeck(s.tariffId, client, memo),
               allowances: await loadAllowances(s.tariffId, client),
             }
           : null

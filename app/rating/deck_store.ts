@@ -47,10 +47,24 @@ export function deckRateFromRow(row: any): DeckRate {
 const cache = new Map<number, { stamp: string; deck: RateDeck }>()
 
 /**
+ * Decks already checked during one pass over many customers (a re-rate): within the pass the
+ * deck's version is checked once, not once per customer (the check sums a 200k-row deck).
+ */
+export type DeckMemo = Map<number, RateDeck>
+
+/**
  * The compiled deck of a tariff. Decks are cached per process and rebuilt when
  * the rates change (row count, highest id, last update and a price checksum).
  */
-export async function loadDeck(tariffId: number, trx?: QueryClientContract): Promise<RateDeck> {
+export async function loadDeck(tariffId: number, trx?: QueryClientContract, memo?: DeckMemo): Promise<RateDeck> {
+  const seen = memo?.get(tariffId)
+  if (seen) return seen
+  const deck = await checkedDeck(tariffId, trx)
+  memo?.set(tariffId, deck)
+  return deck
+}
+
+async function checkedDeck(tariffId: number, trx?: QueryClientContract): Promise<RateDeck> {
   const client = trx ?? db
   const s = await client
     .from('rates')

@@ -1,9 +1,10 @@
 import db from '@adonisjs/lucid/services/db'
+import mysql2 from 'mysql2'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { kindOfCategory } from '#rating/deck'
 import { AllowanceLedger } from '#rating/allowances'
 import type { clockFor } from '#rating/time_band'
-import { epochMsOf } from '#rating/deck_store'
+import { epochMsOf, type DeckMemo } from '#rating/deck_store'
 import { recordOutcome, type TariffContext } from '#rating/record_outcome'
 import { loadCustomerTariffs } from '#rating/customer_tariffs'
 import { recordRerate, type RecordChange } from '#rating/rerate_history'
@@ -16,6 +17,8 @@ export interface RatingScope {
   /** Why this pass runs, kept in the re-rating history ("tariff fix", "import", …). */
   reason?: string
   userId?: number | null
+  /** Decks checked once for a whole pass over many customers (see DeckMemo). */
+  decks?: DeckMemo
 }
 
 export interface RatingSummary {
@@ -65,7 +68,7 @@ async function rateWithin(scope: RatingScope, trx: TransactionClientContract): P
   }
   if (periods.length === 0) return summary
 
-  const loaded = (await loadCustomerTariffs(trx, new Map([[scope.customerId, String(customer.time_zone || 'Europe/London')]]))).get(scope.customerId)!
+  const loaded = (await loadCustomerTariffs(trx, new Map([[scope.customerId, String(customer.time_zone || 'Europe/London')]]), scope.decks)).get(scope.customerId)!
   const { clock, tariffs } = loaded
   const tariffOn = (day: number) => loaded.on(day)
 
@@ -82,7 +85,7 @@ async function rateWithin(scope: RatingScope, trx: TransactionClientContract): P
         'service_id', 'identifier', 'invoice_id', 'import_id', 'cost_origin'
       )
     const importIds = [...new Set(rows.filter((r: any) => r.import_id !== null && r.cost_origin !== 'supplier').map((r: any) => Number(r.import_id)))]
-    const buyDecks = await buyDecksForImports(importIds, trx)
+    const buyDecks = await buyDecksForImports(importIds, trx, scope.decks)
     const ledgers = new Map<number, AllowanceLedger>()
     const ledgerOf = (t: TariffContext) => {
       let ledger = ledgers.get(t.id)
@@ -201,16 +204,18 @@ async function writeBatch(trx: TransactionClientContract, batch: Update[]) {
   if (batch.length === 0) return
   const bindings: (string | number | null)[] = []
   if (trx.dialect.name === 'mysql') {
-    const rows = batch.map((u, i) => {
-      bindings.push(u.id, ...COLUMNS.map((c) => u[c]))
-      return i === 0
-        ? `SELECT ? AS id, ${COLUMNS.map((c) => `? AS ${c}`).join(', ')}`
-        : `SELECT ?, ${COLUMNS.map(() => '?').join(', ')}`
-    })
+    // Values escaped by mysql2 rather than bound: binding 11 values × thousands of rows through the
+    // query builder costs more than the UPDATE itself.
+    const value = (v: string | number | null) => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : mysql2.escape(v))
+    const rows = batch.map((u, i) =>
+      i === 0
+        ? `SELECT ${Number(u.id)} AS id, ${COLUMNS.map((c) => `${value(u[c])} AS ${c}`).join(', ')}`
+        : `SELECT ${Number(u.id)}, ${COLUMNS.map((c) => value(u[c])).join(', ')}`
+    )
     const sql =
       `UPDATE usage_records u JOIN (${rows.join(' UNION ALL ')}) v ON u.id = v.id SET ` +
       COLUMNS.map((c) => `u.${c} = v.${c}`).join(', ')
-    await trx.rawQuery(sql, bindings as any[])
+    await trx.rawQuery(sql)
     return
   }
   const sets = COLUMNS.map((column) => {
