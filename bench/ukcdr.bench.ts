@@ -141,24 +141,7 @@ export async function run() {
   const bare = await bareLoadData(db, m.import_id, dir)
   const loadAfter = (await import('node:os')).loadavg().map((l) => Number(l.toFixed(2)))
 
-  // Leave the bench database as it was (not timed).
-  for (const table of ['usage_records', 'monthly_rollups', 'destination_rollups', 'recurring_rollups']) {
-    const ids = customerIds.join(',')
-    while (Number(((await db.rawQuery(`DELETE FROM ${table} WHERE customer_id IN (${ids}) LIMIT 50000`)) as any)?.[0]?.affectedRows)) {}
-  }
-  await db.rawQuery(`DELETE FROM rerate_changes WHERE rerate_id IN (SELECT id FROM rerates WHERE customer_id IN (${customerIds.join(',')}))`)
-  await db.from('rerates').whereIn('customer_id', customerIds).delete()
-  await db.from('imports').where('connector_id', connector.id).delete()
-  await db.from('connectors').where('id', connector.id).delete()
-  await db.from('customer_tariffs').whereIn('customer_id', customerIds).delete()
-  await db.from('customers').whereIn('id', customerIds).delete()
-  for (const id of [sell.tariff_id, buy.tariff_id]) {
-    await db.from('rates').where('tariff_id', id).delete()
-    await db.from('tariffs').where('id', id).delete()
-  }
-  await rm(dir, { recursive: true, force: true })
-
-  return {
+  const figures = {
     rows: ROWS,
     file_mb: Math.round(bytes / 1024 / 1024),
     load_average_before: load,
@@ -184,6 +167,28 @@ export async function run() {
     ratio_end_to_end_vs_bare: Number((bare.seconds / m.import_seconds).toFixed(3)),
     targets: { records_per_s: 100_000, peak_rss_mb: 300, ratio: 0.6, rerate_records_per_s: 100_000 },
   }
+  process.stderr.write(JSON.stringify(figures) + '\n')
+  // Leave the bench database as it was (not timed); a failure here must not lose the figures.
+  try {
+    for (const table of ['usage_records', 'monthly_rollups', 'destination_rollups', 'recurring_rollups']) {
+      const ids = customerIds.join(',')
+      while (Number(((await db.rawQuery(`DELETE FROM ${table} WHERE customer_id IN (${ids}) LIMIT 50000`)) as any)?.[0]?.affectedRows)) {}
+    }
+    await db.rawQuery(`DELETE FROM rerate_changes WHERE rerate_id IN (SELECT id FROM rerates WHERE customer_id IN (${customerIds.join(',')}))`)
+    await db.from('rerates').whereIn('customer_id', customerIds).delete()
+    await db.from('imports').where('connector_id', connector.id).delete()
+    await db.from('connectors').where('id', connector.id).delete()
+    await db.from('customer_tariffs').whereIn('customer_id', customerIds).delete()
+    await db.from('customers').whereIn('id', customerIds).delete()
+    for (const id of [sell.tariff_id, buy.tariff_id]) {
+      await db.from('rates').where('tariff_id', id).delete()
+      await db.from('tariffs').where('id', id).delete()
+    }
+    await rm(dir, { recursive: true, force: true })
+  } catch (error) {
+    process.stderr.write(`ukcdr bench: clean-up failed: ${(error as Error).message}\n`)
+  }
+  return figures
 }
 
 /**
