@@ -1,11 +1,11 @@
 /*
- * UK Standard CDR end to end on MariaDB: a generated 1M-row v3.01 call file (500 customer
- * identifiers, 20,000 numbers), a 200k-prefix sell deck and a 200k-prefix buy deck, imported
- * through the uk_standard_cdr connector (parse → dedupe → persist), then mapped, rated at sell
- * and at cost, and rolled up; then a bare LOAD DATA LOCAL of the same final rows into the same
- * table, and the ratio. BENCH_UKCDR_ROWS overrides the row count.
- * Routing by Customer Identifier is the routing helper's: where main has none, every record
- * goes to the one bench customer (the figure says so).
+ * UK Standard CDR end to end on MariaDB: a generated 1M-row v3.01 call file for 500 customers
+ * (Customer Identifier = their account numbers) and 20,000 numbers (services, each held by an
+ * employee), a 200k-prefix sell deck and a 200k-prefix buy deck, imported reseller-wide through
+ * the uk_standard_cdr connector in one call (parse → route → dedupe → map to employees → rate
+ * sell and cost → persist → rollups); then the same records re-rated after a sell-deck change;
+ * then a bare LOAD DATA LOCAL of the same final rows into the same table, and the ratio.
+ * BENCH_UKCDR_ROWS overrides the row count; BENCH_UKCDR_RERATE=0 leaves the re-rate out.
  */
 import { execFile } from 'node:child_process'
 import { createWriteStream } from 'node:fs'
@@ -16,6 +16,9 @@ import { promisify } from 'node:util'
 import { createMysqlDatabase, migrate } from './bench_database.js'
 
 const ROWS = Number(process.env.BENCH_UKCDR_ROWS ?? 1_000_000)
+const RERATE = process.env.BENCH_UKCDR_RERATE !== '0'
+const CUSTOMERS = 500
+const NUMBERS = 20_000
 const PREFIXES = 200_000
 const run$ = promisify(execFile)
 const t0 = Date.now()
@@ -25,7 +28,7 @@ const step = (what: string) => process.stderr.write(`ukcdr bench: ${what} (${((D
 const GENERATOR = `
 const { createWriteStream } = require('node:fs')
 const { once } = require('node:events')
-const [path, rowsText, header] = process.argv.slice(1)
+const [path, rowsText, header, tag] = process.argv.slice(1)
 const rows = Number(rowsText)
 ;(async () => {
   const out = createWriteStream(path)
@@ -33,7 +36,7 @@ const rows = Number(rowsText)
   const pad = (n) => String(n).padStart(2, '0')
   const intl = ['+3314268', '+4930901', '+1212555', '+35316', '+6129374']
   for (let i = 0; i < rows; i++) {
-    const account = 'UKB' + String(1 + (i % 500)).padStart(3, '0')
+    const account = 'UKB' + tag + '-' + String(1 + (i % 500)).padStart(3, '0')
     const cli = '+442079' + String(400000 + ((i * 13) % 20000)).padStart(6, '0')
     const k = (i * 7919) % 40000
     const r = k % 20
@@ -49,7 +52,7 @@ const rows = Number(rowsText)
     f[7] = type === 'D' ? String(1000 + i % 5000) : '0'; f[8] = type === 'D' ? String(20000 + i % 90000) : '0'
     f[9] = r < 12 ? 'Manchester' : r < 17 ? 'UK Mobile' : 'International'; f[10] = r < 12 ? 'UKGEO' : r < 17 ? 'UKMOB' : 'INTL'; f[11] = 'Peak'
     f[12] = price; f[13] = price; f[15] = type === 'I' ? dialled : ''; f[25] = type === 'D' ? 'internet' : ''
-    f[28] = 'B' + i.toString(36); f[29] = 'GBP'; f[30] = cli
+    f[28] = 'B' + tag + i.toString(36); f[29] = 'GBP'; f[30] = cli
     if (!out.write(f.join(',') + '\\r\\n')) await once(out, 'drain')
   }
   out.end()
@@ -101,19 +104,18 @@ export async function run() {
   const app = await bootApp()
   const { default: db } = await import('@adonisjs/lucid/services/db')
   await migrate(app)
-  const { default: Customer } = await import('#models/customer')
   const { default: Connector } = await import('#models/connector')
-  const { importDeck, assignCustomer } = await import('#rating/tariffs')
+  const { importDeck } = await import('#rating/tariffs')
   const { UK_CDR_COLUMNS } = await import('#connectors/uk_standard_cdr_parser')
 
+  const tag = Date.now().toString(36).toUpperCase()
   const dir = app.makePath('tmp/bench-ukcdr')
   await mkdir(dir, { recursive: true })
   const file = join(dir, `uk-standard-cdr-${ROWS}.csv`)
-  await run$(process.execPath, ['-e', GENERATOR, file, String(ROWS), UK_CDR_COLUMNS.join(',')], { maxBuffer: 1024 * 1024 })
+  await run$(process.execPath, ['-e', GENERATOR, file, String(ROWS), UK_CDR_COLUMNS.join(','), tag], { maxBuffer: 1024 * 1024 })
   const bytes = (await stat(file)).size
   step('file generated')
 
-  const tag = Date.now().toString(36).toUpperCase()
   const list = prefixes()
   await writeDeck(join(dir, 'sell.csv'), list, 2)
   await writeDeck(join(dir, 'buy.csv'), list, 1)
@@ -121,58 +123,107 @@ export async function run() {
   const sell = await importDeck({ path: join(dir, 'sell.csv'), tariffName: `Bench sell ${tag}` })
   const buy = await importDeck({ path: join(dir, 'buy.csv'), tariffName: `Bench buy ${tag}`, kind: 'buy', supplier: 'Bench carrier' })
   step('decks imported')
-  const customer = await Customer.create({ accountNumber: `UKB-${tag}`, name: 'Bench reseller feed', timeZone: 'Europe/London', currency: 'GBP', taxRateBp: 2000, paymentTermsDays: 30, billDay: 1, recurringBilling: 'advance', itemiseCalls: false, miAddon: false })
-  await assignCustomer(customer.id, sell.tariff_id, '2026-01-01', null)
-  const connector = await Connector.create({ name: `Bench UK CDR ${tag}`, type: 'uk_standard_cdr', transport: 'folder', customerId: customer.id, settings: { path: dir, buyTariff: `Bench buy ${tag}` }, enabled: false })
+  const customerIds = await makeCustomers(db, tag, sell.tariff_id)
+  step('customers, numbers and employees made')
+  const connector = await Connector.create({ name: `Bench UK CDR ${tag}`, type: 'uk_standard_cdr', transport: 'folder', customerId: null, settings: { path: dir, buyTariff: `Bench buy ${tag}` }, enabled: false })
 
   const root = app.makePath()
-  await run$(process.execPath, ['ace', 'build', '--ignore-ts-errors'], { cwd: root, maxBuffer: 16 * 1024 * 1024 })
+  if (process.env.BENCH_SKIP_BUILD !== '1') await run$(process.execPath, ['ace', 'build', '--ignore-ts-errors'], { cwd: root, maxBuffer: 16 * 1024 * 1024 })
   step('built')
-  const child = await run$(process.execPath, [join(root, 'build/bench/ukcdr_child.js'), file, String(customer.id), String(connector.id)], { cwd: root, env: process.env, maxBuffer: 16 * 1024 * 1024 })
+  const load = (await import('node:os')).loadavg().map((l) => Number(l.toFixed(2)))
+  const childArgs = [join(root, 'build/bench/ukcdr_child.js'), file, String(connector.id), String(sell.tariff_id), RERATE ? '1' : '0']
+  const child = await run$(process.execPath, childArgs, { cwd: root, env: process.env, maxBuffer: 16 * 1024 * 1024 })
   const m = JSON.parse(child.stdout.trim().split('\n').pop()!)
   if (m.status !== 'completed') throw new Error(`the import did not complete: ${m.error}`)
-  const costed = await db.from('usage_records').where('import_id', m.import_id).select(db.raw("SUM(cost_origin = 'deck') AS deck"), db.raw("SUM(cost_origin = 'supplier') AS supplier"), db.raw("SUM(rating_status = 'rated') AS rated"))
+  const costed = await db.from('usage_records').where('import_id', m.import_id).select(db.raw("SUM(cost_origin = 'deck') AS deck"), db.raw("SUM(cost_origin = 'supplier') AS supplier"), db.raw("SUM(rating_status = 'rated') AS rated"), db.raw('SUM(employee_id IS NOT NULL) AS mapped'), db.raw('COUNT(DISTINCT customer_id) AS customers'))
 
   step('pipeline done')
   const bare = await bareLoadData(db, m.import_id, dir)
-  const endToEnd = m.import_seconds + m.process_seconds
+  const loadAfter = (await import('node:os')).loadavg().map((l) => Number(l.toFixed(2)))
 
-  // Leave the bench database as it was (not timed).
-  while (Number(((await db.rawQuery('DELETE FROM usage_records WHERE customer_id = ? LIMIT 50000', [customer.id])) as any)?.[0]?.affectedRows)) {}
-  await db.from('monthly_rollups').where('customer_id', customer.id).delete()
-  await db.from('imports').where('customer_id', customer.id).delete()
-  await db.from('connectors').where('id', connector.id).delete()
-  await db.from('customer_tariffs').where('customer_id', customer.id).delete()
-  await db.from('customers').where('id', customer.id).delete()
-  for (const id of [sell.tariff_id, buy.tariff_id]) {
-    await db.from('rates').where('tariff_id', id).delete()
-    await db.from('tariffs').where('id', id).delete()
-  }
-  await rm(dir, { recursive: true, force: true })
-
-  return {
+  const figures = {
     rows: ROWS,
     file_mb: Math.round(bytes / 1024 / 1024),
-    routing: 'none on this branch: every record to one customer (Customer Identifier kept as account)',
+    load_average_before: load,
+    load_average_after: loadAfter,
+    routing: `reseller-wide: ${Number(costed[0].customers)} customers by Customer Identifier`,
     read: m.read,
     imported: m.imported,
     rejected: m.rejected,
     internal: m.internal,
+    mapped_to_employees: Number(costed[0].mapped),
     cost_from_buy_deck: Number(costed[0].deck),
     cost_from_supplier: Number(costed[0].supplier),
     rated: Number(costed[0].rated),
-    import_seconds: round(m.import_seconds),
-    map_rate_rollup_seconds: round(m.process_seconds),
-    end_to_end_seconds: round(endToEnd),
-    end_to_end_records_per_s: Math.round(m.read / endToEnd),
-    import_only_records_per_s: Math.round(m.read / m.import_seconds),
-    peak_rss_mb: Math.round(m.peak_rss / 1024 / 1024),
-    import_peak_rss_mb: Math.round(m.import_peak_rss / 1024 / 1024),
+    end_to_end_seconds: round(m.import_seconds),
+    end_to_end_records_per_s: Math.round(m.read / m.import_seconds),
+    peak_rss_mb: Math.round(m.import_peak_rss / 1024 / 1024),
+    parse_only_seconds: round(m.parse_seconds),
+    parse_only_records_per_s: Math.round(m.read / m.parse_seconds),
+    rerate: m.rerate,
+    peak_rss_with_rerate_mb: Math.round(m.peak_rss / 1024 / 1024),
     bare_load_data_seconds: round(bare.seconds),
     bare_load_data_records_per_s: Math.round(bare.rows / bare.seconds),
-    ratio_end_to_end_vs_bare: Number((bare.seconds / endToEnd).toFixed(3)),
-    targets: { records_per_s: 100_000, peak_rss_mb: 300, ratio: 0.6 },
+    ratio_end_to_end_vs_bare: Number((bare.seconds / m.import_seconds).toFixed(3)),
+    targets: { records_per_s: 100_000, peak_rss_mb: 300, ratio: 0.6, rerate_records_per_s: 100_000 },
   }
+  process.stderr.write(JSON.stringify(figures) + '\n')
+  // Leave the bench database as it was (not timed); a failure here must not lose the figures.
+  try {
+    for (const table of ['usage_records', 'monthly_rollups', 'destination_rollups', 'recurring_rollups']) {
+      const ids = customerIds.join(',')
+      while (Number(((await db.rawQuery(`DELETE FROM ${table} WHERE customer_id IN (${ids}) LIMIT 50000`)) as any)?.[0]?.affectedRows)) {}
+    }
+    await db.rawQuery(`DELETE FROM rerate_changes WHERE rerate_id IN (SELECT id FROM rerates WHERE customer_id IN (${customerIds.join(',')}))`)
+    await db.from('rerates').whereIn('customer_id', customerIds).delete()
+    await db.from('imports').where('connector_id', connector.id).delete()
+    await db.from('connectors').where('id', connector.id).delete()
+    await db.from('customer_tariffs').whereIn('customer_id', customerIds).delete()
+    await db.from('customers').whereIn('id', customerIds).delete()
+    for (const id of [sell.tariff_id, buy.tariff_id]) {
+      await db.from('rates').where('tariff_id', id).delete()
+      await db.from('tariffs').where('id', id).delete()
+    }
+    await rm(dir, { recursive: true, force: true })
+  } catch (error) {
+    process.stderr.write(`ukcdr bench: clean-up failed: ${(error as Error).message}\n`)
+  }
+  return figures
+}
+
+/**
+ * 500 customers on the sell deck, each with 40 of the file's 20,000 numbers as services held
+ * by an employee (one department per customer). Record i is account i mod 500 and number
+ * (13 i) mod 20,000, so number k belongs to customer 77 k mod 500 (13 × 77 ≡ 1 mod 500).
+ */
+async function makeCustomers(db: any, tag: string, tariffId: number): Promise<number[]> {
+  const { normaliseNumber } = await import('#lib/identifiers')
+  const { default: Customer } = await import('#models/customer')
+  const stamp = '2026-01-01 00:00:00'
+  const ids: number[] = []
+  for (let c = 1; c <= CUSTOMERS; c++) {
+    const customer = await Customer.create({ accountNumber: `UKB${tag}-${String(c).padStart(3, '0')}`, name: `Bench customer ${c} ${tag}`, timeZone: 'Europe/London', currency: 'GBP', taxRateBp: 2000, paymentTermsDays: 30, billDay: 1, recurringBilling: 'advance', itemiseCalls: false, miAddon: false })
+    ids.push(customer.id)
+  }
+  await db.table('customer_tariffs').multiInsert(ids.map((id) => ({ customer_id: id, tariff_id: tariffId, starts_on: '2026-01-01', ends_on: null, created_at: stamp, updated_at: stamp })))
+  const departments = new Map<number, number>()
+  for (const id of ids) {
+    const [d] = await db.table('departments').insert({ customer_id: id, name: 'Sales', created_at: stamp, updated_at: stamp })
+    departments.set(id, Number(d))
+  }
+  for (let from = 0; from < NUMBERS; from += 2000) {
+    const batch = Array.from({ length: Math.min(2000, NUMBERS - from) }, (_, j) => from + j)
+    const ownerOf = (k: number) => ids[(77 * k) % CUSTOMERS]
+    const numberOf = (k: number) => normaliseNumber('+442079' + String(400000 + k).padStart(6, '0'))!
+    await db.table('services').multiInsert(batch.map((k) => ({ customer_id: ownerOf(k), kind: 'ddi', identifier: numberOf(k), created_at: stamp, updated_at: stamp })))
+    await db.table('employees').multiInsert(batch.map((k) => ({ customer_id: ownerOf(k), department_id: departments.get(ownerOf(k)), name: `Employee ${k}`, employee_number: `E${k}`, created_at: stamp, updated_at: stamp })))
+    const services = await db.from('services').whereIn('customer_id', ids).whereIn('identifier', batch.map(numberOf)).select('id', 'customer_id', 'identifier')
+    const employees = await db.from('employees').whereIn('customer_id', ids).whereIn('employee_number', batch.map((k) => `E${k}`)).select('id', 'customer_id', 'employee_number')
+    const employeeOf = new Map(employees.map((e: any) => [`${e.customer_id}|${e.employee_number}`, Number(e.id)]))
+    const k0 = new Map(batch.map((k) => [numberOf(k), k]))
+    await db.table('assignments').multiInsert(services.map((s: any) => ({ service_id: Number(s.id), employee_id: employeeOf.get(`${s.customer_id}|E${k0.get(s.identifier)}`), starts_at: stamp, ends_at: null, created_at: stamp, updated_at: stamp })))
+  }
+  return ids
 }
 
 const round = (s: number) => Number(s.toFixed(2))

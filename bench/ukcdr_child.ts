@@ -1,29 +1,59 @@
 /*
  * The measured half of the UK Standard CDR bench, run from the compiled build in a process of
- * its own (its peak RSS is the pipeline's, not the TypeScript loader's): imports one file through
- * the uk_standard_cdr connector, then maps, rates (sell and cost) and rolls it up. One JSON line.
+ * its own (its peak RSS is the pipeline's, not the TypeScript loader's): imports one file
+ * reseller-wide through the uk_standard_cdr connector in one call (routed, mapped, rated and
+ * rolled up on the way in), then (optionally) re-rates its records after a sell-deck change,
+ * then parses the file once more without a database (the parser's share). One JSON line.
  */
 import { bootApp } from './boot_app.js'
 
-const [file, customerId, connectorId] = process.argv.slice(2)
+const [file, connectorId, sellTariffId, rerateFlag] = process.argv.slice(2)
 const app = await bootApp()
-const { default: Customer } = await import('#models/customer')
 const { default: Connector } = await import('#models/connector')
-const { importFile, processUsage } = await import('#connectors/import_file')
+const { importFile } = await import('#connectors/import_file')
 const { connectorType } = await import('#connectors/registry')
+const { readCsvRows } = await import('#connectors/csv_reader')
+const { default: db } = await import('@adonisjs/lucid/services/db')
 
-const customer = await Customer.findOrFail(Number(customerId))
 const connector = await Connector.findOrFail(Number(connectorId))
 const baselineRss = process.memoryUsage().rss
+const seconds = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e9
+const createParser = () => connectorType('uk_standard_cdr').createParser!({ customer: null, connector, settings: connector.settings ?? {} })
+
 const started = process.hrtime.bigint()
-const parser = await connectorType('uk_standard_cdr').createParser!({ customer, connector, settings: connector.settings ?? {} })
-const summary = await importFile({ path: file, customer, connector, format: 'uk-standard-cdr', parser, process: false })
-const imported = process.hrtime.bigint()
+const summary = await importFile({ path: file, customer: null, connector, format: 'uk-standard-cdr', parser: await createParser() })
+const importSeconds = seconds(started)
 const importRss = process.resourceUsage().maxRSS * 1024
-const { default: db } = await import('@adonisjs/lucid/services/db')
-const periods = (await db.from('usage_records').where('import_id', summary.import_id).distinct('period')).map((r: any) => String(r.period))
-const processed = await processUsage(customer.id, periods, summary.import_id)
-const done = process.hrtime.bigint()
+
+let rerate: Record<string, unknown> | null = null
+if (rerateFlag === '1' && summary.status === 'completed') {
+  const { rerateAndRefresh } = await import('#consolidation/usage_pipeline')
+  // The deck change: every sell rate's peak price up by a tenth of a penny a minute.
+  await db.rawQuery('UPDATE rates SET peak_micros = peak_micros + 1000, updated_at = NOW() WHERE tariff_id = ?', [Number(sellTariffId)])
+  const from = process.hrtime.bigint()
+  try {
+    const result = await rerateAndRefresh({ tariffId: Number(sellTariffId), reason: 'bench deck change' })
+    const s = seconds(from)
+    rerate = { seconds: Number(s.toFixed(2)), records: result.records, changed: result.changed, records_per_s: Math.round(result.records / s) }
+  } catch (error) {
+    rerate = { error: String((error as Error).message).slice(0, 300) }
+  }
+}
+
+const parseFrom = process.hrtime.bigint()
+const parser = await createParser()
+let header = true
+for await (const rows of readCsvRows(file, { delimiter: ',', fromLine: 1 })) {
+  for (const { fields, line } of rows) {
+    if (header) {
+      header = false
+      parser.header?.(fields)
+      continue
+    }
+    parser.parse(fields, line)
+  }
+}
+const parseSeconds = seconds(parseFrom)
 
 process.stdout.write(
   JSON.stringify({
@@ -34,9 +64,10 @@ process.stdout.write(
     imported: summary.imported,
     rejected: summary.rejected,
     internal: summary.internal ?? 0,
-    import_seconds: Number(imported - started) / 1e9,
-    process_seconds: Number(done - imported) / 1e9,
-    processed,
+    unknown: summary.unknown ?? 0,
+    import_seconds: importSeconds,
+    parse_seconds: parseSeconds,
+    rerate,
     baseline_rss: baselineRss,
     import_peak_rss: importRss,
     // ru_maxrss: the highest RSS of this process over its whole life, boot included.

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { createInterface } from 'node:readline'
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import drive from '@adonisjs/drive/services/main'
 import logger from '@adonisjs/core/services/logger'
 import type Connector from '#models/connector'
@@ -22,6 +23,8 @@ import { insertSupplierCharges } from '#connectors/supplier_charges'
 import { INTERNAL_CATEGORY } from '#lib/destinations'
 import { maxFieldChars, oversizedField, recordProblem } from '#connectors/record_limits'
 import { processImport } from '#connectors/import_recovery'
+import { UsageEnricher } from '#connectors/usage_enricher'
+import { refreshRollups } from '#consolidation/rollups'
 import { faultPoint } from '#lib/fault_points'
 
 export { insertUsageRows } from '#connectors/usage_insert'
@@ -121,6 +124,8 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
     return { import_id: row.id, status: 'skipped', read: 0, imported: 0, duplicates: 0, rejected: 0, errors: [], same_as_import_id: Number(seen.id) }
   }
   const router = customer ? null : await Router.load(db.connection(), connector?.id ?? null)
+  // Records are mapped and rated on their way in (unless the caller processes them itself).
+  const enricher = opts.process === false ? null : await UsageEnricher.load(db.connection(), customer?.id ?? null, connector?.settings ?? null)
   const accountField = parser.accountField ?? 'account'
 
   const rawPath = `imports/${sha256}`
@@ -151,6 +156,7 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
       let errors: Record<string, unknown>[] = []
       let valid = 0
       let records = 0
+      let stored = 0
       let structural = 0
       let firstStructural = ''
       let lastPct = -1
@@ -230,7 +236,13 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
               const r: ParsedRecord = outcome.record
               if (!periods.has(r.period)) periods.add(r.period)
               if (r.category === INTERNAL_CATEGORY) counts.internal++
-              const wait = router && customerId === undefined ? queue.add(r) : sink.add(r, line, customerId)
+              let wait: void | Promise<void>
+              if (router && customerId === undefined) wait = queue.add(r)
+              else {
+                stored++
+                const owner = customerId ?? customer!.id
+                wait = sink.add(r, line, owner, enricher?.outcome(owner, r))
+              }
               if (wait) await wait
               if (++sinceProgress === PROGRESS_EVERY) {
                 sinceProgress = 0
@@ -259,7 +271,9 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
           throw new ImportFailure(`every row has the wrong shape for ${format} (${firstStructural})`)
         }
         counts.imported = await sink.finish()
+        const storedAll = counts.imported === stored
         counts.imported += await queue.finish()
+        if (enricher) await writeStreamedRollups(enricher, storedAll, trx)
         counts.duplicates = records - counts.imported
       } catch (error) {
         await sink.abort()
@@ -330,7 +344,7 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
     errors: summaryErrors,
   }
   if (customer) {
-    if (opts.process !== false && counts.imported > 0) await processImport(row.id, new Map([[customer.id, [...periods]]]))
+    if (opts.process !== false && counts.imported > 0) await processImport(row.id, new Map([[customer.id, [...periods]]]), streamedCustomers(enricher))
     else if (counts.imported === 0) await db.from('imports').where('id', row.id).update({ stage: 'processed' })
     return summary
   }
@@ -341,9 +355,28 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
   if (opts.process !== false) {
     const byCustomer = new Map<number, string[]>()
     for (const r of routed) byCustomer.set(r.customerId, [...(byCustomer.get(r.customerId) ?? []), r.period])
-    await processImport(row.id, byCustomer)
+    await processImport(row.id, byCustomer, streamedCustomers(enricher))
   }
   return summary
+}
+
+/** Customers whose records went in mapped, rated and rolled up (only the usage listeners are left after commit). */
+function streamedCustomers(enricher: UsageEnricher | null): Set<number> {
+  if (!enricher) return new Set()
+  return new Set([...enricher.rollups.touched.keys()].filter((id) => !enricher.deferred.has(id)))
+}
+
+/**
+ * The rollups of the records mapped and rated on their way in, in the file's transaction: the
+ * sums kept while reading when every record went in; when the database left some out as
+ * duplicates of calls stored before, those sums overcount, so the months are recomputed
+ * from the records instead.
+ */
+async function writeStreamedRollups(enricher: UsageEnricher, storedAll: boolean, trx: TransactionClientContract) {
+  if (storedAll) return enricher.rollups.apply(trx)
+  for (const [customerId, periods] of enricher.rollups.touched) {
+    if (!enricher.deferred.has(customerId)) await refreshRollups(customerId, periods, trx)
+  }
 }
 
 /** The records an import stored, per customer and period. */

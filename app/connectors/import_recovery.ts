@@ -27,14 +27,20 @@ export function staleImportMs() {
 /**
  * Maps, rates and rolls up one committed import's records, once: per customer, the periods it
  * touched (a reseller-wide file routes records to several customers). Without `groups` they are
- * read back from the records the import stored.
+ * read back from the records the import stored. `streamed` customers' records were mapped, rated
+ * and rolled up on their way in; a recovery (no `streamed`) runs the whole pass, which finds
+ * them right and changes nothing but the rollups it recomputes.
  */
-export async function processImport(importId: number, groups?: Map<number, string[]>) {
+export async function processImport(importId: number, groups?: Map<number, string[]>, streamed: Set<number> = new Set()) {
   const outcome = await runOnce('process_import', `import:${importId}:process`, async () => {
     const byCustomer = groups ?? (await storedGroups(importId))
     faultPoint('import.before_processing')
-    const { afterUsageChange } = await import('#consolidation/usage_pipeline')
-    for (const [customerId, periods] of byCustomer) await afterUsageChange(customerId, periods)
+    const { afterUsageChange, notifyUsageChanged } = await import('#consolidation/usage_pipeline')
+    for (const [customerId, periods] of byCustomer) {
+      // Mapped, rated and rolled up in the file's transaction: only the listeners are left.
+      if (streamed.has(customerId)) await notifyUsageChanged(customerId, periods)
+      else await afterUsageChange(customerId, periods)
+    }
     await db.from('imports').where('id', importId).update({ stage: 'processed', updated_at: sqlTime() })
     return { import_id: importId, customers: [...byCustomer.keys()] }
   })

@@ -2,9 +2,9 @@ import mysql2 from 'mysql2'
 import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import type { ParsedRecord } from '#connectors/types'
-import type { SinkTarget, UsageSink } from '#connectors/usage_sink'
+import type { SinkTarget, StoredOutcome, UsageSink } from '#connectors/usage_sink'
 
-/** Rows per multi-row INSERT: 15 columns × 2000 stays under SQLite's 32766 bind variables. */
+/** Rows per multi-row INSERT on MySQL (SQLite goes in SQLITE_ROWS: 27 columns × 400 stays under its 32766 bind variables). */
 const BATCH = 2000
 const SQLITE_ROWS = 400
 const mysqlEscape = (v: string) => mysql2.escape(v)
@@ -12,7 +12,8 @@ const mysqlEscape = (v: string) => mysql2.escape(v)
 const USAGE_COLUMNS = [
   'customer_id', 'source', 'dedupe_key', 'import_id', 'identifier', 'occurred_at', 'period', 'category',
   'destination', 'duration_s', 'volume_bytes', 'quantity', 'description', 'cost_e4', 'rating_status',
-  'charge_code', 'time_band', 'cost_origin',
+  'charge_code', 'time_band', 'cost_origin', 'service_id', 'employee_id', 'department_id', 'destination_name',
+  'price_e4', 'tariff_id', 'rate_id', 'allowance_used', 'unrated_reason',
 ] as const
 
 /**
@@ -32,7 +33,8 @@ async function insertNew(trx: TransactionClientContract, rows: Record<string, un
       let tuple = '('
       for (let c = 0; c < USAGE_COLUMNS.length; c++) {
         const v = r[USAGE_COLUMNS[c]]
-        tuple += (c ? ',' : '') + (v === null || v === undefined ? 'NULL' : typeof v === 'number' ? String(v) : mysqlEscape(String(v)))
+        // A column the caller's rows do not have (API snapshots) takes its default.
+        tuple += (c ? ',' : '') + (v === undefined ? 'DEFAULT' : v === null ? 'NULL' : typeof v === 'number' ? String(v) : mysqlEscape(String(v)))
       }
       values += (i ? ',' : '') + tuple + ')'
     }
@@ -98,7 +100,7 @@ export function openBatchInsertSink(trx: TransactionClientContract, target: Sink
   }
 
   return {
-    add(r: ParsedRecord, _line: number, customerId = target.customerId) {
+    add(r: ParsedRecord, _line: number, customerId = target.customerId, o?: StoredOutcome | null) {
       rows.push({
         customer_id: customerId,
         source: target.source,
@@ -107,17 +109,26 @@ export function openBatchInsertSink(trx: TransactionClientContract, target: Sink
         identifier: r.identifier,
         occurred_at: r.occurredAt,
         period: r.period,
-        category: r.category,
+        category: o ? o.category : r.category,
         destination: r.destination,
         duration_s: r.durationS,
         volume_bytes: r.volumeBytes,
         quantity: r.quantity,
         description: r.description,
-        cost_e4: r.costE4,
-        rating_status: 'pending',
+        cost_e4: o ? o.cost_e4 : r.costE4,
+        rating_status: o ? o.rating_status : 'pending',
         charge_code: r.chargeCode ?? null,
         time_band: r.timeBand ?? null,
-        cost_origin: r.costE4 === null ? null : 'supplier',
+        cost_origin: o ? o.cost_origin : r.costE4 === null ? null : 'supplier',
+        service_id: o ? o.service_id : null,
+        employee_id: o ? o.employee_id : null,
+        department_id: o ? o.department_id : null,
+        destination_name: o ? o.destination_name : null,
+        price_e4: o ? o.price_e4 : null,
+        tariff_id: o ? o.tariff_id : null,
+        rate_id: o ? o.rate_id : null,
+        allowance_used: o ? o.allowance_used : 0,
+        unrated_reason: o ? o.unrated_reason : null,
       })
       if (rows.length >= BATCH) return flush()
     },

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import type { ParsedRecord } from '#connectors/types'
 import { ImportFailure } from '#connectors/types'
-import type { SinkTarget, UsageSink } from '#connectors/usage_sink'
+import type { SinkTarget, StoredOutcome, UsageSink } from '#connectors/usage_sink'
 
 /** Characters handed to the connection at a time. */
 const CHUNK = 256 * 1024
@@ -16,7 +16,8 @@ const STATEMENTS_AHEAD = 3
 const COLUMNS = [
   'customer_id', 'source', 'import_id', 'dedupe_key', 'identifier', 'occurred_at', 'period', 'category',
   'destination', 'duration_s', 'volume_bytes', 'quantity', 'description', 'cost_e4', 'charge_code', 'time_band',
-  'cost_origin',
+  'cost_origin', 'service_id', 'employee_id', 'department_id', 'destination_name', 'price_e4', 'tariff_id', 'rate_id',
+  'allowance_used', 'rating_status', 'unrated_reason',
 ]
 
 // IGNORE leaves out rows whose dedupe_key (unique per reseller) exists, as the duplicates of an import
@@ -40,13 +41,21 @@ function integer(value: number | null): string {
   return value === null ? '\\N' : Number.isSafeInteger(value) ? String(value) : 'x'
 }
 
-/** The tab-separated line LOAD DATA reads for one record (after the fixed columns). */
-export function loadDataLine(r: ParsedRecord): string {
-  return (
+const PENDING_TAIL = '\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t0\tpending\t\\N\n'
+
+/** The tab-separated line LOAD DATA reads for one record (after the fixed columns); pending without an outcome. */
+export function loadDataLine(r: ParsedRecord, o?: StoredOutcome | null): string {
+  const head =
     text(r.dedupeKey) + '\t' + text(r.identifier) + '\t' + text(r.occurredAt) + '\t' + text(r.period) + '\t' +
-    text(r.category) + '\t' + nullable(r.destination) + '\t' + integer(r.durationS) + '\t' + integer(r.volumeBytes) +
-    '\t' + integer(r.quantity) + '\t' + nullable(r.description) + '\t' + integer(r.costE4) + '\t' +
-    nullable(r.chargeCode ?? null) + '\t' + nullable(r.timeBand ?? null) + '\t' + (r.costE4 === null ? '\\N' : 'supplier') + '\n'
+    text(o ? o.category : r.category) + '\t' + nullable(r.destination) + '\t' + integer(r.durationS) + '\t' +
+    integer(r.volumeBytes) + '\t' + integer(r.quantity) + '\t' + nullable(r.description) + '\t'
+  const codes = '\t' + nullable(r.chargeCode ?? null) + '\t' + nullable(r.timeBand ?? null) + '\t'
+  if (!o) return head + integer(r.costE4) + codes + (r.costE4 === null ? '\\N' : 'supplier') + PENDING_TAIL
+  return (
+    head + integer(o.cost_e4) + codes + nullable(o.cost_origin) + '\t' + integer(o.service_id) + '\t' +
+    integer(o.employee_id) + '\t' + integer(o.department_id) + '\t' + nullable(o.destination_name) + '\t' +
+    integer(o.price_e4) + '\t' + integer(o.tariff_id) + '\t' + integer(o.rate_id) + '\t' + integer(o.allowance_used) +
+    '\t' + text(o.rating_status) + '\t' + nullable(o.unrated_reason) + '\n'
   )
 }
 
@@ -139,14 +148,14 @@ export async function openLoadDataSink(trx: TransactionClientContract, target: S
   }
 
   return {
-    add(record: ParsedRecord, line: number, customerId = target.customerId) {
+    add(record: ParsedRecord, line: number, customerId = target.customerId, outcome?: StoredOutcome | null) {
       if (count === lines.length) {
         const grown = new Uint32Array(lines.length * 2)
         grown.set(lines)
         lines = grown
       }
       lines[count++] = line
-      const tsv = prefixOf(customerId) + loadDataLine(record)
+      const tsv = prefixOf(customerId) + loadDataLine(record, outcome)
       // Three bytes a UTF-16 unit is the most UTF-8 can take.
       if (used + tsv.length * 3 > CHUNK) {
         send()

@@ -11,11 +11,31 @@ export interface UsageSink {
    * reseller-wide import gives each record's routed customer); a returned promise asks the
    * caller to wait (backpressure).
    */
-  add(record: ParsedRecord, line: number, customerId?: number): void | Promise<void>
+  add(record: ParsedRecord, line: number, customerId?: number, outcome?: StoredOutcome | null): void | Promise<void>
   /** Writes what is left and tells how many records went in: the others were duplicates. */
   finish(): Promise<number>
   /** Stops writing after a failure; the caller then rolls the transaction back. */
   abort(): Promise<void>
+}
+
+/**
+ * A record's mapping and rating, worked out while its file is read (usage_enricher.ts); without
+ * one the record is stored pending, for the batch pass after commit.
+ */
+export interface StoredOutcome {
+  service_id: number | null
+  employee_id: number | null
+  department_id: number | null
+  price_e4: number | null
+  tariff_id: number | null
+  rate_id: number | null
+  allowance_used: number
+  rating_status: string
+  unrated_reason: string | null
+  category: string
+  destination_name: string | null
+  cost_e4: number | null
+  cost_origin: string | null
 }
 
 export interface SinkTarget {

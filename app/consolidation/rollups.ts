@@ -81,6 +81,10 @@ export async function refreshRollups(customerId: number, periods: string[], trx?
  * ------------------------------------------------------------------------------------------- */
 
 /** Replaces the recurring rollups of the given months (sorted, unique) of one customer. Returns rows written. */
+export async function refreshRecurringMonths(client: QueryClientContract, customerId: number, periods: string[]) {
+  return writeRecurringRollups(client, customerId, periods)
+}
+
 async function writeRecurringRollups(client: QueryClientContract, customerId: number, periods: string[]) {
   if (periods.length === 0) return 0
   const marks = periods.map(() => '?').join(',')

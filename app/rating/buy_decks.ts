@@ -1,6 +1,6 @@
-import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import type { QueryClientContract, TransactionClientContract } from '@adonisjs/lucid/types/database'
 import type { RateDeck } from '#rating/deck'
-import { loadDeck } from '#rating/deck_store'
+import { loadDeck, type DeckMemo } from '#rating/deck_store'
 
 /** A supplier's buy (cost) deck, as rating uses it. */
 export interface BuyDeck {
@@ -14,7 +14,7 @@ export interface BuyDeck {
  * connectors without one, have none. A connector naming a missing or sell tariff has none
  * either: its records keep no cost rather than a cost from the wrong deck.
  */
-export async function buyDecksForImports(importIds: number[], trx: TransactionClientContract): Promise<Map<number, BuyDeck>> {
+export async function buyDecksForImports(importIds: number[], trx: TransactionClientContract, memo?: DeckMemo): Promise<Map<number, BuyDeck>> {
   const out = new Map<number, BuyDeck>()
   if (importIds.length === 0) return out
   const rows = await trx
@@ -26,7 +26,7 @@ export async function buyDecksForImports(importIds: number[], trx: TransactionCl
   for (const row of rows) {
     const ref = buyTariffRef(row.settings)
     if (!ref) continue
-    if (!decks.has(ref)) decks.set(ref, await resolve(ref, trx))
+    if (!decks.has(ref)) decks.set(ref, await resolve(ref, trx, memo))
     const deck = decks.get(ref)
     if (deck) out.set(Number(row.import_id), deck)
   }
@@ -46,9 +46,15 @@ function buyTariffRef(settings: unknown): string | null {
   return ref === undefined || ref === null || String(ref).trim() === '' ? null : String(ref).trim()
 }
 
-async function resolve(ref: string, trx: TransactionClientContract): Promise<BuyDeck | null> {
+async function resolve(ref: string, trx: QueryClientContract, memo?: DeckMemo): Promise<BuyDeck | null> {
   const q = trx.from('tariffs').where('kind', 'buy')
   const t = /^\d+$/.test(ref) ? await q.where('id', Number(ref)).first() : await q.where('name', ref).first()
   if (!t) return null
-  return { tariffId: Number(t.id), deck: await loadDeck(Number(t.id), trx) }
+  return { tariffId: Number(t.id), deck: await loadDeck(Number(t.id), trx, memo) }
+}
+
+/** The buy deck a connector's settings name (what its imports' records are costed with), if any. */
+export async function buyDeckOfSettings(settings: unknown, trx: QueryClientContract): Promise<BuyDeck | null> {
+  const ref = buyTariffRef(settings)
+  return ref ? resolve(ref, trx) : null
 }

@@ -1,5 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
-import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { RateDeck } from '#rating/deck'
 import type { DeckRate } from '#rating/types'
 import type { AllowanceDef } from '#rating/allowances'
@@ -47,10 +47,24 @@ export function deckRateFromRow(row: any): DeckRate {
 const cache = new Map<number, { stamp: string; deck: RateDeck }>()
 
 /**
+ * Decks already checked during one pass over many customers (a re-rate): within the pass the
+ * deck's version is checked once, not once per customer (the check sums a 200k-row deck).
+ */
+export type DeckMemo = Map<number, RateDeck>
+
+/**
  * The compiled deck of a tariff. Decks are cached per process and rebuilt when
  * the rates change (row count, highest id, last update and a price checksum).
  */
-export async function loadDeck(tariffId: number, trx?: TransactionClientContract): Promise<RateDeck> {
+export async function loadDeck(tariffId: number, trx?: QueryClientContract, memo?: DeckMemo): Promise<RateDeck> {
+  const seen = memo?.get(tariffId)
+  if (seen) return seen
+  const deck = await checkedDeck(tariffId, trx)
+  memo?.set(tariffId, deck)
+  return deck
+}
+
+async function checkedDeck(tariffId: number, trx?: QueryClientContract): Promise<RateDeck> {
   const client = trx ?? db
   const s = await client
     .from('rates')
@@ -89,7 +103,7 @@ export async function loadDeck(tariffId: number, trx?: TransactionClientContract
   return deck
 }
 
-export async function loadAllowances(tariffId: number, trx?: TransactionClientContract): Promise<AllowanceDef[]> {
+export async function loadAllowances(tariffId: number, trx?: QueryClientContract): Promise<AllowanceDef[]> {
   const rows = await (trx ?? db).from('allowances').where('tariff_id', tariffId).orderBy('id')
   return rows.map((r: any) => ({
     id: Number(r.id),

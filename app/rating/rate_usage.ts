@@ -1,11 +1,12 @@
 import db from '@adonisjs/lucid/services/db'
+import mysql2 from 'mysql2'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
-import { rateRecord } from '#rating/engine'
-import { kindOfCategory, type RateDeck } from '#rating/deck'
+import { kindOfCategory } from '#rating/deck'
 import { AllowanceLedger } from '#rating/allowances'
-import { clockFor, dayNumber } from '#rating/time_band'
-import { epochMsOf, isoDateOf, loadAllowances, loadDeck } from '#rating/deck_store'
-import { REASON_NO_TARIFF } from '#rating/types'
+import type { clockFor } from '#rating/time_band'
+import { epochMsOf, type DeckMemo } from '#rating/deck_store'
+import { recordOutcome, type TariffContext } from '#rating/record_outcome'
+import { loadCustomerTariffs } from '#rating/customer_tariffs'
 import { recordRerate, type RecordChange } from '#rating/rerate_history'
 import { buyDecksForImports } from '#rating/buy_decks'
 
@@ -16,6 +17,8 @@ export interface RatingScope {
   /** Why this pass runs, kept in the re-rating history ("tariff fix", "import", …). */
   reason?: string
   userId?: number | null
+  /** Decks checked once for a whole pass over many customers (see DeckMemo). */
+  decks?: DeckMemo
 }
 
 export interface RatingSummary {
@@ -27,12 +30,6 @@ export interface RatingSummary {
   newTotalE4: number
 }
 
-interface TariffContext {
-  id: number
-  markupBp: number
-  deck: RateDeck
-  allowances: Awaited<ReturnType<typeof loadAllowances>>
-}
 
 const UPDATE_BATCH = 1000
 const COLUMNS = [
@@ -71,29 +68,9 @@ async function rateWithin(scope: RatingScope, trx: TransactionClientContract): P
   }
   if (periods.length === 0) return summary
 
-  const clock = clockFor(customer.time_zone || 'Europe/London')
-  const assignments = (
-    await trx.from('customer_tariffs').where('customer_id', scope.customerId).orderBy('starts_on', 'desc').orderBy('id', 'desc')
-  ).map((r: any) => ({
-    tariffId: Number(r.tariff_id),
-    from: dayNumber(isoDateOf(r.starts_on)),
-    until: r.ends_on ? dayNumber(isoDateOf(r.ends_on)) : Number.POSITIVE_INFINITY,
-  }))
-  const tariffs = new Map<number, TariffContext>()
-  for (const tariffId of new Set(assignments.map((a) => a.tariffId))) {
-    const t = await trx.from('tariffs').where('id', tariffId).select('id', 'default_markup_bp').first()
-    if (!t) continue
-    tariffs.set(tariffId, {
-      id: tariffId,
-      markupBp: Number(t.default_markup_bp),
-      deck: await loadDeck(tariffId, trx),
-      allowances: await loadAllowances(tariffId, trx),
-    })
-  }
-  const tariffOn = (day: number): TariffContext | null => {
-    for (const a of assignments) if (a.from <= day && day < a.until) return tariffs.get(a.tariffId) ?? null
-    return null
-  }
+  const loaded = (await loadCustomerTariffs(trx, new Map([[scope.customerId, String(customer.time_zone || 'Europe/London')]]), scope.decks)).get(scope.customerId)!
+  const { clock, tariffs } = loaded
+  const tariffOn = (day: number) => loaded.on(day)
 
   for (const period of periods) {
     const rows = await trx
@@ -108,7 +85,7 @@ async function rateWithin(scope: RatingScope, trx: TransactionClientContract): P
         'service_id', 'identifier', 'invoice_id', 'import_id', 'cost_origin'
       )
     const importIds = [...new Set(rows.filter((r: any) => r.import_id !== null && r.cost_origin !== 'supplier').map((r: any) => Number(r.import_id)))]
-    const buyDecks = await buyDecksForImports(importIds, trx)
+    const buyDecks = await buyDecksForImports(importIds, trx, scope.decks)
     const ledgers = new Map<number, AllowanceLedger>()
     const ledgerOf = (t: TariffContext) => {
       let ledger = ledgers.get(t.id)
@@ -147,51 +124,16 @@ async function rateWithin(scope: RatingScope, trx: TransactionClientContract): P
         quantity: Number(row.quantity),
         costE4: row.cost_e4 === null ? null : Number(row.cost_e4),
       }
-      // A supplier's own cost stands; otherwise the connector's buy deck prices the cost by the
-      // same rules (no markup, no allowances), before the sell price that may mark it up.
-      let costE4 = input.costE4
-      let costOrigin: string | null = row.cost_origin ?? (costE4 === null ? null : 'supplier')
-      if (costOrigin !== 'supplier') {
-        const buy = row.import_id === null ? undefined : buyDecks.get(Number(row.import_id))
-        const cost = buy ? rateRecord(buy.deck, clock, 0, { ...input, costE4: null }) : null
-        costE4 = cost && cost.status === 'rated' ? cost.priceE4 : null
-        costOrigin = costE4 === null ? null : 'deck'
-      }
-      const next: Update = {
-        id: Number(row.id),
-        price_e4: null,
-        tariff_id: null,
-        rate_id: null,
-        allowance_used: 0,
-        rating_status: 'unrated',
-        unrated_reason: REASON_NO_TARIFF,
-        category: row.category,
-        destination_name: row.destination_name ?? null,
-        cost_e4: costE4,
-        cost_origin: costOrigin,
-      }
-      let band: string | null = null
-      if (tariff) {
-        const ledger = ledgerOf(tariff)
-        const result = rateRecord(
-          tariff.deck,
-          clock,
-          tariff.markupBp,
-          { ...input, costE4 },
-          ledger.empty ? undefined : ledger.forService(serviceKey)
-        )
-        next.tariff_id = tariff.id
-        next.rating_status = result.status
-        next.unrated_reason = result.reason
-        next.price_e4 = result.status === 'unrated' ? null : result.priceE4
-        next.allowance_used = result.allowanceUsed
-        band = result.band
-        if (result.rate) {
-          next.rate_id = result.rate.id
-          next.destination_name = result.rate.destination
-          if (kindOfCategory(row.category) === 'voice') next.category = result.rate.category
-        }
-      }
+      const ledger = tariff ? ledgerOf(tariff) : null
+      const outcome = recordOutcome(
+        tariff,
+        row.import_id === null ? undefined : buyDecks.get(Number(row.import_id)),
+        clock,
+        { ...input, destinationName: row.destination_name ?? null, costOrigin: row.cost_origin ?? null },
+        ledger && !ledger.empty ? ledger.forService(serviceKey) : undefined
+      )
+      const { band, ...fields } = outcome
+      const next: Update = { id: Number(row.id), ...fields }
       if (next.rating_status === 'unrated') summary.unrated++
       else summary.rated++
       summary.newTotalE4 += (next.price_e4 as number | null) ?? 0
@@ -262,16 +204,18 @@ async function writeBatch(trx: TransactionClientContract, batch: Update[]) {
   if (batch.length === 0) return
   const bindings: (string | number | null)[] = []
   if (trx.dialect.name === 'mysql') {
-    const rows = batch.map((u, i) => {
-      bindings.push(u.id, ...COLUMNS.map((c) => u[c]))
-      return i === 0
-        ? `SELECT ? AS id, ${COLUMNS.map((c) => `? AS ${c}`).join(', ')}`
-        : `SELECT ?, ${COLUMNS.map(() => '?').join(', ')}`
-    })
+    // Values escaped by mysql2 rather than bound: binding 11 values × thousands of rows through the
+    // query builder costs more than the UPDATE itself.
+    const value = (v: string | number | null) => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : mysql2.escape(v))
+    const rows = batch.map((u, i) =>
+      i === 0
+        ? `SELECT ${Number(u.id)} AS id, ${COLUMNS.map((c) => `${value(u[c])} AS ${c}`).join(', ')}`
+        : `SELECT ${Number(u.id)}, ${COLUMNS.map((c) => value(u[c])).join(', ')}`
+    )
     const sql =
       `UPDATE usage_records u JOIN (${rows.join(' UNION ALL ')}) v ON u.id = v.id SET ` +
       COLUMNS.map((c) => `u.${c} = v.${c}`).join(', ')
-    await trx.rawQuery(sql, bindings as any[])
+    await trx.rawQuery(sql)
     return
   }
   const sets = COLUMNS.map((column) => {

@@ -2,6 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { DateTime } from 'luxon'
 import { audit } from '#lib/audit'
+import type { DeckMemo } from '#rating/deck_store'
 import { parseDeckFile, DeckImportError, type DeckRow } from '#rating/deck_csv'
 import type { RateFields } from '#rating/types'
 import { rateUsage, type RatingSummary } from '#rating/rate_usage'
@@ -240,7 +241,9 @@ export interface RerateSummary extends RatingSummary {
  * differences (records, changed, totals). Rating knows nothing of rollups: callers
  * go through `rerateAndRefresh` in the usage pipeline, which refreshes them.
  */
-export async function rerate(scope: { tariffId?: number; customerIds?: number[]; period?: string; reason?: string }, userId: number | null = null): Promise<RerateSummary> {
+export async function rerate(scope: { tariffId?: number; customerIds?: number[]; period?: string; reason?: string; decks?: DeckMemo }, userId: number | null = null): Promise<RerateSummary> {
+  // Every customer of the pass prices with the same deck versions, checked once.
+  const decks = scope.decks ?? new Map()
   let customerIds = scope.customerIds
   if (!customerIds) {
     const q = db.from('customer_tariffs').distinct('customer_id')
@@ -255,7 +258,7 @@ export async function rerate(scope: { tariffId?: number; customerIds?: number[];
     const periods = scope.period
       ? [scope.period]
       : (await db.from('usage_records').where('customer_id', customerId).whereNull('invoice_id').distinct('period')).map((r: any) => String(r.period))
-    const summary = await rateUsage({ customerId, period: scope.period, reason: scope.reason || 're-rate', userId })
+    const summary = await rateUsage({ customerId, period: scope.period, reason: scope.reason || 're-rate', userId, decks })
     total.customers.push({ customerId, name: customer.name, accountNumber: customer.account_number, periods, ...summary })
     for (const k of ['records', 'rated', 'unrated', 'changed', 'oldTotalE4', 'newTotalE4'] as const) total[k] += summary[k]
   }

@@ -4,6 +4,11 @@ import { makeCustomer, makeUser } from '#tests/helpers/factories'
 import { truncateAll } from '#tests/helpers/migrate'
 import { assignCustomer, findOrCreateTariff, saveRate } from '#rating/tariffs'
 import { inertiaHeaders } from '#tests/helpers/inertia'
+import { DateTime } from 'luxon'
+import Assignment from '#models/assignment'
+import Department from '#models/department'
+import Employee from '#models/employee'
+import Service from '#models/service'
 
 const config = {
   dateFormat: 'dd/MM/yyyy HH:mm:ss',
@@ -47,6 +52,36 @@ test.group('Mapping profile live preview with prices', (group) => {
     assert.equal(noTariff.body().rows[0].rating.status, 'no tariff')
     const byTariff = await client.post('/mapping-profiles/preview').json({ config, sample, tariffId }).header('accept', 'application/json').loginAs(admin).withCsrfToken()
     assert.equal(byTariff.body().rows[0].rating.price, 'GBP 2.4000')
+  })
+
+  test('each row shows the employee holding its number then, routed as an import would route it', async ({ client, assert }) => {
+    const admin = await makeUser('admin')
+    const customer = await makeCustomer({ accountNumber: 'ACME001', name: 'Acme Ltd' })
+    const sales = await Department.create({ customerId: customer.id, name: 'Sales' })
+    const jane = await Employee.create({ customerId: customer.id, departmentId: sales.id, name: 'Jane Doe', email: null, employeeNumber: 'E1', active: true })
+    const line = await Service.create({ customerId: customer.id, kind: 'ddi', identifier: '+441632960001', label: null })
+    // Jane holds the number from 10:03 UTC on the day: the 10:00 local (09:00 UTC) call is before her time.
+    await Assignment.create({ serviceId: line.id, employeeId: jane.id, startsAt: DateTime.fromISO('2026-07-06T09:03:00Z'), endsAt: null })
+    const withNumbers = [
+      'Type,Account,CLI,Dialled,Date,Time,Length,Pence',
+      'V,ACME001,01632960001,02079460018,06/07/2026,10:00:00,00:01:30,1.25',
+      'V,ACME001,01632960001,02079460018,06/07/2026,10:07:00,00:01:30,1.25',
+      'V,ACME001,01632960999,02079460018,06/07/2026,10:08:00,00:01:30,1.25',
+      'V,NOPE9,01632960001,02079460018,06/07/2026,10:09:00,00:00:30,0',
+    ].join('\n')
+    for (const body of [{ config, sample: withNumbers }, { config, sample: withNumbers, customerId: customer.id }]) {
+      const res = await client.post('/mapping-profiles/preview').json(body).header('accept', 'application/json').loginAs(admin).withCsrfToken()
+      res.assertStatus(200)
+      const rows = res.body().rows
+      assert.equal(rows[0].employee, 'unallocated: nobody holds the number then')
+      assert.equal(rows[1].employee, 'Jane Doe (Sales)')
+      assert.equal(rows[1].rating.customer, 'Acme Ltd (ACME001)')
+      assert.equal(rows[2].employee, 'unallocated: no service with this number')
+      if (!body.customerId) {
+        assert.isNull(rows[3].employee)
+        assert.equal(rows[3].rating.customer, 'no customer with account NOPE9')
+      } else assert.equal(rows[3].employee, 'Jane Doe (Sales)')
+    }
   })
 
   test('the form offers customers and tariffs to price the preview with', async ({ client, assert }) => {
