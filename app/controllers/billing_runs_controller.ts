@@ -208,7 +208,7 @@ export default class BillingRunsController {
           logger.error({ err: error }, 'sending invoices failed')
         )
       })
-      return `${queued.queued} invoices queued for email${queued.missingEmail ? `; ${queued.missingEmail} customers have no billing email` : ''}`
+      return `${queued.queued === 1 ? '1 invoice' : `${queued.queued} invoices`} queued for email${queued.missingEmail ? `; ${queued.missingEmail} customers have no billing email` : ''}`
     })
   }
 

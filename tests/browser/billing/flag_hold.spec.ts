@@ -8,12 +8,32 @@ import { makeBillingFixture } from '../../functional/billing/fixtures.js'
 test.group('browser: billing run review holds flagged invoices', (group) => {
   group.each.setup(() => truncateAll())
 
-  test('a flagged invoice is held on the review page until a billing user acknowledges it with a reason', async ({ visit, assert }) => {
+  test('a flagged invoice is held on the review page until a billing user acknowledges it with a reason', async ({
+    visit,
+    assert,
+  }) => {
     const clean = await makeBillingFixture()
     const flagged = await makeBillingFixture()
     // a number that is none of the customer's services: "unknown services"
-    await db.table('usage_records').insert({ customer_id: flagged.customer.id, source: 'test:browser', dedupe_key: 'unknown-1', identifier: '+447700900321', occurred_at: '2026-10-14 10:00:00', period: '2026-10', category: 'uk_mobile', destination: '447700900123', duration_s: 60, quantity: 1, cost_e4: 100, price_e4: 300, rating_status: 'rated' })
-    const { run } = await createRun({ period: '2026-10', customerIds: [clean.customer.id, flagged.customer.id] })
+    await db.table('usage_records').insert({
+      customer_id: flagged.customer.id,
+      source: 'test:browser',
+      dedupe_key: 'unknown-1',
+      identifier: '+447700900321',
+      occurred_at: '2026-10-14 10:00:00',
+      period: '2026-10',
+      category: 'uk_mobile',
+      destination: '447700900123',
+      duration_s: 60,
+      quantity: 1,
+      cost_e4: 100,
+      price_e4: 300,
+      rating_status: 'rated',
+    })
+    const { run } = await createRun({
+      period: '2026-10',
+      customerIds: [clean.customer.id, flagged.customer.id],
+    })
     const user = await makeUser('billing', { email: 'reviewer@reseller.example' })
 
     const page = await visit('/login')
@@ -40,15 +60,23 @@ test.group('browser: billing run review holds flagged invoices', (group) => {
     await card.locator('.ack-reason').fill('Number is being ported in; billed correctly')
     await card.locator('.ack-button').click()
     await page.locator('.flagged-invoice .badge.ok', { hasText: 'acknowledged' }).waitFor()
-    assert.include(await page.locator('.flagged-invoice').first().innerText(), 'Number is being ported in; billed correctly')
+    assert.include(
+      await page.locator('.flagged-invoice').first().innerText(),
+      'Number is being ported in; billed correctly'
+    )
     assert.isFalse(await page.locator('#finalize').isDisabled())
 
     page.on('dialog', (dialog) => dialog.accept())
     await page.locator('#finalize').click()
-    await page.locator('.card.stat .value', { hasText: 'finalized' }).waitFor()
+    await page.locator('.card.stat .value', { hasText: 'Finalised' }).waitFor()
     // the page rendered every state without a script error (a bad date format once blanked it)
-    assert.deepEqual(errors.filter((e) => !/WebSocket/.test(e)), [])
-    const statuses = (await db.from('invoices').where('billing_run_id', run.id).select('status')).map((r: any) => r.status)
+    assert.deepEqual(
+      errors.filter((e) => !/WebSocket/.test(e)),
+      []
+    )
+    const statuses = (
+      await db.from('invoices').where('billing_run_id', run.id).select('status')
+    ).map((r: any) => r.status)
     assert.deepEqual(statuses, ['finalized', 'finalized'])
     const audit = await db.from('audit_logs').where('action', 'invoice.flags_acknowledged').first()
     assert.equal(Number(audit.user_id), user.id)
