@@ -16,8 +16,8 @@ export interface ApiOperation {
   query?: Record<string, Schema>
   body?: { type: 'json' | 'multipart'; schema: Schema }
   status: number
-  /** JSON schema of the answer; 'pdf' for a document; null for no body (204). */
-  response: Schema | 'pdf' | null
+  /** JSON schema of the answer; 'pdf' or 'ubl' for a document; null for no body (204). */
+  response: Schema | 'pdf' | 'ubl' | null
 }
 
 const int = { type: 'integer' }
@@ -274,6 +274,35 @@ export const operations: ApiOperation[] = [
     response: one('Tariff'),
   },
   {
+    method: 'post',
+    path: '/tariffs',
+    handler: 'tariffs.store',
+    tag: 'Tariffs',
+    summary: 'Create a sell tariff (422 when the name is taken)',
+    body: json('Tariff'),
+    status: 201,
+    response: one('Tariff'),
+  },
+  {
+    method: 'put',
+    path: '/tariffs/{id}',
+    handler: 'tariffs.update',
+    tag: 'Tariffs',
+    summary: "Change a tariff's name, currency, default markup or description",
+    body: json('Tariff'),
+    status: 200,
+    response: one('Tariff'),
+  },
+  {
+    method: 'delete',
+    path: '/tariffs/{id}',
+    handler: 'tariffs.destroy',
+    tag: 'Tariffs',
+    summary: 'Delete a tariff no customer, record or connector ever used (422 says which use holds it)',
+    status: 204,
+    response: null,
+  },
+  {
     method: 'get',
     path: '/tariffs/{id}/rates',
     handler: 'tariffs.rates',
@@ -403,6 +432,15 @@ export const operations: ApiOperation[] = [
     response: 'pdf',
   },
   {
+    method: 'get',
+    path: '/invoices/{id}/ubl',
+    handler: 'invoices.ubl',
+    tag: 'Invoices',
+    summary: 'The invoice as a UBL 2.1 e-invoice (Peppol BIS Billing 3.0); 422 names what is missing',
+    status: 200,
+    response: 'ubl',
+  },
+  {
     method: 'post',
     path: '/invoices/{id}/credit-notes',
     handler: 'invoices.storeCreditNote',
@@ -439,6 +477,15 @@ export const operations: ApiOperation[] = [
     summary: 'The credit note PDF',
     status: 200,
     response: 'pdf',
+  },
+  {
+    method: 'get',
+    path: '/credit-notes/{id}/ubl',
+    handler: 'invoices.creditNoteUbl',
+    tag: 'Credit notes',
+    summary: 'The credit note as a UBL 2.1 credit note (Peppol BIS Billing 3.0)',
+    status: 200,
+    response: 'ubl',
   },
 
   {
@@ -550,7 +597,16 @@ function operationObject(op: ApiOperation) {
               },
             },
           }
-        : { description: 'OK', content: { 'application/json': { schema: op.response } } }
+        : op.response === 'ubl'
+          ? {
+              description: 'The UBL document',
+              content: {
+                'application/xml': {
+                  schema: { type: 'string', contentMediaType: 'application/xml' },
+                },
+              },
+            }
+          : { description: 'OK', content: { 'application/json': { schema: op.response } } }
   return {
     operationId: op.handler.replace(/_(\w)/g, (_m, c: string) => c.toUpperCase()).replace('.', '_'),
     tags: [op.tag],

@@ -291,6 +291,15 @@ export const bodies: Record<string, Schema> = {
     },
     ['customerId', 'scope']
   ),
+  Tariff: object(
+    {
+      name: str,
+      currency: { type: 'string', pattern: '^[A-Za-z]{3}$' },
+      defaultMarkup: { type: 'string', description: 'Percentage, e.g. "15" or "12.5"' },
+      description: str,
+    },
+    ['description']
+  ),
   Rate: object(
     {
       prefix: { type: 'string', pattern: '^\\d{0,24}$' },

@@ -21,11 +21,24 @@ import {
   invoiceWithLines,
 } from '#api/billing_resources'
 import { actorOf, paging, unprocessable } from '#controllers/api/helpers'
+import { sendDownload } from '#lib/downloads'
+import { creditNoteUbl, invoiceUbl } from '#einvoice/ubl_documents'
+import { EInvoiceError } from '#einvoice/errors'
 
 function sendPdf(response: HttpContext['response'], bytes: Buffer, name: string) {
-  response.header('Content-Type', 'application/pdf')
-  response.header('Content-Disposition', `attachment; filename="${name.replace(/[^\w.-]/g, '_')}"`)
-  return response.send(bytes)
+  return sendDownload(response, { filename: name, contentType: 'application/pdf', body: bytes })
+}
+
+/** A UBL document, or the clerk's reason it cannot be made (404 unknown, 422 naming the field). */
+async function sendUbl(response: HttpContext['response'], make: () => Promise<{ filename: string; xml: string }>) {
+  try {
+    const { filename, xml } = await make()
+    return sendDownload(response, { filename, contentType: 'application/xml; charset=utf-8', body: xml })
+  } catch (error) {
+    if (!(error instanceof EInvoiceError)) throw error
+    if (error.code === 'not_found') return response.notFound({ errors: [{ message: error.message }] })
+    return unprocessable(response, error.field, error.message)
+  }
 }
 
 /** Invoices and credit notes: JSON, their PDFs (the same bytes the admin download serves). */
@@ -94,6 +107,14 @@ export default class ApiInvoicesController {
 
   async creditNote({ params }: HttpContext) {
     return { data: await creditNoteWithCurrency(Number(params.id)) }
+  }
+
+  async ubl({ params, response }: HttpContext) {
+    return sendUbl(response, () => invoiceUbl(Number(params.id)))
+  }
+
+  async creditNoteUbl({ params, response }: HttpContext) {
+    return sendUbl(response, () => creditNoteUbl(Number(params.id)))
   }
 
   async creditNotePdf({ params, response }: HttpContext) {

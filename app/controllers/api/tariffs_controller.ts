@@ -2,8 +2,15 @@ import type { HttpContext } from '@adonisjs/core/http'
 import vine from '@vinejs/vine'
 import Tariff from '#models/tariff'
 import Rate from '#models/rate'
-import { parseDecimal } from '#lib/money'
-import { rateValidator } from '#validators/tariff'
+import { rateValidator, tariffValidator } from '#validators/tariff'
+import {
+  createTariff,
+  deleteTariff,
+  rateFieldsFrom,
+  TariffNotFoundError,
+  TariffRuleError,
+  updateTariff,
+} from '#rating/tariff_admin'
 import { apiSearchValidator } from '#validators/api'
 import { deleteRate, importDeck, saveRate } from '#rating/tariffs'
 import { DeckImportError } from '#rating/deck_csv'
@@ -19,7 +26,18 @@ const deckValidator = vine.compile(
   })
 )
 
-/** Tariffs (read) and their rates (read, write, deck upload) through the functions the tariff pages use. */
+/** The tariff write functions' refusals as the API answers them (404, 422 naming the field). */
+async function tariffWrite<T>(response: HttpContext['response'], write: () => Promise<T>) {
+  try {
+    return await write()
+  } catch (error) {
+    if (error instanceof TariffNotFoundError) return response.notFound({ errors: [{ message: error.message }] })
+    if (error instanceof TariffRuleError) return unprocessable(response, error.field, error.message)
+    throw error
+  }
+}
+
+/** Tariffs and their rates (read, write, deck upload) through the functions the tariff pages use. */
 export default class ApiTariffsController {
   async index({ request }: HttpContext) {
     const input = await request.validateUsing(apiSearchValidator, { data: request.qs() })
@@ -28,6 +46,29 @@ export default class ApiTariffsController {
 
   async show({ params }: HttpContext) {
     return { data: tariffJson(await Tariff.findOrFail(params.id)) }
+  }
+
+  async store({ request, response, auth }: HttpContext) {
+    const input = await request.validateUsing(tariffValidator)
+    return tariffWrite(response, async () => {
+      const id = await createTariff(input, actorOf(auth).userId)
+      return response.created({ data: tariffJson(await Tariff.findOrFail(id)) })
+    })
+  }
+
+  async update({ request, response, params, auth }: HttpContext) {
+    const input = await request.validateUsing(tariffValidator)
+    return tariffWrite(response, async () => {
+      await updateTariff(Number(params.id), input, actorOf(auth).userId)
+      return { data: tariffJson(await Tariff.findOrFail(params.id)) }
+    })
+  }
+
+  async destroy({ response, params, auth }: HttpContext) {
+    return tariffWrite(response, async () => {
+      await deleteTariff(Number(params.id), actorOf(auth).userId)
+      return response.noContent()
+    })
   }
 
   async rates({ request, params }: HttpContext) {
@@ -39,20 +80,7 @@ export default class ApiTariffsController {
   async storeRate({ request, response, params, auth }: HttpContext) {
     const tariff = await Tariff.findOrFail(params.id)
     const input = await request.validateUsing(rateValidator)
-    const [initialS, subsequentS] = (input.increments ?? '60/60').split('/').map(Number)
-    const fields = {
-      prefix: input.prefix,
-      destination: input.destination,
-      category: input.category,
-      peakMicros: parseDecimal(input.peak, 6),
-      offpeakMicros: parseDecimal(input.offpeak, 6),
-      weekendMicros: parseDecimal(input.weekend, 6),
-      connectionMicros: parseDecimal(input.connection ?? '0', 6),
-      minimumMicros: parseDecimal(input.minimum ?? '0', 6),
-      initialS,
-      subsequentS,
-      effectiveFrom: input.effectiveFrom,
-    }
+    const fields = rateFieldsFrom(input)
     if (fields.prefix === '' && !['data', 'sms'].includes(fields.category)) {
       return unprocessable(response, 'prefix', 'Only data and sms rates may leave the prefix empty')
     }

@@ -1,4 +1,6 @@
 import { test } from '@japa/runner'
+import { saveSellerDetails } from '#einvoice/seller'
+import { saveCustomerEInvoicing } from '#einvoice/customer_details'
 import db from '@adonisjs/lucid/services/db'
 import Tariff from '#models/tariff'
 import { truncateAll } from '#tests/helpers/migrate'
@@ -78,6 +80,9 @@ function examples(ids: Ids, files: Record<string, string>): Record<string, () =>
     'get /usage-records': () => ({ query: { customerId: ids.customer, period: '2026-10' } }),
     'get /usage-records/{id}': () => ({ params: [ids.usageRecord] }),
     'get /tariffs': () => ({}),
+    'post /tariffs': () => ({ json: { name: 'API-made tariff', currency: 'GBP', defaultMarkup: '12.5' } }),
+    'put /tariffs/{id}': () => ({ params: [ids.newTariff], json: { name: 'API-made tariff (renamed)', currency: 'GBP', defaultMarkup: '15' } }),
+    'delete /tariffs/{id}': () => ({ params: [ids.newTariff] }),
     'get /tariffs/{id}': () => ({ params: [ids.tariff] }),
     'get /tariffs/{id}/rates': () => ({ params: [ids.tariff] }),
     'post /tariffs/{id}/rates': () => ({
@@ -110,6 +115,7 @@ function examples(ids: Ids, files: Record<string, string>): Record<string, () =>
     'get /invoices': () => ({ query: { customerId: ids.customer, status: 'finalized' } }),
     'get /invoices/{id}': () => ({ params: [ids.invoice] }),
     'get /invoices/{id}/pdf': () => ({ params: [ids.invoice] }),
+    'get /invoices/{id}/ubl': () => ({ params: [ids.invoice] }),
     'post /invoices/{id}/credit-notes': () => ({
       params: [ids.invoice],
       json: { reason: 'Goodwill credit', amount: '5.00' },
@@ -117,6 +123,7 @@ function examples(ids: Ids, files: Record<string, string>): Record<string, () =>
     'get /credit-notes': () => ({ query: { customerId: ids.customer } }),
     'get /credit-notes/{id}': () => ({ params: [ids.creditNote] }),
     'get /credit-notes/{id}/pdf': () => ({ params: [ids.creditNote] }),
+    'get /credit-notes/{id}/ubl': () => ({ params: [ids.creditNote] }),
     'get /payments': () => ({}),
     'post /payments': () => ({
       json: {
@@ -140,6 +147,7 @@ function examples(ids: Ids, files: Record<string, string>): Record<string, () =>
 /** Which id each creating operation's answer provides to later ones. */
 const PROVIDES: Record<string, (body: any, ids: Ids) => void> = {
   'post /customers': (b, ids) => (ids.newCustomer = b.data.id),
+  'post /tariffs': (b, ids) => (ids.newTariff = b.data.id),
   'post /customers/{id}/departments': (b, ids) => (ids.department = b.data.id),
   'post /customers/{id}/employees': (b, ids) => (ids.employee = b.data.id),
   'post /customers/{id}/services': (b, ids) => (ids.service = b.data.id),
@@ -171,6 +179,9 @@ test.group('api | the OpenAPI document is true', (group) => {
       defaultMarkupBp: 1500,
       kind: 'sell',
     })
+    // What a Peppol document needs of both parties (the e-invoicing pages' fields)
+    await saveSellerDetails({ street: '10 Exchange Street', city: 'Manchester', postcode: 'M2 7EE', country: 'GB', endpointScheme: '9932', endpointId: 'GB123456789' }, null)
+    await saveCustomerEInvoicing(f.customer.id, { address: { street: '1 High Street', city: 'London', postcode: 'EC1A 1AA', country: 'GB' }, endpointScheme: '0088', endpointId: '5790000435951', vatCategory: 'S', attachUbl: false, rules: [] }, null)
     const ids: Ids = { customer: f.customer.id, tariff: tariff.id }
     const files = {
       cdr: await writeTmp(
@@ -226,6 +237,11 @@ test.group('api | the OpenAPI document is true', (group) => {
       )
       const content = documented.content
       if (!content) continue
+      if (content['application/xml']) {
+        assert.match(response.header('content-type'), /^application\/xml/, key)
+        assert.match(response.text(), /^<\?xml[^>]*\?>\s*<(Invoice|CreditNote) /, key)
+        continue
+      }
       if (content['application/pdf']) {
         assert.equal(response.header('content-type'), 'application/pdf', key)
         assert.equal(Buffer.from(response.body()).subarray(0, 5).toString(), '%PDF-', key)
