@@ -12,16 +12,25 @@ export async function createMysqlDatabase(name: string) {
     user: process.env.DB_USER || 'root',
     password: process.env.DB_PASSWORD || '',
   })
-  await connection.query(`CREATE DATABASE IF NOT EXISTS \`${name.replace(/`/g, '')}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`)
+  await connection.query(
+    `CREATE DATABASE IF NOT EXISTS \`${name.replace(/`/g, '')}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`
+  )
   await connection.end()
 }
 
 /** Runs pending migrations without the server-wide migration lock (a bench database is private). */
-export async function migrate(app: ApplicationService, options: { connectionName?: string; dropFirst?: boolean } = {}) {
+export async function migrate(
+  app: ApplicationService,
+  options: { connectionName?: string; dropFirst?: boolean } = {}
+) {
   const { default: db } = await import('@adonisjs/lucid/services/db')
   const { MigrationRunner } = await import('@adonisjs/lucid/migration')
   if (options.dropFirst) await db.connection(options.connectionName).dropAllTables()
-  const runner = new MigrationRunner(db, app, { direction: 'up', disableLocks: true, connectionName: options.connectionName })
+  const runner = new MigrationRunner(db, app, {
+    direction: 'up',
+    disableLocks: true,
+    connectionName: options.connectionName,
+  })
   await runner.run()
   if (runner.error) throw runner.error
 }

@@ -38,33 +38,81 @@ export async function run() {
   const { unallocatedIdentifiers } = await import('#consolidation/unallocated')
 
   const now = '2026-01-01 00:00:00'
-  const [customerId] = await db.table('customers').insert({ account_number: 'BENCH', name: 'Bench Ltd', created_at: now, updated_at: now })
+  const [customerId] = await db
+    .table('customers')
+    .insert({ account_number: 'BENCH', name: 'Bench Ltd', created_at: now, updated_at: now })
   const deptIds: number[] = []
   for (let d = 0; d < 20; d++) {
-    const [id] = await db.table('departments').insert({ customer_id: customerId, name: `Dept ${d}`, created_at: now, updated_at: now })
+    const [id] = await db
+      .table('departments')
+      .insert({ customer_id: customerId, name: `Dept ${d}`, created_at: now, updated_at: now })
     deptIds.push(Number(id))
   }
-  const employees = Array.from({ length: SERVICES }, (_, i) => ({ customer_id: customerId, department_id: deptIds[i % 20], name: `Employee ${i}`, active: true, created_at: now, updated_at: now }))
+  const employees = Array.from({ length: SERVICES }, (_, i) => ({
+    customer_id: customerId,
+    department_id: deptIds[i % 20],
+    name: `Employee ${i}`,
+    active: true,
+    created_at: now,
+    updated_at: now,
+  }))
   const chunk = sqlite ? 400 : 1000
-  for (let i = 0; i < employees.length; i += chunk) await db.table('employees').multiInsert(employees.slice(i, i + chunk))
-  const employeeIds = (await db.from('employees').where('customer_id', customerId).orderBy('id').select('id')).map((r) => Number(r.id))
+  for (let i = 0; i < employees.length; i += chunk)
+    await db.table('employees').multiInsert(employees.slice(i, i + chunk))
+  const employeeIds = (
+    await db.from('employees').where('customer_id', customerId).orderBy('id').select('id')
+  ).map((r) => Number(r.id))
   const identifiers = Array.from({ length: SERVICES }, (_, i) => `+447700${String(100000 + i)}`)
-  const services = identifiers.map((identifier) => ({ customer_id: customerId, kind: 'mobile', identifier, created_at: now, updated_at: now }))
-  for (let i = 0; i < services.length; i += chunk) await db.table('services').multiInsert(services.slice(i, i + chunk))
-  const serviceIds = (await db.from('services').where('customer_id', customerId).orderBy('id').select('id')).map((r) => Number(r.id))
+  const services = identifiers.map((identifier) => ({
+    customer_id: customerId,
+    kind: 'mobile',
+    identifier,
+    created_at: now,
+    updated_at: now,
+  }))
+  for (let i = 0; i < services.length; i += chunk)
+    await db.table('services').multiInsert(services.slice(i, i + chunk))
+  const serviceIds = (
+    await db.from('services').where('customer_id', customerId).orderBy('id').select('id')
+  ).map((r) => Number(r.id))
   const assignments: any[] = []
   serviceIds.forEach((serviceId, i) => {
     if (i % 10 === 0) {
-      assignments.push({ service_id: serviceId, employee_id: employeeIds[i], starts_at: '2026-01-01 00:00:00', ends_at: '2026-02-16 00:00:00', created_at: now, updated_at: now })
-      assignments.push({ service_id: serviceId, employee_id: employeeIds[(i + 1) % SERVICES], starts_at: '2026-02-16 00:00:00', ends_at: null, created_at: now, updated_at: now })
+      assignments.push({
+        service_id: serviceId,
+        employee_id: employeeIds[i],
+        starts_at: '2026-01-01 00:00:00',
+        ends_at: '2026-02-16 00:00:00',
+        created_at: now,
+        updated_at: now,
+      })
+      assignments.push({
+        service_id: serviceId,
+        employee_id: employeeIds[(i + 1) % SERVICES],
+        starts_at: '2026-02-16 00:00:00',
+        ends_at: null,
+        created_at: now,
+        updated_at: now,
+      })
     } else {
-      assignments.push({ service_id: serviceId, employee_id: employeeIds[i], starts_at: '2026-01-01 00:00:00', ends_at: null, created_at: now, updated_at: now })
+      assignments.push({
+        service_id: serviceId,
+        employee_id: employeeIds[i],
+        starts_at: '2026-01-01 00:00:00',
+        ends_at: null,
+        created_at: now,
+        updated_at: now,
+      })
     }
   })
-  for (let i = 0; i < assignments.length; i += chunk) await db.table('assignments').multiInsert(assignments.slice(i, i + chunk))
+  for (let i = 0; i < assignments.length; i += chunk)
+    await db.table('assignments').multiInsert(assignments.slice(i, i + chunk))
 
   const rnd = seededRandom(11).next
-  const allIdentifiers = [...identifiers, ...Array.from({ length: UNKNOWN }, (_, i) => `+447900${String(100000 + i)}`)]
+  const allIdentifiers = [
+    ...identifiers,
+    ...Array.from({ length: UNKNOWN }, (_, i) => `+447900${String(100000 + i)}`),
+  ]
   let t = process.hrtime.bigint()
   const batch = sqlite ? 400 : 5000
   for (let i = 0; i < RECORDS; i += batch) {

@@ -44,7 +44,9 @@ const rows = Number(rowsText)
 `
 
 export async function generate(path: string, rows: number) {
-  await promisify(execFile)(process.execPath, ['-e', GENERATOR, path, String(rows)], { maxBuffer: 1024 * 1024 })
+  await promisify(execFile)(process.execPath, ['-e', GENERATOR, path, String(rows)], {
+    maxBuffer: 1024 * 1024,
+  })
 }
 
 interface ChildResult {
@@ -81,28 +83,60 @@ export async function run() {
   const bytes = (await stat(file)).size
 
   const account = `BENCH-${Date.now().toString(36)}`.toUpperCase()
-  const customer = await Customer.create({ accountNumber: account, name: 'Bench customer', timeZone: 'Europe/London', currency: 'GBP', taxRateBp: 2000, paymentTermsDays: 30, billDay: 1, recurringBilling: 'advance', itemiseCalls: false, miAddon: false })
+  const customer = await Customer.create({
+    accountNumber: account,
+    name: 'Bench customer',
+    timeZone: 'Europe/London',
+    currency: 'GBP',
+    taxRateBp: 2000,
+    paymentTermsDays: 30,
+    billDay: 1,
+    recurringBilling: 'advance',
+    itemiseCalls: false,
+    miAddon: false,
+  })
 
   // The compiled app, as production runs it (not timed; type errors are the test run's business, not the bench's).
   const root = app.makePath()
-  await promisify(execFile)(process.execPath, ['ace', 'build', '--ignore-ts-errors'], { cwd: root, maxBuffer: 16 * 1024 * 1024 })
+  await promisify(execFile)(process.execPath, ['ace', 'build', '--ignore-ts-errors'], {
+    cwd: root,
+    maxBuffer: 16 * 1024 * 1024,
+  })
   // Another writer (a second import, a Graph snapshot) inserting into usage_records while the file
   // goes in: how long its single-row inserts wait for the import's statements.
   const probe = { running: true, inserts: 0, maxWaitMs: 0 }
   const probing = (async () => {
     while (probe.running) {
       const t = Date.now()
-      await db.table('usage_records').insert({ customer_id: customer.id, source: 'bench:probe', dedupe_key: `probe-${probe.inserts++}`, identifier: '2000', occurred_at: '2026-10-01 00:00:00', period: '2026-10', category: 'voice' })
+      await db.table('usage_records').insert({
+        customer_id: customer.id,
+        source: 'bench:probe',
+        dedupe_key: `probe-${probe.inserts++}`,
+        identifier: '2000',
+        occurred_at: '2026-10-01 00:00:00',
+        period: '2026-10',
+        category: 'voice',
+      })
       probe.maxWaitMs = Math.max(probe.maxWaitMs, Date.now() - t)
       await new Promise((r) => setTimeout(r, 100))
     }
   })()
-  const child = await promisify(execFile)(process.execPath, [join(root, 'build/bench/import_child.js'), file, String(customer.id)], { cwd: root, env: process.env, maxBuffer: 16 * 1024 * 1024 })
+  const child = await promisify(execFile)(
+    process.execPath,
+    [join(root, 'build/bench/import_child.js'), file, String(customer.id)],
+    { cwd: root, env: process.env, maxBuffer: 16 * 1024 * 1024 }
+  )
   probe.running = false
   await probing
   const measured: ChildResult = JSON.parse(child.stdout.trim().split('\n').pop()!)
-  if (measured.status !== 'completed') throw new Error(`the import did not complete: ${measured.error}`)
-  const summary = { import_id: measured.import_id, read: measured.read, imported: measured.imported, rejected: measured.rejected }
+  if (measured.status !== 'completed')
+    throw new Error(`the import did not complete: ${measured.error}`)
+  const summary = {
+    import_id: measured.import_id,
+    read: measured.read,
+    imported: measured.imported,
+    rejected: measured.rejected,
+  }
 
   // Mapping, rating and rollups of the new records belong to other modules; time them only when asked.
   let processSeconds: number | null = null
@@ -110,7 +144,9 @@ export async function run() {
   if (process.env.BENCH_IMPORT_PROCESS === '1') {
     const { processUsage } = await import('#connectors/import_file')
     const pStarted = process.hrtime.bigint()
-    const periods = (await db.from('usage_records').where('import_id', summary.import_id).distinct('period')).map((r: any) => r.period)
+    const periods = (
+      await db.from('usage_records').where('import_id', summary.import_id).distinct('period')
+    ).map((r: any) => r.period)
     processed = await processUsage(customer.id, periods, summary.import_id)
     processSeconds = Number((Number(process.hrtime.bigint() - pStarted) / 1e9).toFixed(2))
   }
@@ -120,12 +156,16 @@ export async function run() {
   const parseStarted = process.hrtime.bigint()
   const parser = new AsteriskParser('Europe/London', 'Europe/London')
   let parsed = 0
-  for await (const rows of readCsvRows(file)) for (const r of rows) parser.parse(r.fields, r.line) && parsed++
+  for await (const rows of readCsvRows(file))
+    for (const r of rows) parser.parse(r.fields, r.line) && parsed++
   const parseSeconds = Number(process.hrtime.bigint() - parseStarted) / 1e9
 
   // Leave the shared bench database as it was (not timed).
   while (true) {
-    const deleted: any = await db.rawQuery('DELETE FROM usage_records WHERE customer_id = ? LIMIT 50000', [customer.id])
+    const deleted: any = await db.rawQuery(
+      'DELETE FROM usage_records WHERE customer_id = ? LIMIT 50000',
+      [customer.id]
+    )
     if (!Number(deleted?.[0]?.affectedRows)) break
   }
   await db.from('imports').where('customer_id', customer.id).delete()

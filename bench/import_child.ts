@@ -15,9 +15,18 @@ const { AsteriskParser } = await import('#connectors/asterisk')
 const customer = await Customer.findOrFail(Number(customerId))
 const baselineRss = process.memoryUsage().rss
 let peakHeap = process.memoryUsage().heapUsed
-const sampler = setInterval(() => (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed)), 50)
+const sampler = setInterval(
+  () => (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed)),
+  50
+)
 const started = process.hrtime.bigint()
-const summary = await importFile({ path: file, customer, format: 'asterisk', parser: new AsteriskParser('Europe/London', 'Europe/London'), process: false })
+const summary = await importFile({
+  path: file,
+  customer,
+  format: 'asterisk',
+  parser: new AsteriskParser('Europe/London', 'Europe/London'),
+  process: false,
+})
 const seconds = Number(process.hrtime.bigint() - started) / 1e9
 clearInterval(sampler)
 

@@ -15,7 +15,14 @@ const MONTHS = 24
 const EMPLOYEES = 500
 const DEPARTMENTS = 20
 const CUSTOMERS = 3
-const CATEGORIES = ['calls_uk', 'calls_mobile', 'calls_international', 'mobile_data', 'sms', 'roaming_data']
+const CATEGORIES = [
+  'calls_uk',
+  'calls_mobile',
+  'calls_international',
+  'mobile_data',
+  'sms',
+  'roaming_data',
+]
 const RECORDS_LAST_MONTH = 50_000
 const REQUESTS = 300
 const CONCURRENCY = 10
@@ -50,7 +57,17 @@ async function seed(db: any) {
   const marker = await db.from('settings').where('key', 'bench.insights.seed').first()
   if (marker?.value === SEED_VERSION) return { seeded: false }
   const started = Date.now()
-  for (const t of ['usage_records', 'monthly_rollups', 'recurring_rollups', 'assignments', 'services', 'employees', 'departments', 'users', 'customers']) {
+  for (const t of [
+    'usage_records',
+    'monthly_rollups',
+    'recurring_rollups',
+    'assignments',
+    'services',
+    'employees',
+    'departments',
+    'users',
+    'customers',
+  ]) {
     await db.rawQuery('SET FOREIGN_KEY_CHECKS = 0')
     await db.rawQuery(`TRUNCATE TABLE ${t}`)
     await db.rawQuery('SET FOREIGN_KEY_CHECKS = 1')
@@ -59,10 +76,21 @@ async function seed(db: any) {
   const random = rng(42)
   let rollupRows = 0
   for (let c = 1; c <= CUSTOMERS; c++) {
-    const [customerId] = await db.table('customers').insert({ account_number: `BENCH-${c}`, name: `Bench Customer ${c}`, mi_addon: true, created_at: now })
-    const departments = Array.from({ length: DEPARTMENTS }, (_, d) => ({ customer_id: customerId, name: `Department ${d + 1}`, created_at: now }))
+    const [customerId] = await db.table('customers').insert({
+      account_number: `BENCH-${c}`,
+      name: `Bench Customer ${c}`,
+      mi_addon: true,
+      created_at: now,
+    })
+    const departments = Array.from({ length: DEPARTMENTS }, (_, d) => ({
+      customer_id: customerId,
+      name: `Department ${d + 1}`,
+      created_at: now,
+    }))
     await db.table('departments').multiInsert(departments)
-    const deptIds = (await db.from('departments').where('customer_id', customerId).orderBy('id').select('id')).map((r: any) => Number(r.id))
+    const deptIds = (
+      await db.from('departments').where('customer_id', customerId).orderBy('id').select('id')
+    ).map((r: any) => Number(r.id))
     const employees = Array.from({ length: EMPLOYEES }, (_, e) => ({
       customer_id: customerId,
       department_id: deptIds[e % DEPARTMENTS],
@@ -72,9 +100,24 @@ async function seed(db: any) {
       created_at: now,
     }))
     await db.table('employees').multiInsert(employees)
-    const emps = (await db.from('employees').where('customer_id', customerId).orderBy('id').select('id', 'department_id')).map((r: any) => ({ id: Number(r.id), dept: Number(r.department_id) }))
-    await db.table('services').multiInsert(emps.map((_e: unknown, i: number) => ({ customer_id: customerId, kind: 'mobile', identifier: `+44770${c}${String(i).padStart(6, '0')}`, created_at: now })))
-    const services = (await db.from('services').where('customer_id', customerId).orderBy('id').select('id')).map((r: any) => Number(r.id))
+    const emps = (
+      await db
+        .from('employees')
+        .where('customer_id', customerId)
+        .orderBy('id')
+        .select('id', 'department_id')
+    ).map((r: any) => ({ id: Number(r.id), dept: Number(r.department_id) }))
+    await db.table('services').multiInsert(
+      emps.map((_e: unknown, i: number) => ({
+        customer_id: customerId,
+        kind: 'mobile',
+        identifier: `+44770${c}${String(i).padStart(6, '0')}`,
+        created_at: now,
+      }))
+    )
+    const services = (
+      await db.from('services').where('customer_id', customerId).orderBy('id').select('id')
+    ).map((r: any) => Number(r.id))
 
     let batch: any[] = []
     const flush = async () => {
@@ -111,15 +154,38 @@ async function seed(db: any) {
     let recurringBatch: any[] = []
     for (let m = 0; m < MONTHS; m++) {
       for (let e = 0; e < EMPLOYEES; e++) {
-        const base = { customer_id: customerId, period: period(m), department_id: emps[e].dept, employee_id: emps[e].id, service_id: services[e], charge_count: 1 }
+        const base = {
+          customer_id: customerId,
+          period: period(m),
+          department_id: emps[e].dept,
+          employee_id: emps[e].id,
+          service_id: services[e],
+          charge_count: 1,
+        }
         recurringBatch.push({ ...base, category: 'licence', cost_e4: 150_000, price_e4: 200_000 })
-        if (e % 3 === 0) recurringBatch.push({ ...base, category: 'line_rental', cost_e4: 60_000, price_e4: 100_000 })
+        if (e % 3 === 0)
+          recurringBatch.push({
+            ...base,
+            category: 'line_rental',
+            cost_e4: 60_000,
+            price_e4: 100_000,
+          })
         if (recurringBatch.length >= 2000) {
           await db.table('recurring_rollups').multiInsert(recurringBatch)
           recurringBatch = []
         }
       }
-      recurringBatch.push({ customer_id: customerId, period: period(m), department_id: 0, employee_id: 0, service_id: 0, category: 'mi_addon', charge_count: 1, cost_e4: 0, price_e4: 500_000 })
+      recurringBatch.push({
+        customer_id: customerId,
+        period: period(m),
+        department_id: 0,
+        employee_id: 0,
+        service_id: 0,
+        category: 'mi_addon',
+        charge_count: 1,
+        cost_e4: 0,
+        price_e4: 500_000,
+      })
     }
     if (recurringBatch.length) await db.table('recurring_rollups').multiInsert(recurringBatch)
 
@@ -154,10 +220,19 @@ async function seed(db: any) {
       if (records.length) await db.table('usage_records').multiInsert(records)
     }
   }
-  await db.knexQuery().table('settings').insert({ key: 'bench.insights.seed', value: SEED_VERSION }).onConflict('key').merge()
+  await db
+    .knexQuery()
+    .table('settings')
+    .insert({ key: 'bench.insights.seed', value: SEED_VERSION })
+    .onConflict('key')
+    .merge()
   await db.rawQuery('ANALYZE TABLE monthly_rollups')
   await db.rawQuery('ANALYZE TABLE recurring_rollups')
-  return { seeded: true, seed_seconds: Math.round((Date.now() - started) / 100) / 10, rollup_rows: rollupRows }
+  return {
+    seeded: true,
+    seed_seconds: Math.round((Date.now() - started) / 100) / 10,
+    rollup_rows: rollupRows,
+  }
 }
 
 function percentile(sorted: number[], p: number) {
@@ -207,7 +282,13 @@ const { url, headers, concurrency, count } = workerData
 })().catch((e) => parentPort.postMessage({ error: String(e) }))
 `
 
-async function timeRequests(url: string, headers: Record<string, string>, check: (body: any) => void, concurrency = CONCURRENCY, count = REQUESTS) {
+async function timeRequests(
+  url: string,
+  headers: Record<string, string>,
+  check: (body: any) => void,
+  concurrency = CONCURRENCY,
+  count = REQUESTS
+) {
   const { Worker } = await import('node:worker_threads')
   const elu0 = performance.eventLoopUtilization()
   const result: any = await new Promise((resolve, reject) => {
@@ -254,9 +335,15 @@ export async function run() {
     await existing.save()
   } else await User.create({ email, password, role: 'viewer', fullName: 'Bench', customerId: null })
   const customer = await db.from('customers').where('account_number', 'BENCH-1').first()
-  const rollupRows = Number((await db.from('monthly_rollups').where('customer_id', customer.id).count('* as n'))[0].n)
-  const recurringRollupRows = Number((await db.from('recurring_rollups').where('customer_id', customer.id).count('* as n'))[0].n)
-  const recordRows = Number((await db.from('usage_records').where('customer_id', customer.id).count('* as n'))[0].n)
+  const rollupRows = Number(
+    (await db.from('monthly_rollups').where('customer_id', customer.id).count('* as n'))[0].n
+  )
+  const recurringRollupRows = Number(
+    (await db.from('recurring_rollups').where('customer_id', customer.id).count('* as n'))[0].n
+  )
+  const recordRows = Number(
+    (await db.from('usage_records').where('customer_id', customer.id).count('* as n'))[0].n
+  )
 
   const { default: testUtils } = await import('@adonisjs/core/services/test_utils')
   const close = await testUtils.httpServer().start()
@@ -269,36 +356,61 @@ export async function run() {
     const login = await fetch(`${base}/login`, {
       method: 'POST',
       redirect: 'manual',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Cookie': jar.header(), 'X-XSRF-TOKEN': xsrf },
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        'Cookie': jar.header(),
+        'X-XSRF-TOKEN': xsrf,
+      },
       body: new URLSearchParams({ email, password }).toString(),
     })
     jar.take(login)
-    if (login.status !== 302 || login.headers.get('location') !== '/') throw new Error(`login failed: ${login.status} ${login.headers.get('location')}`)
+    if (login.status !== 302 || login.headers.get('location') !== '/')
+      throw new Error(`login failed: ${login.status} ${login.headers.get('location')}`)
 
     const { createHash } = await import('node:crypto')
     const { readFile } = await import('node:fs/promises')
     let version = '1'
     try {
-      version = createHash('md5').update(await readFile(app.makePath('public/assets/.vite/manifest.json'), 'utf-8')).digest('hex')
+      version = createHash('md5')
+        .update(await readFile(app.makePath('public/assets/.vite/manifest.json'), 'utf-8'))
+        .digest('hex')
     } catch {}
-    const headers = { 'Cookie': jar.header(), 'X-Inertia': 'true', 'X-Inertia-Version': version, 'Accept': 'application/json' }
+    const headers = {
+      'Cookie': jar.header(),
+      'X-Inertia': 'true',
+      'X-Inertia-Version': version,
+      'Accept': 'application/json',
+    }
     const from = period(0)
     const to = period(MONTHS - 1)
     const url = `${base}/customers/${customer.id}/insights?from=${from}&to=${to}`
     // Warm-up (connection pool, JIT, buffer pool).
     let payloadBytes = 0
-    for (let i = 0; i < 10; i++) payloadBytes = (await (await fetch(url, { headers })).text()).length
+    for (let i = 0; i < 10; i++)
+      payloadBytes = (await (await fetch(url, { headers })).text()).length
     const dashboard = await timeRequests(url, headers, (body) => {
-      if (body.props?.data?.totals?.employees !== EMPLOYEES || body.props.data.trend.length !== MONTHS) throw new Error('unexpected dashboard payload')
+      if (
+        body.props?.data?.totals?.employees !== EMPLOYEES ||
+        body.props.data.trend.length !== MONTHS
+      )
+        throw new Error('unexpected dashboard payload')
     })
     // For scale: the app's cheapest route (/health, JSON, same middleware stack) under the same load.
     const health = await timeRequests(`${base}/health`, headers, () => {})
     // One at a time as well: the cost of a request on its own.
     const sequential = await timeRequests(url, headers, () => {}, 1, 50)
-    const employee = await db.from('employees').where('customer_id', customer.id).orderBy('id').first()
-    const drill = await timeRequests(`${base}/customers/${customer.id}/insights/employees/${employee.id}?from=${from}&to=${to}&period=${to}`, headers, (body) => {
-      if (!body.props?.records?.meta?.total) throw new Error('unexpected employee payload')
-    })
+    const employee = await db
+      .from('employees')
+      .where('customer_id', customer.id)
+      .orderBy('id')
+      .first()
+    const drill = await timeRequests(
+      `${base}/customers/${customer.id}/insights/employees/${employee.id}?from=${from}&to=${to}&period=${to}`,
+      headers,
+      (body) => {
+        if (!body.props?.records?.meta?.total) throw new Error('unexpected employee payload')
+      }
+    )
     // The same computation without the cache (what a cache miss costs), one at a time.
     const { dashboard: computeDashboard } = await import('#insights/queries')
     const misses: number[] = []
@@ -311,9 +423,22 @@ export async function run() {
     const { cpus, loadavg } = await import('node:os')
     return {
       machine: { cpus: cpus().length, loadavg_1m_at_end: Math.round(loadavg()[0] * 10) / 10 },
-      uncached_dashboard_query_sequential: { runs: misses.length, p50_ms: Math.round(percentile(misses, 50) * 10) / 10, p95_ms: Math.round(percentile(misses, 95) * 10) / 10 },
+      uncached_dashboard_query_sequential: {
+        runs: misses.length,
+        p50_ms: Math.round(percentile(misses, 50) * 10) / 10,
+        p95_ms: Math.round(percentile(misses, 95) * 10) / 10,
+      },
       database: `mysql/${DATABASE}`,
-      seed: { ...seeding, customers: CUSTOMERS, employees_per_customer: EMPLOYEES, months: MONTHS, categories: CATEGORIES.length, rollup_rows_customer: rollupRows, recurring_rollup_rows_customer: recurringRollupRows, usage_records_customer: recordRows },
+      seed: {
+        ...seeding,
+        customers: CUSTOMERS,
+        employees_per_customer: EMPLOYEES,
+        months: MONTHS,
+        categories: CATEGORIES.length,
+        rollup_rows_customer: rollupRows,
+        recurring_rollup_rows_customer: recurringRollupRows,
+        usage_records_customer: recordRows,
+      },
       dashboard_payload_bytes: payloadBytes,
       dashboard_24_months: dashboard,
       dashboard_24_months_one_at_a_time: sequential,

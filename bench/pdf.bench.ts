@@ -28,26 +28,108 @@ export async function run() {
   /** A synthetic finalized invoice: EMPLOYEES employees × 1 service × up to 4 categories + rental, 1 unallocated. */
   function source(i: number) {
     const invoice = new Invoice()
-    invoice.merge({ id: i + 1, billingRunId: 1, customerId: i + 1, period: '2026-10', number: `INV-${String(i + 1).padStart(6, '0')}`, status: 'finalized', currency: 'GBP', issueDate: DateTime.fromISO('2026-11-01'), taxPoint: DateTime.fromISO('2026-11-01'), dueDate: DateTime.fromISO('2026-12-01') })
+    invoice.merge({
+      id: i + 1,
+      billingRunId: 1,
+      customerId: i + 1,
+      period: '2026-10',
+      number: `INV-${String(i + 1).padStart(6, '0')}`,
+      status: 'finalized',
+      currency: 'GBP',
+      issueDate: DateTime.fromISO('2026-11-01'),
+      taxPoint: DateTime.fromISO('2026-11-01'),
+      dueDate: DateTime.fromISO('2026-12-01'),
+    })
     const lines: InstanceType<typeof InvoiceLine>[] = []
     const employees: Record<number, any> = {}
     const services: Record<number, any> = {}
     for (let e = 1; e <= EMPLOYEES; e++) {
-      employees[e] = { name: `Employee ${e} of customer ${i}`, employee_number: `E${e}`, department_id: (e % 3) + 1 }
-      services[e] = { kind: 'mobile', identifier: `+44770090${String(e).padStart(4, '0')}`, label: null }
-      for (const [c, category] of categories.slice(0, 2 + (e % 3)).entries()) {
-        lines.push(Object.assign(new InvoiceLine(), { invoiceId: i + 1, employeeId: e, departmentId: (e % 3) + 1, serviceId: e, kind: 'usage', category, description: category, quantity: 10 + c + e, unitPriceE4: 0, amountMinor: 137 * (c + 1) + e * 13 + (i % 97), taxRateBp: 2000 }))
+      employees[e] = {
+        name: `Employee ${e} of customer ${i}`,
+        employee_number: `E${e}`,
+        department_id: (e % 3) + 1,
       }
-      lines.push(Object.assign(new InvoiceLine(), { invoiceId: i + 1, employeeId: e, departmentId: (e % 3) + 1, serviceId: e, kind: 'recurring', category: 'line_rental', description: 'Mobile line rental (Nov 2026)', quantity: 1, unitPriceE4: 125000, amountMinor: 1250, taxRateBp: 2000 }))
+      services[e] = {
+        kind: 'mobile',
+        identifier: `+44770090${String(e).padStart(4, '0')}`,
+        label: null,
+      }
+      for (const [c, category] of categories.slice(0, 2 + (e % 3)).entries()) {
+        lines.push(
+          Object.assign(new InvoiceLine(), {
+            invoiceId: i + 1,
+            employeeId: e,
+            departmentId: (e % 3) + 1,
+            serviceId: e,
+            kind: 'usage',
+            category,
+            description: category,
+            quantity: 10 + c + e,
+            unitPriceE4: 0,
+            amountMinor: 137 * (c + 1) + e * 13 + (i % 97),
+            taxRateBp: 2000,
+          })
+        )
+      }
+      lines.push(
+        Object.assign(new InvoiceLine(), {
+          invoiceId: i + 1,
+          employeeId: e,
+          departmentId: (e % 3) + 1,
+          serviceId: e,
+          kind: 'recurring',
+          category: 'line_rental',
+          description: 'Mobile line rental (Nov 2026)',
+          quantity: 1,
+          unitPriceE4: 125000,
+          amountMinor: 1250,
+          taxRateBp: 2000,
+        })
+      )
     }
-    lines.push(Object.assign(new InvoiceLine(), { invoiceId: i + 1, employeeId: null, departmentId: null, serviceId: null, kind: 'usage', category: 'uk_landline', description: 'UK landline', quantity: 4, unitPriceE4: 0, amountMinor: 311, taxRateBp: 2000 }))
+    lines.push(
+      Object.assign(new InvoiceLine(), {
+        invoiceId: i + 1,
+        employeeId: null,
+        departmentId: null,
+        serviceId: null,
+        kind: 'usage',
+        category: 'uk_landline',
+        description: 'UK landline',
+        quantity: 4,
+        unitPriceE4: 0,
+        amountMinor: 311,
+        taxRateBp: 2000,
+      })
+    )
     const totals = invoiceTotals(lines)
-    invoice.merge({ subtotalMinor: totals.subtotalMinor, taxMinor: totals.taxMinor, totalMinor: totals.totalMinor })
+    invoice.merge({
+      subtotalMinor: totals.subtotalMinor,
+      taxMinor: totals.taxMinor,
+      totalMinor: totals.totalMinor,
+    })
     const snapshot = {
       taxes: totals.taxes,
       recurring_month: '2026-11',
-      customer: { account_number: `ACC${i}`, name: `Customer ${i} Ltd`, address: '1 High Street\nLondon\nEC1A 1AA', vat_number: 'GB987654321', tax_rate_bp: 2000, payment_terms_days: 30, time_zone: 'Europe/London', itemise_calls: false },
-      supplier: { name: 'Reseller Communications Ltd', address: '10 Exchange Street\nManchester\nM2 7EE', vat_number: 'GB123456789', company_number: '01234567', email: 'billing@reseller.example', phone: '0161 496 0000', payment_details: 'Sort code 12-34-56\nAccount 12345678' },
+      customer: {
+        account_number: `ACC${i}`,
+        name: `Customer ${i} Ltd`,
+        address: '1 High Street\nLondon\nEC1A 1AA',
+        vat_number: 'GB987654321',
+        tax_rate_bp: 2000,
+        payment_terms_days: 30,
+        time_zone: 'Europe/London',
+        itemise_calls: false,
+      },
+      supplier: {
+        name: 'Reseller Communications Ltd',
+        address: '10 Exchange Street\nManchester\nM2 7EE',
+        vat_number: 'GB123456789',
+        company_number: '01234567',
+        email: 'billing@reseller.example',
+        phone: '0161 496 0000',
+        payment_details: 'Sort code 12-34-56\nAccount 12345678',
+      },
       employees,
       departments: { 1: { name: 'Sales' }, 2: { name: 'Operations' }, 3: { name: 'Finance' } },
       services,
@@ -66,7 +148,10 @@ export async function run() {
     Array.from({ length: pagesInPool }, async () => {
       while (next < count) {
         const i = next++
-        const html = templates.render('invoice', buildInvoiceView(source(i), { logo: templates.logo }))
+        const html = templates.render(
+          'invoice',
+          buildInvoiceView(source(i), { logo: templates.logo })
+        )
         htmls[i] = html
         const pdf = await renderer.render(html, { footer: `INV-${i + 1}` })
         const sha = createHash('sha256').update(pdf).digest('hex')
@@ -89,11 +174,20 @@ export async function run() {
   // Same PDF options as ours (untagged, CSS page size), so only the pipeline differs.
   for (const html of htmls) {
     await page.setContent(html)
-    await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true, tagged: false, outline: false })
+    await page.pdf({
+      format: 'A4',
+      printBackground: true,
+      preferCSSPageSize: true,
+      tagged: false,
+      outline: false,
+    })
   }
   const baseSeconds = Number(process.hrtime.bigint() - baseStarted) / 1e9
   await browser.close()
-  await drive.use().deleteAll('bench/invoices').catch(() => {})
+  await drive
+    .use()
+    .deleteAll('bench/invoices')
+    .catch(() => {})
 
   const pdfsPerS = count / seconds
   const baselinePerS = count / baseSeconds

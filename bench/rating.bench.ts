@@ -20,7 +20,9 @@ const BENCH_DB = process.env.RATING_BENCH_DB ?? 'tollgate_bench'
 /** 200k unique prefixes: country codes + area/operator digits, 3 to 9 digits long. */
 function generatePrefixes(n: number) {
   const rnd = seededRandom(42).next
-  const countries = Array.from({ length: 220 }, (_, i) => String(i < 9 ? i + 1 : i < 90 ? 10 + i : 200 + i))
+  const countries = Array.from({ length: 220 }, (_, i) =>
+    String(i < 9 ? i + 1 : i < 90 ? 10 + i : 200 + i)
+  )
   const set = new Set<string>()
   while (set.size < n) {
     const cc = countries[Math.floor(rnd() * countries.length)]
@@ -53,7 +55,11 @@ export async function run() {
     id: i + 1,
     prefix,
     destination: `Destination ${prefix}`,
-    category: prefix.startsWith('44') ? (prefix.startsWith('447') ? 'mobile' : 'national') : 'international',
+    category: prefix.startsWith('44')
+      ? prefix.startsWith('447')
+        ? 'mobile'
+        : 'national'
+      : 'international',
     peakMicros: 1000 + Math.floor(rnd() * 900_000),
     offpeakMicros: 1000 + Math.floor(rnd() * 600_000),
     weekendMicros: 1000 + Math.floor(rnd() * 300_000),
@@ -71,7 +77,10 @@ export async function run() {
     csvPath,
     'prefix,destination,category,peak,offpeak,weekend,connection,minimum,increments,effective_from\n' +
       rates
-        .map((r) => `${r.prefix},${r.destination},${r.category},${fmt(r.peakMicros)},${fmt(r.offpeakMicros)},${fmt(r.weekendMicros)},${fmt(r.connectionMicros)},${fmt(r.minimumMicros)},${r.initialS}/${r.subsequentS},${r.effectiveFrom}`)
+        .map(
+          (r) =>
+            `${r.prefix},${r.destination},${r.category},${fmt(r.peakMicros)},${fmt(r.offpeakMicros)},${fmt(r.weekendMicros)},${fmt(r.connectionMicros)},${fmt(r.minimumMicros)},${r.initialS}/${r.subsequentS},${r.effectiveFrom}`
+        )
         .join('\n') +
       '\n'
   )
@@ -90,7 +99,9 @@ export async function run() {
   const inputs: RatingInput[] = new Array(CALLS)
   for (let i = 0; i < CALLS; i++) {
     const known = rnd() < 0.97
-    const base = known ? prefixes[Math.floor(rnd() * prefixes.length)] : '0' + Math.floor(rnd() * 1000)
+    const base = known
+      ? prefixes[Math.floor(rnd() * prefixes.length)]
+      : '0' + Math.floor(rnd() * 1000)
     let dest = '+' + base
     while (dest.length < 13) dest += Math.floor(rnd() * 10)
     inputs[i] = {
@@ -126,9 +137,19 @@ export async function run() {
   const inMemoryMs = Math.min(...passes.map((p) => p.wall_ms))
   const inMemoryCpuMs = Math.min(...passes.map((p) => p.cpu_ms))
   // with a per-service allowance ledger in the loop as well
-  const ledger = new AllowanceLedger([{ id: 1, name: 'UK', categories: 'national,mobile', unit: 'seconds', quantity: 60_000, scope: 'service' }])
+  const ledger = new AllowanceLedger([
+    {
+      id: 1,
+      name: 'UK',
+      categories: 'national,mobile',
+      unit: 'seconds',
+      quantity: 60_000,
+      scope: 'service',
+    },
+  ])
   t = process.hrtime.bigint()
-  for (let i = 0; i < CALLS; i++) rateRecord(deck, clock, 1000, inputs[i], ledger.forService(`s${i & 1023}`))
+  for (let i = 0; i < CALLS; i++)
+    rateRecord(deck, clock, 1000, inputs[i], ledger.forService(`s${i & 1023}`))
   const withAllowancesMs = ms(t)
 
   // ---- MariaDB: import, load, rate and persist ---------------------------------
@@ -158,13 +179,23 @@ export async function run() {
   }
   await migrate(app, { connectionName: 'rating_bench' })
   const conn = db.connection('rating_bench')
-  const primaryIsBench = db.primaryConnectionName === 'mysql' && (db.getRawConnection('mysql')?.config as any)?.connection?.database === BENCH_DB
+  const primaryIsBench =
+    db.primaryConnectionName === 'mysql' &&
+    (db.getRawConnection('mysql')?.config as any)?.connection?.database === BENCH_DB
 
   // A fresh bench customer + tariff each run.
   const stamp = new Date().toISOString().slice(0, 19).replace('T', ' ')
   const suffix = Date.now().toString(36)
-  await conn.table('customers').insert({ account_number: `BENCH-${suffix}`, name: `Bench ${suffix}`, time_zone: 'Europe/London', created_at: stamp, updated_at: stamp })
-  const customerId = Number((await conn.from('customers').where('account_number', `BENCH-${suffix}`).first()).id)
+  await conn.table('customers').insert({
+    account_number: `BENCH-${suffix}`,
+    name: `Bench ${suffix}`,
+    time_zone: 'Europe/London',
+    created_at: stamp,
+    updated_at: stamp,
+  })
+  const customerId = Number(
+    (await conn.from('customers').where('account_number', `BENCH-${suffix}`).first()).id
+  )
 
   let deckImportMs: number
   let tariffId: number
@@ -173,23 +204,45 @@ export async function run() {
     // The real path: tariffs:import (parse, validate, batched upserts in one transaction).
     tariffId = (await importDeck({ path: csvPath, tariffName: `Bench ${suffix}` })).tariff_id
   } else {
-    await conn.table('tariffs').insert({ name: `Bench ${suffix}`, currency: 'GBP', default_markup_bp: 1000, created_at: stamp, updated_at: stamp })
+    await conn.table('tariffs').insert({
+      name: `Bench ${suffix}`,
+      currency: 'GBP',
+      default_markup_bp: 1000,
+      created_at: stamp,
+      updated_at: stamp,
+    })
     tariffId = Number((await conn.from('tariffs').where('name', `Bench ${suffix}`).first()).id)
     await conn.transaction(async (trx) => {
       for (let i = 0; i < parsed.rows.length; i += 1000) {
         await trx.table('rates').multiInsert(
           parsed.rows.slice(i, i + 1000).map((r) => ({
-            tariff_id: tariffId, prefix: r.prefix, destination: r.destination, category: r.category,
-            peak_micros: r.peakMicros, offpeak_micros: r.offpeakMicros, weekend_micros: r.weekendMicros,
-            connection_micros: r.connectionMicros, minimum_micros: r.minimumMicros, initial_s: r.initialS,
-            subsequent_s: r.subsequentS, effective_from: r.effectiveFrom, created_at: stamp, updated_at: stamp,
+            tariff_id: tariffId,
+            prefix: r.prefix,
+            destination: r.destination,
+            category: r.category,
+            peak_micros: r.peakMicros,
+            offpeak_micros: r.offpeakMicros,
+            weekend_micros: r.weekendMicros,
+            connection_micros: r.connectionMicros,
+            minimum_micros: r.minimumMicros,
+            initial_s: r.initialS,
+            subsequent_s: r.subsequentS,
+            effective_from: r.effectiveFrom,
+            created_at: stamp,
+            updated_at: stamp,
           }))
         )
       }
     })
   }
   deckImportMs = ms(t)
-  await conn.table('customer_tariffs').insert({ customer_id: customerId, tariff_id: tariffId, starts_on: '2026-01-01', created_at: stamp, updated_at: stamp })
+  await conn.table('customer_tariffs').insert({
+    customer_id: customerId,
+    tariff_id: tariffId,
+    starts_on: '2026-01-01',
+    created_at: stamp,
+    updated_at: stamp,
+  })
 
   t = process.hrtime.bigint()
   await conn.transaction((trx) => loadDeck(tariffId, trx))
@@ -232,7 +285,9 @@ export async function run() {
     deck_csv_parse_validate_ms: Math.round(csvParseMs),
     deck_index_build_ms: Math.round(indexBuildMs),
     deck_import_mariadb_ms: Math.round(deckImportMs),
-    deck_import_path: primaryIsBench ? 'importDeck (tariffs:import)' : 'batched insert on a side connection',
+    deck_import_path: primaryIsBench
+      ? 'importDeck (tariffs:import)'
+      : 'batched insert on a side connection',
     in_memory_calls: CALLS,
     in_memory_records_per_s: Math.round(CALLS / (inMemoryMs / 1000)),
     in_memory_records_per_cpu_s: Math.round(CALLS / (inMemoryCpuMs / 1000)),

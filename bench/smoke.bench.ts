@@ -6,5 +6,8 @@ export async function run() {
   const { default: db } = await import('@adonisjs/lucid/services/db')
   const started = process.hrtime.bigint()
   await db.rawQuery('select 1')
-  return { connection: db.primaryConnectionName, roundtrip_ms: Number(process.hrtime.bigint() - started) / 1e6 }
+  return {
+    connection: db.primaryConnectionName,
+    roundtrip_ms: Number(process.hrtime.bigint() - started) / 1e6,
+  }
 }

@@ -22,7 +22,8 @@ const NUMBERS = 20_000
 const PREFIXES = 200_000
 const run$ = promisify(execFile)
 const t0 = Date.now()
-const step = (what: string) => process.stderr.write(`ukcdr bench: ${what} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`)
+const step = (what: string) =>
+  process.stderr.write(`ukcdr bench: ${what} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`)
 
 /** Plain JavaScript in a child process: 1M rows of text must not grow the measured heaps. */
 const GENERATOR = `
@@ -71,7 +72,9 @@ function prefixes(): string[] {
     seed ^= seed << 5
     return (seed >>> 0) / 4294967296
   }
-  const countries = Array.from({ length: 220 }, (_, i) => String(i < 9 ? i + 1 : i < 90 ? 10 + i : 200 + i))
+  const countries = Array.from({ length: 220 }, (_, i) =>
+    String(i < 9 ? i + 1 : i < 90 ? 10 + i : 200 + i)
+  )
   while (set.size < PREFIXES) {
     let p = countries[Math.floor(rnd() * countries.length)]
     const extra = 1 + Math.floor(rnd() * 6)
@@ -83,13 +86,19 @@ function prefixes(): string[] {
 
 async function writeDeck(path: string, list: string[], scale: number) {
   const out = createWriteStream(path)
-  out.write('prefix,destination,category,peak,offpeak,weekend,connection,minimum,increments,effective_from\n')
+  out.write(
+    'prefix,destination,category,peak,offpeak,weekend,connection,minimum,increments,effective_from\n'
+  )
   const fmt = (m: number) => `${Math.floor(m / 1e6)}.${String(m % 1e6).padStart(6, '0')}`
-  for (let i = 0; i < list.length; i++) {
-    const p = list[i]
+  for (const [i, p] of list.entries()) {
     const base = (10_000 + ((i * 7919) % 500_000)) * scale
     const cat = p.startsWith('447') ? 'mobile' : p.startsWith('44') ? 'national' : 'international'
-    if (!out.write(`${p},Destination ${p},${cat},${fmt(base)},${fmt(Math.floor(base / 2))},${fmt(Math.floor(base / 4))},0.000000,0.000000,60/60,2026-01-01\n`)) await once(out, 'drain')
+    if (
+      !out.write(
+        `${p},Destination ${p},${cat},${fmt(base)},${fmt(Math.floor(base / 2))},${fmt(Math.floor(base / 4))},0.000000,0.000000,60/60,2026-01-01\n`
+      )
+    )
+      await once(out, 'drain')
   }
   out.end()
   await once(out, 'finish')
@@ -112,7 +121,11 @@ export async function run() {
   const dir = app.makePath('tmp/bench-ukcdr')
   await mkdir(dir, { recursive: true })
   const file = join(dir, `uk-standard-cdr-${ROWS}.csv`)
-  await run$(process.execPath, ['-e', GENERATOR, file, String(ROWS), UK_CDR_COLUMNS.join(','), tag], { maxBuffer: 1024 * 1024 })
+  await run$(
+    process.execPath,
+    ['-e', GENERATOR, file, String(ROWS), UK_CDR_COLUMNS.join(','), tag],
+    { maxBuffer: 1024 * 1024 }
+  )
   const bytes = (await stat(file)).size
   step('file generated')
 
@@ -121,21 +134,56 @@ export async function run() {
   await writeDeck(join(dir, 'buy.csv'), list, 1)
   step('decks written')
   const sell = await importDeck({ path: join(dir, 'sell.csv'), tariffName: `Bench sell ${tag}` })
-  const buy = await importDeck({ path: join(dir, 'buy.csv'), tariffName: `Bench buy ${tag}`, kind: 'buy', supplier: 'Bench carrier' })
+  const buy = await importDeck({
+    path: join(dir, 'buy.csv'),
+    tariffName: `Bench buy ${tag}`,
+    kind: 'buy',
+    supplier: 'Bench carrier',
+  })
   step('decks imported')
   const customerIds = await makeCustomers(db, tag, sell.tariff_id)
   step('customers, numbers and employees made')
-  const connector = await Connector.create({ name: `Bench UK CDR ${tag}`, type: 'uk_standard_cdr', transport: 'folder', customerId: null, settings: { path: dir, buyTariff: `Bench buy ${tag}` }, enabled: false })
+  const connector = await Connector.create({
+    name: `Bench UK CDR ${tag}`,
+    type: 'uk_standard_cdr',
+    transport: 'folder',
+    customerId: null,
+    settings: { path: dir, buyTariff: `Bench buy ${tag}` },
+    enabled: false,
+  })
 
   const root = app.makePath()
-  if (process.env.BENCH_SKIP_BUILD !== '1') await run$(process.execPath, ['ace', 'build', '--ignore-ts-errors'], { cwd: root, maxBuffer: 16 * 1024 * 1024 })
+  if (process.env.BENCH_SKIP_BUILD !== '1')
+    await run$(process.execPath, ['ace', 'build', '--ignore-ts-errors'], {
+      cwd: root,
+      maxBuffer: 16 * 1024 * 1024,
+    })
   step('built')
   const load = (await import('node:os')).loadavg().map((l) => Number(l.toFixed(2)))
-  const childArgs = [join(root, 'build/bench/ukcdr_child.js'), file, String(connector.id), String(sell.tariff_id), RERATE ? '1' : '0']
-  const child = await run$(process.execPath, childArgs, { cwd: root, env: process.env, maxBuffer: 16 * 1024 * 1024 })
+  const childArgs = [
+    join(root, 'build/bench/ukcdr_child.js'),
+    file,
+    String(connector.id),
+    String(sell.tariff_id),
+    RERATE ? '1' : '0',
+  ]
+  const child = await run$(process.execPath, childArgs, {
+    cwd: root,
+    env: process.env,
+    maxBuffer: 16 * 1024 * 1024,
+  })
   const m = JSON.parse(child.stdout.trim().split('\n').pop()!)
   if (m.status !== 'completed') throw new Error(`the import did not complete: ${m.error}`)
-  const costed = await db.from('usage_records').where('import_id', m.import_id).select(db.raw("SUM(cost_origin = 'deck') AS deck"), db.raw("SUM(cost_origin = 'supplier') AS supplier"), db.raw("SUM(rating_status = 'rated') AS rated"), db.raw('SUM(employee_id IS NOT NULL) AS mapped'), db.raw('COUNT(DISTINCT customer_id) AS customers'))
+  const costed = await db
+    .from('usage_records')
+    .where('import_id', m.import_id)
+    .select(
+      db.raw("SUM(cost_origin = 'deck') AS deck"),
+      db.raw("SUM(cost_origin = 'supplier') AS supplier"),
+      db.raw("SUM(rating_status = 'rated') AS rated"),
+      db.raw('SUM(employee_id IS NOT NULL) AS mapped'),
+      db.raw('COUNT(DISTINCT customer_id) AS customers')
+    )
 
   step('pipeline done')
   const bare = await bareLoadData(db, m.import_id, dir)
@@ -165,16 +213,36 @@ export async function run() {
     bare_load_data_seconds: round(bare.seconds),
     bare_load_data_records_per_s: Math.round(bare.rows / bare.seconds),
     ratio_end_to_end_vs_bare: Number((bare.seconds / m.import_seconds).toFixed(3)),
-    targets: { records_per_s: 100_000, peak_rss_mb: 300, ratio: 0.6, rerate_records_per_s: 100_000 },
+    targets: {
+      records_per_s: 100_000,
+      peak_rss_mb: 300,
+      ratio: 0.6,
+      rerate_records_per_s: 100_000,
+    },
   }
   process.stderr.write(JSON.stringify(figures) + '\n')
   // Leave the bench database as it was (not timed); a failure here must not lose the figures.
   try {
-    for (const table of ['usage_records', 'monthly_rollups', 'destination_rollups', 'recurring_rollups']) {
+    for (const table of [
+      'usage_records',
+      'monthly_rollups',
+      'destination_rollups',
+      'recurring_rollups',
+    ]) {
       const ids = customerIds.join(',')
-      while (Number(((await db.rawQuery(`DELETE FROM ${table} WHERE customer_id IN (${ids}) LIMIT 50000`)) as any)?.[0]?.affectedRows)) {}
+      while (
+        Number(
+          (
+            (await db.rawQuery(
+              `DELETE FROM ${table} WHERE customer_id IN (${ids}) LIMIT 50000`
+            )) as any
+          )?.[0]?.affectedRows
+        )
+      ) {}
     }
-    await db.rawQuery(`DELETE FROM rerate_changes WHERE rerate_id IN (SELECT id FROM rerates WHERE customer_id IN (${customerIds.join(',')}))`)
+    await db.rawQuery(
+      `DELETE FROM rerate_changes WHERE rerate_id IN (SELECT id FROM rerates WHERE customer_id IN (${customerIds.join(',')}))`
+    )
     await db.from('rerates').whereIn('customer_id', customerIds).delete()
     await db.from('imports').where('connector_id', connector.id).delete()
     await db.from('connectors').where('id', connector.id).delete()
@@ -202,26 +270,88 @@ async function makeCustomers(db: any, tag: string, tariffId: number): Promise<nu
   const stamp = '2026-01-01 00:00:00'
   const ids: number[] = []
   for (let c = 1; c <= CUSTOMERS; c++) {
-    const customer = await Customer.create({ accountNumber: `UKB${tag}-${String(c).padStart(3, '0')}`, name: `Bench customer ${c} ${tag}`, timeZone: 'Europe/London', currency: 'GBP', taxRateBp: 2000, paymentTermsDays: 30, billDay: 1, recurringBilling: 'advance', itemiseCalls: false, miAddon: false })
+    const customer = await Customer.create({
+      accountNumber: `UKB${tag}-${String(c).padStart(3, '0')}`,
+      name: `Bench customer ${c} ${tag}`,
+      timeZone: 'Europe/London',
+      currency: 'GBP',
+      taxRateBp: 2000,
+      paymentTermsDays: 30,
+      billDay: 1,
+      recurringBilling: 'advance',
+      itemiseCalls: false,
+      miAddon: false,
+    })
     ids.push(customer.id)
   }
-  await db.table('customer_tariffs').multiInsert(ids.map((id) => ({ customer_id: id, tariff_id: tariffId, starts_on: '2026-01-01', ends_on: null, created_at: stamp, updated_at: stamp })))
+  await db.table('customer_tariffs').multiInsert(
+    ids.map((id) => ({
+      customer_id: id,
+      tariff_id: tariffId,
+      starts_on: '2026-01-01',
+      ends_on: null,
+      created_at: stamp,
+      updated_at: stamp,
+    }))
+  )
   const departments = new Map<number, number>()
   for (const id of ids) {
-    const [d] = await db.table('departments').insert({ customer_id: id, name: 'Sales', created_at: stamp, updated_at: stamp })
+    const [d] = await db
+      .table('departments')
+      .insert({ customer_id: id, name: 'Sales', created_at: stamp, updated_at: stamp })
     departments.set(id, Number(d))
   }
   for (let from = 0; from < NUMBERS; from += 2000) {
     const batch = Array.from({ length: Math.min(2000, NUMBERS - from) }, (_, j) => from + j)
     const ownerOf = (k: number) => ids[(77 * k) % CUSTOMERS]
-    const numberOf = (k: number) => normaliseNumber('+442079' + String(400000 + k).padStart(6, '0'))!
-    await db.table('services').multiInsert(batch.map((k) => ({ customer_id: ownerOf(k), kind: 'ddi', identifier: numberOf(k), created_at: stamp, updated_at: stamp })))
-    await db.table('employees').multiInsert(batch.map((k) => ({ customer_id: ownerOf(k), department_id: departments.get(ownerOf(k)), name: `Employee ${k}`, employee_number: `E${k}`, created_at: stamp, updated_at: stamp })))
-    const services = await db.from('services').whereIn('customer_id', ids).whereIn('identifier', batch.map(numberOf)).select('id', 'customer_id', 'identifier')
-    const employees = await db.from('employees').whereIn('customer_id', ids).whereIn('employee_number', batch.map((k) => `E${k}`)).select('id', 'customer_id', 'employee_number')
-    const employeeOf = new Map(employees.map((e: any) => [`${e.customer_id}|${e.employee_number}`, Number(e.id)]))
+    const numberOf = (k: number) =>
+      normaliseNumber('+442079' + String(400000 + k).padStart(6, '0'))!
+    await db.table('services').multiInsert(
+      batch.map((k) => ({
+        customer_id: ownerOf(k),
+        kind: 'ddi',
+        identifier: numberOf(k),
+        created_at: stamp,
+        updated_at: stamp,
+      }))
+    )
+    await db.table('employees').multiInsert(
+      batch.map((k) => ({
+        customer_id: ownerOf(k),
+        department_id: departments.get(ownerOf(k)),
+        name: `Employee ${k}`,
+        employee_number: `E${k}`,
+        created_at: stamp,
+        updated_at: stamp,
+      }))
+    )
+    const services = await db
+      .from('services')
+      .whereIn('customer_id', ids)
+      .whereIn('identifier', batch.map(numberOf))
+      .select('id', 'customer_id', 'identifier')
+    const employees = await db
+      .from('employees')
+      .whereIn('customer_id', ids)
+      .whereIn(
+        'employee_number',
+        batch.map((k) => `E${k}`)
+      )
+      .select('id', 'customer_id', 'employee_number')
+    const employeeOf = new Map(
+      employees.map((e: any) => [`${e.customer_id}|${e.employee_number}`, Number(e.id)])
+    )
     const k0 = new Map(batch.map((k) => [numberOf(k), k]))
-    await db.table('assignments').multiInsert(services.map((s: any) => ({ service_id: Number(s.id), employee_id: employeeOf.get(`${s.customer_id}|E${k0.get(s.identifier)}`), starts_at: stamp, ends_at: null, created_at: stamp, updated_at: stamp })))
+    await db.table('assignments').multiInsert(
+      services.map((s: any) => ({
+        service_id: Number(s.id),
+        employee_id: employeeOf.get(`${s.customer_id}|E${k0.get(s.identifier)}`),
+        starts_at: stamp,
+        ends_at: null,
+        created_at: stamp,
+        updated_at: stamp,
+      }))
+    )
   }
   return ids
 }
@@ -229,9 +359,33 @@ async function makeCustomers(db: any, tag: string, tariffId: number): Promise<nu
 const round = (s: number) => Number(s.toFixed(2))
 
 const FINAL_COLUMNS = [
-  'customer_id', 'source', 'dedupe_key', 'import_id', 'service_id', 'employee_id', 'department_id', 'identifier', 'occurred_at',
-  'period', 'category', 'destination', 'destination_name', 'duration_s', 'volume_bytes', 'quantity', 'description', 'cost_e4',
-  'price_e4', 'tariff_id', 'rate_id', 'allowance_used', 'rating_status', 'unrated_reason', 'charge_code', 'time_band', 'cost_origin',
+  'customer_id',
+  'source',
+  'dedupe_key',
+  'import_id',
+  'service_id',
+  'employee_id',
+  'department_id',
+  'identifier',
+  'occurred_at',
+  'period',
+  'category',
+  'destination',
+  'destination_name',
+  'duration_s',
+  'volume_bytes',
+  'quantity',
+  'description',
+  'cost_e4',
+  'price_e4',
+  'tariff_id',
+  'rate_id',
+  'allowance_used',
+  'rating_status',
+  'unrated_reason',
+  'charge_code',
+  'time_band',
+  'cost_origin',
 ]
 
 /**
@@ -242,27 +396,59 @@ const FINAL_COLUMNS = [
 async function bareLoadData(db: any, importId: number, dir: string) {
   const tsv = join(dir, 'final.tsv')
   const out = createWriteStream(tsv)
-  const esc = (v: unknown) => (v === null || v === undefined ? '\\N' : v instanceof Date ? v.toISOString().slice(0, 19).replace('T', ' ') : String(v).replace(/[\\\t\n]/g, (c) => (c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\\\')))
+  const esc = (v: unknown) =>
+    v === null || v === undefined
+      ? '\\N'
+      : v instanceof Date
+        ? v.toISOString().slice(0, 19).replace('T', ' ')
+        : String(v).replace(/[\\\t\n]/g, (c) => (c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\\\'))
   let rows = 0
   let lastId = 0
   while (true) {
-    const batch = await db.from('usage_records').where('import_id', importId).where('id', '>', lastId).orderBy('id').limit(50_000).select('id', ...FINAL_COLUMNS)
+    const batch = await db
+      .from('usage_records')
+      .where('import_id', importId)
+      .where('id', '>', lastId)
+      .orderBy('id')
+      .limit(50_000)
+      .select('id', ...FINAL_COLUMNS)
     if (batch.length === 0) break
     for (const r of batch) {
-      if (!out.write(FINAL_COLUMNS.map((c) => esc(r[c])).join('\t') + '\n')) await once(out, 'drain')
+      if (!out.write(FINAL_COLUMNS.map((c) => esc(r[c])).join('\t') + '\n'))
+        await once(out, 'drain')
     }
     rows += batch.length
     lastId = Number(batch[batch.length - 1].id)
   }
   out.end()
   await once(out, 'finish')
-  while (Number(((await db.rawQuery('DELETE FROM usage_records WHERE import_id = ? LIMIT 50000', [importId])) as any)?.[0]?.affectedRows)) {}
+  while (
+    Number(
+      (
+        (await db.rawQuery('DELETE FROM usage_records WHERE import_id = ? LIMIT 50000', [
+          importId,
+        ])) as any
+      )?.[0]?.affectedRows
+    )
+  ) {}
   const mysql = (await import('mysql2')).default
   const { createReadStream } = await import('node:fs')
-  const connection = mysql.createConnection({ host: process.env.DB_HOST || '127.0.0.1', port: Number(process.env.DB_PORT || 3306), user: process.env.DB_USER || 'root', password: process.env.DB_PASSWORD || '', database: process.env.DB_DATABASE, timezone: 'Z' })
+  const connection = mysql.createConnection({
+    host: process.env.DB_HOST || '127.0.0.1',
+    port: Number(process.env.DB_PORT || 3306),
+    user: process.env.DB_USER || 'root',
+    password: process.env.DB_PASSWORD || '',
+    database: process.env.DB_DATABASE,
+    timezone: 'Z',
+  })
   const sql = `LOAD DATA LOCAL INFILE 'final.tsv' INTO TABLE usage_records CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (${FINAL_COLUMNS.join(', ')})`
   const started = process.hrtime.bigint()
-  await new Promise<void>((res, rej) => connection.query({ sql, infileStreamFactory: () => createReadStream(tsv) } as any, (e: unknown) => (e ? rej(e) : res())))
+  await new Promise<void>((res, rej) =>
+    connection.query(
+      { sql, infileStreamFactory: () => createReadStream(tsv) } as any,
+      (e: unknown) => (e ? rej(e) : res())
+    )
+  )
   const seconds = Number(process.hrtime.bigint() - started) / 1e9
   connection.end()
   await writeFile(tsv, '')

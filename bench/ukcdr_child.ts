@@ -18,10 +18,21 @@ const { default: db } = await import('@adonisjs/lucid/services/db')
 const connector = await Connector.findOrFail(Number(connectorId))
 const baselineRss = process.memoryUsage().rss
 const seconds = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e9
-const createParser = () => connectorType('uk_standard_cdr').createParser!({ customer: null, connector, settings: connector.settings ?? {} })
+const createParser = () =>
+  connectorType('uk_standard_cdr').createParser!({
+    customer: null,
+    connector,
+    settings: connector.settings ?? {},
+  })
 
 const started = process.hrtime.bigint()
-const summary = await importFile({ path: file, customer: null, connector, format: 'uk-standard-cdr', parser: await createParser() })
+const summary = await importFile({
+  path: file,
+  customer: null,
+  connector,
+  format: 'uk-standard-cdr',
+  parser: await createParser(),
+})
 const importSeconds = seconds(started)
 const importRss = process.resourceUsage().maxRSS * 1024
 
@@ -29,12 +40,23 @@ let rerate: Record<string, unknown> | null = null
 if (rerateFlag === '1' && summary.status === 'completed') {
   const { rerateAndRefresh } = await import('#consolidation/usage_pipeline')
   // The deck change: every sell rate's peak price up by a tenth of a penny a minute.
-  await db.rawQuery('UPDATE rates SET peak_micros = peak_micros + 1000, updated_at = NOW() WHERE tariff_id = ?', [Number(sellTariffId)])
+  await db.rawQuery(
+    'UPDATE rates SET peak_micros = peak_micros + 1000, updated_at = NOW() WHERE tariff_id = ?',
+    [Number(sellTariffId)]
+  )
   const from = process.hrtime.bigint()
   try {
-    const result = await rerateAndRefresh({ tariffId: Number(sellTariffId), reason: 'bench deck change' })
+    const result = await rerateAndRefresh({
+      tariffId: Number(sellTariffId),
+      reason: 'bench deck change',
+    })
     const s = seconds(from)
-    rerate = { seconds: Number(s.toFixed(2)), records: result.records, changed: result.changed, records_per_s: Math.round(result.records / s) }
+    rerate = {
+      seconds: Number(s.toFixed(2)),
+      records: result.records,
+      changed: result.changed,
+      records_per_s: Math.round(result.records / s),
+    }
   } catch (error) {
     rerate = { error: String((error as Error).message).slice(0, 300) }
   }

@@ -21,7 +21,8 @@ export default class ConnectorsPoll extends BaseCommand {
       ? await Connector.query().where('id', this.connector)
       : await Connector.query().where('enabled', true).orderBy('id')
     if (this.connector && !connectors.length) {
-      if (this.json) process.stdout.write(JSON.stringify({ error: `no connector ${this.connector}` }) + '\n')
+      if (this.json)
+        process.stdout.write(JSON.stringify({ error: `no connector ${this.connector}` }) + '\n')
       else this.logger.error(`no connector ${this.connector}`)
       this.exitCode = 1
       return
@@ -41,7 +42,10 @@ export default class ConnectorsPoll extends BaseCommand {
         ...(result.detail ? { detail: result.detail } : {}),
       })
       if (!this.json) {
-        const log = result.status === 'failed' ? this.logger.error.bind(this.logger) : this.logger.info.bind(this.logger)
+        const log =
+          result.status === 'failed'
+            ? this.logger.error.bind(this.logger)
+            : this.logger.info.bind(this.logger)
         log(`#${connector.id} ${connector.name}: ${result.status} — ${result.message}`)
       }
     }

@@ -29,14 +29,27 @@ export default class PaymentsImport extends BaseCommand {
     const { PaymentError } = await import('#payments/errors')
     try {
       const text = await readFile(this.file, 'utf8')
-      const summary = await importStatement({ text, filename: basename(this.file), profile: this.profile })
+      const summary = await importStatement({
+        text,
+        filename: basename(this.file),
+        profile: this.profile,
+      })
       if (this.json) process.stdout.write(JSON.stringify({ ok: true, ...summary }) + '\n')
-      else this.logger.success(`${summary.lines} lines: ${summary.matched} matched, ${summary.unmatched} unmatched, ${summary.duplicates} already imported, ${summary.ignored} outgoing`)
+      else
+        this.logger.success(
+          `${summary.lines} lines: ${summary.matched} matched, ${summary.unmatched} unmatched, ${summary.duplicates} already imported, ${summary.ignored} outgoing`
+        )
     } catch (error: any) {
-      if (!(error instanceof StatementCsvError || error instanceof PaymentError || error?.code === 'ENOENT')) throw error
+      if (!(
+        error instanceof StatementCsvError ||
+        error instanceof PaymentError ||
+        error?.code === 'ENOENT'
+      ))
+        throw error
       this.exitCode = 1
       const problems = error instanceof StatementCsvError ? error.problems : []
-      if (this.json) process.stdout.write(JSON.stringify({ ok: false, error: error.message, problems }) + '\n')
+      if (this.json)
+        process.stdout.write(JSON.stringify({ ok: false, error: error.message, problems }) + '\n')
       else this.logger.error(error.message)
     }
   }

@@ -22,11 +22,16 @@ export default class RatingRerate extends BaseCommand {
   async run() {
     const { default: db } = await import('@adonisjs/lucid/services/db')
     const { rerateAndRefresh } = await import('#consolidation/usage_pipeline')
-    if (this.period && !/^\d{4}-(0[1-9]|1[0-2])$/.test(this.period)) return this.fail('--period must be YYYY-MM')
+    if (this.period && !/^\d{4}-(0[1-9]|1[0-2])$/.test(this.period))
+      return this.fail('--period must be YYYY-MM')
     let tariffId: number | undefined
     let customerIds: number[] | undefined
     if (this.tariff) {
-      const t = await db.from('tariffs').where('name', this.tariff).orWhere('id', Number(this.tariff) || 0).first()
+      const t = await db
+        .from('tariffs')
+        .where('name', this.tariff)
+        .orWhere('id', Number(this.tariff) || 0)
+        .first()
       if (!t) return this.fail(`no tariff "${this.tariff}"`)
       tariffId = Number(t.id)
     }
@@ -41,9 +46,13 @@ export default class RatingRerate extends BaseCommand {
       return
     }
     for (const c of summary.customers) {
-      this.logger.info(`${c.accountNumber}: ${c.records} records, ${c.changed} changed, ${c.unrated} unrated, ${c.oldTotalE4 / 1e4} → ${c.newTotalE4 / 1e4}`)
+      this.logger.info(
+        `${c.accountNumber}: ${c.records} records, ${c.changed} changed, ${c.unrated} unrated, ${c.oldTotalE4 / 1e4} → ${c.newTotalE4 / 1e4}`
+      )
     }
-    this.logger.success(`${summary.records} records, ${summary.changed} changed; total ${summary.oldTotalE4 / 1e4} → ${summary.newTotalE4 / 1e4}`)
+    this.logger.success(
+      `${summary.records} records, ${summary.changed} changed; total ${summary.oldTotalE4 / 1e4} → ${summary.newTotalE4 / 1e4}`
+    )
   }
 
   private fail(message: string) {

@@ -4,7 +4,8 @@ import type { CommandOptions } from '@adonisjs/core/types/ace'
 /** Adds a manual recurring charge (line rental, licence …) to a customer, with the same rules as the staff UI. */
 export default class RecurringAdd extends BaseCommand {
   static commandName = 'recurring:add'
-  static description = 'Add a manual recurring charge (line rental, licence, support …) to a customer'
+  static description =
+    'Add a manual recurring charge (line rental, licence, support …) to a customer'
   static options: CommandOptions = { startApp: true }
 
   @flags.string({ description: 'Customer account number', required: true })
@@ -13,7 +14,10 @@ export default class RecurringAdd extends BaseCommand {
   @flags.string({ description: 'Description on the invoice', required: true })
   declare description: string
 
-  @flags.string({ description: 'line_rental | licence | support | storage | other', default: 'line_rental' })
+  @flags.string({
+    description: 'line_rental | licence | support | storage | other',
+    default: 'line_rental',
+  })
   declare category: string
 
   @flags.string({ description: 'Unit price a month, e.g. 12.50', required: true })
@@ -31,7 +35,7 @@ export default class RecurringAdd extends BaseCommand {
   @flags.string({ description: 'Last day charged, YYYY-MM-DD (default: open-ended)' })
   declare to?: string
 
-  @flags.string({ description: "Employee of that customer: email or employee number" })
+  @flags.string({ description: 'Employee of that customer: email or employee number' })
   declare employee?: string
 
   @flags.boolean({ description: 'Print one JSON object on stdout' })
@@ -39,16 +43,24 @@ export default class RecurringAdd extends BaseCommand {
 
   private fail(message: string, errors?: { field: string; message: string }[]) {
     this.exitCode = 1
-    if (this.json) process.stdout.write(JSON.stringify({ error: message, ...(errors ? { errors } : {}) }) + '\n')
-    else this.logger.error(errors ? `${message}: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}` : message)
+    if (this.json)
+      process.stdout.write(JSON.stringify({ error: message, ...(errors ? { errors } : {}) }) + '\n')
+    else
+      this.logger.error(
+        errors ? `${message}: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}` : message
+      )
   }
 
   async run() {
     const { default: db } = await import('@adonisjs/lucid/services/db')
     const { errors } = await import('@vinejs/vine')
-    const { recurringChargeValidator, recurringChargeInput } = await import('#validators/recurring_charge')
+    const { recurringChargeValidator, recurringChargeInput } =
+      await import('#validators/recurring_charge')
     const { createRecurringCharge } = await import('#consolidation/recurring_charges')
-    const customer = await db.from('customers').where('account_number', this.customer.trim().toUpperCase()).first()
+    const customer = await db
+      .from('customers')
+      .where('account_number', this.customer.trim().toUpperCase())
+      .first()
     if (!customer) return this.fail(`no customer with account number "${this.customer}"`)
     let employeeId: number | undefined
     if (this.employee) {
@@ -56,7 +68,9 @@ export default class RecurringAdd extends BaseCommand {
       const row = await db
         .from('employees')
         .where('customer_id', customer.id)
-        .where((q) => q.whereRaw('LOWER(email) = ?', [key.toLowerCase()]).orWhere('employee_number', key))
+        .where((q) =>
+          q.whereRaw('LOWER(email) = ?', [key.toLowerCase()]).orWhere('employee_number', key)
+        )
         .select('id')
         .first()
       if (!row) return this.fail(`no employee "${key}" at ${customer.account_number}`)
@@ -79,11 +93,21 @@ export default class RecurringAdd extends BaseCommand {
       )
     } catch (error) {
       if (error instanceof errors.E_VALIDATION_ERROR) {
-        return this.fail('invalid charge', (error.messages as any[]).map((m) => ({ field: String(m.field), message: String(m.message) })))
+        return this.fail(
+          'invalid charge',
+          (error.messages as any[]).map((m) => ({
+            field: String(m.field),
+            message: String(m.message),
+          }))
+        )
       }
       throw error
     }
-    const charge = await createRecurringCharge(Number(customer.id), recurringChargeInput(input), null)
+    const charge = await createRecurringCharge(
+      Number(customer.id),
+      recurringChargeInput(input),
+      null
+    )
     const summary = {
       id: charge.id,
       customer: customer.account_number,
@@ -97,6 +121,9 @@ export default class RecurringAdd extends BaseCommand {
       employee_id: charge.employeeId,
     }
     if (this.json) process.stdout.write(JSON.stringify(summary) + '\n')
-    else this.logger.success(`Added recurring charge #${charge.id} "${charge.description}" to ${customer.account_number}`)
+    else
+      this.logger.success(
+        `Added recurring charge #${charge.id} "${charge.description}" to ${customer.account_number}`
+      )
   }
 }

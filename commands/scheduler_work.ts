@@ -10,13 +10,16 @@ import { fileURLToPath } from 'node:url'
  */
 export default class SchedulerWork extends BaseCommand {
   static commandName = 'scheduler:work'
-  static description = 'Run the Bree scheduler: poll connectors, month-end billing, invoice emails, payment reminders'
+  static description =
+    'Run the Bree scheduler: poll connectors, month-end billing, invoice emails, payment reminders'
   static options: CommandOptions = { startApp: true, staysAlive: true }
 
   @flags.boolean({ description: 'Run every job once, wait for them, then exit' })
   declare once: boolean
 
-  @flags.array({ description: 'Only these jobs (poll_connectors, month_end, send_invoices, dunning)' })
+  @flags.array({
+    description: 'Only these jobs (poll_connectors, month_end, send_invoices, dunning)',
+  })
   declare only?: string[]
 
   async run() {
@@ -24,7 +27,9 @@ export default class SchedulerWork extends BaseCommand {
     const { INTERVALS } = await import('#jobs/tasks')
     const fromSource = import.meta.url.endsWith('.ts')
     const root = this.app.makePath('app/jobs')
-    const names = (this.only?.length ? this.only : Object.keys(INTERVALS)) as (keyof typeof INTERVALS)[]
+    const names = (
+      this.only?.length ? this.only : Object.keys(INTERVALS)
+    ) as (keyof typeof INTERVALS)[]
     const { default: log } = await import('@adonisjs/core/services/logger')
 
     const bree = new Bree({
@@ -33,9 +38,21 @@ export default class SchedulerWork extends BaseCommand {
       acceptedExtensions: ['.ts', '.js'],
       defaultExtension: fromSource ? 'ts' : 'js',
       // Workers do not inherit a loader registered inside this process: pass it on the command line.
-      worker: fromSource ? { execArgv: [...process.execArgv.filter((a) => !a.includes('ts-node')), '--import=ts-node-maintained/register/esm'] } : {},
-      jobs: names.map((name) => ({ name, interval: INTERVALS[name], timeout: this.once ? false : 0 })),
-      errorHandler: (error: Error, meta: { name?: string }) => log.error({ err: error, job: meta?.name }, 'scheduler job error'),
+      worker: fromSource
+        ? {
+            execArgv: [
+              ...process.execArgv.filter((a) => !a.includes('ts-node')),
+              '--import=ts-node-maintained/register/esm',
+            ],
+          }
+        : {},
+      jobs: names.map((name) => ({
+        name,
+        interval: INTERVALS[name],
+        timeout: this.once ? false : 0,
+      })),
+      errorHandler: (error: Error, meta: { name?: string }) =>
+        log.error({ err: error, job: meta?.name }, 'scheduler job error'),
       workerMessageHandler: () => {},
     } as any)
 
@@ -69,6 +86,8 @@ export default class SchedulerWork extends BaseCommand {
     process.once('SIGINT', stop)
     process.once('SIGTERM', stop)
     await bree.start()
-    this.logger.info(`scheduler running (${names.map((n) => `${n} every ${Math.round(INTERVALS[n] / 1000)}s`).join(', ')}) from ${fileURLToPath(new URL('.', import.meta.url))}`)
+    this.logger.info(
+      `scheduler running (${names.map((n) => `${n} every ${Math.round(INTERVALS[n] / 1000)}s`).join(', ')}) from ${fileURLToPath(new URL('.', import.meta.url))}`
+    )
   }
 }

@@ -4,7 +4,8 @@ import type { CommandOptions } from '@adonisjs/core/types/ace'
 /** Imports a rate deck CSV into a tariff (created when the name is new). All or nothing. */
 export default class TariffsImport extends BaseCommand {
   static commandName = 'tariffs:import'
-  static description = 'Import a rate deck CSV (columns: README, "Rating and tariffs") into a tariff'
+  static description =
+    'Import a rate deck CSV (columns: README, "Rating and tariffs") into a tariff'
   static options: CommandOptions = { startApp: true }
 
   @args.string({ description: 'Path of the CSV file (header row required)' })
@@ -13,13 +14,20 @@ export default class TariffsImport extends BaseCommand {
   @flags.string({ description: 'Tariff name (created when it does not exist)', required: true })
   declare tariff: string
 
-  @flags.boolean({ description: 'Replace the whole deck (delete rates not in the file) instead of merging' })
+  @flags.boolean({
+    description: 'Replace the whole deck (delete rates not in the file) instead of merging',
+  })
   declare replace: boolean
 
-  @flags.boolean({ description: 'Re-rate unbilled usage of the customers on this tariff afterwards' })
+  @flags.boolean({
+    description: 'Re-rate unbilled usage of the customers on this tariff afterwards',
+  })
   declare rerate: boolean
 
-  @flags.boolean({ description: "A supplier's buy (cost) deck: set it on connectors (setting buyTariff), not on customers" })
+  @flags.boolean({
+    description:
+      "A supplier's buy (cost) deck: set it on connectors (setting buyTariff), not on customers",
+  })
   declare buy: boolean
 
   @flags.string({ description: 'Supplier of a buy deck' })
@@ -36,7 +44,14 @@ export default class TariffsImport extends BaseCommand {
     if (!existsSync(this.file)) return this.fail(`${this.file}: no such file`, [])
     const started = Date.now()
     try {
-      const result = await importDeck({ path: this.file, displayName: this.file, tariffName: this.tariff, replace: this.replace, kind: this.buy ? 'buy' : undefined, supplier: this.supplier ?? null })
+      const result = await importDeck({
+        path: this.file,
+        displayName: this.file,
+        tariffName: this.tariff,
+        replace: this.replace,
+        kind: this.buy ? 'buy' : undefined,
+        supplier: this.supplier ?? null,
+      })
       const out: Record<string, unknown> = { ...result }
       if (this.rerate) out.rerate = await rerateAndRefresh({ tariffId: result.tariff_id })
       if (this.json) process.stdout.write(JSON.stringify(out) + '\n')
@@ -48,7 +63,9 @@ export default class TariffsImport extends BaseCommand {
         )
         if (out.rerate) {
           const r = out.rerate as any
-          this.logger.info(`re-rated ${r.records} records: ${r.changed} changed, total ${r.oldTotalE4 / 1e4} → ${r.newTotalE4 / 1e4}`)
+          this.logger.info(
+            `re-rated ${r.records} records: ${r.changed} changed, total ${r.oldTotalE4 / 1e4} → ${r.newTotalE4 / 1e4}`
+          )
         }
       }
     } catch (error) {
@@ -64,6 +81,7 @@ export default class TariffsImport extends BaseCommand {
       return
     }
     this.logger.error(message)
-    for (const e of errors.slice(1, 20)) this.logger.error(`  line ${e.line}, field ${e.field}: ${e.message}`)
+    for (const e of errors.slice(1, 20))
+      this.logger.error(`  line ${e.line}, field ${e.field}: ${e.message}`)
   }
 }

@@ -13,17 +13,27 @@ export default class TollgateDemo extends BaseCommand {
   static description = 'Load the demo data set and run the whole month end on it'
   static options: CommandOptions = { startApp: true }
 
-  @flags.boolean({ description: 'Drop every table and migrate before loading (the demo needs an empty database)' })
+  @flags.boolean({
+    description: 'Drop every table and migrate before loading (the demo needs an empty database)',
+  })
   declare fresh: boolean
 
-  @flags.number({ description: 'How many months of usage to generate, ending with last month', default: 4 })
+  @flags.number({
+    description: 'How many months of usage to generate, ending with last month',
+    default: 4,
+  })
   declare months: number
 
-  @flags.string({ description: 'Send the invoices through this SMTP server (host:port) instead of the configured mailer' })
+  @flags.string({
+    description:
+      'Send the invoices through this SMTP server (host:port) instead of the configured mailer',
+  })
   declare smtp?: string
 
   async run() {
-    const migrate = await this.kernel.exec(this.fresh ? 'migration:fresh' : 'migration:run', ['--force'])
+    const migrate = await this.kernel.exec(this.fresh ? 'migration:fresh' : 'migration:run', [
+      '--force',
+    ])
     if (migrate.exitCode) return this.fail('migrations failed')
 
     const { default: app } = await import('@adonisjs/core/services/app')
@@ -39,11 +49,18 @@ export default class TollgateDemo extends BaseCommand {
     const { formatMoney } = await import('#lib/money')
 
     const count = Math.max(1, Math.min(12, this.months))
-    const lastMonth = DateTime.now().setZone('Europe/London').startOf('month').minus({ months: 1 }) as DateTime<true>
-    const months = Array.from({ length: count }, (_, i) => lastMonth.minus({ months: count - 1 - i }))
+    const lastMonth = DateTime.now()
+      .setZone('Europe/London')
+      .startOf('month')
+      .minus({ months: 1 }) as DateTime<true>
+    const months = Array.from({ length: count }, (_, i) =>
+      lastMonth.minus({ months: count - 1 - i })
+    )
     const random = seededRandom(20261126)
 
-    this.logger.info(`seeding ${DEMO_CUSTOMERS.length} customers for ${months[0].toFormat('yyyy-MM')} … ${lastMonth.toFormat('yyyy-MM')}`)
+    this.logger.info(
+      `seeding ${DEMO_CUSTOMERS.length} customers for ${months[0].toFormat('yyyy-MM')} … ${lastMonth.toFormat('yyyy-MM')}`
+    )
     const customers = await seedDemo(random, months[0], lastMonth)
     for (const demo of customers) {
       const spec = DEMO_CUSTOMERS.find((c) => c.accountNumber === demo.customer.accountNumber)!
@@ -64,7 +81,13 @@ export default class TollgateDemo extends BaseCommand {
     const files = await writeDemoFiles(random, folder, customers, months)
     for (const file of files) {
       this.logger.info(`importing ${file.path.split('/').pop()}`)
-      const command = await this.kernel.exec('usage:import', [file.path, '--format', file.format, '--customer', file.accountNumber])
+      const command = await this.kernel.exec('usage:import', [
+        file.path,
+        '--format',
+        file.format,
+        '--customer',
+        file.accountNumber,
+      ])
       if (command.exitCode) return this.fail(`the import of ${file.path} failed`)
     }
 
@@ -72,10 +95,25 @@ export default class TollgateDemo extends BaseCommand {
       const period = month.toFormat('yyyy-MM')
       // The demo plays the billing clerk: it reviews and acknowledges the drafts' flags (the demo data
       // carries unassigned numbers on purpose) before finalizing, as the review page would.
-      const run = await this.kernel.exec('billing:run', ['--period', period, '--finalize', '--allow-unrated', '--acknowledge', 'Demo month end: flags reviewed'])
+      const run = await this.kernel.exec('billing:run', [
+        '--period',
+        period,
+        '--finalize',
+        '--allow-unrated',
+        '--acknowledge',
+        'Demo month end: flags reviewed',
+      ])
       if (run.exitCode) return this.fail(`the billing run for ${period} failed`)
-      const latest = await db.from('billing_runs').where('period', period).orderBy('id', 'desc').first()
-      const send = await this.kernel.exec('invoices:send', ['--run', String(latest.id), ...(this.smtp ? ['--smtp', this.smtp] : [])])
+      const latest = await db
+        .from('billing_runs')
+        .where('period', period)
+        .orderBy('id', 'desc')
+        .first()
+      const send = await this.kernel.exec('invoices:send', [
+        '--run',
+        String(latest.id),
+        ...(this.smtp ? ['--smtp', this.smtp] : []),
+      ])
       if (send.exitCode) return this.fail(`sending the invoices of ${period} failed`)
     }
 
@@ -86,12 +124,18 @@ export default class TollgateDemo extends BaseCommand {
       .select('customers.name', 'invoices.number', 'invoices.total_minor', 'invoices.pdf_path')
       .orderBy('invoices.number')
     const records = await db.from('usage_records').count('* as n').first()
-    this.logger.success(`demo loaded: ${records?.n} usage records, ${customers.reduce((n, c) => n + c.people.length, 0)} employees`)
+    this.logger.success(
+      `demo loaded: ${records?.n} usage records, ${customers.reduce((n, c) => n + c.people.length, 0)} employees`
+    )
     for (const t of totals) {
-      this.logger.log(`  ${t.number}  ${t.name.padEnd(32)} ${formatMoney(Number(t.total_minor)).padStart(12)}  ${t.pdf_path}`)
+      this.logger.log(
+        `  ${t.number}  ${t.name.padEnd(32)} ${formatMoney(Number(t.total_minor)).padStart(12)}  ${t.pdf_path}`
+      )
     }
     this.logger.log(`  sample source files: ${folder}`)
-    this.logger.log(`  log in at http://localhost:3333 as ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}`)
+    this.logger.log(
+      `  log in at http://localhost:3333 as ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}`
+    )
   }
 
   private fail(message: string) {

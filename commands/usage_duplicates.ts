@@ -8,7 +8,8 @@ import type { CommandOptions } from '@adonisjs/core/types/ace'
  */
 export default class UsageDuplicates extends BaseCommand {
   static commandName = 'usage:duplicates'
-  static description = 'List calls that were stored (and billed) twice before dedupe became per reseller'
+  static description =
+    'List calls that were stored (and billed) twice before dedupe became per reseller'
   static options: CommandOptions = { startApp: true }
 
   @flags.boolean({ description: 'Print one JSON object on stdout' })
@@ -20,16 +21,21 @@ export default class UsageDuplicates extends BaseCommand {
     const { afterUsageChange } = await import('#consolidation/usage_pipeline')
     const { e4ToMinor, formatMoney } = await import('#lib/money')
 
-    for (const [customerId, periods] of await periodsToRefresh(db.connection())) await afterUsageChange(customerId, periods)
+    for (const [customerId, periods] of await periodsToRefresh(db.connection()))
+      await afterUsageChange(customerId, periods)
     const report = await duplicateCallReport(db.connection(), 100_000)
     if (this.json) {
       process.stdout.write(JSON.stringify(report) + '\n')
       return
     }
-    this.logger.info(`${report.billedTwice} call(s) billed twice; ${report.removed} unbilled second cop(ies) removed`)
+    this.logger.info(
+      `${report.billedTwice} call(s) billed twice; ${report.removed} unbilled second cop(ies) removed`
+    )
     for (const r of report.rows.filter((x) => x.kind === 'billed_twice')) {
       const price = r.priceE4 === null ? 'unpriced' : formatMoney(e4ToMinor(r.priceE4), r.currency)
-      this.logger.warning(`${r.accountNumber} ${r.identifier} at ${r.occurredAt} UTC, ${price}: on invoices ${r.invoiceNumber ?? '?'} and ${r.secondInvoiceNumber ?? '?'}`)
+      this.logger.warning(
+        `${r.accountNumber} ${r.identifier} at ${r.occurredAt} UTC, ${price}: on invoices ${r.invoiceNumber ?? '?'} and ${r.secondInvoiceNumber ?? '?'}`
+      )
     }
   }
 }

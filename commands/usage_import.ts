@@ -5,7 +5,8 @@ import { resolve } from 'node:path'
 
 export default class UsageImport extends BaseCommand {
   static commandName = 'usage:import'
-  static description = 'Import a usage file (Asterisk Master.csv or a carrier CSV through a mapping profile)'
+  static description =
+    'Import a usage file (Asterisk Master.csv or a carrier CSV through a mapping profile)'
   static options: CommandOptions = { startApp: true }
 
   @args.string({ description: 'Path of the file to import' })
@@ -17,10 +18,16 @@ export default class UsageImport extends BaseCommand {
   @flags.string({ description: 'asterisk or profile:NAME (when no --connector)' })
   declare format?: string
 
-  @flags.string({ description: 'Customer account number (without it, and without a connector that has a customer: reseller-wide, each record routed)' })
+  @flags.string({
+    description:
+      'Customer account number (without it, and without a connector that has a customer: reseller-wide, each record routed)',
+  })
   declare customer?: string
 
-  @flags.boolean({ description: 'Read the file even if it was imported before (e.g. after adding an alias for rejected rows); stored calls stay duplicates' })
+  @flags.boolean({
+    description:
+      'Read the file even if it was imported before (e.g. after adding an alias for rejected rows); stored calls stay duplicates',
+  })
   declare force: boolean
 
   @flags.boolean({ description: 'Print one JSON object on stdout' })
@@ -42,7 +49,8 @@ export default class UsageImport extends BaseCommand {
 
     const path = resolve(this.file)
     if (!existsSync(path)) return this.fail(`no such file: ${this.file}`)
-    if (!this.connector && !this.format) return this.fail('give --connector ID or --format asterisk|uk-standard-cdr|profile:NAME')
+    if (!this.connector && !this.format)
+      return this.fail('give --connector ID or --format asterisk|uk-standard-cdr|profile:NAME')
 
     try {
       const connector = this.connector ? await Connector.find(this.connector) : null
@@ -55,7 +63,8 @@ export default class UsageImport extends BaseCommand {
         customer = await Customer.find(connector.customerId)
       }
 
-      let parser, format: string
+      let parser
+      let format: string
       if (connector) {
         const def = connectorType(connector.type)
         if (!def.createParser) return this.fail(`a ${def.label} connector does not import files`)
@@ -83,13 +92,24 @@ export default class UsageImport extends BaseCommand {
       if (this.json) {
         process.stdout.write(JSON.stringify(out) + '\n')
       } else {
-        this.logger.info(`import #${summary.import_id} ${status}: read ${summary.read}, imported ${summary.imported}, duplicates ${summary.duplicates}, rejected ${summary.rejected}`)
-        if (summary.same_as_import_id) this.logger.info(`same file as import #${summary.same_as_import_id}`)
-        for (const [account, n] of Object.entries(summary.routed ?? {})) this.logger.info(`  ${account}: ${n} records`)
-        if (summary.unknown) this.logger.warning(`${summary.unknown} records of unknown services queued (Unknown services page)`)
+        this.logger.info(
+          `import #${summary.import_id} ${status}: read ${summary.read}, imported ${summary.imported}, duplicates ${summary.duplicates}, rejected ${summary.rejected}`
+        )
+        if (summary.same_as_import_id)
+          this.logger.info(`same file as import #${summary.same_as_import_id}`)
+        for (const [account, n] of Object.entries(summary.routed ?? {}))
+          this.logger.info(`  ${account}: ${n} records`)
+        if (summary.unknown)
+          this.logger.warning(
+            `${summary.unknown} records of unknown services queued (Unknown services page)`
+          )
         if (summary.error) this.logger.error(summary.error)
-        for (const e of summary.errors.slice(0, 20)) this.logger.warning(`line ${e.line}${e.field ? ` (${e.field})` : ''}: ${e.message}`)
-        if (summary.errors.length > 20) this.logger.warning(`… ${summary.rejected - 20} more rejected rows (see the import in the UI)`)
+        for (const e of summary.errors.slice(0, 20))
+          this.logger.warning(`line ${e.line}${e.field ? ` (${e.field})` : ''}: ${e.message}`)
+        if (summary.errors.length > 20)
+          this.logger.warning(
+            `… ${summary.rejected - 20} more rejected rows (see the import in the UI)`
+          )
       }
       if (status === 'failed') this.exitCode = 1
     } catch (error) {

@@ -28,7 +28,10 @@ export default class UsersCreate extends BaseCommand {
     }
     const password: string = this.password ?? (await this.prompt.secure('Password'))
     const { STAFF_PASSWORD_MIN, weakPasswordReason } = await import('#lib/passwords')
-    const weak = password.length < STAFF_PASSWORD_MIN ? `needs at least ${STAFF_PASSWORD_MIN} characters` : weakPasswordReason(password, [this.email.split('@')[0]])
+    const weak =
+      password.length < STAFF_PASSWORD_MIN
+        ? `needs at least ${STAFF_PASSWORD_MIN} characters`
+        : weakPasswordReason(password, [this.email.split('@')[0]])
     if (weak) {
       this.logger.error(`The password ${weak}`)
       this.exitCode = 1

@@ -10,22 +10,35 @@ const inertiaConfig = defineConfig({
       ctx.inertia.always(async (): Promise<{ name: string; logoUrl: string | null }> => {
         const { branding } = await import('#documents/branding')
         const b = await branding()
-        return { name: b.name, logoUrl: b.logoKey ? `/branding/logo?v=${encodeURIComponent(b.logoKey.slice(-24))}` : null }
+        return {
+          name: b.name,
+          logoUrl: b.logoKey
+            ? `/branding/logo?v=${encodeURIComponent(b.logoKey.slice(-24))}`
+            : null,
+        }
       }),
     user: (ctx) =>
       ctx.inertia.always(() => {
         const user = ctx.auth?.user
         if (!user) return null
-        return { id: user.id, name: user.fullName, email: user.email, role: user.role, customerId: user.customerId }
+        return {
+          id: user.id,
+          name: user.fullName,
+          email: user.email,
+          role: user.role,
+          customerId: user.customerId,
+        }
       }),
     can: (ctx) => ctx.inertia.always(() => permissionsOf(ctx.auth?.user?.role)),
     flash: (ctx) =>
-      ctx.inertia.always((): { success: string | null; error: string | null; errorDetail: string | null } => ({
-        success: ctx.session?.flashMessages.get('success') ?? null,
-        error: ctx.session?.flashMessages.get('error') ?? null,
-        // Technical text behind an error in plain words (shown behind a toggle).
-        errorDetail: ctx.session?.flashMessages.get('errorDetail') ?? null,
-      })),
+      ctx.inertia.always(
+        (): { success: string | null; error: string | null; errorDetail: string | null } => ({
+          success: ctx.session?.flashMessages.get('success') ?? null,
+          error: ctx.session?.flashMessages.get('error') ?? null,
+          // Technical text behind an error in plain words (shown behind a toggle).
+          errorDetail: ctx.session?.flashMessages.get('errorDetail') ?? null,
+        })
+      ),
   },
   ssr: { enabled: false, entrypoint: 'inertia/app/ssr.ts' },
 })

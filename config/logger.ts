@@ -11,7 +11,16 @@ const loggerConfig = defineConfig({
       level: env.get('LOG_LEVEL'),
       // Credentials must never reach a log line, whatever object gets logged.
       redact: {
-        paths: ['password', '*.password', 'credentials', '*.credentials', 'clientSecret', '*.clientSecret', 'secret', '*.secret'],
+        paths: [
+          'password',
+          '*.password',
+          'credentials',
+          '*.credentials',
+          'clientSecret',
+          '*.clientSecret',
+          'secret',
+          '*.secret',
+        ],
         censor: '[redacted]',
       },
       transport: {

@@ -21,7 +21,8 @@ const shieldConfig = defineConfig({
     // Called by GoCardless (signed with HMAC-SHA256, checked in app/payments/gocardless_webhooks.ts).
     // The REST API only when it carries a bearer token: it does not read our cookies then
     // (start/routes/api.ts authenticates by the token alone), so a forged form has nothing to ride on.
-    exceptRoutes: (ctx) => ctx.request.url() === '/webhooks/gocardless' || isBearerApiCall(ctx.request),
+    exceptRoutes: (ctx) =>
+      ctx.request.url() === '/webhooks/gocardless' || isBearerApiCall(ctx.request),
     enableXsrfCookie: true,
     methods: ['POST', 'PUT', 'PATCH', 'DELETE'],
   },

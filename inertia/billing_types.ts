@@ -19,6 +19,18 @@ export interface DiffView {
 
 export interface ChangeVsLastView {
   previous: { id: number; number: string | null; period: string } | null
-  byEmployee: { employee: string; before: string; after: string; delta: string; deltaMinor: number }[]
-  byCategory: { category: string; before: string; after: string; delta: string; deltaMinor: number }[]
+  byEmployee: {
+    employee: string
+    before: string
+    after: string
+    delta: string
+    deltaMinor: number
+  }[]
+  byCategory: {
+    category: string
+    before: string
+    after: string
+    delta: string
+    deltaMinor: number
+  }[]
 }

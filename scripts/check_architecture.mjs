@@ -27,7 +27,8 @@ function* sourceFiles(dir) {
   }
 }
 
-const importPattern = /(?:from\s+|import\s*\(\s*(?:\/\*.*?\*\/\s*)?|import\s+)['"](#[^'"]+|\.{1,2}\/[^'"]+)['"]/g
+const importPattern =
+  /(?:from\s+|import\s*\(\s*(?:\/\*.*?\*\/\s*)?|import\s+)['"](#[^'"]+|\.{1,2}\/[^'"]+)['"]/g
 
 function targetFolder(specifier, file) {
   if (specifier.startsWith('.')) {
@@ -111,4 +112,6 @@ if (problems.length > 0) {
   process.exit(1)
 }
 const folders = [...edges.keys()].sort()
-console.log(`architecture check passed: ${folders.length} folders, no cycles, app/lib is a leaf, no capability imports the HTTP layer`)
+console.log(
+  `architecture check passed: ${folders.length} folders, no cycles, app/lib is a leaf, no capability imports the HTTP layer`
+)

@@ -13,5 +13,7 @@ billingHooks.creditNoteIssued.push(async (trx, creditNoteId, userId) => {
 billingHooks.runFinalized.push(async (runId, invoiceIds) => {
   const { collectDirectDebits } = await import('#payments/gocardless_payments')
   // A failure to reach GoCardless is recorded per payment and retried by the scheduler.
-  await collectDirectDebits({ invoiceIds }).catch((error) => logger.error({ err: error, run_id: runId }, 'Direct Debit collection failed'))
+  await collectDirectDebits({ invoiceIds }).catch((error) =>
+    logger.error({ err: error, run_id: runId }, 'Direct Debit collection failed')
+  )
 })

@@ -298,7 +298,8 @@ export const operations: ApiOperation[] = [
     path: '/tariffs/{id}',
     handler: 'tariffs.destroy',
     tag: 'Tariffs',
-    summary: 'Delete a tariff no customer, record or connector ever used (422 says which use holds it)',
+    summary:
+      'Delete a tariff no customer, record or connector ever used (422 says which use holds it)',
     status: 204,
     response: null,
   },
@@ -436,7 +437,8 @@ export const operations: ApiOperation[] = [
     path: '/invoices/{id}/ubl',
     handler: 'invoices.ubl',
     tag: 'Invoices',
-    summary: 'The invoice as a UBL 2.1 e-invoice (Peppol BIS Billing 3.0); 422 names what is missing',
+    summary:
+      'The invoice as a UBL 2.1 e-invoice (Peppol BIS Billing 3.0); 422 names what is missing',
     status: 200,
     response: 'ubl',
   },

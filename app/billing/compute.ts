@@ -125,7 +125,11 @@ export interface BlockedCounts {
  * and earlier periods (they would otherwise be billed as late usage): never
  * billed at 0, they block finalize like the period's own.
  */
-export async function blockedCounts(client: QueryClientContract, customerId: number, period: string): Promise<BlockedCounts> {
+export async function blockedCounts(
+  client: QueryClientContract,
+  customerId: number,
+  period: string
+): Promise<BlockedCounts> {
   const rows = await client
     .from('usage_records')
     .where('customer_id', customerId)
@@ -133,7 +137,9 @@ export async function blockedCounts(client: QueryClientContract, customerId: num
     .whereNull('invoice_id')
     .where((q) => {
       // Internal calls (extensions, feature codes) are never priced and never block a bill.
-      q.whereNotIn('rating_status', [...BILLABLE_STATUSES, 'internal']).orWhere((n) => n.whereNull('price_e4').whereNot('rating_status', 'internal'))
+      q.whereNotIn('rating_status', [...BILLABLE_STATUSES, 'internal']).orWhere((n) =>
+        n.whereNull('price_e4').whereNot('rating_status', 'internal')
+      )
     })
     .select('rating_status', 'period')
     .count('* as n')
@@ -148,7 +154,11 @@ export async function blockedCounts(client: QueryClientContract, customerId: num
   return out
 }
 
-export async function computeInvoice(client: QueryClientContract, customer: Customer, period: string): Promise<ComputedInvoice> {
+export async function computeInvoice(
+  client: QueryClientContract,
+  customer: Customer,
+  period: string
+): Promise<ComputedInvoice> {
   const vatOf = await lineVatResolver(client, customer)
   const groups = await billableRecords(client, customer.id, period)
     .select('period', 'employee_id', 'service_id', 'category')
@@ -161,13 +171,21 @@ export async function computeInvoice(client: QueryClientContract, customer: Cust
     .groupBy('period', 'employee_id', 'service_id', 'category')
     .groupByRaw(UNKNOWN_IDENTIFIER)
   // The period's own lines first, then late usage oldest period first (stable line order).
-  groups.sort((a, b) => (a.period === period ? 0 : 1) - (b.period === period ? 0 : 1) || String(a.period).localeCompare(String(b.period)))
+  groups.sort(
+    (a, b) =>
+      (a.period === period ? 0 : 1) - (b.period === period ? 0 : 1) ||
+      String(a.period).localeCompare(String(b.period))
+  )
 
   const serviceIds = [...new Set(groups.map((g) => g.service_id).filter((id) => id !== null))]
   const services = new Map<number, { identifier: string; label: string | null }>()
   if (serviceIds.length) {
-    const rows = await client.from('services').whereIn('id', serviceIds).select('id', 'identifier', 'label')
-    for (const row of rows) services.set(Number(row.id), { identifier: row.identifier, label: row.label })
+    const rows = await client
+      .from('services')
+      .whereIn('id', serviceIds)
+      .select('id', 'identifier', 'label')
+    for (const row of rows)
+      services.set(Number(row.id), { identifier: row.identifier, label: row.label })
   }
 
   const lines: ComputedLine[] = []
@@ -182,10 +200,21 @@ export async function computeInvoice(client: QueryClientContract, customer: Cust
     const late = g.period !== period
     if (late) lateRecords += n
     const service = g.service_id === null ? null : services.get(Number(g.service_id))
-    const unknown = g.service_id === null && g.unknown_identifier ? String(g.unknown_identifier) : null
+    const unknown =
+      g.service_id === null && g.unknown_identifier ? String(g.unknown_identifier) : null
     const vat = vatOf(g.category)
-    const unit = lineUnit({ kind: 'usage', category: g.category, quantity: n, durationS: int(g.duration_s), volumeBytes: int(g.volume_bytes) })
-    const what = service ? ` · ${service.label ? `${service.label} (${service.identifier})` : service.identifier}` : unknown ? ` · ${unknown}` : ''
+    const unit = lineUnit({
+      kind: 'usage',
+      category: g.category,
+      quantity: n,
+      durationS: int(g.duration_s),
+      volumeBytes: int(g.volume_bytes),
+    })
+    const what = service
+      ? ` · ${service.label ? `${service.label} (${service.identifier})` : service.identifier}`
+      : unknown
+        ? ` · ${unknown}`
+        : ''
     lines.push({
       employeeId: g.employee_id === null ? null : Number(g.employee_id),
       departmentId: g.department_id === null ? null : Number(g.department_id),
@@ -212,11 +241,22 @@ export async function computeInvoice(client: QueryClientContract, customer: Cust
   lines.push(...recurring.lines)
 
   // Recurring lines take the employee's department for the per-employee sections.
-  const employeeIds = [...new Set(lines.filter((l) => l.kind === 'recurring' && l.employeeId !== null).map((l) => l.employeeId!))]
+  const employeeIds = [
+    ...new Set(
+      lines.filter((l) => l.kind === 'recurring' && l.employeeId !== null).map((l) => l.employeeId!)
+    ),
+  ]
   if (employeeIds.length) {
-    const rows = await client.from('employees').whereIn('id', employeeIds).select('id', 'department_id')
-    const dept = new Map(rows.map((r) => [Number(r.id), r.department_id === null ? null : Number(r.department_id)]))
-    for (const line of lines) if (line.kind === 'recurring' && line.employeeId !== null) line.departmentId = dept.get(line.employeeId) ?? null
+    const rows = await client
+      .from('employees')
+      .whereIn('id', employeeIds)
+      .select('id', 'department_id')
+    const dept = new Map(
+      rows.map((r) => [Number(r.id), r.department_id === null ? null : Number(r.department_id)])
+    )
+    for (const line of lines)
+      if (line.kind === 'recurring' && line.employeeId !== null)
+        line.departmentId = dept.get(line.employeeId) ?? null
   }
 
   const totals = invoiceTotals(lines)
@@ -238,23 +278,44 @@ export async function computeInvoice(client: QueryClientContract, customer: Cust
  * finalize re-checks ("charge:month:e4", sorted) so a month billed meanwhile by
  * another invoice, or a charge edited, makes the draft stale.
  */
-export async function computeRecurring(client: QueryClientContract, customer: Customer, period: string, lock = false) {
+export async function computeRecurring(
+  client: QueryClientContract,
+  customer: Customer,
+  period: string,
+  lock = false
+) {
   const vatOf = await lineVatResolver(client, customer)
   const mode = customer.recurringBilling === 'arrears' ? 'arrears' : 'advance'
   const recurringMonth = recurringMonthFor(period, mode)
   const lastDay = lastDayOfMonth(recurringMonth)
   const history = await recurringHistory(client, customer.id, period, mode, lock)
-  const charges = await client.from('recurring_charges').where('customer_id', customer.id).where('starts_on', '<=', lastDay).orderBy('id')
+  const charges = await client
+    .from('recurring_charges')
+    .where('customer_id', customer.id)
+    .where('starts_on', '<=', lastDay)
+    .orderBy('id')
   const recurringKeys: string[] = []
   const lines: ComputedLine[] = []
   for (const charge of charges) {
     const startsOn = dateOnly(charge.starts_on)
     const endsOn = dateOnly(charge.ends_on)
-    const like = { quantity: int(charge.quantity), unitPriceE4: int(charge.unit_price_e4), startsOn, endsOn }
-    for (const month of billableMonths({ id: Number(charge.id), startsOn, endsOn }, recurringMonth, history)) {
+    const like = {
+      quantity: int(charge.quantity),
+      unitPriceE4: int(charge.unit_price_e4),
+      startsOn,
+      endsOn,
+    }
+    for (const month of billableMonths(
+      { id: Number(charge.id), startsOn, endsOn },
+      recurringMonth,
+      history
+    )) {
       const amount = recurringForMonth(like, month)
       if (amount.activeDays === 0) continue
-      const part = amount.activeDays < amount.daysInMonth ? `, ${amount.activeDays}/${amount.daysInMonth} days` : ''
+      const part =
+        amount.activeDays < amount.daysInMonth
+          ? `, ${amount.activeDays}/${amount.daysInMonth} days`
+          : ''
       recurringKeys.push(`${Number(charge.id)}:${month}:${amount.amountE4}`)
       lines.push({
         employeeId: charge.employee_id === null ? null : Number(charge.employee_id),
@@ -272,7 +333,11 @@ export async function computeRecurring(client: QueryClientContract, customer: Cu
         amountMinor: lineAmountMinor(amount.amountE4),
         taxRateBp: vatOf(charge.category).rateBp,
         vatCategory: vatOf(charge.category).vatCategory,
-        ...lineUnit({ kind: 'recurring', category: charge.category, quantity: int(charge.quantity) }),
+        ...lineUnit({
+          kind: 'recurring',
+          category: charge.category,
+          quantity: int(charge.quantity),
+        }),
       })
     }
   }

@@ -25,54 +25,106 @@ import { creditSplit, vatGroups } from '#einvoice/vat'
  * email; sending it is app/billing/deliveries.ts's job (issueCreditNote there
  * issues and sends at once).
  */
-export async function createCreditNote(input: { invoiceId: number; reason: string; netMinor?: number; userId?: number | null }) {
+export async function createCreditNote(input: {
+  invoiceId: number
+  reason: string
+  netMinor?: number
+  userId?: number | null
+}) {
   if (!input.reason?.trim()) throw new BillingError('A credit note needs a reason', 'invalid')
-  const note = await retryOnDeadlock(() => db.transaction(async (trx) => {
-    const q = Invoice.query({ client: trx }).where('id', input.invoiceId)
-    if (isMysql(trx)) q.forUpdate()
-    const invoice = await q.first()
-    if (!invoice) throw new BillingError('Invoice not found', 'not_found')
-    if (invoice.status !== 'finalized') throw new BillingError('Only a finalized invoice can be credited; change the draft instead', 'state')
-    const credited = await trx.from('credit_notes').where('invoice_id', invoice.id).sum('subtotal_minor as net').sum('tax_minor as tax').first()
-    const creditedNet = Number(credited?.net ?? 0)
-    const creditedTax = Number(credited?.tax ?? 0)
-    const remaining = invoice.subtotalMinor - creditedNet
-    const net = input.netMinor ?? remaining
-    if (!Number.isInteger(net) || net <= 0) throw new BillingError('The credit must be a positive amount', 'invalid')
-    if (net > remaining) throw new BillingError(`At most ${formatMoney(remaining, invoice.currency)} is left to credit on ${invoice.number}`, 'invalid')
-    // One rate: VAT at it (a full credit returns exactly the invoice's VAT). Several: split over them (#einvoice/vat).
-    const lines = await trx.from('invoice_lines').where('invoice_id', invoice.id).select('amount_minor', 'tax_rate_bp', 'vat_category')
-    const groups = vatGroups(lines.map((l) => ({ amountMinor: Number(l.amount_minor), taxRateBp: Number(l.tax_rate_bp), vatCategory: l.vat_category })))
-    let tax: number
-    if (groups.length > 1) {
-      const prior = await trx.from('credit_notes').where('invoice_id', invoice.id).orderBy('id').select('subtotal_minor')
-      tax = creditSplit(groups, prior.map((p) => Number(p.subtotal_minor)), net).reduce((sum, g) => sum + g.taxMinor, 0)
-    } else {
-      const rateBp = groups[0]?.rateBp ?? Number(invoice.snapshot?.customer?.tax_rate_bp ?? 0)
-      tax = net === remaining ? invoice.taxMinor - creditedTax : taxOn(net, rateBp)
-    }
-    const settings = await getSettings(trx)
-    const [n] = await takeNumbers(trx, 'credit_note', 1)
-    const created = await CreditNote.create(
-      {
-        invoiceId: invoice.id,
-        number: formatNumber(settings.credit_note_prefix, n),
-        reason: input.reason.trim().slice(0, 500),
-        subtotalMinor: net,
-        taxMinor: tax,
-        totalMinor: net + tax,
-        issueDate: DateTime.fromISO(DateTime.now().setZone(invoice.snapshot?.customer?.time_zone ?? 'Europe/London').toISODate()!, { zone: 'utc' }),
-        pdfPath: null,
-      },
-      { client: trx }
-    )
-    await audit({ userId: input.userId, action: 'credit_note.create', subjectType: 'invoice', subjectId: invoice.id, changes: { number: created.number, net, tax } }, trx)
-    await recordWebhookEvent('credit_note.issued', creditNotePayload(created, invoice), trx)
-    // In this transaction: payments applies it to its own invoice (start/payments.ts), then
-    // deliveries queues its email when auto_send is on (start/delivery_hooks.ts).
-    for (const hook of billingHooks.creditNoteIssued) await hook(trx, created.id, input.userId)
-    return created
-  }))
+  const note = await retryOnDeadlock(() =>
+    db.transaction(async (trx) => {
+      const q = Invoice.query({ client: trx }).where('id', input.invoiceId)
+      if (isMysql(trx)) q.forUpdate()
+      const invoice = await q.first()
+      if (!invoice) throw new BillingError('Invoice not found', 'not_found')
+      if (invoice.status !== 'finalized')
+        throw new BillingError(
+          'Only a finalized invoice can be credited; change the draft instead',
+          'state'
+        )
+      const credited = await trx
+        .from('credit_notes')
+        .where('invoice_id', invoice.id)
+        .sum('subtotal_minor as net')
+        .sum('tax_minor as tax')
+        .first()
+      const creditedNet = Number(credited?.net ?? 0)
+      const creditedTax = Number(credited?.tax ?? 0)
+      const remaining = invoice.subtotalMinor - creditedNet
+      const net = input.netMinor ?? remaining
+      if (!Number.isInteger(net) || net <= 0)
+        throw new BillingError('The credit must be a positive amount', 'invalid')
+      if (net > remaining)
+        throw new BillingError(
+          `At most ${formatMoney(remaining, invoice.currency)} is left to credit on ${invoice.number}`,
+          'invalid'
+        )
+      // One rate: VAT at it (a full credit returns exactly the invoice's VAT). Several: split over them (#einvoice/vat).
+      const lines = await trx
+        .from('invoice_lines')
+        .where('invoice_id', invoice.id)
+        .select('amount_minor', 'tax_rate_bp', 'vat_category')
+      const groups = vatGroups(
+        lines.map((l) => ({
+          amountMinor: Number(l.amount_minor),
+          taxRateBp: Number(l.tax_rate_bp),
+          vatCategory: l.vat_category,
+        }))
+      )
+      let tax: number
+      if (groups.length > 1) {
+        const prior = await trx
+          .from('credit_notes')
+          .where('invoice_id', invoice.id)
+          .orderBy('id')
+          .select('subtotal_minor')
+        tax = creditSplit(
+          groups,
+          prior.map((p) => Number(p.subtotal_minor)),
+          net
+        ).reduce((sum, g) => sum + g.taxMinor, 0)
+      } else {
+        const rateBp = groups[0]?.rateBp ?? Number(invoice.snapshot?.customer?.tax_rate_bp ?? 0)
+        tax = net === remaining ? invoice.taxMinor - creditedTax : taxOn(net, rateBp)
+      }
+      const settings = await getSettings(trx)
+      const [n] = await takeNumbers(trx, 'credit_note', 1)
+      const created = await CreditNote.create(
+        {
+          invoiceId: invoice.id,
+          number: formatNumber(settings.credit_note_prefix, n),
+          reason: input.reason.trim().slice(0, 500),
+          subtotalMinor: net,
+          taxMinor: tax,
+          totalMinor: net + tax,
+          issueDate: DateTime.fromISO(
+            DateTime.now()
+              .setZone(invoice.snapshot?.customer?.time_zone ?? 'Europe/London')
+              .toISODate()!,
+            { zone: 'utc' }
+          ),
+          pdfPath: null,
+        },
+        { client: trx }
+      )
+      await audit(
+        {
+          userId: input.userId,
+          action: 'credit_note.create',
+          subjectType: 'invoice',
+          subjectId: invoice.id,
+          changes: { number: created.number, net, tax },
+        },
+        trx
+      )
+      await recordWebhookEvent('credit_note.issued', creditNotePayload(created, invoice), trx)
+      // In this transaction: payments applies it to its own invoice (start/payments.ts), then
+      // deliveries queues its email when auto_send is on (start/delivery_hooks.ts).
+      for (const hook of billingHooks.creditNoteIssued) await hook(trx, created.id, input.userId)
+      return created
+    })
+  )
   // The PDF is stored by documents (start/delivery_hooks.ts); a failure is rendered again on first download.
   for (const hook of billingHooks.creditNoteCommitted) await hook(note.id).catch(() => {})
   return CreditNote.findOrFail(note.id)

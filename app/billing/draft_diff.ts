@@ -16,7 +16,15 @@ const UNALLOCATED = 'Unallocated'
 
 /** A line's identity across versions: who, which service, what, which month. */
 function keyOf(l: any) {
-  return [l.kind, l.employee_id ?? 0, l.service_id ?? 0, l.category, l.usage_period ?? '', l.recurring_charge_id ?? 0, l.recurring_month ?? ''].join('|')
+  return [
+    l.kind,
+    l.employee_id ?? 0,
+    l.service_id ?? 0,
+    l.category,
+    l.usage_period ?? '',
+    l.recurring_charge_id ?? 0,
+    l.recurring_month ?? '',
+  ].join('|')
 }
 
 async function linesOf(client: QueryClientContract, invoiceIds: number[]) {
@@ -25,7 +33,20 @@ async function linesOf(client: QueryClientContract, invoiceIds: number[]) {
     .from('invoice_lines as l')
     .leftJoin('employees as e', 'e.id', 'l.employee_id')
     .whereIn('l.invoice_id', invoiceIds)
-    .select('l.invoice_id', 'l.kind', 'l.employee_id', 'l.service_id', 'l.category', 'l.usage_period', 'l.recurring_charge_id', 'l.recurring_month', 'l.description', 'l.quantity', 'l.amount_minor', 'e.name as employee_name')
+    .select(
+      'l.invoice_id',
+      'l.kind',
+      'l.employee_id',
+      'l.service_id',
+      'l.category',
+      'l.usage_period',
+      'l.recurring_charge_id',
+      'l.recurring_month',
+      'l.description',
+      'l.quantity',
+      'l.amount_minor',
+      'e.name as employee_name'
+    )
 }
 
 function employeeOf(l: any) {
@@ -34,16 +55,27 @@ function employeeOf(l: any) {
 }
 
 function forDiff(l: any): LineForDiff {
-  return { key: keyOf(l), label: String(l.description), employee: employeeOf(l), amountMinor: int(l.amount_minor), quantity: int(l.quantity) }
+  return {
+    key: keyOf(l),
+    label: String(l.description),
+    employee: employeeOf(l),
+    amountMinor: int(l.amount_minor),
+    quantity: int(l.quantity),
+  }
 }
 
 /** The lines of a run's drafts, per customer, taken before a regenerate throws them away. */
 export async function captureDraftLines(runId: number): Promise<Map<number, LineForDiff[]>> {
-  const invoices = await db.from('invoices').where('billing_run_id', runId).where('status', 'draft').select('id', 'customer_id')
+  const invoices = await db
+    .from('invoices')
+    .where('billing_run_id', runId)
+    .where('status', 'draft')
+    .select('id', 'customer_id')
   const customerOf = new Map(invoices.map((i: any) => [int(i.id), int(i.customer_id)]))
   const out = new Map<number, LineForDiff[]>()
   for (const c of customerOf.values()) out.set(c, [])
-  for (const l of await linesOf(db.connection(), [...customerOf.keys()])) out.get(customerOf.get(int(l.invoice_id))!)!.push(forDiff(l))
+  for (const l of await linesOf(db.connection(), [...customerOf.keys()]))
+    out.get(customerOf.get(int(l.invoice_id))!)!.push(forDiff(l))
   return out
 }
 
@@ -55,17 +87,33 @@ export interface RegenerationDiff extends LineDiff {
 
 /** Stores, on each regenerated draft, its diff against the draft it replaced (a customer gone from the run keeps nothing). */
 export async function storeRegenerationDiffs(runId: number, before: Map<number, LineForDiff[]>) {
-  const invoices = await db.from('invoices').where('billing_run_id', runId).where('status', 'draft').select('id', 'customer_id', 'snapshot')
-  const lines = await linesOf(db.connection(), invoices.map((i: any) => int(i.id)))
+  const invoices = await db
+    .from('invoices')
+    .where('billing_run_id', runId)
+    .where('status', 'draft')
+    .select('id', 'customer_id', 'snapshot')
+  const lines = await linesOf(
+    db.connection(),
+    invoices.map((i: any) => int(i.id))
+  )
   const at = new Date().toISOString()
   const diffs: { customerId: number; diff: RegenerationDiff }[] = []
   for (const invoice of invoices as any[]) {
     const after = lines.filter((l: any) => int(l.invoice_id) === int(invoice.id)).map(forDiff)
     const old = before.get(int(invoice.customer_id)) ?? []
-    const diff: RegenerationDiff = { at, ...diffLines(old, after), beforeNetMinor: old.reduce((s, l) => s + l.amountMinor, 0), afterNetMinor: after.reduce((s, l) => s + l.amountMinor, 0) }
-    const snapshot = typeof invoice.snapshot === 'string' ? JSON.parse(invoice.snapshot) : (invoice.snapshot ?? {})
+    const diff: RegenerationDiff = {
+      at,
+      ...diffLines(old, after),
+      beforeNetMinor: old.reduce((s, l) => s + l.amountMinor, 0),
+      afterNetMinor: after.reduce((s, l) => s + l.amountMinor, 0),
+    }
+    const snapshot =
+      typeof invoice.snapshot === 'string' ? JSON.parse(invoice.snapshot) : (invoice.snapshot ?? {})
     snapshot.regenerated = diff
-    await db.from('invoices').where('id', invoice.id).update({ snapshot: JSON.stringify(snapshot) })
+    await db
+      .from('invoices')
+      .where('id', invoice.id)
+      .update({ snapshot: JSON.stringify(snapshot) })
     diffs.push({ customerId: int(invoice.customer_id), diff })
   }
   return diffs
@@ -85,12 +133,21 @@ function totalsBy(rows: any[], keyFn: (l: any) => string) {
 
 function compareTotals(before: Map<string, number>, after: Map<string, number>) {
   const keys = [...new Set([...before.keys(), ...after.keys()])].sort()
-  return keys.map((k) => ({ key: k, beforeMinor: before.get(k) ?? 0, afterMinor: after.get(k) ?? 0, deltaMinor: (after.get(k) ?? 0) - (before.get(k) ?? 0) }))
+  return keys.map((k) => ({
+    key: k,
+    beforeMinor: before.get(k) ?? 0,
+    afterMinor: after.get(k) ?? 0,
+    deltaMinor: (after.get(k) ?? 0) - (before.get(k) ?? 0),
+  }))
 }
 
 /** An invoice against the customer's previous invoice (the latest earlier period), per employee and category. */
 export async function changeAgainstLast(invoiceId: number): Promise<ChangeVsLast> {
-  const invoice = await db.from('invoices').where('id', invoiceId).select('id', 'customer_id', 'period').first()
+  const invoice = await db
+    .from('invoices')
+    .where('id', invoiceId)
+    .select('id', 'customer_id', 'period')
+    .first()
   if (!invoice) return { previous: null, byEmployee: [], byCategory: [] }
   const prev = await db
     .from('invoices')
@@ -104,8 +161,13 @@ export async function changeAgainstLast(invoiceId: number): Promise<ChangeVsLast
   const before = prev ? await linesOf(db.connection(), [int(prev.id)]) : []
   return {
     previous: prev ? { id: int(prev.id), number: prev.number, period: String(prev.period) } : null,
-    byEmployee: compareTotals(totalsBy(before, employeeOf), totalsBy(now, employeeOf)).map(({ key, ...v }) => ({ employee: key, ...v })),
-    byCategory: compareTotals(totalsBy(before, (l) => String(l.category)), totalsBy(now, (l) => String(l.category))).map(({ key, ...v }) => ({ category: key, ...v })),
+    byEmployee: compareTotals(totalsBy(before, employeeOf), totalsBy(now, employeeOf)).map(
+      ({ key, ...v }) => ({ employee: key, ...v })
+    ),
+    byCategory: compareTotals(
+      totalsBy(before, (l) => String(l.category)),
+      totalsBy(now, (l) => String(l.category))
+    ).map(({ key, ...v }) => ({ category: key, ...v })),
   }
 }
 
@@ -118,33 +180,84 @@ export interface DiffView {
   byEmployee: { employee: string; before: string; after: string; delta: string }[]
 }
 
-const signed = (minor: number, currency: string) => (minor > 0 ? '+' : minor < 0 ? '−' : '') + formatMoney(Math.abs(minor), currency)
+const signed = (minor: number, currency: string) =>
+  (minor > 0 ? '+' : minor < 0 ? '−' : '') + formatMoney(Math.abs(minor), currency)
 
 /** A stored regeneration diff as the review page shows it (money formatted with its currency). */
-export function diffView(diff: RegenerationDiff | null | undefined, currency: string): DiffView | null {
+export function diffView(
+  diff: RegenerationDiff | null | undefined,
+  currency: string
+): DiffView | null {
   if (!diff) return null
   const m = (minor: number) => formatMoney(minor, currency)
   return {
     at: diff.at,
-    net: { before: m(diff.beforeNetMinor), after: m(diff.afterNetMinor), delta: signed(diff.afterNetMinor - diff.beforeNetMinor, currency) },
-    added: diff.added.map((l) => ({ label: l.label, employee: l.employee, amount: m(l.amountMinor) })),
-    removed: diff.removed.map((l) => ({ label: l.label, employee: l.employee, amount: m(l.amountMinor) })),
-    changed: diff.changed.map((c) => ({ label: c.label, employee: c.employee, before: m(c.beforeMinor), after: m(c.afterMinor), delta: signed(c.deltaMinor, currency) })),
-    byEmployee: diff.byEmployee.map((e) => ({ employee: e.employee, before: m(e.beforeMinor), after: m(e.afterMinor), delta: signed(e.deltaMinor, currency) })),
+    net: {
+      before: m(diff.beforeNetMinor),
+      after: m(diff.afterNetMinor),
+      delta: signed(diff.afterNetMinor - diff.beforeNetMinor, currency),
+    },
+    added: diff.added.map((l) => ({
+      label: l.label,
+      employee: l.employee,
+      amount: m(l.amountMinor),
+    })),
+    removed: diff.removed.map((l) => ({
+      label: l.label,
+      employee: l.employee,
+      amount: m(l.amountMinor),
+    })),
+    changed: diff.changed.map((c) => ({
+      label: c.label,
+      employee: c.employee,
+      before: m(c.beforeMinor),
+      after: m(c.afterMinor),
+      delta: signed(c.deltaMinor, currency),
+    })),
+    byEmployee: diff.byEmployee.map((e) => ({
+      employee: e.employee,
+      before: m(e.beforeMinor),
+      after: m(e.afterMinor),
+      delta: signed(e.deltaMinor, currency),
+    })),
   }
 }
 
 export interface ChangeVsLastView {
   previous: { id: number; number: string | null; period: string } | null
-  byEmployee: { employee: string; before: string; after: string; delta: string; deltaMinor: number }[]
-  byCategory: { category: string; before: string; after: string; delta: string; deltaMinor: number }[]
+  byEmployee: {
+    employee: string
+    before: string
+    after: string
+    delta: string
+    deltaMinor: number
+  }[]
+  byCategory: {
+    category: string
+    before: string
+    after: string
+    delta: string
+    deltaMinor: number
+  }[]
 }
 
 export function changeVsLastView(change: ChangeVsLast, currency: string): ChangeVsLastView {
   const m = (minor: number) => formatMoney(minor, currency)
   return {
     previous: change.previous,
-    byEmployee: change.byEmployee.map((e) => ({ employee: e.employee, before: m(e.beforeMinor), after: m(e.afterMinor), delta: signed(e.deltaMinor, currency), deltaMinor: e.deltaMinor })),
-    byCategory: change.byCategory.map((c) => ({ category: categoryLabel(c.category), before: m(c.beforeMinor), after: m(c.afterMinor), delta: signed(c.deltaMinor, currency), deltaMinor: c.deltaMinor })),
+    byEmployee: change.byEmployee.map((e) => ({
+      employee: e.employee,
+      before: m(e.beforeMinor),
+      after: m(e.afterMinor),
+      delta: signed(e.deltaMinor, currency),
+      deltaMinor: e.deltaMinor,
+    })),
+    byCategory: change.byCategory.map((c) => ({
+      category: categoryLabel(c.category),
+      before: m(c.beforeMinor),
+      after: m(c.afterMinor),
+      delta: signed(c.deltaMinor, currency),
+      deltaMinor: c.deltaMinor,
+    })),
   }
 }

@@ -36,7 +36,11 @@ export function beyondAverage(net: number, trailing: number[], bandBp: number): 
 }
 
 /** Margin fell by more than `dropBp` of the previous margin (only a positive previous margin can fall). */
-export function marginFell(previousMarginE4: number, currentMarginE4: number, dropBp: number): boolean {
+export function marginFell(
+  previousMarginE4: number,
+  currentMarginE4: number,
+  dropBp: number
+): boolean {
   if (previousMarginE4 <= 0) return false
   return (previousMarginE4 - currentMarginE4) * 10_000 > dropBp * previousMarginE4
 }
@@ -52,7 +56,14 @@ export interface LineForDiff {
 export interface LineDiff {
   added: LineForDiff[]
   removed: LineForDiff[]
-  changed: { key: string; label: string; employee: string; beforeMinor: number; afterMinor: number; deltaMinor: number }[]
+  changed: {
+    key: string
+    label: string
+    employee: string
+    beforeMinor: number
+    afterMinor: number
+    deltaMinor: number
+  }[]
   byEmployee: { employee: string; beforeMinor: number; afterMinor: number; deltaMinor: number }[]
 }
 
@@ -62,7 +73,16 @@ export function diffLines(before: LineForDiff[], after: LineForDiff[]): LineDiff
     const m = new Map<string, LineForDiff>()
     for (const l of lines) {
       const prev = m.get(l.key)
-      m.set(l.key, prev ? { ...prev, amountMinor: prev.amountMinor + l.amountMinor, quantity: prev.quantity + l.quantity } : { ...l })
+      m.set(
+        l.key,
+        prev
+          ? {
+              ...prev,
+              amountMinor: prev.amountMinor + l.amountMinor,
+              quantity: prev.quantity + l.quantity,
+            }
+          : { ...l }
+      )
     }
     return m
   }
@@ -73,13 +93,28 @@ export function diffLines(before: LineForDiff[], after: LineForDiff[]): LineDiff
     const old = a.get(key)
     if (!old) out.added.push(line)
     else if (old.amountMinor !== line.amountMinor || old.quantity !== line.quantity) {
-      out.changed.push({ key, label: line.label, employee: line.employee, beforeMinor: old.amountMinor, afterMinor: line.amountMinor, deltaMinor: line.amountMinor - old.amountMinor })
+      out.changed.push({
+        key,
+        label: line.label,
+        employee: line.employee,
+        beforeMinor: old.amountMinor,
+        afterMinor: line.amountMinor,
+        deltaMinor: line.amountMinor - old.amountMinor,
+      })
     }
   }
   for (const [key, line] of a) if (!b.has(key)) out.removed.push(line)
   const employees = new Map<string, { beforeMinor: number; afterMinor: number }>()
-  for (const l of before) employees.set(l.employee, { beforeMinor: (employees.get(l.employee)?.beforeMinor ?? 0) + l.amountMinor, afterMinor: employees.get(l.employee)?.afterMinor ?? 0 })
-  for (const l of after) employees.set(l.employee, { beforeMinor: employees.get(l.employee)?.beforeMinor ?? 0, afterMinor: (employees.get(l.employee)?.afterMinor ?? 0) + l.amountMinor })
+  for (const l of before)
+    employees.set(l.employee, {
+      beforeMinor: (employees.get(l.employee)?.beforeMinor ?? 0) + l.amountMinor,
+      afterMinor: employees.get(l.employee)?.afterMinor ?? 0,
+    })
+  for (const l of after)
+    employees.set(l.employee, {
+      beforeMinor: employees.get(l.employee)?.beforeMinor ?? 0,
+      afterMinor: (employees.get(l.employee)?.afterMinor ?? 0) + l.amountMinor,
+    })
   out.byEmployee = [...employees.entries()]
     .map(([employee, v]) => ({ employee, ...v, deltaMinor: v.afterMinor - v.beforeMinor }))
     .filter((e) => e.deltaMinor !== 0)

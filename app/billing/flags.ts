@@ -55,7 +55,9 @@ const SAMPLE = 50
 export function isoTime(value: unknown): string {
   if (value instanceof Date) return value.toISOString()
   const text = String(value)
-  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : text.replace(' ', 'T') + 'Z').toISOString()
+  return new Date(
+    /[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : text.replace(' ', 'T') + 'Z'
+  ).toISOString()
 }
 
 /** Net of the customer's finalized invoices before `period`: the last one and those of the 3 months before. */
@@ -68,13 +70,26 @@ async function history(client: QueryClientContract, invoice: InvoiceFacts) {
     .orderBy('period', 'desc')
     .limit(12)
     .select('id', 'period', 'number', 'subtotal_minor')
-  const last = rows[0] ? { id: int(rows[0].id), period: String(rows[0].period), number: String(rows[0].number), netMinor: int(rows[0].subtotal_minor) } : null
+  const last = rows[0]
+    ? {
+        id: int(rows[0].id),
+        period: String(rows[0].period),
+        number: String(rows[0].number),
+        netMinor: int(rows[0].subtotal_minor),
+      }
+    : null
   const window = [1, 2, 3].map((n) => addMonths(invoice.period, -n))
-  const trailing = rows.filter((r: any) => window.includes(String(r.period))).map((r: any) => int(r.subtotal_minor))
+  const trailing = rows
+    .filter((r: any) => window.includes(String(r.period)))
+    .map((r: any) => int(r.subtotal_minor))
   return { last, trailing }
 }
 
-function changeFlags(invoice: InvoiceFacts, h: Awaited<ReturnType<typeof history>>, s: GuardSettings): DraftFlag[] {
+function changeFlags(
+  invoice: InvoiceFacts,
+  h: Awaited<ReturnType<typeof history>>,
+  s: GuardSettings
+): DraftFlag[] {
   const out: DraftFlag[] = []
   const money = (m: number) => formatMoney(m, invoice.currency)
   const band = percentLabel(s.changeBandBp).replace('+', '±')
@@ -82,7 +97,12 @@ function changeFlags(invoice: InvoiceFacts, h: Awaited<ReturnType<typeof history
     out.push({
       kind: 'change_vs_last',
       message: `Net ${money(invoice.subtotalMinor)} against ${money(h.last.netMinor)} on ${h.last.number} (${h.last.period}): ${percentLabel(changeBp(invoice.subtotalMinor, h.last.netMinor))}, beyond the ${band} band`,
-      details: { lastInvoiceId: h.last.id, lastNetMinor: h.last.netMinor, netMinor: invoice.subtotalMinor, bandBp: s.changeBandBp },
+      details: {
+        lastInvoiceId: h.last.id,
+        lastNetMinor: h.last.netMinor,
+        netMinor: invoice.subtotalMinor,
+        bandBp: s.changeBandBp,
+      },
     })
   }
   if (beyondAverage(invoice.subtotalMinor, h.trailing, s.changeBandBp)) {
@@ -91,21 +111,41 @@ function changeFlags(invoice: InvoiceFacts, h: Awaited<ReturnType<typeof history
     out.push({
       kind: 'change_vs_average',
       message: `Net ${money(invoice.subtotalMinor)} against a ${h.trailing.length}-month average of ${money(avg)}: ${percentLabel(changeBp(invoice.subtotalMinor * h.trailing.length, sum))}, beyond the ${band} band`,
-      details: { months: h.trailing.length, averageMinor: avg, netMinor: invoice.subtotalMinor, bandBp: s.changeBandBp },
+      details: {
+        months: h.trailing.length,
+        averageMinor: avg,
+        netMinor: invoice.subtotalMinor,
+        bandBp: s.changeBandBp,
+      },
     })
   }
   return out
 }
 
-async function belowCostFlag(client: QueryClientContract, invoice: InvoiceFacts): Promise<DraftFlag | null> {
-  const below = () => billableRecords(client, invoice.customerId, invoice.period).whereNotNull('cost_e4').whereRaw('price_e4 < cost_e4')
+async function belowCostFlag(
+  client: QueryClientContract,
+  invoice: InvoiceFacts
+): Promise<DraftFlag | null> {
+  const below = () =>
+    billableRecords(client, invoice.customerId, invoice.period)
+      .whereNotNull('cost_e4')
+      .whereRaw('price_e4 < cost_e4')
   const totals = await below().count('* as n').sum({ price: 'price_e4', cost: 'cost_e4' }).first()
   const n = int(totals?.n)
   if (!n) return null
   const sample = await below()
     .orderByRaw('cost_e4 - price_e4 desc')
     .limit(SAMPLE)
-    .select('id', 'identifier', 'occurred_at', 'category', 'destination', 'destination_name', 'price_e4', 'cost_e4')
+    .select(
+      'id',
+      'identifier',
+      'occurred_at',
+      'category',
+      'destination',
+      'destination_name',
+      'price_e4',
+      'cost_e4'
+    )
   const shortfall = int(totals.cost) - int(totals.price)
   return {
     kind: 'below_cost',
@@ -129,10 +169,23 @@ async function belowCostFlag(client: QueryClientContract, invoice: InvoiceFacts)
 }
 
 /** Margin of the draft's records against the margin of the last invoice's records (only records with a cost). */
-async function marginFlag(client: QueryClientContract, invoice: InvoiceFacts, lastInvoiceId: number | null, s: GuardSettings): Promise<DraftFlag | null> {
+async function marginFlag(
+  client: QueryClientContract,
+  invoice: InvoiceFacts,
+  lastInvoiceId: number | null,
+  s: GuardSettings
+): Promise<DraftFlag | null> {
   if (!lastInvoiceId) return null
-  const now = await billableRecords(client, invoice.customerId, invoice.period).whereNotNull('cost_e4').sum({ price: 'price_e4', cost: 'cost_e4' }).first()
-  const before = await client.from('usage_records').where('invoice_id', lastInvoiceId).whereNotNull('cost_e4').sum({ price: 'price_e4', cost: 'cost_e4' }).first()
+  const now = await billableRecords(client, invoice.customerId, invoice.period)
+    .whereNotNull('cost_e4')
+    .sum({ price: 'price_e4', cost: 'cost_e4' })
+    .first()
+  const before = await client
+    .from('usage_records')
+    .where('invoice_id', lastInvoiceId)
+    .whereNotNull('cost_e4')
+    .sum({ price: 'price_e4', cost: 'cost_e4' })
+    .first()
   const current = int(now?.price) - int(now?.cost)
   const previous = int(before?.price) - int(before?.cost)
   if (!marginFell(previous, current, s.marginDropBp)) return null
@@ -145,7 +198,10 @@ async function marginFlag(client: QueryClientContract, invoice: InvoiceFacts, la
 }
 
 /** The same call twice under different dedupe keys: same service, start, destination, duration and category. */
-async function duplicatesFlag(client: QueryClientContract, invoice: InvoiceFacts): Promise<DraftFlag | null> {
+async function duplicatesFlag(
+  client: QueryClientContract,
+  invoice: InvoiceFacts
+): Promise<DraftFlag | null> {
   const groups = await billableRecords(client, invoice.customerId, invoice.period)
     .groupBy('identifier', 'occurred_at', 'destination', 'duration_s', 'volume_bytes', 'category')
     .havingRaw('COUNT(*) > 1')
@@ -176,7 +232,11 @@ async function duplicatesFlag(client: QueryClientContract, invoice: InvoiceFacts
  * services queue is on main this reads the customer's own records with no service (service_id NULL);
  * swap the body for that queue's count per customer when it lands.
  */
-export async function unknownServicesFor(client: QueryClientContract, customerId: number, period: string) {
+export async function unknownServicesFor(
+  client: QueryClientContract,
+  customerId: number,
+  period: string
+) {
   const rows = await client
     .from('usage_records')
     .where('customer_id', customerId)
@@ -190,17 +250,26 @@ export async function unknownServicesFor(client: QueryClientContract, customerId
   return rows.map((r: any) => ({ identifier: String(r.identifier), records: int(r.n) }))
 }
 
-async function unknownServicesFlag(client: QueryClientContract, invoice: InvoiceFacts): Promise<DraftFlag | null> {
+async function unknownServicesFlag(
+  client: QueryClientContract,
+  invoice: InvoiceFacts
+): Promise<DraftFlag | null> {
   const unknown = await unknownServicesFor(client, invoice.customerId, invoice.period)
   if (!unknown.length) return null
   return {
     kind: 'unknown_services',
-    message: `${unknown.length} identifier${unknown.length === 1 ? '' : 's'} in this customer's usage belong to none of its services: ${unknown.slice(0, 5).map((u) => u.identifier).join(', ')}${unknown.length > 5 ? '…' : ''}`,
+    message: `${unknown.length} identifier${unknown.length === 1 ? '' : 's'} in this customer's usage belong to none of its services: ${unknown
+      .slice(0, 5)
+      .map((u) => u.identifier)
+      .join(', ')}${unknown.length > 5 ? '…' : ''}`,
     details: { identifiers: unknown.slice(0, SAMPLE) },
   }
 }
 
-async function unratedFlag(client: QueryClientContract, invoice: InvoiceFacts): Promise<DraftFlag | null> {
+async function unratedFlag(
+  client: QueryClientContract,
+  invoice: InvoiceFacts
+): Promise<DraftFlag | null> {
   const b = await blockedCounts(client, invoice.customerId, invoice.period)
   if (b.unrated + b.pending === 0) return null
   return {
@@ -221,12 +290,18 @@ export function useAnomalyFinder(finder: AnomalyFinder) {
 }
 
 async function anomalyFlag(invoice: InvoiceFacts): Promise<DraftFlag | null> {
-  if (!anomalyFinder) throw new Error('No anomaly finder registered (start/billing_hooks.ts is not preloaded): draft flags cannot be checked')
+  if (!anomalyFinder)
+    throw new Error(
+      'No anomaly finder registered (start/billing_hooks.ts is not preloaded): draft flags cannot be checked'
+    )
   const anomalies = await anomalyFinder(invoice.customerId, invoice.period)
   if (!anomalies.length) return null
   return {
     kind: 'anomaly',
-    message: `${anomalies.length} anomal${anomalies.length === 1 ? 'y' : 'ies'}: ${anomalies.slice(0, 3).map((a) => a.message).join('; ')}${anomalies.length > 3 ? '…' : ''}`,
+    message: `${anomalies.length} anomal${anomalies.length === 1 ? 'y' : 'ies'}: ${anomalies
+      .slice(0, 3)
+      .map((a) => a.message)
+      .join('; ')}${anomalies.length > 3 ? '…' : ''}`,
     details: { anomalies: anomalies.slice(0, SAMPLE) },
   }
 }
@@ -251,14 +326,33 @@ export async function computeFlags(invoice: InvoiceFacts): Promise<DraftFlag[]> 
 /** Computes and stores the flags of draft invoices (replacing any earlier ones). */
 export async function flagInvoices(invoiceIds: number[]) {
   for (const id of invoiceIds) {
-    const row = await db.from('invoices').where('id', id).where('status', 'draft').select('id', 'customer_id', 'period', 'currency', 'subtotal_minor').first()
+    const row = await db
+      .from('invoices')
+      .where('id', id)
+      .where('status', 'draft')
+      .select('id', 'customer_id', 'period', 'currency', 'subtotal_minor')
+      .first()
     if (!row) continue
-    const flags = await computeFlags({ id, customerId: int(row.customer_id), period: String(row.period), currency: String(row.currency), subtotalMinor: int(row.subtotal_minor) })
+    const flags = await computeFlags({
+      id,
+      customerId: int(row.customer_id),
+      period: String(row.period),
+      currency: String(row.currency),
+      subtotalMinor: int(row.subtotal_minor),
+    })
     const now = sqlTime()
     await db.transaction(async (trx) => {
       await trx.from('invoice_flags').where('invoice_id', id).delete()
       if (flags.length) {
-        await trx.table('invoice_flags').multiInsert(flags.map((f) => ({ invoice_id: id, kind: f.kind, message: f.message.slice(0, 500), details: f.details ? JSON.stringify(f.details) : null, created_at: now })))
+        await trx.table('invoice_flags').multiInsert(
+          flags.map((f) => ({
+            invoice_id: id,
+            kind: f.kind,
+            message: f.message.slice(0, 500),
+            details: f.details ? JSON.stringify(f.details) : null,
+            created_at: now,
+          }))
+        )
       }
     })
   }
@@ -271,35 +365,79 @@ export class FlagError extends Error {
 /** A billing user acknowledges every open flag of a draft invoice, with a reason (audited). */
 export async function acknowledgeFlags(invoiceId: number, reason: string, userId: number | null) {
   const text = reason.trim()
-  if (text.length < 3) throw new FlagError('Give a reason (at least 3 characters) for acknowledging the flags')
+  if (text.length < 3)
+    throw new FlagError('Give a reason (at least 3 characters) for acknowledging the flags')
   return db.transaction(async (trx) => {
-    const invoice = await trx.from('invoices').where('id', invoiceId).select('id', 'status', 'billing_run_id').first()
+    const invoice = await trx
+      .from('invoices')
+      .where('id', invoiceId)
+      .select('id', 'status', 'billing_run_id')
+      .first()
     if (!invoice) throw new FlagError(`Invoice #${invoiceId} not found`)
-    if (invoice.status !== 'draft') throw new FlagError('Only a draft invoice\'s flags can be acknowledged')
-    const open = await trx.from('invoice_flags').where('invoice_id', invoiceId).whereNull('acknowledged_at').select('id', 'kind')
+    if (invoice.status !== 'draft')
+      throw new FlagError("Only a draft invoice's flags can be acknowledged")
+    const open = await trx
+      .from('invoice_flags')
+      .where('invoice_id', invoiceId)
+      .whereNull('acknowledged_at')
+      .select('id', 'kind')
     if (!open.length) throw new FlagError('This invoice has no open flags')
     await trx
       .from('invoice_flags')
-      .whereIn('id', open.map((f: any) => f.id))
-      .update({ acknowledged_at: sqlTime(), acknowledged_by: userId, acknowledge_reason: text.slice(0, 500) })
-    await audit({ userId, action: 'invoice.flags_acknowledged', subjectType: 'invoice', subjectId: invoiceId, changes: { kinds: open.map((f: any) => f.kind), reason: text, run: int(invoice.billing_run_id) } }, trx)
+      .whereIn(
+        'id',
+        open.map((f: any) => f.id)
+      )
+      .update({
+        acknowledged_at: sqlTime(),
+        acknowledged_by: userId,
+        acknowledge_reason: text.slice(0, 500),
+      })
+    await audit(
+      {
+        userId,
+        action: 'invoice.flags_acknowledged',
+        subjectType: 'invoice',
+        subjectId: invoiceId,
+        changes: {
+          kinds: open.map((f: any) => f.kind),
+          reason: text,
+          run: int(invoice.billing_run_id),
+        },
+      },
+      trx
+    )
     return { acknowledged: open.length, runId: int(invoice.billing_run_id) }
   })
 }
 
 /** The CLI's --acknowledge: every open flag of a draft run's invoices (audited per invoice). */
 export async function acknowledgeRunFlags(runId: number, reason: string, userId: number | null) {
-  const ids = await db.from('invoices').where('billing_run_id', runId).where('status', 'draft').select('id')
-  const held = await heldInvoiceIds(db.connection(), ids.map((r: any) => int(r.id)))
+  const ids = await db
+    .from('invoices')
+    .where('billing_run_id', runId)
+    .where('status', 'draft')
+    .select('id')
+  const held = await heldInvoiceIds(
+    db.connection(),
+    ids.map((r: any) => int(r.id))
+  )
   let acknowledged = 0
   for (const id of held) acknowledged += (await acknowledgeFlags(id, reason, userId)).acknowledged
   return { acknowledged, invoices: held.size }
 }
 
 /** Invoices (of the given ones) held by an unacknowledged flag. */
-export async function heldInvoiceIds(client: QueryClientContract, invoiceIds: number[]): Promise<Set<number>> {
+export async function heldInvoiceIds(
+  client: QueryClientContract,
+  invoiceIds: number[]
+): Promise<Set<number>> {
   if (!invoiceIds.length) return new Set()
-  const rows = await client.from('invoice_flags').whereIn('invoice_id', invoiceIds).whereNull('acknowledged_at').distinct('invoice_id')
+  const rows = await client
+    .from('invoice_flags')
+    .whereIn('invoice_id', invoiceIds)
+    .whereNull('acknowledged_at')
+    .distinct('invoice_id')
   return new Set(rows.map((r: any) => int(r.invoice_id)))
 }
 
@@ -331,7 +469,11 @@ export async function flagsByInvoice(invoiceIds: number[]): Promise<Map<number, 
       message: r.message,
       details: r.details ? JSON.parse(r.details) : null,
       acknowledged: r.acknowledged_at
-        ? { at: isoTime(r.acknowledged_at), by: r.ack_name || r.ack_email || null, reason: r.acknowledge_reason }
+        ? {
+            at: isoTime(r.acknowledged_at),
+            by: r.ack_name || r.ack_email || null,
+            reason: r.acknowledge_reason,
+          }
         : null,
     })
     out.set(int(r.invoice_id), list)

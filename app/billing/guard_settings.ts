@@ -37,18 +37,26 @@ export function parseThresholdList(raw: string): number[] {
     .split(/[,;\s]+/)
     .filter(Boolean)
     .map((v) => Number(v))
-  if (values.some((v) => !Number.isSafeInteger(v) || v <= 0)) throw new Error(`"${raw}" is not a list of whole positive amounts`)
+  if (values.some((v) => !Number.isSafeInteger(v) || v <= 0))
+    throw new Error(`"${raw}" is not a list of whole positive amounts`)
   return [...new Set(values)].sort((a, b) => a - b)
 }
 
 export async function guardSettings(): Promise<GuardSettings> {
-  const rows = await db.from('settings').whereIn('key', Object.values(GUARD_KEYS)).select('key', 'value')
-  const raw = new Map(rows.map((r: any) => [String(r.key), r.value === null ? '' : String(r.value)]))
+  const rows = await db
+    .from('settings')
+    .whereIn('key', Object.values(GUARD_KEYS))
+    .select('key', 'value')
+  const raw = new Map(
+    rows.map((r: any) => [String(r.key), r.value === null ? '' : String(r.value)])
+  )
   const out: GuardSettings = { ...GUARD_DEFAULTS }
   const band = Number(raw.get(GUARD_KEYS.changeBandBp) ?? '')
-  if (raw.get(GUARD_KEYS.changeBandBp) && Number.isSafeInteger(band) && band >= 0) out.changeBandBp = band
+  if (raw.get(GUARD_KEYS.changeBandBp) && Number.isSafeInteger(band) && band >= 0)
+    out.changeBandBp = band
   const margin = Number(raw.get(GUARD_KEYS.marginDropBp) ?? '')
-  if (raw.get(GUARD_KEYS.marginDropBp) && Number.isSafeInteger(margin) && margin >= 0) out.marginDropBp = margin
+  if (raw.get(GUARD_KEYS.marginDropBp) && Number.isSafeInteger(margin) && margin >= 0)
+    out.marginDropBp = margin
   for (const key of ['shockCustomerMinor', 'shockEmployeeMinor'] as const) {
     const value = raw.get(GUARD_KEYS[key])
     if (value) {

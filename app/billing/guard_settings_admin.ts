@@ -10,27 +10,59 @@ import { guardSettings, saveGuardSettings, type GuardSettings } from '#billing/g
  */
 
 const percentToBp = (p: number) => parseDecimal(String(p), 2)
-const bpToPercent = (bp: number) => `${Math.floor(bp / 100)}${bp % 100 ? '.' + String(bp % 100).padStart(2, '0').replace(/0$/, '') : ''}`
-const poundsList = (minor: number[]) => minor.map((m) => formatMoney(m).replace(/[£,]/g, '')).join(', ')
+const bpToPercent = (bp: number) =>
+  `${Math.floor(bp / 100)}${
+    bp % 100
+      ? '.' +
+        String(bp % 100)
+          .padStart(2, '0')
+          .replace(/0$/, '')
+      : ''
+  }`
+const poundsList = (minor: number[]) =>
+  minor.map((m) => formatMoney(m).replace(/[£,]/g, '')).join(', ')
 
 export async function guardSettingsView() {
   const s = await guardSettings()
-  const customers = await db.from('customers').orderBy('account_number').select('id', 'name', 'account_number', 'bill_shock_notify_customer')
+  const customers = await db
+    .from('customers')
+    .orderBy('account_number')
+    .select('id', 'name', 'account_number', 'bill_shock_notify_customer')
   return {
     changeBandPercent: bpToPercent(s.changeBandBp),
     marginDropPercent: bpToPercent(s.marginDropBp),
     shockCustomer: poundsList(s.shockCustomerMinor),
     shockEmployee: poundsList(s.shockEmployeeMinor),
-    customers: customers.map((c: any) => ({ id: Number(c.id), label: `${c.account_number} — ${c.name}`, notify: Boolean(c.bill_shock_notify_customer) })),
+    customers: customers.map((c: any) => ({
+      id: Number(c.id),
+      label: `${c.account_number} — ${c.name}`,
+      notify: Boolean(c.bill_shock_notify_customer),
+    })),
   }
 }
 
 function parsePounds(list: string): number[] {
-  return [...new Set(list.split(/[,;]/).map((v) => v.trim()).filter(Boolean).map((v) => parseDecimal(v, 2)))].filter((v) => v > 0).sort((a, b) => a - b)
+  return [
+    ...new Set(
+      list
+        .split(/[,;]/)
+        .map((v) => v.trim())
+        .filter(Boolean)
+        .map((v) => parseDecimal(v, 2))
+    ),
+  ]
+    .filter((v) => v > 0)
+    .sort((a, b) => a - b)
 }
 
 export async function updateGuardSettings(
-  input: { changeBandPercent: number; marginDropPercent: number; shockCustomer: string; shockEmployee: string; notifyCustomerIds: number[] },
+  input: {
+    changeBandPercent: number
+    marginDropPercent: number
+    shockCustomer: string
+    shockEmployee: string
+    notifyCustomerIds: number[]
+  },
   userId: number
 ) {
   const values: GuardSettings = {
@@ -43,8 +75,20 @@ export async function updateGuardSettings(
   await saveGuardSettings(values)
   await db.transaction(async (trx) => {
     await trx.from('customers').update({ bill_shock_notify_customer: false })
-    if (input.notifyCustomerIds.length) await trx.from('customers').whereIn('id', input.notifyCustomerIds).update({ bill_shock_notify_customer: true })
-    await audit({ userId, action: 'settings.guards', subjectType: 'settings', changes: { before, after: values, notifyCustomerIds: input.notifyCustomerIds } }, trx)
+    if (input.notifyCustomerIds.length)
+      await trx
+        .from('customers')
+        .whereIn('id', input.notifyCustomerIds)
+        .update({ bill_shock_notify_customer: true })
+    await audit(
+      {
+        userId,
+        action: 'settings.guards',
+        subjectType: 'settings',
+        changes: { before, after: values, notifyCustomerIds: input.notifyCustomerIds },
+      },
+      trx
+    )
   })
   return values
 }

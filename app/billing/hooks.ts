@@ -7,7 +7,11 @@ import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
  *   runFinalized     — after the finalize transaction committed (a failure is the hook's to record);
  *   creditNoteCommitted — after the note's transaction committed (its PDF is stored then; errors are the hook's).
  */
-export type CreditNoteIssuedHook = (trx: TransactionClientContract, creditNoteId: number, userId: number | null | undefined) => Promise<void>
+export type CreditNoteIssuedHook = (
+  trx: TransactionClientContract,
+  creditNoteId: number,
+  userId: number | null | undefined
+) => Promise<void>
 export type RunFinalizedHook = (runId: number, invoiceIds: number[]) => Promise<void>
 export type CreditNoteCommittedHook = (creditNoteId: number) => Promise<void>
 

@@ -7,7 +7,11 @@ import { isMysql } from '#lib/db_helpers'
  * SQLite has a single writer), so two finalizes queue behind each other and a
  * rolled-back finalize hands its numbers back.
  */
-export async function takeNumbers(trx: TransactionClientContract, name: string, count: number): Promise<number[]> {
+export async function takeNumbers(
+  trx: TransactionClientContract,
+  name: string,
+  count: number
+): Promise<number[]> {
   if (count <= 0) return []
   const lock = () => {
     const query = trx.from('number_sequences').where('name', name)
@@ -18,11 +22,19 @@ export async function takeNumbers(trx: TransactionClientContract, name: string, 
   // an ignored insert and then upgrading it could deadlock two finalizers.
   let row = await lock()
   if (!row) {
-    await trx.knexQuery().table('number_sequences').insert({ name, next_value: 1 }).onConflict('name').ignore()
+    await trx
+      .knexQuery()
+      .table('number_sequences')
+      .insert({ name, next_value: 1 })
+      .onConflict('name')
+      .ignore()
     row = await lock()
   }
   const first = Number(row.next_value)
-  await trx.from('number_sequences').where('name', name).update({ next_value: first + count })
+  await trx
+    .from('number_sequences')
+    .where('name', name)
+    .update({ next_value: first + count })
   return Array.from({ length: count }, (_, i) => first + i)
 }
 

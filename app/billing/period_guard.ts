@@ -6,7 +6,11 @@ import { DateTime } from 'luxon'
  */
 export type PeriodState = 'ended' | 'open' | 'future'
 
-export function periodState(period: string, timeZone: string, now: Date): { state: PeriodState; start: DateTime; end: DateTime } {
+export function periodState(
+  period: string,
+  timeZone: string,
+  now: Date
+): { state: PeriodState; start: DateTime; end: DateTime } {
   const zone = timeZone || 'Europe/London'
   const start = DateTime.fromFormat(period, 'yyyy-MM', { zone })
   const end = start.plus({ months: 1 })
@@ -26,7 +30,10 @@ export function periodProblem(
   for (const c of customers) {
     const { state, start, end } = periodState(period, c.timeZone, now)
     if (state === 'future') {
-      return { code: 'future', message: `${period} has not begun for ${c.accountNumber} (it starts ${when(start)}): a future period cannot be billed` }
+      return {
+        code: 'future',
+        message: `${period} has not begun for ${c.accountNumber} (it starts ${when(start)}): a future period cannot be billed`,
+      }
     }
     if (state === 'open' && !options.openPeriod) {
       return {

@@ -8,7 +8,9 @@ export function stderrProgress(label: string) {
       if (pct === lastShown && done !== total) return
       const width = 30
       const filled = Math.round((done / total) * width)
-      process.stderr.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}${done === total ? '\n' : ''}`)
+      process.stderr.write(
+        `\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}${done === total ? '\n' : ''}`
+      )
     } else {
       const step = Math.floor(pct / 10)
       if (step === lastShown && done !== total) return

@@ -53,7 +53,8 @@ export async function recurringHistory(
   /** Finalize: locking reads (MySQL), so a month another transaction just finalized is seen despite REPEATABLE READ. */
   lock = false
 ): Promise<RecurringHistory> {
-  const locked = <T extends { forShare(): any }>(q: T): T => (lock && isMysql(client) ? q.forShare() : q)
+  const locked = <T extends { forShare(): any }>(q: T): T =>
+    lock && isMysql(client) ? q.forShare() : q
   const billed = new Set<string>()
   const rows = await locked(
     client
@@ -68,7 +69,12 @@ export async function recurringHistory(
   for (const r of rows) billed.add(`${Number(r.recurring_charge_id)}:${r.recurring_month}`)
 
   const invoices: { id: number; period: string }[] = await locked(
-    client.from('invoices').where('customer_id', customerId).where('status', 'finalized').orderBy('period').select('id', 'period')
+    client
+      .from('invoices')
+      .where('customer_id', customerId)
+      .where('status', 'finalized')
+      .orderBy('period')
+      .select('id', 'period')
   )
   let legacyThrough: string | null = null
   const legacyIds = new Set(
@@ -87,13 +93,21 @@ export async function recurringHistory(
   )
   // Snapshots hold whole customer, employee and service lists: only the invoices whose recurring month is needed are read.
   const first = invoices[0]
-  const wanted = invoices.filter((inv, i) => i === 0 || legacyIds.has(Number(inv.id))).map((inv) => Number(inv.id))
+  const wanted = invoices
+    .filter((inv, i) => i === 0 || legacyIds.has(Number(inv.id)))
+    .map((inv) => Number(inv.id))
   const snapshots = new Map<number, unknown>(
-    wanted.length ? (await client.from('invoices').whereIn('id', wanted).select('id', 'snapshot')).map((r: any) => [Number(r.id), r.snapshot]) : []
+    wanted.length
+      ? (await client.from('invoices').whereIn('id', wanted).select('id', 'snapshot')).map(
+          (r: any) => [Number(r.id), r.snapshot]
+        )
+      : []
   )
   const monthOf = (inv: { id: number; period: string }) => {
     const m = snapshotOf(snapshots.get(Number(inv.id))).recurring_month
-    return typeof m === 'string' && /^\d{4}-\d{2}$/.test(m) ? m : recurringMonthFor(String(inv.period), 'advance')
+    return typeof m === 'string' && /^\d{4}-\d{2}$/.test(m)
+      ? m
+      : recurringMonthFor(String(inv.period), 'advance')
   }
   for (const inv of invoices) {
     if (!legacyIds.has(Number(inv.id))) continue
@@ -124,7 +138,8 @@ export function billableMonths(
 ): string[] {
   const startMonth = charge.startsOn ? charge.startsOn.slice(0, 7) : history.firstRecurringMonth
   let from = startMonth >= history.firstPeriod ? startMonth : history.firstRecurringMonth
-  if (history.legacyThrough !== null && from <= history.legacyThrough) from = addMonths(history.legacyThrough, 1)
+  if (history.legacyThrough !== null && from <= history.legacyThrough)
+    from = addMonths(history.legacyThrough, 1)
   const endMonth = charge.endsOn ? charge.endsOn.slice(0, 7) : null
   const to = endMonth !== null && endMonth < target ? endMonth : target
   const months: string[] = []

@@ -52,7 +52,16 @@ import { faultPoint } from '#lib/fault_points'
 export class BillingError extends Error {
   constructor(
     message: string,
-    public code: 'conflict' | 'invalid' | 'state' | 'stale' | 'unrated' | 'not_found' | 'open_period' | 'future' | 'flagged' = 'invalid'
+    public code:
+      | 'conflict'
+      | 'invalid'
+      | 'state'
+      | 'stale'
+      | 'unrated'
+      | 'not_found'
+      | 'open_period'
+      | 'future'
+      | 'flagged' = 'invalid'
   ) {
     super(message)
   }
@@ -83,14 +92,20 @@ async function conflictsFor(customerIds: number[], period: string, exceptRunId?:
     .join('customers', 'customers.id', 'invoices.customer_id')
     .whereIn('invoices.customer_id', customerIds)
     .where('invoices.period', period)
-    .select('invoices.customer_id', 'invoices.billing_run_id', 'invoices.status', 'customers.account_number')
+    .select(
+      'invoices.customer_id',
+      'invoices.billing_run_id',
+      'invoices.status',
+      'customers.account_number'
+    )
   if (exceptRunId) q.whereNot('invoices.billing_run_id', exceptRunId)
   return q
 }
 
 export async function createRun(options: RunOptions): Promise<RunResult> {
   const { period } = options
-  if (!PERIOD_RE.test(period)) throw new BillingError(`"${period}" is not a YYYY-MM period`, 'invalid')
+  if (!PERIOD_RE.test(period))
+    throw new BillingError(`"${period}" is not a YYYY-MM period`, 'invalid')
   const explicit = Array.isArray(options.customerIds)
   const customers = explicit
     ? await Customer.query().whereIn('id', options.customerIds!).orderBy('account_number')
@@ -99,29 +114,52 @@ export async function createRun(options: RunOptions): Promise<RunResult> {
     throw new BillingError('Unknown customer in the run', 'not_found')
   }
 
-  const problem = periodProblem(period, customers, { openPeriod: options.openPeriod, now: options.now })
+  const problem = periodProblem(period, customers, {
+    openPeriod: options.openPeriod,
+    now: options.now,
+  })
   if (problem) throw new BillingError(problem.message, problem.code)
 
   const skipped: RunResult['skipped'] = []
-  const conflicts = await conflictsFor(customers.map((c) => c.id), period)
+  const conflicts = await conflictsFor(
+    customers.map((c) => c.id),
+    period
+  )
   if (conflicts.length && explicit) {
     const c = conflicts[0]
     throw new BillingError(
       `Customer ${c.account_number} already has a ${c.status} invoice for ${period} in billing run #${c.billing_run_id}` +
-        (c.status === 'draft' ? ': finalize or cancel that run first' : ': correct it with a credit note'),
+        (c.status === 'draft'
+          ? ': finalize or cancel that run first'
+          : ': correct it with a credit note'),
       'conflict'
     )
   }
   const taken = new Set(conflicts.map((c) => Number(c.customer_id)))
   for (const c of conflicts) {
-    skipped.push({ customerId: Number(c.customer_id), account: c.account_number, reason: `already in run #${c.billing_run_id} (${c.status})` })
+    skipped.push({
+      customerId: Number(c.customer_id),
+      account: c.account_number,
+      reason: `already in run #${c.billing_run_id} (${c.status})`,
+    })
   }
   const included = customers.filter((c) => !taken.has(c.id))
 
-  const run = await BillingRun.create({ period, status: 'draft', customerIds: included.map((c) => c.id), createdBy: options.userId ?? null })
+  const run = await BillingRun.create({
+    period,
+    status: 'draft',
+    customerIds: included.map((c) => c.id),
+    createdBy: options.userId ?? null,
+  })
   try {
     const invoices = await buildInvoices(run, included, skipped, explicit, options.onProgress)
-    await audit({ userId: options.userId, action: 'billing_run.create', subjectType: 'billing_run', subjectId: run.id, changes: { period, customers: included.length, invoices: invoices.length } })
+    await audit({
+      userId: options.userId,
+      action: 'billing_run.create',
+      subjectType: 'billing_run',
+      subjectId: run.id,
+      changes: { period, customers: included.length, invoices: invoices.length },
+    })
     return { run, invoices, skipped }
   } catch (error) {
     await db.transaction(async (trx) => {
@@ -146,7 +184,12 @@ async function buildInvoices(
       const invoice = await db.transaction(async (trx) => buildInvoice(trx, run, customer))
       faultPoint('billing_run.mid_build')
       if (invoice) invoices.push(invoice)
-      else skipped.push({ customerId: customer.id, account: customer.accountNumber, reason: 'nothing to bill' })
+      else
+        skipped.push({
+          customerId: customer.id,
+          account: customer.accountNumber,
+          reason: 'nothing to bill',
+        })
     } catch (error) {
       if (!isDuplicateKey(error)) throw error
       const reason = `another run billed ${customer.accountNumber} for ${run.period} at the same time`
@@ -161,7 +204,11 @@ async function buildInvoices(
 }
 
 /** Builds one draft invoice and its lines; null when there is nothing to bill. */
-async function buildInvoice(trx: TransactionClientContract, run: BillingRun, customer: Customer): Promise<Invoice | null> {
+async function buildInvoice(
+  trx: TransactionClientContract,
+  run: BillingRun,
+  customer: Customer
+): Promise<Invoice | null> {
   const computed = await computeInvoice(trx, customer, run.period)
   if (!computed.lines.length) return null
   const invoice = await Invoice.create(
@@ -175,7 +222,11 @@ async function buildInvoice(trx: TransactionClientContract, run: BillingRun, cus
       subtotalMinor: computed.subtotalMinor,
       taxMinor: computed.taxMinor,
       totalMinor: computed.totalMinor,
-      snapshot: { source: computed.source, blocked: computed.blocked, recurring_month: computed.recurringMonth },
+      snapshot: {
+        source: computed.source,
+        blocked: computed.blocked,
+        recurring_month: computed.recurringMonth,
+      },
     },
     { client: trx }
   )
@@ -191,7 +242,11 @@ async function loadDraftRun(runId: number, trx?: TransactionClientContract) {
   if (trx && isMysql(trx)) q.forUpdate()
   const run = await q.first()
   if (!run) throw new BillingError(`Billing run #${runId} not found`, 'not_found')
-  if (run.status !== 'draft') throw new BillingError(`Billing run #${runId} is ${run.status}; only a draft can change`, 'state')
+  if (run.status !== 'draft')
+    throw new BillingError(
+      `Billing run #${runId} is ${run.status}; only a draft can change`,
+      'state'
+    )
   return run
 }
 
@@ -203,8 +258,21 @@ async function loadDraftRun(runId: number, trx?: TransactionClientContract) {
 export async function completeRun(runId: number, onProgress?: (d: number, t: number) => void) {
   const run = await loadDraftRun(runId)
   const ids = run.customerIds ?? []
-  const billed = new Set((await db.from('invoices').whereIn('customer_id', ids).where('period', run.period).select('customer_id')).map((r) => Number(r.customer_id)))
-  const customers = await Customer.query().whereIn('id', ids.filter((id) => !billed.has(id))).orderBy('account_number')
+  const billed = new Set(
+    (
+      await db
+        .from('invoices')
+        .whereIn('customer_id', ids)
+        .where('period', run.period)
+        .select('customer_id')
+    ).map((r) => Number(r.customer_id))
+  )
+  const customers = await Customer.query()
+    .whereIn(
+      'id',
+      ids.filter((id) => !billed.has(id))
+    )
+    .orderBy('account_number')
   const skipped: RunResult['skipped'] = []
   const built = await buildInvoices(run, customers, skipped, false, onProgress)
   const invoices = await Invoice.query().where('billing_run_id', run.id).orderBy('id')
@@ -212,30 +280,62 @@ export async function completeRun(runId: number, onProgress?: (d: number, t: num
 }
 
 /** Throws away a draft run's invoices and builds them again from the current usage. */
-export async function regenerateRun(runId: number, userId?: number | null, onProgress?: (d: number, t: number) => void) {
+export async function regenerateRun(
+  runId: number,
+  userId?: number | null,
+  onProgress?: (d: number, t: number) => void
+) {
   const run = await loadDraftRun(runId)
-  const oldPdfs = await Invoice.query().where('billing_run_id', run.id).whereNotNull('pdf_path').select('pdf_path')
+  const oldPdfs = await Invoice.query()
+    .where('billing_run_id', run.id)
+    .whereNotNull('pdf_path')
+    .select('pdf_path')
   const previousLines = await captureDraftLines(run.id)
   await db.transaction((trx) => deleteRunInvoices(trx, run.id))
   const ids = run.customerIds ?? []
   const conflicts = await conflictsFor(ids, run.period, run.id)
   const taken = new Set(conflicts.map((c) => Number(c.customer_id)))
-  const customers = await Customer.query().whereIn('id', ids.filter((id) => !taken.has(id))).orderBy('account_number')
-  const skipped: RunResult['skipped'] = conflicts.map((c) => ({ customerId: Number(c.customer_id), account: c.account_number, reason: `already in run #${c.billing_run_id} (${c.status})` }))
+  const customers = await Customer.query()
+    .whereIn(
+      'id',
+      ids.filter((id) => !taken.has(id))
+    )
+    .orderBy('account_number')
+  const skipped: RunResult['skipped'] = conflicts.map((c) => ({
+    customerId: Number(c.customer_id),
+    account: c.account_number,
+    reason: `already in run #${c.billing_run_id} (${c.status})`,
+  }))
   const invoices = await buildInvoices(run, customers, skipped, false, onProgress)
   await storeRegenerationDiffs(run.id, previousLines)
   await removeFiles(oldPdfs.map((i) => i.pdfPath!))
-  await audit({ userId, action: 'billing_run.regenerate', subjectType: 'billing_run', subjectId: run.id, changes: { invoices: invoices.length } })
+  await audit({
+    userId,
+    action: 'billing_run.regenerate',
+    subjectType: 'billing_run',
+    subjectId: run.id,
+    changes: { invoices: invoices.length },
+  })
   return { run, invoices, skipped }
 }
 
 export async function cancelRun(runId: number, userId?: number | null) {
   const run = await loadDraftRun(runId)
-  const oldPdfs = await Invoice.query().where('billing_run_id', run.id).whereNotNull('pdf_path').select('pdf_path')
+  const oldPdfs = await Invoice.query()
+    .where('billing_run_id', run.id)
+    .whereNotNull('pdf_path')
+    .select('pdf_path')
   await db.transaction(async (trx) => {
     await deleteRunInvoices(trx, run.id)
-    await trx.from('billing_runs').where('id', run.id).where('status', 'draft').update({ status: 'cancelled', updated_at: sqlTime() })
-    await audit({ userId, action: 'billing_run.cancel', subjectType: 'billing_run', subjectId: run.id }, trx)
+    await trx
+      .from('billing_runs')
+      .where('id', run.id)
+      .where('status', 'draft')
+      .update({ status: 'cancelled', updated_at: sqlTime() })
+    await audit(
+      { userId, action: 'billing_run.cancel', subjectType: 'billing_run', subjectId: run.id },
+      trx
+    )
   })
   await removeFiles(oldPdfs.map((i) => i.pdfPath!))
   run.status = 'cancelled'
@@ -244,7 +344,9 @@ export async function cancelRun(runId: number, userId?: number | null) {
 
 /** SQLite does not enforce ON DELETE CASCADE unless told to, so lines go first. */
 async function deleteRunInvoices(trx: TransactionClientContract, runId: number) {
-  const ids = (await trx.from('invoices').where('billing_run_id', runId).where('status', 'draft').select('id')).map((r) => r.id)
+  const ids = (
+    await trx.from('invoices').where('billing_run_id', runId).where('status', 'draft').select('id')
+  ).map((r) => r.id)
   if (!ids.length) return
   await trx.from('invoice_lines').whereIn('invoice_id', ids).delete()
   await trx.from('invoices').whereIn('id', ids).delete()
@@ -253,7 +355,11 @@ async function deleteRunInvoices(trx: TransactionClientContract, runId: number) 
 async function removeFiles(keys: string[]) {
   if (!keys.length) return
   const { default: drive } = await import('@adonisjs/drive/services/main')
-  for (const key of keys) await drive.use().delete(key).catch(() => {})
+  for (const key of keys)
+    await drive
+      .use()
+      .delete(key)
+      .catch(() => {})
 }
 
 export interface FinalizeOptions {
@@ -274,99 +380,147 @@ export interface FinalizeOptions {
  * usage_records.invoice_id. Either every invoice of the run is numbered or none.
  */
 export async function finalizeRun(runId: number, options: FinalizeOptions = {}) {
-  const result = await retryOnDeadlock(() => db.transaction(async (trx) => {
-    const run = await loadDraftRun(runId, trx)
-    const invoices = await Invoice.query({ client: trx })
-      .where('billing_run_id', run.id)
-      .preload('customer')
-      .orderBy('id')
-    invoices.sort((a, b) => a.customer.accountNumber.localeCompare(b.customer.accountNumber))
+  const result = await retryOnDeadlock(() =>
+    db.transaction(async (trx) => {
+      const run = await loadDraftRun(runId, trx)
+      const invoices = await Invoice.query({ client: trx })
+        .where('billing_run_id', run.id)
+        .preload('customer')
+        .orderBy('id')
+      invoices.sort((a, b) => a.customer.accountNumber.localeCompare(b.customer.accountNumber))
 
-    if (options.holdFlagged) await refuseHeld(trx, invoices, Boolean(options.allowUnrated))
+      if (options.holdFlagged) await refuseHeld(trx, invoices, Boolean(options.allowUnrated))
 
-    const problems: string[] = []
-    for (const invoice of invoices) {
-      // Serialise finalizes of one customer (MySQL), and read the billed months with locking reads
-      // (REPEATABLE READ would otherwise show the snapshot from before another run's finalize): the
-      // first finalized invoice bills a month, as usage records are guarded by their invoice_id update.
-      if (isMysql(trx)) await trx.from('customers').where('id', invoice.customerId).forUpdate().select('id')
-      const recurring = await computeRecurring(trx, invoice.customer, run.period, true)
-      if (recurring.fingerprint !== (invoice.snapshot?.source?.recurring ?? '')) {
+      const problems: string[] = []
+      for (const invoice of invoices) {
+        // Serialise finalizes of one customer (MySQL), and read the billed months with locking reads
+        // (REPEATABLE READ would otherwise show the snapshot from before another run's finalize): the
+        // first finalized invoice bills a month, as usage records are guarded by their invoice_id update.
+        if (isMysql(trx))
+          await trx.from('customers').where('id', invoice.customerId).forUpdate().select('id')
+        const recurring = await computeRecurring(trx, invoice.customer, run.period, true)
+        if (recurring.fingerprint !== (invoice.snapshot?.source?.recurring ?? '')) {
+          throw new BillingError(
+            `Recurring charges for ${invoice.customer.accountNumber} changed since the draft was built (a month was billed by another invoice, or a charge was edited): regenerate the run and review it again`,
+            'stale'
+          )
+        }
+        const fresh = await billableRecords(trx, invoice.customerId, run.period)
+          .count('* as n')
+          .sum('price_e4 as e4')
+          .first()
+        const source = invoice.snapshot?.source ?? { records: 0, sumE4: 0 }
+        if (int(fresh.n) !== source.records || int(fresh.e4) !== source.sumE4) {
+          throw new BillingError(
+            `Usage for ${invoice.customer.accountNumber} changed since the draft was built (${source.records} → ${int(fresh.n)} records): regenerate the run and review it again`,
+            'stale'
+          )
+        }
+        const blocked = await blockedCounts(trx, invoice.customerId, run.period)
+        if (blocked.unrated + blocked.pending > 0) {
+          const late = blocked.late ? ` (${blocked.late} of earlier periods)` : ''
+          problems.push(
+            `${invoice.customer.accountNumber}: ${blocked.unrated} unrated, ${blocked.pending} not yet rated${late}`
+          )
+        }
+      }
+      if (problems.length && !options.allowUnrated) {
         throw new BillingError(
-          `Recurring charges for ${invoice.customer.accountNumber} changed since the draft was built (a month was billed by another invoice, or a charge was edited): regenerate the run and review it again`,
-          'stale'
+          `Unrated usage would be left off these invoices (${problems.join('; ')}). Fix the rates or finalize acknowledging it.`,
+          'unrated'
         )
       }
-      const fresh = await billableRecords(trx, invoice.customerId, run.period).count('* as n').sum('price_e4 as e4').first()
-      const source = invoice.snapshot?.source ?? { records: 0, sumE4: 0 }
-      if (int(fresh.n) !== source.records || int(fresh.e4) !== source.sumE4) {
-        throw new BillingError(
-          `Usage for ${invoice.customer.accountNumber} changed since the draft was built (${source.records} → ${int(fresh.n)} records): regenerate the run and review it again`,
-          'stale'
-        )
-      }
-      const blocked = await blockedCounts(trx, invoice.customerId, run.period)
-      if (blocked.unrated + blocked.pending > 0) {
-        const late = blocked.late ? ` (${blocked.late} of earlier periods)` : ''
-        problems.push(`${invoice.customer.accountNumber}: ${blocked.unrated} unrated, ${blocked.pending} not yet rated${late}`)
-      }
-    }
-    if (problems.length && !options.allowUnrated) {
-      throw new BillingError(`Unrated usage would be left off these invoices (${problems.join('; ')}). Fix the rates or finalize acknowledging it.`, 'unrated')
-    }
 
-    const settings = await getSettings(trx)
-    const numbers = await takeNumbers(trx, 'invoice', invoices.length)
-    for (const [i, invoice] of invoices.entries()) {
-      const customer = invoice.customer
-      const issue = options.issueDate ?? DateTime.now().setZone(customer.timeZone || 'Europe/London')
-      const issueDate = DateTime.fromISO(issue.toISODate()!, { zone: 'utc' })
-      const snapshot = { ...(invoice.snapshot ?? {}), ...(await describeInvoice(trx, invoice.id, customer, settings)) }
-      // The same selection the draft was built from: the period's and earlier periods' unbilled records.
-      const billed = await billableRecords(trx, invoice.customerId, run.period).update({ invoice_id: invoice.id })
-      if (Number(Array.isArray(billed) ? billed[0] : billed) !== invoice.snapshot?.source?.records) {
-        throw new BillingError(`Usage for ${customer.accountNumber} changed while finalizing; try again`, 'stale')
+      const settings = await getSettings(trx)
+      const numbers = await takeNumbers(trx, 'invoice', invoices.length)
+      for (const [i, invoice] of invoices.entries()) {
+        const customer = invoice.customer
+        const issue =
+          options.issueDate ?? DateTime.now().setZone(customer.timeZone || 'Europe/London')
+        const issueDate = DateTime.fromISO(issue.toISODate()!, { zone: 'utc' })
+        const snapshot = {
+          ...(invoice.snapshot ?? {}),
+          ...(await describeInvoice(trx, invoice.id, customer, settings)),
+        }
+        // The same selection the draft was built from: the period's and earlier periods' unbilled records.
+        const billed = await billableRecords(trx, invoice.customerId, run.period).update({
+          invoice_id: invoice.id,
+        })
+        if (
+          Number(Array.isArray(billed) ? billed[0] : billed) !== invoice.snapshot?.source?.records
+        ) {
+          throw new BillingError(
+            `Usage for ${customer.accountNumber} changed while finalizing; try again`,
+            'stale'
+          )
+        }
+        invoice.useTransaction(trx)
+        invoice.merge({
+          number: formatNumber(settings.invoice_prefix, numbers[i]),
+          status: 'finalized',
+          issueDate,
+          // Continuous supply of services: the tax point is the invoice date.
+          taxPoint: issueDate,
+          dueDate: issueDate.plus({ days: customer.paymentTermsDays }),
+          snapshot,
+          // The draft preview PDF is replaced by the finalized document.
+          pdfPath: null,
+          pdfSha256: null,
+        })
+        await invoice.save()
       }
-      invoice.useTransaction(trx)
-      invoice.merge({
-        number: formatNumber(settings.invoice_prefix, numbers[i]),
-        status: 'finalized',
-        issueDate,
-        // Continuous supply of services: the tax point is the invoice date.
-        taxPoint: issueDate,
-        dueDate: issueDate.plus({ days: customer.paymentTermsDays }),
-        snapshot,
-        // The draft preview PDF is replaced by the finalized document.
-        pdfPath: null,
-        pdfSha256: null,
-      })
-      await invoice.save()
-    }
-    run.useTransaction(trx)
-    run.status = 'finalized'
-    run.finalizedAt = DateTime.now()
-    await run.save()
-    await audit(
-      { userId: options.userId, action: 'billing_run.finalize', subjectType: 'billing_run', subjectId: run.id, changes: { numbers: invoices.map((i) => i.number), unrated_left_off: problems } },
-      trx
-    )
-    await recordWebhookEvents(invoices.map((invoice) => ({ type: 'invoice.finalized', data: invoicePayload(invoice) })), trx)
-    return { run, invoices }
-  }))
+      run.useTransaction(trx)
+      run.status = 'finalized'
+      run.finalizedAt = DateTime.now()
+      await run.save()
+      await audit(
+        {
+          userId: options.userId,
+          action: 'billing_run.finalize',
+          subjectType: 'billing_run',
+          subjectId: run.id,
+          changes: { numbers: invoices.map((i) => i.number), unrated_left_off: problems },
+        },
+        trx
+      )
+      await recordWebhookEvents(
+        invoices.map((invoice) => ({ type: 'invoice.finalized', data: invoicePayload(invoice) })),
+        trx
+      )
+      return { run, invoices }
+    })
+  )
   // E.g. Direct Debit collection (start/payments.ts); a hook's failure never undoes the finalized run.
   for (const hook of billingHooks.runFinalized) {
-    await hook(runId, result.invoices.map((i) => i.id)).catch((error) => logger.error({ err: error, run_id: runId }, 'after-finalize hook failed'))
+    await hook(
+      runId,
+      result.invoices.map((i) => i.id)
+    ).catch((error) => logger.error({ err: error, run_id: runId }, 'after-finalize hook failed'))
   }
   return result
 }
 
 /** Finalize refuses a run while any of its invoices carries an unacknowledged flag. */
-async function refuseHeld(trx: TransactionClientContract, invoices: Invoice[], allowUnrated: boolean) {
-  const q = trx.from('invoice_flags').whereIn('invoice_id', invoices.map((i) => i.id)).whereNull('acknowledged_at')
+async function refuseHeld(
+  trx: TransactionClientContract,
+  invoices: Invoice[],
+  allowUnrated: boolean
+) {
+  const q = trx
+    .from('invoice_flags')
+    .whereIn(
+      'invoice_id',
+      invoices.map((i) => i.id)
+    )
+    .whereNull('acknowledged_at')
   if (allowUnrated) q.whereNot('kind', 'unrated')
   const open = await q.select('invoice_id', 'kind')
   if (!open.length) return
-  const accounts = [...new Set(open.map((f: any) => invoices.find((i) => i.id === int(f.invoice_id))!.customer.accountNumber))]
+  const accounts = [
+    ...new Set(
+      open.map((f: any) => invoices.find((i) => i.id === int(f.invoice_id))!.customer.accountNumber)
+    ),
+  ]
   throw new BillingError(
     `${open.length} flag${open.length === 1 ? '' : 's'} on ${accounts.join(', ')} ${open.length === 1 ? 'is' : 'are'} not acknowledged: review the flagged invoice${accounts.length === 1 ? '' : 's'} and acknowledge with a reason, then finalize`,
     'flagged'
@@ -377,25 +531,51 @@ async function refuseHeld(trx: TransactionClientContract, invoices: Invoice[], a
 export async function runReview(runId: number) {
   const run = await BillingRun.find(runId)
   if (!run) throw new BillingError(`Billing run #${runId} not found`, 'not_found')
-  const invoices = await Invoice.query().where('billing_run_id', run.id).preload('customer').preload('delivery').orderBy('id')
-  const warnings: { customerId: number; account: string; unrated: number; pending: number; late: number }[] = []
+  const invoices = await Invoice.query()
+    .where('billing_run_id', run.id)
+    .preload('customer')
+    .preload('delivery')
+    .orderBy('id')
+  const warnings: {
+    customerId: number
+    account: string
+    unrated: number
+    pending: number
+    late: number
+  }[] = []
   if (run.status === 'draft') {
     for (const customerId of run.customerIds ?? []) {
       const blocked = await blockedCounts(db.connection(), customerId, run.period)
       if (blocked.unrated + blocked.pending > 0) {
-        const customer = invoices.find((i) => i.customerId === customerId)?.customer ?? (await Customer.find(customerId))
-        warnings.push({ customerId, account: customer?.accountNumber ?? String(customerId), ...blocked })
+        const customer =
+          invoices.find((i) => i.customerId === customerId)?.customer ??
+          (await Customer.find(customerId))
+        warnings.push({
+          customerId,
+          account: customer?.accountNumber ?? String(customerId),
+          ...blocked,
+        })
       }
     }
   }
   // Late usage (records of earlier periods) each invoice bills, from the fingerprint taken when it was built.
   const lateUsage = invoices
-    .map((i) => ({ invoiceId: i.id, customerId: i.customerId, account: i.customer.accountNumber, records: int(i.snapshot?.source?.lateRecords ?? 0) }))
+    .map((i) => ({
+      invoiceId: i.id,
+      customerId: i.customerId,
+      account: i.customer.accountNumber,
+      records: int(i.snapshot?.source?.lateRecords ?? 0),
+    }))
     .filter((l) => l.records > 0)
   const flags = await flagsByInvoice(invoices.map((i) => i.id))
-  const held = await heldInvoiceIds(db.connection(), invoices.map((i) => i.id))
+  const held = await heldInvoiceIds(
+    db.connection(),
+    invoices.map((i) => i.id)
+  )
   // Flagged invoices first, held ones before acknowledged ones, then by account.
   const rank = (i: Invoice) => (held.has(i.id) ? 0 : flags.get(i.id)?.length ? 1 : 2)
-  invoices.sort((a, b) => rank(a) - rank(b) || a.customer.accountNumber.localeCompare(b.customer.accountNumber))
+  invoices.sort(
+    (a, b) => rank(a) - rank(b) || a.customer.accountNumber.localeCompare(b.customer.accountNumber)
+  )
   return { run, invoices, warnings, lateUsage, flags, held }
 }

@@ -30,7 +30,8 @@ export const SETTING_DEFAULTS: BillingSettings = {
   supplier_company_number: '01234567',
   supplier_email: 'billing@reseller.example',
   supplier_phone: '0161 496 0000',
-  payment_details: 'Bank transfer to Reseller Communications Ltd\nSort code 12-34-56 · Account 12345678\nPlease quote the invoice number.',
+  payment_details:
+    'Bank transfer to Reseller Communications Ltd\nSort code 12-34-56 · Account 12345678\nPlease quote the invoice number.',
   invoice_prefix: 'INV-',
   credit_note_prefix: 'CN-',
   auto_finalize: 'false',
@@ -53,7 +54,10 @@ export async function getSettings(trx?: TransactionClientContract): Promise<Bill
   return out
 }
 
-export async function setSettings(values: Partial<BillingSettings>, trx?: TransactionClientContract) {
+export async function setSettings(
+  values: Partial<BillingSettings>,
+  trx?: TransactionClientContract
+) {
   const rows = Object.entries(values)
     .filter(([key, value]) => (SETTING_KEYS as string[]).includes(key) && value !== undefined)
     .map(([key, value]) => ({ key, value: String(value) }))

@@ -14,12 +14,35 @@ export async function describeInvoice(
   customer: Customer,
   supplier: BillingSettings
 ) {
-  const lines = await client.from('invoice_lines').where('invoice_id', invoiceId).select('employee_id', 'department_id', 'service_id')
+  const lines = await client
+    .from('invoice_lines')
+    .where('invoice_id', invoiceId)
+    .select('employee_id', 'department_id', 'service_id')
   const ids = (key: string) => [...new Set(lines.map((l) => l[key]).filter((v) => v !== null))]
-  const employees = ids('employee_id').length ? await client.from('employees').whereIn('id', ids('employee_id')).select('id', 'name', 'employee_number', 'department_id') : []
-  const departmentIds = [...new Set([...ids('department_id'), ...employees.map((e) => e.department_id).filter((v) => v !== null)])]
-  const departments = departmentIds.length ? await client.from('departments').whereIn('id', departmentIds).select('id', 'name', 'cost_centre') : []
-  const services = ids('service_id').length ? await client.from('services').whereIn('id', ids('service_id')).select('id', 'kind', 'identifier', 'label') : []
+  const employees = ids('employee_id').length
+    ? await client
+        .from('employees')
+        .whereIn('id', ids('employee_id'))
+        .select('id', 'name', 'employee_number', 'department_id')
+    : []
+  const departmentIds = [
+    ...new Set([
+      ...ids('department_id'),
+      ...employees.map((e) => e.department_id).filter((v) => v !== null),
+    ]),
+  ]
+  const departments = departmentIds.length
+    ? await client
+        .from('departments')
+        .whereIn('id', departmentIds)
+        .select('id', 'name', 'cost_centre')
+    : []
+  const services = ids('service_id').length
+    ? await client
+        .from('services')
+        .whereIn('id', ids('service_id'))
+        .select('id', 'kind', 'identifier', 'label')
+    : []
   return {
     customer: {
       id: customer.id,
@@ -43,8 +66,17 @@ export async function describeInvoice(
       phone: supplier.supplier_phone,
       payment_details: supplier.payment_details,
     },
-    employees: Object.fromEntries(employees.map((e) => [e.id, { name: e.name, employee_number: e.employee_number, department_id: e.department_id }])),
-    departments: Object.fromEntries(departments.map((d) => [d.id, { name: d.name, cost_centre: d.cost_centre }])),
-    services: Object.fromEntries(services.map((s) => [s.id, { kind: s.kind, identifier: s.identifier, label: s.label }])),
+    employees: Object.fromEntries(
+      employees.map((e) => [
+        e.id,
+        { name: e.name, employee_number: e.employee_number, department_id: e.department_id },
+      ])
+    ),
+    departments: Object.fromEntries(
+      departments.map((d) => [d.id, { name: d.name, cost_centre: d.cost_centre }])
+    ),
+    services: Object.fromEntries(
+      services.map((s) => [s.id, { kind: s.kind, identifier: s.identifier, label: s.label }])
+    ),
   }
 }

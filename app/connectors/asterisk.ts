@@ -10,8 +10,24 @@ import { INTERNAL_CATEGORY, internalRulesFromSettings, type CompiledRules } from
  * disposition, amaflags, then optional userfield, uniqueid.
  */
 export const ASTERISK_COLUMNS = [
-  'accountcode', 'src', 'dst', 'dcontext', 'clid', 'channel', 'dstchannel', 'lastapp', 'lastdata',
-  'start', 'answer', 'end', 'duration', 'billsec', 'disposition', 'amaflags', 'userfield', 'uniqueid',
+  'accountcode',
+  'src',
+  'dst',
+  'dcontext',
+  'clid',
+  'channel',
+  'dstchannel',
+  'lastapp',
+  'lastdata',
+  'start',
+  'answer',
+  'end',
+  'duration',
+  'billsec',
+  'disposition',
+  'amaflags',
+  'userfield',
+  'uniqueid',
 ] as const
 
 /** Longest dedupe key the table holds. */
@@ -29,7 +45,9 @@ export function asteriskKey(uniqueid: string, occurredAt: string, identifier: st
 
 /** Without a uniqueid: a hash of the call's trimmed fields (line endings, order and padding do not count). */
 export function asteriskRowKey(fields: string[]): string {
-  return `ast:h:${createHash('sha1').update(fields.map((f) => f.trim()).join('\x1f')).digest('hex')}`
+  return `ast:h:${createHash('sha1')
+    .update(fields.map((f) => f.trim()).join('\x1f'))
+    .digest('hex')}`
 }
 
 const SKIPPED = new Set(['NO ANSWER', 'BUSY', 'FAILED', 'CONGESTION'])
@@ -50,22 +68,54 @@ export class AsteriskParser implements RowParser {
   parse(f: string[], _line: number): RowOutcome {
     const n = f.length
     if (n < 16 || n > 18) {
-      return { kind: 'error', field: null, message: `expected 16 to 18 columns, found ${n}`, structural: true }
+      return {
+        kind: 'error',
+        field: null,
+        message: `expected 16 to 18 columns, found ${n}`,
+        structural: true,
+      }
     }
     const disposition = f[14].trim().toUpperCase()
     const duration = f[12].trim()
     const billsec = f[13].trim()
     if (!INT.test(duration)) {
-      return { kind: 'error', field: 'duration', message: duration.startsWith('-') ? `negative duration "${duration}"` : `duration "${duration}" is not a whole number of seconds` }
+      return {
+        kind: 'error',
+        field: 'duration',
+        message: duration.startsWith('-')
+          ? `negative duration "${duration}"`
+          : `duration "${duration}" is not a whole number of seconds`,
+      }
     }
     if (!INT.test(billsec)) {
-      return { kind: 'error', field: 'billsec', message: billsec.startsWith('-') ? `negative billsec "${billsec}"` : `billsec "${billsec}" is not a whole number of seconds` }
+      return {
+        kind: 'error',
+        field: 'billsec',
+        message: billsec.startsWith('-')
+          ? `negative billsec "${billsec}"`
+          : `billsec "${billsec}" is not a whole number of seconds`,
+      }
     }
     // duration_s is an INT column: more than 9 digits cannot be a call (and would fail the whole file).
-    if (billsec.length > 9) return { kind: 'error', field: 'billsec', message: `billsec "${billsec.slice(0, 40)}" is out of range (at most 999,999,999 seconds)` }
-    if (duration.length > 9) return { kind: 'error', field: 'duration', message: `duration "${duration.slice(0, 40)}" is out of range (at most 999,999,999 seconds)` }
+    if (billsec.length > 9)
+      return {
+        kind: 'error',
+        field: 'billsec',
+        message: `billsec "${billsec.slice(0, 40)}" is out of range (at most 999,999,999 seconds)`,
+      }
+    if (duration.length > 9)
+      return {
+        kind: 'error',
+        field: 'duration',
+        message: `duration "${duration.slice(0, 40)}" is out of range (at most 999,999,999 seconds)`,
+      }
     const ms = parseSqlLocal(f[9].trim(), this.clock)
-    if (ms === null) return { kind: 'error', field: 'start', message: `start "${f[9]}" is not a date and time (YYYY-MM-DD HH:MM:SS)` }
+    if (ms === null)
+      return {
+        kind: 'error',
+        field: 'start',
+        message: `start "${f[9]}" is not a date and time (YYYY-MM-DD HH:MM:SS)`,
+      }
     if (disposition !== 'ANSWERED') {
       if (SKIPPED.has(disposition)) return { kind: 'skip' }
       return { kind: 'error', field: 'disposition', message: `unknown disposition "${f[14]}"` }
@@ -73,7 +123,12 @@ export class AsteriskParser implements RowParser {
     const src = f[1].trim()
     if (!src) return { kind: 'error', field: 'src', message: 'no source number' }
     const identifier = this.numbers.normalise(src)
-    if (identifier === null) return { kind: 'error', field: 'src', message: `source "${src}" is not a number or extension` }
+    if (identifier === null)
+      return {
+        kind: 'error',
+        field: 'src',
+        message: `source "${src}" is not a number or extension`,
+      }
     const uniqueid = n === 18 ? f[17].trim() : ''
     const occurredAt = utcSql(ms)
     const dedupeKey = uniqueid ? asteriskKey(uniqueid, occurredAt, identifier) : asteriskRowKey(f)
@@ -101,8 +156,17 @@ export class AsteriskParser implements RowParser {
 
 /** Connector settings that describe the PBX's own numbering (see #lib/destinations). */
 export const INTERNAL_SETTINGS = [
-  { key: 'internalLengths', label: 'Internal number lengths', help: 'Digit counts of the PBX extensions, e.g. "3,4": never priced' },
-  { key: 'internalPatterns', label: 'Internal number patterns', type: 'textarea' as const, help: 'One regular expression per line, e.g. ^9\\d{3}$' },
+  {
+    key: 'internalLengths',
+    label: 'Internal number lengths',
+    help: 'Digit counts of the PBX extensions, e.g. "3,4": never priced',
+  },
+  {
+    key: 'internalPatterns',
+    label: 'Internal number patterns',
+    type: 'textarea' as const,
+    help: 'One regular expression per line, e.g. ^9\\d{3}$',
+  },
 ]
 
 /** The settings' rules, or an ImportFailure naming the bad one. */
@@ -119,13 +183,25 @@ export const asteriskConnector: ConnectorDefinition = {
   label: 'Asterisk Master.csv',
   transports: ['folder', 'sftp', 'https'],
   settings: [
-    { key: 'timeZone', label: 'Phone system time zone', help: "IANA zone of the times in Master.csv; default the customer's (for all customers: the reseller's)" },
-    { key: 'buyTariff', label: 'Buy deck (tariff name)', help: "The carrier's costs for these calls (a tariff of kind buy)" },
+    {
+      key: 'timeZone',
+      label: 'Phone system time zone',
+      help: "IANA zone of the times in Master.csv; default the customer's (for all customers: the reseller's)",
+    },
+    {
+      key: 'buyTariff',
+      label: 'Buy deck (tariff name)',
+      help: "The carrier's costs for these calls (a tariff of kind buy)",
+    },
     ...INTERNAL_SETTINGS,
   ],
   formatName: () => 'asterisk',
   async createParser(ctx: ParserContext) {
     const periodZone = ctx.customer?.timeZone || contextTimeZone(ctx)
-    return new AsteriskParser(ctx.settings.timeZone || periodZone, periodZone, internalRules(ctx.settings))
+    return new AsteriskParser(
+      ctx.settings.timeZone || periodZone,
+      periodZone,
+      internalRules(ctx.settings)
+    )
   },
 }

@@ -11,14 +11,32 @@ import { kindOfCategory } from '#rating/deck'
 import { INTERNAL_SETTINGS, internalRules } from '#connectors/asterisk'
 
 export const PROFILE_FIELDS = [
-  'number', 'date', 'time', 'destination', 'duration', 'volume', 'quantity', 'description', 'cost', 'category', 'reference', 'account',
+  'number',
+  'date',
+  'time',
+  'destination',
+  'duration',
+  'volume',
+  'quantity',
+  'description',
+  'cost',
+  'category',
+  'reference',
+  'account',
 ] as const
 export type ProfileField = (typeof PROFILE_FIELDS)[number]
 
 /** Fields whose column reference may be a sum of columns ("Bytes Sent + Bytes Received"). */
 const SUMMABLE = new Set<ProfileField>(['duration', 'volume', 'quantity', 'cost'])
 /** Fields that may be a constant instead of a column. */
-const CONSTANT_FIELDS = new Set<ProfileField>(['destination', 'description', 'category', 'account', 'quantity', 'cost'])
+const CONSTANT_FIELDS = new Set<ProfileField>([
+  'destination',
+  'description',
+  'category',
+  'account',
+  'quantity',
+  'cost',
+])
 
 /** Skip a row where `column` equals (or does not equal) `value` (trimmed, exact). */
 export interface RowFilter {
@@ -62,24 +80,33 @@ export function checkProfile(config: ProfileConfig): string[] {
   const problems: string[] = []
   if (!config || typeof config !== 'object') return ['the profile is not an object']
   const columns = config.columns ?? {}
-  if (columns.number === undefined || columns.number === '') problems.push('map a column to "number"')
+  if (columns.number === undefined || columns.number === '')
+    problems.push('map a column to "number"')
   if (columns.date === undefined || columns.date === '') problems.push('map a column to "date"')
   for (const [key, ref] of Object.entries(columns)) {
     if (!PROFILE_FIELDS.includes(key as ProfileField)) problems.push(`unknown field "${key}"`)
-    else if (String(ref ?? '').includes(' + ') && !SUMMABLE.has(key as ProfileField)) problems.push(`${key} cannot be a sum of columns`)
+    else if (String(ref ?? '').includes(' + ') && !SUMMABLE.has(key as ProfileField))
+      problems.push(`${key} cannot be a sum of columns`)
   }
   for (const key of Object.keys(config.constants ?? {})) {
     if (!CONSTANT_FIELDS.has(key as ProfileField)) problems.push(`${key} cannot be a constant`)
   }
   for (const [i, flt] of (config.filters ?? []).entries()) {
-    if (!flt || String(flt.column ?? '').trim() === '') problems.push(`filter ${i + 1}: choose a column`)
-    else if (flt.op !== 'equals' && flt.op !== 'notEquals') problems.push(`filter ${i + 1}: the condition is "equals" or "notEquals"`)
+    if (!flt || String(flt.column ?? '').trim() === '')
+      problems.push(`filter ${i + 1}: choose a column`)
+    else if (flt.op !== 'equals' && flt.op !== 'notEquals')
+      problems.push(`filter ${i + 1}: the condition is "equals" or "notEquals"`)
   }
-  if (config.dedupeColumns !== undefined && !Array.isArray(config.dedupeColumns)) problems.push('dedupe columns must be a list')
-  if (config.costUnit && config.costUnit !== 'pounds' && config.costUnit !== 'pence') problems.push(`unknown cost unit "${config.costUnit}"`)
-  if (config.timeZone && !IANAZone.isValidZone(config.timeZone)) problems.push(`unknown time zone "${config.timeZone}"`)
-  if (config.volumeUnit && !(config.volumeUnit in UNITS)) problems.push(`unknown volume unit "${config.volumeUnit}"`)
-  if (config.delimiter && config.delimiter.length !== 1 && config.delimiter !== '\\t') problems.push('the delimiter must be one character')
+  if (config.dedupeColumns !== undefined && !Array.isArray(config.dedupeColumns))
+    problems.push('dedupe columns must be a list')
+  if (config.costUnit && config.costUnit !== 'pounds' && config.costUnit !== 'pence')
+    problems.push(`unknown cost unit "${config.costUnit}"`)
+  if (config.timeZone && !IANAZone.isValidZone(config.timeZone))
+    problems.push(`unknown time zone "${config.timeZone}"`)
+  if (config.volumeUnit && !(config.volumeUnit in UNITS))
+    problems.push(`unknown volume unit "${config.volumeUnit}"`)
+  if (config.delimiter && config.delimiter.length !== 1 && config.delimiter !== '\\t')
+    problems.push('the delimiter must be one character')
   return problems
 }
 
@@ -128,7 +155,10 @@ export class CsvProfileParser implements RowParser {
     const asNumber = /^#?\d+$/.test(text) ? Number(text.replace('#', '')) : null
     let idx = header ? header.indexOf(text.toLowerCase()) : -1
     if (idx < 0 && asNumber !== null) idx = asNumber - 1
-    if (idx < 0) throw new ImportFailure(`mapping profile: column "${text}" for ${what} is not in the file's header`)
+    if (idx < 0)
+      throw new ImportFailure(
+        `mapping profile: column "${text}" for ${what} is not in the file's header`
+      )
     return idx
   }
 
@@ -138,9 +168,20 @@ export class CsvProfileParser implements RowParser {
       const parts = SUMMABLE.has(field as ProfileField) ? String(ref).split(' + ') : [String(ref)]
       this.index[field as ProfileField] = parts.map((part) => this.column(header, part, field))
     }
-    this.filters = (this.config.filters ?? []).map((flt) => ({ index: this.column(header, flt.column, 'a filter'), op: flt.op, value: String(flt.value ?? '').trim() }))
-    this.dedupe = (this.config.dedupeColumns ?? []).filter((c) => String(c).trim() !== '').map((c) => this.column(header, c, 'the dedupe key'))
-    this.maxIndex = Math.max(0, ...Object.values(this.index).flat(), ...this.filters.map((x) => x.index), ...this.dedupe)
+    this.filters = (this.config.filters ?? []).map((flt) => ({
+      index: this.column(header, flt.column, 'a filter'),
+      op: flt.op,
+      value: String(flt.value ?? '').trim(),
+    }))
+    this.dedupe = (this.config.dedupeColumns ?? [])
+      .filter((c) => String(c).trim() !== '')
+      .map((c) => this.column(header, c, 'the dedupe key'))
+    this.maxIndex = Math.max(
+      0,
+      ...Object.values(this.index).flat(),
+      ...this.filters.map((x) => x.index),
+      ...this.dedupe
+    )
   }
 
   /** The field's text: its column, else its constant; undefined when it has neither. */
@@ -171,10 +212,20 @@ export class CsvProfileParser implements RowParser {
 
   parse(f: string[], _line: number): RowOutcome {
     if (this.expected && f.length !== this.expected) {
-      return { kind: 'error', field: null, message: `expected ${this.expected} columns, found ${f.length}`, structural: true }
+      return {
+        kind: 'error',
+        field: null,
+        message: `expected ${this.expected} columns, found ${f.length}`,
+        structural: true,
+      }
     }
     if (f.length <= this.maxIndex) {
-      return { kind: 'error', field: null, message: `expected at least ${this.maxIndex + 1} columns, found ${f.length}`, structural: true }
+      return {
+        kind: 'error',
+        field: null,
+        message: `expected at least ${this.maxIndex + 1} columns, found ${f.length}`,
+        structural: true,
+      }
     }
     for (const flt of this.filters) {
       const cell = (f[flt.index] ?? '').trim()
@@ -182,8 +233,11 @@ export class CsvProfileParser implements RowParser {
     }
     const rawNumber = this.get(f, 'number') ?? ''
     if (!rawNumber) return { kind: 'error', field: 'number', message: 'no number' }
-    const identifier = /[a-z@]/i.test(rawNumber) ? rawNumber.toLowerCase() : this.numbers.normalise(rawNumber)
-    if (!identifier) return { kind: 'error', field: 'number', message: `"${rawNumber}" is not a number` }
+    const identifier = /[a-z@]/i.test(rawNumber)
+      ? rawNumber.toLowerCase()
+      : this.numbers.normalise(rawNumber)
+    if (!identifier)
+      return { kind: 'error', field: 'number', message: `"${rawNumber}" is not a number` }
     const ms = this.startMs(f)
     if (typeof ms !== 'number') return { kind: 'error', field: 'date', message: ms.error }
     const amounts = this.amounts(f)
@@ -194,9 +248,16 @@ export class CsvProfileParser implements RowParser {
       const key = categoryText.toLowerCase()
       category = this.config.categoryMap?.[key] ?? key
     }
-    if (category.length > 32) return { kind: 'error', field: 'category', message: `category "${category}" is longer than 32 characters` }
+    if (category.length > 32)
+      return {
+        kind: 'error',
+        field: 'category',
+        message: `category "${category}" is longer than 32 characters`,
+      }
     const destinationText = this.get(f, 'destination') ?? ''
-    const dialled = destinationText ? this.numbers.dialled(destinationText) : { value: null, internal: false }
+    const dialled = destinationText
+      ? this.numbers.dialled(destinationText)
+      : { value: null, internal: false }
     if (dialled.internal && kindOfCategory(category) === 'voice') category = INTERNAL_CATEGORY
     const account = this.get(f, 'account')
     const description = this.get(f, 'description')
@@ -217,9 +278,19 @@ export class CsvProfileParser implements RowParser {
   }
 
   private dedupeKey(f: string[]): string {
-    if (this.dedupe.length) return profileKey(this.profileName, `k:${this.dedupe.map((i) => (f[i] ?? '').trim()).join('|')}`)
+    if (this.dedupe.length)
+      return profileKey(
+        this.profileName,
+        `k:${this.dedupe.map((i) => (f[i] ?? '').trim()).join('|')}`
+      )
     const reference = this.get(f, 'reference')
-    return profileKey(this.profileName, reference || `h:${createHash('sha1').update(f.map((v) => v.trim()).join('\x1f')).digest('hex')}`)
+    return profileKey(
+      this.profileName,
+      reference ||
+        `h:${createHash('sha1')
+          .update(f.map((v) => v.trim()).join('\x1f'))
+          .digest('hex')}`
+    )
   }
 
   private startMs(f: string[]): number | { error: string } {
@@ -227,13 +298,20 @@ export class CsvProfileParser implements RowParser {
     const timeText = this.get(f, 'time')
     const text = timeText !== undefined ? `${dateText} ${timeText}` : dateText
     const format = this.config.dateFormat || 'yyyy-MM-dd HH:mm:ss'
-    const dt = format === 'iso' ? DateTime.fromISO(text, { zone: this.zone }) : DateTime.fromFormat(text, format, { zone: this.zone })
+    const dt =
+      format === 'iso'
+        ? DateTime.fromISO(text, { zone: this.zone })
+        : DateTime.fromFormat(text, format, { zone: this.zone })
     if (!dt.isValid) return { error: `"${text}" does not match the date format "${format}"` }
     return dt.toMillis()
   }
 
   /** Duration, volume, quantity and cost, each a column, a sum of columns or a constant. */
-  private amounts(f: string[]): { durationS: number; volumeBytes: number; quantity: number; costE4: number | null } | { field: ProfileField; message: string } {
+  private amounts(
+    f: string[]
+  ):
+    | { durationS: number; volumeBytes: number; quantity: number; costE4: number | null }
+    | { field: ProfileField; message: string } {
     const durationFormat = this.config.durationFormat ?? 'seconds'
     const duration = this.sum(f, 'duration', (t) => {
       const d = parseDuration(t, durationFormat)
@@ -253,7 +331,9 @@ export class CsvProfileParser implements RowParser {
       return { value: Number((BigInt(v) * BigInt(unit) + 999_999n) / 1_000_000n) }
     })
     if (volume && 'error' in volume) return { field: 'volume', message: volume.error }
-    const quantity = this.sum(f, 'quantity', (t) => (/^\d{1,9}$/.test(t) ? { value: Number(t) } : { error: `"${t}" is not a whole quantity` }))
+    const quantity = this.sum(f, 'quantity', (t) =>
+      /^\d{1,9}$/.test(t) ? { value: Number(t) } : { error: `"${t}" is not a whole quantity` }
+    )
     if (quantity && 'error' in quantity) return { field: 'quantity', message: quantity.error }
     const pence = this.config.costUnit === 'pence'
     const cost = this.sum(f, 'cost', (t) => {
@@ -264,7 +344,11 @@ export class CsvProfileParser implements RowParser {
       }
     })
     if (cost && 'error' in cost) return { field: 'cost', message: cost.error }
-    for (const [field, v] of [['duration', duration], ['volume', volume], ['quantity', quantity]] as const) {
+    for (const [field, v] of [
+      ['duration', duration],
+      ['volume', volume],
+      ['quantity', quantity],
+    ] as const) {
       if (v && !Number.isSafeInteger(v.value)) return { field, message: 'out of range' }
     }
     return {
@@ -284,7 +368,10 @@ export function profileKey(profile: string, natural: string): string {
 }
 
 /** Seconds from "95", "1.5" (minutes), or "00:01:35". */
-export function parseDuration(text: string, format: 'seconds' | 'minutes' | 'hh:mm:ss'): number | null {
+export function parseDuration(
+  text: string,
+  format: 'seconds' | 'minutes' | 'hh:mm:ss'
+): number | null {
   const t = text.trim()
   if (t.includes(':')) {
     const m = /^(-)?(\d+):(\d{1,2})(?::(\d{1,2}))?$/.exec(t)
@@ -318,24 +405,39 @@ export function previewProfile(config: ProfileConfig, sample: string, zone: stri
       relax_quotes: true,
     })
   } catch (error) {
-    return { problems: [...problems, `the sample cannot be read as CSV: ${(error as Error).message}`], header: [], rows: [] }
+    return {
+      problems: [...problems, `the sample cannot be read as CSV: ${(error as Error).message}`],
+      header: [],
+      rows: [],
+    }
   }
   const hasHeader = config.hasHeader !== false
   const header = hasHeader ? (rows[0] ?? []) : []
   const data = hasHeader ? rows.slice(1) : rows
-  if (problems.length) return { problems, header, rows: data.slice(0, maxRows).map((fields) => ({ fields, outcome: null })) }
+  if (problems.length)
+    return {
+      problems,
+      header,
+      rows: data.slice(0, maxRows).map((fields) => ({ fields, outcome: null })),
+    }
   let parser: CsvProfileParser
   try {
     parser = new CsvProfileParser(config, zone)
     if (hasHeader) parser.header(header)
   } catch (error) {
-    return { problems: [(error as Error).message], header, rows: data.slice(0, maxRows).map((fields) => ({ fields, outcome: null })) }
+    return {
+      problems: [(error as Error).message],
+      header,
+      rows: data.slice(0, maxRows).map((fields) => ({ fields, outcome: null })),
+    }
   }
   const skip = (config.skipRows ?? 0) + (hasHeader ? 1 : 0)
   return {
     problems,
     header,
-    rows: data.slice(0, maxRows).map((fields, i) => ({ fields, outcome: parser.parse(fields, skip + i + 1) })),
+    rows: data
+      .slice(0, maxRows)
+      .map((fields, i) => ({ fields, outcome: parser.parse(fields, skip + i + 1) })),
   }
 }
 
@@ -344,14 +446,27 @@ export const csvProfileConnector: ConnectorDefinition = {
   label: 'Carrier CSV (mapping profile)',
   transports: ['folder', 'sftp', 'https'],
   settings: [
-    { key: 'profile', label: 'Mapping profile name', help: 'A profile from Connectors → Mapping profiles' },
-    { key: 'buyTariff', label: 'Buy deck (tariff name)', help: 'Costs records that come without a supplier cost' },
+    {
+      key: 'profile',
+      label: 'Mapping profile name',
+      help: 'A profile from Connectors → Mapping profiles',
+    },
+    {
+      key: 'buyTariff',
+      label: 'Buy deck (tariff name)',
+      help: 'Costs records that come without a supplier cost',
+    },
     ...INTERNAL_SETTINGS,
   ],
   formatName: (ctx: ParserContext) => `profile:${ctx.settings.profile}`,
   async createParser(ctx: ParserContext) {
     if (!ctx.settings.profile) throw new ImportFailure('no mapping profile set on the connector')
     const config = await loadProfile(ctx.settings.profile)
-    return new CsvProfileParser(config, contextTimeZone(ctx), ctx.settings.profile, internalRules(ctx.settings))
+    return new CsvProfileParser(
+      config,
+      contextTimeZone(ctx),
+      ctx.settings.profile,
+      internalRules(ctx.settings)
+    )
   },
 }

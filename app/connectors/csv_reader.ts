@@ -122,7 +122,10 @@ export async function* readCsvRows(
                   line = startLine
                   break outer
                 }
-                throw new CsvSyntaxError('a quoted field is not closed (the file looks truncated or still being written)', startLine)
+                throw new CsvSyntaxError(
+                  'a quoted field is not closed (the file looks truncated or still being written)',
+                  startLine
+                )
               }
               if (q + 1 < len && buf.charCodeAt(q + 1) === QUOTE) {
                 value += buf.slice(from, q + 1)

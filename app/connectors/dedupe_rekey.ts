@@ -19,14 +19,18 @@ import { profileKey } from '#connectors/csv_profile'
 export async function rekeyUsage(client: QueryClientContract, table = 'usage_records') {
   const families = await sourceFamilies(client, table)
   let rekeyed = 0
-  for (const [source, family] of families) rekeyed += await rekeySource(client, table, source, family)
+  for (const [source, family] of families)
+    rekeyed += await rekeySource(client, table, source, family)
   const outcome = await resolveCollisions(client, table)
   return { rekeyed, ...outcome }
 }
 
 type Family = { kind: 'asterisk' } | { kind: 'profile'; name: string } | { kind: 'other' }
 
-async function sourceFamilies(client: QueryClientContract, table: string): Promise<Map<string, Family>> {
+async function sourceFamilies(
+  client: QueryClientContract,
+  table: string
+): Promise<Map<string, Family>> {
   const sources = (await client.from(table).distinct('source')).map((r) => String(r.source))
   const connectors = new Map<number, { type: string; settings: any }>()
   for (const c of await client.from('connectors').select('id', 'type', 'settings')) {
@@ -41,7 +45,8 @@ async function sourceFamilies(client: QueryClientContract, table: string): Promi
     if (connector) {
       const c = connectors.get(Number(connector[1]))
       if (c?.type === 'asterisk') family = { kind: 'asterisk' }
-      else if (c?.type === 'csv_profile' && c.settings.profile) family = { kind: 'profile', name: String(c.settings.profile) }
+      else if (c?.type === 'csv_profile' && c.settings.profile)
+        family = { kind: 'profile', name: String(c.settings.profile) }
     } else if (/^manual:asterisk:\d+$/.test(source)) {
       family = { kind: 'asterisk' }
     } else if (manualProfile) {
@@ -63,12 +68,16 @@ function safeJson(text: string) {
 const SHA1 = /^[0-9a-f]{40}$/
 
 function sqlTime(value: unknown): string {
-  if (value instanceof Date) return DateTime.fromJSDate(value, { zone: 'utc' }).toFormat('yyyy-MM-dd HH:mm:ss')
+  if (value instanceof Date)
+    return DateTime.fromJSDate(value, { zone: 'utc' }).toFormat('yyyy-MM-dd HH:mm:ss')
   return String(value).slice(0, 19).replace('T', ' ')
 }
 
 /** The per-reseller key of a legacy record, or null when it already has one. */
-export function legacyKey(family: Family, row: { dedupe_key: string; occurred_at: unknown; identifier: string }): string | null {
+export function legacyKey(
+  family: Family,
+  row: { dedupe_key: string; occurred_at: unknown; identifier: string }
+): string | null {
   const key = String(row.dedupe_key)
   if (family.kind === 'asterisk') {
     if (key.startsWith('ast:')) return null
@@ -83,7 +92,12 @@ export function legacyKey(family: Family, row: { dedupe_key: string; occurred_at
   return null
 }
 
-async function rekeySource(client: QueryClientContract, table: string, source: string, family: Family) {
+async function rekeySource(
+  client: QueryClientContract,
+  table: string,
+  source: string,
+  family: Family
+) {
   let after = 0
   let changed = 0
   for (;;) {
@@ -114,10 +128,21 @@ async function rekeySource(client: QueryClientContract, table: string, source: s
   return changed
 }
 
-const CALL_FIELDS = ['occurred_at', 'identifier', 'destination', 'duration_s', 'volume_bytes', 'quantity'] as const
+const CALL_FIELDS = [
+  'occurred_at',
+  'identifier',
+  'destination',
+  'duration_s',
+  'volume_bytes',
+  'quantity',
+] as const
 
 function sameCall(a: Record<string, any>, b: Record<string, any>) {
-  return CALL_FIELDS.every((f) => (f === 'occurred_at' ? sqlTime(a[f]) === sqlTime(b[f]) : String(a[f] ?? '') === String(b[f] ?? '')))
+  return CALL_FIELDS.every((f) =>
+    f === 'occurred_at'
+      ? sqlTime(a[f]) === sqlTime(b[f])
+      : String(a[f] ?? '') === String(b[f] ?? '')
+  )
 }
 
 function suffixed(key: string, suffix: string) {
@@ -125,7 +150,11 @@ function suffixed(key: string, suffix: string) {
 }
 
 async function resolveCollisions(client: QueryClientContract, table: string) {
-  const groups = await client.from(table).groupBy('dedupe_key').havingRaw('COUNT(*) > 1').select('dedupe_key')
+  const groups = await client
+    .from(table)
+    .groupBy('dedupe_key')
+    .havingRaw('COUNT(*) > 1')
+    .select('dedupe_key')
   const outcome = { removed: 0, billedTwice: 0, keptApart: 0 }
   const stamp = DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss')
   for (const g of groups) {
@@ -135,7 +164,10 @@ async function resolveCollisions(client: QueryClientContract, table: string) {
     for (const r of rows) {
       if (r.id === survivor.id) continue
       if (!sameCall(r, survivor)) {
-        await client.from(table).where('id', r.id).update({ dedupe_key: suffixed(r.dedupe_key, `#${r.id}`) })
+        await client
+          .from(table)
+          .where('id', r.id)
+          .update({ dedupe_key: suffixed(r.dedupe_key, `#${r.id}`) })
         outcome.keptApart++
         continue
       }
@@ -159,7 +191,10 @@ async function resolveCollisions(client: QueryClientContract, table: string) {
         await client.from(table).where('id', r.id).delete()
         outcome.removed++
       } else {
-        await client.from(table).where('id', r.id).update({ dedupe_key: suffixed(r.dedupe_key, `#dup${r.id}`) })
+        await client
+          .from(table)
+          .where('id', r.id)
+          .update({ dedupe_key: suffixed(r.dedupe_key, `#dup${r.id}`) })
         outcome.billedTwice++
       }
     }
@@ -184,7 +219,10 @@ export interface DuplicateCallRow {
 }
 
 /** Calls billed twice first (they need credit notes), then the unbilled copies that were removed. */
-export async function duplicateCallReport(client: QueryClientContract, limit = 500): Promise<{ rows: DuplicateCallRow[]; billedTwice: number; removed: number }> {
+export async function duplicateCallReport(
+  client: QueryClientContract,
+  limit = 500
+): Promise<{ rows: DuplicateCallRow[]; billedTwice: number; removed: number }> {
   const rows = await client
     .from('usage_rekey_report as r')
     .leftJoin('customers as c', 'c.id', 'r.customer_id')
@@ -193,8 +231,23 @@ export async function duplicateCallReport(client: QueryClientContract, limit = 5
     .orderByRaw("CASE WHEN r.kind = 'billed_twice' THEN 0 ELSE 1 END")
     .orderBy('r.occurred_at')
     .limit(limit)
-    .select('r.kind', 'r.identifier', 'r.occurred_at', 'r.period', 'r.price_e4', 'c.name', 'c.account_number', 'c.currency', 'i1.number as first_number', 'i2.number as second_number')
-  const counts = await client.from('usage_rekey_report').groupBy('kind').select('kind').count('* as n')
+    .select(
+      'r.kind',
+      'r.identifier',
+      'r.occurred_at',
+      'r.period',
+      'r.price_e4',
+      'c.name',
+      'c.account_number',
+      'c.currency',
+      'i1.number as first_number',
+      'i2.number as second_number'
+    )
+  const counts = await client
+    .from('usage_rekey_report')
+    .groupBy('kind')
+    .select('kind')
+    .count('* as n')
   const count = (kind: string) => Number(counts.find((c) => c.kind === kind)?.n ?? 0)
   return {
     rows: rows.map((r) => ({
@@ -215,10 +268,21 @@ export async function duplicateCallReport(client: QueryClientContract, limit = 5
 }
 
 /** The customer periods whose removed copies have not had their rollups refreshed yet (then marks them). */
-export async function periodsToRefresh(client: QueryClientContract): Promise<Map<number, string[]>> {
-  const rows = await client.from('usage_rekey_report').where('kind', 'removed').whereNull('refreshed_at').distinct('customer_id', 'period')
+export async function periodsToRefresh(
+  client: QueryClientContract
+): Promise<Map<number, string[]>> {
+  const rows = await client
+    .from('usage_rekey_report')
+    .where('kind', 'removed')
+    .whereNull('refreshed_at')
+    .distinct('customer_id', 'period')
   const out = new Map<number, string[]>()
-  for (const r of rows) out.set(Number(r.customer_id), [...(out.get(Number(r.customer_id)) ?? []), String(r.period)])
-  await client.from('usage_rekey_report').where('kind', 'removed').whereNull('refreshed_at').update({ refreshed_at: DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss') })
+  for (const r of rows)
+    out.set(Number(r.customer_id), [...(out.get(Number(r.customer_id)) ?? []), String(r.period)])
+  await client
+    .from('usage_rekey_report')
+    .where('kind', 'removed')
+    .whereNull('refreshed_at')
+    .update({ refreshed_at: DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss') })
   return out
 }

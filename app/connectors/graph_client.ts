@@ -51,13 +51,21 @@ class FetchNetworkClient implements INetworkModule {
     const target = this.rewrite(url)
     // The authority host is a connector setting: never let it point at an internal service.
     await assertOutboundAllowed(target)
-    const response = await fetch(target, { method, headers: options?.headers, body: options?.body, redirect: 'error' })
+    const response = await fetch(target, {
+      method,
+      headers: options?.headers,
+      body: options?.body,
+      redirect: 'error',
+    })
     const text = await response.text()
     let body: any = {}
     try {
       body = text ? JSON.parse(text) : {}
     } catch {
-      body = { error: 'invalid_response', error_description: `token endpoint answered ${response.status} with non-JSON` }
+      body = {
+        error: 'invalid_response',
+        error_description: `token endpoint answered ${response.status} with non-JSON`,
+      }
     }
     const headers: Record<string, string> = {}
     response.headers.forEach((v, k) => (headers[k] = v))
@@ -80,7 +88,10 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308])
  * outbound guard (#lib/net_guard) on the URL and on every hop: the Graph base URL is a connector
  * setting and must not reach internal services. The token goes only to the first origin.
  */
-async function guardedGet(url: string, headers: { Authorization: string; Accept: string }): Promise<Response> {
+async function guardedGet(
+  url: string,
+  headers: { Authorization: string; Accept: string }
+): Promise<Response> {
   const start = new URL(url)
   let current = start
   for (let hop = 0; hop <= 5; hop++) {
@@ -113,7 +124,11 @@ export class GraphClient {
     this.authorityOrigin = real.origin
     const tenant = encodeURIComponent(options.tenantId)
     const config: Configuration = {
-      auth: { clientId: options.clientId, clientSecret: options.clientSecret, authority: `${PUBLIC_AUTHORITY}/${tenant}` },
+      auth: {
+        clientId: options.clientId,
+        clientSecret: options.clientSecret,
+        authority: `${PUBLIC_AUTHORITY}/${tenant}`,
+      },
       system: { loggerOptions: { piiLoggingEnabled: false, loggerCallback: () => {} } },
     }
     if (host !== PUBLIC_AUTHORITY) {
@@ -131,11 +146,15 @@ export class GraphClient {
         jwks_uri: `${authority}/discovery/v2.0/keys`,
       })
       config.auth.cloudDiscoveryMetadata = JSON.stringify({
-        tenant_discovery_endpoint: `${authority}/v2.0/.well-known/openid-configuration`,
+        'tenant_discovery_endpoint': `${authority}/v2.0/.well-known/openid-configuration`,
         'api-version': '1.1',
-        metadata: [{ preferred_network: real.host, preferred_cache: real.host, aliases: [real.host] }],
+        'metadata': [
+          { preferred_network: real.host, preferred_cache: real.host, aliases: [real.host] },
+        ],
       })
-      config.system!.networkClient = new FetchNetworkClient((url) => (url.startsWith(logical) ? real.origin + url.slice(logical.length) : url))
+      config.system!.networkClient = new FetchNetworkClient((url) =>
+        url.startsWith(logical) ? real.origin + url.slice(logical.length) : url
+      )
     } else {
       config.system!.networkClient = new FetchNetworkClient((url) => url)
     }
@@ -148,13 +167,20 @@ export class GraphClient {
     await assertOutboundAllowed(this.authorityOrigin)
     let result
     try {
-      result = await this.app.acquireTokenByClientCredential({ scopes: [`${new URL(this.base).origin}/.default`] })
+      result = await this.app.acquireTokenByClientCredential({
+        scopes: [`${new URL(this.base).origin}/.default`],
+      })
     } catch (error) {
       const e = error as any
-      throw new GraphError(`token request failed: ${e.errorCode ?? ''} ${String(e.errorMessage ?? e.message ?? e).split('\n')[0]}`.trim())
+      throw new GraphError(
+        `token request failed: ${e.errorCode ?? ''} ${String(e.errorMessage ?? e.message ?? e).split('\n')[0]}`.trim()
+      )
     }
     if (!result?.accessToken) throw new GraphError('token request returned no access token')
-    this.token = { value: result.accessToken, expires: result.expiresOn?.getTime() ?? Date.now() + 300_000 }
+    this.token = {
+      value: result.accessToken,
+      expires: result.expiresOn?.getTime() ?? Date.now() + 300_000,
+    }
     return this.token.value
   }
 
@@ -171,7 +197,10 @@ export class GraphClient {
       const token = await this.accessToken()
       const response = await guardedGet(url, { Authorization: `Bearer ${token}`, Accept: accept })
       if ((response.status === 429 || response.status === 503) && attempt < attempts) {
-        const wait = Math.min(maxWait, retryAfterSeconds(response.headers.get('retry-after'), 2 ** attempt))
+        const wait = Math.min(
+          maxWait,
+          retryAfterSeconds(response.headers.get('retry-after'), 2 ** attempt)
+        )
         this.retries.push({ url: new URL(url).pathname, waitS: wait })
         await response.arrayBuffer().catch(() => {})
         await new Promise((r) => setTimeout(r, wait * 1000))
@@ -188,7 +217,10 @@ export class GraphClient {
           const body: any = await response.json()
           detail = body?.error?.message ?? body?.error?.code ?? ''
         } catch {}
-        throw new GraphError(`Graph ${new URL(url).pathname} answered ${response.status}${detail ? `: ${detail}` : ''}`, response.status)
+        throw new GraphError(
+          `Graph ${new URL(url).pathname} answered ${response.status}${detail ? `: ${detail}` : ''}`,
+          response.status
+        )
       }
       return response
     }

@@ -11,7 +11,14 @@ import drive from '@adonisjs/drive/services/main'
 import logger from '@adonisjs/core/services/logger'
 import type Connector from '#models/connector'
 import type Customer from '#models/customer'
-import type { ImportSummary, ParsedCharge, ParsedRecord, ProgressFn, RowOutcome, RowParser } from '#connectors/types'
+import type {
+  ImportSummary,
+  ParsedCharge,
+  ParsedRecord,
+  ProgressFn,
+  RowOutcome,
+  RowParser,
+} from '#connectors/types'
 import { ImportFailure } from '#connectors/types'
 import { CsvSyntaxError, readCsvRows } from '#connectors/csv_reader'
 import { openUsageSink } from '#connectors/usage_sink'
@@ -56,14 +63,19 @@ export interface ImportFileOptions {
 }
 
 /** The route records came by (kept for the record; identity is the per-reseller dedupe key). */
-export function usageSource(opts: { connector?: Connector | null; format: string; customer: Customer | null }) {
+export function usageSource(opts: {
+  connector?: Connector | null
+  format: string
+  customer: Customer | null
+}) {
   if (opts.connector) return `connector:${opts.connector.id}`
   return `manual:${opts.format}:${opts.customer ? opts.customer.id : 'all'}`.slice(0, 64)
 }
 
 export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256')
-  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer)
+  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 }))
+    hash.update(chunk as Buffer)
   return hash.digest('hex')
 }
 
@@ -120,25 +132,58 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
   if (seen && !opts.force) {
     // The same file imported before but killed before its records were processed: finish that now.
     if (seen.stage === 'imported') await processImport(Number(seen.id))
-    await db.from('imports').where('id', row.id).update({ status: 'skipped', progress_pct: 100, finished_at: now(), updated_at: now(), error_message: `same file as import #${seen.id}`, raw_path: seen.raw_path, same_as_import_id: seen.id })
-    return { import_id: row.id, status: 'skipped', read: 0, imported: 0, duplicates: 0, rejected: 0, errors: [], same_as_import_id: Number(seen.id) }
+    await db
+      .from('imports')
+      .where('id', row.id)
+      .update({
+        status: 'skipped',
+        progress_pct: 100,
+        finished_at: now(),
+        updated_at: now(),
+        error_message: `same file as import #${seen.id}`,
+        raw_path: seen.raw_path,
+        same_as_import_id: seen.id,
+      })
+    return {
+      import_id: row.id,
+      status: 'skipped',
+      read: 0,
+      imported: 0,
+      duplicates: 0,
+      rejected: 0,
+      errors: [],
+      same_as_import_id: Number(seen.id),
+    }
   }
   const router = customer ? null : await Router.load(db.connection(), connector?.id ?? null)
   // Records are mapped and rated on their way in (unless the caller processes them itself).
-  const enricher = opts.process === false ? null : await UsageEnricher.load(db.connection(), customer?.id ?? null, connector?.settings ?? null)
+  const enricher =
+    opts.process === false
+      ? null
+      : await UsageEnricher.load(db.connection(), customer?.id ?? null, connector?.settings ?? null)
   const accountField = parser.accountField ?? 'account'
 
   const rawPath = `imports/${sha256}`
-  await db.from('imports').where('id', row.id).update({ status: 'running', raw_path: rawPath, heartbeat_at: now() })
+  await db
+    .from('imports')
+    .where('id', row.id)
+    .update({ status: 'running', raw_path: rawPath, heartbeat_at: now() })
   // A sign of life while the file's transaction runs: an import whose heartbeat stops was killed (recoverImports).
   const heartbeat = setInterval(() => {
     const client = db.connection().dialect.name.includes('sqlite') ? null : db
-    client?.from('imports').where('id', row.id).where('status', 'running').update({ heartbeat_at: now() }).catch(() => {})
+    client
+      ?.from('imports')
+      .where('id', row.id)
+      .where('status', 'running')
+      .update({ heartbeat_at: now() })
+      .catch(() => {})
   }, 10_000)
   heartbeat.unref()
   // The raw copy is written while the rows are parsed, and the import only commits once it is kept.
   const disk = drive.use()
-  const rawCopy = disk.exists(rawPath).then((kept) => (kept ? undefined : disk.putStream(rawPath, createReadStream(opts.path))))
+  const rawCopy = disk
+    .exists(rawPath)
+    .then((kept) => (kept ? undefined : disk.putStream(rawPath, createReadStream(opts.path))))
   rawCopy.catch(() => {})
 
   const counts = { read: 0, imported: 0, duplicates: 0, rejected: 0, internal: 0, charges: 0 }
@@ -151,8 +196,16 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
   try {
     if (size === 0) throw new ImportFailure('the file is empty')
     await db.transaction(async (trx) => {
-      const sink = await openUsageSink(trx, { customerId: customer?.id ?? 0, source, importId: row.id })
-      const queue = openUnknownSink(trx, { source, importId: row.id, connectorId: connector?.id ?? null })
+      const sink = await openUsageSink(trx, {
+        customerId: customer?.id ?? 0,
+        source,
+        importId: row.id,
+      })
+      const queue = openUnknownSink(trx, {
+        source,
+        importId: row.id,
+        connectorId: connector?.id ?? null,
+      })
       let errors: Record<string, unknown>[] = []
       let valid = 0
       let records = 0
@@ -187,20 +240,30 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
           if (chunk.length) await trx.knexQuery().table('import_errors').insert(chunk)
         }
         for (let i = 0; i < errors.length; i += ERROR_BATCH) {
-          await trx.knexQuery().table('import_errors').insert(errors.slice(i, i + ERROR_BATCH))
+          await trx
+            .knexQuery()
+            .table('import_errors')
+            .insert(errors.slice(i, i + ERROR_BATCH))
         }
         errors = []
       }
       const reportProgress = async (bytes: number, force = false) => {
         const pct = Math.min(99, Math.floor((bytes / size) * 100))
         opts.onProgress?.(bytes, size)
-        const now = Date.now()
-        if (!force && (pct === lastPct || now - lastProgressAt < 500)) return
+        const at = Date.now()
+        if (!force && (pct === lastPct || at - lastProgressAt < 500)) return
         lastPct = pct
-        lastProgressAt = now
+        lastProgressAt = at
         // On MySQL another connection updates the row so the UI sees it while the file's transaction runs.
         const client = sqlite ? trx : db
-        await client.from('imports').where('id', row.id).update({ progress_pct: pct, rows_read: counts.read, heartbeat_at: DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss') })
+        await client
+          .from('imports')
+          .where('id', row.id)
+          .update({
+            progress_pct: pct,
+            rows_read: counts.read,
+            heartbeat_at: DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss'),
+          })
         faultPoint('import.during_rows')
       }
 
@@ -213,18 +276,19 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
           fromLine: parser.csv.fromLine ?? 1,
           onBytes: (n) => (chars = n),
         })) {
-          for (const { fields, line } of rows) {
+          for (const { fields: cells, line } of rows) {
             if (headerPending) {
               headerPending = false
-              parser.header?.(fields)
+              parser.header?.(cells)
               continue
             }
             counts.read++
-            let outcome = checkedParse(parser, fields, line, maxField)
+            let outcome = checkedParse(parser, cells, line, maxField)
             let customerId: number | undefined
             if (router && outcome.kind === 'record') {
               const route = router.route(outcome.record)
-              if (route.kind === 'error') outcome = { kind: 'error', field: accountField, message: route.message }
+              if (route.kind === 'error')
+                outcome = { kind: 'error', field: accountField, message: route.message }
               else if (route.kind === 'customer') {
                 customerId = route.customerId
                 outcome.record.period = route.period
@@ -258,8 +322,15 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
                 if (!firstStructural) firstStructural = `line ${line}: ${outcome.message}`
               }
               const message = outcome.message.slice(0, 500)
-              if (summaryErrors.length < SUMMARY_ERRORS) summaryErrors.push({ line, field: outcome.field, message })
-              errors.push({ import_id: row.id, line, field: outcome.field, message, raw: csvLine(fields).slice(0, 10_000) })
+              if (summaryErrors.length < SUMMARY_ERRORS)
+                summaryErrors.push({ line, field: outcome.field, message })
+              errors.push({
+                import_id: row.id,
+                line,
+                field: outcome.field,
+                message,
+                raw: csvLine(cells).slice(0, 10_000),
+              })
               if (errors.length >= ERROR_BATCH * 10) await spillErrors()
             } else {
               valid++
@@ -268,7 +339,9 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
         }
         if (headerPending || counts.read === 0) throw new ImportFailure('the file has no data rows')
         if (valid === 0 && structural === counts.read) {
-          throw new ImportFailure(`every row has the wrong shape for ${format} (${firstStructural})`)
+          throw new ImportFailure(
+            `every row has the wrong shape for ${format} (${firstStructural})`
+          )
         }
         counts.imported = await sink.finish()
         const storedAll = counts.imported === stored
@@ -284,29 +357,39 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
       await reportProgress(size, true)
       // After the last progress update: these rows lock the import (foreign key) until commit.
       if (charges.length) {
-        counts.charges = await insertSupplierCharges(trx, charges, { importId: row.id, connectorId: connector?.id ?? null, customerId: customer?.id ?? null, source })
+        counts.charges = await insertSupplierCharges(trx, charges, {
+          importId: row.id,
+          connectorId: connector?.id ?? null,
+          customerId: customer?.id ?? null,
+          source,
+        })
       }
       await insertErrors()
       await rawCopy
-      await trx
-        .from('imports')
-        .where('id', row.id)
-        .update({
-          status: 'completed',
-          // Records stored; mapping, rating and rollups still to do (processImport, resumed if killed).
-          stage: 'imported',
-          rows_read: counts.read,
-          rows_imported: counts.imported,
-          rows_duplicate: counts.duplicates,
-          rows_rejected: counts.rejected,
-          rows_internal: counts.internal,
-          rows_charges: counts.charges,
-          progress_pct: 100,
-          finished_at: now(),
-          updated_at: now(),
-        })
+      await trx.from('imports').where('id', row.id).update({
+        status: 'completed',
+        // Records stored; mapping, rating and rollups still to do (processImport, resumed if killed).
+        stage: 'imported',
+        rows_read: counts.read,
+        rows_imported: counts.imported,
+        rows_duplicate: counts.duplicates,
+        rows_rejected: counts.rejected,
+        rows_internal: counts.internal,
+        rows_charges: counts.charges,
+        progress_pct: 100,
+        finished_at: now(),
+        updated_at: now(),
+      })
       const completed = { import_id: row.id, status: 'completed', ...counts }
-      await recordWebhookEvent('import.completed', importPayload(completed, { fileName: sourceName, connectorId: connector?.id ?? null, customerId: customer?.id ?? null }), trx)
+      await recordWebhookEvent(
+        'import.completed',
+        importPayload(completed, {
+          fileName: sourceName,
+          connectorId: connector?.id ?? null,
+          customerId: customer?.id ?? null,
+        }),
+        trx
+      )
     })
   } catch (error) {
     clearInterval(heartbeat)
@@ -318,15 +401,57 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
     const e = error as any
     const reason = e?.sqlMessage
       ? `${e.code}: ${e.sqlMessage}`
-      : String(e?.message ?? e).split('\n')[0].split(' - ').pop()!.slice(0, 500)
+      : String(e?.message ?? e)
+          .split('\n')[0]
+          .split(' - ')
+          .pop()!
+          .slice(0, 500)
     const message = failure ? failure.message : `import failed: ${reason}`
     if (!failure) logger.error({ importId: row.id, reason }, 'import failed')
     await db.transaction(async (trx) => {
-      await trx.from('imports').where('id', row.id).update({ status: 'failed', error_message: message.slice(0, 2000), finished_at: now(), updated_at: now(), rows_read: counts.read, rows_imported: 0, rows_duplicate: 0, rows_rejected: 0 })
-      const failed = { import_id: row.id, status: 'failed', read: counts.read, imported: 0, duplicates: 0, rejected: 0, error: message }
-      await recordWebhookEvent('import.failed', importPayload(failed, { fileName: sourceName, connectorId: connector?.id ?? null, customerId: customer?.id ?? null }), trx)
+      await trx
+        .from('imports')
+        .where('id', row.id)
+        .update({
+          status: 'failed',
+          error_message: message.slice(0, 2000),
+          finished_at: now(),
+          updated_at: now(),
+          rows_read: counts.read,
+          rows_imported: 0,
+          rows_duplicate: 0,
+          rows_rejected: 0,
+        })
+      const failed = {
+        import_id: row.id,
+        status: 'failed',
+        read: counts.read,
+        imported: 0,
+        duplicates: 0,
+        rejected: 0,
+        error: message,
+      }
+      await recordWebhookEvent(
+        'import.failed',
+        importPayload(failed, {
+          fileName: sourceName,
+          connectorId: connector?.id ?? null,
+          customerId: customer?.id ?? null,
+        }),
+        trx
+      )
     })
-    return { import_id: row.id, status: 'failed', read: counts.read, imported: 0, duplicates: 0, rejected: 0, errors: [], error: message, retryable: !failure || failure.kind === 'error' }
+    return {
+      import_id: row.id,
+      status: 'failed',
+      read: counts.read,
+      imported: 0,
+      duplicates: 0,
+      rejected: 0,
+      errors: [],
+      error: message,
+      retryable: !failure || failure.kind === 'error',
+    }
   }
 
   clearInterval(heartbeat)
@@ -344,17 +469,26 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
     errors: summaryErrors,
   }
   if (customer) {
-    if (opts.process !== false && counts.imported > 0) await processImport(row.id, new Map([[customer.id, [...periods]]]), streamedCustomers(enricher))
-    else if (counts.imported === 0) await db.from('imports').where('id', row.id).update({ stage: 'processed' })
+    if (opts.process !== false && counts.imported > 0)
+      await processImport(
+        row.id,
+        new Map([[customer.id, [...periods]]]),
+        streamedCustomers(enricher)
+      )
+    else if (counts.imported === 0)
+      await db.from('imports').where('id', row.id).update({ stage: 'processed' })
     return summary
   }
   const routed = await routedRecords(row.id)
   summary.routed = {}
-  for (const r of routed) summary.routed[router!.accountNumber(r.customerId)] = (summary.routed[router!.accountNumber(r.customerId)] ?? 0) + r.records
+  for (const r of routed)
+    summary.routed[router!.accountNumber(r.customerId)] =
+      (summary.routed[router!.accountNumber(r.customerId)] ?? 0) + r.records
   summary.unknown = await queuedRecords(row.id)
   if (opts.process !== false) {
     const byCustomer = new Map<number, string[]>()
-    for (const r of routed) byCustomer.set(r.customerId, [...(byCustomer.get(r.customerId) ?? []), r.period])
+    for (const r of routed)
+      byCustomer.set(r.customerId, [...(byCustomer.get(r.customerId) ?? []), r.period])
     await processImport(row.id, byCustomer, streamedCustomers(enricher))
   }
   return summary
@@ -372,7 +506,11 @@ function streamedCustomers(enricher: UsageEnricher | null): Set<number> {
  * duplicates of calls stored before, those sums overcount, so the months are recomputed
  * from the records instead.
  */
-async function writeStreamedRollups(enricher: UsageEnricher, storedAll: boolean, trx: TransactionClientContract) {
+async function writeStreamedRollups(
+  enricher: UsageEnricher,
+  storedAll: boolean,
+  trx: TransactionClientContract
+) {
   if (storedAll) return enricher.rollups.apply(trx)
   for (const [customerId, periods] of enricher.rollups.touched) {
     if (!enricher.deferred.has(customerId)) await refreshRollups(customerId, periods, trx)
@@ -381,17 +519,35 @@ async function writeStreamedRollups(enricher: UsageEnricher, storedAll: boolean,
 
 /** The records an import stored, per customer and period. */
 async function routedRecords(importId: number) {
-  const rows = await db.from('usage_records').where('import_id', importId).groupBy('customer_id', 'period').select('customer_id', 'period').count('* as n')
-  return rows.map((r) => ({ customerId: Number(r.customer_id), period: String(r.period), records: Number(r.n) }))
+  const rows = await db
+    .from('usage_records')
+    .where('import_id', importId)
+    .groupBy('customer_id', 'period')
+    .select('customer_id', 'period')
+    .count('* as n')
+  return rows.map((r) => ({
+    customerId: Number(r.customer_id),
+    period: String(r.period),
+    records: Number(r.n),
+  }))
 }
 
 async function queuedRecords(importId: number) {
-  const row = await db.from('unknown_usage_records').where('import_id', importId).count('* as n').first()
+  const row = await db
+    .from('unknown_usage_records')
+    .where('import_id', importId)
+    .count('* as n')
+    .first()
   return Number(row?.n ?? 0)
 }
 
 /** Parses one row, refusing a field or value the usage columns cannot hold (never cut, never a database error). */
-function checkedParse(parser: RowParser, fields: string[], line: number, maxField: number): RowOutcome {
+function checkedParse(
+  parser: RowParser,
+  fields: string[],
+  line: number,
+  maxField: number
+): RowOutcome {
   const long = oversizedField(fields, maxField)
   if (long) return { kind: 'error', ...long }
   const outcome = parser.parse(fields, line)

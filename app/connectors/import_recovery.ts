@@ -31,7 +31,11 @@ export function staleImportMs() {
  * and rolled up on their way in; a recovery (no `streamed`) runs the whole pass, which finds
  * them right and changes nothing but the rollups it recomputes.
  */
-export async function processImport(importId: number, groups?: Map<number, string[]>, streamed: Set<number> = new Set()) {
+export async function processImport(
+  importId: number,
+  groups?: Map<number, string[]>,
+  streamed: Set<number> = new Set()
+) {
   const outcome = await runOnce('process_import', `import:${importId}:process`, async () => {
     const byCustomer = groups ?? (await storedGroups(importId))
     faultPoint('import.before_processing')
@@ -41,26 +45,48 @@ export async function processImport(importId: number, groups?: Map<number, strin
       if (streamed.has(customerId)) await notifyUsageChanged(customerId, periods)
       else await afterUsageChange(customerId, periods)
     }
-    await db.from('imports').where('id', importId).update({ stage: 'processed', updated_at: sqlTime() })
+    await db
+      .from('imports')
+      .where('id', importId)
+      .update({ stage: 'processed', updated_at: sqlTime() })
     return { import_id: importId, customers: [...byCustomer.keys()] }
   })
-  if (outcome.claimed && 'error' in outcome) logger.error({ err: outcome.error, importId }, 'mapping/rating after import failed (retried by the scheduler)')
+  if (outcome.claimed && 'error' in outcome)
+    logger.error(
+      { err: outcome.error, importId },
+      'mapping/rating after import failed (retried by the scheduler)'
+    )
   return outcome
 }
 
 async function storedGroups(importId: number) {
-  const rows = await db.from('usage_records').where('import_id', importId).distinct('customer_id', 'period')
+  const rows = await db
+    .from('usage_records')
+    .where('import_id', importId)
+    .distinct('customer_id', 'period')
   const groups = new Map<number, string[]>()
-  for (const r of rows) groups.set(Number(r.customer_id), [...(groups.get(Number(r.customer_id)) ?? []), String(r.period)])
+  for (const r of rows)
+    groups.set(Number(r.customer_id), [
+      ...(groups.get(Number(r.customer_id)) ?? []),
+      String(r.period),
+    ])
   return groups
 }
 
 /** Imports whose records committed but were never processed (and are not being processed now). */
 async function resumeUnprocessed() {
-  const rows = await db.from('imports').where('status', 'completed').where('stage', 'imported').orderBy('id').select('id')
+  const rows = await db
+    .from('imports')
+    .where('status', 'completed')
+    .where('stage', 'imported')
+    .orderBy('id')
+    .select('id')
   const resumed: number[] = []
   for (const row of rows) {
-    const failures = await db.from('job_runs').where('run_key', 'like', `import:${row.id}:process:failed:%`).count('* as n')
+    const failures = await db
+      .from('job_runs')
+      .where('run_key', 'like', `import:${row.id}:process:failed:%`)
+      .count('* as n')
     if (Number(failures[0].n) >= MAX_ATTEMPTS) continue
     const outcome = await processImport(Number(row.id))
     if (outcome.claimed && 'result' in outcome) resumed.push(Number(row.id))
@@ -74,7 +100,11 @@ async function failStalled(now: Date) {
   const rows = await db
     .from('imports')
     .whereIn('status', ['pending', 'running'])
-    .where((q) => q.where('heartbeat_at', '<', cutoff).orWhere((n) => n.whereNull('heartbeat_at').where('updated_at', '<', cutoff)))
+    .where((q) =>
+      q
+        .where('heartbeat_at', '<', cutoff)
+        .orWhere((n) => n.whereNull('heartbeat_at').where('updated_at', '<', cutoff))
+    )
     .select('id', 'progress_pct', 'heartbeat_at', 'updated_at')
   const failed: number[] = []
   for (const row of rows) {
@@ -95,7 +125,8 @@ async function failStalled(now: Date) {
       })
     if (Number(Array.isArray(changed) ? changed[0] : changed) === 1) failed.push(Number(row.id))
   }
-  if (failed.length) logger.warn({ imports: failed }, 'imports stopped without finishing: marked failed')
+  if (failed.length)
+    logger.warn({ imports: failed }, 'imports stopped without finishing: marked failed')
   return failed
 }
 
@@ -115,7 +146,11 @@ async function removeOrphanUploads(dir: string, now: Date) {
     const owner = /^(\d+)-/.exec(name)
     let orphan: boolean
     if (owner) {
-      const row = await db.from('imports').where('id', Number(owner[1])).whereIn('status', ['pending', 'running']).first()
+      const row = await db
+        .from('imports')
+        .where('id', Number(owner[1]))
+        .whereIn('status', ['pending', 'running'])
+        .first()
       orphan = !row
     } else {
       const info = await stat(join(dir, name)).catch(() => null)

@@ -28,7 +28,10 @@ export class ZoneClock {
     const key = ((y * 100 + mo) * 100 + d) * 100 + h
     let offset = this.offsets.get(key)
     if (offset === undefined) {
-      const dt = DateTime.fromObject({ year: y, month: mo, day: d, hour: h, minute: 30 }, { zone: this.zone })
+      const dt = DateTime.fromObject(
+        { year: y, month: mo, day: d, hour: h, minute: 30 },
+        { zone: this.zone }
+      )
       offset = dt.offset
       if (this.offsets.size > 50_000) this.offsets.clear()
       this.offsets.set(key, offset)
@@ -43,7 +46,9 @@ export class ZoneClock {
     if (p === undefined) {
       // Zones offset by a non-whole hour still change month on a whole UTC minute; check both ends.
       const a = DateTime.fromMillis(hour * 3_600_000, { zone: this.periodZone }).toFormat('yyyy-MM')
-      const b = DateTime.fromMillis(hour * 3_600_000 + 3_599_999, { zone: this.periodZone }).toFormat('yyyy-MM')
+      const b = DateTime.fromMillis(hour * 3_600_000 + 3_599_999, {
+        zone: this.periodZone,
+      }).toFormat('yyyy-MM')
       if (a !== b) return DateTime.fromMillis(ms, { zone: this.periodZone }).toFormat('yyyy-MM')
       p = a
       if (this.periods.size > 50_000) this.periods.clear()
@@ -82,7 +87,19 @@ export function parseSqlLocal(text: string, clock: ZoneClock): number | null {
     const mi = digitsAt(text, 14, 2)
     const s = digitsAt(text, 17, 2)
     const sep = text.charCodeAt(10)
-    if (y >= 0 && mo >= 0 && d >= 0 && h >= 0 && mi >= 0 && s >= 0 && text[4] === '-' && text[7] === '-' && (sep === 32 || sep === 84) && text[13] === ':' && text[16] === ':') {
+    if (
+      y >= 0 &&
+      mo >= 0 &&
+      d >= 0 &&
+      h >= 0 &&
+      mi >= 0 &&
+      s >= 0 &&
+      text[4] === '-' &&
+      text[7] === '-' &&
+      (sep === 32 || sep === 84) &&
+      text[13] === ':' &&
+      text[16] === ':'
+    ) {
       return clock.toUtcMs(y, mo, d, h, mi, s)
     }
   }
@@ -91,7 +108,7 @@ export function parseSqlLocal(text: string, clock: ZoneClock): number | null {
   return clock.toUtcMs(+m[1], +m[2], +m[3], +m[4], +m[5], +m[6])
 }
 
-let minuteCached = NaN
+let minuteCached = Number.NaN
 let minutePrefix = ''
 const SECONDS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'))
 
@@ -140,7 +157,12 @@ export class NumberCache {
     if (v === undefined) {
       const d = classifyDestination(raw, this.rules)
       const text = raw.trim()
-      v = d.kind === 'number' ? { value: d.digits, internal: false } : d.kind === 'none' ? NONE : { value: text, internal: true }
+      v =
+        d.kind === 'number'
+          ? { value: d.digits, internal: false }
+          : d.kind === 'none'
+            ? NONE
+            : { value: text, internal: true }
       if (this.destinations.size >= this.max) this.destinations.clear()
       this.destinations.set(raw, v)
     }

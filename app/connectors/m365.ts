@@ -28,7 +28,8 @@ interface Sku {
   skuPartNumber: string
 }
 
-const USER_SELECT = 'id,userPrincipalName,displayName,mail,department,employeeId,accountEnabled,assignedLicenses'
+const USER_SELECT =
+  'id,userPrincipalName,displayName,mail,department,employeeId,accountEnabled,assignedLicenses'
 const PRODUCTS: [string, string][] = [
   ['Exchange Last Activity Date', 'Exchange'],
   ['OneDrive Last Activity Date', 'OneDrive'],
@@ -59,15 +60,28 @@ function reportUpn(raw: string | undefined) {
 
 function csvRows(text: string): Record<string, string>[] {
   if (!text.trim()) return []
-  return parseSync(text, { columns: true, bom: true, skip_empty_lines: true, relax_column_count: true, trim: true })
+  return parseSync(text, {
+    columns: true,
+    bom: true,
+    skip_empty_lines: true,
+    relax_column_count: true,
+    trim: true,
+  })
 }
 
-const isoDate = (v: string | undefined) => (v && /^\d{4}-\d{2}-\d{2}/.test(v) ? v.slice(0, 10) : null)
+const isoDate = (v: string | undefined) =>
+  v && /^\d{4}-\d{2}-\d{2}/.test(v) ? v.slice(0, 10) : null
 
-function priceOf(settings: Record<string, any>, part: string): { price: number; cost: number } | null {
+function priceOf(
+  settings: Record<string, any>,
+  part: string
+): { price: number; cost: number } | null {
   const entry = settings.skuPrices?.[part]
   if (!entry) return null
-  return { price: parseDecimal(String(entry.price ?? '0'), 4), cost: parseDecimal(String(entry.cost ?? '0'), 4) }
+  return {
+    price: parseDecimal(String(entry.price ?? '0'), 4),
+    cost: parseDecimal(String(entry.cost ?? '0'), 4),
+  }
 }
 
 /**
@@ -75,7 +89,10 @@ function priceOf(settings: Record<string, any>, part: string): { price: number; 
  * recurring charges (ended when removed), activity and storage reports → m365_activity
  * and storage usage records.
  */
-export async function m365Snapshot(connector: Connector, onProgress?: ProgressFn): Promise<PollResult> {
+export async function m365Snapshot(
+  connector: Connector,
+  onProgress?: ProgressFn
+): Promise<PollResult> {
   if (!connector.customerId) throw new ImportFailure('a Microsoft 365 connector needs a customer')
   const customer = await Customer.findOrFail(connector.customerId)
   const settings = connector.settings ?? {}
@@ -148,7 +165,10 @@ export async function m365Snapshot(connector: Connector, onProgress?: ProgressFn
         .select('s.id', 's.identifier', 'a.employee_id')
       const serviceOf = new Map<string, { id: number; employeeId: number | null }>()
       for (const s of services) {
-        serviceOf.set(String(s.identifier).toLowerCase(), { id: Number(s.id), employeeId: s.employee_id ? Number(s.employee_id) : null })
+        serviceOf.set(String(s.identifier).toLowerCase(), {
+          id: Number(s.id),
+          employeeId: s.employee_id ? Number(s.employee_id) : null,
+        })
       }
 
       // Licences: one recurring charge per user and SKU, ended when the licence goes.
@@ -157,7 +177,10 @@ export async function m365Snapshot(connector: Connector, onProgress?: ProgressFn
         const upn = normaliseUpn(u.userPrincipalName ?? '')
         if (!upn) continue
         for (const l of u.assignedLicenses ?? []) {
-          const sku = skuById.get(String(l.skuId).toLowerCase()) ?? { skuId: l.skuId, skuPartNumber: l.skuId }
+          const sku = skuById.get(String(l.skuId).toLowerCase()) ?? {
+            skuId: l.skuId,
+            skuPartNumber: l.skuId,
+          }
           wanted.set(`${String(l.skuId).toLowerCase()}:${upn}`.slice(0, 128), { upn, sku })
         }
       }
@@ -166,9 +189,19 @@ export async function m365Snapshot(connector: Connector, onProgress?: ProgressFn
         .where('customer_id', customer.id)
         .where('origin', 'm365')
         .where((q) => q.whereNull('ends_on').orWhere('ends_on', '>=', today))
-        .select('id', 'external_ref', 'employee_id', 'service_id', 'unit_price_e4', 'unit_cost_e4', 'description', 'ends_on')
+        .select(
+          'id',
+          'external_ref',
+          'employee_id',
+          'service_id',
+          'unit_price_e4',
+          'unit_cost_e4',
+          'description',
+          'ends_on'
+        )
       const open = new Map<string, any>()
-      for (const row of existing) if (row.ends_on === null) open.set(String(row.external_ref).toLowerCase(), row)
+      for (const row of existing)
+        if (row.ends_on === null) open.set(String(row.external_ref).toLowerCase(), row)
 
       for (const [ref, { upn, sku }] of wanted) {
         const service = serviceOf.get(upn)
@@ -193,7 +226,10 @@ export async function m365Snapshot(connector: Connector, onProgress?: ProgressFn
             (current.service_id ?? null) !== values.service_id ||
             current.description !== values.description
           if (changed) {
-            await trx.from('recurring_charges').where('id', current.id).update({ ...values, updated_at: nowSql })
+            await trx
+              .from('recurring_charges')
+              .where('id', current.id)
+              .update({ ...values, updated_at: nowSql })
             licences.updated++
           } else licences.kept++
           continue
@@ -213,16 +249,30 @@ export async function m365Snapshot(connector: Connector, onProgress?: ProgressFn
         licences.started++
       }
       for (const gone of open.values()) {
-        await trx.from('recurring_charges').where('id', gone.id).update({ ends_on: today, updated_at: nowSql })
+        await trx
+          .from('recurring_charges')
+          .where('id', gone.id)
+          .update({ ends_on: today, updated_at: nowSql })
         licences.ended++
       }
 
       // Activity and storage.
-      type Act = { concealed: boolean; refresh: string | null; last: string | null; products: string[]; mailbox: number; onedrive: number }
+      type Act = {
+        concealed: boolean
+        refresh: string | null
+        last: string | null
+        products: string[]
+        mailbox: number
+        onedrive: number
+      }
       const acts = new Map<string, Act>()
       const act = (upn: string, concealed: boolean) => {
         let a = acts.get(upn)
-        if (!a) acts.set(upn, (a = { concealed, refresh: null, last: null, products: [], mailbox: 0, onedrive: 0 }))
+        if (!a)
+          acts.set(
+            upn,
+            (a = { concealed, refresh: null, last: null, products: [], mailbox: 0, onedrive: 0 })
+          )
         return a
       }
       for (const r of csvRows(activeText)) {
@@ -239,7 +289,12 @@ export async function m365Snapshot(connector: Connector, onProgress?: ProgressFn
       }
       const storageRows: Record<string, unknown>[] = []
       const source = `connector:${connector.id}`
-      const addStorage = (upn: string, date: string, kind: 'mailbox' | 'onedrive', bytes: number) => {
+      const addStorage = (
+        upn: string,
+        date: string,
+        kind: 'mailbox' | 'onedrive',
+        bytes: number
+      ) => {
         storage.read++
         const occurred = DateTime.fromISO(`${date}T12:00:00`, { zone: 'utc' })
         const p = occurred.setZone(customer.timeZone).toFormat('yyyy-MM')
@@ -305,7 +360,15 @@ export async function m365Snapshot(connector: Connector, onProgress?: ProgressFn
           .table('m365_activity')
           .insert(activityRows.slice(i, i + 500))
           .onConflict(['customer_id', 'upn'])
-          .merge(['concealed', 'report_refresh_date', 'last_activity_date', 'active_products', 'mailbox_bytes', 'onedrive_bytes', 'updated_at'])
+          .merge([
+            'concealed',
+            'report_refresh_date',
+            'last_activity_date',
+            'active_products',
+            'mailbox_bytes',
+            'onedrive_bytes',
+            'updated_at',
+          ])
       }
       const inserted = await insertUsageRows(trx, storageRows)
       storage.imported = inserted.inserted
@@ -330,9 +393,14 @@ export async function m365Snapshot(connector: Connector, onProgress?: ProgressFn
 
     const notes: string[] = []
     if (activity.concealed) {
-      notes.push('Usage reports conceal user names (hashed UPNs): activity cannot be matched to people until "Display concealed user names" is turned off in the Microsoft 365 admin centre (Settings → Org settings → Reports).')
+      notes.push(
+        'Usage reports conceal user names (hashed UPNs): activity cannot be matched to people until "Display concealed user names" is turned off in the Microsoft 365 admin centre (Settings → Org settings → Reports).'
+      )
     }
-    if (unpriced.size) notes.push(`No price set for ${[...unpriced].sort().join(', ')}: charged at 0 until skuPrices has them.`)
+    if (unpriced.size)
+      notes.push(
+        `No price set for ${[...unpriced].sort().join(', ')}: charged at 0 until skuPrices has them.`
+      )
     const summary = {
       import_id: imp.id,
       status: 'completed' as const,
@@ -360,7 +428,14 @@ export async function m365Snapshot(connector: Connector, onProgress?: ProgressFn
       },
     }
   } catch (error) {
-    await db.from('imports').where('id', imp.id).update({ status: 'failed', error_message: String((error as Error).message).slice(0, 2000), finished_at: DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss') })
+    await db
+      .from('imports')
+      .where('id', imp.id)
+      .update({
+        status: 'failed',
+        error_message: String((error as Error).message).slice(0, 2000),
+        finished_at: DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss'),
+      })
     throw error
   }
 }
@@ -373,10 +448,24 @@ export const m365Connector: ConnectorDefinition = {
     { key: 'tenantId', label: 'Tenant ID' },
     { key: 'clientId', label: 'Application (client) ID' },
     { key: 'graphBaseUrl', label: 'Graph base URL', help: 'Default https://graph.microsoft.com' },
-    { key: 'authorityHost', label: 'Token authority host', help: 'Default https://login.microsoftonline.com' },
+    {
+      key: 'authorityHost',
+      label: 'Token authority host',
+      help: 'Default https://login.microsoftonline.com',
+    },
     { key: 'reportPeriod', label: 'Report period', help: 'D7, D30, D90 or D180 (default D7)' },
-    { key: 'skuPrices', label: 'Licence prices', type: 'json', help: '{"SPE_E3": {"price": "32.00", "cost": "27.50"}}' },
-    { key: 'skuNames', label: 'Licence names', type: 'json', help: '{"SPE_E3": "Microsoft 365 E3"}' },
+    {
+      key: 'skuPrices',
+      label: 'Licence prices',
+      type: 'json',
+      help: '{"SPE_E3": {"price": "32.00", "cost": "27.50"}}',
+    },
+    {
+      key: 'skuNames',
+      label: 'Licence names',
+      type: 'json',
+      help: '{"SPE_E3": "Microsoft 365 E3"}',
+    },
   ],
   credentials: [{ key: 'clientSecret', label: 'Client secret' }],
   snapshot: m365Snapshot,

@@ -24,7 +24,12 @@ export function manualUploadDir() {
  * customer the upload serves all customers (each record is routed).
  * Returns the import's id.
  */
-export async function importUploadInBackground(opts: { path: string; sourceName: string; customer: Customer | null; format: string }): Promise<number> {
+export async function importUploadInBackground(opts: {
+  path: string
+  sourceName: string
+  customer: Customer | null
+  format: string
+}): Promise<number> {
   const { sourceName, customer, format } = opts
   const parser = await parserForFormat(format, { customer, settings: {} })
   const importId = await createImportRow({
@@ -50,7 +55,12 @@ export async function importUploadInBackground(opts: { path: string; sourceName:
         .from('imports')
         .where('id', importId)
         .whereIn('status', ['pending', 'running'])
-        .update({ status: 'failed', error_message: `import failed: ${String((error as Error)?.message ?? error).slice(0, 500)}`, finished_at: stamp, updated_at: stamp })
+        .update({
+          status: 'failed',
+          error_message: `import failed: ${String((error as Error)?.message ?? error).slice(0, 500)}`,
+          finished_at: stamp,
+          updated_at: stamp,
+        })
         .catch((e) => logger.error({ err: e, importId }, 'could not record the failed import'))
     } finally {
       await rm(path, { force: true })

@@ -25,7 +25,8 @@ export function scheduleIntervalMs(schedule: string | null | undefined): number 
   if (!s) return null
   if (s === 'hourly') return 3_600_000
   if (s === 'daily') return 86_400_000
-  const m = /^(?:every\s+)?(\d+)?\s*(m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days)?$/.exec(s)
+  const m =
+    /^(?:every\s+)?(\d+)?\s*(m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days)?$/.exec(s)
   if (!m || (!m[1] && !m[2])) return null
   const n = Number(m[1] ?? 1)
   if (!n) return null
@@ -42,7 +43,12 @@ async function claim(connector: Connector): Promise<boolean> {
   const r = await db
     .from('connectors')
     .where('id', connector.id)
-    .where((q) => q.whereNull('last_status').orWhereNot('last_status', 'running').orWhere('updated_at', '<', stale))
+    .where((q) =>
+      q
+        .whereNull('last_status')
+        .orWhereNot('last_status', 'running')
+        .orWhere('updated_at', '<', stale)
+    )
     .update({ last_status: 'running', updated_at: sql(DateTime.utc()) })
   return affected(r) === 1
 }
@@ -66,7 +72,15 @@ async function pollFiles(connector: Connector, onProgress?: ProgressFn): Promise
       try {
         // A parser that cannot be set up (e.g. the mapping profile is gone) fails the poll; the file stays.
         const parser = await def.createParser!(ctx)
-        summary = await importFile({ path: local, sourceName: file.name, customer, connector, format: def.formatName!(ctx), parser, onProgress })
+        summary = await importFile({
+          path: local,
+          sourceName: file.name,
+          customer,
+          connector,
+          format: def.formatName!(ctx),
+          parser,
+          onProgress,
+        })
       } finally {
         await rm(local, { force: true })
       }
@@ -84,7 +98,10 @@ async function pollFiles(connector: Connector, onProgress?: ProgressFn): Promise
     await rm(work, { recursive: true, force: true })
   }
   const done = imports.filter((i) => i.status !== 'failed')
-  const totals = done.reduce((t, i) => ({ imported: t.imported + i.imported, rejected: t.rejected + i.rejected }), { imported: 0, rejected: 0 })
+  const totals = done.reduce(
+    (t, i) => ({ imported: t.imported + i.imported, rejected: t.rejected + i.rejected }),
+    { imported: 0, rejected: 0 }
+  )
   if (!imports.length) return { status: 'idle', message: 'no new files', imports }
   const status = problems.length === 0 ? 'ok' : done.length ? 'partial' : 'failed'
   const message = [
@@ -99,10 +116,19 @@ async function pollFiles(connector: Connector, onProgress?: ProgressFn): Promise
  * snapshot), and records the outcome on the connector (last_status, last_error) and in job_runs.
  * Never throws for a failed poll: the failure is recorded and the next poll retries.
  */
-export async function pollConnector(connectorId: number, options: { onProgress?: ProgressFn; runKey?: string } = {}): Promise<PollResult & { connector_id: number; job_run_id: number | null }> {
+export async function pollConnector(
+  connectorId: number,
+  options: { onProgress?: ProgressFn; runKey?: string } = {}
+): Promise<PollResult & { connector_id: number; job_run_id: number | null }> {
   const connector = await Connector.findOrFail(connectorId)
   if (!(await claim(connector))) {
-    return { connector_id: connectorId, job_run_id: null, status: 'idle', message: 'a poll of this connector is already running', imports: [] }
+    return {
+      connector_id: connectorId,
+      job_run_id: null,
+      status: 'idle',
+      message: 'a poll of this connector is already running',
+      imports: [],
+    }
   }
   const started = DateTime.utc()
   let run: JobRun
@@ -117,17 +143,30 @@ export async function pollConnector(connectorId: number, options: { onProgress?:
     })
   } catch (error) {
     // Another scheduler claimed this slot (unique run_key).
-    await db.from('connectors').where('id', connectorId).update({ last_status: connector.lastStatus })
-    return { connector_id: connectorId, job_run_id: null, status: 'idle', message: 'already claimed by another worker', imports: [] }
+    await db
+      .from('connectors')
+      .where('id', connectorId)
+      .update({ last_status: connector.lastStatus })
+    return {
+      connector_id: connectorId,
+      job_run_id: null,
+      status: 'idle',
+      message: 'already claimed by another worker',
+      imports: [],
+    }
   }
 
   let result: PollResult
   try {
     const def = connectorType(connector.type)
-    result = def.snapshot ? await def.snapshot(connector, options.onProgress) : await pollFiles(connector, options.onProgress)
+    result = def.snapshot
+      ? await def.snapshot(connector, options.onProgress)
+      : await pollFiles(connector, options.onProgress)
   } catch (error) {
-    const message = error instanceof ImportFailure ? error.message : (error as Error).message || String(error)
-    if (!(error instanceof ImportFailure)) logger.warn({ connectorId, err: { message } }, 'connector poll failed')
+    const message =
+      error instanceof ImportFailure ? error.message : (error as Error).message || String(error)
+    if (!(error instanceof ImportFailure))
+      logger.warn({ connectorId, err: { message } }, 'connector poll failed')
     result = { status: 'failed', message, imports: [] }
   }
 
@@ -149,7 +188,12 @@ export async function pollConnector(connectorId: number, options: { onProgress?:
       connectorId,
       status: result.status,
       message: result.message.slice(0, 2000),
-      imports: result.imports.map((i) => ({ id: i.import_id, status: i.status, imported: i.imported, rejected: i.rejected })),
+      imports: result.imports.map((i) => ({
+        id: i.import_id,
+        status: i.status,
+        imported: i.imported,
+        rejected: i.rejected,
+      })),
       ...(result.detail ? { snapshot: result.detail } : {}),
     },
   })
@@ -159,7 +203,10 @@ export async function pollConnector(connectorId: number, options: { onProgress?:
 
 /** Polls every enabled connector whose schedule says it is due (last poll, failed or not, at least one interval ago). */
 export async function pollDueConnectors(now: Date = new Date()) {
-  const connectors = await Connector.query().where('enabled', true).whereNotNull('schedule').orderBy('id')
+  const connectors = await Connector.query()
+    .where('enabled', true)
+    .whereNotNull('schedule')
+    .orderBy('id')
   const results: (PollResult & { connector_id: number })[] = []
   for (const connector of connectors) {
     const interval = scheduleIntervalMs(connector.schedule)
@@ -168,7 +215,9 @@ export async function pollDueConnectors(now: Date = new Date()) {
     if (last !== undefined && now.getTime() - last < interval - 1000) continue
     const slot = Math.floor(now.getTime() / interval)
     try {
-      results.push(await pollConnector(connector.id, { runKey: `connectors:poll:${connector.id}:${slot}` }))
+      results.push(
+        await pollConnector(connector.id, { runKey: `connectors:poll:${connector.id}:${slot}` })
+      )
     } catch (error) {
       logger.error({ err: error, connectorId: connector.id }, 'poll failed')
     }
@@ -179,6 +228,8 @@ export async function pollDueConnectors(now: Date = new Date()) {
 /** Runs a poll in the background of this process (UI "run now"); the page polls for progress. */
 export function pollInBackground(connectorId: number) {
   setImmediate(() => {
-    pollConnector(connectorId).catch((error) => logger.error({ err: error, connectorId }, 'background poll failed'))
+    pollConnector(connectorId).catch((error) =>
+      logger.error({ err: error, connectorId }, 'background poll failed')
+    )
   })
 }

@@ -17,10 +17,13 @@ export function maxFieldChars() {
 
 /** The first field of a row that is longer than the limit, as a row error. */
 export function oversizedField(fields: string[], max = maxFieldChars(), names?: readonly string[]) {
-  for (let i = 0; i < fields.length; i++) {
-    if (fields[i].length > max) {
+  for (const [i, field] of fields.entries()) {
+    if (field.length > max) {
       const name = names?.[i] ?? `column ${i + 1}`
-      return { field: name, message: `${name} is ${fields[i].length.toLocaleString('en-GB')} characters long, more than the ${max.toLocaleString('en-GB')} allowed` }
+      return {
+        field: name,
+        message: `${name} is ${field.length.toLocaleString('en-GB')} characters long, more than the ${max.toLocaleString('en-GB')} allowed`,
+      }
     }
   }
   return null
@@ -45,13 +48,21 @@ export function recordProblem(record: ParsedRecord): { field: string; message: s
   for (const [key, field, max] of NUMBER_LIMITS) {
     const v = record[key] as number
     if (!Number.isSafeInteger(v) || v < 0 || v > max) {
-      return { field, message: `${field} ${v} is out of range (0 to ${max.toLocaleString('en-GB')})` }
+      return {
+        field,
+        message: `${field} ${v} is out of range (0 to ${max.toLocaleString('en-GB')})`,
+      }
     }
   }
-  if (record.costE4 !== null && !Number.isSafeInteger(record.costE4)) return { field: 'cost', message: 'cost is out of range' }
+  if (record.costE4 !== null && !Number.isSafeInteger(record.costE4))
+    return { field: 'cost', message: 'cost is out of range' }
   for (const [key, field, max] of TEXT_LIMITS) {
     const v = record[key] as string | null
-    if (v && v.length > max) return { field, message: `${field} is ${v.length.toLocaleString('en-GB')} characters long, more than the ${max} allowed` }
+    if (v && v.length > max)
+      return {
+        field,
+        message: `${field} is ${v.length.toLocaleString('en-GB')} characters long, more than the ${max} allowed`,
+      }
   }
   return null
 }

@@ -46,24 +46,39 @@ export class Router {
     for (const c of await client.from('customers').select('id', 'account_number', 'time_zone')) {
       const zone = String(c.time_zone)
       if (!clocks.has(zone)) clocks.set(zone, new ZoneClock('UTC', zone))
-      targets.set(Number(c.id), { clock: clocks.get(zone)!, accountNumber: String(c.account_number) })
+      targets.set(Number(c.id), {
+        clock: clocks.get(zone)!,
+        accountNumber: String(c.account_number),
+      })
     }
     const aliases = await client
       .from('supplier_account_aliases')
-      .where((q) => (connectorId ? q.whereNull('connector_id').orWhere('connector_id', connectorId) : q.whereNull('connector_id')))
+      .where((q) =>
+        connectorId
+          ? q.whereNull('connector_id').orWhere('connector_id', connectorId)
+          : q.whereNull('connector_id')
+      )
       .select('alias', 'customer_id', 'connector_id')
-    for (const a of aliases) if (a.connector_id === null) accounts.set(accountText(a.alias), Number(a.customer_id))
+    for (const a of aliases)
+      if (a.connector_id === null) accounts.set(accountText(a.alias), Number(a.customer_id))
     for (const [id, t] of targets) accounts.set(accountText(t.accountNumber), id)
-    for (const a of aliases) if (a.connector_id !== null) accounts.set(accountText(a.alias), Number(a.customer_id))
+    for (const a of aliases)
+      if (a.connector_id !== null) accounts.set(accountText(a.alias), Number(a.customer_id))
 
     const owners = new Map<string, Owner[]>()
-    for (const s of await client.from('services').select('identifier', 'customer_id', 'owned_from')) {
+    for (const s of await client
+      .from('services')
+      .select('identifier', 'customer_id', 'owned_from')) {
       const list = owners.get(s.identifier) ?? []
-      list.push({ customerId: Number(s.customer_id), from: s.owned_from ? sqlUtc(s.owned_from) : '' })
+      list.push({
+        customerId: Number(s.customer_id),
+        from: s.owned_from ? sqlUtc(s.owned_from) : '',
+      })
       owners.set(s.identifier, list)
     }
     // Latest owner first.
-    for (const list of owners.values()) list.sort((a, b) => (a.from < b.from ? 1 : a.from > b.from ? -1 : 0))
+    for (const list of owners.values())
+      list.sort((a, b) => (a.from < b.from ? 1 : a.from > b.from ? -1 : 0))
     return new Router(accounts, owners, targets)
   }
 
@@ -72,7 +87,10 @@ export class Router {
     if (record.account) {
       customerId = this.accounts.get(accountText(record.account))
       if (customerId === undefined) {
-        return { kind: 'error', message: `account "${record.account}" is no customer's account number or supplier account alias` }
+        return {
+          kind: 'error',
+          message: `account "${record.account}" is no customer's account number or supplier account alias`,
+        }
       }
     } else {
       customerId = this.ownerOn(record.identifier, record.occurredAt)
@@ -93,14 +111,26 @@ export class Router {
     if (!current.length) return undefined
     // Two customers owning the same identifier since the same time (e.g. extension 2001 on
     // two PBXs) cannot be told apart without an account column.
-    if (current.length > 1 && current[1].from === current[0].from && current[1].customerId !== current[0].customerId) return undefined
+    if (
+      current.length > 1 &&
+      current[1].from === current[0].from &&
+      current[1].customerId !== current[0].customerId
+    )
+      return undefined
     return current[0].customerId
   }
 }
 
 /** ms of a "YYYY-MM-DD HH:MM:SS" UTC time. */
 export function utcMs(sql: string): number {
-  return Date.UTC(+sql.slice(0, 4), +sql.slice(5, 7) - 1, +sql.slice(8, 10), +sql.slice(11, 13), +sql.slice(14, 16), +sql.slice(17, 19))
+  return Date.UTC(
+    +sql.slice(0, 4),
+    +sql.slice(5, 7) - 1,
+    +sql.slice(8, 10),
+    +sql.slice(11, 13),
+    +sql.slice(14, 16),
+    +sql.slice(17, 19)
+  )
 }
 
 /** A timestamp column's value as "YYYY-MM-DD HH:MM:SS" UTC (MySQL gives a Date, SQLite the text). */
@@ -119,9 +149,18 @@ export async function importRouting(importId: number) {
     .select('c.id', 'c.name', 'c.account_number')
     .count('* as records')
     .orderBy('c.name')
-  const queued = await db.from('unknown_usage_records').where('import_id', importId).count('* as n').first()
+  const queued = await db
+    .from('unknown_usage_records')
+    .where('import_id', importId)
+    .count('* as n')
+    .first()
   return {
-    customers: customers.map((c) => ({ id: Number(c.id), name: String(c.name), accountNumber: String(c.account_number), records: Number(c.records) })),
+    customers: customers.map((c) => ({
+      id: Number(c.id),
+      name: String(c.name),
+      accountNumber: String(c.account_number),
+      records: Number(c.records),
+    })),
     unknown: Number(queued?.n ?? 0),
   }
 }

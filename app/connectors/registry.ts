@@ -7,7 +7,12 @@ import { ukStandardCdrConnector } from '#connectors/uk_standard_cdr'
 import MappingProfile from '#models/mapping_profile'
 
 /** Every connector type. A new type is one new file implementing ConnectorDefinition, listed here. */
-export const CONNECTOR_TYPES: ConnectorDefinition[] = [asteriskConnector, csvProfileConnector, ukStandardCdrConnector, m365Connector]
+export const CONNECTOR_TYPES: ConnectorDefinition[] = [
+  asteriskConnector,
+  csvProfileConnector,
+  ukStandardCdrConnector,
+  m365Connector,
+]
 
 export function connectorType(type: string): ConnectorDefinition {
   const def = CONNECTOR_TYPES.find((d) => d.type === type)
@@ -37,7 +42,12 @@ export async function parserForFormat(format: string, ctx: ParserContext): Promi
   if (format === 'asterisk') return asteriskConnector.createParser!(ctx)
   if (format === 'uk-standard-cdr') return ukStandardCdrConnector.createParser!(ctx)
   if (format.startsWith('profile:')) {
-    return csvProfileConnector.createParser!({ ...ctx, settings: { ...ctx.settings, profile: format.slice('profile:'.length) } })
+    return csvProfileConnector.createParser!({
+      ...ctx,
+      settings: { ...ctx.settings, profile: format.slice('profile:'.length) },
+    })
   }
-  throw new ImportFailure(`unknown format "${format}" (use asterisk, uk-standard-cdr or profile:NAME)`)
+  throw new ImportFailure(
+    `unknown format "${format}" (use asterisk, uk-standard-cdr or profile:NAME)`
+  )
 }

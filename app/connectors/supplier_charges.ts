@@ -16,7 +16,11 @@ export interface ChargeTarget {
  * transaction; a charge already stored from the same source (same dedupe key) is left
  * out. Returns how many went in.
  */
-export async function insertSupplierCharges(trx: TransactionClientContract, charges: ParsedCharge[], target: ChargeTarget): Promise<number> {
+export async function insertSupplierCharges(
+  trx: TransactionClientContract,
+  charges: ParsedCharge[],
+  target: ChargeTarget
+): Promise<number> {
   const stamp = DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss')
   let inserted = 0
   for (let i = 0; i < charges.length; i += BATCH) {
@@ -39,13 +43,22 @@ export async function insertSupplierCharges(trx: TransactionClientContract, char
       created_at: stamp,
     }))
     const before = await countSource(trx, target.source)
-    await trx.knexQuery().table('supplier_charges').insert(rows).onConflict(['source', 'dedupe_key']).ignore()
+    await trx
+      .knexQuery()
+      .table('supplier_charges')
+      .insert(rows)
+      .onConflict(['source', 'dedupe_key'])
+      .ignore()
     inserted += (await countSource(trx, target.source)) - before
   }
   return inserted
 }
 
 async function countSource(trx: TransactionClientContract, source: string): Promise<number> {
-  const row: any = await trx.from('supplier_charges').where('source', source).count('* as n').first()
+  const row: any = await trx
+    .from('supplier_charges')
+    .where('source', source)
+    .count('* as n')
+    .first()
   return Number(row?.n ?? 0)
 }

@@ -51,16 +51,29 @@ export async function openText(path: string, limits: DecodeLimits = {}): Promise
     const file = createReadStream(path, { highWaterMark: 64 * 1024 })
     const gunzip = file.pipe(createGunzip())
     file.on('error', (e) => gunzip.destroy(e))
-    const bytes = bounded(gunzip, () => file.bytesRead, maxUncompressedBytes, maxRatio, basename(path))
+    const bytes = bounded(
+      gunzip,
+      () => file.bytesRead,
+      maxUncompressedBytes,
+      maxRatio,
+      basename(path)
+    )
     return decodeBytes(bytes, 'gzip', () => file.bytesRead)
   }
   if (magic[0] === 0x50 && magic[1] === 0x4b && magic[2] === 0x03 && magic[3] === 0x04) {
     const entry = await openZipEntry(path, maxUncompressedBytes, maxRatio)
     let compressedRead = 0
-    const bytes = bounded(entry.stream, () => compressedRead, maxUncompressedBytes, maxRatio, entry.name, (n) => {
-      // Progress through a zip follows the decompressed bytes, scaled to the file's size.
-      compressedRead = Math.round((n / Math.max(1, entry.uncompressedSize)) * entry.fileSize)
-    })
+    const bytes = bounded(
+      entry.stream,
+      () => compressedRead,
+      maxUncompressedBytes,
+      maxRatio,
+      entry.name,
+      (n) => {
+        // Progress through a zip follows the decompressed bytes, scaled to the file's size.
+        compressedRead = Math.round((n / Math.max(1, entry.uncompressedSize)) * entry.fileSize)
+      }
+    )
     return decodeBytes(bytes, 'zip', () => compressedRead)
   }
   const file = createReadStream(path, { highWaterMark: 64 * 1024 })
@@ -93,11 +106,15 @@ async function* bounded(
       total += (chunk as Buffer).length
       onBytes?.(total)
       if (total > maxBytes) {
-        throw new ImportFailure(`${name} unpacks to more than ${Math.round(maxBytes / MB)} MB (the IMPORT_MAX_UNCOMPRESSED_MB limit): refused as a possible zip bomb`)
+        throw new ImportFailure(
+          `${name} unpacks to more than ${Math.round(maxBytes / MB)} MB (the IMPORT_MAX_UNCOMPRESSED_MB limit): refused as a possible zip bomb`
+        )
       }
       // Small files compress well; the ratio only counts once there is something to measure.
       if (total > 10 * MB && total / Math.max(1, compressedSoFar()) > maxRatio) {
-        throw new ImportFailure(`${name} unpacks more than ${maxRatio} times its packed size (the IMPORT_MAX_RATIO limit): refused as a possible zip bomb`)
+        throw new ImportFailure(
+          `${name} unpacks more than ${maxRatio} times its packed size (the IMPORT_MAX_RATIO limit): refused as a possible zip bomb`
+        )
       }
       yield chunk as Buffer
     }
@@ -113,52 +130,83 @@ const IGNORED_ZIP_ENTRY = /(^|\/)(__MACOSX\/|\.[^/]*$|Thumbs\.db$)/
 
 /** The one data file of a zip, checked against the limits by its declared sizes before reading. */
 function openZipEntry(path: string, maxBytes: number, maxRatio: number) {
-  return new Promise<{ stream: Readable; name: string; uncompressedSize: number; fileSize: number }>((resolve, reject) => {
+  return new Promise<{
+    stream: Readable
+    name: string
+    uncompressedSize: number
+    fileSize: number
+  }>((resolve, reject) => {
     const fail = (message: string) => reject(new ImportFailure(message))
-    yauzl.open(path, { lazyEntries: true, autoClose: false, validateEntrySizes: true }, (error, zip) => {
-      if (error || !zip) return fail(`the zip file cannot be read: ${error?.message ?? 'unknown error'}`)
-      const data: yauzl.Entry[] = []
-      zip.on('error', (e: Error) => fail(`the zip file cannot be read: ${e.message}`))
-      zip.on('entry', (entry: yauzl.Entry) => {
-        if (!entry.fileName.endsWith('/') && !IGNORED_ZIP_ENTRY.test(entry.fileName)) data.push(entry)
-        zip.readEntry()
-      })
-      zip.on('end', () => {
-        if (data.length !== 1) {
-          zip.close()
-          return fail(`the zip file holds ${data.length} data files (${data.slice(0, 5).map((e) => e.fileName).join(', ') || 'none'}): it must hold exactly one`)
-        }
-        const entry = data[0]
-        const problem = entry.isEncrypted()
-          ? `${entry.fileName} in the zip file is encrypted`
-          : entry.uncompressedSize > maxBytes
-            ? `${entry.fileName} in the zip file unpacks to ${Math.round(entry.uncompressedSize / MB)} MB, more than the ${Math.round(maxBytes / MB)} MB IMPORT_MAX_UNCOMPRESSED_MB limit`
-            : entry.uncompressedSize > 10 * MB && entry.uncompressedSize / Math.max(1, entry.compressedSize) > maxRatio
-              ? `${entry.fileName} in the zip file unpacks ${Math.round(entry.uncompressedSize / Math.max(1, entry.compressedSize))} times its packed size (more than the IMPORT_MAX_RATIO limit of ${maxRatio}): refused as a possible zip bomb`
-              : null
-        if (problem) {
-          zip.close()
-          return fail(problem)
-        }
-        zip.openReadStream(entry, (e, stream) => {
-          if (e || !stream) {
-            zip.close()
-            return fail(`${entry.fileName} in the zip file cannot be read: ${e?.message ?? 'unknown error'}`)
-          }
-          stream.once('close', () => zip.close())
-          resolve({ stream, name: entry.fileName, uncompressedSize: entry.uncompressedSize, fileSize: Number((zip as any).fileSize ?? entry.compressedSize) })
+    yauzl.open(
+      path,
+      { lazyEntries: true, autoClose: false, validateEntrySizes: true },
+      (error, zip) => {
+        if (error || !zip)
+          return fail(`the zip file cannot be read: ${error?.message ?? 'unknown error'}`)
+        const data: yauzl.Entry[] = []
+        zip.on('error', (e: Error) => fail(`the zip file cannot be read: ${e.message}`))
+        zip.on('entry', (entry: yauzl.Entry) => {
+          if (!entry.fileName.endsWith('/') && !IGNORED_ZIP_ENTRY.test(entry.fileName))
+            data.push(entry)
+          zip.readEntry()
         })
-      })
-      zip.readEntry()
-    })
+        zip.on('end', () => {
+          if (data.length !== 1) {
+            zip.close()
+            return fail(
+              `the zip file holds ${data.length} data files (${
+                data
+                  .slice(0, 5)
+                  .map((e) => e.fileName)
+                  .join(', ') || 'none'
+              }): it must hold exactly one`
+            )
+          }
+          const entry = data[0]
+          const problem = entry.isEncrypted()
+            ? `${entry.fileName} in the zip file is encrypted`
+            : entry.uncompressedSize > maxBytes
+              ? `${entry.fileName} in the zip file unpacks to ${Math.round(entry.uncompressedSize / MB)} MB, more than the ${Math.round(maxBytes / MB)} MB IMPORT_MAX_UNCOMPRESSED_MB limit`
+              : entry.uncompressedSize > 10 * MB &&
+                  entry.uncompressedSize / Math.max(1, entry.compressedSize) > maxRatio
+                ? `${entry.fileName} in the zip file unpacks ${Math.round(entry.uncompressedSize / Math.max(1, entry.compressedSize))} times its packed size (more than the IMPORT_MAX_RATIO limit of ${maxRatio}): refused as a possible zip bomb`
+                : null
+          if (problem) {
+            zip.close()
+            return fail(problem)
+          }
+          zip.openReadStream(entry, (e, stream) => {
+            if (e || !stream) {
+              zip.close()
+              return fail(
+                `${entry.fileName} in the zip file cannot be read: ${e?.message ?? 'unknown error'}`
+              )
+            }
+            stream.once('close', () => zip.close())
+            resolve({
+              stream,
+              name: entry.fileName,
+              uncompressedSize: entry.uncompressedSize,
+              fileSize: Number((zip as any).fileSize ?? entry.compressedSize),
+            })
+          })
+        })
+        zip.readEntry()
+      }
+    )
   })
 }
 
 /** What the first bytes say: the encoding and how many BOM bytes to drop, or 'binary'. */
-export function sniffEncoding(sample: Buffer, atEof: boolean): { encoding: TextEncodingName; bom: number } | { binary: string } {
-  if (sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf) return { encoding: 'utf-8', bom: 3 }
+export function sniffEncoding(
+  sample: Buffer,
+  atEof: boolean
+): { encoding: TextEncodingName; bom: number } | { binary: string } {
+  if (sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf)
+    return { encoding: 'utf-8', bom: 3 }
   if (sample[0] === 0xff && sample[1] === 0xfe) {
-    if (sample[2] === 0 && sample[3] === 0) return { binary: 'it starts with a UTF-32 byte order mark (save it as UTF-8 or UTF-16)' }
+    if (sample[2] === 0 && sample[3] === 0)
+      return { binary: 'it starts with a UTF-32 byte order mark (save it as UTF-8 or UTF-16)' }
     return { encoding: 'utf-16le', bom: 2 }
   }
   if (sample[0] === 0xfe && sample[1] === 0xff) return { encoding: 'utf-16be', bom: 2 }
@@ -172,16 +220,18 @@ export function sniffEncoding(sample: Buffer, atEof: boolean): { encoding: TextE
   }
   const pairs = n / 2
   // UTF-16 text of mostly Latin characters has a NUL in every other byte, and (almost) none in the others.
-  if (pairs >= 2 && oddNul / pairs > 0.4 && evenNul / pairs < 0.05) return { encoding: 'utf-16le', bom: 0 }
-  if (pairs >= 2 && evenNul / pairs > 0.4 && oddNul / pairs < 0.05) return { encoding: 'utf-16be', bom: 0 }
+  if (pairs >= 2 && oddNul / pairs > 0.4 && evenNul / pairs < 0.05)
+    return { encoding: 'utf-16le', bom: 0 }
+  if (pairs >= 2 && evenNul / pairs > 0.4 && oddNul / pairs < 0.05)
+    return { encoding: 'utf-16be', bom: 0 }
 
   let control = 0
-  for (let i = 0; i < sample.length; i++) {
-    const b = sample[i]
+  for (const [i, b] of sample.entries()) {
     if (b === 0) return { binary: `byte ${i + 1} is a NUL byte` }
     if ((b < 0x20 && b !== 9 && b !== 10 && b !== 12 && b !== 13) || b === 0x7f) control++
   }
-  if (control > Math.max(2, sample.length / 100)) return { binary: `${control} of its first ${sample.length} bytes are control characters` }
+  if (control > Math.max(2, sample.length / 100))
+    return { binary: `${control} of its first ${sample.length} bytes are control characters` }
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(sample, { stream: !atEof })
     return { encoding: 'utf-8', bom: 0 }
@@ -205,15 +255,25 @@ class Windows1252Decoder {
   }
 }
 
-function textDecoder(encoding: TextEncodingName): { decode(bytes: Buffer, options?: { stream?: boolean }): string } {
-  return encoding === 'windows-1252' ? new Windows1252Decoder() : new TextDecoder(encoding, { fatal: encoding === 'utf-8' })
+function textDecoder(encoding: TextEncodingName): {
+  decode(bytes: Buffer, options?: { stream?: boolean }): string
+} {
+  return encoding === 'windows-1252'
+    ? new Windows1252Decoder()
+    : new TextDecoder(encoding, { fatal: encoding === 'utf-8' })
 }
 
 function binaryFailure(reason: string) {
-  return new ImportFailure(`the file is binary, not text (${reason}): send the CSV file itself, plain or as .gz or .zip`)
+  return new ImportFailure(
+    `the file is binary, not text (${reason}): send the CSV file itself, plain or as .gz or .zip`
+  )
 }
 
-function decodeBytes(source: AsyncIterable<Buffer>, compression: DecodedText['compression'], bytesRead: () => number): DecodedText {
+function decodeBytes(
+  source: AsyncIterable<Buffer>,
+  compression: DecodedText['compression'],
+  bytesRead: () => number
+): DecodedText {
   let encoding: TextEncodingName = 'utf-8'
   async function* chunks(): AsyncGenerator<string> {
     const iterator = source[Symbol.asyncIterator]()
@@ -244,7 +304,10 @@ function decodeBytes(source: AsyncIterable<Buffer>, compression: DecodedText['co
         text = decoder.decode(bytes, { stream: !last })
       } catch {
         // Not UTF-8 after all. Up to here the file was plain ASCII, which reads the same in Windows-1252.
-        if (nonAscii) throw new ImportFailure(`the file mixes encodings: near byte ${offset + 1} it stops being UTF-8`)
+        if (nonAscii)
+          throw new ImportFailure(
+            `the file mixes encodings: near byte ${offset + 1} it stops being UTF-8`
+          )
         encoding = 'windows-1252'
         decoder = textDecoder(encoding)
         text = decoder.decode(bytes, { stream: !last })

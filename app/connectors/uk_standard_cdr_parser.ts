@@ -13,26 +13,78 @@ import type { CompiledRules } from '#lib/destinations'
  * their header name, so an order or a subset of the optional ones is read just as well.
  */
 export const UK_CDR_COLUMNS = [
-  'Call Type', 'Call Cause', 'Customer Identifier', 'Telephone Number Dialled', 'Call Date', 'Call Time',
-  'Duration', 'Bytes Transmitted', 'Bytes Received', 'Description', 'Chargecode', 'Time Band', 'Salesprice',
-  'Salesprice (pre-bundle)', 'Extension', 'DDI', 'Grouping ID', 'Call Class (Feature)', 'Carrier', 'Recording',
-  'VAT', 'Country of Origin', 'Network', 'Retail tariff code', 'Remote Network', 'APN', 'Diverted Number',
-  'Ring time', 'Record ID', 'Currency', 'Presentation Number', 'Network Access Reference', 'NGCS Access Charge',
-  'NGCS Service Charge', 'Total Bytes Transferred', 'User ID', 'Onward Billing Reference', 'Contract Name',
-  'Bundle Name', 'Bundle Allowance', 'Discount Reference', 'Routing Code',
+  'Call Type',
+  'Call Cause',
+  'Customer Identifier',
+  'Telephone Number Dialled',
+  'Call Date',
+  'Call Time',
+  'Duration',
+  'Bytes Transmitted',
+  'Bytes Received',
+  'Description',
+  'Chargecode',
+  'Time Band',
+  'Salesprice',
+  'Salesprice (pre-bundle)',
+  'Extension',
+  'DDI',
+  'Grouping ID',
+  'Call Class (Feature)',
+  'Carrier',
+  'Recording',
+  'VAT',
+  'Country of Origin',
+  'Network',
+  'Retail tariff code',
+  'Remote Network',
+  'APN',
+  'Diverted Number',
+  'Ring time',
+  'Record ID',
+  'Currency',
+  'Presentation Number',
+  'Network Access Reference',
+  'NGCS Access Charge',
+  'NGCS Service Charge',
+  'Total Bytes Transferred',
+  'User ID',
+  'Onward Billing Reference',
+  'Contract Name',
+  'Bundle Name',
+  'Bundle Allowance',
+  'Discount Reference',
+  'Routing Code',
 ] as const
 
 /** Columns a call file must have (a file without one fails whole, naming it). */
-export const UK_CDR_REQUIRED = ['Call Type', 'Customer Identifier', 'Telephone Number Dialled', 'Call Date', 'Call Time', 'Duration', 'Salesprice', 'Record ID'] as const
+export const UK_CDR_REQUIRED = [
+  'Call Type',
+  'Customer Identifier',
+  'Telephone Number Dialled',
+  'Call Date',
+  'Call Time',
+  'Duration',
+  'Salesprice',
+  'Record ID',
+] as const
 
 /**
  * The service-charge file (rentals, one-off charges, credits) as Tollgate reads it: found by a
  * "Charge Type" column instead of "Call Type". Names in brackets are accepted aliases.
  */
 export const UK_CHARGE_COLUMNS = [
-  'Charge Type', 'Customer Identifier', 'Telephone Number (CLI, Service ID)', 'Description', 'Chargecode (Product Code)',
-  'Charge From Date (From Date, Start Date)', 'Charge To Date (To Date, End Date)', 'Quantity', 'Salesprice (Amount, Cost)',
-  'Currency', 'Record ID',
+  'Charge Type',
+  'Customer Identifier',
+  'Telephone Number (CLI, Service ID)',
+  'Description',
+  'Chargecode (Product Code)',
+  'Charge From Date (From Date, Start Date)',
+  'Charge To Date (To Date, End Date)',
+  'Quantity',
+  'Salesprice (Amount, Cost)',
+  'Currency',
+  'Record ID',
 ] as const
 export const UK_CHARGE_REQUIRED = ['Charge Type', 'Customer Identifier', 'Salesprice'] as const
 
@@ -64,10 +116,25 @@ const CHARGE_ALIASES: Record<string, string> = {
 const keyOf = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '')
 
 /** Call Type → category. Inbound is stored and only priced by a rate of category "inbound". */
-const CALL_TYPES: Record<string, string> = { V: 'voice', I: 'inbound', D: 'data', G: 'data', S: 'sms', M: 'mms' }
+const CALL_TYPES: Record<string, string> = {
+  V: 'voice',
+  I: 'inbound',
+  D: 'data',
+  G: 'data',
+  S: 'sms',
+  M: 'mms',
+}
 const CHARGE_TYPES: Record<string, ParsedCharge['chargeType']> = {
-  R: 'rental', RENTAL: 'rental', RECURRING: 'rental', O: 'one_off', ONEOFF: 'one_off', 'ONE-OFF': 'one_off',
-  C: 'credit', CREDIT: 'credit', A: 'other', ADJUSTMENT: 'other',
+  'R': 'rental',
+  'RENTAL': 'rental',
+  'RECURRING': 'rental',
+  'O': 'one_off',
+  'ONEOFF': 'one_off',
+  'ONE-OFF': 'one_off',
+  'C': 'credit',
+  'CREDIT': 'credit',
+  'A': 'other',
+  'ADJUSTMENT': 'other',
 }
 
 export interface UkCdrOptions {
@@ -112,8 +179,27 @@ export class UkStandardCdrParser implements RowParser {
 
   header(fields: string[]) {
     const keys = fields.map((f) => keyOf(f))
-    this.layout = keys.includes('calltype') ? 'calls' : keys.includes('chargetype') ? 'charges' : 'calls'
-    const canon = this.layout === 'calls' ? UK_CDR_COLUMNS : (['Charge Type', 'Customer Identifier', 'Telephone Number', 'Description', 'Chargecode', 'Charge From Date', 'Charge To Date', 'Quantity', 'Salesprice', 'Currency', 'Record ID'] as const)
+    this.layout = keys.includes('calltype')
+      ? 'calls'
+      : keys.includes('chargetype')
+        ? 'charges'
+        : 'calls'
+    const canon =
+      this.layout === 'calls'
+        ? UK_CDR_COLUMNS
+        : ([
+            'Charge Type',
+            'Customer Identifier',
+            'Telephone Number',
+            'Description',
+            'Chargecode',
+            'Charge From Date',
+            'Charge To Date',
+            'Quantity',
+            'Salesprice',
+            'Currency',
+            'Record ID',
+          ] as const)
     const byKey = new Map<string, string>((canon as readonly string[]).map((c) => [keyOf(c), c]))
     const aliases = this.layout === 'calls' ? ALIASES : CHARGE_ALIASES
     keys.forEach((k, i) => {
@@ -125,7 +211,9 @@ export class UkStandardCdrParser implements RowParser {
     if (missing.length) {
       throw new ImportFailure(
         `line 1: field ${missing[0]}: the header has no "${missing.join('", "')}" column` +
-          (this.layout === 'calls' ? ' (not a UK Standard CDR v3.01 call file)' : ' (not a UK Standard CDR service-charge file)')
+          (this.layout === 'calls'
+            ? ' (not a UK Standard CDR v3.01 call file)'
+            : ' (not a UK Standard CDR service-charge file)')
       )
     }
     this.columns = fields.length
@@ -138,8 +226,15 @@ export class UkStandardCdrParser implements RowParser {
 
   parse(f: string[], line: number): RowOutcome {
     if (f.length < this.columns) {
-      const missingAt = [...this.index.entries()].filter(([, i]) => i >= f.length).sort((a, b) => a[1] - b[1])[0]
-      return { kind: 'error', field: missingAt?.[0] ?? null, message: `expected ${this.columns} columns, found ${f.length}`, structural: true }
+      const missingAt = [...this.index.entries()]
+        .filter(([, i]) => i >= f.length)
+        .sort((a, b) => a[1] - b[1])[0]
+      return {
+        kind: 'error',
+        field: missingAt?.[0] ?? null,
+        message: `expected ${this.columns} columns, found ${f.length}`,
+        structural: true,
+      }
     }
     return this.layout === 'calls' ? this.call(f, line) : this.charge(f)
   }
@@ -159,63 +254,122 @@ export class UkStandardCdrParser implements RowParser {
 
   private currency(f: string[]): string | { error: string } {
     const c = this.get(f, 'Currency').toUpperCase()
-    if (c && c !== this.opts.currency) return { error: `currency "${c}" is not the connector's ${this.opts.currency}` }
+    if (c && c !== this.opts.currency)
+      return { error: `currency "${c}" is not the connector's ${this.opts.currency}` }
     return this.opts.currency
   }
 
   private call(f: string[], _line: number): RowOutcome {
     const typeText = this.get(f, 'Call Type').toUpperCase()
     const category = CALL_TYPES[typeText]
-    if (!category) return { kind: 'error', field: 'Call Type', message: `unknown call type "${typeText}" (V, I, D, G, S or M)` }
+    if (!category)
+      return {
+        kind: 'error',
+        field: 'Call Type',
+        message: `unknown call type "${typeText}" (V, I, D, G, S or M)`,
+      }
     const account = this.get(f, 'Customer Identifier')
-    if (!account) return { kind: 'error', field: 'Customer Identifier', message: 'no customer identifier' }
-    if (account.length > 100) return { kind: 'error', field: 'Customer Identifier', message: 'longer than 100 characters' }
+    if (!account)
+      return { kind: 'error', field: 'Customer Identifier', message: 'no customer identifier' }
+    if (account.length > 100)
+      return { kind: 'error', field: 'Customer Identifier', message: 'longer than 100 characters' }
     const date = ukDate(this.get(f, 'Call Date'))
-    if (!date) return { kind: 'error', field: 'Call Date', message: `"${this.get(f, 'Call Date')}" is not a date (DD/MM/YYYY)` }
+    if (!date)
+      return {
+        kind: 'error',
+        field: 'Call Date',
+        message: `"${this.get(f, 'Call Date')}" is not a date (DD/MM/YYYY)`,
+      }
     const time = ukTime(this.get(f, 'Call Time'))
-    if (!time) return { kind: 'error', field: 'Call Time', message: `"${this.get(f, 'Call Time')}" is not a time (HH:MM:SS)` }
+    if (!time)
+      return {
+        kind: 'error',
+        field: 'Call Time',
+        message: `"${this.get(f, 'Call Time')}" is not a time (HH:MM:SS)`,
+      }
     const ms = this.clock.toUtcMs(date[0], date[1], date[2], time[0], time[1], time[2])
-    if (ms === null) return { kind: 'error', field: 'Call Date', message: `${this.get(f, 'Call Date')} ${this.get(f, 'Call Time')} is not a real date and time` }
+    if (ms === null)
+      return {
+        kind: 'error',
+        field: 'Call Date',
+        message: `${this.get(f, 'Call Date')} ${this.get(f, 'Call Time')} is not a real date and time`,
+      }
     const durationText = this.get(f, 'Duration') || '0'
-    if (!/^\d{1,9}$/.test(durationText)) return { kind: 'error', field: 'Duration', message: `"${durationText}" is not a whole number of seconds` }
+    if (!/^\d{1,9}$/.test(durationText))
+      return {
+        kind: 'error',
+        field: 'Duration',
+        message: `"${durationText}" is not a whole number of seconds`,
+      }
     let volumeBytes = 0
     for (const col of ['Bytes Transmitted', 'Bytes Received']) {
       const v = this.get(f, col)
-      if (v && !/^\d{1,15}$/.test(v)) return { kind: 'error', field: col, message: `"${v}" is not a whole number of bytes` }
+      if (v && !/^\d{1,15}$/.test(v))
+        return { kind: 'error', field: col, message: `"${v}" is not a whole number of bytes` }
       volumeBytes += v ? Number(v) : 0
     }
     const total = this.get(f, 'Total Bytes Transferred')
     if (volumeBytes === 0 && total) {
-      if (!/^\d{1,15}$/.test(total)) return { kind: 'error', field: 'Total Bytes Transferred', message: `"${total}" is not a whole number of bytes` }
+      if (!/^\d{1,15}$/.test(total))
+        return {
+          kind: 'error',
+          field: 'Total Bytes Transferred',
+          message: `"${total}" is not a whole number of bytes`,
+        }
       volumeBytes = Number(total)
     }
     // Suppliers omit Salesprice on some rows (bundled, zero-rated): no supplier cost, so the
     // connector's buy deck costs the record.
     const cost = this.get(f, 'Salesprice') === '' ? null : this.cost(f, 'Salesprice', false)
-    if (cost !== null && typeof cost !== 'number') return { kind: 'error', field: 'Salesprice', message: cost.error }
+    if (cost !== null && typeof cost !== 'number')
+      return { kind: 'error', field: 'Salesprice', message: cost.error }
     const currency = this.currency(f)
-    if (typeof currency !== 'string') return { kind: 'error', field: 'Currency', message: currency.error }
+    if (typeof currency !== 'string')
+      return { kind: 'error', field: 'Currency', message: currency.error }
 
     const recordId = this.get(f, 'Record ID')
     const diverted = this.get(f, 'Diverted Number')
     const isDivertedLeg = Boolean(diverted) || /^DIVERTED_OUTBOUND_/i.test(recordId)
     const dialledText = this.get(f, 'Telephone Number Dialled')
-    const dialled = category === 'data' ? { value: this.get(f, 'APN') || null, internal: false } : this.numbers.dialled(dialledText)
+    const dialled =
+      category === 'data'
+        ? { value: this.get(f, 'APN') || null, internal: false }
+        : this.numbers.dialled(dialledText)
     // Who is charged: the customer's own number. An inbound call is charged to the number it
     // reached; the outbound leg of a diverted call to the customer number that diverted it
     // (its CLI is the original caller's); any other call to its presentation number (CLI).
     const chargedText =
       category === 'inbound'
         ? this.get(f, 'DDI') || dialledText
-        : (isDivertedLeg && diverted) || this.get(f, 'Presentation Number') || this.get(f, 'Extension') || this.get(f, 'DDI')
-    if (!chargedText) return { kind: 'error', field: 'Presentation Number', message: 'no number to charge (Presentation Number, Extension or DDI)' }
-    const identifier = /[a-z@]/i.test(chargedText) ? chargedText.toLowerCase() : this.numbers.normalise(chargedText)
-    if (!identifier) return { kind: 'error', field: 'Presentation Number', message: `"${chargedText}" is not a number` }
-    if (category !== 'data' && !dialled.value) return { kind: 'error', field: 'Telephone Number Dialled', message: 'no number dialled' }
+        : (isDivertedLeg && diverted) ||
+          this.get(f, 'Presentation Number') ||
+          this.get(f, 'Extension') ||
+          this.get(f, 'DDI')
+    if (!chargedText)
+      return {
+        kind: 'error',
+        field: 'Presentation Number',
+        message: 'no number to charge (Presentation Number, Extension or DDI)',
+      }
+    const identifier = /[a-z@]/i.test(chargedText)
+      ? chargedText.toLowerCase()
+      : this.numbers.normalise(chargedText)
+    if (!identifier)
+      return {
+        kind: 'error',
+        field: 'Presentation Number',
+        message: `"${chargedText}" is not a number`,
+      }
+    if (category !== 'data' && !dialled.value)
+      return { kind: 'error', field: 'Telephone Number Dialled', message: 'no number dialled' }
 
-    const dedupeKey = recordId && recordId.length <= 120 ? `ukcdr:${recordId}` : `ukcdr:h:${createHash('sha1').update(f.join('\x1f')).digest('hex')}`
+    const dedupeKey =
+      recordId && recordId.length <= 120
+        ? `ukcdr:${recordId}`
+        : `ukcdr:h:${createHash('sha1').update(f.join('\x1f')).digest('hex')}`
     let description = this.get(f, 'Description') || null
-    if (isDivertedLeg && diverted) description = `${description ?? 'Call'} (diverted from ${diverted})`
+    if (isDivertedLeg && diverted)
+      description = `${description ?? 'Call'} (diverted from ${diverted})`
     return {
       kind: 'record',
       record: {
@@ -240,13 +394,20 @@ export class UkStandardCdrParser implements RowParser {
   private charge(f: string[]): RowOutcome {
     const typeText = this.get(f, 'Charge Type').toUpperCase().replace(/\s+/g, '')
     const chargeType = CHARGE_TYPES[typeText]
-    if (!chargeType) return { kind: 'error', field: 'Charge Type', message: `unknown charge type "${typeText}" (R rental, O one-off, C credit, A adjustment)` }
+    if (!chargeType)
+      return {
+        kind: 'error',
+        field: 'Charge Type',
+        message: `unknown charge type "${typeText}" (R rental, O one-off, C credit, A adjustment)`,
+      }
     const account = this.get(f, 'Customer Identifier')
-    if (!account) return { kind: 'error', field: 'Customer Identifier', message: 'no customer identifier' }
+    if (!account)
+      return { kind: 'error', field: 'Customer Identifier', message: 'no customer identifier' }
     const cost = this.cost(f, 'Salesprice', true)
     if (typeof cost !== 'number') return { kind: 'error', field: 'Salesprice', message: cost.error }
     const currency = this.currency(f)
-    if (typeof currency !== 'string') return { kind: 'error', field: 'Currency', message: currency.error }
+    if (typeof currency !== 'string')
+      return { kind: 'error', field: 'Currency', message: currency.error }
     const dates: (string | null)[] = []
     for (const col of ['Charge From Date', 'Charge To Date']) {
       const text = this.get(f, col)
@@ -255,18 +416,24 @@ export class UkStandardCdrParser implements RowParser {
         continue
       }
       const d = ukDate(text)
-      if (!d || this.clock.toUtcMs(d[0], d[1], d[2], 12, 0, 0) === null) return { kind: 'error', field: col, message: `"${text}" is not a date (DD/MM/YYYY)` }
+      if (!d || this.clock.toUtcMs(d[0], d[1], d[2], 12, 0, 0) === null)
+        return { kind: 'error', field: col, message: `"${text}" is not a date (DD/MM/YYYY)` }
       dates.push(`${d[0]}-${String(d[1]).padStart(2, '0')}-${String(d[2]).padStart(2, '0')}`)
     }
-    if (dates[0] && dates[1] && dates[1] < dates[0]) return { kind: 'error', field: 'Charge To Date', message: 'before the from date' }
+    if (dates[0] && dates[1] && dates[1] < dates[0])
+      return { kind: 'error', field: 'Charge To Date', message: 'before the from date' }
     const qText = this.get(f, 'Quantity') || '1'
-    if (!/^\d{1,9}$/.test(qText)) return { kind: 'error', field: 'Quantity', message: `"${qText}" is not a whole quantity` }
+    if (!/^\d{1,9}$/.test(qText))
+      return { kind: 'error', field: 'Quantity', message: `"${qText}" is not a whole quantity` }
     const recordId = this.get(f, 'Record ID')
     const number = this.get(f, 'Telephone Number')
     return {
       kind: 'charge',
       charge: {
-        dedupeKey: recordId && recordId.length <= 120 ? `ukcdr:${recordId}` : `ukcdr:h:${createHash('sha1').update(f.join('\x1f')).digest('hex')}`,
+        dedupeKey:
+          recordId && recordId.length <= 120
+            ? `ukcdr:${recordId}`
+            : `ukcdr:h:${createHash('sha1').update(f.join('\x1f')).digest('hex')}`,
         account: account.slice(0, 100),
         identifier: number ? (this.numbers.normalise(number) ?? number).slice(0, 254) : null,
         chargeType,

@@ -19,10 +19,16 @@ const IN_MEMORY = 5000
  * would hold any other statement on it until the file ends (and the file would wait for
  * that statement). Until then they wait in memory, then in a spill file.
  */
-export function openUnknownSink(trx: TransactionClientContract, target: { source: string; importId: number; connectorId: number | null }) {
+export function openUnknownSink(
+  trx: TransactionClientContract,
+  target: { source: string; importId: number; connectorId: number | null }
+) {
   let rows: Record<string, unknown>[] = []
   let spilled = 0
-  const spillPath = join(tmpdir(), `tollgate-import-${target.importId}-${process.pid}.unknown.ndjson`)
+  const spillPath = join(
+    tmpdir(),
+    `tollgate-import-${target.importId}-${process.pid}.unknown.ndjson`
+  )
   const insert = (batch: Record<string, unknown>[]) =>
     trx.knexQuery().table('unknown_usage_records').insert(batch).onConflict(['dedupe_key']).ignore()
 
@@ -60,7 +66,10 @@ export function openUnknownSink(trx: TransactionClientContract, target: { source
       try {
         if (spilled) {
           let chunk: Record<string, unknown>[] = []
-          for await (const text of createInterface({ input: createReadStream(spillPath), crlfDelay: Infinity })) {
+          for await (const text of createInterface({
+            input: createReadStream(spillPath),
+            crlfDelay: Infinity,
+          })) {
             if (!text) continue
             chunk.push(JSON.parse(text))
             if (chunk.length >= BATCH) {
@@ -83,7 +92,11 @@ export function openUnknownSink(trx: TransactionClientContract, target: { source
         'DELETE FROM unknown_usage_records WHERE dedupe_key IN (SELECT dedupe_key FROM usage_records WHERE import_id = ?)',
         [target.importId]
       )
-      const row = await trx.from('unknown_usage_records').where('import_id', target.importId).count('* as n').first()
+      const row = await trx
+        .from('unknown_usage_records')
+        .where('import_id', target.importId)
+        .count('* as n')
+        .first()
       return Number(row?.n ?? 0)
     },
     async abort() {

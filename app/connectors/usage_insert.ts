@@ -10,10 +10,33 @@ const SQLITE_ROWS = 400
 const mysqlEscape = (v: string) => mysql2.escape(v)
 
 const USAGE_COLUMNS = [
-  'customer_id', 'source', 'dedupe_key', 'import_id', 'identifier', 'occurred_at', 'period', 'category',
-  'destination', 'duration_s', 'volume_bytes', 'quantity', 'description', 'cost_e4', 'rating_status',
-  'charge_code', 'time_band', 'cost_origin', 'service_id', 'employee_id', 'department_id', 'destination_name',
-  'price_e4', 'tariff_id', 'rate_id', 'allowance_used', 'unrated_reason',
+  'customer_id',
+  'source',
+  'dedupe_key',
+  'import_id',
+  'identifier',
+  'occurred_at',
+  'period',
+  'category',
+  'destination',
+  'duration_s',
+  'volume_bytes',
+  'quantity',
+  'description',
+  'cost_e4',
+  'rating_status',
+  'charge_code',
+  'time_band',
+  'cost_origin',
+  'service_id',
+  'employee_id',
+  'department_id',
+  'destination_name',
+  'price_e4',
+  'tariff_id',
+  'rate_id',
+  'allowance_used',
+  'unrated_reason',
 ] as const
 
 /**
@@ -25,20 +48,33 @@ const USAGE_COLUMNS = [
  * the server's "Records: n  Duplicates: d" tells the duplicates; elsewhere the query
  * builder's ON CONFLICT DO NOTHING and the changed-rows count.
  */
-async function insertNew(trx: TransactionClientContract, rows: Record<string, unknown>[], mysqlDialect: boolean): Promise<number> {
+async function insertNew(
+  trx: TransactionClientContract,
+  rows: Record<string, unknown>[],
+  mysqlDialect: boolean
+): Promise<number> {
   if (mysqlDialect) {
     let values = ''
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i]
+    for (const [i, r] of rows.entries()) {
       let tuple = '('
-      for (let c = 0; c < USAGE_COLUMNS.length; c++) {
-        const v = r[USAGE_COLUMNS[c]]
+      for (const [c, USAGE_COLUMN] of USAGE_COLUMNS.entries()) {
+        const v = r[USAGE_COLUMN]
         // A column the caller's rows do not have (API snapshots) takes its default.
-        tuple += (c ? ',' : '') + (v === undefined ? 'DEFAULT' : v === null ? 'NULL' : typeof v === 'number' ? String(v) : mysqlEscape(String(v)))
+        tuple +=
+          (c ? ',' : '') +
+          (v === undefined
+            ? 'DEFAULT'
+            : v === null
+              ? 'NULL'
+              : typeof v === 'number'
+                ? String(v)
+                : mysqlEscape(String(v)))
       }
       values += (i ? ',' : '') + tuple + ')'
     }
-    const result: any = await trx.rawQuery(`INSERT INTO usage_records (${USAGE_COLUMNS.join(',')}) VALUES ${values} ON DUPLICATE KEY UPDATE id = id`)
+    const result: any = await trx.rawQuery(
+      `INSERT INTO usage_records (${USAGE_COLUMNS.join(',')}) VALUES ${values} ON DUPLICATE KEY UPDATE id = id`
+    )
     const header = Array.isArray(result) ? result[0] : result
     const dup = /Duplicates:\s*(\d+)/.exec(String(header?.info ?? ''))
     if (dup) return rows.length - Number(dup[1])
@@ -49,7 +85,13 @@ async function insertNew(trx: TransactionClientContract, rows: Record<string, un
   let inserted = 0
   for (let i = 0; i < rows.length; i += SQLITE_ROWS) {
     const chunk = rows.slice(i, i + SQLITE_ROWS)
-    const { sql, bindings } = trx.knexQuery().table('usage_records').insert(chunk).onConflict(['dedupe_key']).ignore().toSQL()
+    const { sql, bindings } = trx
+      .knexQuery()
+      .table('usage_records')
+      .insert(chunk)
+      .onConflict(['dedupe_key'])
+      .ignore()
+      .toSQL()
     inserted += affectedRows(await trx.rawQuery(sql, bindings as any[]))
   }
   return inserted
@@ -61,7 +103,10 @@ function affectedRows(result: any): number {
 }
 
 /** Inserts rows built outside the CSV pipeline (API snapshots) the same way: ignore duplicates, count them. */
-export async function insertUsageRows(trx: TransactionClientContract, rows: Record<string, unknown>[]) {
+export async function insertUsageRows(
+  trx: TransactionClientContract,
+  rows: Record<string, unknown>[]
+) {
   const mysqlDialect = db.connection().dialect.name === 'mysql'
   let inserted = 0
   for (let i = 0; i < rows.length; i += BATCH) {

@@ -14,10 +14,33 @@ const STATEMENT_ROWS = 10_000
 const STATEMENTS_AHEAD = 3
 
 const COLUMNS = [
-  'customer_id', 'source', 'import_id', 'dedupe_key', 'identifier', 'occurred_at', 'period', 'category',
-  'destination', 'duration_s', 'volume_bytes', 'quantity', 'description', 'cost_e4', 'charge_code', 'time_band',
-  'cost_origin', 'service_id', 'employee_id', 'department_id', 'destination_name', 'price_e4', 'tariff_id', 'rate_id',
-  'allowance_used', 'rating_status', 'unrated_reason',
+  'customer_id',
+  'source',
+  'import_id',
+  'dedupe_key',
+  'identifier',
+  'occurred_at',
+  'period',
+  'category',
+  'destination',
+  'duration_s',
+  'volume_bytes',
+  'quantity',
+  'description',
+  'cost_e4',
+  'charge_code',
+  'time_band',
+  'cost_origin',
+  'service_id',
+  'employee_id',
+  'department_id',
+  'destination_name',
+  'price_e4',
+  'tariff_id',
+  'rate_id',
+  'allowance_used',
+  'rating_status',
+  'unrated_reason',
 ]
 
 // IGNORE leaves out rows whose dedupe_key (unique per reseller) exists, as the duplicates of an import
@@ -29,7 +52,13 @@ const LOAD_SQL =
 const DUPLICATE_ENTRY = 1062
 const SPECIAL = /[\\\t\n\r\0]/
 const SPECIAL_ALL = /[\\\t\n\r\0]/g
-const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\0': '\\0' }
+const ESCAPES: Record<string, string> = {
+  '\\': '\\\\',
+  '\t': '\\t',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\0': '\\0',
+}
 
 function text(value: string): string {
   return SPECIAL.test(value) ? value.replace(SPECIAL_ALL, (c) => ESCAPES[c]) : value
@@ -46,16 +75,57 @@ const PENDING_TAIL = '\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t0\tpending\t\\N\n'
 /** The tab-separated line LOAD DATA reads for one record (after the fixed columns); pending without an outcome. */
 export function loadDataLine(r: ParsedRecord, o?: StoredOutcome | null): string {
   const head =
-    text(r.dedupeKey) + '\t' + text(r.identifier) + '\t' + text(r.occurredAt) + '\t' + text(r.period) + '\t' +
-    text(o ? o.category : r.category) + '\t' + nullable(r.destination) + '\t' + integer(r.durationS) + '\t' +
-    integer(r.volumeBytes) + '\t' + integer(r.quantity) + '\t' + nullable(r.description) + '\t'
+    text(r.dedupeKey) +
+    '\t' +
+    text(r.identifier) +
+    '\t' +
+    text(r.occurredAt) +
+    '\t' +
+    text(r.period) +
+    '\t' +
+    text(o ? o.category : r.category) +
+    '\t' +
+    nullable(r.destination) +
+    '\t' +
+    integer(r.durationS) +
+    '\t' +
+    integer(r.volumeBytes) +
+    '\t' +
+    integer(r.quantity) +
+    '\t' +
+    nullable(r.description) +
+    '\t'
   const codes = '\t' + nullable(r.chargeCode ?? null) + '\t' + nullable(r.timeBand ?? null) + '\t'
-  if (!o) return head + integer(r.costE4) + codes + (r.costE4 === null ? '\\N' : 'supplier') + PENDING_TAIL
+  if (!o)
+    return (
+      head + integer(r.costE4) + codes + (r.costE4 === null ? '\\N' : 'supplier') + PENDING_TAIL
+    )
   return (
-    head + integer(o.cost_e4) + codes + nullable(o.cost_origin) + '\t' + integer(o.service_id) + '\t' +
-    integer(o.employee_id) + '\t' + integer(o.department_id) + '\t' + nullable(o.destination_name) + '\t' +
-    integer(o.price_e4) + '\t' + integer(o.tariff_id) + '\t' + integer(o.rate_id) + '\t' + integer(o.allowance_used) +
-    '\t' + text(o.rating_status) + '\t' + nullable(o.unrated_reason) + '\n'
+    head +
+    integer(o.cost_e4) +
+    codes +
+    nullable(o.cost_origin) +
+    '\t' +
+    integer(o.service_id) +
+    '\t' +
+    integer(o.employee_id) +
+    '\t' +
+    integer(o.department_id) +
+    '\t' +
+    nullable(o.destination_name) +
+    '\t' +
+    integer(o.price_e4) +
+    '\t' +
+    integer(o.tariff_id) +
+    '\t' +
+    integer(o.rate_id) +
+    '\t' +
+    integer(o.allowance_used) +
+    '\t' +
+    text(o.rating_status) +
+    '\t' +
+    nullable(o.unrated_reason) +
+    '\n'
   )
 }
 
@@ -70,7 +140,10 @@ export function loadDataLine(r: ParsedRecord, o?: StoredOutcome | null): string 
  * while the parser fills the next ones (at most STATEMENTS_AHEAD, so memory stays bounded
  * when the parser outruns the server).
  */
-export async function openLoadDataSink(trx: TransactionClientContract, target: SinkTarget): Promise<UsageSink> {
+export async function openLoadDataSink(
+  trx: TransactionClientContract,
+  target: SinkTarget
+): Promise<UsageSink> {
   // The transaction's mysql2 connection: knex hands out the transaction's own connection here.
   const connection = await (trx.knexClient as any).client.acquireConnection()
   const socket = connection.stream as NodeJS.WritableStream & { writableLength: number }
@@ -94,11 +167,15 @@ export async function openLoadDataSink(trx: TransactionClientContract, target: S
       try {
         if (failed) return
         const header = await new Promise<any>((resolve, reject) => {
-          connection.query({ sql: LOAD_SQL, infileStreamFactory: () => feed }, (error: unknown, res: unknown) =>
-            error ? reject(error) : resolve(res)
+          connection.query(
+            { sql: LOAD_SQL, infileStreamFactory: () => feed },
+            (error: unknown, res: unknown) => (error ? reject(error) : resolve(res))
           )
         })
-        const info = /Records:\s*(\d+)\s+Deleted:\s*(\d+)\s+Skipped:\s*(\d+)\s+Warnings:\s*(\d+)/.exec(String(header?.info ?? ''))
+        const info =
+          /Records:\s*(\d+)\s+Deleted:\s*(\d+)\s+Skipped:\s*(\d+)\s+Warnings:\s*(\d+)/.exec(
+            String(header?.info ?? '')
+          )
         if (info && Number(info[4]) > Number(info[3])) await throwFirstWarning(trx, lines, first)
         inserted += Number(header?.affectedRows ?? 0)
       } catch (error) {
@@ -138,7 +215,9 @@ export async function openLoadDataSink(trx: TransactionClientContract, target: S
     feed.push(null)
   }
   const crowded = () =>
-    unfinished > STATEMENTS_AHEAD || feed.readableLength > HIGH_WATER || socket.writableLength > HIGH_WATER
+    unfinished > STATEMENTS_AHEAD ||
+    feed.readableLength > HIGH_WATER ||
+    socket.writableLength > HIGH_WATER
   const waitForRoom = async () => {
     while (!failed && crowded()) await new Promise<void>((resolve) => (wake = resolve))
     if (failed) throw failed
@@ -148,7 +227,12 @@ export async function openLoadDataSink(trx: TransactionClientContract, target: S
   }
 
   return {
-    add(record: ParsedRecord, line: number, customerId = target.customerId, outcome?: StoredOutcome | null) {
+    add(
+      record: ParsedRecord,
+      line: number,
+      customerId = target.customerId,
+      outcome?: StoredOutcome | null
+    ) {
       if (count === lines.length) {
         const grown = new Uint32Array(lines.length * 2)
         grown.set(lines)
@@ -188,7 +272,11 @@ export async function openLoadDataSink(trx: TransactionClientContract, target: S
 }
 
 /** Turns the first warning that is not a duplicate into an error naming the file line and column. */
-async function throwFirstWarning(trx: TransactionClientContract, lines: Uint32Array, first: number): Promise<never> {
+async function throwFirstWarning(
+  trx: TransactionClientContract,
+  lines: Uint32Array,
+  first: number
+): Promise<never> {
   const result: any = await trx.rawQuery('SHOW WARNINGS LIMIT 100')
   const warnings: { Code: number; Message: string }[] = result?.[0] ?? []
   const warning = warnings.find((w) => Number(w.Code) !== DUPLICATE_ENTRY)

@@ -11,7 +11,12 @@ export interface UsageSink {
    * reseller-wide import gives each record's routed customer); a returned promise asks the
    * caller to wait (backpressure).
    */
-  add(record: ParsedRecord, line: number, customerId?: number, outcome?: StoredOutcome | null): void | Promise<void>
+  add(
+    record: ParsedRecord,
+    line: number,
+    customerId?: number,
+    outcome?: StoredOutcome | null
+  ): void | Promise<void>
   /** Writes what is left and tells how many records went in: the others were duplicates. */
   finish(): Promise<number>
   /** Stops writing after a failure; the caller then rolls the transaction back. */
@@ -51,8 +56,12 @@ export interface SinkTarget {
  * the same server); other servers (MySQL 8 ships with local_infile off) and SQLite
  * get batched INSERTs.
  */
-export async function openUsageSink(trx: TransactionClientContract, target: SinkTarget): Promise<UsageSink> {
-  if (db.connection().dialect.name === 'mysql' && (await localInfileAllowed(trx))) return openLoadDataSink(trx, target)
+export async function openUsageSink(
+  trx: TransactionClientContract,
+  target: SinkTarget
+): Promise<UsageSink> {
+  if (db.connection().dialect.name === 'mysql' && (await localInfileAllowed(trx)))
+    return openLoadDataSink(trx, target)
   return openBatchInsertSink(trx, target)
 }
 

@@ -31,7 +31,8 @@ export async function affectedPeriods(
   from: DateTime | null,
   client: TransactionClientContract | null = null
 ): Promise<string[]> {
-  const q = (client ?? db).from('usage_records')
+  const q = (client ?? db)
+    .from('usage_records')
     .where('customer_id', customerId)
     .where('identifier', identifier)
     .whereNull('invoice_id')
@@ -48,9 +49,15 @@ type Actor = { userId?: number | null; trx: TransactionClientContract }
  * instant, and the new assignment runs until the next assignment already planned (or open-ended).
  * Assignments of one service never overlap. Returns the new (or unchanged) assignment.
  */
-export async function assignService(service: Service, employee: Employee, startsAt: DateTime, actor: Actor) {
+export async function assignService(
+  service: Service,
+  employee: Employee,
+  startsAt: DateTime,
+  actor: Actor
+) {
   const { trx } = actor
-  if (employee.customerId !== service.customerId) throw new RangeError('The employee belongs to another customer')
+  if (employee.customerId !== service.customerId)
+    throw new RangeError('The employee belongs to another customer')
   const at = startsAt.toUTC().startOf('second')
   const atSql = sqlDateTime(at)
   const covering = await Assignment.query({ client: trx })
@@ -69,15 +76,39 @@ export async function assignService(service: Service, employee: Employee, starts
 
   if (covering) {
     if (covering.startsAt.toUTC().toMillis() === at.toMillis()) {
-      await audit({ userId: actor.userId, action: 'assignment.delete', subjectType: 'assignment', subjectId: covering.id,
-        changes: { serviceId: service.id, employeeId: covering.employeeId, replacedBy: employee.id } }, trx)
+      await audit(
+        {
+          userId: actor.userId,
+          action: 'assignment.delete',
+          subjectType: 'assignment',
+          subjectId: covering.id,
+          changes: {
+            serviceId: service.id,
+            employeeId: covering.employeeId,
+            replacedBy: employee.id,
+          },
+        },
+        trx
+      )
       await covering.useTransaction(trx).delete()
     } else {
       const before = covering.endsAt?.toISO() ?? null
       covering.useTransaction(trx).endsAt = at
       await covering.save()
-      await audit({ userId: actor.userId, action: 'assignment.end', subjectType: 'assignment', subjectId: covering.id,
-        changes: { serviceId: service.id, employeeId: covering.employeeId, endsAt: { from: before, to: at.toISO() } } }, trx)
+      await audit(
+        {
+          userId: actor.userId,
+          action: 'assignment.end',
+          subjectType: 'assignment',
+          subjectId: covering.id,
+          changes: {
+            serviceId: service.id,
+            employeeId: covering.employeeId,
+            endsAt: { from: before, to: at.toISO() },
+          },
+        },
+        trx
+      )
     }
   }
   // Merge with a following assignment of the same person rather than leave two back to back.
@@ -86,9 +117,26 @@ export async function assignService(service: Service, employee: Employee, starts
     endsAt = next.endsAt
     await next.useTransaction(trx).delete()
   }
-  const created = await Assignment.create({ serviceId: service.id, employeeId: employee.id, startsAt: at, endsAt }, { client: trx })
-  await audit({ userId: actor.userId, action: 'assignment.create', subjectType: 'assignment', subjectId: created.id,
-    changes: { serviceId: service.id, identifier: service.identifier, employeeId: employee.id, startsAt: at.toISO(), endsAt: endsAt?.toISO() ?? null } }, trx)
+  const created = await Assignment.create(
+    { serviceId: service.id, employeeId: employee.id, startsAt: at, endsAt },
+    { client: trx }
+  )
+  await audit(
+    {
+      userId: actor.userId,
+      action: 'assignment.create',
+      subjectType: 'assignment',
+      subjectId: created.id,
+      changes: {
+        serviceId: service.id,
+        identifier: service.identifier,
+        employeeId: employee.id,
+        startsAt: at.toISO(),
+        endsAt: endsAt?.toISO() ?? null,
+      },
+    },
+    trx
+  )
   return created
 }
 
@@ -107,15 +155,40 @@ export async function endService(service: Service, endsAt: DateTime, actor: Acto
   const before = covering.endsAt?.toISO() ?? null
   covering.useTransaction(trx).endsAt = at
   await covering.save()
-  await audit({ userId: actor.userId, action: 'assignment.end', subjectType: 'assignment', subjectId: covering.id,
-    changes: { serviceId: service.id, employeeId: covering.employeeId, endsAt: { from: before, to: at.toISO() } } }, trx)
+  await audit(
+    {
+      userId: actor.userId,
+      action: 'assignment.end',
+      subjectType: 'assignment',
+      subjectId: covering.id,
+      changes: {
+        serviceId: service.id,
+        employeeId: covering.employeeId,
+        endsAt: { from: before, to: at.toISO() },
+      },
+    },
+    trx
+  )
   return covering
 }
 
 /** Deletes one assignment outright (a mistake); its records fall back to unallocated. */
 export async function deleteAssignment(assignment: Assignment, actor: Actor) {
-  await audit({ userId: actor.userId, action: 'assignment.delete', subjectType: 'assignment', subjectId: assignment.id,
-    changes: { serviceId: assignment.serviceId, employeeId: assignment.employeeId, startsAt: assignment.startsAt.toISO(), endsAt: assignment.endsAt?.toISO() ?? null } }, actor.trx)
+  await audit(
+    {
+      userId: actor.userId,
+      action: 'assignment.delete',
+      subjectType: 'assignment',
+      subjectId: assignment.id,
+      changes: {
+        serviceId: assignment.serviceId,
+        employeeId: assignment.employeeId,
+        startsAt: assignment.startsAt.toISO(),
+        endsAt: assignment.endsAt?.toISO() ?? null,
+      },
+    },
+    actor.trx
+  )
   await assignment.useTransaction(actor.trx).delete()
 }
 
@@ -124,7 +197,11 @@ export async function customerOf(service: Service, trx?: TransactionClientContra
 }
 
 /** Periods of an employee's (or department's) unbilled records: what a change to them affects. */
-export async function periodsOf(customerId: number, column: 'employee_id' | 'department_id' | 'service_id', id: number): Promise<string[]> {
+export async function periodsOf(
+  customerId: number,
+  column: 'employee_id' | 'department_id' | 'service_id',
+  id: number
+): Promise<string[]> {
   const rows = await db
     .from('usage_records')
     .where('customer_id', customerId)

@@ -11,18 +11,41 @@ import { afterUsageChange } from '#consolidation/usage_pipeline'
 import { affectedPeriods, assignService, sqlDateTime } from '#consolidation/assignments'
 import { findOrCreateService } from '#consolidation/services'
 
-export type M365User = { upn: string; displayName: string | null; mail: string | null; department: string | null; employeeId: string | null }
+export type M365User = {
+  upn: string
+  displayName: string | null
+  mail: string | null
+  department: string | null
+  employeeId: string | null
+}
 
 /** The customer's department with that name (case-insensitive), created when missing. */
-export async function findOrCreateDepartment(customerId: number, name: string, trx: TransactionClientContract, userId: number | null = null) {
+export async function findOrCreateDepartment(
+  customerId: number,
+  name: string,
+  trx: TransactionClientContract,
+  userId: number | null = null
+) {
   const clean = name.trim().slice(0, 120)
   const existing = await Department.query({ client: trx })
     .where('customer_id', customerId)
     .whereRaw('LOWER(name) = ?', [clean.toLowerCase()])
     .first()
   if (existing) return existing
-  const created = await Department.create({ customerId, name: clean, costCentre: null }, { client: trx })
-  await audit({ userId, action: 'department.create', subjectType: 'department', subjectId: created.id, changes: { name: clean } }, trx)
+  const created = await Department.create(
+    { customerId, name: clean, costCentre: null },
+    { client: trx }
+  )
+  await audit(
+    {
+      userId,
+      action: 'department.create',
+      subjectType: 'department',
+      subjectId: created.id,
+      changes: { name: clean },
+    },
+    trx
+  )
   return created
 }
 
@@ -31,7 +54,10 @@ export async function findOrCreateDepartment(customerId: number, name: string, t
  * who already holds the UPN, then by email equal to the UPN or mail address (case-insensitive), else created. Each user's UPN becomes
  * an m365_user service assigned to that employee from now on (unless it already is).
  */
-export async function syncEmployeesFromM365(customerId: number, users: M365User[]): Promise<{ created: number; matched: number }> {
+export async function syncEmployeesFromM365(
+  customerId: number,
+  users: M365User[]
+): Promise<{ created: number; matched: number }> {
   let created = 0
   let matched = 0
   const touched = new Map<string, DateTime>()
@@ -43,7 +69,10 @@ export async function syncEmployeesFromM365(customerId: number, users: M365User[
       const mail = user.mail ? user.mail.trim().toLowerCase() : null
       let employee: Employee | null = null
       if (user.employeeId && user.employeeId.trim()) {
-        employee = await Employee.query({ client: trx }).where('customer_id', customerId).where('employee_number', user.employeeId.trim()).first()
+        employee = await Employee.query({ client: trx })
+          .where('customer_id', customerId)
+          .where('employee_number', user.employeeId.trim())
+          .first()
       }
       if (!employee) {
         // Whoever already holds this UPN as a service (e.g. created with another email by an earlier sync).
@@ -53,7 +82,9 @@ export async function syncEmployeesFromM365(customerId: number, users: M365User[
           .where('services.kind', 'm365_user')
           .where('services.identifier', upn)
           .where('assignments.starts_at', '<=', sqlDateTime(now))
-          .where((q) => q.whereNull('assignments.ends_at').orWhere('assignments.ends_at', '>', sqlDateTime(now)))
+          .where((q) =>
+            q.whereNull('assignments.ends_at').orWhere('assignments.ends_at', '>', sqlDateTime(now))
+          )
           .select('assignments.employee_id')
           .first()
         if (holder) employee = await Employee.find(holder.employeeId, { client: trx })
@@ -66,7 +97,10 @@ export async function syncEmployeesFromM365(customerId: number, users: M365User[
           .orderBy('id')
           .first()
       }
-      const department = user.department && user.department.trim() ? await findOrCreateDepartment(customerId, user.department, trx) : null
+      const department =
+        user.department && user.department.trim()
+          ? await findOrCreateDepartment(customerId, user.department, trx)
+          : null
       if (employee) {
         matched++
         const changes: Record<string, any> = {}
@@ -80,7 +114,15 @@ export async function syncEmployeesFromM365(customerId: number, users: M365User[
         }
         if (Object.keys(changes).length) {
           await employee.useTransaction(trx).save()
-          await audit({ action: 'employee.update', subjectType: 'employee', subjectId: employee.id, changes: { ...changes, source: 'm365' } }, trx)
+          await audit(
+            {
+              action: 'employee.update',
+              subjectType: 'employee',
+              subjectId: employee.id,
+              changes: { ...changes, source: 'm365' },
+            },
+            trx
+          )
         }
       } else {
         created++
@@ -95,10 +137,24 @@ export async function syncEmployeesFromM365(customerId: number, users: M365User[
           },
           { client: trx }
         )
-        await audit({ action: 'employee.create', subjectType: 'employee', subjectId: employee.id, changes: { name: employee.name, email: employee.email, source: 'm365' } }, trx)
+        await audit(
+          {
+            action: 'employee.create',
+            subjectType: 'employee',
+            subjectId: employee.id,
+            changes: { name: employee.name, email: employee.email, source: 'm365' },
+          },
+          trx
+        )
       }
 
-      const { service } = await findOrCreateService(customerId, 'm365_user', upn, trx, user.displayName)
+      const { service } = await findOrCreateService(
+        customerId,
+        'm365_user',
+        upn,
+        trx,
+        user.displayName
+      )
       const current = await Assignment.query({ client: trx })
         .where('service_id', service.id)
         .where('starts_at', '<=', sqlDateTime(now))
@@ -111,7 +167,8 @@ export async function syncEmployeesFromM365(customerId: number, users: M365User[
     }
   })
   const periods = new Set<string>()
-  for (const [upn, from] of touched) for (const p of await affectedPeriods(customerId, upn, from)) periods.add(p)
+  for (const [upn, from] of touched)
+    for (const p of await affectedPeriods(customerId, upn, from)) periods.add(p)
   if (periods.size) await afterUsageChange(customerId, [...periods])
   // New people may now match unallocated identifiers (e.g. UPN = email): apply the customer's rules.
   const { enabledRules, runAutoMatch } = await import('#consolidation/unallocated')

@@ -1,7 +1,12 @@
 import db from '@adonisjs/lucid/services/db'
 import type { QueryClientContract, TransactionClientContract } from '@adonisjs/lucid/types/database'
 
-export type MapScope = { customerId: number; period?: string; recordIds?: number[]; identifier?: string }
+export type MapScope = {
+  customerId: number
+  period?: string
+  recordIds?: number[]
+  identifier?: string
+}
 
 /** The WHERE clause (and its bindings) that picks the unbilled records of a scope. */
 function scopeSql(scope: MapScope, alias: string) {
@@ -64,9 +69,13 @@ export async function mapUsage(
     // that is just the new rows, and re-mapping a month that is already right writes nothing. The
     // UPDATE then goes over that range in primary-key slices, touching only rows that change.
     const stale = `NOT (r.service_id <=> s.id AND r.employee_id <=> a.employee_id AND r.department_id <=> e.department_id)`
-    const range = await client.rawQuery(`SELECT MIN(r.id) AS lo, MAX(r.id) AS hi FROM usage_records r ${joins} WHERE ${where} AND ${stale}`, bindings)
+    const range = await client.rawQuery(
+      `SELECT MIN(r.id) AS lo, MAX(r.id) AS hi FROM usage_records r ${joins} WHERE ${where} AND ${stale}`,
+      bindings
+    )
     const lo = Number(range[0][0]?.lo ?? 0)
-    const hi = range[0][0]?.hi === null || range[0][0]?.hi === undefined ? -1 : Number(range[0][0].hi)
+    const hi =
+      range[0][0]?.hi === null || range[0][0]?.hi === undefined ? -1 : Number(range[0][0].hi)
     for (let from = lo; from <= hi; from += 50_000) {
       await client.rawQuery(
         `UPDATE usage_records r ${joins}

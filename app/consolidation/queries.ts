@@ -11,7 +11,10 @@ export const money = (e4: number, currency = 'GBP') => formatMoney(e4ToMinor(num
 /** A stored UTC timestamp (Date from MySQL, text from SQLite) in a time zone, as "yyyy-MM-dd HH:mm". */
 export function localTime(value: unknown, timeZone: string) {
   if (value === null || value === undefined) return null
-  const dt = value instanceof Date ? DateTime.fromJSDate(value) : DateTime.fromSQL(String(value), { zone: 'utc' })
+  const dt =
+    value instanceof Date
+      ? DateTime.fromJSDate(value)
+      : DateTime.fromSQL(String(value), { zone: 'utc' })
   return dt.setZone(timeZone).toFormat('yyyy-MM-dd HH:mm')
 }
 
@@ -35,16 +38,36 @@ export async function employeeMonths(customerId: number, employeeId: number, cur
     .sum('cost_e4 as cost_e4')
     .sum('price_e4 as price_e4')
     .orderBy('period', 'desc')
-  const byPeriod = new Map<string, { period: string; records: number; durationS: number; volumeBytes: number; costE4: number; priceE4: number; categories: Record<string, number> }>()
+  const byPeriod = new Map<
+    string,
+    {
+      period: string
+      records: number
+      durationS: number
+      volumeBytes: number
+      costE4: number
+      priceE4: number
+      categories: Record<string, number>
+    }
+  >()
   for (const r of rows) {
     const p = String(r.period)
-    const entry = byPeriod.get(p) ?? { period: p, records: 0, durationS: 0, volumeBytes: 0, costE4: 0, priceE4: 0, categories: {} }
+    const entry = byPeriod.get(p) ?? {
+      period: p,
+      records: 0,
+      durationS: 0,
+      volumeBytes: 0,
+      costE4: 0,
+      priceE4: 0,
+      categories: {},
+    }
     entry.records += num(r.records)
     entry.durationS += num(r.duration_s)
     entry.volumeBytes += num(r.volume_bytes)
     entry.costE4 += num(r.cost_e4)
     entry.priceE4 += num(r.price_e4)
-    entry.categories[String(r.category)] = (entry.categories[String(r.category)] ?? 0) + num(r.price_e4)
+    entry.categories[String(r.category)] =
+      (entry.categories[String(r.category)] ?? 0) + num(r.price_e4)
     byPeriod.set(p, entry)
   }
   return [...byPeriod.values()].slice(0, 24).map((m) => ({
@@ -53,7 +76,10 @@ export async function employeeMonths(customerId: number, employeeId: number, cur
     price: money(m.priceE4, currency),
     costMinor: e4ToMinor(m.costE4),
     priceMinor: e4ToMinor(m.priceE4),
-    categories: Object.entries(m.categories).map(([category, e4]) => ({ category, price: money(e4, currency) })),
+    categories: Object.entries(m.categories).map(([category, e4]) => ({
+      category,
+      price: money(e4, currency),
+    })),
   }))
 }
 
@@ -67,14 +93,20 @@ export async function allocationHealth(customerId: number, currency: string) {
     .sum('record_count as records')
     .sum('cost_e4 as cost_e4')
     .sum('price_e4 as price_e4')
-    .select(db.raw('SUM(CASE WHEN employee_id = 0 THEN 0 ELSE record_count END) as allocated_records'))
+    .select(
+      db.raw('SUM(CASE WHEN employee_id = 0 THEN 0 ELSE record_count END) as allocated_records')
+    )
     .select(db.raw('SUM(CASE WHEN employee_id = 0 THEN 0 ELSE cost_e4 END) as allocated_cost_e4'))
     .select(db.raw('SUM(CASE WHEN employee_id = 0 THEN 0 ELSE price_e4 END) as allocated_price_e4'))
     .orderBy('period', 'desc')
     .limit(24)
-  const share = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 1000) / 10)
+  const share = (part: number, whole: number) =>
+    whole === 0 ? null : Math.round((part / whole) * 1000) / 10
   // Unallocated usage by the invoice's line rule, so it equals the invoice's unallocated section and MI.
-  const unallocatedMinor = await unallocatedMinorByPeriod(customerId, rows.map((r) => String(r.period)))
+  const unallocatedMinor = await unallocatedMinorByPeriod(
+    customerId,
+    rows.map((r) => String(r.period))
+  )
   return rows.map((r) => {
     const costE4 = num(r.cost_e4)
     const priceE4 = num(r.price_e4)

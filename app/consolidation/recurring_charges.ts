@@ -41,7 +41,12 @@ export class RecurringChargeError extends Error {
 }
 
 /** Fixed once billed, with the form field each is entered in. */
-const BILLED_FIELDS = { quantity: 'quantity', unitPriceE4: 'unitPrice', unitCostE4: 'unitCost', startsOn: 'startsOn' } as const
+const BILLED_FIELDS = {
+  quantity: 'quantity',
+  unitPriceE4: 'unitPrice',
+  unitCostE4: 'unitCost',
+  startsOn: 'startsOn',
+} as const
 
 function iso(value: DateTime | null | undefined): string | null {
   return value ? value.toISODate() : null
@@ -66,7 +71,10 @@ function snapshot(charge: RecurringCharge) {
 /** Why a charge cannot be changed by hand (a sync keeps it), or null for a manual charge. */
 export function managedChargeError(charge: RecurringCharge): RecurringChargeError | null {
   if (charge.origin === 'manual') return null
-  return new RecurringChargeError(`This charge is managed by the ${charge.origin === 'm365' ? 'Microsoft 365 sync' : 'MI add-on'}; change it there`, 403)
+  return new RecurringChargeError(
+    `This charge is managed by the ${charge.origin === 'm365' ? 'Microsoft 365 sync' : 'MI add-on'}; change it there`,
+    403
+  )
 }
 
 function assertManual(charge: RecurringCharge) {
@@ -81,9 +89,16 @@ function assertManual(charge: RecurringCharge) {
  * in. That part is conservative: with advance billing period P bills month P + 1, with arrears
  * month P, so periods from (start month − 1) to the end month are counted.
  */
-export async function isBilled(charge: RecurringCharge, client: QueryClientContract = db.connection()) {
+export async function isBilled(
+  charge: RecurringCharge,
+  client: QueryClientContract = db.connection()
+) {
   // Lines record the charge they bill (a catch-up month may sit on an invoice after the charge ended).
-  const direct = await client.from('invoice_lines').where('recurring_charge_id', charge.id).select('id').first()
+  const direct = await client
+    .from('invoice_lines')
+    .where('recurring_charge_id', charge.id)
+    .select('id')
+    .first()
   if (direct) return true
   return billedIn(charge, await invoicedPeriods(charge.customerId, client))
 }
@@ -104,7 +119,10 @@ async function invoicedPeriods(customerId: number, client: QueryClientContract =
 }
 
 /** Ids of the customer's charges that an invoice line (draft or final) references. */
-async function referencedChargeIds(customerId: number, client: QueryClientContract = db.connection()) {
+async function referencedChargeIds(
+  customerId: number,
+  client: QueryClientContract = db.connection()
+) {
   const rows = await client
     .from('invoice_lines as l')
     .join('invoices as i', 'i.id', 'l.invoice_id')
@@ -120,7 +138,11 @@ function billedIn(charge: RecurringCharge, periods: string[]) {
   return periods.some((p) => p >= from && p <= to)
 }
 
-export async function createRecurringCharge(customerId: number, input: RecurringChargeInput, userId: number | null) {
+export async function createRecurringCharge(
+  customerId: number,
+  input: RecurringChargeInput,
+  userId: number | null
+) {
   const charge = await db.transaction(async (trx) => {
     const created = await RecurringCharge.create(
       {
@@ -139,7 +161,16 @@ export async function createRecurringCharge(customerId: number, input: Recurring
       },
       { client: trx }
     )
-    await audit({ userId, action: 'recurring_charge.create', subjectType: 'recurring_charge', subjectId: created.id, changes: snapshot(created) }, trx)
+    await audit(
+      {
+        userId,
+        action: 'recurring_charge.create',
+        subjectType: 'recurring_charge',
+        subjectId: created.id,
+        changes: snapshot(created),
+      },
+      trx
+    )
     return created
   })
   await refreshRecurringRollups(customerId, [input.startsOn])
@@ -151,7 +182,11 @@ export async function createRecurringCharge(customerId: number, input: Recurring
  * and add a new one from the date the price changes); description, category, person, service and
  * end date may still change.
  */
-export async function updateRecurringCharge(charge: RecurringCharge, input: RecurringChargeInput, userId: number | null) {
+export async function updateRecurringCharge(
+  charge: RecurringCharge,
+  input: RecurringChargeInput,
+  userId: number | null
+) {
   assertManual(charge)
   const oldStartsOn = iso(charge.startsOn)
   const billed = await isBilled(charge)
@@ -168,9 +203,16 @@ export async function updateRecurringCharge(charge: RecurringCharge, input: Recu
   }
   if (billed) {
     const current = snapshot(charge)
-    for (const [field, formField] of Object.entries(BILLED_FIELDS) as [keyof typeof BILLED_FIELDS, string][]) {
+    for (const [field, formField] of Object.entries(BILLED_FIELDS) as [
+      keyof typeof BILLED_FIELDS,
+      string,
+    ][]) {
       if (current[field] !== next[field]) {
-        throw new RecurringChargeError('Already invoiced: end this charge and add a new one to change quantity, price, cost or start date', 422, formField)
+        throw new RecurringChargeError(
+          'Already invoiced: end this charge and add a new one to change quantity, price, cost or start date',
+          422,
+          formField
+        )
       }
     }
   }
@@ -183,24 +225,52 @@ export async function updateRecurringCharge(charge: RecurringCharge, input: Recu
     })
     const after = snapshot(charge)
     const changes: Record<string, { from: unknown; to: unknown }> = {}
-    for (const key of Object.keys(after) as (keyof typeof after)[]) if (before[key] !== after[key]) changes[key] = { from: before[key], to: after[key] }
+    for (const key of Object.keys(after) as (keyof typeof after)[])
+      if (before[key] !== after[key]) changes[key] = { from: before[key], to: after[key] }
     await charge.save()
-    await audit({ userId, action: 'recurring_charge.update', subjectType: 'recurring_charge', subjectId: charge.id, changes }, trx)
+    await audit(
+      {
+        userId,
+        action: 'recurring_charge.update',
+        subjectType: 'recurring_charge',
+        subjectId: charge.id,
+        changes,
+      },
+      trx
+    )
   })
   await refreshRecurringRollups(charge.customerId, [oldStartsOn, next.startsOn])
   return charge
 }
 
 /** Ends a manual charge on `endsOn` (the last day it is charged, inclusive). */
-export async function endRecurringCharge(charge: RecurringCharge, endsOn: string, userId: number | null) {
+export async function endRecurringCharge(
+  charge: RecurringCharge,
+  endsOn: string,
+  userId: number | null
+) {
   assertManual(charge)
   const startsOn = iso(charge.startsOn)!
-  if (endsOn < startsOn) throw new RecurringChargeError(`The end date cannot be before the start date (${startsOn})`, 422, 'endsOn')
+  if (endsOn < startsOn)
+    throw new RecurringChargeError(
+      `The end date cannot be before the start date (${startsOn})`,
+      422,
+      'endsOn'
+    )
   const previous = iso(charge.endsOn)
   await db.transaction(async (trx) => {
     charge.useTransaction(trx).endsOn = DateTime.fromISO(endsOn)
     await charge.save()
-    await audit({ userId, action: 'recurring_charge.end', subjectType: 'recurring_charge', subjectId: charge.id, changes: { endsOn: { from: previous, to: endsOn } } }, trx)
+    await audit(
+      {
+        userId,
+        action: 'recurring_charge.end',
+        subjectType: 'recurring_charge',
+        subjectId: charge.id,
+        changes: { endsOn: { from: previous, to: endsOn } },
+      },
+      trx
+    )
   })
   await refreshRecurringRollups(charge.customerId, [startsOn])
   return charge
@@ -209,10 +279,24 @@ export async function endRecurringCharge(charge: RecurringCharge, endsOn: string
 /** Deletes a manual charge that was never billed; a billed charge can only be ended. */
 export async function deleteRecurringCharge(charge: RecurringCharge, userId: number | null) {
   assertManual(charge)
-  if (await isBilled(charge)) throw new RecurringChargeError('Already invoiced: end this charge instead of deleting it', 422, 'id')
+  if (await isBilled(charge))
+    throw new RecurringChargeError(
+      'Already invoiced: end this charge instead of deleting it',
+      422,
+      'id'
+    )
   const before = snapshot(charge)
   await db.transaction(async (trx) => {
-    await audit({ userId, action: 'recurring_charge.delete', subjectType: 'recurring_charge', subjectId: charge.id, changes: before }, trx)
+    await audit(
+      {
+        userId,
+        action: 'recurring_charge.delete',
+        subjectType: 'recurring_charge',
+        subjectId: charge.id,
+        changes: before,
+      },
+      trx
+    )
     await charge.useTransaction(trx).delete()
   })
   await refreshRecurringRollups(charge.customerId, [before.startsOn])

@@ -33,13 +33,19 @@ const DESTINATION_GROUP_BY = `GROUP BY customer_id, period, category, ${DESTINAT
  * Runs the work in the caller's transaction, or in its own one. Two schedulers refreshing the same
  * month at once can deadlock on MySQL's gap locks; the loser simply runs again.
  */
-async function inTransaction<T>(trx: TransactionClientContract | undefined, work: (client: QueryClientContract) => Promise<T>) {
+async function inTransaction<T>(
+  trx: TransactionClientContract | undefined,
+  work: (client: QueryClientContract) => Promise<T>
+) {
   if (trx) return work(trx)
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.transaction((t) => work(t))
     } catch (error: any) {
-      const retry = ['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'ER_AUTOINC_READ_FAILED'].includes(error?.code) && attempt < 5
+      const retry =
+        ['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'ER_AUTOINC_READ_FAILED'].includes(
+          error?.code
+        ) && attempt < 5
       if (!retry) throw error
       await new Promise((resolve) => setTimeout(resolve, 50 * attempt))
     }
@@ -50,22 +56,40 @@ async function inTransaction<T>(trx: TransactionClientContract | undefined, work
  * Recomputes the monthly rollups of the given (customer, period) pairs from usage_records:
  * delete, then INSERT … SELECT … GROUP BY, in one transaction so readers never see a gap.
  */
-export async function refreshRollups(customerId: number, periods: string[], trx?: TransactionClientContract) {
+export async function refreshRollups(
+  customerId: number,
+  periods: string[],
+  trx?: TransactionClientContract
+) {
   const unique = [...new Set(periods)].filter(Boolean).sort()
   if (unique.length === 0) return { periods: [], rows: 0 }
   const marks = unique.map(() => '?').join(',')
   return inTransaction(trx, async (client) => {
     // One refresh per customer at a time (several web/scheduler instances may share the database).
-    if (client.dialect.name === 'mysql') await client.rawQuery('SELECT id FROM customers WHERE id = ? FOR UPDATE', [customerId])
-    await client.rawQuery(`DELETE FROM monthly_rollups WHERE customer_id = ? AND period IN (${marks})`, [customerId, ...unique])
+    if (client.dialect.name === 'mysql')
+      await client.rawQuery('SELECT id FROM customers WHERE id = ? FOR UPDATE', [customerId])
+    await client.rawQuery(
+      `DELETE FROM monthly_rollups WHERE customer_id = ? AND period IN (${marks})`,
+      [customerId, ...unique]
+    )
     await client.rawQuery(
       `INSERT INTO monthly_rollups (${INSERT_COLUMNS}) ${SELECT_GROUPED}
         WHERE customer_id = ? AND period IN (${marks}) ${GROUP_BY}`,
       [customerId, ...unique]
     )
-    await client.rawQuery(`DELETE FROM destination_rollups WHERE customer_id = ? AND period IN (${marks})`, [customerId, ...unique])
-    await client.rawQuery(`${DESTINATION_INSERT} WHERE customer_id = ? AND period IN (${marks}) ${DESTINATION_GROUP_BY}`, [customerId, ...unique])
-    const count = await client.from('monthly_rollups').where('customer_id', customerId).whereIn('period', unique).count('* as n')
+    await client.rawQuery(
+      `DELETE FROM destination_rollups WHERE customer_id = ? AND period IN (${marks})`,
+      [customerId, ...unique]
+    )
+    await client.rawQuery(
+      `${DESTINATION_INSERT} WHERE customer_id = ? AND period IN (${marks}) ${DESTINATION_GROUP_BY}`,
+      [customerId, ...unique]
+    )
+    const count = await client
+      .from('monthly_rollups')
+      .where('customer_id', customerId)
+      .whereIn('period', unique)
+      .count('* as n')
     const recurring = await writeRecurringRollups(client, customerId, unique)
     return { periods: unique, rows: Number(count[0].n), recurringRows: recurring }
   })
@@ -81,24 +105,59 @@ export async function refreshRollups(customerId: number, periods: string[], trx?
  * ------------------------------------------------------------------------------------------- */
 
 /** Replaces the recurring rollups of the given months (sorted, unique) of one customer. Returns rows written. */
-export async function refreshRecurringMonths(client: QueryClientContract, customerId: number, periods: string[]) {
+export async function refreshRecurringMonths(
+  client: QueryClientContract,
+  customerId: number,
+  periods: string[]
+) {
   return writeRecurringRollups(client, customerId, periods)
 }
 
-async function writeRecurringRollups(client: QueryClientContract, customerId: number, periods: string[]) {
+async function writeRecurringRollups(
+  client: QueryClientContract,
+  customerId: number,
+  periods: string[]
+) {
   if (periods.length === 0) return 0
   const marks = periods.map(() => '?').join(',')
-  await client.rawQuery(`DELETE FROM recurring_rollups WHERE customer_id = ? AND period IN (${marks})`, [customerId, ...periods])
+  await client.rawQuery(
+    `DELETE FROM recurring_rollups WHERE customer_id = ? AND period IN (${marks})`,
+    [customerId, ...periods]
+  )
   const charges = await client
     .from('recurring_charges')
     .where('customer_id', customerId)
     .where('starts_on', '<=', lastDayOfMonth(periods[periods.length - 1]))
     .where((q) => q.whereNull('ends_on').orWhere('ends_on', '>=', `${periods[0]}-01`))
-    .select('employee_id', 'service_id', 'category', 'quantity', 'unit_price_e4', 'unit_cost_e4', 'starts_on', 'ends_on')
+    .select(
+      'employee_id',
+      'service_id',
+      'category',
+      'quantity',
+      'unit_price_e4',
+      'unit_cost_e4',
+      'starts_on',
+      'ends_on'
+    )
   if (charges.length === 0) return 0
-  const employees = await client.from('employees').where('customer_id', customerId).select('id', 'department_id')
-  const departmentOf = new Map<number, number>(employees.map((e: any) => [Number(e.id), Number(e.department_id ?? 0)]))
-  type Cell = { period: string; department_id: number; employee_id: number; service_id: number; category: string; charge_count: number; cost_e4: number; price_e4: number; price_minor: number }
+  const employees = await client
+    .from('employees')
+    .where('customer_id', customerId)
+    .select('id', 'department_id')
+  const departmentOf = new Map<number, number>(
+    employees.map((e: any) => [Number(e.id), Number(e.department_id ?? 0)])
+  )
+  type Cell = {
+    period: string
+    department_id: number
+    employee_id: number
+    service_id: number
+    category: string
+    charge_count: number
+    cost_e4: number
+    price_e4: number
+    price_minor: number
+  }
   const cells = new Map<string, Cell>()
   for (const c of charges as any[]) {
     const employeeId = c.employee_id === null ? 0 : Number(c.employee_id)
@@ -108,13 +167,29 @@ async function writeRecurringRollups(client: QueryClientContract, customerId: nu
     const endsOn = dateOnly(c.ends_on)
     const quantity = Number(c.quantity)
     for (const period of periods) {
-      const price = recurringForMonth({ quantity, unitPriceE4: Number(c.unit_price_e4), startsOn, endsOn }, period)
+      const price = recurringForMonth(
+        { quantity, unitPriceE4: Number(c.unit_price_e4), startsOn, endsOn },
+        period
+      )
       if (price.activeDays === 0) continue
-      const cost = recurringForMonth({ quantity, unitPriceE4: Number(c.unit_cost_e4 ?? 0), startsOn, endsOn }, period)
+      const cost = recurringForMonth(
+        { quantity, unitPriceE4: Number(c.unit_cost_e4 ?? 0), startsOn, endsOn },
+        period
+      )
       const key = `${period}|${departmentId}|${employeeId}|${serviceId}|${c.category}`
       let cell = cells.get(key)
       if (!cell) {
-        cell = { period, department_id: departmentId, employee_id: employeeId, service_id: serviceId, category: String(c.category), charge_count: 0, cost_e4: 0, price_e4: 0, price_minor: 0 }
+        cell = {
+          period,
+          department_id: departmentId,
+          employee_id: employeeId,
+          service_id: serviceId,
+          category: String(c.category),
+          charge_count: 0,
+          cost_e4: 0,
+          price_e4: 0,
+          price_minor: 0,
+        }
         cells.set(key, cell)
       }
       cell.charge_count += 1
@@ -126,7 +201,8 @@ async function writeRecurringRollups(client: QueryClientContract, customerId: nu
   }
   const rows = [...cells.values()].map((cell) => ({ customer_id: customerId, ...cell }))
   // SQLite turns a multi-row insert into a compound SELECT of at most 500 terms.
-  for (let i = 0; i < rows.length; i += 400) await client.table('recurring_rollups').multiInsert(rows.slice(i, i + 400))
+  for (let i = 0; i < rows.length; i += 400)
+    await client.table('recurring_rollups').multiInsert(rows.slice(i, i + 400))
   return rows.length
 }
 
@@ -137,7 +213,11 @@ async function writeRecurringRollups(client: QueryClientContract, customerId: nu
  * months are added by the usage refreshes of those months, the month-end job and `rollups:rebuild`.
  */
 async function recurringHorizon(client: QueryClientContract, customerId: number) {
-  const customer = await client.from('customers').where('id', customerId).select('time_zone').first()
+  const customer = await client
+    .from('customers')
+    .where('id', customerId)
+    .select('time_zone')
+    .first()
   const now = DateTime.now().setZone(customer?.time_zone || 'Europe/London')
   let horizon = addMonths((now.isValid ? now : DateTime.utc()).toFormat('yyyy-MM'), 1)
   for (const table of ['monthly_rollups', 'recurring_rollups']) {
@@ -159,17 +239,30 @@ function monthsFrom(from: string, to: string) {
  * every charge touched) up to the horizon. Without start dates: every month of the customer (after
  * an employee moved department or was deleted, or charges changed in bulk). Usage rollups are left alone.
  */
-export async function refreshRecurringRollups(customerId: number, startsOn?: unknown[], trx?: TransactionClientContract) {
-  const starts = startsOn?.map(dateOnly).filter((d): d is string => d !== null).sort()
+export async function refreshRecurringRollups(
+  customerId: number,
+  startsOn?: unknown[],
+  trx?: TransactionClientContract
+) {
+  const starts = startsOn
+    ?.map(dateOnly)
+    .filter((d): d is string => d !== null)
+    .sort()
   if (starts && starts.length === 0) return { periods: [] as string[], rows: 0 }
   return inTransaction(trx, async (client) => {
-    if (client.dialect.name === 'mysql') await client.rawQuery('SELECT id FROM customers WHERE id = ? FOR UPDATE', [customerId])
+    if (client.dialect.name === 'mysql')
+      await client.rawQuery('SELECT id FROM customers WHERE id = ? FOR UPDATE', [customerId])
     let periods: string[]
-    if (starts) periods = monthsFrom(starts[0].slice(0, 7), await recurringHorizon(client, customerId))
+    if (starts)
+      periods = monthsFrom(starts[0].slice(0, 7), await recurringHorizon(client, customerId))
     else {
       // Everything: the months already rolled up (a charge may have gone) and first start → horizon.
-      const existing = (await client.from('recurring_rollups').where('customer_id', customerId).distinct('period')).map((r: any) => String(r.period))
-      periods = [...new Set([...existing, ...(await allRecurringPeriods(client, customerId))])].sort()
+      const existing = (
+        await client.from('recurring_rollups').where('customer_id', customerId).distinct('period')
+      ).map((r: any) => String(r.period))
+      periods = [
+        ...new Set([...existing, ...(await allRecurringPeriods(client, customerId))]),
+      ].sort()
     }
     const rows = await writeRecurringRollups(client, customerId, periods)
     return { periods, rows }
@@ -178,7 +271,11 @@ export async function refreshRecurringRollups(customerId: number, startsOn?: unk
 
 /** Every month a customer's recurring rollups should cover: first charge start → horizon. */
 async function allRecurringPeriods(client: QueryClientContract, customerId: number) {
-  const first = await client.from('recurring_charges').where('customer_id', customerId).min('starts_on as s').first()
+  const first = await client
+    .from('recurring_charges')
+    .where('customer_id', customerId)
+    .min('starts_on as s')
+    .first()
   const start = dateOnly(first?.s)
   if (!start) return []
   return monthsFrom(start.slice(0, 7), await recurringHorizon(client, customerId))
@@ -190,27 +287,45 @@ async function allRecurringPeriods(client: QueryClientContract, customerId: numb
  * month with usage).
  */
 export async function rebuildRollups() {
-  const usageIds = (await db.from('usage_records').distinct('customer_id')).map((c) => Number(c.customer_id))
-  const chargeIds = (await db.from('recurring_charges').distinct('customer_id')).map((c) => Number(c.customer_id))
+  const usageIds = (await db.from('usage_records').distinct('customer_id')).map((c) =>
+    Number(c.customer_id)
+  )
+  const chargeIds = (await db.from('recurring_charges').distinct('customer_id')).map((c) =>
+    Number(c.customer_id)
+  )
   const ids = [...new Set([...usageIds, ...chargeIds])].sort((a, b) => a - b)
   let rows = 0
   await db.transaction(async (trx) => {
     for (const table of ['monthly_rollups', 'recurring_rollups', 'destination_rollups']) {
       if (ids.length === 0) await trx.rawQuery(`DELETE FROM ${table}`)
-      else await trx.rawQuery(`DELETE FROM ${table} WHERE customer_id NOT IN (${ids.map(() => '?').join(',')})`, ids)
+      else
+        await trx.rawQuery(
+          `DELETE FROM ${table} WHERE customer_id NOT IN (${ids.map(() => '?').join(',')})`,
+          ids
+        )
     }
   })
   let recurringRows = 0
   for (const id of ids) {
     await inTransaction(undefined, async (trx) => {
-      if (trx.dialect.name === 'mysql') await trx.rawQuery('SELECT id FROM customers WHERE id = ? FOR UPDATE', [id])
+      if (trx.dialect.name === 'mysql')
+        await trx.rawQuery('SELECT id FROM customers WHERE id = ? FOR UPDATE', [id])
       await trx.rawQuery('DELETE FROM monthly_rollups WHERE customer_id = ?', [id])
-      await trx.rawQuery(`INSERT INTO monthly_rollups (${INSERT_COLUMNS}) ${SELECT_GROUPED} WHERE customer_id = ? ${GROUP_BY}`, [id])
+      await trx.rawQuery(
+        `INSERT INTO monthly_rollups (${INSERT_COLUMNS}) ${SELECT_GROUPED} WHERE customer_id = ? ${GROUP_BY}`,
+        [id]
+      )
       await trx.rawQuery('DELETE FROM destination_rollups WHERE customer_id = ?', [id])
-      await trx.rawQuery(`${DESTINATION_INSERT} WHERE customer_id = ? ${DESTINATION_GROUP_BY}`, [id])
+      await trx.rawQuery(`${DESTINATION_INSERT} WHERE customer_id = ? ${DESTINATION_GROUP_BY}`, [
+        id,
+      ])
       await trx.rawQuery('DELETE FROM recurring_rollups WHERE customer_id = ?', [id])
-      const usagePeriods = (await trx.from('monthly_rollups').where('customer_id', id).distinct('period')).map((r: any) => String(r.period))
-      const periods = [...new Set([...usagePeriods, ...(await allRecurringPeriods(trx, id))])].sort()
+      const usagePeriods = (
+        await trx.from('monthly_rollups').where('customer_id', id).distinct('period')
+      ).map((r: any) => String(r.period))
+      const periods = [
+        ...new Set([...usagePeriods, ...(await allRecurringPeriods(trx, id))]),
+      ].sort()
       recurringRows += await writeRecurringRollups(trx, id, periods)
     })
   }
@@ -250,7 +365,10 @@ export async function unallocatedMinorByPeriod(customerId: number, periods?: str
   }
   const out = new Map<string, number>()
   for (const r of [...(await rollupRows), ...(await unknownRows)] as any[]) {
-    out.set(String(r.period), (out.get(String(r.period)) ?? 0) + lineAmountMinor(Number(r.price ?? 0)))
+    out.set(
+      String(r.period),
+      (out.get(String(r.period)) ?? 0) + lineAmountMinor(Number(r.price ?? 0))
+    )
   }
   return out
 }
@@ -268,7 +386,11 @@ export async function unallocatedMinorByIdentifier(customerId: number, identifie
       .groupBy('identifier', 'period', 'service_id', 'category')
       .select('identifier')
       .sum('price_e4 as price')
-    for (const r of rows as any[]) out.set(String(r.identifier), (out.get(String(r.identifier)) ?? 0) + lineAmountMinor(Number(r.price ?? 0)))
+    for (const r of rows as any[])
+      out.set(
+        String(r.identifier),
+        (out.get(String(r.identifier)) ?? 0) + lineAmountMinor(Number(r.price ?? 0))
+      )
   }
   return out
 }

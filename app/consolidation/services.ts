@@ -16,7 +16,11 @@ export const KIND_LABELS: Record<ServiceKind, string> = {
  * The stored form of an identifier: E.164 for numbers, bare digits for extensions and SIMs,
  * lower-case UPN for Microsoft 365 users. Null when the value cannot be that kind.
  */
-export function normaliseIdentifier(kind: ServiceKind, raw: string, region?: CountryCode): string | null {
+export function normaliseIdentifier(
+  kind: ServiceKind,
+  raw: string,
+  region?: CountryCode
+): string | null {
   const text = String(raw ?? '').trim()
   if (!text) return null
   switch (kind) {

@@ -9,13 +9,27 @@ import Assignment from '#models/assignment'
 import Service, { type ServiceKind } from '#models/service'
 import { audit } from '#lib/audit'
 import { afterUsageChange } from '#consolidation/usage_pipeline'
-import { affectedPeriods, assignService, localMidnight, sqlDateTime } from '#consolidation/assignments'
+import {
+  affectedPeriods,
+  assignService,
+  localMidnight,
+  sqlDateTime,
+} from '#consolidation/assignments'
 import { findOrCreateService, normaliseIdentifier } from '#consolidation/services'
 import { findOrCreateDepartment } from '#consolidation/m365_employee_sync'
 
 /** Header names accepted for each field (compared lower-case without spaces, dots, dashes, underscores). */
 const HEADERS: Record<string, string[]> = {
-  employeeNumber: ['employeenumber', 'employeeno', 'employeeid', 'staffnumber', 'staffno', 'staffid', 'payrollnumber', 'payrollid'],
+  employeeNumber: [
+    'employeenumber',
+    'employeeno',
+    'employeeid',
+    'staffnumber',
+    'staffno',
+    'staffid',
+    'payrollnumber',
+    'payrollid',
+  ],
   name: ['name', 'fullname', 'displayname', 'employeename', 'employee'],
   firstName: ['firstname', 'givenname', 'forename'],
   lastName: ['lastname', 'surname', 'familyname'],
@@ -56,8 +70,17 @@ const key = (header: string) => header.toLowerCase().replace(/[\s._-]+/g, '')
 
 function parseCsv(text: string) {
   const firstLine = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? ''
-  const delimiter = [',', ';', '\t'].reduce((best, d) => (firstLine.split(d).length > firstLine.split(best).length ? d : best), ',')
-  const records: string[][] = parse(text, { bom: true, delimiter, skip_empty_lines: true, relax_column_count: true, trim: true })
+  const delimiter = [',', ';', '\t'].reduce(
+    (best, d) => (firstLine.split(d).length > firstLine.split(best).length ? d : best),
+    ','
+  )
+  const records: string[][] = parse(text, {
+    bom: true,
+    delimiter,
+    skip_empty_lines: true,
+    relax_column_count: true,
+    trim: true,
+  })
   if (records.length === 0) throw new SyntaxError('The file is empty')
   const [header, ...rows] = records
   const columns: Record<string, number> = {}
@@ -70,8 +93,14 @@ function parseCsv(text: string) {
       mapped[field] = h
     } else ignored.push(h)
   })
-  if (columns.name === undefined && columns.firstName === undefined && columns.lastName === undefined) {
-    throw new SyntaxError('The file needs a header row with a name column (name, or first name and last name)')
+  if (
+    columns.name === undefined &&
+    columns.firstName === undefined &&
+    columns.lastName === undefined
+  ) {
+    throw new SyntaxError(
+      'The file needs a header row with a name column (name, or first name and last name)'
+    )
   }
   if (columns.employeeNumber === undefined && columns.email === undefined) {
     throw new SyntaxError('The file needs an employee number or an email column to match people by')
@@ -91,7 +120,11 @@ function parseActive(value: string | undefined): boolean | null {
  * Works out what importing a staff list would change, without changing anything: each row is
  * matched to an existing employee by employee number, then by email (case-insensitive), else created.
  */
-export async function planStaffImport(customer: Customer, text: string, trx?: TransactionClientContract): Promise<StaffImportPlan> {
+export async function planStaffImport(
+  customer: Customer,
+  text: string,
+  trx?: TransactionClientContract
+): Promise<StaffImportPlan> {
   const { columns, mapped, ignored, rows } = parseCsv(text)
   const client = trx
   const employees = await Employee.query({ client }).where('customer_id', customer.id)
@@ -115,7 +148,12 @@ export async function planStaffImport(customer: Customer, text: string, trx?: Tr
     .where('a.starts_at', '<=', now)
     .where((q) => q.whereNull('a.ends_at').orWhere('a.ends_at', '>', now))
     .select('s.identifier', 'a.employee_id', 'e.name')
-  const holderOf = new Map(holders.map((h) => [String(h.identifier), { employeeId: Number(h.employee_id), name: String(h.name) }]))
+  const holderOf = new Map(
+    holders.map((h) => [
+      String(h.identifier),
+      { employeeId: Number(h.employee_id), name: String(h.name) },
+    ])
+  )
 
   const seenNumbers = new Map<string, number>()
   const seenEmails = new Map<string, number>()
@@ -125,17 +163,22 @@ export async function planStaffImport(customer: Customer, text: string, trx?: Tr
 
   rows.forEach((cells, index) => {
     const line = index + 2
-    const cell = (field: string) => (columns[field] === undefined ? undefined : (cells[columns[field]] ?? '').trim())
+    const cell = (field: string) =>
+      columns[field] === undefined ? undefined : (cells[columns[field]] ?? '').trim()
     const errors: string[] = []
     const number = cell('employeeNumber') || null
     const emailRaw = cell('email')
     const email = emailRaw ? emailRaw.toLowerCase() : null
-    const name = (cell('name') || [cell('firstName'), cell('lastName')].filter(Boolean).join(' ')).trim()
-    if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) errors.push(`"${emailRaw}" is not an email address`)
+    const name = (
+      cell('name') || [cell('firstName'), cell('lastName')].filter(Boolean).join(' ')
+    ).trim()
+    if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+      errors.push(`"${emailRaw}" is not an email address`)
     if (!number && !email) errors.push('No employee number or email to match by')
     if (number) {
       const k = number.toLowerCase()
-      if (seenNumbers.has(k)) errors.push(`Employee number ${number} also on line ${seenNumbers.get(k)}`)
+      if (seenNumbers.has(k))
+        errors.push(`Employee number ${number} also on line ${seenNumbers.get(k)}`)
       else seenNumbers.set(k, line)
     }
     if (email) {
@@ -151,7 +194,11 @@ export async function planStaffImport(customer: Customer, text: string, trx?: Tr
     } else if (email && byEmail.has(email)) {
       match = byEmail.get(email)!
       matchedBy = 'email'
-      if (number && match.employeeNumber && match.employeeNumber.toLowerCase() !== number.toLowerCase()) {
+      if (
+        number &&
+        match.employeeNumber &&
+        match.employeeNumber.toLowerCase() !== number.toLowerCase()
+      ) {
         errors.push(`${email} belongs to employee number ${match.employeeNumber}, not ${number}`)
       }
     }
@@ -170,16 +217,21 @@ export async function planStaffImport(customer: Customer, text: string, trx?: Tr
       const existing = deptByName.get(deptName.toLowerCase())
       if (!existing) newDepartments.add(deptName)
       const current = match?.departmentId ? (deptById.get(match.departmentId)?.name ?? null) : null
-      if (!existing || existing.id !== match?.departmentId) changes.department = { from: current, to: existing?.name ?? deptName }
+      if (!existing || existing.id !== match?.departmentId)
+        changes.department = { from: current, to: existing?.name ?? deptName }
     }
     const active = parseActive(cell('active'))
-    if (active !== null && (match ? match.active !== active : active === false)) changes.active = { from: match ? match.active : null, to: active }
+    if (active !== null && (match ? match.active !== active : active === false))
+      changes.active = { from: match ? match.active : null, to: active }
 
     const rowServices: PlannedRow['services'] = []
     for (const { field, kind } of SERVICE_FIELDS) {
       const raw = cell(field)
       if (!raw) continue
-      for (const part of raw.split(/[|/]/).map((p) => p.trim()).filter(Boolean)) {
+      for (const part of raw
+        .split(/[|/]/)
+        .map((p) => p.trim())
+        .filter(Boolean)) {
         const identifier = normaliseIdentifier(kind, part)
         if (!identifier) {
           errors.push(`"${part}" is not a valid ${field} number`)
@@ -193,7 +245,11 @@ export async function planStaffImport(customer: Customer, text: string, trx?: Tr
         const holder = holderOf.get(identifier)
         if (match && holder?.employeeId === match.id) continue
         const existing = serviceByIdentifier.get(identifier)
-        rowServices.push({ kind: existing?.kind ?? kind, identifier, currentHolder: holder?.name ?? null })
+        rowServices.push({
+          kind: existing?.kind ?? kind,
+          identifier,
+          currentHolder: holder?.name ?? null,
+        })
       }
     }
 
@@ -204,11 +260,24 @@ export async function planStaffImport(customer: Customer, text: string, trx?: Tr
         : Object.keys(changes).length || rowServices.length
           ? 'update'
           : 'unchanged'
-    planned.push({ line, action, employeeId: match?.id ?? null, name: name || match?.name || '', matchedBy, changes, services: rowServices, errors })
+    planned.push({
+      line,
+      action,
+      employeeId: match?.id ?? null,
+      name: name || match?.name || '',
+      matchedBy,
+      changes,
+      services: rowServices,
+      errors,
+    })
   })
 
   const count = (a: PlannedRow['action']) => planned.filter((r) => r.action === a).length
-  const usedDepartments = new Set(planned.filter((r) => r.action !== 'error').map((r) => String(r.changes.department?.to ?? '').toLowerCase()))
+  const usedDepartments = new Set(
+    planned
+      .filter((r) => r.action !== 'error')
+      .map((r) => String(r.changes.department?.to ?? '').toLowerCase())
+  )
   return {
     columns: mapped,
     ignoredColumns: ignored,
@@ -219,7 +288,9 @@ export async function planStaffImport(customer: Customer, text: string, trx?: Tr
       update: count('update'),
       unchanged: count('unchanged'),
       error: count('error'),
-      services: planned.filter((r) => r.action !== 'error').reduce((n, r) => n + r.services.length, 0),
+      services: planned
+        .filter((r) => r.action !== 'error')
+        .reduce((n, r) => n + r.services.length, 0),
     },
   }
 }
@@ -229,15 +300,28 @@ export async function planStaffImport(customer: Customer, text: string, trx?: Tr
  * data as it is now) and every row without errors is applied. Numbers in the list are assigned to
  * their employee from `servicesFrom` (a date in the customer's zone; today by default).
  */
-export async function applyStaffImport(customer: Customer, text: string, opts: { userId?: number | null; servicesFrom?: string | null } = {}) {
-  const from = localMidnight(opts.servicesFrom || DateTime.now().setZone(customer.timeZone).toISODate()!, customer.timeZone)
+export async function applyStaffImport(
+  customer: Customer,
+  text: string,
+  opts: { userId?: number | null; servicesFrom?: string | null } = {}
+) {
+  const from = localMidnight(
+    opts.servicesFrom || DateTime.now().setZone(customer.timeZone).toISODate()!,
+    customer.timeZone
+  )
   const touched: string[] = []
   const plan = await db.transaction(async (trx) => {
     const planned = await planStaffImport(customer, text, trx)
     for (const row of planned.rows) {
       if (row.action === 'error' || row.action === 'unchanged') continue
       let department: Department | null = null
-      if (row.changes.department?.to) department = await findOrCreateDepartment(customer.id, String(row.changes.department.to), trx, opts.userId ?? null)
+      if (row.changes.department?.to)
+        department = await findOrCreateDepartment(
+          customer.id,
+          String(row.changes.department.to),
+          trx,
+          opts.userId ?? null
+        )
       let employee: Employee
       if (row.action === 'create') {
         employee = await Employee.create(
@@ -251,24 +335,61 @@ export async function applyStaffImport(customer: Customer, text: string, opts: {
           },
           { client: trx }
         )
-        await audit({ userId: opts.userId, action: 'employee.create', subjectType: 'employee', subjectId: employee.id, changes: { ...row.changes, source: 'staff-import', line: row.line } }, trx)
+        await audit(
+          {
+            userId: opts.userId,
+            action: 'employee.create',
+            subjectType: 'employee',
+            subjectId: employee.id,
+            changes: { ...row.changes, source: 'staff-import', line: row.line },
+          },
+          trx
+        )
       } else {
         employee = await Employee.findOrFail(row.employeeId, { client: trx })
         if (row.changes.name) employee.name = String(row.changes.name.to)
         if (row.changes.email) employee.email = String(row.changes.email.to)
-        if (row.changes.employeeNumber) employee.employeeNumber = String(row.changes.employeeNumber.to)
+        if (row.changes.employeeNumber)
+          employee.employeeNumber = String(row.changes.employeeNumber.to)
         if (department) employee.departmentId = department.id
         if (row.changes.active) employee.active = Boolean(row.changes.active.to)
         if (employee.$isDirty) {
           await employee.useTransaction(trx).save()
-          await audit({ userId: opts.userId, action: 'employee.update', subjectType: 'employee', subjectId: employee.id, changes: { ...row.changes, source: 'staff-import', line: row.line } }, trx)
+          await audit(
+            {
+              userId: opts.userId,
+              action: 'employee.update',
+              subjectType: 'employee',
+              subjectId: employee.id,
+              changes: { ...row.changes, source: 'staff-import', line: row.line },
+            },
+            trx
+          )
         }
       }
       for (const s of row.services) {
-        const { service, created } = await findOrCreateService(customer.id, s.kind, s.identifier, trx)
-        if (created) await audit({ userId: opts.userId, action: 'service.create', subjectType: 'service', subjectId: service.id, changes: { kind: s.kind, identifier: s.identifier, source: 'staff-import' } }, trx)
-        const holder = await Assignment.query({ client: trx }).where('service_id', service.id)
-          .where('starts_at', '<=', sqlDateTime(from)).where((q) => q.whereNull('ends_at').orWhere('ends_at', '>', sqlDateTime(from))).first()
+        const { service, created } = await findOrCreateService(
+          customer.id,
+          s.kind,
+          s.identifier,
+          trx
+        )
+        if (created)
+          await audit(
+            {
+              userId: opts.userId,
+              action: 'service.create',
+              subjectType: 'service',
+              subjectId: service.id,
+              changes: { kind: s.kind, identifier: s.identifier, source: 'staff-import' },
+            },
+            trx
+          )
+        const holder = await Assignment.query({ client: trx })
+          .where('service_id', service.id)
+          .where('starts_at', '<=', sqlDateTime(from))
+          .where((q) => q.whereNull('ends_at').orWhere('ends_at', '>', sqlDateTime(from)))
+          .first()
         if (holder?.employeeId === employee.id) continue
         await assignService(service, employee, from, { userId: opts.userId, trx })
         touched.push(s.identifier)
@@ -277,7 +398,8 @@ export async function applyStaffImport(customer: Customer, text: string, opts: {
     return planned
   })
   const periods = new Set<string>()
-  for (const identifier of touched) for (const p of await affectedPeriods(customer.id, identifier, from)) periods.add(p)
+  for (const identifier of touched)
+    for (const p of await affectedPeriods(customer.id, identifier, from)) periods.add(p)
   if (periods.size) await afterUsageChange(customer.id, [...periods])
   return { ...plan.summary, periods: [...periods].sort(), plan }
 }

@@ -7,7 +7,12 @@ import Employee from '#models/employee'
 import Service, { type ServiceKind } from '#models/service'
 import { audit } from '#lib/audit'
 import { afterUsageChange } from '#consolidation/usage_pipeline'
-import { affectedPeriods, assignService, localMidnight, sqlDateTime } from '#consolidation/assignments'
+import {
+  affectedPeriods,
+  assignService,
+  localMidnight,
+  sqlDateTime,
+} from '#consolidation/assignments'
 import { findOrCreateService, guessKind } from '#consolidation/services'
 import { unallocatedMinorByIdentifier } from '#consolidation/rollups'
 
@@ -27,7 +32,10 @@ export type UnallocatedIdentifier = {
 const num = (v: unknown) => Number(v ?? 0)
 
 /** Unknown or unassigned identifiers of a customer, with what they have cost so far (unbilled records). */
-export async function unallocatedIdentifiers(customerId: number, opts: { search?: string; limit?: number } = {}) {
+export async function unallocatedIdentifiers(
+  customerId: number,
+  opts: { search?: string; limit?: number } = {}
+) {
   const q = db
     .from('usage_records as r')
     .leftJoin('services as s', 's.id', 'r.service_id')
@@ -38,27 +46,35 @@ export async function unallocatedIdentifiers(customerId: number, opts: { search?
     .select('r.identifier')
     .select(db.raw('MAX(r.service_id) as service_id'), db.raw('MAX(s.kind) as kind'))
     .count('* as records')
-    .select(db.raw('COALESCE(SUM(r.cost_e4), 0) as cost_e4'), db.raw('COALESCE(SUM(r.price_e4), 0) as price_e4'))
+    .select(
+      db.raw('COALESCE(SUM(r.cost_e4), 0) as cost_e4'),
+      db.raw('COALESCE(SUM(r.price_e4), 0) as price_e4')
+    )
     .select(db.raw('MIN(r.occurred_at) as first_at'), db.raw('MAX(r.occurred_at) as last_at'))
     .orderByRaw('COALESCE(SUM(r.cost_e4), 0) DESC')
     .orderBy('r.identifier')
     .limit(opts.limit ?? 500)
   if (opts.search) q.where('r.identifier', 'like', `%${opts.search.replace(/[%_]/g, '')}%`)
   const rows = await q
-  const minor = await unallocatedMinorByIdentifier(customerId, rows.map((r) => String(r.identifier)))
-  return rows.map(
-    (r): UnallocatedIdentifier => ({
-      identifier: String(r.identifier),
-      serviceId: r.service_id === null ? null : num(r.service_id),
-      kind: r.kind ?? null,
-      records: num(r.records),
-      costE4: num(r.cost_e4),
-      priceE4: num(r.price_e4),
-      priceMinor: minor.get(String(r.identifier)) ?? 0,
-      firstAt: String(r.first_at instanceof Date ? sqlDateTime(DateTime.fromJSDate(r.first_at)) : r.first_at),
-      lastAt: String(r.last_at instanceof Date ? sqlDateTime(DateTime.fromJSDate(r.last_at)) : r.last_at),
-    })
+  const minor = await unallocatedMinorByIdentifier(
+    customerId,
+    rows.map((r) => String(r.identifier))
   )
+  return rows.map((r): UnallocatedIdentifier => ({
+    identifier: String(r.identifier),
+    serviceId: r.service_id === null ? null : num(r.service_id),
+    kind: r.kind ?? null,
+    records: num(r.records),
+    costE4: num(r.cost_e4),
+    priceE4: num(r.price_e4),
+    priceMinor: minor.get(String(r.identifier)) ?? 0,
+    firstAt: String(
+      r.first_at instanceof Date ? sqlDateTime(DateTime.fromJSDate(r.first_at)) : r.first_at
+    ),
+    lastAt: String(
+      r.last_at instanceof Date ? sqlDateTime(DateTime.fromJSDate(r.last_at)) : r.last_at
+    ),
+  }))
 }
 
 /** Unallocated cost so far per customer (only customers that have some). */
@@ -72,7 +88,10 @@ export async function unallocatedOverview() {
     .select('c.id', 'c.name', 'c.account_number', 'c.currency')
     .count('* as records')
     .select(db.raw('COUNT(DISTINCT r.identifier) as identifiers'))
-    .select(db.raw('COALESCE(SUM(r.cost_e4), 0) as cost_e4'), db.raw('COALESCE(SUM(r.price_e4), 0) as price_e4'))
+    .select(
+      db.raw('COALESCE(SUM(r.cost_e4), 0) as cost_e4'),
+      db.raw('COALESCE(SUM(r.price_e4), 0) as price_e4')
+    )
     .orderByRaw('COALESCE(SUM(r.cost_e4), 0) DESC')
   return rows.map((r) => ({
     customerId: num(r.id),
@@ -91,7 +110,12 @@ export async function unallocatedOverview() {
  * the day of its first unallocated unbilled record, but never before a still-running assignment
  * of the same service ends (so nobody else's records move).
  */
-async function defaultStart(customer: Customer, service: Service, identifier: string, trx: TransactionClientContract) {
+async function defaultStart(
+  customer: Customer,
+  service: Service,
+  identifier: string,
+  trx: TransactionClientContract
+) {
   const first = await trx
     .from('usage_records')
     .where('customer_id', customer.id)
@@ -101,9 +125,13 @@ async function defaultStart(customer: Customer, service: Service, identifier: st
     .min('occurred_at as first')
   const raw = first[0]?.first
   let start: DateTime
-  if (!raw) start = localMidnight(DateTime.now().setZone(customer.timeZone).toISODate()!, customer.timeZone)
+  if (!raw)
+    start = localMidnight(DateTime.now().setZone(customer.timeZone).toISODate()!, customer.timeZone)
   else {
-    const at = raw instanceof Date ? DateTime.fromJSDate(raw).toUTC() : DateTime.fromSQL(String(raw), { zone: 'utc' })
+    const at =
+      raw instanceof Date
+        ? DateTime.fromJSDate(raw).toUTC()
+        : DateTime.fromSQL(String(raw), { zone: 'utc' })
     start = localMidnight(at.setZone(customer.timeZone).toISODate()!, customer.timeZone)
   }
   const covering = await Assignment.query({ client: trx })
@@ -130,13 +158,35 @@ export async function assignIdentifiers(
   const touched: { identifier: string; from: DateTime }[] = []
   await db.transaction(async (trx) => {
     for (const t of targets) {
-      const employee = await Employee.query({ client: trx }).where('id', t.employeeId).where('customer_id', customer.id).firstOrFail()
-      const { service, created } = await findOrCreateService(customer.id, t.kind ?? guessKind(t.identifier), t.identifier, trx)
+      const employee = await Employee.query({ client: trx })
+        .where('id', t.employeeId)
+        .where('customer_id', customer.id)
+        .firstOrFail()
+      const { service, created } = await findOrCreateService(
+        customer.id,
+        t.kind ?? guessKind(t.identifier),
+        t.identifier,
+        trx
+      )
       if (created) {
-        await audit({ userId: opts.userId, action: 'service.create', subjectType: 'service', subjectId: service.id,
-          changes: { kind: service.kind, identifier: service.identifier, source: opts.source ?? 'unallocated' } }, trx)
+        await audit(
+          {
+            userId: opts.userId,
+            action: 'service.create',
+            subjectType: 'service',
+            subjectId: service.id,
+            changes: {
+              kind: service.kind,
+              identifier: service.identifier,
+              source: opts.source ?? 'unallocated',
+            },
+          },
+          trx
+        )
       }
-      const from = opts.from ? localMidnight(opts.from, customer.timeZone) : await defaultStart(customer, service, t.identifier, trx)
+      const from = opts.from
+        ? localMidnight(opts.from, customer.timeZone)
+        : await defaultStart(customer, service, t.identifier, trx)
       await assignService(service, employee, from, { userId: opts.userId, trx })
       touched.push({ identifier: t.identifier, from })
     }
@@ -144,9 +194,13 @@ export async function assignIdentifiers(
   return relink(customer.id, touched)
 }
 
-async function relink(customerId: number, touched: { identifier: string; from: DateTime | null }[]) {
+async function relink(
+  customerId: number,
+  touched: { identifier: string; from: DateTime | null }[]
+) {
   const periods = new Set<string>()
-  for (const t of touched) for (const p of await affectedPeriods(customerId, t.identifier, t.from)) periods.add(p)
+  for (const t of touched)
+    for (const p of await affectedPeriods(customerId, t.identifier, t.from)) periods.add(p)
   if (periods.size) await afterUsageChange(customerId, [...periods])
   return { assigned: touched.length, periods: [...periods].sort() }
 }
@@ -155,11 +209,13 @@ async function relink(customerId: number, touched: { identifier: string; from: D
 export function nameFromIdentifier(identifier: string) {
   if (!identifier.includes('@')) return identifier
   const local = identifier.split('@')[0]
-  return local
-    .split(/[._-]+/)
-    .filter(Boolean)
-    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
-    .join(' ') || identifier
+  return (
+    local
+      .split(/[._-]+/)
+      .filter(Boolean)
+      .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+      .join(' ') || identifier
+  )
 }
 
 /** Creates one employee per identifier (named from it) and assigns the identifier to them. */
@@ -183,8 +239,16 @@ export async function createEmployeesFromIdentifiers(
         },
         { client: trx }
       )
-      await audit({ userId: opts.userId, action: 'employee.create', subjectType: 'employee', subjectId: employee.id,
-        changes: { name: employee.name, email: employee.email, fromIdentifier: item.identifier } }, trx)
+      await audit(
+        {
+          userId: opts.userId,
+          action: 'employee.create',
+          subjectType: 'employee',
+          subjectId: employee.id,
+          changes: { name: employee.name, email: employee.email, fromIdentifier: item.identifier },
+        },
+        trx
+      )
       targets.push({ identifier: item.identifier, employeeId: employee.id })
     }
   })
@@ -199,17 +263,38 @@ export const AUTO_MATCH_RULES = {
 export type AutoMatchRule = keyof typeof AUTO_MATCH_RULES
 
 export async function enabledRules(customerId: number): Promise<AutoMatchRule[]> {
-  const rows = await db.from('auto_match_rules').where('customer_id', customerId).where('enabled', true).select('rule')
+  const rows = await db
+    .from('auto_match_rules')
+    .where('customer_id', customerId)
+    .where('enabled', true)
+    .select('rule')
   return rows.map((r) => r.rule).filter((r): r is AutoMatchRule => r in AUTO_MATCH_RULES)
 }
 
-export async function setRule(customerId: number, rule: AutoMatchRule, enabled: boolean, userId: number | null = null) {
+export async function setRule(
+  customerId: number,
+  rule: AutoMatchRule,
+  enabled: boolean,
+  userId: number | null = null
+) {
   await db.transaction(async (trx) => {
     const now = sqlDateTime(DateTime.utc())
-    await trx.knexQuery().table('auto_match_rules')
+    await trx
+      .knexQuery()
+      .table('auto_match_rules')
       .insert({ customer_id: customerId, rule, enabled, created_at: now, updated_at: now })
-      .onConflict(['customer_id', 'rule']).merge(['enabled', 'updated_at'])
-    await audit({ userId, action: enabled ? 'auto_match.enable' : 'auto_match.disable', subjectType: 'customer', subjectId: customerId, changes: { rule } }, trx)
+      .onConflict(['customer_id', 'rule'])
+      .merge(['enabled', 'updated_at'])
+    await audit(
+      {
+        userId,
+        action: enabled ? 'auto_match.enable' : 'auto_match.disable',
+        subjectType: 'customer',
+        subjectId: customerId,
+        changes: { rule },
+      },
+      trx
+    )
   })
 }
 
@@ -217,9 +302,17 @@ export async function setRule(customerId: number, rule: AutoMatchRule, enabled: 
  * Applies auto-match rules to the unallocated identifiers of a customer (the enabled ones, or
  * the rules given) and assigns every match. Returns what was matched.
  */
-export async function runAutoMatch(customer: Customer, opts: { rules?: AutoMatchRule[]; userId?: number | null } = {}) {
+export async function runAutoMatch(
+  customer: Customer,
+  opts: { rules?: AutoMatchRule[]; userId?: number | null } = {}
+) {
   const rules = opts.rules ?? (await enabledRules(customer.id))
-  if (rules.length === 0) return { matched: [] as { identifier: string; employeeId: number; rule: AutoMatchRule }[], assigned: 0, periods: [] as string[] }
+  if (rules.length === 0)
+    return {
+      matched: [] as { identifier: string; employeeId: number; rule: AutoMatchRule }[],
+      assigned: 0,
+      periods: [] as string[],
+    }
   const unallocated = await unallocatedIdentifiers(customer.id, { limit: 100_000 })
   const employees = await Employee.query().where('customer_id', customer.id).where('active', true)
   const byEmail = new Map<string, number>()
@@ -233,14 +326,25 @@ export async function runAutoMatch(customer: Customer, opts: { rules?: AutoMatch
     const id = u.identifier.toLowerCase()
     if (rules.includes('upn_email') && id.includes('@') && byEmail.has(id)) {
       matched.push({ identifier: u.identifier, employeeId: byEmail.get(id)!, rule: 'upn_email' })
-    } else if (rules.includes('identifier_employee_number') && byNumber.has(id.replace(/^\+/, ''))) {
-      matched.push({ identifier: u.identifier, employeeId: byNumber.get(id.replace(/^\+/, ''))!, rule: 'identifier_employee_number' })
+    } else if (
+      rules.includes('identifier_employee_number') &&
+      byNumber.has(id.replace(/^\+/, ''))
+    ) {
+      matched.push({
+        identifier: u.identifier,
+        employeeId: byNumber.get(id.replace(/^\+/, ''))!,
+        rule: 'identifier_employee_number',
+      })
     }
   }
   if (matched.length === 0) return { matched, assigned: 0, periods: [] as string[] }
-  const result = await assignIdentifiers(customer, matched.map((m) => ({ identifier: m.identifier, employeeId: m.employeeId })), {
-    userId: opts.userId,
-    source: 'auto-match',
-  })
+  const result = await assignIdentifiers(
+    customer,
+    matched.map((m) => ({ identifier: m.identifier, employeeId: m.employeeId })),
+    {
+      userId: opts.userId,
+      source: 'auto-match',
+    }
+  )
   return { matched, ...result }
 }

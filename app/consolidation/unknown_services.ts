@@ -16,8 +16,18 @@ function sqlUtc(value: unknown): string {
 
 /** A customer's usage not on an invoice yet: what assigning from the queue adds to. */
 export async function unbilledUsageOf(customer: Customer) {
-  const row = await db.from('usage_records').where('customer_id', customer.id).whereNull('invoice_id').count('* as records').sum('price_e4 as price').first()
-  return { records: Number(row?.records ?? 0), priceE4: Number(row?.price ?? 0), currency: customer.currency }
+  const row = await db
+    .from('usage_records')
+    .where('customer_id', customer.id)
+    .whereNull('invoice_id')
+    .count('* as records')
+    .sum('price_e4 as price')
+    .first()
+  return {
+    records: Number(row?.records ?? 0),
+    priceE4: Number(row?.price ?? 0),
+    currency: customer.currency,
+  }
 }
 
 /** One identifier of the unknown-services queue, as the admin page shows it. */
@@ -42,16 +52,22 @@ export interface UnknownServicesPage {
 }
 
 /** The queue, one row per identifier and feed, most recently seen first; `search` matches the identifier. */
-export async function listUnknownServices(opts: { page?: number; search?: string; perPage?: number } = {}): Promise<UnknownServicesPage> {
+export async function listUnknownServices(
+  opts: { page?: number; search?: string; perPage?: number } = {}
+): Promise<UnknownServicesPage> {
   const perPage = opts.perPage ?? 50
   const page = Math.max(1, opts.page ?? 1)
   const search = (opts.search ?? '').trim()
   const grouped = () =>
     db
       .from('unknown_usage_records as u')
-      .if(search, (q) => q.where('u.identifier', 'like', `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`))
+      .if(search, (q) =>
+        q.where('u.identifier', 'like', `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
+      )
       .groupBy('u.identifier', 'u.connector_id')
-  const [{ n: total }] = await db.from(grouped().select('u.identifier', 'u.connector_id').as('g')).count('* as n')
+  const [{ n: total }] = await db
+    .from(grouped().select('u.identifier', 'u.connector_id').as('g'))
+    .count('* as n')
   const [{ n: allRecords }] = await db.from('unknown_usage_records').count('* as n')
   const rows = await grouped()
     .leftJoin('connectors as c', 'c.id', 'u.connector_id')
@@ -76,7 +92,12 @@ export async function listUnknownServices(opts: { page?: number; search?: string
       records: Number(r.records),
       costE4: r.cost_e4 === null ? null : Number(r.cost_e4),
     })),
-    meta: { currentPage: page, lastPage: Math.max(1, Math.ceil(Number(total) / perPage)), total: Number(total), perPage },
+    meta: {
+      currentPage: page,
+      lastPage: Math.max(1, Math.ceil(Number(total) / perPage)),
+      total: Number(total),
+      perPage,
+    },
     totals: { identifiers: Number(total), records: Number(allRecords) },
   }
 }
@@ -104,21 +125,38 @@ export async function assignUnknown(input: AssignUnknownInput, userId: number | 
   const startsAt = localMidnight(input.from, customer.timeZone)
   const fromSql = sqlDateTime(startsAt)
   const moved = await db.transaction(async (trx) => {
-    const { service, created } = await findOrCreateService(customer.id, guessKind(input.identifier), input.identifier, trx)
+    const { service, created } = await findOrCreateService(
+      customer.id,
+      guessKind(input.identifier),
+      input.identifier,
+      trx
+    )
     // A service the customer already had keeps its ownership (null: always).
     if (created) await trx.from('services').where('id', service.id).update({ owned_from: fromSql })
     if (input.employeeId) {
-      const employee = await Employee.query({ client: trx }).where('id', input.employeeId).where('customer_id', customer.id).firstOrFail()
+      const employee = await Employee.query({ client: trx })
+        .where('id', input.employeeId)
+        .where('customer_id', customer.id)
+        .firstOrFail()
       await assignService(service, employee, startsAt, { userId, trx })
     }
     const result = await moveQueued(trx, input.identifier, fromSql, customer)
-    await audit({
-      userId,
-      action: 'unknown_service.assign',
-      subjectType: 'service',
-      subjectId: service.id,
-      changes: { identifier: input.identifier, customerId: customer.id, employeeId: input.employeeId ?? null, from: input.from, records: result.records },
-    }, trx)
+    await audit(
+      {
+        userId,
+        action: 'unknown_service.assign',
+        subjectType: 'service',
+        subjectId: service.id,
+        changes: {
+          identifier: input.identifier,
+          customerId: customer.id,
+          employeeId: input.employeeId ?? null,
+          from: input.from,
+          records: result.records,
+        },
+      },
+      trx
+    )
     return result
   })
   if (moved.periods.length) {
@@ -128,7 +166,12 @@ export async function assignUnknown(input: AssignUnknownInput, userId: number | 
 }
 
 /** Moves an identifier's queued records from an instant on into the customer's usage records. */
-async function moveQueued(trx: TransactionClientContract, identifier: string, fromSql: string, customer: Customer) {
+async function moveQueued(
+  trx: TransactionClientContract,
+  identifier: string,
+  fromSql: string,
+  customer: Customer
+) {
   const periods = new Set<string>()
   let records = 0
   for (;;) {
@@ -142,7 +185,9 @@ async function moveQueued(trx: TransactionClientContract, identifier: string, fr
     if (!rows.length) break
     const usage = rows.map((r) => {
       const occurredAt = sqlUtc(r.occurred_at)
-      const period = DateTime.fromSQL(occurredAt, { zone: 'utc' }).setZone(customer.timeZone).toFormat('yyyy-MM')
+      const period = DateTime.fromSQL(occurredAt, { zone: 'utc' })
+        .setZone(customer.timeZone)
+        .toFormat('yyyy-MM')
       periods.add(period)
       return {
         customer_id: customer.id,
@@ -164,7 +209,13 @@ async function moveQueued(trx: TransactionClientContract, identifier: string, fr
     })
     // A call stored for a customer meanwhile (same per-reseller key) is not stored again.
     await trx.knexQuery().table('usage_records').insert(usage).onConflict(['dedupe_key']).ignore()
-    await trx.from('unknown_usage_records').whereIn('id', rows.map((r) => r.id)).delete()
+    await trx
+      .from('unknown_usage_records')
+      .whereIn(
+        'id',
+        rows.map((r) => r.id)
+      )
+      .delete()
     records += rows.length
   }
   return { records, periods: [...periods].sort() }

@@ -16,7 +16,12 @@ export function onUsageChanged(listener: UsageListener) {
  * tariff change): tie records to people, price them, then refresh the rollups
  * that insights read. Each step only touches unbilled records.
  */
-export async function afterUsageChange(customerId: number, periods: string[], reason = 'usage change (import or mapping)', decks?: DeckMemo) {
+export async function afterUsageChange(
+  customerId: number,
+  periods: string[],
+  reason = 'usage change (import or mapping)',
+  decks?: DeckMemo
+) {
   const unique = [...new Set(periods)].sort()
   const mapping = { mapped: 0, unallocated: 0 }
   const rating = { records: 0, rated: 0, unrated: 0, changed: 0 }
@@ -63,7 +68,8 @@ export async function rerateAndRefresh(
   const decks: DeckMemo = new Map()
   const summary = await rerate({ ...scope, decks }, userId)
   for (const customer of summary.customers) {
-    if (customer.changed > 0) await afterUsageChange(customer.customerId, customer.periods, undefined, decks)
+    if (customer.changed > 0)
+      await afterUsageChange(customer.customerId, customer.periods, undefined, decks)
   }
   return summary
 }

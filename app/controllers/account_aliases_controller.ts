@@ -8,7 +8,10 @@ export default class AccountAliasesController {
     const customer = await Customer.findOrFail(params.id)
     const input = await request.validateUsing(accountAliasValidator)
     try {
-      await addAlias({ customerId: customer.id, connectorId: input.connectorId ?? null, alias: input.alias }, auth.user!.id)
+      await addAlias(
+        { customerId: customer.id, connectorId: input.connectorId ?? null, alias: input.alias },
+        auth.user!.id
+      )
     } catch (error) {
       if (!(error instanceof AliasConflict)) throw error
       session.flashErrors({ [error.field]: error.message })
@@ -21,7 +24,8 @@ export default class AccountAliasesController {
 
   async destroy({ params, response, auth, session }: HttpContext) {
     const customer = await Customer.findOrFail(params.id)
-    if (!(await removeAlias(customer.id, Number(params.aliasId), auth.user!.id))) return response.notFound('Not found')
+    if (!(await removeAlias(customer.id, Number(params.aliasId), auth.user!.id)))
+      return response.notFound('Not found')
     session.flash('success', 'Alias removed')
     return response.redirect(`/customers/${customer.id}`)
   }

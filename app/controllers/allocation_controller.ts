@@ -17,7 +17,12 @@ export default class AllocationController {
       months,
       latest,
       departments: latest ? await departmentTotals(customer.id, latest, customer.currency) : [],
-      topUnallocated: top.map((t) => ({ identifier: t.identifier, records: t.records, cost: money(t.costE4, customer.currency), price: formatMoney(t.priceMinor, customer.currency) })),
+      topUnallocated: top.map((t) => ({
+        identifier: t.identifier,
+        records: t.records,
+        cost: money(t.costE4, customer.currency),
+        price: formatMoney(t.priceMinor, customer.currency),
+      })),
     })
   }
 }

@@ -11,12 +11,22 @@ export default class AuditLogsController {
       .if(subjectType, (q) => q.where('subject_type', subjectType))
       .orderBy('id', 'desc')
       .paginate(page, 50)
-    const userIds = [...new Set(logs.all().map((l) => l.userId).filter((id): id is number => id !== null))]
+    const userIds = [
+      ...new Set(
+        logs
+          .all()
+          .map((l) => l.userId)
+          .filter((id): id is number => id !== null)
+      ),
+    ]
     const users = userIds.length ? await User.query().whereIn('id', userIds) : []
     const names = new Map(users.map((u) => [u.id, u.fullName ?? u.email]))
     return inertia.render('audit/index', {
       subjectType,
-      logs: logs.all().map((l) => ({ ...l.serialize(), userName: l.userId ? (names.get(l.userId) ?? `#${l.userId}`) : 'system' })),
+      logs: logs.all().map((l) => ({
+        ...l.serialize(),
+        userName: l.userId ? (names.get(l.userId) ?? `#${l.userId}`) : 'system',
+      })),
       meta: logs.getMeta(),
     })
   }

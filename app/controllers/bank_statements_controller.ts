@@ -3,7 +3,11 @@ import { allocateLine, ignoreLine, importStatementFile, saveProfile } from '#pay
 import { importDetail, lineToAllocate, statementsPage, unmatchedQueue } from '#payments/bank_views'
 import { PaymentError, flashPaymentError } from '#payments/errors'
 import { StatementCsvError } from '#payments/statement_csv'
-import { allocateLineValidator, statementImportValidator, statementProfileValidator } from '#validators/payments'
+import {
+  allocateLineValidator,
+  statementImportValidator,
+  statementProfileValidator,
+} from '#validators/payments'
 
 export default class BankStatementsController {
   async index({ inertia }: HttpContext) {
@@ -13,13 +17,26 @@ export default class BankStatementsController {
   async store({ request, response, session, auth }: HttpContext) {
     const input = await request.validateUsing(statementImportValidator)
     try {
-      const s = await importStatementFile({ path: input.file.tmpPath!, filename: input.file.clientName, profileId: input.profileId, userId: auth.user!.id })
-      session.flash('success', `${s.lines} lines read: ${s.matched} matched to invoices, ${s.unmatched} to allocate by hand, ${s.duplicates} already imported, ${s.ignored} outgoing`)
+      const s = await importStatementFile({
+        path: input.file.tmpPath!,
+        filename: input.file.clientName,
+        profileId: input.profileId,
+        userId: auth.user!.id,
+      })
+      session.flash(
+        'success',
+        `${s.lines} lines read: ${s.matched} matched to invoices, ${s.unmatched} to allocate by hand, ${s.duplicates} already imported, ${s.ignored} outgoing`
+      )
       return response.redirect(`/bank-statements/${s.importId}`)
     } catch (error) {
       if (error instanceof StatementCsvError) {
         session.flash('error', `Nothing was imported. ${error.message}`)
-        session.flashErrors({ file: error.problems.slice(0, 10).map((p) => `line ${p.line}, ${p.field}: ${p.message}`).join('\n') })
+        session.flashErrors({
+          file: error.problems
+            .slice(0, 10)
+            .map((p) => `line ${p.line}, ${p.field}: ${p.message}`)
+            .join('\n'),
+        })
       } else if (error instanceof PaymentError) flashPaymentError(session, error)
       else throw error
       return response.redirect('/bank-statements')
@@ -28,7 +45,9 @@ export default class BankStatementsController {
 
   async show({ inertia, params, response }: HttpContext) {
     const detail = await importDetail(Number(params.id))
-    return detail ? inertia.render('payments/statement_import', detail) : response.notFound('Not found')
+    return detail
+      ? inertia.render('payments/statement_import', detail)
+      : response.notFound('Not found')
   }
 
   async unmatched({ inertia }: HttpContext) {
@@ -36,15 +55,24 @@ export default class BankStatementsController {
   }
 
   async line({ inertia, params, request, response }: HttpContext) {
-    const view = await lineToAllocate(Number(params.id), Number(request.input('customer')) || undefined)
+    const view = await lineToAllocate(
+      Number(params.id),
+      Number(request.input('customer')) || undefined
+    )
     return view ? inertia.render('payments/line', view) : response.notFound('Not found')
   }
 
   async allocateLine({ params, request, response, session, auth }: HttpContext) {
     const input = await request.validateUsing(allocateLineValidator)
     try {
-      const allocations = (input.allocations ?? []).filter((a) => a.amount).map((a) => ({ invoiceId: a.invoiceId, amountMinor: a.amount! }))
-      const payment = await allocateLine(Number(params.id), { customerId: input.customerId, allocations, userId: auth.user!.id })
+      const allocations = (input.allocations ?? [])
+        .filter((a) => a.amount)
+        .map((a) => ({ invoiceId: a.invoiceId, amountMinor: a.amount! }))
+      const payment = await allocateLine(Number(params.id), {
+        customerId: input.customerId,
+        allocations,
+        userId: auth.user!.id,
+      })
       session.flash('success', 'Payment recorded from the statement line')
       return response.redirect(`/payments/${payment.id}`)
     } catch (error) {

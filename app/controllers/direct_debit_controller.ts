@@ -1,10 +1,18 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import vine from '@vinejs/vine'
-import { completeRedirectFlow, enterMandate, startRedirectFlow } from '#payments/gocardless_mandates'
+import {
+  completeRedirectFlow,
+  enterMandate,
+  startRedirectFlow,
+} from '#payments/gocardless_mandates'
 import { PaymentError, flashPaymentError } from '#payments/errors'
 
-const mandateValidator = vine.compile(vine.object({ mandateId: vine.string().trim().maxLength(64) }))
-const completeValidator = vine.compile(vine.object({ redirect_flow_id: vine.string().trim().maxLength(64) }))
+const mandateValidator = vine.compile(
+  vine.object({ mandateId: vine.string().trim().maxLength(64) })
+)
+const completeValidator = vine.compile(
+  vine.object({ redirect_flow_id: vine.string().trim().maxLength(64) })
+)
 
 /** A customer's Direct Debit mandate: from an existing GoCardless mandate id, or through GoCardless's hosted pages. */
 export default class DirectDebitController {
@@ -12,7 +20,10 @@ export default class DirectDebitController {
     const { mandateId } = await request.validateUsing(mandateValidator)
     try {
       const id = await enterMandate(Number(params.id), mandateId, auth.user!.id)
-      session.flash('success', `Mandate ${id} is active: invoices are collected by Direct Debit on their due date`)
+      session.flash(
+        'success',
+        `Mandate ${id} is active: invoices are collected by Direct Debit on their due date`
+      )
     } catch (error) {
       if (!(error instanceof PaymentError)) throw error
       flashPaymentError(session, error)
@@ -35,7 +46,11 @@ export default class DirectDebitController {
   async complete({ params, request, response, session, auth }: HttpContext) {
     const input = await request.validateUsing(completeValidator, { data: request.qs() })
     try {
-      const id = await completeRedirectFlow(Number(params.id), input.redirect_flow_id, auth.user!.id)
+      const id = await completeRedirectFlow(
+        Number(params.id),
+        input.redirect_flow_id,
+        auth.user!.id
+      )
       session.flash('success', `Mandate ${id} set up through GoCardless`)
     } catch (error) {
       if (!(error instanceof PaymentError)) throw error

@@ -12,7 +12,14 @@ export default class DunningController {
   async update({ request, response, session, auth }: HttpContext) {
     const input = await request.validateUsing(dunningSettingsValidator)
     try {
-      await saveDunningSettings({ enabled: Boolean(input.enabled), schedule: input.schedule, suspendPortal: Boolean(input.suspendPortal) }, auth.user!.id)
+      await saveDunningSettings(
+        {
+          enabled: Boolean(input.enabled),
+          schedule: input.schedule,
+          suspendPortal: Boolean(input.suspendPortal),
+        },
+        auth.user!.id
+      )
       session.flash('success', 'Reminder settings saved')
     } catch (error) {
       if (!(error instanceof RangeError)) throw error

@@ -1,15 +1,27 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { allocatePayment, recordPayment } from '#payments/payments'
 import { PaymentError, flashPaymentError } from '#payments/errors'
-import { customerOptions, methodOptions, openInvoicesFor, paymentDetail, paymentList } from '#payments/views'
+import {
+  customerOptions,
+  methodOptions,
+  openInvoicesFor,
+  paymentDetail,
+  paymentList,
+} from '#payments/views'
 import { allocateValidator, recordPaymentValidator } from '#validators/payments'
 
-const toAllocations = (rows?: { invoiceId: number; amount?: number }[]) => (rows ?? []).filter((r) => r.amount).map((r) => ({ invoiceId: r.invoiceId, amountMinor: r.amount! }))
+const toAllocations = (rows?: { invoiceId: number; amount?: number }[]) =>
+  (rows ?? [])
+    .filter((r) => r.amount)
+    .map((r) => ({ invoiceId: r.invoiceId, amountMinor: r.amount! }))
 
 export default class PaymentsController {
   async index({ inertia, request }: HttpContext) {
     const customerId = Number(request.input('customer')) || undefined
-    return inertia.render('payments/index', { payments: await paymentList({ customerId }), customerId: customerId ?? null })
+    return inertia.render('payments/index', {
+      payments: await paymentList({ customerId }),
+      customerId: customerId ?? null,
+    })
   }
 
   async create({ inertia, request }: HttpContext) {
@@ -25,7 +37,12 @@ export default class PaymentsController {
   async store({ request, response, session, auth }: HttpContext) {
     const input = await request.validateUsing(recordPaymentValidator)
     try {
-      const payment = await recordPayment({ ...input, amountMinor: input.amount, allocations: toAllocations(input.allocations), userId: auth.user!.id })
+      const payment = await recordPayment({
+        ...input,
+        amountMinor: input.amount,
+        allocations: toAllocations(input.allocations),
+        userId: auth.user!.id,
+      })
       session.flash('success', 'Payment recorded')
       return response.redirect(`/payments/${payment.id}`)
     } catch (error) {
@@ -43,8 +60,17 @@ export default class PaymentsController {
   async allocate({ params, request, response, session, auth }: HttpContext) {
     const input = await request.validateUsing(allocateValidator)
     try {
-      const result = await allocatePayment(Number(params.id), toAllocations(input.allocations), auth.user!.id)
-      session.flash('success', result.leftMinor ? 'Allocated; the rest stays as credit on the account' : 'Allocated in full')
+      const result = await allocatePayment(
+        Number(params.id),
+        toAllocations(input.allocations),
+        auth.user!.id
+      )
+      session.flash(
+        'success',
+        result.leftMinor
+          ? 'Allocated; the rest stays as credit on the account'
+          : 'Allocated in full'
+      )
     } catch (error) {
       if (!(error instanceof PaymentError)) throw error
       flashPaymentError(session, error)

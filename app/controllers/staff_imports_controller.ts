@@ -45,10 +45,27 @@ export default class StaffImportsController {
     const customer = await Customer.findOrFail(params.id)
     const input = await request.validateUsing(staffImportApplyValidator)
     try {
-      const result = await applyStaffImport(customer, input.csv, { userId: auth.user!.id, servicesFrom: input.servicesFrom ?? null })
-      await audit({ userId: auth.user!.id, action: 'staff_import.apply', subjectType: 'customer', subjectId: customer.id,
-        changes: { create: result.create, update: result.update, unchanged: result.unchanged, error: result.error, services: result.services } })
-      session.flash('success', `Staff list applied: ${result.create} created, ${result.update} updated, ${result.unchanged} unchanged, ${result.error} skipped with errors`)
+      const result = await applyStaffImport(customer, input.csv, {
+        userId: auth.user!.id,
+        servicesFrom: input.servicesFrom ?? null,
+      })
+      await audit({
+        userId: auth.user!.id,
+        action: 'staff_import.apply',
+        subjectType: 'customer',
+        subjectId: customer.id,
+        changes: {
+          create: result.create,
+          update: result.update,
+          unchanged: result.unchanged,
+          error: result.error,
+          services: result.services,
+        },
+      })
+      session.flash(
+        'success',
+        `Staff list applied: ${result.create} created, ${result.update} updated, ${result.unchanged} unchanged, ${result.error} skipped with errors`
+      )
       return response.redirect(`/customers/${customer.id}/employees`)
     } catch (e) {
       session.flash('error', e instanceof Error ? e.message : String(e))

@@ -1,6 +1,14 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { webhookEndpointValidator, webhookPageValidator } from '#validators/webhook'
-import { WebhookError, createEndpoint, deleteEndpoint, replayDelivery, rotateSecret, sendTestEvent, updateEndpoint } from '#webhooks/endpoints'
+import {
+  WebhookError,
+  createEndpoint,
+  deleteEndpoint,
+  replayDelivery,
+  rotateSecret,
+  sendTestEvent,
+  updateEndpoint,
+} from '#webhooks/endpoints'
 import { webhookShowProps, webhooksIndexProps } from '#webhooks/read_models'
 import type { WebhookOutcome } from '#webhooks/sender'
 
@@ -15,7 +23,10 @@ export default class WebhooksController {
     try {
       const { endpoint, secret } = await createEndpoint(input, auth.user!.id)
       session.flash('webhookSecret', secret)
-      session.flash('success', 'Webhook endpoint added. Copy its signing secret now: it is shown only once.')
+      session.flash(
+        'success',
+        'Webhook endpoint added. Copy its signing secret now: it is shown only once.'
+      )
       return response.redirect(`/webhooks/${endpoint.id}`)
     } catch (error) {
       return this.refuse(error, session, response)
@@ -24,7 +35,11 @@ export default class WebhooksController {
 
   async show({ params, request, inertia, session, response }: HttpContext) {
     const { page } = await request.validateUsing(webhookPageValidator, { data: request.qs() })
-    const props = await webhookShowProps(Number(params.id), page ?? 1, session.flashMessages.get('webhookSecret') ?? null)
+    const props = await webhookShowProps(
+      Number(params.id),
+      page ?? 1,
+      session.flashMessages.get('webhookSecret') ?? null
+    )
     if (!props) return response.notFound('Webhook endpoint not found')
     return inertia.render('webhooks/show', props)
   }
@@ -53,7 +68,10 @@ export default class WebhooksController {
   async rotate({ params, response, session, auth }: HttpContext) {
     try {
       session.flash('webhookSecret', await rotateSecret(Number(params.id), auth.user!.id))
-      session.flash('success', 'New signing secret made; the old one no longer verifies. Copy it now: it is shown only once.')
+      session.flash(
+        'success',
+        'New signing secret made; the old one no longer verifies. Copy it now: it is shown only once.'
+      )
       return response.redirect(`/webhooks/${params.id}`)
     } catch (error) {
       return this.refuse(error, session, response)
@@ -80,11 +98,23 @@ export default class WebhooksController {
   }
 
   private tell(session: HttpContext['session'], what: string, outcome: WebhookOutcome | undefined) {
-    if (outcome?.status === 'delivered') session.flash('success', `${what} delivered: the receiver answered HTTP ${outcome.responseStatus}`)
-    else session.flash('error', `${what} not delivered: ${outcome?.error ?? 'no delivery was made'}${outcome?.status === 'queued' ? ' (it will be retried)' : ''}`)
+    if (outcome?.status === 'delivered')
+      session.flash(
+        'success',
+        `${what} delivered: the receiver answered HTTP ${outcome.responseStatus}`
+      )
+    else
+      session.flash(
+        'error',
+        `${what} not delivered: ${outcome?.error ?? 'no delivery was made'}${outcome?.status === 'queued' ? ' (it will be retried)' : ''}`
+      )
   }
 
-  private refuse(error: unknown, session: HttpContext['session'], response: HttpContext['response']) {
+  private refuse(
+    error: unknown,
+    session: HttpContext['session'],
+    response: HttpContext['response']
+  ) {
     if (!(error instanceof WebhookError)) throw error
     if (error.kind === 'not_found') return response.notFound(error.message)
     if (error.field) session.flash('inputErrorsBag', { [error.field]: [error.message] })

@@ -59,12 +59,20 @@ function applyFilter(q: any, filter?: DeliveryFilter) {
 }
 
 /** The filter that selects exactly this delivery's document. */
-export function filterFor(delivery: { documentType: DeliveryDocumentType; invoiceId: number | null; creditNoteId: number | null }): DeliveryFilter {
-  return delivery.documentType === 'credit_note' ? { creditNoteIds: [delivery.creditNoteId!] } : { invoiceIds: [delivery.invoiceId!] }
+export function filterFor(delivery: {
+  documentType: DeliveryDocumentType
+  invoiceId: number | null
+  creditNoteId: number | null
+}): DeliveryFilter {
+  return delivery.documentType === 'credit_note'
+    ? { creditNoteIds: [delivery.creditNoteId!] }
+    : { invoiceIds: [delivery.invoiceId!] }
 }
 
 /** Creates the delivery rows for finalized invoices that have none yet. */
-export async function queueDeliveries(filter: { runId?: number; invoiceIds?: number[]; excludeHeld?: boolean } = {}): Promise<QueueResult> {
+export async function queueDeliveries(
+  filter: { runId?: number; invoiceIds?: number[]; excludeHeld?: boolean } = {}
+): Promise<QueueResult> {
   const q = db
     .from('invoices')
     .leftJoin('deliveries', 'deliveries.invoice_id', 'invoices.id')
@@ -77,7 +85,11 @@ export async function queueDeliveries(filter: { runId?: number; invoiceIds?: num
   // Auto-send holds an invoice that still carries an unacknowledged review flag (app/billing/flags.ts).
   if (filter.excludeHeld) {
     q.whereNotExists((sub) => {
-      sub.from('invoice_flags').whereColumn('invoice_flags.invoice_id', 'invoices.id').whereNull('invoice_flags.acknowledged_at').select(db.raw('1'))
+      sub
+        .from('invoice_flags')
+        .whereColumn('invoice_flags.invoice_id', 'invoices.id')
+        .whereNull('invoice_flags.acknowledged_at')
+        .select(db.raw('1'))
     })
   }
   const rows = await q
@@ -88,7 +100,8 @@ export async function queueDeliveries(filter: { runId?: number; invoiceIds?: num
     if (!to) missingEmail++
     return newDelivery({ document_type: 'invoice', invoice_id: row.id }, to, now)
   })
-  if (inserts.length) await db.knexQuery().table('deliveries').insert(inserts).onConflict('invoice_id').ignore()
+  if (inserts.length)
+    await db.knexQuery().table('deliveries').insert(inserts).onConflict('invoice_id').ignore()
   return { queued: inserts.length - missingEmail, missingEmail }
 }
 
@@ -98,12 +111,21 @@ export async function queueDeliveries(filter: { runId?: number; invoiceIds?: num
  * notes use the same rule, so both go to the same place.
  */
 function documentAddress(row: { billing_email: string | null; snapshot: unknown }): string {
-  const snapshot = typeof row.snapshot === 'string' ? JSON.parse(row.snapshot) : ((row.snapshot as any) ?? {})
+  const snapshot =
+    typeof row.snapshot === 'string' ? JSON.parse(row.snapshot) : ((row.snapshot as any) ?? {})
   return String(row.billing_email || snapshot.customer?.billing_email || '').trim()
 }
 
 /** A new delivery row for one document: queued, or failed at once when there is no address to send to. */
-function newDelivery(document: { document_type: 'invoice' | 'credit_note'; invoice_id: number | null; credit_note_id?: number }, to: string, now: string) {
+function newDelivery(
+  document: {
+    document_type: 'invoice' | 'credit_note'
+    invoice_id: number | null
+    credit_note_id?: number
+  },
+  to: string,
+  now: string
+) {
   return {
     ...document,
     to_address: to,
@@ -121,7 +143,10 @@ function newDelivery(document: { document_type: 'invoice' | 'credit_note'; invoi
  * the customer's billing email (else the one on the credited invoice). Pass the transaction
  * that issues a credit note so the note and its delivery commit together.
  */
-export async function queueCreditNoteDeliveries(creditNoteIds: number[], client: QueryClientContract = db.connection()): Promise<QueueResult> {
+export async function queueCreditNoteDeliveries(
+  creditNoteIds: number[],
+  client: QueryClientContract = db.connection()
+): Promise<QueueResult> {
   if (!creditNoteIds.length) return { queued: 0, missingEmail: 0 }
   const rows = await client
     .from('credit_notes')
@@ -137,9 +162,19 @@ export async function queueCreditNoteDeliveries(creditNoteIds: number[], client:
   const inserts = rows.map((row: any) => {
     const to = documentAddress(row)
     if (!to) missingEmail++
-    return newDelivery({ document_type: 'credit_note', invoice_id: null, credit_note_id: row.id }, to, now)
+    return newDelivery(
+      { document_type: 'credit_note', invoice_id: null, credit_note_id: row.id },
+      to,
+      now
+    )
   })
-  if (inserts.length) await client.knexQuery().table('deliveries').insert(inserts).onConflict('credit_note_id').ignore()
+  if (inserts.length)
+    await client
+      .knexQuery()
+      .table('deliveries')
+      .insert(inserts)
+      .onConflict('credit_note_id')
+      .ignore()
   return { queued: inserts.length - missingEmail, missingEmail }
 }
 
@@ -148,15 +183,27 @@ function dueQuery(client: any, now: DateTime, filter?: DeliveryFilter) {
   const q = client
     .from('deliveries')
     .where((w: any) => {
-      w.where((a: any) => a.where('status', 'queued').where((b: any) => b.whereNull('next_attempt_at').orWhere('next_attempt_at', '<=', at)))
-        .orWhere((a: any) => a.where('status', 'failed').whereNotNull('next_attempt_at').where('next_attempt_at', '<=', at).where('attempts', '<', MAX_ATTEMPTS))
+      w.where((a: any) =>
+        a
+          .where('status', 'queued')
+          .where((b: any) => b.whereNull('next_attempt_at').orWhere('next_attempt_at', '<=', at))
+      ).orWhere((a: any) =>
+        a
+          .where('status', 'failed')
+          .whereNotNull('next_attempt_at')
+          .where('next_attempt_at', '<=', at)
+          .where('attempts', '<', MAX_ATTEMPTS)
+      )
     })
     .orderBy('id')
   return applyFilter(q, filter)
 }
 
 /** Takes one due delivery for this process: status → sending, attempts + 1. */
-export async function claimNext(now: DateTime = DateTime.now(), filter?: DeliveryFilter): Promise<Delivery | null> {
+export async function claimNext(
+  now: DateTime = DateTime.now(),
+  filter?: DeliveryFilter
+): Promise<Delivery | null> {
   for (let tries = 0; tries < 5; tries++) {
     const claimed = await db.transaction(async (trx) => {
       const q = dueQuery(trx, now, filter).select('id', 'status', 'attempts').limit(1)
@@ -196,8 +243,16 @@ function isPermanent(error: any) {
 
 /** The customer's other billing contacts, read when the email goes (so an edit reaches the next email). */
 async function billingContactsOf(delivery: Delivery): Promise<string | null> {
-  const invoiceId = delivery.invoiceId ?? (await db.from('credit_notes').where('id', delivery.creditNoteId!).select('invoice_id').first())?.invoice_id
-  const row = await db.from('invoices').join('customers', 'customers.id', 'invoices.customer_id').where('invoices.id', invoiceId).select('customers.billing_contacts').first()
+  const invoiceId =
+    delivery.invoiceId ??
+    (await db.from('credit_notes').where('id', delivery.creditNoteId!).select('invoice_id').first())
+      ?.invoice_id
+  const row = await db
+    .from('invoices')
+    .join('customers', 'customers.id', 'invoices.customer_id')
+    .where('invoices.id', invoiceId)
+    .select('customers.billing_contacts')
+    .first()
   return row?.billing_contacts ?? null
 }
 
@@ -205,39 +260,76 @@ async function billingContactsOf(delivery: Delivery): Promise<string | null> {
 async function deliveryDocument(delivery: Delivery) {
   if (delivery.documentType === 'credit_note') {
     const { bytes } = await creditNotePdfBytes(delivery.creditNoteId!)
-    return { composed: await composeCreditNoteMail(delivery.creditNoteId!, bytes), tag: `credit-note-${delivery.creditNoteId}` }
+    return {
+      composed: await composeCreditNoteMail(delivery.creditNoteId!, bytes),
+      tag: `credit-note-${delivery.creditNoteId}`,
+    }
   }
   const { bytes } = await invoicePdfBytes(delivery.invoiceId!)
-  return { composed: await composeInvoiceMail(delivery.invoiceId!, bytes), tag: `invoice-${delivery.invoiceId}` }
+  return {
+    composed: await composeInvoiceMail(delivery.invoiceId!, bytes),
+    tag: `invoice-${delivery.invoiceId}`,
+  }
 }
 
 /** Sends one claimed delivery and records the outcome. */
-export async function sendClaimed(delivery: Delivery, mailer: AnyMailer, now: DateTime = DateTime.now()): Promise<SendOutcome> {
-  const base = { deliveryId: delivery.id, documentType: delivery.documentType, invoiceId: delivery.invoiceId, creditNoteId: delivery.creditNoteId }
+export async function sendClaimed(
+  delivery: Delivery,
+  mailer: AnyMailer,
+  now: DateTime = DateTime.now()
+): Promise<SendOutcome> {
+  const base = {
+    deliveryId: delivery.id,
+    documentType: delivery.documentType,
+    invoiceId: delivery.invoiceId,
+    creditNoteId: delivery.creditNoteId,
+  }
   try {
     const { composed, tag } = await deliveryDocument(delivery)
     // A stable Message-ID per delivery and attempt lets receivers spot duplicates.
-    const domain = (String(mailer.config.from ?? '').split('@')[1] ?? hostname()).replace(/[>\s"]/g, '') || 'tollgate.local'
+    const domain =
+      (String(mailer.config.from ?? '').split('@')[1] ?? hostname()).replace(/[>\s"]/g, '') ||
+      'tollgate.local'
     const messageId = `<${tag}.${delivery.id}.${delivery.attempts}@${domain}>`
     const cc = copyAddresses(await billingContactsOf(delivery), delivery.toAddress)
-    const response = await mailer.send((message) => composed.apply(message, delivery.toAddress, messageId, cc))
+    const response = await mailer.send((message) =>
+      composed.apply(message, delivery.toAddress, messageId, cc)
+    )
     const accepted = response.messageId || messageId
-    await db
-      .from('deliveries')
-      .where('id', delivery.id)
-      .where('status', 'sending')
-      .update({ status: 'sent', message_id: accepted, sent_at: sqlTime(), last_error: null, next_attempt_at: null, updated_at: sqlTime() })
+    await db.from('deliveries').where('id', delivery.id).where('status', 'sending').update({
+      status: 'sent',
+      message_id: accepted,
+      sent_at: sqlTime(),
+      last_error: null,
+      next_attempt_at: null,
+      updated_at: sqlTime(),
+    })
     return { ...base, status: 'sent', retryAt: null, messageId: accepted, error: null }
   } catch (error: any) {
     const message = String(error?.response ?? error?.message ?? error).slice(0, 2000)
     const giveUp = delivery.attempts >= MAX_ATTEMPTS || isPermanent(error)
-    const retryAt = giveUp ? null : now.plus({ minutes: BACKOFF_MINUTES[Math.min(delivery.attempts, BACKOFF_MINUTES.length) - 1] })
+    const retryAt = giveUp
+      ? null
+      : now.plus({
+          minutes: BACKOFF_MINUTES[Math.min(delivery.attempts, BACKOFF_MINUTES.length) - 1],
+        })
     await db
       .from('deliveries')
       .where('id', delivery.id)
       .where('status', 'sending')
-      .update({ status: 'failed', last_error: message, next_attempt_at: retryAt ? sqlTime(retryAt.toJSDate()) : null, updated_at: sqlTime() })
-    return { ...base, status: 'failed', retryAt: retryAt?.toISO() ?? null, messageId: null, error: message }
+      .update({
+        status: 'failed',
+        last_error: message,
+        next_attempt_at: retryAt ? sqlTime(retryAt.toJSDate()) : null,
+        updated_at: sqlTime(),
+      })
+    return {
+      ...base,
+      status: 'failed',
+      retryAt: retryAt?.toISO() ?? null,
+      messageId: null,
+      error: message,
+    }
   }
 }
 
@@ -256,19 +348,34 @@ export interface DeliverOptions {
 export async function deliverDue(options: DeliverOptions = {}) {
   const now = options.now ?? DateTime.now()
   const mailer = options.mailer ?? (mail.use() as unknown as AnyMailer)
-  const filter: DeliveryFilter = { invoiceIds: options.invoiceIds, creditNoteIds: options.creditNoteIds }
+  const filter: DeliveryFilter = {
+    invoiceIds: options.invoiceIds,
+    creditNoteIds: options.creditNoteIds,
+  }
   // Render missing PDFs before claiming anything (a claimed row must not wait on Chromium):
   // invoices with one browser for the whole batch, credit notes (one page each) one by one.
   const due = await dueQuery(db.connection(), now, filter).select('invoice_id', 'credit_note_id')
-  const pendingInvoices = due.filter((r: any) => r.invoice_id !== null).map((r: any) => Number(r.invoice_id))
-  const pendingNotes = due.filter((r: any) => r.credit_note_id !== null).map((r: any) => Number(r.credit_note_id))
+  const pendingInvoices = due
+    .filter((r: any) => r.invoice_id !== null)
+    .map((r: any) => Number(r.invoice_id))
+  const pendingNotes = due
+    .filter((r: any) => r.credit_note_id !== null)
+    .map((r: any) => Number(r.credit_note_id))
   const pending = due.length
   if (pendingInvoices.length) {
-    const missing = await db.from('invoices').whereIn('id', pendingInvoices).whereNull('pdf_path').select('id')
+    const missing = await db
+      .from('invoices')
+      .whereIn('id', pendingInvoices)
+      .whereNull('pdf_path')
+      .select('id')
     if (missing.length) await storeInvoicePdfs(missing.map((r) => Number(r.id)))
   }
   if (pendingNotes.length) {
-    const missing = await db.from('credit_notes').whereIn('id', pendingNotes).whereNull('pdf_path').select('id')
+    const missing = await db
+      .from('credit_notes')
+      .whereIn('id', pendingNotes)
+      .whereNull('pdf_path')
+      .select('id')
     // A failure here is recorded on the delivery when it is sent (and retried like an SMTP error).
     for (const r of missing) await storeCreditNotePdf(Number(r.id)).catch(() => {})
   }
@@ -292,35 +399,65 @@ export async function deliverDue(options: DeliverOptions = {}) {
  * Whether a person may send a delivery again: it failed, or it has been stuck in `sending` (the sender
  * stopped mid-send) for STALE_SENDING_MINUTES. A sent delivery never is.
  */
-export function isResendable(delivery: { status: string; updatedAt: DateTime | null }, now = DateTime.now()) {
+export function isResendable(
+  delivery: { status: string; updatedAt: DateTime | null },
+  now = DateTime.now()
+) {
   if (delivery.status === 'failed') return true
-  return delivery.status === 'sending' && delivery.updatedAt !== null && delivery.updatedAt < now.minus({ minutes: STALE_SENDING_MINUTES })
+  return (
+    delivery.status === 'sending' &&
+    delivery.updatedAt !== null &&
+    delivery.updatedAt < now.minus({ minutes: STALE_SENDING_MINUTES })
+  )
 }
 
 /** A person asks to send a failed (or stuck) delivery again. A sent delivery is never resent. */
 export async function resendDelivery(deliveryId: number, userId?: number | null) {
   const delivery = await Delivery.findOrFail(deliveryId)
-  if (!isResendable({ status: delivery.status, updatedAt: delivery.updatedAt ?? delivery.createdAt })) {
+  if (
+    !isResendable({ status: delivery.status, updatedAt: delivery.updatedAt ?? delivery.createdAt })
+  ) {
     const what = delivery.documentType === 'credit_note' ? 'credit note' : 'invoice'
-    throw new Error(delivery.status === 'sent' ? `This ${what} was already sent (accepted by the mail server).` : `A ${delivery.status} delivery cannot be resent now.`)
+    throw new Error(
+      delivery.status === 'sent'
+        ? `This ${what} was already sent (accepted by the mail server).`
+        : `A ${delivery.status} delivery cannot be resent now.`
+    )
   }
   const to = delivery.toAddress || (await customerEmailOf(delivery))
   if (!to) throw new Error('The customer has no billing email address')
   await db.transaction(async (trx) => {
-    await trx
-      .from('deliveries')
-      .where('id', delivery.id)
-      .where('status', delivery.status)
-      .update({ status: 'queued', attempts: 0, next_attempt_at: null, to_address: to, updated_at: sqlTime() })
-    await audit({ userId, action: 'delivery.resend', subjectType: 'delivery', subjectId: delivery.id, changes: { previous_status: delivery.status, attempts: delivery.attempts } }, trx)
+    await trx.from('deliveries').where('id', delivery.id).where('status', delivery.status).update({
+      status: 'queued',
+      attempts: 0,
+      next_attempt_at: null,
+      to_address: to,
+      updated_at: sqlTime(),
+    })
+    await audit(
+      {
+        userId,
+        action: 'delivery.resend',
+        subjectType: 'delivery',
+        subjectId: delivery.id,
+        changes: { previous_status: delivery.status, attempts: delivery.attempts },
+      },
+      trx
+    )
   })
 }
 
 /** The billing email of the customer a delivery's document belongs to. */
 async function customerEmailOf(delivery: Delivery): Promise<string | null> {
-  const q = db.from('invoices').join('customers', 'customers.id', 'invoices.customer_id').select('customers.billing_email')
+  const q = db
+    .from('invoices')
+    .join('customers', 'customers.id', 'invoices.customer_id')
+    .select('customers.billing_email')
   if (delivery.documentType === 'credit_note') {
-    q.join('credit_notes', 'credit_notes.invoice_id', 'invoices.id').where('credit_notes.id', delivery.creditNoteId!)
+    q.join('credit_notes', 'credit_notes.invoice_id', 'invoices.id').where(
+      'credit_notes.id',
+      delivery.creditNoteId!
+    )
   } else {
     q.where('invoices.id', delivery.invoiceId!)
   }
@@ -335,13 +472,24 @@ export class DeliveryError extends Error {}
  * and refuses one that was already sent. The caller then sends with
  * deliverDue({ creditNoteIds: [id] }) (or leaves it to the scheduler).
  */
-export async function requestCreditNoteDelivery(creditNoteId: number, userId?: number | null): Promise<Delivery> {
+export async function requestCreditNoteDelivery(
+  creditNoteId: number,
+  userId?: number | null
+): Promise<Delivery> {
   await queueCreditNoteDeliveries([creditNoteId])
   const delivery = await Delivery.findBy('credit_note_id', creditNoteId)
   if (!delivery) throw new DeliveryError('Only a credit note of a finalized invoice can be sent')
-  if (delivery.status === 'sent') throw new DeliveryError('This credit note was already sent (accepted by the mail server).')
+  if (delivery.status === 'sent')
+    throw new DeliveryError('This credit note was already sent (accepted by the mail server).')
   if (delivery.status === 'queued') {
-    if (delivery.attempts === 0) await audit({ userId, action: 'delivery.queue', subjectType: 'delivery', subjectId: delivery.id, changes: { credit_note_id: creditNoteId } })
+    if (delivery.attempts === 0)
+      await audit({
+        userId,
+        action: 'delivery.queue',
+        subjectType: 'delivery',
+        subjectId: delivery.id,
+        changes: { credit_note_id: creditNoteId },
+      })
     return delivery
   }
   try {

@@ -37,20 +37,28 @@ function callStart(random: Random, month: DateTime) {
 }
 
 const hms = (seconds: number) =>
-  [Math.floor(seconds / 3600), Math.floor((seconds % 3600) / 60), seconds % 60].map((n) => String(n).padStart(2, '0')).join(':')
+  [Math.floor(seconds / 3600), Math.floor((seconds % 3600) / 60), seconds % 60]
+    .map((n) => String(n).padStart(2, '0'))
+    .join(':')
 
 /** The rate deck CSV, in the documented tariffs:import layout. */
 export async function writeDeck(folder: string, effectiveFrom: string) {
   await mkdir(folder, { recursive: true })
   const path = join(folder, 'tariff-standard-2026.csv')
-  const header = 'prefix,destination,category,peak,offpeak,weekend,connection,minimum,increments,effective_from'
+  const header =
+    'prefix,destination,category,peak,offpeak,weekend,connection,minimum,increments,effective_from'
   const rows = DEMO_DECK.map((r) => csvLine([...r, effectiveFrom]))
   await writeFile(path, [header, ...rows].join('\n') + '\n')
   return path
 }
 
 /** An Asterisk Master.csv (no header) of desk-phone calls for one customer and month. */
-function asteriskFile(random: Random, demo: DemoCustomer, month: DateTime, spikeEmployeeId: number | null) {
+function asteriskFile(
+  random: Random,
+  demo: DemoCustomer,
+  month: DateTime,
+  spikeEmployeeId: number | null
+) {
   const lines: string[] = []
   let seq = 0
   for (const person of demo.people) {
@@ -60,9 +68,15 @@ function asteriskFile(random: Random, demo: DemoCustomer, month: DateTime, spike
       const international = person.employeeId === spikeEmployeeId && c % 2 === 0
       const dst = international ? '0061290000000' : weightedDestination(random)
       const roll = random.next()
-      const disposition = roll < 0.82 ? 'ANSWERED' : roll < 0.92 ? 'NO ANSWER' : roll < 0.98 ? 'BUSY' : 'FAILED'
+      const disposition =
+        roll < 0.82 ? 'ANSWERED' : roll < 0.92 ? 'NO ANSWER' : roll < 0.98 ? 'BUSY' : 'FAILED'
       const ring = random.int(2, 20)
-      const billsec = disposition === 'ANSWERED' ? (international ? random.int(600, 2400) : random.int(5, 900)) : 0
+      const billsec =
+        disposition === 'ANSWERED'
+          ? international
+            ? random.int(600, 2400)
+            : random.int(5, 900)
+          : 0
       const answer = disposition === 'ANSWERED' ? start.plus({ seconds: ring }) : null
       const end = start.plus({ seconds: ring + billsec })
       const fmt = (d: DateTime | null) => (d ? d.toFormat('yyyy-MM-dd HH:mm:ss') : '')
@@ -95,27 +109,85 @@ function asteriskFile(random: Random, demo: DemoCustomer, month: DateTime, spike
 }
 
 /** A carrier's mobile bill for one customer and month, in the carrier's own layout. */
-function carrierFile(random: Random, demo: DemoCustomer, month: DateTime, roamerEmployeeId: number | null) {
-  const header = csvLine(['Ref', 'Mobile Number', 'Date', 'Time', 'Called Number', 'Duration', 'Data (KB)', 'Items', 'Type', 'Description', 'Cost (GBP)'])
+function carrierFile(
+  random: Random,
+  demo: DemoCustomer,
+  month: DateTime,
+  roamerEmployeeId: number | null
+) {
+  const header = csvLine([
+    'Ref',
+    'Mobile Number',
+    'Date',
+    'Time',
+    'Called Number',
+    'Duration',
+    'Data (KB)',
+    'Items',
+    'Type',
+    'Description',
+    'Cost (GBP)',
+  ])
   const lines = [header]
   let ref = 0
   const national = (e164: string) => '0' + e164.slice(3, 7) + ' ' + e164.slice(7)
   const numbers: { number: string; roamer: boolean }[] = [
-    ...demo.people.filter((p) => p.mobile).map((p) => ({ number: p.mobile!, roamer: p.employeeId === roamerEmployeeId })),
+    ...demo.people
+      .filter((p) => p.mobile)
+      .map((p) => ({ number: p.mobile!, roamer: p.employeeId === roamerEmployeeId })),
     ...demo.strayMobiles.map((number) => ({ number, roamer: false })),
   ]
   for (const { number, roamer } of numbers) {
-    const push = (start: DateTime, called: string, seconds: number, kb: number, items: number, type: string, description: string, cost: string) =>
+    const push = (
+      start: DateTime,
+      called: string,
+      seconds: number,
+      kb: number,
+      items: number,
+      type: string,
+      description: string,
+      cost: string
+    ) =>
       lines.push(
-        csvLine([`${month.toFormat('yyyyMM')}-${demo.customer.id}-${ref++}`, national(number), start.toFormat('dd/MM/yyyy'), start.toFormat('HH:mm:ss'), called, hms(seconds), kb, items, type, description, cost])
+        csvLine([
+          `${month.toFormat('yyyyMM')}-${demo.customer.id}-${ref++}`,
+          national(number),
+          start.toFormat('dd/MM/yyyy'),
+          start.toFormat('HH:mm:ss'),
+          called,
+          hms(seconds),
+          kb,
+          items,
+          type,
+          description,
+          cost,
+        ])
       )
     for (let c = random.int(4, 16); c > 0; c--) {
       const seconds = random.int(8, 1200)
-      push(callStart(random, month), weightedDestination(random), seconds, 0, 1, 'Call', 'Voice call', (seconds * 0.0004).toFixed(4))
+      push(
+        callStart(random, month),
+        weightedDestination(random),
+        seconds,
+        0,
+        1,
+        'Call',
+        'Voice call',
+        (seconds * 0.0004).toFixed(4)
+      )
     }
     for (let d = random.int(3, 10); d > 0; d--) {
       const kb = random.int(500, 350_000)
-      push(callStart(random, month), '', 0, kb, 1, 'Data', 'Mobile data session', (kb * 0.0000006).toFixed(4))
+      push(
+        callStart(random, month),
+        '',
+        0,
+        kb,
+        1,
+        'Data',
+        'Mobile data session',
+        (kb * 0.0000006).toFixed(4)
+      )
     }
     for (let t = random.int(0, 8); t > 0; t--) {
       push(callStart(random, month), weightedDestination(random), 0, 0, 1, 'Text', 'SMS', '0.0150')
@@ -123,7 +195,16 @@ function carrierFile(random: Random, demo: DemoCustomer, month: DateTime, roamer
     if (roamer) {
       for (let r = 0; r < 6; r++) {
         const kb = random.int(50_000, 200_000)
-        push(callStart(random, month), '', 0, kb, 1, 'Roaming Data', 'Data roaming (USA, Zone 3)', (kb * 0.00045).toFixed(4))
+        push(
+          callStart(random, month),
+          '',
+          0,
+          kb,
+          1,
+          'Roaming Data',
+          'Data roaming (USA, Zone 3)',
+          (kb * 0.00045).toFixed(4)
+        )
       }
     }
   }
@@ -131,7 +212,12 @@ function carrierFile(random: Random, demo: DemoCustomer, month: DateTime, roamer
 }
 
 /** Writes every sample source file of the demo and returns them in import order. */
-export async function writeDemoFiles(random: Random, folder: string, customers: DemoCustomer[], months: DateTime[]): Promise<DemoFile[]> {
+export async function writeDemoFiles(
+  random: Random,
+  folder: string,
+  customers: DemoCustomer[],
+  months: DateTime[]
+): Promise<DemoFile[]> {
   await mkdir(folder, { recursive: true })
   const files: DemoFile[] = []
   const last = months[months.length - 1]
@@ -144,10 +230,20 @@ export async function writeDemoFiles(random: Random, folder: string, customers: 
       const tag = `${demo.customer.accountNumber}-${month.toFormat('yyyy-MM')}`
       const asterisk = join(folder, `Master-${tag}.csv`)
       await writeFile(asterisk, asteriskFile(random, demo, month, isLast ? spike : null))
-      files.push({ path: asterisk, accountNumber: demo.customer.accountNumber, format: 'asterisk', month: month.toFormat('yyyy-MM') })
+      files.push({
+        path: asterisk,
+        accountNumber: demo.customer.accountNumber,
+        format: 'asterisk',
+        month: month.toFormat('yyyy-MM'),
+      })
       const carrier = join(folder, `carrier-bill-${tag}.csv`)
       await writeFile(carrier, carrierFile(random, demo, month, isLast ? roamer : null))
-      files.push({ path: carrier, accountNumber: demo.customer.accountNumber, format: `profile:${DEMO_PROFILE}`, month: month.toFormat('yyyy-MM') })
+      files.push({
+        path: carrier,
+        accountNumber: demo.customer.accountNumber,
+        format: `profile:${DEMO_PROFILE}`,
+        month: month.toFormat('yyyy-MM'),
+      })
     }
   }
   return files

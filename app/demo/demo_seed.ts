@@ -10,7 +10,13 @@ import M365Activity from '#models/m365_activity'
 import MappingProfile from '#models/mapping_profile'
 import User from '#models/user'
 import { parseDecimal } from '#lib/money'
-import { DEMO_CUSTOMERS, DEMO_LICENCES, FIRST_NAMES, LAST_NAMES, LINE_RENTAL } from '#demo/demo_catalogue'
+import {
+  DEMO_CUSTOMERS,
+  DEMO_LICENCES,
+  FIRST_NAMES,
+  LAST_NAMES,
+  LINE_RENTAL,
+} from '#demo/demo_catalogue'
 import type { Random } from '#lib/seeded_random'
 
 export const DEMO_ADMIN = { email: 'admin@tollgate.local', password: 'tollgate-demo' }
@@ -38,7 +44,13 @@ export const DEMO_PROFILE_CONFIG = {
   timeZone: 'Europe/London',
   durationFormat: 'hh:mm:ss',
   volumeUnit: 'KB',
-  categoryMap: { call: 'voice', data: 'data', text: 'sms', 'roaming data': 'roaming', 'roaming call': 'roaming' },
+  categoryMap: {
+    'call': 'voice',
+    'data': 'data',
+    'text': 'sms',
+    'roaming data': 'roaming',
+    'roaming call': 'roaming',
+  },
   columns: {
     number: 'Mobile Number',
     date: 'Date',
@@ -62,8 +74,15 @@ const e4 = (decimal: string) => parseDecimal(decimal, 4)
  * rentals and licences, licence activity, and the carrier mapping profile.
  * One mobile moves from one person to another in the middle of the last month.
  */
-export async function seedDemo(random: Random, firstMonth: DateTime, lastMonth: DateTime): Promise<DemoCustomer[]> {
-  await User.updateOrCreate({ email: DEMO_ADMIN.email }, { password: DEMO_ADMIN.password, role: 'admin', fullName: 'Demo Admin', customerId: null })
+export async function seedDemo(
+  random: Random,
+  firstMonth: DateTime,
+  lastMonth: DateTime
+): Promise<DemoCustomer[]> {
+  await User.updateOrCreate(
+    { email: DEMO_ADMIN.email },
+    { password: DEMO_ADMIN.password, role: 'admin', fullName: 'Demo Admin', customerId: null }
+  )
   await MappingProfile.updateOrCreate({ name: DEMO_PROFILE }, { config: DEMO_PROFILE_CONFIG })
 
   const from = firstMonth.startOf('month')
@@ -72,7 +91,9 @@ export async function seedDemo(random: Random, firstMonth: DateTime, lastMonth: 
   for (const [index, spec] of DEMO_CUSTOMERS.entries()) {
     const existing = await Customer.findBy('account_number', spec.accountNumber)
     if (existing) {
-      throw new Error(`The demo customer ${spec.accountNumber} exists already: run the demo on a fresh database (node ace migration:fresh)`)
+      throw new Error(
+        `The demo customer ${spec.accountNumber} exists already: run the demo on a fresh database (node ace migration:fresh)`
+      )
     }
     const created = await db.transaction(async (trx) => {
       const customer = await Customer.create(
@@ -94,7 +115,11 @@ export async function seedDemo(random: Random, firstMonth: DateTime, lastMonth: 
         { client: trx }
       )
       const departments = await Department.createMany(
-        spec.departments.map((name, i) => ({ customerId: customer.id, name, costCentre: `CC${100 + i * 10}` })),
+        spec.departments.map((name, i) => ({
+          customerId: customer.id,
+          name,
+          costCentre: `CC${100 + i * 10}`,
+        })),
         { client: trx }
       )
       const people: DemoPerson[] = []
@@ -119,7 +144,9 @@ export async function seedDemo(random: Random, firstMonth: DateTime, lastMonth: 
           { client: trx }
         )
         const hasMobile = random.chance(0.8)
-        const mobile = hasMobile ? `+447700${String(900000 + mobileCounter++).padStart(6, '0')}` : null
+        const mobile = hasMobile
+          ? `+447700${String(900000 + mobileCounter++).padStart(6, '0')}`
+          : null
         const extension = String(2000 + i)
         people.push({ employeeId: employee.id, name: employee.name, mobile, extension, upn })
 
@@ -127,10 +154,14 @@ export async function seedDemo(random: Random, firstMonth: DateTime, lastMonth: 
           { kind: 'extension', identifier: extension, label: `Desk phone ${extension}` },
           { kind: 'm365_user', identifier: upn, label: employee.name },
         ]
-        if (mobile) services.push({ kind: 'mobile', identifier: mobile, label: `Mobile of ${employee.name}` })
+        if (mobile)
+          services.push({ kind: 'mobile', identifier: mobile, label: `Mobile of ${employee.name}` })
         for (const s of services) {
           const service = await Service.create({ customerId: customer.id, ...s }, { client: trx })
-          await Assignment.create({ serviceId: service.id, employeeId: employee.id, startsAt: from, endsAt: null }, { client: trx })
+          await Assignment.create(
+            { serviceId: service.id, employeeId: employee.id, startsAt: from, endsAt: null },
+            { client: trx }
+          )
           if (s.kind === 'mobile') {
             await RecurringCharge.create(
               {
@@ -152,7 +183,12 @@ export async function seedDemo(random: Random, firstMonth: DateTime, lastMonth: 
           }
           if (s.kind === 'm365_user') {
             const roll = random.next()
-            const licence = roll < DEMO_LICENCES[0].share ? DEMO_LICENCES[0] : roll < DEMO_LICENCES[0].share + DEMO_LICENCES[1].share ? DEMO_LICENCES[1] : DEMO_LICENCES[2]
+            const licence =
+              roll < DEMO_LICENCES[0].share
+                ? DEMO_LICENCES[0]
+                : roll < DEMO_LICENCES[0].share + DEMO_LICENCES[1].share
+                  ? DEMO_LICENCES[1]
+                  : DEMO_LICENCES[2]
             await RecurringCharge.create(
               {
                 customerId: customer.id,
@@ -172,7 +208,9 @@ export async function seedDemo(random: Random, firstMonth: DateTime, lastMonth: 
             )
             // About one licence in twelve belongs to someone who has not signed in for weeks: waste to find.
             const idle = random.chance(0.08)
-            const lastSeen = idle ? lastMonth.endOf('month').minus({ days: random.int(35, 90) }) : lastMonth.endOf('month').minus({ days: random.int(0, 5) })
+            const lastSeen = idle
+              ? lastMonth.endOf('month').minus({ days: random.int(35, 90) })
+              : lastMonth.endOf('month').minus({ days: random.int(0, 5) })
             await M365Activity.create(
               {
                 customerId: customer.id,
@@ -198,10 +236,24 @@ export async function seedDemo(random: Random, firstMonth: DateTime, lastMonth: 
   // A handset changes hands on the 16th of the last month: each person pays for their own days.
   const acme = result[0]
   const [giver, taker] = acme.people.filter((p) => p.mobile).slice(0, 2)
-  const service = await Service.query().where('customer_id', acme.customer.id).where('identifier', giver.mobile!).firstOrFail()
-  const handover = lastMonth.set({ day: 16 }).setZone('Europe/London', { keepLocalTime: true }).startOf('day').toUTC()
-  await Assignment.query().where('service_id', service.id).update({ ends_at: handover.toSQL({ includeOffset: false }) })
-  await Assignment.create({ serviceId: service.id, employeeId: taker.employeeId, startsAt: handover, endsAt: null })
+  const service = await Service.query()
+    .where('customer_id', acme.customer.id)
+    .where('identifier', giver.mobile!)
+    .firstOrFail()
+  const handover = lastMonth
+    .set({ day: 16 })
+    .setZone('Europe/London', { keepLocalTime: true })
+    .startOf('day')
+    .toUTC()
+  await Assignment.query()
+    .where('service_id', service.id)
+    .update({ ends_at: handover.toSQL({ includeOffset: false }) })
+  await Assignment.create({
+    serviceId: service.id,
+    employeeId: taker.employeeId,
+    startsAt: handover,
+    endsAt: null,
+  })
   // Licences and line rental count in the insights' monthly figures.
   const { refreshRecurringRollups } = await import('#consolidation/rollups')
   for (const c of result) await refreshRecurringRollups(c.customer.id)

@@ -22,7 +22,15 @@ export async function renderInvoiceHtml(invoiceId: number, overrides: Partial<Br
   const brand = await branding()
   // A logo uploaded in the browser wins over one dropped in the template override folder.
   const logo = (await logoDataUri(brand)) ?? templates.logo
-  const view = buildInvoiceView(source, { logo, brand: { colour: brand.colour, light_colour: brand.lightColour, footer: brand.footer, ...overrides } })
+  const view = buildInvoiceView(source, {
+    logo,
+    brand: {
+      colour: brand.colour,
+      light_colour: brand.lightColour,
+      footer: brand.footer,
+      ...overrides,
+    },
+  })
   return { html: templates.render('invoice', view), invoice: source.invoice, view }
 }
 
@@ -46,20 +54,27 @@ export interface StoredPdf {
   bytes: number
 }
 
-export async function storeInvoicePdf(renderer: PdfRenderer, invoiceId: number, options: { force?: boolean } = {}): Promise<StoredPdf> {
+export async function storeInvoicePdf(
+  renderer: PdfRenderer,
+  invoiceId: number,
+  options: { force?: boolean } = {}
+): Promise<StoredPdf> {
   const existing = await Invoice.findOrFail(invoiceId)
   if (existing.status === 'finalized' && existing.pdfPath && existing.pdfSha256 && !options.force) {
     return { invoiceId, key: existing.pdfPath, sha256: existing.pdfSha256, bytes: -1 }
   }
   const { html, invoice } = await renderInvoiceHtml(invoiceId)
-  const pdf = await renderer.render(html, { footer: `${invoice.number ?? 'DRAFT'} · ${invoice.period}` })
+  const pdf = await renderer.render(html, {
+    footer: `${invoice.number ?? 'DRAFT'} · ${invoice.period}`,
+  })
   const sha256 = createHash('sha256').update(pdf).digest('hex')
   const key = storageKey(invoice.id, sha256)
   // The key names the content: a complete file under it is this very document, and rewriting
   // it would briefly truncate it under a concurrent reader.
   const disk = drive.use()
   const stored = (await disk.exists(key)) ? Buffer.from(await disk.getBytes(key)) : null
-  if (!stored || createHash('sha256').update(stored).digest('hex') !== sha256) await disk.put(key, pdf)
+  if (!stored || createHash('sha256').update(stored).digest('hex') !== sha256)
+    await disk.put(key, pdf)
   const previous = invoice.pdfPath
   // Only the PDF columns change, and for a finalized invoice only while unset.
   const q = db.from('invoices').where('id', invoice.id).where('status', invoice.status)
@@ -70,11 +85,20 @@ export async function storeInvoicePdf(renderer: PdfRenderer, invoiceId: number, 
     // Someone else stored it first (or the draft was finalized meanwhile): keep theirs.
     // The same document hashes to the same key, so ours is only removed when it differs.
     const fresh = await Invoice.findOrFail(invoiceId)
-    if (key !== previous && key !== fresh.pdfPath) await drive.use().delete(key).catch(() => {})
-    if (fresh.pdfPath && fresh.pdfSha256) return { invoiceId, key: fresh.pdfPath, sha256: fresh.pdfSha256, bytes: -1 }
+    if (key !== previous && key !== fresh.pdfPath)
+      await drive
+        .use()
+        .delete(key)
+        .catch(() => {})
+    if (fresh.pdfPath && fresh.pdfSha256)
+      return { invoiceId, key: fresh.pdfPath, sha256: fresh.pdfSha256, bytes: -1 }
     return storeInvoicePdf(renderer, invoiceId, options)
   }
-  if (previous && previous !== key) await drive.use().delete(previous).catch(() => {})
+  if (previous && previous !== key)
+    await drive
+      .use()
+      .delete(previous)
+      .catch(() => {})
   return { invoiceId, key, sha256, bytes: pdf.length }
 }
 
@@ -84,7 +108,11 @@ export async function storeInvoicePdf(renderer: PdfRenderer, invoiceId: number, 
  */
 export async function storeInvoicePdfs(
   invoiceIds: number[],
-  options: { renderer?: PdfRenderer; concurrency?: number; onProgress?: (done: number, total: number) => void } = {}
+  options: {
+    renderer?: PdfRenderer
+    concurrency?: number
+    onProgress?: (done: number, total: number) => void
+  } = {}
 ): Promise<Map<number, StoredPdf>> {
   const out = new Map<number, StoredPdf>()
   if (!invoiceIds.length) return out
@@ -108,7 +136,9 @@ export async function storeInvoicePdfs(
 }
 
 /** The stored PDF bytes of an invoice, rendering it first when missing. */
-export async function invoicePdfBytes(invoiceId: number): Promise<{ bytes: Buffer; invoice: Invoice }> {
+export async function invoicePdfBytes(
+  invoiceId: number
+): Promise<{ bytes: Buffer; invoice: Invoice }> {
   let invoice = await Invoice.findOrFail(invoiceId)
   if (!invoice.pdfPath || !(await drive.use().exists(invoice.pdfPath))) {
     if (invoice.pdfPath && invoice.status === 'finalized') {
@@ -122,7 +152,11 @@ export async function invoicePdfBytes(invoiceId: number): Promise<{ bytes: Buffe
   // only bytes that match the recorded hash leave here.
   for (let attempt = 0; attempt < 50; attempt++) {
     const bytes = Buffer.from(await drive.use().getBytes(invoice.pdfPath!))
-    if (!invoice.pdfSha256 || createHash('sha256').update(bytes).digest('hex') === invoice.pdfSha256) return { bytes, invoice }
+    if (
+      !invoice.pdfSha256 ||
+      createHash('sha256').update(bytes).digest('hex') === invoice.pdfSha256
+    )
+      return { bytes, invoice }
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
   throw new Error(`The stored PDF of invoice ${invoice.id} does not match its recorded hash`)

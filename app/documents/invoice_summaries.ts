@@ -100,7 +100,10 @@ export function costByDepartment(
     }))
   const un = bucketsOf(unallocated)
   const account = bucketsOf(accountCharges)
-  const all = add([...departments.values()].reduce((sum, d) => add(sum, d.b), un), account)
+  const all = add(
+    [...departments.values()].reduce((sum, d) => add(sum, d.b), un),
+    account
+  )
   return {
     departments: out,
     unallocated: unallocated.length ? texts(un, currency) : null,

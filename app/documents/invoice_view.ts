@@ -95,8 +95,25 @@ export async function loadInvoiceSource(invoiceId: number): Promise<InvoiceSourc
         ? db.from('usage_records').where('invoice_id', invoice.id)
         : billableRecords(db.connection(), invoice.customerId, invoice.period)
     itemised = await q
-      .select('employee_id', 'service_id', 'identifier', 'occurred_at', 'category', 'destination', 'destination_name', 'duration_s', 'volume_bytes', 'quantity', 'price_e4')
-      .orderBy([{ column: 'employee_id' }, { column: 'service_id' }, { column: 'occurred_at' }, { column: 'id' }])
+      .select(
+        'employee_id',
+        'service_id',
+        'identifier',
+        'occurred_at',
+        'category',
+        'destination',
+        'destination_name',
+        'duration_s',
+        'volume_bytes',
+        'quantity',
+        'price_e4'
+      )
+      .orderBy([
+        { column: 'employee_id' },
+        { column: 'service_id' },
+        { column: 'occurred_at' },
+        { column: 'id' },
+      ])
   }
   return { invoice, lines, snapshot, itemised, usage: await usageTotals(invoice) }
 }
@@ -126,12 +143,19 @@ async function usageTotals(invoice: Invoice): Promise<UsageTotal[]> {
 
 type UsageIndex = Map<string, UsageTotal>
 
-function usageKey(period: string, employeeId: number | null, serviceId: number | null, category: string) {
+function usageKey(
+  period: string,
+  employeeId: number | null,
+  serviceId: number | null,
+  category: string
+) {
   return `${period}|${employeeId ?? ''}|${serviceId ?? ''}|${category}`
 }
 
 function indexUsage(rows: UsageTotal[] | undefined): UsageIndex {
-  return new Map((rows ?? []).map((r) => [usageKey(r.period, r.employee_id, r.service_id, r.category), r]))
+  return new Map(
+    (rows ?? []).map((r) => [usageKey(r.period, r.employee_id, r.service_id, r.category), r])
+  )
 }
 
 const CALL_WORD: Record<string, string> = { sms: 'message', mms: 'message', data: 'session' }
@@ -145,15 +169,24 @@ function usageQuantity(category: string, n: number, durationS: number, volumeByt
 
 async function liveSnapshot(invoice: Invoice): Promise<Dict> {
   const customer = await Customer.findOrFail(invoice.customerId)
-  return { ...(invoice.snapshot ?? {}), ...(await describeInvoice(db.connection(), invoice.id, customer, await getSettings())) }
+  return {
+    ...(invoice.snapshot ?? {}),
+    ...(await describeInvoice(db.connection(), invoice.id, customer, await getSettings())),
+  }
 }
 
-function serviceLabel(snapshot: Dict, serviceId: number | null, unknown: string | null = null): string {
+function serviceLabel(
+  snapshot: Dict,
+  serviceId: number | null,
+  unknown: string | null = null
+): string {
   // Usage of an unknown number is billed per identifier; other lines of no service are charges.
   if (serviceId === null) return unknown ? `${unknown} · not a known service` : 'Other charges'
   const s = snapshot.services?.[serviceId]
   if (!s) return `Service #${serviceId}`
-  const identifier: string = String(s.identifier ?? '').startsWith('+') ? dialled(s.identifier).display : s.identifier
+  const identifier: string = String(s.identifier ?? '').startsWith('+')
+    ? dialled(s.identifier).display
+    : s.identifier
   return s.label ? `${s.label} · ${identifier}` : identifier
 }
 
@@ -163,16 +196,26 @@ function serviceLabel(snapshot: Dict, serviceId: number | null, unknown: string 
  */
 function lineText(line: InvoiceLine) {
   if (line.kind !== 'usage') return line.description
-  return line.usagePeriod ? `${categoryLabel(line.category)} ${lateUsageLabel(line.usagePeriod)}` : categoryLabel(line.category)
+  return line.usagePeriod
+    ? `${categoryLabel(line.category)} ${lateUsageLabel(line.usagePeriod)}`
+    : categoryLabel(line.category)
 }
 
 /** The period's own lines first, then late usage oldest period first; otherwise as stored. */
 function linesInOrder(lines: InvoiceLine[]) {
   // '' (the period's own usage) sorts before any YYYY-MM.
-  return [...lines].sort((a, b) => (a.usagePeriod ?? '').localeCompare(b.usagePeriod ?? '') || a.id - b.id)
+  return [...lines].sort(
+    (a, b) => (a.usagePeriod ?? '').localeCompare(b.usagePeriod ?? '') || a.id - b.id
+  )
 }
 
-function groupServices(lines: InvoiceLine[], snapshot: Dict, currency: string, usage: UsageIndex = new Map(), period = ''): ServiceView[] {
+function groupServices(
+  lines: InvoiceLine[],
+  snapshot: Dict,
+  currency: string,
+  usage: UsageIndex = new Map(),
+  period = ''
+): ServiceView[] {
   const byService = new Map<string, InvoiceLine[]>()
   for (const line of lines) {
     const key = line.serviceId !== null ? String(line.serviceId) : `none:${line.identifier ?? ''}`
@@ -181,20 +224,37 @@ function groupServices(lines: InvoiceLine[], snapshot: Dict, currency: string, u
   const out: ServiceView[] = []
   for (const group of byService.values()) {
     const categories = new Map<string, number>()
-    for (const l of group) categories.set(l.category, (categories.get(l.category) ?? 0) + l.amountMinor)
+    for (const l of group)
+      categories.set(l.category, (categories.get(l.category) ?? 0) + l.amountMinor)
     out.push({
       label: serviceLabel(snapshot, group[0].serviceId, group[0].identifier),
       total_minor: group.reduce((sum, l) => sum + l.amountMinor, 0),
       lines: linesInOrder(group).map((l) => lineView(l, currency, usage, period)),
-      categories: [...categories].map(([c, minor]) => ({ label: categoryLabel(c), amount: formatMoney(minor, currency) })),
-      total: formatMoney(group.reduce((sum, l) => sum + l.amountMinor, 0), currency),
+      categories: [...categories].map(([c, minor]) => ({
+        label: categoryLabel(c),
+        amount: formatMoney(minor, currency),
+      })),
+      total: formatMoney(
+        group.reduce((sum, l) => sum + l.amountMinor, 0),
+        currency
+      ),
     })
   }
   return out.sort((a, b) => a.label.localeCompare(b.label))
 }
 
-function lineView(line: InvoiceLine, currency: string, usage: UsageIndex, period: string): InvoiceLineView {
-  const u = line.kind === 'usage' ? usage.get(usageKey(line.usagePeriod ?? period, line.employeeId, line.serviceId, line.category)) : undefined
+function lineView(
+  line: InvoiceLine,
+  currency: string,
+  usage: UsageIndex,
+  period: string
+): InvoiceLineView {
+  const u =
+    line.kind === 'usage'
+      ? usage.get(
+          usageKey(line.usagePeriod ?? period, line.employeeId, line.serviceId, line.category)
+        )
+      : undefined
   const seats = line.category === 'licence' ? 'seat' : 'unit'
   return {
     description: lineText(line),
@@ -220,7 +280,10 @@ export interface BrandView {
   footer: string
 }
 
-export function buildInvoiceView(source: InvoiceSource, options: { logo?: string | null; brand?: BrandView } = {}) {
+export function buildInvoiceView(
+  source: InvoiceSource,
+  options: { logo?: string | null; brand?: BrandView } = {}
+) {
   const { invoice, lines, snapshot } = source
   const currency = invoice.currency
   const customer = snapshot.customer ?? {}
@@ -229,11 +292,33 @@ export function buildInvoiceView(source: InvoiceSource, options: { logo?: string
   const usage = indexUsage(source.usage)
 
   // Summary: totals by category, with the quantity in its unit.
-  const byCategory = new Map<string, { minor: number; quantity: number; durationS: number; volumeBytes: number; usage: boolean; rates: Set<number> }>()
+  const byCategory = new Map<
+    string,
+    {
+      minor: number
+      quantity: number
+      durationS: number
+      volumeBytes: number
+      usage: boolean
+      rates: Set<number>
+    }
+  >()
   for (const l of lines) {
-    const c = byCategory.get(l.category) ?? { minor: 0, quantity: 0, durationS: 0, volumeBytes: 0, usage: l.kind === 'usage', rates: new Set<number>() }
+    const c = byCategory.get(l.category) ?? {
+      minor: 0,
+      quantity: 0,
+      durationS: 0,
+      volumeBytes: 0,
+      usage: l.kind === 'usage',
+      rates: new Set<number>(),
+    }
     c.rates.add(l.taxRateBp)
-    const u = l.kind === 'usage' ? usage.get(usageKey(l.usagePeriod ?? invoice.period, l.employeeId, l.serviceId, l.category)) : undefined
+    const u =
+      l.kind === 'usage'
+        ? usage.get(
+            usageKey(l.usagePeriod ?? invoice.period, l.employeeId, l.serviceId, l.category)
+          )
+        : undefined
     c.minor += l.amountMinor
     c.quantity += l.quantity
     c.durationS += u?.duration_s ?? 0
@@ -248,19 +333,27 @@ export function buildInvoiceView(source: InvoiceSource, options: { logo?: string
   const unallocated: InvoiceLine[] = []
   const accountCharges: InvoiceLine[] = []
   for (const l of lines) {
-    if (l.employeeId !== null) byEmployee.set(l.employeeId, [...(byEmployee.get(l.employeeId) ?? []), l])
+    if (l.employeeId !== null)
+      byEmployee.set(l.employeeId, [...(byEmployee.get(l.employeeId) ?? []), l])
     else if (l.kind === 'usage') unallocated.push(l)
     else accountCharges.push(l)
   }
-  const personLines: { name: string; employee_number: string | null; department: string | null; lines: InvoiceLine[] }[] = []
+  const personLines: {
+    name: string
+    employee_number: string | null
+    department: string | null
+    lines: InvoiceLine[]
+  }[] = []
   const people: PersonView[] = [...byEmployee].map(([employeeId, group]) => {
     const e = snapshot.employees?.[employeeId] ?? {}
-    const departmentId = group.find((l) => l.departmentId !== null)?.departmentId ?? e.department_id ?? null
+    const departmentId =
+      group.find((l) => l.departmentId !== null)?.departmentId ?? e.department_id ?? null
     const total = group.reduce((sum, l) => sum + l.amountMinor, 0)
     const who = {
       name: e.name ?? `Employee #${employeeId}`,
       employee_number: e.employee_number ?? null,
-      department: departmentId !== null ? (snapshot.departments?.[departmentId]?.name ?? null) : null,
+      department:
+        departmentId !== null ? (snapshot.departments?.[departmentId]?.name ?? null) : null,
     }
     personLines.push({ ...who, lines: group })
     return {
@@ -270,7 +363,10 @@ export function buildInvoiceView(source: InvoiceSource, options: { logo?: string
       total_minor: total,
     }
   })
-  people.sort((a, b) => (a.department ?? '~').localeCompare(b.department ?? '~') || a.name.localeCompare(b.name))
+  people.sort(
+    (a, b) =>
+      (a.department ?? '~').localeCompare(b.department ?? '~') || a.name.localeCompare(b.name)
+  )
   const unallocatedTotal = unallocated.reduce((sum, l) => sum + l.amountMinor, 0)
   const accountTotal = accountCharges.reduce((sum, l) => sum + l.amountMinor, 0)
 
@@ -285,15 +381,29 @@ export function buildInvoiceView(source: InvoiceSource, options: { logo?: string
   }
   const lateUsage = [...byLatePeriod]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([p, v]) => ({ period: p, label: longMonth(p), quantity: v.quantity, amount: formatMoney(v.minor, currency), amount_minor: v.minor }))
+    .map(([p, v]) => ({
+      period: p,
+      label: longMonth(p),
+      quantity: v.quantity,
+      amount: formatMoney(v.minor, currency),
+      amount_minor: v.minor,
+    }))
 
   const tz = customer.time_zone || 'Europe/London'
   const itemisedTitle = (r: Dict) => {
-    const who = r.employee_id === null ? 'Unallocated' : (snapshot.employees?.[r.employee_id]?.name ?? `Employee #${r.employee_id}`)
-    const what = r.service_id === null ? `${r.identifier} · not a known service` : serviceLabel(snapshot, Number(r.service_id))
+    const who =
+      r.employee_id === null
+        ? 'Unallocated'
+        : (snapshot.employees?.[r.employee_id]?.name ?? `Employee #${r.employee_id}`)
+    const what =
+      r.service_id === null
+        ? `${r.identifier} · not a known service`
+        : serviceLabel(snapshot, Number(r.service_id))
     return `${who} · ${what}`
   }
-  const itemised = source.itemised ? groupItemised(source.itemised, itemisedTitle, tz, currency) : null
+  const itemised = source.itemised
+    ? groupItemised(source.itemised, itemisedTitle, tz, currency)
+    : null
 
   return {
     draft,
@@ -304,7 +414,9 @@ export function buildInvoiceView(source: InvoiceSource, options: { logo?: string
     recurring_label: snapshot.recurring_month ? monthLabel(snapshot.recurring_month) : null,
     issue_date: date(invoice.issueDate) ?? date(DateTime.now()),
     tax_point: date(invoice.taxPoint) ?? date(DateTime.now()),
-    due_date: date(invoice.dueDate) ?? date(DateTime.now().plus({ days: customer.payment_terms_days ?? 30 })),
+    due_date:
+      date(invoice.dueDate) ??
+      date(DateTime.now().plus({ days: customer.payment_terms_days ?? 30 })),
     payment_terms_days: customer.payment_terms_days ?? 30,
     currency,
     logo: options.logo ?? null,
@@ -318,7 +430,10 @@ export function buildInvoiceView(source: InvoiceSource, options: { logo?: string
     },
     taxes: taxes.map((t) => ({
       rate: percent(t.rateBp),
-      label: t.category === 'S' ? `VAT at ${percent(t.rateBp)}` : `${VAT_CATEGORY_LABELS[t.category]} (${percent(t.rateBp)})`,
+      label:
+        t.category === 'S'
+          ? `VAT at ${percent(t.rateBp)}`
+          : `${VAT_CATEGORY_LABELS[t.category]} (${percent(t.rateBp)})`,
       net: formatMoney(t.taxableMinor, currency),
       tax: formatMoney(t.taxMinor, currency),
     })),
@@ -327,24 +442,67 @@ export function buildInvoiceView(source: InvoiceSource, options: { logo?: string
     exempt: taxes.some((t) => t.category === 'E'),
     categories: [...byCategory]
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([c, v]) => ({ label: categoryLabel(c), quantity: v.quantity, quantity_text: v.usage ? usageQuantity(c, v.quantity, v.durationS, v.volumeBytes) : plural(v.quantity, c === 'licence' ? 'seat' : 'unit'), amount: formatMoney(v.minor, currency), vat_rate: [...v.rates].sort((a, b) => b - a).map(percent).join(' / ') })),
+      .map(([c, v]) => ({
+        label: categoryLabel(c),
+        quantity: v.quantity,
+        quantity_text: v.usage
+          ? usageQuantity(c, v.quantity, v.durationS, v.volumeBytes)
+          : plural(v.quantity, c === 'licence' ? 'seat' : 'unit'),
+        amount: formatMoney(v.minor, currency),
+        vat_rate: [...v.rates]
+          .sort((a, b) => b - a)
+          .map(percent)
+          .join(' / '),
+      })),
     people_summary: [
       ...people.map((p) => ({ name: p.name, department: p.department, amount: p.total })),
-      ...(unallocated.length ? [{ name: 'Unallocated', department: null, amount: formatMoney(unallocatedTotal, currency) }] : []),
-      ...(accountCharges.length ? [{ name: 'Account charges', department: null, amount: formatMoney(accountTotal, currency) }] : []),
+      ...(unallocated.length
+        ? [
+            {
+              name: 'Unallocated',
+              department: null,
+              amount: formatMoney(unallocatedTotal, currency),
+            },
+          ]
+        : []),
+      ...(accountCharges.length
+        ? [
+            {
+              name: 'Account charges',
+              department: null,
+              amount: formatMoney(accountTotal, currency),
+            },
+          ]
+        : []),
     ],
     late_usage: lateUsage.length
-      ? { periods: lateUsage, total: formatMoney(lateUsage.reduce((sum, p) => sum + p.amount_minor, 0), currency) }
+      ? {
+          periods: lateUsage,
+          total: formatMoney(
+            lateUsage.reduce((sum, p) => sum + p.amount_minor, 0),
+            currency
+          ),
+        }
       : null,
     cost_by_user: costByDepartment(personLines, unallocated, currency, accountCharges),
     m365: m365Licences(lines, currency),
     time_zone: tz,
     people,
     unallocated: unallocated.length
-      ? { services: groupServices(unallocated, snapshot, currency, usage, invoice.period), total: formatMoney(unallocatedTotal, currency), total_minor: unallocatedTotal }
+      ? {
+          services: groupServices(unallocated, snapshot, currency, usage, invoice.period),
+          total: formatMoney(unallocatedTotal, currency),
+          total_minor: unallocatedTotal,
+        }
       : null,
     account_charges: accountCharges.length
-      ? { lines: linesInOrder(accountCharges).map((l) => lineView(l, currency, usage, invoice.period)), total: formatMoney(accountTotal, currency), total_minor: accountTotal }
+      ? {
+          lines: linesInOrder(accountCharges).map((l) =>
+            lineView(l, currency, usage, invoice.period)
+          ),
+          total: formatMoney(accountTotal, currency),
+          total_minor: accountTotal,
+        }
       : null,
     itemised,
   }
@@ -360,7 +518,10 @@ function groupItemised(rows: Dict[], keyOf: (r: Dict) => string, tz: string, cur
     const key = keyOf(r)
     let list = groups.get(key)
     if (!list) groups.set(key, (list = []))
-    const at = r.occurred_at instanceof Date ? DateTime.fromJSDate(r.occurred_at) : DateTime.fromSQL(String(r.occurred_at), { zone: 'utc' })
+    const at =
+      r.occurred_at instanceof Date
+        ? DateTime.fromJSDate(r.occurred_at)
+        : DateTime.fromSQL(String(r.occurred_at), { zone: 'utc' })
     const local = at.setZone(tz)
     const number = dialled(r.destination)
     list.push({
@@ -368,8 +529,15 @@ function groupItemised(rows: Dict[], keyOf: (r: Dict) => string, tz: string, cur
       time: local.toFormat('HH:mm'),
       category: categoryLabel(r.category),
       destination: number.display,
-      destination_name: [r.destination_name, number.country].filter((x, i, all) => x && all.indexOf(x) === i).join(' · '),
-      amount: Number(r.duration_s) > 0 ? clock(Number(r.duration_s)) : Number(r.volume_bytes) > 0 ? dataVolume(Number(r.volume_bytes)) : plural(Number(r.quantity), CALL_WORD[r.category] ?? 'item'),
+      destination_name: [r.destination_name, number.country]
+        .filter((x, i, all) => x && all.indexOf(x) === i)
+        .join(' · '),
+      amount:
+        Number(r.duration_s) > 0
+          ? clock(Number(r.duration_s))
+          : Number(r.volume_bytes) > 0
+            ? dataVolume(Number(r.volume_bytes))
+            : plural(Number(r.quantity), CALL_WORD[r.category] ?? 'item'),
       // Itemised prices read at 2 dp like every other amount; the line totals above are exact.
       price: moneyE4(Number(r.price_e4), currency),
     })

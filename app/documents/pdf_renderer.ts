@@ -42,7 +42,12 @@ export function chromiumPath() {
 export async function launchChromium(): Promise<Browser> {
   // Talk to Chromium over a pipe, not a WebSocket: when this process dies, even by kill -9, the
   // pipe closes and Chromium exits with it instead of living on (≈12 processes, 1.4 GB).
-  return puppeteer.launch({ executablePath: chromiumPath(), headless: true, args: [...CHROMIUM_ARGS, ...OFFLINE_ARGS], pipe: true })
+  return puppeteer.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: [...CHROMIUM_ARGS, ...OFFLINE_ARGS],
+    pipe: true,
+  })
 }
 
 export interface PdfOptions {
@@ -77,7 +82,8 @@ export class PdfRenderer {
       await page.setJavaScriptEnabled(false)
       await page.setRequestInterception(true)
       page.on('request', (request) => {
-        if (!request.url().startsWith('data:') && request.url() !== 'about:blank') renderer.blockedRequests++
+        if (!request.url().startsWith('data:') && request.url() !== 'about:blank')
+          renderer.blockedRequests++
         void allowOnlyInline(request)
       })
       renderer.#all.push(page)
@@ -104,7 +110,13 @@ export class PdfRenderer {
       await page.setContent(html, { waitUntil: 'load', timeout: 30_000 })
       // Page numbers and the footer text come from CSS @page margin boxes in the
       // template (cheaper than Chromium's header/footer templates, and overridable).
-      const pdf = await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true, tagged: false, outline: false })
+      const pdf = await page.pdf({
+        format: 'A4',
+        printBackground: true,
+        preferCSSPageSize: true,
+        tagged: false,
+        outline: false,
+      })
       return Buffer.from(pdf)
     } finally {
       this.#release(page)
@@ -117,7 +129,10 @@ export class PdfRenderer {
 }
 
 /** Runs `work` with a renderer that is closed afterwards, however `work` ends. */
-export async function withRenderer<T>(work: (renderer: PdfRenderer) => Promise<T>, options: { pages?: number } = {}): Promise<T> {
+export async function withRenderer<T>(
+  work: (renderer: PdfRenderer) => Promise<T>,
+  options: { pages?: number } = {}
+): Promise<T> {
   const renderer = await PdfRenderer.launch(options)
   try {
     return await work(renderer)

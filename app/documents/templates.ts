@@ -14,7 +14,13 @@ import app from '@adonisjs/core/services/app'
  * Handlebars escapes every {{value}}; templates never use triple-stash on data.
  */
 
-const MIME: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.svg': 'image/svg+xml', '.webp': 'image/webp' }
+const MIME: Record<string, string> = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.svg': 'image/svg+xml',
+  '.webp': 'image/webp',
+}
 
 export function baseDir() {
   return app.makePath('resources/templates')
@@ -46,7 +52,12 @@ let cached: { key: string; set: TemplateSet } | undefined
 /** A fingerprint of both folders so edited overrides are picked up without a restart. */
 function folderKey() {
   const parts: string[] = []
-  for (const dir of [baseDir(), join(baseDir(), 'partials'), overridesDir(), join(overridesDir(), 'partials')]) {
+  for (const dir of [
+    baseDir(),
+    join(baseDir(), 'partials'),
+    overridesDir(),
+    join(overridesDir(), 'partials'),
+  ]) {
     if (!existsSync(dir)) continue
     for (const file of readdirSync(dir)) {
       const full = join(dir, file)
@@ -76,12 +87,15 @@ export function loadTemplates(): TemplateSet {
   }
   for (const [name, file] of partials) hb.registerPartial(name, readFileSync(file, 'utf8'))
   const compiled = new Map<string, HandlebarsTemplateDelegate>()
-  for (const [name, file] of documents) compiled.set(name, hb.compile(readFileSync(file, 'utf8'), { strict: false }))
+  for (const [name, file] of documents)
+    compiled.set(name, hb.compile(readFileSync(file, 'utf8'), { strict: false }))
 
   let logo: string | null = null
   for (const dir of [overrides, baseDir()]) {
     if (!existsSync(dir)) continue
-    const file = readdirSync(dir).find((f) => basename(f, extname(f)) === 'logo' && MIME[extname(f).toLowerCase()])
+    const file = readdirSync(dir).find(
+      (f) => basename(f, extname(f)) === 'logo' && MIME[extname(f).toLowerCase()]
+    )
     if (file) {
       logo = `data:${MIME[extname(file).toLowerCase()]};base64,${readFileSync(join(dir, file)).toString('base64')}`
       break

@@ -68,7 +68,11 @@ export async function findAnomalies(customerId: number, period: string): Promise
 
   const ids = [...new Set([...all.keys()])]
   const employees = ids.length
-    ? await db.from('employees').where('customer_id', customerId).whereIn('id', ids).select('id', 'name')
+    ? await db
+        .from('employees')
+        .where('customer_id', customerId)
+        .whereIn('id', ids)
+        .select('id', 'name')
     : []
   const nameOf = new Map<number, string>(employees.map((e: any) => [Number(e.id), String(e.name)]))
 
@@ -128,6 +132,15 @@ export async function findAnomalies(customerId: number, period: string): Promise
     })
   }
 
-  const order: Record<AnomalyKind, number> = { employee_spike: 0, roaming_spike: 1, new_destination: 2 }
-  return anomalies.sort((a, b) => order[a.kind] - order[b.kind] || b.amountMinor - a.amountMinor || a.subject.localeCompare(b.subject))
+  const order: Record<AnomalyKind, number> = {
+    employee_spike: 0,
+    roaming_spike: 1,
+    new_destination: 2,
+  }
+  return anomalies.sort(
+    (a, b) =>
+      order[a.kind] - order[b.kind] ||
+      b.amountMinor - a.amountMinor ||
+      a.subject.localeCompare(b.subject)
+  )
 }

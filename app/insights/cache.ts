@@ -34,7 +34,11 @@ export async function newestRollupId(customerId: number): Promise<string> {
  * `scope` must identify the customer uniquely over time (id plus account number), so that a
  * customer id reused after a truncate never meets an old entry.
  */
-export async function cached<T>(customer: { id: number; accountNumber: string }, key: string, compute: () => Promise<T>): Promise<T> {
+export async function cached<T>(
+  customer: { id: number; accountNumber: string },
+  key: string,
+  compute: () => Promise<T>
+): Promise<T> {
   const stamp = await newestRollupId(customer.id)
   const full = `${customer.id}|${customer.accountNumber}|${key}`
   const hit = entries.get(full)

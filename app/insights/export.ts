@@ -43,7 +43,8 @@ export async function toXlsx(tables: ExportTable[]): Promise<Buffer> {
       header: c.label,
       key: c.key,
       width: Math.max(10, Math.min(40, c.label.length + 4)),
-      style: c.type === 'money' ? { numFmt: '#,##0.00' } : c.type === 'pct' ? { numFmt: '0.0' } : {},
+      style:
+        c.type === 'money' ? { numFmt: '#,##0.00' } : c.type === 'pct' ? { numFmt: '0.0' } : {},
     }))
     sheet.getRow(1).font = { bold: true }
     for (const row of table.rows) {
@@ -63,8 +64,22 @@ export async function toXlsx(tables: ExportTable[]): Promise<Buffer> {
 }
 
 /** Sends the tables as CSV (the first table) or XLSX (one sheet per table). */
-export async function sendExport(response: HttpContext['response'], format: ExportFormat, baseName: string, tables: ExportTable[]) {
-  if (format === 'csv') return sendDownload(response, { filename: `${baseName}.csv`, contentType: 'text/csv; charset=utf-8', body: toCsv(tables[0]) })
+export async function sendExport(
+  response: HttpContext['response'],
+  format: ExportFormat,
+  baseName: string,
+  tables: ExportTable[]
+) {
+  if (format === 'csv')
+    return sendDownload(response, {
+      filename: `${baseName}.csv`,
+      contentType: 'text/csv; charset=utf-8',
+      body: toCsv(tables[0]),
+    })
   const xlsx = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
-  return sendDownload(response, { filename: `${baseName}.xlsx`, contentType: xlsx, body: await toXlsx(tables) })
+  return sendDownload(response, {
+    filename: `${baseName}.xlsx`,
+    contentType: xlsx,
+    body: await toXlsx(tables),
+  })
 }

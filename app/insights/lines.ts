@@ -35,9 +35,13 @@ export async function finalizedInvoices(customerId: number, periods: string[]) {
  * keys of the money model, not column values, so they are filtered after loading.
  */
 export type LineScope = { employeeId?: number }
-const oneEmployee = (scope: LineScope) => (scope.employeeId !== undefined && scope.employeeId > 0 ? scope.employeeId : null)
+const oneEmployee = (scope: LineScope) =>
+  scope.employeeId !== undefined && scope.employeeId > 0 ? scope.employeeId : null
 
-async function invoiceLines(invoiceIds: Map<string, number>, scope: LineScope): Promise<MoneyLine[]> {
+async function invoiceLines(
+  invoiceIds: Map<string, number>,
+  scope: LineScope
+): Promise<MoneyLine[]> {
   if (invoiceIds.size === 0) return []
   const periodOf = new Map<number, string>([...invoiceIds].map(([p, id]) => [id, p]))
   const employeeId = oneEmployee(scope)
@@ -71,7 +75,11 @@ async function invoiceLines(invoiceIds: Map<string, number>, scope: LineScope): 
 }
 
 /** Usage rollup cells of the months, summed over departments per line key (department: the largest). */
-async function usageCells(customerId: number, periods: string[], scope: LineScope): Promise<UsageCell[]> {
+async function usageCells(
+  customerId: number,
+  periods: string[],
+  scope: LineScope
+): Promise<UsageCell[]> {
   if (periods.length === 0) return []
   const employeeId = oneEmployee(scope)
   const rows = await db
@@ -101,7 +109,11 @@ async function usageCells(customerId: number, periods: string[], scope: LineScop
 }
 
 /** Usage of no service per identifier (the invoice bills each unknown number as its own line). */
-async function unknownIdentifierCells(customerId: number, periods: string[], scope: LineScope): Promise<UsageCell[]> {
+async function unknownIdentifierCells(
+  customerId: number,
+  periods: string[],
+  scope: LineScope
+): Promise<UsageCell[]> {
   if (periods.length === 0 || oneEmployee(scope) !== null) return []
   const rows = await db
     .from('usage_records')
@@ -188,7 +200,11 @@ function attachUsageStats(lines: MoneyLine[], cells: UsageCell[]) {
 }
 
 /** Every money line of the customer's months (of one employee when the scope names one). */
-export async function loadMoneyLines(customerId: number, periods: string[], scope: LineScope = {}): Promise<MoneyLine[]> {
+export async function loadMoneyLines(
+  customerId: number,
+  periods: string[],
+  scope: LineScope = {}
+): Promise<MoneyLine[]> {
   const customer = await db
     .from('customers')
     .where('id', customerId)

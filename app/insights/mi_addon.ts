@@ -13,7 +13,12 @@ export const MI_ADDON_DESCRIPTION = 'Management information add-on'
  * open recurring charge (origin 'mi_addon', price from settings, default £50/month) exists from today.
  * Off: the flag goes false and open add-on charges end today (billing pro-rates the part month).
  */
-export async function setMiAddon(customerId: number, enabled: boolean, userId: number | null, today = DateTime.utc()) {
+export async function setMiAddon(
+  customerId: number,
+  enabled: boolean,
+  userId: number | null,
+  today = DateTime.utc()
+) {
   const { miAddonPriceE4 } = await insightsSettings()
   return db.transaction(async (trx) => {
     const customer = await Customer.query({ client: trx }).where('id', customerId).firstOrFail()
@@ -55,10 +60,20 @@ export async function setMiAddon(customerId: number, enabled: boolean, userId: n
       }
     }
     // The add-on is a recurring charge: the insights' monthly figures include it.
-    const touched = enabled ? (chargeId !== null && open.length === 0 ? [today.toISODate()] : []) : open.map((c) => c.startsOn)
+    const touched = enabled
+      ? chargeId !== null && open.length === 0
+        ? [today.toISODate()]
+        : []
+      : open.map((c) => c.startsOn)
     if (touched.length) await refreshRecurringRollups(customerId, touched, trx)
     await audit(
-      { userId, action: enabled ? 'mi_addon.enable' : 'mi_addon.disable', subjectType: 'customer', subjectId: customerId, changes: { miAddon: { from: was, to: enabled }, chargeId } },
+      {
+        userId,
+        action: enabled ? 'mi_addon.enable' : 'mi_addon.disable',
+        subjectType: 'customer',
+        subjectId: customerId,
+        changes: { miAddon: { from: was, to: enabled }, chargeId },
+      },
       trx
     )
     return { enabled, chargeId }

@@ -29,7 +29,9 @@ export async function invitePortalUser(
 ) {
   const customer = await Customer.findOrFail(customerId)
   if (!customer.miAddon) {
-    throw new PortalInviteError('This customer has no management-information add-on: switch it on before inviting portal users.')
+    throw new PortalInviteError(
+      'This customer has no management-information add-on: switch it on before inviting portal users.'
+    )
   }
   const email = input.email.trim().toLowerCase()
   const token = randomBytes(32).toString('base64url')
@@ -40,7 +42,13 @@ export async function invitePortalUser(
     }
     if (!found) {
       found = await User.create(
-        { email, fullName: input.fullName || null, role: 'portal', customerId, password: randomBytes(24).toString('hex') },
+        {
+          email,
+          fullName: input.fullName || null,
+          role: 'portal',
+          customerId,
+          password: randomBytes(24).toString('hex'),
+        },
         { client: trx }
       )
     }
@@ -56,23 +64,45 @@ export async function invitePortalUser(
       accepted_at: null,
       created_at: sqlTime(now),
     })
-    await audit({ userId: invitedBy, action: 'portal.invite', subjectType: 'user', subjectId: found.id, changes: { email, customerId } }, trx)
+    await audit(
+      {
+        userId: invitedBy,
+        action: 'portal.invite',
+        subjectType: 'user',
+        subjectId: found.id,
+        changes: { email, customerId },
+      },
+      trx
+    )
     return { user: found, inviteId: Number(newId) }
   })
 
   const link = `${baseUrl.replace(/\/$/, '')}/portal/invite/${token}`
   try {
-    await sendInviteMail({ email, fullName: input.fullName ?? null, customerName: customer.name, link })
+    await sendInviteMail({
+      email,
+      fullName: input.fullName ?? null,
+      customerName: customer.name,
+      link,
+    })
   } catch (error) {
     // The user and invite stay; inviting again replaces the token.
-    throw new PortalInviteError(`The invitation to ${email} could not be emailed (${(error as Error).message}). Send it again once mail works.`)
+    throw new PortalInviteError(
+      `The invitation to ${email} could not be emailed (${(error as Error).message}). Send it again once mail works.`
+    )
   }
   return { user, inviteId, token, link }
 }
 
-const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
+const esc = (s: string) =>
+  s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
 
-async function sendInviteMail(m: { email: string; fullName: string | null; customerName: string; link: string }) {
+async function sendInviteMail(m: {
+  email: string
+  fullName: string | null
+  customerName: string
+  link: string
+}) {
   const hello = m.fullName ? `Hello ${m.fullName},` : 'Hello,'
   await mail.send((message) => {
     message
@@ -93,14 +123,22 @@ async function sendInviteMail(m: { email: string; fullName: string | null; custo
 /** The pending, unexpired invite of a token, or null. */
 export async function findInvite(token: string) {
   if (!token || token.length > 200) return null
-  const invite = await db.from('portal_invites').where('token_hash', hashToken(token)).whereNull('accepted_at').first()
+  const invite = await db
+    .from('portal_invites')
+    .where('token_hash', hashToken(token))
+    .whereNull('accepted_at')
+    .first()
   if (!invite) return null
   const expires =
     invite.expires_at instanceof Date
       ? DateTime.fromJSDate(invite.expires_at)
       : DateTime.fromSQL(String(invite.expires_at), { zone: 'utc' })
   if (!expires.isValid || expires < DateTime.utc()) return null
-  return { id: Number(invite.id), userId: Number(invite.user_id), customerId: Number(invite.customer_id) }
+  return {
+    id: Number(invite.id),
+    userId: Number(invite.user_id),
+    customerId: Number(invite.customer_id),
+  }
 }
 
 /** Sets the invitee's password and uses up the token. Returns the user, or null when the token is not valid. */
@@ -108,12 +146,24 @@ export async function acceptInvite(token: string, password: string) {
   const invite = await findInvite(token)
   if (!invite) return null
   return db.transaction(async (trx) => {
-    const used = await trx.from('portal_invites').where('id', invite.id).whereNull('accepted_at').update({ accepted_at: sqlTime(DateTime.utc()) })
+    const used = await trx
+      .from('portal_invites')
+      .where('id', invite.id)
+      .whereNull('accepted_at')
+      .update({ accepted_at: sqlTime(DateTime.utc()) })
     if (Number(Array.isArray(used) ? used[0] : used) === 0) return null
     const user = await User.findOrFail(invite.userId, { client: trx })
     user.password = password
     await user.save()
-    await audit({ userId: user.id, action: 'portal.invite_accepted', subjectType: 'user', subjectId: user.id }, trx)
+    await audit(
+      {
+        userId: user.id,
+        action: 'portal.invite_accepted',
+        subjectType: 'user',
+        subjectId: user.id,
+      },
+      trx
+    )
     return user
   })
 }

@@ -42,11 +42,16 @@ const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v))
  * usage is in the current month gets the current month. Without a customer: across all customers.
  */
 export async function defaultLastMonth(customerId?: number): Promise<string> {
-  const customer = customerId ? await db.from('customers').where('id', customerId).select('time_zone').first() : null
+  const customer = customerId
+    ? await db.from('customers').where('id', customerId).select('time_zone').first()
+    : null
   const now = DateTime.now().setZone(customer?.time_zone || 'Europe/London')
   const current = (now.isValid ? now : DateTime.utc()).toFormat('yyyy-MM')
   const lastComplete = addMonths(current, -1)
-  const scoped = () => (customerId ? db.from('monthly_rollups').where('customer_id', customerId) : db.from('monthly_rollups'))
+  const scoped = () =>
+    customerId
+      ? db.from('monthly_rollups').where('customer_id', customerId)
+      : db.from('monthly_rollups')
   const before = await scoped().where('period', '<=', lastComplete).max('period as p').first()
   if (isPeriod(before?.p)) return before.p
   const any = await scoped().max('period as p').first()
@@ -61,7 +66,10 @@ function rangeEndingAt(to: string, input: { from?: unknown }): Range {
 }
 
 /** The range from the query string, or the 12 months up to the default last month of the customer. */
-export async function resolveRange(customerId: number, input: { from?: unknown; to?: unknown }): Promise<Range> {
+export async function resolveRange(
+  customerId: number,
+  input: { from?: unknown; to?: unknown }
+): Promise<Range> {
   return rangeEndingAt(isPeriod(input.to) ? input.to : await defaultLastMonth(customerId), input)
 }
 
@@ -70,9 +78,19 @@ export async function resolveMarginRange(input: { from?: unknown; to?: unknown }
   return rangeEndingAt(isPeriod(input.to) ? input.to : await defaultLastMonth(), input)
 }
 
-export type Filter = { period?: string; category?: string; departmentId?: number; employeeId?: number }
+export type Filter = {
+  period?: string
+  category?: string
+  departmentId?: number
+  employeeId?: number
+}
 
-function rollups(customerId: number, range: Range, filter: Filter = {}, table: 'monthly_rollups' | 'recurring_rollups' = 'monthly_rollups') {
+function rollups(
+  customerId: number,
+  range: Range,
+  filter: Filter = {},
+  table: 'monthly_rollups' | 'recurring_rollups' = 'monthly_rollups'
+) {
   const q = db
     .from(table)
     .where('customer_id', customerId)
@@ -90,11 +108,25 @@ function recurring(customerId: number, range: Range, filter: Filter = {}) {
 
 async function names(customerId: number) {
   const [employees, departments] = await Promise.all([
-    db.from('employees').where('customer_id', customerId).select('id', 'name', 'department_id', 'employee_number', 'email'),
+    db
+      .from('employees')
+      .where('customer_id', customerId)
+      .select('id', 'name', 'department_id', 'employee_number', 'email'),
     db.from('departments').where('customer_id', customerId).select('id', 'name'),
   ])
-  const departmentName = new Map<number, string>(departments.map((d: any) => [Number(d.id), String(d.name)]))
-  const employee = new Map<number, { name: string; departmentId: number; department: string; employeeNumber: string | null; email: string | null }>(
+  const departmentName = new Map<number, string>(
+    departments.map((d: any) => [Number(d.id), String(d.name)])
+  )
+  const employee = new Map<
+    number,
+    {
+      name: string
+      departmentId: number
+      department: string
+      employeeNumber: string | null
+      email: string | null
+    }
+  >(
     employees.map((e: any) => {
       const departmentId = num(e.department_id)
       return [
@@ -130,22 +162,38 @@ export type EmployeeRow = {
 /** The money lines of the range (money_model.ts), narrowed by the filter. */
 export async function linesOf(customerId: number, range: Range, filter: Filter = {}) {
   const periods = filter.period ? [filter.period] : monthsBetween(range.from, range.to)
-  return filterLines(await loadMoneyLines(customerId, periods, { employeeId: filter.employeeId }), filter)
+  return filterLines(
+    await loadMoneyLines(customerId, periods, { employeeId: filter.employeeId }),
+    filter
+  )
 }
 
 function pct(part: number, whole: number) {
   return whole === 0 ? 0 : Math.round((part / whole) * 1000) / 10
 }
 
-const parts = (s: Sums | undefined) => ({ amountMinor: s?.amountMinor ?? 0, usageMinor: s?.usageMinor ?? 0, recurringMinor: s?.recurringMinor ?? 0 })
+const parts = (s: Sums | undefined) => ({
+  amountMinor: s?.amountMinor ?? 0,
+  usageMinor: s?.usageMinor ?? 0,
+  recurringMinor: s?.recurringMinor ?? 0,
+})
 
 /** Month-over-month change; changePct is null when the previous month was zero. */
 function monthOverMonth(trend: { period: string; amountMinor: number }[]) {
   return trend.map((t, i) => {
     const previous = i === 0 ? null : trend[i - 1].amountMinor
     const changeMinor = previous === null ? null : t.amountMinor - previous
-    const changePct = previous === null || previous === 0 ? null : Math.round(((t.amountMinor - previous) / previous) * 1000) / 10
-    return { period: t.period, amountMinor: t.amountMinor, previousMinor: previous, changeMinor, changePct }
+    const changePct =
+      previous === null || previous === 0
+        ? null
+        : Math.round(((t.amountMinor - previous) / previous) * 1000) / 10
+    return {
+      period: t.period,
+      amountMinor: t.amountMinor,
+      previousMinor: previous,
+      changeMinor,
+      changePct,
+    }
   })
 }
 
@@ -190,11 +238,18 @@ export async function employeeBreakdown(customerId: number, range: Range, filter
 function monthTable(lines: MoneyLine[], periods: string[], keyOf: (l: MoneyLine) => number) {
   const cells = sumBy(lines, (l) => `${keyOf(l)}|${l.period}`)
   const keys = [...new Set(lines.map(keyOf))]
-  return keys.map((key) => ({ key, months: periods.map((p) => cells.get(`${key}|${p}`)?.amountMinor ?? 0) }))
+  return keys.map((key) => ({
+    key,
+    months: periods.map((p) => cells.get(`${key}|${p}`)?.amountMinor ?? 0),
+  }))
 }
 
 /** The data behind the insights dashboard of one customer and range (usage + recurring charges). */
-export async function dashboard(customerId: number, range: Range, options: { trendEmployees?: number } = {}) {
+export async function dashboard(
+  customerId: number,
+  range: Range,
+  options: { trendEmployees?: number } = {}
+) {
   const periods = monthsBetween(range.from, range.to)
   // No supplier cost here: the dashboard is also the portal's (margin is admin-only, margin.ts).
   const [lines, lookup] = await Promise.all([linesOf(customerId, range), names(customerId)])
@@ -203,23 +258,54 @@ export async function dashboard(customerId: number, range: Range, options: { tre
   const totalMinor = totals.amountMinor
   const billed = new Set(lines.filter((l) => l.billed).map((l) => l.period))
 
-  const trend = periods.map((period) => ({ period, ...parts(byPeriod.get(period)), records: byPeriod.get(period)?.records ?? 0, billed: billed.has(period) }))
+  const trend = periods.map((period) => ({
+    period,
+    ...parts(byPeriod.get(period)),
+    records: byPeriod.get(period)?.records ?? 0,
+    billed: billed.has(period),
+  }))
   const categories = [...sumBy(lines, (l) => l.category)]
-    .map(([category, s]) => ({ category, ...parts(s), records: s.records, sharePct: pct(s.amountMinor, totalMinor) }))
+    .map(([category, s]) => ({
+      category,
+      ...parts(s),
+      records: s.records,
+      sharePct: pct(s.amountMinor, totalMinor),
+    }))
     .sort((a, b) => b.amountMinor - a.amountMinor || a.category.localeCompare(b.category))
   const departments = [...sumBy(lines, departmentKey)]
-    .map(([departmentId, s]) => ({ departmentId, department: departmentLabel(departmentId, lookup), ...parts(s), records: s.records, sharePct: pct(s.amountMinor, totalMinor) }))
+    .map(([departmentId, s]) => ({
+      departmentId,
+      department: departmentLabel(departmentId, lookup),
+      ...parts(s),
+      records: s.records,
+      sharePct: pct(s.amountMinor, totalMinor),
+    }))
     .sort((a, b) => b.amountMinor - a.amountMinor || a.department.localeCompare(b.department))
   const departmentTrend = monthTable(lines, periods, departmentKey)
-    .map((row) => ({ departmentId: row.key, department: departmentLabel(row.key, lookup), months: row.months, totalMinor: row.months.reduce((a, b) => a + b, 0) }))
+    .map((row) => ({
+      departmentId: row.key,
+      department: departmentLabel(row.key, lookup),
+      months: row.months,
+      totalMinor: row.months.reduce((a, b) => a + b, 0),
+    }))
     .sort((a, b) => b.totalMinor - a.totalMinor || a.department.localeCompare(b.department))
   const employees = employeeRows(lines, lookup)
 
   // Per-employee trend: the biggest spenders month by month (usage + recurring).
   const top = employees.rows.filter((e) => e.employeeId > 0).slice(0, options.trendEmployees ?? 5)
   const topIds = new Set(top.map((t) => t.employeeId))
-  const topMonths = new Map(monthTable(lines.filter((l) => topIds.has(l.employeeId)), periods, (l) => l.employeeId).map((r) => [r.key, r.months]))
-  const employeeTrend = top.map((t) => ({ employeeId: t.employeeId, name: t.name, months: topMonths.get(t.employeeId) ?? periods.map(() => 0) }))
+  const topMonths = new Map(
+    monthTable(
+      lines.filter((l) => topIds.has(l.employeeId)),
+      periods,
+      (l) => l.employeeId
+    ).map((r) => [r.key, r.months])
+  )
+  const employeeTrend = top.map((t) => ({
+    employeeId: t.employeeId,
+    name: t.name,
+    months: topMonths.get(t.employeeId) ?? periods.map(() => 0),
+  }))
 
   const monthsWithData = trend.filter((t) => t.records > 0 || t.amountMinor !== 0).length
   return {
@@ -264,11 +350,33 @@ export async function employeeDetail(customerId: number, employeeId: number, ran
   const monthLines = [...sumBy(lines, (l) => `${l.period}|${l.category}|${l.kind}`)]
     .map(([key, s]) => {
       const [period, category, kind] = key.split('|')
-      return { period, category, kind: kind as LineKind, records: s.records, durationS: s.durationS, volumeBytes: s.volumeBytes, amountMinor: s.amountMinor }
+      return {
+        period,
+        category,
+        kind: kind as LineKind,
+        records: s.records,
+        durationS: s.durationS,
+        volumeBytes: s.volumeBytes,
+        amountMinor: s.amountMinor,
+      }
     })
-    .sort((a, b) => a.period.localeCompare(b.period) || a.category.localeCompare(b.category) || a.kind.localeCompare(b.kind))
+    .sort(
+      (a, b) =>
+        a.period.localeCompare(b.period) ||
+        a.category.localeCompare(b.category) ||
+        a.kind.localeCompare(b.kind)
+    )
   const totals = total(lines)
-  return { periods, categories, trend, mom: monthOverMonth(trend), lines: monthLines, totalMinor: totals.amountMinor, usageMinor: totals.usageMinor, recurringMinor: totals.recurringMinor }
+  return {
+    periods,
+    categories,
+    trend,
+    mom: monthOverMonth(trend),
+    lines: monthLines,
+    totalMinor: totals.amountMinor,
+    usageMinor: totals.usageMinor,
+    recurringMinor: totals.recurringMinor,
+  }
 }
 
 /** The usage records behind a rollup cell, a page at a time (drill-down to records). */
@@ -289,16 +397,34 @@ export async function records(
   }
   if (filter.category) q.where('category', filter.category)
   const result = await q
-    .select('id', 'occurred_at', 'identifier', 'category', 'destination', 'destination_name', 'duration_s', 'volume_bytes', 'quantity', 'description', 'price_e4')
+    .select(
+      'id',
+      'occurred_at',
+      'identifier',
+      'category',
+      'destination',
+      'destination_name',
+      'duration_s',
+      'volume_bytes',
+      'quantity',
+      'description',
+      'price_e4'
+    )
     .orderBy('occurred_at', 'asc')
     .orderBy('id', 'asc')
     .paginate(Math.max(1, page), perPage)
   const meta = result.getMeta()
   return {
-    meta: { total: num(meta.total), perPage: num(meta.perPage), currentPage: num(meta.currentPage), lastPage: num(meta.lastPage) },
+    meta: {
+      total: num(meta.total),
+      perPage: num(meta.perPage),
+      currentPage: num(meta.currentPage),
+      lastPage: num(meta.lastPage),
+    },
     data: result.all().map((r: any) => ({
       id: num(r.id),
-      occurredAt: r.occurred_at instanceof Date ? r.occurred_at.toISOString() : String(r.occurred_at),
+      occurredAt:
+        r.occurred_at instanceof Date ? r.occurred_at.toISOString() : String(r.occurred_at),
       identifier: String(r.identifier),
       category: String(r.category),
       destination: r.destination_name ?? '',
@@ -314,6 +440,9 @@ export async function records(
 }
 
 export async function categoriesOf(customerId: number, range: Range) {
-  const [usage, charges] = await Promise.all([rollups(customerId, range).distinct('category'), recurring(customerId, range).distinct('category')])
+  const [usage, charges] = await Promise.all([
+    rollups(customerId, range).distinct('category'),
+    recurring(customerId, range).distinct('category'),
+  ])
   return [...new Set([...usage, ...charges].map((r: any) => String(r.category)))].sort()
 }

@@ -10,11 +10,19 @@ import { employeeDetail } from '#insights/queries'
  */
 
 const esc = (s: unknown) =>
-  String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
+  String(s ?? '').replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!
+  )
 
 export type StatementInput = {
   customer: { name: string; accountNumber: string; currency: string }
-  employee: { name: string; employeeNumber: string | null; department: string | null; email: string | null }
+  employee: {
+    name: string
+    employeeNumber: string | null
+    department: string | null
+    email: string | null
+  }
   range: Range
   detail: Awaited<ReturnType<typeof employeeDetail>>
   generatedAt?: Date
@@ -24,7 +32,8 @@ export function statementHtml(input: StatementInput): string {
   const { customer, employee, range, detail } = input
   const money = (minor: number) => formatMoney(minor, customer.currency)
   const byCategory = new Map<string, number>()
-  for (const l of detail.lines) byCategory.set(l.category, (byCategory.get(l.category) ?? 0) + l.amountMinor)
+  for (const l of detail.lines)
+    byCategory.set(l.category, (byCategory.get(l.category) ?? 0) + l.amountMinor)
   const monthRows = detail.trend
     .map(
       (t) =>

@@ -16,7 +16,15 @@ const SPLIT = [
   { key: 'recurringMinor', label: 'Recurring charges', type: 'money' },
 ] as const
 
-export const DASHBOARD_TABLES = ['trend', 'mom', 'category', 'department', 'department_trend', 'employees', 'employee_trend'] as const
+export const DASHBOARD_TABLES = [
+  'trend',
+  'mom',
+  'category',
+  'department',
+  'department_trend',
+  'employees',
+  'employee_trend',
+] as const
 export type DashboardTable = (typeof DASHBOARD_TABLES)[number]
 
 export function dashboardTables(d: Dashboard): Record<DashboardTable, ExportTable> {
@@ -68,19 +76,38 @@ export function dashboardTables(d: Dashboard): Record<DashboardTable, ExportTabl
         ...d.periods.map((p) => ({ key: p, label: p, type: 'money' as const })),
         { key: 'totalMinor', label: 'Total', type: 'money' },
       ],
-      rows: d.departmentTrend.map((e) => ({ department: e.department, totalMinor: e.totalMinor, ...Object.fromEntries(d.periods.map((p, i) => [p, e.months[i]])) })),
+      rows: d.departmentTrend.map((e) => ({
+        department: e.department,
+        totalMinor: e.totalMinor,
+        ...Object.fromEntries(d.periods.map((p, i) => [p, e.months[i]])),
+      })),
     },
     employees: employeesTable(d.byEmployee),
     employee_trend: {
       name: 'Per-employee trend',
-      columns: [{ key: 'name', label: 'Employee' }, ...d.periods.map((p) => ({ key: p, label: p, type: 'money' as const }))],
-      rows: d.employeeTrend.map((e) => ({ name: e.name, ...Object.fromEntries(d.periods.map((p, i) => [p, e.months[i]])) })),
+      columns: [
+        { key: 'name', label: 'Employee' },
+        ...d.periods.map((p) => ({ key: p, label: p, type: 'money' as const })),
+      ],
+      rows: d.employeeTrend.map((e) => ({
+        name: e.name,
+        ...Object.fromEntries(d.periods.map((p, i) => [p, e.months[i]])),
+      })),
     },
   }
 }
 
 export function employeesTable(
-  rows: { employeeId: number; name: string; department: string; amountMinor: number; usageMinor: number; recurringMinor: number; records: number; sharePct: number }[]
+  rows: {
+    employeeId: number
+    name: string
+    department: string
+    amountMinor: number
+    usageMinor: number
+    recurringMinor: number
+    records: number
+    sharePct: number
+  }[]
 ): ExportTable {
   return {
     name: 'By employee',
@@ -96,7 +123,15 @@ export function employeesTable(
 }
 
 export function employeeLinesTable(
-  lines: { period: string; category: string; kind: 'usage' | 'recurring'; records: number; durationS: number; volumeBytes: number; amountMinor: number }[]
+  lines: {
+    period: string
+    category: string
+    kind: 'usage' | 'recurring'
+    records: number
+    durationS: number
+    volumeBytes: number
+    amountMinor: number
+  }[]
 ): ExportTable {
   return {
     name: 'Employee by month',
@@ -109,7 +144,10 @@ export function employeeLinesTable(
       { key: 'volumeBytes', label: 'Volume (bytes)', type: 'int' },
       { key: 'amountMinor', label: 'Amount', type: 'money' },
     ],
-    rows: lines.map((l) => ({ ...l, kindLabel: l.kind === 'recurring' ? 'Recurring charge' : 'Usage' })),
+    rows: lines.map((l) => ({
+      ...l,
+      kindLabel: l.kind === 'recurring' ? 'Recurring charge' : 'Usage',
+    })),
   }
 }
 
@@ -228,16 +266,32 @@ export type MarginTable = (typeof MARGIN_TABLES)[number]
 /** The margin report's tables (admin only): the same figures the margin page shows. */
 export function marginTables(m: MarginReport): Record<MarginTable, ExportTable> {
   return {
-    month: { name: 'Margin by month', columns: [{ key: 'period', label: 'Month' }, ...MARGIN_COLUMNS], rows: m.byMonth },
+    month: {
+      name: 'Margin by month',
+      columns: [{ key: 'period', label: 'Month' }, ...MARGIN_COLUMNS],
+      rows: m.byMonth,
+    },
     customer: {
       name: 'Margin by customer',
-      columns: [{ key: 'customer', label: 'Customer' }, { key: 'accountNumber', label: 'Account' }, ...MARGIN_COLUMNS],
+      columns: [
+        { key: 'customer', label: 'Customer' },
+        { key: 'accountNumber', label: 'Account' },
+        ...MARGIN_COLUMNS,
+      ],
       rows: m.byCustomer,
     },
-    category: { name: 'Margin by category', columns: [{ key: 'category', label: 'Category' }, ...MARGIN_COLUMNS], rows: m.byCategory },
+    category: {
+      name: 'Margin by category',
+      columns: [{ key: 'category', label: 'Category' }, ...MARGIN_COLUMNS],
+      rows: m.byCategory,
+    },
     destination: {
       name: 'Margin by destination',
-      columns: [{ key: 'destination', label: 'Destination' }, { key: 'records', label: 'Records', type: 'int' }, ...MARGIN_COLUMNS],
+      columns: [
+        { key: 'destination', label: 'Destination' },
+        { key: 'records', label: 'Records', type: 'int' },
+        ...MARGIN_COLUMNS,
+      ],
       rows: m.byDestination,
     },
   }

@@ -43,7 +43,16 @@ export async function unusedLicences(customerId: number, asOf: DateTime = DateTi
     .whereNotNull('rc.employee_id')
     .where('rc.starts_on', '<=', today)
     .where((q) => q.whereNull('rc.ends_on').orWhere('rc.ends_on', '>=', today))
-    .select('rc.id', 'rc.employee_id', 'rc.service_id', 'rc.description', 'rc.quantity', 'rc.unit_price_e4', 'e.name as employee_name', 'd.name as department_name')
+    .select(
+      'rc.id',
+      'rc.employee_id',
+      'rc.service_id',
+      'rc.description',
+      'rc.quantity',
+      'rc.unit_price_e4',
+      'e.name as employee_name',
+      'd.name as department_name'
+    )
     .orderBy('e.name')
     .orderBy('rc.id')
 
@@ -72,17 +81,23 @@ export async function unusedLicences(customerId: number, asOf: DateTime = DateTi
     .select('upn', 'concealed', 'report_refresh_date', 'last_activity_date')
   const concealed = activity.some((a: any) => Boolean(a.concealed))
   const activityOf = new Map<string, { report: string; last: string | null }>(
-    activity.map((a: any) => [String(a.upn).toLowerCase(), { report: dateOf(a.report_refresh_date)!, last: dateOf(a.last_activity_date) }])
+    activity.map((a: any) => [
+      String(a.upn).toLowerCase(),
+      { report: dateOf(a.report_refresh_date)!, last: dateOf(a.last_activity_date) },
+    ])
   )
 
   const unused: UnusedLicence[] = []
   let unmatched = 0
   for (const c of charges as any[]) {
     const employeeId = Number(c.employee_id)
-    const candidates = c.service_id && upnOfService.has(Number(c.service_id))
-      ? [upnOfService.get(Number(c.service_id))!]
-      : [...(upnsOfEmployee.get(employeeId) ?? [])]
-    const matched = candidates.map((upn) => ({ upn, act: activityOf.get(upn) })).filter((m) => m.act)
+    const candidates =
+      c.service_id && upnOfService.has(Number(c.service_id))
+        ? [upnOfService.get(Number(c.service_id))!]
+        : [...(upnsOfEmployee.get(employeeId) ?? [])]
+    const matched = candidates
+      .map((upn) => ({ upn, act: activityOf.get(upn) }))
+      .filter((m) => m.act)
     if (matched.length === 0) {
       unmatched++
       continue
@@ -109,7 +124,10 @@ export async function unusedLicences(customerId: number, asOf: DateTime = DateTi
       monthlyCostMinor: e4ToMinor(Number(c.unit_price_e4) * quantity),
     })
   }
-  unused.sort((a, b) => b.monthlyCostMinor - a.monthlyCostMinor || a.employeeName.localeCompare(b.employeeName))
+  unused.sort(
+    (a, b) =>
+      b.monthlyCostMinor - a.monthlyCostMinor || a.employeeName.localeCompare(b.employeeName)
+  )
   const monthlySavingMinor = unused.reduce((s, u) => s + u.monthlyCostMinor, 0)
   return {
     asOf: today,

@@ -25,15 +25,23 @@ export const INTERVALS = {
 }
 
 export async function pollConnectorsJob(now = new Date()) {
-  return runOnce('poll_connectors', tickKey('poll_connectors', INTERVALS.poll_connectors, now), async () => {
-    // Imports killed mid-way are marked failed (and their uploads removed); committed ones are processed.
-    await abandonExpired()
-    const { recoverImports } = await import('#connectors/import_recovery')
-    const recovered = await recoverImports(now)
-    const { pollDueConnectors } = await import('#connectors/poll_connector')
-    const results = await pollDueConnectors(now)
-    return { polled: results.length, connectors: results.map((r: any) => ({ id: r.connector_id, status: r.status })), recovered }
-  })
+  return runOnce(
+    'poll_connectors',
+    tickKey('poll_connectors', INTERVALS.poll_connectors, now),
+    async () => {
+      // Imports killed mid-way are marked failed (and their uploads removed); committed ones are processed.
+      await abandonExpired()
+      const { recoverImports } = await import('#connectors/import_recovery')
+      const recovered = await recoverImports(now)
+      const { pollDueConnectors } = await import('#connectors/poll_connector')
+      const results = await pollDueConnectors(now)
+      return {
+        polled: results.length,
+        connectors: results.map((r: any) => ({ id: r.connector_id, status: r.status })),
+        recovered,
+      }
+    }
+  )
 }
 
 /** The period a customer is billed for on `now`, or null before its bill day. */
@@ -61,10 +69,21 @@ export async function monthEndJob(now = new Date()) {
       const period = periodDue(customer, now)
       if (!period) continue
       const key = `billing:${period}:customer:${customer.id}`
-      const existing = await db.from('invoices').where('customer_id', customer.id).where('period', period).first()
+      const existing = await db
+        .from('invoices')
+        .where('customer_id', customer.id)
+        .where('period', period)
+        .first()
       if (existing && !(await needsResume(key))) continue
-      const claim = await runOnce('billing_run', key, () => billCustomer(customer, period, isOn(settings.auto_finalize), now))
-      if (claim.claimed) billed.push('result' in claim ? claim.result : { customer: customer.accountNumber, error: String(claim.error.message) })
+      const claim = await runOnce('billing_run', key, () =>
+        billCustomer(customer, period, isOn(settings.auto_finalize), now)
+      )
+      if (claim.claimed)
+        billed.push(
+          'result' in claim
+            ? claim.result
+            : { customer: customer.accountNumber, error: String(claim.error.message) }
+        )
     }
     return { checked: customers.length, abandoned, billed }
   })
@@ -76,7 +95,11 @@ export async function monthEndJob(now = new Date()) {
  * building another.
  */
 async function billCustomer(customer: Customer, period: string, autoFinalize: boolean, now: Date) {
-  const existing = await db.from('invoices').where('customer_id', customer.id).where('period', period).first()
+  const existing = await db
+    .from('invoices')
+    .where('customer_id', customer.id)
+    .where('period', period)
+    .first()
   let runId: number
   let invoiceIds: number[]
   let resumed = false
@@ -91,7 +114,12 @@ async function billCustomer(customer: Customer, period: string, autoFinalize: bo
     const { run, invoices, skipped } = await createRun({ period, customerIds: [customer.id], now })
     if (!invoices.length) {
       await db.from('billing_runs').where('id', run.id).delete()
-      return { period, customer: customer.accountNumber, invoices: 0, note: skipped[0]?.reason ?? 'nothing to bill' }
+      return {
+        period,
+        customer: customer.accountNumber,
+        invoices: 0,
+        note: skipped[0]?.reason ?? 'nothing to bill',
+      }
     }
     runId = run.id
     invoiceIds = invoices.map((i) => i.id)
@@ -112,7 +140,15 @@ async function billCustomer(customer: Customer, period: string, autoFinalize: bo
   }
   faultPoint('month_end.after_finalize')
   await storeInvoicePdfs(invoiceIds)
-  return { period, customer: customer.accountNumber, run_id: runId, status, invoices: invoiceIds.length, note, resumed }
+  return {
+    period,
+    customer: customer.accountNumber,
+    run_id: runId,
+    status,
+    invoices: invoiceIds.length,
+    note,
+    resumed,
+  }
 }
 
 /**
@@ -121,22 +157,37 @@ async function billCustomer(customer: Customer, period: string, autoFinalize: bo
  * queued when issued, not here: see createCreditNote.)
  */
 export async function sendInvoicesJob(now = new Date()) {
-  return runOnce('send_invoices', tickKey('send_invoices', INTERVALS.send_invoices, now), async () => {
-    const settings = await getSettings()
-    const queued = isOn(settings.auto_send) ? await queueDeliveries({ excludeHeld: true }) : { queued: 0, missingEmail: 0 }
-    const result = await deliverDue({ now: DateTime.fromJSDate(now) })
-    if (result.failed) logger.warn({ failed: result.failed }, 'invoice deliveries failed')
-    return { queued: queued.queued, sent: result.sent, retrying: result.retrying, failed: result.failed }
-  })
+  return runOnce(
+    'send_invoices',
+    tickKey('send_invoices', INTERVALS.send_invoices, now),
+    async () => {
+      const settings = await getSettings()
+      const queued = isOn(settings.auto_send)
+        ? await queueDeliveries({ excludeHeld: true })
+        : { queued: 0, missingEmail: 0 }
+      const result = await deliverDue({ now: DateTime.fromJSDate(now) })
+      if (result.failed) logger.warn({ failed: result.failed }, 'invoice deliveries failed')
+      return {
+        queued: queued.queued,
+        sent: result.sent,
+        retrying: result.retrying,
+        failed: result.failed,
+      }
+    }
+  )
 }
 
 /** Posts due webhook deliveries: first attempts, retries with backoff, and those whose sender died. */
 export async function sendWebhooksJob(now = new Date()) {
-  return runOnce('send_webhooks', tickKey('send_webhooks', INTERVALS.send_webhooks, now), async () => {
-    const result = await deliverDueWebhooks({ now: DateTime.fromJSDate(now).toUTC() })
-    if (result.failed) logger.warn({ failed: result.failed }, 'webhook deliveries failed')
-    return { delivered: result.delivered, retrying: result.retrying, failed: result.failed }
-  })
+  return runOnce(
+    'send_webhooks',
+    tickKey('send_webhooks', INTERVALS.send_webhooks, now),
+    async () => {
+      const result = await deliverDueWebhooks({ now: DateTime.fromJSDate(now).toUTC() })
+      if (result.failed) logger.warn({ failed: result.failed }, 'webhook deliveries failed')
+      return { delivered: result.delivered, retrying: result.retrying, failed: result.failed }
+    }
+  )
 }
 
 /**

@@ -9,7 +9,8 @@ import { Ignitor } from '@adonisjs/core'
 export async function bootConsoleApp(appRoot: URL) {
   const ignitor = new Ignitor(appRoot, {
     importer: (filePath: string) => {
-      if (filePath.startsWith('./') || filePath.startsWith('../')) return import(new URL(filePath, appRoot).href)
+      if (filePath.startsWith('./') || filePath.startsWith('../'))
+        return import(new URL(filePath, appRoot).href)
       return import(filePath)
     },
   })

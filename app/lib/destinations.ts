@@ -37,16 +37,19 @@ export function compileInternalRules(rules: InternalRules | null | undefined): C
   const lengths = new Set<number>()
   for (const n of rules?.extensionLengths ?? []) {
     const v = Number(n)
-    if (!Number.isInteger(v) || v < 1 || v > 15) throw new Error(`internal number length "${n}" is not a whole number from 1 to 15`)
+    if (!Number.isInteger(v) || v < 1 || v > 15)
+      throw new Error(`internal number length "${n}" is not a whole number from 1 to 15`)
     lengths.add(v)
   }
-  const patterns = (rules?.patterns ?? []).filter((p) => String(p).trim() !== '').map((p) => {
-    try {
-      return new RegExp(String(p))
-    } catch {
-      throw new Error(`internal number pattern "${p}" is not a regular expression`)
-    }
-  })
+  const patterns = (rules?.patterns ?? [])
+    .filter((p) => String(p).trim() !== '')
+    .map((p) => {
+      try {
+        return new RegExp(String(p))
+      } catch {
+        throw new Error(`internal number pattern "${p}" is not a regular expression`)
+      }
+    })
   return { lengths, patterns }
 }
 
@@ -68,7 +71,8 @@ export function classifyDestination(
   const text = String(raw ?? '').trim()
   if (!text) return { kind: 'none' }
   for (const p of rules.patterns) if (p.test(text)) return { kind: 'internal', reason: 'extension' }
-  if (FEATURE.test(text)) return { kind: 'internal', reason: /[a-z]/i.test(text) ? 'text' : 'feature code' }
+  if (FEATURE.test(text))
+    return { kind: 'internal', reason: /[a-z]/i.test(text) ? 'text' : 'feature code' }
   let candidate = text.replace(FORMATTING, '')
   const plus = candidate.startsWith('+')
   if (plus) candidate = candidate.slice(1)
@@ -80,33 +84,46 @@ export function classifyDestination(
   if (national?.isValid()) return { kind: 'number', digits: national.number.slice(1) }
   // Written with the national trunk prefix ("0…") and of a possible length: a number in a range
   // libphonenumber does not list (e.g. Ofcom's drama numbers); the deck decides whether it is priced.
-  if (national?.isPossible() && candidate.startsWith('0')) return { kind: 'number', digits: national.number.slice(1) }
+  if (national?.isPossible() && candidate.startsWith('0'))
+    return { kind: 'number', digits: national.number.slice(1) }
   if (candidate.length >= 10 && candidate.length <= 15) {
     const asE164 = e164(candidate, deckKnows, false)
     if (asE164.kind === 'number') return asE164
   }
-  if (national?.isPossible() && deckKnows?.(national.number.slice(1))) return { kind: 'number', digits: national.number.slice(1) }
+  if (national?.isPossible() && deckKnows?.(national.number.slice(1)))
+    return { kind: 'number', digits: national.number.slice(1) }
   return { kind: 'internal', reason: candidate.length <= 5 ? 'extension' : 'short code' }
 }
 
 /** `explicit`: written as international ("+", "00"), so a possible number is taken as one. */
-function e164(digits: string, deckKnows: ((digits: string) => boolean) | undefined, explicit: boolean): Destination {
-  if (digits.length < 7 || digits.length > 15) return { kind: 'internal', reason: digits.length < 7 ? 'short code' : 'text' }
+function e164(
+  digits: string,
+  deckKnows: ((digits: string) => boolean) | undefined,
+  explicit: boolean
+): Destination {
+  if (digits.length < 7 || digits.length > 15)
+    return { kind: 'internal', reason: digits.length < 7 ? 'short code' : 'text' }
   const parsed = parsePhoneNumberFromString('+' + digits)
   if (parsed?.isValid()) return { kind: 'number', digits: parsed.number.slice(1) }
-  if (parsed?.isPossible() && (explicit || deckKnows?.(digits))) return { kind: 'number', digits: parsed.number.slice(1) }
+  if (parsed?.isPossible() && (explicit || deckKnows?.(digits)))
+    return { kind: 'number', digits: parsed.number.slice(1) }
   return { kind: 'internal', reason: 'short code' }
 }
 
 /** Rules from a connector's settings (`internalLengths` "3,4", `internalPatterns` one per line). */
-export function internalRulesFromSettings(settings: Record<string, any> | null | undefined): CompiledRules {
+export function internalRulesFromSettings(
+  settings: Record<string, any> | null | undefined
+): CompiledRules {
   const lengths = String(settings?.internalLengths ?? '')
     .split(/[\s,;]+/)
     .filter(Boolean)
     .map(Number)
   const patterns = Array.isArray(settings?.internalPatterns)
     ? settings!.internalPatterns
-    : String(settings?.internalPatterns ?? '').split(/\r?\n/).map((s) => s.trim()).filter(Boolean)
+    : String(settings?.internalPatterns ?? '')
+        .split(/\r?\n/)
+        .map((s) => s.trim())
+        .filter(Boolean)
   return compileInternalRules({ extensionLengths: lengths, patterns })
 }
 

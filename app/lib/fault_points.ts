@@ -6,5 +6,11 @@
 export function faultPoint(name: string) {
   const points = process.env.TOLLGATE_FAULT_POINTS
   if (!points) return
-  if (points.split(',').map((p) => p.trim()).includes(name)) process.kill(process.pid, 'SIGKILL')
+  if (
+    points
+      .split(',')
+      .map((p) => p.trim())
+      .includes(name)
+  )
+    process.kill(process.pid, 'SIGKILL')
 }

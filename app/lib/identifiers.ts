@@ -1,4 +1,8 @@
-import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max'
+import {
+  isSupportedCountry,
+  parsePhoneNumberFromString,
+  type CountryCode,
+} from 'libphonenumber-js/max'
 
 /**
  * The region numbers without a country code are read in: `DEFAULT_REGION` (ISO 3166 alpha-2, e.g. IE),
@@ -7,7 +11,10 @@ import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from
 export function regionFrom(value: string | undefined): CountryCode {
   const code = (value ?? '').trim().toUpperCase()
   if (!code) return 'GB'
-  if (!isSupportedCountry(code)) throw new Error(`DEFAULT_REGION "${value}" is not a country code libphonenumber knows (e.g. GB, IE, NL)`)
+  if (!isSupportedCountry(code))
+    throw new Error(
+      `DEFAULT_REGION "${value}" is not a country code libphonenumber knows (e.g. GB, IE, NL)`
+    )
   return code as CountryCode
 }
 
@@ -33,7 +40,9 @@ export function normaliseNumber(raw: string, region: CountryCode = DEFAULT_REGIO
 
 /** Microsoft 365 user principal names compare case-insensitively. */
 export function normaliseUpn(raw: string): string {
-  return String(raw ?? '').trim().toLowerCase()
+  return String(raw ?? '')
+    .trim()
+    .toLowerCase()
 }
 
 /** The digits a rate deck prefix is matched against: E.164 without the plus. */

@@ -28,23 +28,44 @@ export function leaseMs() {
 
 const leaseEnd = (from = Date.now()) => sqlTime(new Date(from + leaseMs()))
 
-export type Claimed<T> = { claimed: true; id: number; result: T } | { claimed: true; id: number; error: Error } | { claimed: false }
+export type Claimed<T> =
+  | { claimed: true; id: number; result: T }
+  | { claimed: true; id: number; error: Error }
+  | { claimed: false }
 
-export async function runOnce<T extends Record<string, any> | void>(job: string, runKey: string | null, work: () => Promise<T>): Promise<Claimed<T>> {
+export async function runOnce<T extends Record<string, any> | void>(
+  job: string,
+  runKey: string | null,
+  work: () => Promise<T>
+): Promise<Claimed<T>> {
   const id = await claim(job, runKey)
   if (id === null) return { claimed: false }
   const heartbeat = startHeartbeat(id)
   try {
     const result = await work()
     clearInterval(heartbeat)
-    await db.from('job_runs').where('id', id).update({ status: 'succeeded', detail: result ? JSON.stringify(result) : null, finished_at: sqlTime(), lease_until: null })
+    await db
+      .from('job_runs')
+      .where('id', id)
+      .update({
+        status: 'succeeded',
+        detail: result ? JSON.stringify(result) : null,
+        finished_at: sqlTime(),
+        lease_until: null,
+      })
     return { claimed: true, id, result }
   } catch (error: any) {
     clearInterval(heartbeat)
     await db
       .from('job_runs')
       .where('id', id)
-      .update({ status: 'failed', error: String(error?.stack ?? error).slice(0, 4000), finished_at: sqlTime(), lease_until: null, run_key: runKey ? `${runKey}:failed:${id}`.slice(0, 191) : null })
+      .update({
+        status: 'failed',
+        error: String(error?.stack ?? error).slice(0, 4000),
+        finished_at: sqlTime(),
+        lease_until: null,
+        run_key: runKey ? `${runKey}:failed:${id}`.slice(0, 191) : null,
+      })
     return { claimed: true, id, error }
   }
 }
@@ -54,7 +75,15 @@ async function claim(job: string, runKey: string | null): Promise<number | null>
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const now = sqlTime()
-      const [inserted] = await db.table('job_runs').insert({ job, run_key: runKey, status: 'running', worker: workerName(), started_at: now, heartbeat_at: now, lease_until: leaseEnd() })
+      const [inserted] = await db.table('job_runs').insert({
+        job,
+        run_key: runKey,
+        status: 'running',
+        worker: workerName(),
+        started_at: now,
+        heartbeat_at: now,
+        lease_until: leaseEnd(),
+      })
       return Number(inserted)
     } catch (error) {
       if (!isDuplicateKey(error)) throw error
@@ -71,7 +100,11 @@ function expiredClaims(now: Date = new Date()) {
   return db
     .from('job_runs')
     .where('status', 'running')
-    .where((q) => q.where('lease_until', '<', cutoff).orWhere((n) => n.whereNull('lease_until').where('started_at', '<', oldStart)))
+    .where((q) =>
+      q
+        .where('lease_until', '<', cutoff)
+        .orWhere((n) => n.whereNull('lease_until').where('started_at', '<', oldStart))
+    )
 }
 
 /**
@@ -79,10 +112,15 @@ function expiredClaims(now: Date = new Date()) {
  * Returns how many this call abandoned; concurrent callers each abandon a row at most once.
  */
 export async function abandonExpired(runKey?: string): Promise<number> {
-  const rows = await expiredClaims().if(runKey, (q) => q.where('run_key', runKey!)).select('id', 'run_key', 'worker', 'lease_until')
+  const rows = await expiredClaims()
+    .if(runKey, (q) => q.where('run_key', runKey!))
+    .select('id', 'run_key', 'worker', 'lease_until')
   let abandoned = 0
   for (const row of rows) {
-    const lease = row.lease_until instanceof Date ? sqlTime(row.lease_until) : String(row.lease_until ?? 'never renewed')
+    const lease =
+      row.lease_until instanceof Date
+        ? sqlTime(row.lease_until)
+        : String(row.lease_until ?? 'never renewed')
     const changed = await expiredClaims()
       .where('id', row.id)
       .update({
@@ -94,7 +132,10 @@ export async function abandonExpired(runKey?: string): Promise<number> {
       })
     if (Number(Array.isArray(changed) ? changed[0] : changed) === 1) {
       abandoned++
-      logger.warn({ jobRun: row.id, runKey: row.run_key, worker: row.worker }, 'job claim abandoned: its lease expired')
+      logger.warn(
+        { jobRun: row.id, runKey: row.run_key, worker: row.worker },
+        'job claim abandoned: its lease expired'
+      )
     }
   }
   // For one key, any expired row (abandoned here or by a concurrent caller) means the key is free to try.
@@ -102,14 +143,17 @@ export async function abandonExpired(runKey?: string): Promise<number> {
 }
 
 function startHeartbeat(id: number) {
-  const timer = setInterval(() => {
-    const now = Date.now()
-    db.from('job_runs')
-      .where('id', id)
-      .where('status', 'running')
-      .update({ heartbeat_at: sqlTime(new Date(now)), lease_until: leaseEnd(now) })
-      .catch((error) => logger.warn({ err: error, jobRun: id }, 'job heartbeat failed'))
-  }, Math.max(250, Math.floor(leaseMs() / 3)))
+  const timer = setInterval(
+    () => {
+      const now = Date.now()
+      db.from('job_runs')
+        .where('id', id)
+        .where('status', 'running')
+        .update({ heartbeat_at: sqlTime(new Date(now)), lease_until: leaseEnd(now) })
+        .catch((error) => logger.warn({ err: error, jobRun: id }, 'job heartbeat failed'))
+    },
+    Math.max(250, Math.floor(leaseMs() / 3))
+  )
   timer.unref()
   return timer
 }
@@ -118,7 +162,9 @@ function startHeartbeat(id: number) {
 export async function needsResume(runKey: string) {
   const done = await db.from('job_runs').where('run_key', runKey).first()
   if (done) return done.status === 'running'
-  return Boolean(await db.from('job_runs').where('run_key', 'like', `${runKey}:abandoned:%`).first())
+  return Boolean(
+    await db.from('job_runs').where('run_key', 'like', `${runKey}:abandoned:%`).first()
+  )
 }
 
 /** The key of one scheduler tick: the same for every scheduler within one interval. */

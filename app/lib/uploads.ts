@@ -43,7 +43,10 @@ export function drainRequest(req: IncomingMessage, maxBytes = Number.POSITIVE_IN
  * `request.validateUsing()` sees the fields and files as usual (`file.tmpPath` is in `dir`).
  * Call `discard()` when the files are not handed on (validation failed).
  */
-export async function receiveUploads(request: HttpContext['request'], options: { dir: string; limit: number; field: string }) {
+export async function receiveUploads(
+  request: HttpContext['request'],
+  options: { dir: string; limit: number; field: string }
+) {
   const paths: string[] = []
   const discard = async () => {
     await Promise.all(paths.map((p) => rm(p, { force: true })))
@@ -73,7 +76,11 @@ export async function receiveUploads(request: HttpContext['request'], options: {
       // Read (and drop) the rest of the body: a client still sending would not see an early answer.
       await drainRequest(request.request)
       throw new errors.E_VALIDATION_ERROR([
-        { field: options.field, rule: 'file.size', message: `The file must be smaller than ${Math.floor(options.limit / 1024 / 1024)} MB` },
+        {
+          field: options.field,
+          rule: 'file.size',
+          message: `The file must be smaller than ${Math.floor(options.limit / 1024 / 1024)} MB`,
+        },
       ])
     }
     throw error

@@ -4,7 +4,9 @@
  * numbers are checked for shape only, as their check digits differ by country.
  */
 export function normaliseVatNumber(raw: string): string {
-  return String(raw ?? '').toUpperCase().replace(/[\s.-]/g, '')
+  return String(raw ?? '')
+    .toUpperCase()
+    .replace(/[\s.-]/g, '')
 }
 
 export function isValidUkVatDigits(nine: string): boolean {

@@ -43,6 +43,16 @@ export async function composeCreditNoteMail(creditNoteId: number, pdf: Buffer) {
   return {
     subject,
     view,
-    apply: documentMessage({ subject, html, text, pdf, number: String(view.number), replyTo: view.supplier.email, senderName: brand.senderName, logo, extra: await ublAttachment('credit_note', creditNoteId) }),
+    apply: documentMessage({
+      subject,
+      html,
+      text,
+      pdf,
+      number: String(view.number),
+      replyTo: view.supplier.email,
+      senderName: brand.senderName,
+      logo,
+      extra: await ublAttachment('credit_note', creditNoteId),
+    }),
   }
 }

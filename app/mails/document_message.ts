@@ -8,10 +8,21 @@ import env from '#start/env'
  */
 export const LOGO_CID = 'reseller-logo'
 
-export function documentMessage(parts: { subject: string; html: string; text: string; pdf: Buffer; number: string; replyTo?: unknown; senderName?: string | null; logo?: { bytes: Buffer; mime: string } | null; extra?: { filename: string; content: Buffer; contentType: string } | null }) {
+export function documentMessage(parts: {
+  subject: string
+  html: string
+  text: string
+  pdf: Buffer
+  number: string
+  replyTo?: unknown
+  senderName?: string | null
+  logo?: { bytes: Buffer; mime: string } | null
+  extra?: { filename: string; content: Buffer; contentType: string } | null
+}) {
   return (message: Message, to: string, messageId: string, cc: string[] = []) => {
     // The reseller's sender name (branding) on the configured From address.
-    if (parts.senderName) message.from(env.get('MAIL_FROM', 'billing@reseller.example'), parts.senderName)
+    if (parts.senderName)
+      message.from(env.get('MAIL_FROM', 'billing@reseller.example'), parts.senderName)
     message
       .to(to)
       .subject(parts.subject)
@@ -20,9 +31,17 @@ export function documentMessage(parts: { subject: string; html: string; text: st
       .text(parts.text)
       .attachData(parts.pdf, { filename: `${parts.number}.pdf`, contentType: 'application/pdf' })
     // The e-invoice (UBL) when the customer asked for it.
-    if (parts.extra) message.attachData(parts.extra.content, { filename: parts.extra.filename, contentType: parts.extra.contentType })
+    if (parts.extra)
+      message.attachData(parts.extra.content, {
+        filename: parts.extra.filename,
+        contentType: parts.extra.contentType,
+      })
     // The reseller's logo travels inside the message (cid:logo), so mail clients show it without loading anything.
-    if (parts.logo) message.embedData(parts.logo.bytes, LOGO_CID, { contentType: parts.logo.mime, filename: parts.logo.mime === 'image/png' ? 'logo.png' : 'logo.svg' })
+    if (parts.logo)
+      message.embedData(parts.logo.bytes, LOGO_CID, {
+        contentType: parts.logo.mime,
+        filename: parts.logo.mime === 'image/png' ? 'logo.png' : 'logo.svg',
+      })
     if (cc.length) message.cc(cc)
     if (parts.replyTo) message.replyTo(String(parts.replyTo))
   }

@@ -9,14 +9,20 @@ import type { MailTransportContract, NodeMailerMessage } from '@adonisjs/mail/ty
  * it needs no SMTP server. nodemailer's stream transport builds the message.
  */
 export class FileTransport implements MailTransportContract {
-  #transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' })
+  #transporter = nodemailer.createTransport({
+    streamTransport: true,
+    buffer: true,
+    newline: 'unix',
+  })
 
   constructor(private config: { prefix: string }) {}
 
   // Object keys of the drive allow letters, digits and . _ - / only (no @ from the message id).
   async send(message: NodeMailerMessage) {
     const info = await this.#transporter.sendMail(message as nodemailer.SendMailOptions)
-    const id = String(info.messageId ?? Date.now()).replace(/[<>]/g, '').replace(/[^\w.-]+/g, '_')
+    const id = String(info.messageId ?? Date.now())
+      .replace(/[<>]/g, '')
+      .replace(/[^\w.-]+/g, '_')
     const key = `${this.config.prefix}/${new Date().toISOString().replace(/[:.]/g, '-')}-${id}.eml`
     await drive.use().put(key, info.message as Buffer)
     return new MailResponse(info.messageId, info.envelope, { ...info, file: key })

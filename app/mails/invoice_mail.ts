@@ -28,6 +28,16 @@ export async function composeInvoiceMail(invoiceId: number, pdf: Buffer) {
   return {
     subject,
     view,
-    apply: documentMessage({ subject, html, text, pdf, number: String(view.number), replyTo: view.supplier.email, senderName: brand.senderName, logo, extra }),
+    apply: documentMessage({
+      subject,
+      html,
+      text,
+      pdf,
+      number: String(view.number),
+      replyTo: view.supplier.email,
+      senderName: brand.senderName,
+      logo,
+      extra,
+    }),
   }
 }

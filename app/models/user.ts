@@ -26,7 +26,11 @@ export const PORTAL_ROLES: readonly UserRole[] = ['portal']
 
 export default class User extends compose(BaseModel, AuthFinder) {
   /** REST API tokens (app/api/tokens.ts): only the hash is stored; the secret is shown once. */
-  static accessTokens = DbAccessTokensProvider.forModel(User, { prefix: 'tg_', table: 'auth_access_tokens', type: 'api_token' })
+  static accessTokens = DbAccessTokensProvider.forModel(User, {
+    prefix: 'tg_',
+    table: 'auth_access_tokens',
+    type: 'api_token',
+  })
 
   @column({ isPrimary: true })
   declare id: number
@@ -62,7 +66,10 @@ export default class User extends compose(BaseModel, AuthFinder) {
 
   @beforeSave()
   static endSessionsOnCredentialChange(user: User) {
-    if (user.$isPersisted && (user.$dirty.password !== undefined || user.$dirty.role !== undefined)) {
+    if (
+      user.$isPersisted &&
+      (user.$dirty.password !== undefined || user.$dirty.role !== undefined)
+    ) {
       user.sessionVersion = (user.sessionVersion ?? 0) + 1
     }
   }

@@ -28,7 +28,13 @@ export interface AgedDebtReport {
   asOf: string
   rows: AgedDebtRow[]
   /** One total row per currency. */
-  totals: { currency: string; buckets: Buckets; owedMinor: number; creditMinor: number; netMinor: number }[]
+  totals: {
+    currency: string
+    buckets: Buckets
+    owedMinor: number
+    creditMinor: number
+    netMinor: number
+  }[]
   buckets: typeof AGE_BUCKETS
 }
 
@@ -37,10 +43,25 @@ const emptyBuckets = (): Buckets => ({ current: 0, d1_30: 0, d31_60: 0, d61_90: 
 async function creditByCustomer(): Promise<Map<number, number>> {
   const out = new Map<number, number>()
   const add = (id: unknown, v: unknown) => out.set(Number(id), (out.get(Number(id)) ?? 0) + int(v))
-  for (const r of await db.from('payments').groupBy('customer_id').select('customer_id').sum('amount_minor as t')) add(r.customer_id, r.t)
-  const allocated = await db.from('payment_allocations as a').join('payments as p', 'p.id', 'a.payment_id').groupBy('p.customer_id').select('p.customer_id').sum('a.amount_minor as t')
+  for (const r of await db
+    .from('payments')
+    .groupBy('customer_id')
+    .select('customer_id')
+    .sum('amount_minor as t'))
+    add(r.customer_id, r.t)
+  const allocated = await db
+    .from('payment_allocations as a')
+    .join('payments as p', 'p.id', 'a.payment_id')
+    .groupBy('p.customer_id')
+    .select('p.customer_id')
+    .sum('a.amount_minor as t')
   for (const r of allocated) add(r.customer_id, -int(r.t))
-  const notes = await db.from('credit_notes as n').join('invoices as i', 'i.id', 'n.invoice_id').groupBy('i.customer_id').select('i.customer_id').sum('n.total_minor as t')
+  const notes = await db
+    .from('credit_notes as n')
+    .join('invoices as i', 'i.id', 'n.invoice_id')
+    .groupBy('i.customer_id')
+    .select('i.customer_id')
+    .sum('n.total_minor as t')
   for (const r of notes) add(r.customer_id, r.t)
   const applied = await db
     .from('credit_note_applications as a')
@@ -53,17 +74,38 @@ async function creditByCustomer(): Promise<Map<number, number>> {
   return out
 }
 
-export async function agedDebt(options: { now?: Date; customerIds?: number[] } = {}): Promise<AgedDebtReport> {
+export async function agedDebt(
+  options: { now?: Date; customerIds?: number[] } = {}
+): Promise<AgedDebtReport> {
   const now = options.now ?? new Date()
   const open = await invoiceBalances({ openOnly: true, customerIds: options.customerIds, now })
   const credit = await creditByCustomer()
-  const customerIds = new Set([...open.map((i) => i.customerId), ...[...credit.entries()].filter(([, v]) => v > 0).map(([id]) => id)])
-  if (options.customerIds) for (const id of [...customerIds]) if (!options.customerIds.includes(id)) customerIds.delete(id)
-  const customers = customerIds.size ? await db.from('customers').whereIn('id', [...customerIds]).select('id', 'name', 'account_number', 'currency') : []
+  const customerIds = new Set([
+    ...open.map((i) => i.customerId),
+    ...[...credit.entries()].filter(([, v]) => v > 0).map(([id]) => id),
+  ])
+  if (options.customerIds)
+    for (const id of [...customerIds]) if (!options.customerIds.includes(id)) customerIds.delete(id)
+  const customers = customerIds.size
+    ? await db
+        .from('customers')
+        .whereIn('id', [...customerIds])
+        .select('id', 'name', 'account_number', 'currency')
+    : []
   const rows = new Map<number, AgedDebtRow>()
   for (const c of customers) {
     const creditMinor = Math.max(0, credit.get(Number(c.id)) ?? 0)
-    rows.set(Number(c.id), { customerId: Number(c.id), name: c.name, accountNumber: c.account_number, currency: c.currency, buckets: emptyBuckets(), owedMinor: 0, creditMinor, netMinor: -creditMinor, invoices: 0 })
+    rows.set(Number(c.id), {
+      customerId: Number(c.id),
+      name: c.name,
+      accountNumber: c.account_number,
+      currency: c.currency,
+      buckets: emptyBuckets(),
+      owedMinor: 0,
+      creditMinor,
+      netMinor: -creditMinor,
+      invoices: 0,
+    })
   }
   for (const invoice of open) {
     const row = rows.get(invoice.customerId)!
@@ -72,21 +114,37 @@ export async function agedDebt(options: { now?: Date; customerIds?: number[] } =
     row.netMinor += invoice.outstandingMinor
     row.invoices++
   }
-  const sorted = [...rows.values()].sort((a, b) => b.netMinor - a.netMinor || a.name.localeCompare(b.name))
+  const sorted = [...rows.values()].sort(
+    (a, b) => b.netMinor - a.netMinor || a.name.localeCompare(b.name)
+  )
   const totals = new Map<string, AgedDebtReport['totals'][number]>()
   for (const row of sorted) {
-    const t = totals.get(row.currency) ?? { currency: row.currency, buckets: emptyBuckets(), owedMinor: 0, creditMinor: 0, netMinor: 0 }
+    const t = totals.get(row.currency) ?? {
+      currency: row.currency,
+      buckets: emptyBuckets(),
+      owedMinor: 0,
+      creditMinor: 0,
+      netMinor: 0,
+    }
     for (const b of AGE_BUCKETS) t.buckets[b.key] += row.buckets[b.key]
     t.owedMinor += row.owedMinor
     t.creditMinor += row.creditMinor
     t.netMinor += row.netMinor
     totals.set(row.currency, t)
   }
-  return { asOf: now.toISOString(), rows: sorted, totals: [...totals.values()], buckets: AGE_BUCKETS }
+  return {
+    asOf: now.toISOString(),
+    rows: sorted,
+    totals: [...totals.values()],
+    buckets: AGE_BUCKETS,
+  }
 }
 
 /** One customer's open invoices with the aged debt column each falls in (the drill-down). */
-export async function agedInvoices(customerId: number, now = new Date()): Promise<(InvoiceBalance & { bucket: AgeBucket; bucketLabel: string })[]> {
+export async function agedInvoices(
+  customerId: number,
+  now = new Date()
+): Promise<(InvoiceBalance & { bucket: AgeBucket; bucketLabel: string })[]> {
   const open = await invoiceBalances({ openOnly: true, customerIds: [customerId], now })
   return open.map((i) => {
     const bucket = ageBucket(i.daysOverdue)
@@ -96,7 +154,11 @@ export async function agedInvoices(customerId: number, now = new Date()): Promis
 
 /** The report as export tables: customers, then every open invoice. */
 export async function agedDebtTables(report: AgedDebtReport): Promise<ExportTable[]> {
-  const bucketColumns = AGE_BUCKETS.map((b) => ({ key: b.key, label: b.label, type: 'money' as const }))
+  const bucketColumns = AGE_BUCKETS.map((b) => ({
+    key: b.key,
+    label: b.label,
+    type: 'money' as const,
+  }))
   const customers: ExportTable = {
     name: 'Aged debt',
     columns: [
@@ -108,9 +170,21 @@ export async function agedDebtTables(report: AgedDebtReport): Promise<ExportTabl
       { key: 'credit', label: 'Unallocated credit', type: 'money' },
       { key: 'net', label: 'Net balance', type: 'money' },
     ],
-    rows: report.rows.map((r) => ({ account: r.accountNumber, name: r.name, currency: r.currency, ...r.buckets, owed: r.owedMinor, credit: r.creditMinor, net: r.netMinor })),
+    rows: report.rows.map((r) => ({
+      account: r.accountNumber,
+      name: r.name,
+      currency: r.currency,
+      ...r.buckets,
+      owed: r.owedMinor,
+      credit: r.creditMinor,
+      net: r.netMinor,
+    })),
   }
-  const open = await invoiceBalances({ openOnly: true, customerIds: report.rows.map((r) => r.customerId), now: new Date(report.asOf) })
+  const open = await invoiceBalances({
+    openOnly: true,
+    customerIds: report.rows.map((r) => r.customerId),
+    now: new Date(report.asOf),
+  })
   const names = new Map(report.rows.map((r) => [r.customerId, r]))
   const invoices: ExportTable = {
     name: 'Open invoices',
@@ -123,11 +197,18 @@ export async function agedDebtTables(report: AgedDebtReport): Promise<ExportTabl
       { key: 'total', label: 'Invoice total', type: 'money' },
       { key: 'outstanding', label: 'Outstanding', type: 'money' },
     ],
-    rows: open.map((i) => ({ account: names.get(i.customerId)?.accountNumber, number: i.number, due: i.dueDate, days: i.daysOverdue, bucket: AGE_BUCKETS.find((b) => b.key === ageBucket(i.daysOverdue))!.label, total: i.totalMinor, outstanding: i.outstandingMinor })),
+    rows: open.map((i) => ({
+      account: names.get(i.customerId)?.accountNumber,
+      number: i.number,
+      due: i.dueDate,
+      days: i.daysOverdue,
+      bucket: AGE_BUCKETS.find((b) => b.key === ageBucket(i.daysOverdue))!.label,
+      total: i.totalMinor,
+      outstanding: i.outstandingMinor,
+    })),
   }
   return [customers, invoices]
 }
-
 
 /** Today's report as a file name and its export tables. */
 export async function agedDebtExport(now = new Date()) {

@@ -19,7 +19,9 @@ export async function agedDebtPage(now = new Date()) {
       currency: r.currency,
       invoices: r.invoices,
       bucketsMinor: r.buckets,
-      buckets: Object.fromEntries(AGE_BUCKETS.map((b) => [b.key, fmt(r.buckets[b.key], r.currency)])) as Record<string, string>,
+      buckets: Object.fromEntries(
+        AGE_BUCKETS.map((b) => [b.key, fmt(r.buckets[b.key], r.currency)])
+      ) as Record<string, string>,
       owed: fmt(r.owedMinor, r.currency),
       credit: fmt(r.creditMinor, r.currency),
       net: fmt(r.netMinor, r.currency),
@@ -27,7 +29,9 @@ export async function agedDebtPage(now = new Date()) {
     totals: report.totals.map((t) => ({
       currency: t.currency,
       bucketsMinor: t.buckets,
-      buckets: Object.fromEntries(AGE_BUCKETS.map((b) => [b.key, fmt(t.buckets[b.key], t.currency)])) as Record<string, string>,
+      buckets: Object.fromEntries(
+        AGE_BUCKETS.map((b) => [b.key, fmt(t.buckets[b.key], t.currency)])
+      ) as Record<string, string>,
       owed: fmt(t.owedMinor, t.currency),
       credit: fmt(t.creditMinor, t.currency),
       net: fmt(t.netMinor, t.currency),
@@ -39,9 +43,18 @@ export async function agedCustomerPage(customerId: number, now = new Date()) {
   const customer = await Customer.findOrFail(customerId)
   const invoices = await agedInvoices(customer.id, now)
   return {
-    customer: { id: customer.id, name: customer.name, accountNumber: customer.accountNumber, timeZone: customer.timeZone },
+    customer: {
+      id: customer.id,
+      name: customer.name,
+      accountNumber: customer.accountNumber,
+      timeZone: customer.timeZone,
+    },
     buckets: AGE_BUCKETS.map((b) => ({ key: b.key, label: b.label })),
-    invoices: invoices.map((i) => ({ ...openInvoiceView(i), bucket: i.bucket, bucketLabel: i.bucketLabel })),
+    invoices: invoices.map((i) => ({
+      ...openInvoiceView(i),
+      bucket: i.bucket,
+      bucketLabel: i.bucketLabel,
+    })),
   }
 }
 

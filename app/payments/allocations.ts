@@ -34,30 +34,59 @@ export async function checkAllocations(
 ) {
   const wanted = allocations.filter((a) => a.amountMinor !== 0)
   const ids = wanted.map((a) => a.invoiceId)
-  if (new Set(ids).size !== ids.length) throw new PaymentError('An invoice appears twice in the allocation', 'allocations')
+  if (new Set(ids).size !== ids.length)
+    throw new PaymentError('An invoice appears twice in the allocation', 'allocations')
   const balances = new Map((await invoiceBalances({ invoiceIds: ids }, trx)).map((b) => [b.id, b]))
   let total = 0
   for (const [index, a] of wanted.entries()) {
     const field = `allocations.${index}.amount`
-    if (!Number.isSafeInteger(a.amountMinor) || a.amountMinor < 0) throw new PaymentError('An allocation must be a positive amount', field)
+    if (!Number.isSafeInteger(a.amountMinor) || a.amountMinor < 0)
+      throw new PaymentError('An allocation must be a positive amount', field)
     const balance = balances.get(a.invoiceId)
-    if (!balance || balance.customerId !== customerId) throw new PaymentError('That invoice is not a finalized invoice of this customer', field, 'not_found')
-    if (balance.currency !== currency) throw new PaymentError(`Invoice ${balance.number} is in ${balance.currency}, the payment in ${currency}`, field)
+    if (!balance || balance.customerId !== customerId)
+      throw new PaymentError(
+        'That invoice is not a finalized invoice of this customer',
+        field,
+        'not_found'
+      )
+    if (balance.currency !== currency)
+      throw new PaymentError(
+        `Invoice ${balance.number} is in ${balance.currency}, the payment in ${currency}`,
+        field
+      )
     if (a.amountMinor > balance.outstandingMinor) {
-      throw new PaymentError(`Invoice ${balance.number} has only ${formatMoney(Math.max(0, balance.outstandingMinor), currency)} left to pay`, field)
+      throw new PaymentError(
+        `Invoice ${balance.number} has only ${formatMoney(Math.max(0, balance.outstandingMinor), currency)} left to pay`,
+        field
+      )
     }
     total += a.amountMinor
   }
   if (total > availableMinor) {
-    throw new PaymentError(`The allocations (${formatMoney(total, currency)}) are more than the ${formatMoney(availableMinor, currency)} available`, 'allocations')
+    throw new PaymentError(
+      `The allocations (${formatMoney(total, currency)}) are more than the ${formatMoney(availableMinor, currency)} available`,
+      'allocations'
+    )
   }
   return { wanted, totalMinor: total }
 }
 
-export async function insertAllocations(trx: TransactionClientContract, table: 'payment_allocations' | 'credit_note_applications', owner: { column: 'payment_id' | 'credit_note_id'; id: number }, allocations: AllocationInput[]) {
+export async function insertAllocations(
+  trx: TransactionClientContract,
+  table: 'payment_allocations' | 'credit_note_applications',
+  owner: { column: 'payment_id' | 'credit_note_id'; id: number },
+  allocations: AllocationInput[]
+) {
   if (!allocations.length) return
   const now = sqlTime()
-  await trx.table(table).multiInsert(allocations.map((a) => ({ [owner.column]: owner.id, invoice_id: a.invoiceId, amount_minor: a.amountMinor, created_at: now })))
+  await trx.table(table).multiInsert(
+    allocations.map((a) => ({
+      [owner.column]: owner.id,
+      invoice_id: a.invoiceId,
+      amount_minor: a.amountMinor,
+      created_at: now,
+    }))
+  )
   // Settling an invoice is reported in the same transaction (outbox), once per invoice.
   await emitPaidEvents(trx, [...new Set(allocations.map((a) => a.invoiceId))])
 }

@@ -2,7 +2,14 @@ import db from '@adonisjs/lucid/services/db'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { int } from '#lib/db_helpers'
 import { dateOnly } from '#rating/recurring'
-import { daysOverdue, localToday, outstandingOf, paymentStatus, STATUS_LABELS, type PaymentStatus } from '#payments/status'
+import {
+  daysOverdue,
+  localToday,
+  outstandingOf,
+  paymentStatus,
+  STATUS_LABELS,
+  type PaymentStatus,
+} from '#payments/status'
 
 /**
  * Read model: what each finalized invoice still owes (total − payment allocations − credit note
@@ -37,20 +44,38 @@ export interface BalanceFilter {
 async function sumsBy(client: QueryClientContract, table: string, ids: number[]) {
   const out = new Map<number, number>()
   for (let i = 0; i < ids.length; i += 1000) {
-    const rows = await client.from(table).whereIn('invoice_id', ids.slice(i, i + 1000)).groupBy('invoice_id').select('invoice_id').sum('amount_minor as total')
+    const rows = await client
+      .from(table)
+      .whereIn('invoice_id', ids.slice(i, i + 1000))
+      .groupBy('invoice_id')
+      .select('invoice_id')
+      .sum('amount_minor as total')
     for (const r of rows) out.set(Number(r.invoice_id), int(r.total))
   }
   return out
 }
 
-export async function invoiceBalances(filter: BalanceFilter = {}, client: QueryClientContract = db.connection()): Promise<InvoiceBalance[]> {
+export async function invoiceBalances(
+  filter: BalanceFilter = {},
+  client: QueryClientContract = db.connection()
+): Promise<InvoiceBalance[]> {
   const q = client
     .from('invoices as i')
     .join('customers as c', 'c.id', 'i.customer_id')
     .where('i.status', 'finalized')
     .orderBy('i.due_date')
     .orderBy('i.id')
-    .select('i.id', 'i.number', 'i.customer_id', 'i.period', 'i.issue_date', 'i.due_date', 'i.currency', 'i.total_minor', 'c.time_zone')
+    .select(
+      'i.id',
+      'i.number',
+      'i.customer_id',
+      'i.period',
+      'i.issue_date',
+      'i.due_date',
+      'i.currency',
+      'i.total_minor',
+      'c.time_zone'
+    )
   if (filter.customerIds) q.whereIn('i.customer_id', filter.customerIds)
   if (filter.invoiceIds) q.whereIn('i.id', filter.invoiceIds)
   const rows = await q
@@ -60,7 +85,11 @@ export async function invoiceBalances(filter: BalanceFilter = {}, client: QueryC
   const now = filter.now ?? new Date()
   const out: InvoiceBalance[] = []
   for (const r of rows) {
-    const money = { totalMinor: int(r.total_minor), paidMinor: paid.get(Number(r.id)) ?? 0, creditedMinor: credited.get(Number(r.id)) ?? 0 }
+    const money = {
+      totalMinor: int(r.total_minor),
+      paidMinor: paid.get(Number(r.id)) ?? 0,
+      creditedMinor: credited.get(Number(r.id)) ?? 0,
+    }
     const outstandingMinor = outstandingOf(money)
     if (filter.openOnly && outstandingMinor <= 0) continue
     const dueDate = dateOnly(r.due_date)
@@ -84,7 +113,10 @@ export async function invoiceBalances(filter: BalanceFilter = {}, client: QueryC
   return out
 }
 
-export async function invoiceBalance(invoiceId: number, client?: QueryClientContract): Promise<InvoiceBalance | null> {
+export async function invoiceBalance(
+  invoiceId: number,
+  client?: QueryClientContract
+): Promise<InvoiceBalance | null> {
   return (await invoiceBalances({ invoiceIds: [invoiceId] }, client))[0] ?? null
 }
 
@@ -103,8 +135,15 @@ export interface AccountCredit {
 }
 
 /** What a customer has paid or been credited that no invoice has taken yet. */
-export async function accountCredit(customerId: number, client: QueryClientContract = db.connection()): Promise<AccountCredit> {
-  const paid = await client.from('payments').where('customer_id', customerId).sum('amount_minor as t').first()
+export async function accountCredit(
+  customerId: number,
+  client: QueryClientContract = db.connection()
+): Promise<AccountCredit> {
+  const paid = await client
+    .from('payments')
+    .where('customer_id', customerId)
+    .sum('amount_minor as t')
+    .first()
   const allocated = await client
     .from('payment_allocations as a')
     .join('payments as p', 'p.id', 'a.payment_id')
@@ -126,5 +165,9 @@ export async function accountCredit(customerId: number, client: QueryClientContr
     .first()
   const unallocatedPaymentsMinor = int(paid?.t) - int(allocated?.t)
   const unappliedCreditNotesMinor = int(notes?.t) - int(applied?.t)
-  return { unallocatedPaymentsMinor, unappliedCreditNotesMinor, totalMinor: unallocatedPaymentsMinor + unappliedCreditNotesMinor }
+  return {
+    unallocatedPaymentsMinor,
+    unappliedCreditNotesMinor,
+    totalMinor: unallocatedPaymentsMinor + unappliedCreditNotesMinor,
+  }
 }

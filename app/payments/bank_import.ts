@@ -32,13 +32,20 @@ export interface ImportSummary {
 }
 
 export async function findProfile(nameOrId: string | number) {
-  const profile = typeof nameOrId === 'number' ? await BankStatementProfile.find(nameOrId) : await BankStatementProfile.findBy('name', nameOrId)
-  if (!profile) throw new PaymentError(`No bank statement profile "${nameOrId}"`, 'profile', 'not_found')
+  const profile =
+    typeof nameOrId === 'number'
+      ? await BankStatementProfile.find(nameOrId)
+      : await BankStatementProfile.findBy('name', nameOrId)
+  if (!profile)
+    throw new PaymentError(`No bank statement profile "${nameOrId}"`, 'profile', 'not_found')
   return profile
 }
 
 /** Which open invoices a line pays: the ones its text names, when the amount settles them exactly. */
-export function matchLine(line: { amountMinor: number; reference: string; description: string }, byNumber: Map<string, InvoiceBalance>): { customerId: number; allocations: AllocationInput[] } | null {
+export function matchLine(
+  line: { amountMinor: number; reference: string; description: string },
+  byNumber: Map<string, InvoiceBalance>
+): { customerId: number; allocations: AllocationInput[] } | null {
   if (line.amountMinor <= 0) return null
   const named = new Map<number, InvoiceBalance>()
   for (const token of [...referenceTokens(line.reference), ...referenceTokens(line.description)]) {
@@ -49,13 +56,26 @@ export function matchLine(line: { amountMinor: number; reference: string; descri
   if (!invoices.length || new Set(invoices.map((i) => i.customerId)).size !== 1) return null
   const owed = invoices.reduce((s, i) => s + i.outstandingMinor, 0)
   if (owed !== line.amountMinor) return null
-  return { customerId: invoices[0].customerId, allocations: invoices.map((i) => ({ invoiceId: i.id, amountMinor: i.outstandingMinor })) }
+  return {
+    customerId: invoices[0].customerId,
+    allocations: invoices.map((i) => ({ invoiceId: i.id, amountMinor: i.outstandingMinor })),
+  }
 }
 
-async function storeLines(trx: TransactionClientContract, importId: number, lines: StatementLineInput[]) {
+async function storeLines(
+  trx: TransactionClientContract,
+  importId: number,
+  lines: StatementLineInput[]
+) {
   const known = new Set<string>()
   for (let i = 0; i < lines.length; i += 500) {
-    const rows = await trx.from('bank_statement_lines').whereIn('dedupe_key', lines.slice(i, i + 500).map((l) => l.dedupeKey)).select('dedupe_key')
+    const rows = await trx
+      .from('bank_statement_lines')
+      .whereIn(
+        'dedupe_key',
+        lines.slice(i, i + 500).map((l) => l.dedupeKey)
+      )
+      .select('dedupe_key')
     for (const r of rows) known.add(r.dedupe_key)
   }
   const fresh = lines.filter((l) => !known.has(l.dedupeKey))
@@ -79,9 +99,19 @@ async function storeLines(trx: TransactionClientContract, importId: number, line
   return stored
 }
 
-async function importIn(trx: TransactionClientContract, input: { text: string; filename: string; profile: BankStatementProfile; userId?: number | null }, lines: StatementLineInput[]): Promise<ImportSummary> {
+async function importIn(
+  trx: TransactionClientContract,
+  input: { text: string; filename: string; profile: BankStatementProfile; userId?: number | null },
+  lines: StatementLineInput[]
+): Promise<ImportSummary> {
   const imp = await BankStatementImport.create(
-    { profileId: input.profile.id, filename: input.filename.slice(0, 255), sha256: createHash('sha256').update(input.text).digest('hex'), lines: lines.length, userId: input.userId ?? null },
+    {
+      profileId: input.profile.id,
+      filename: input.filename.slice(0, 255),
+      sha256: createHash('sha256').update(input.text).digest('hex'),
+      lines: lines.length,
+      userId: input.userId ?? null,
+    },
     { client: trx }
   )
   const stored = await storeLines(trx, imp.id, lines)
@@ -102,19 +132,49 @@ async function importIn(trx: TransactionClientContract, input: { text: string; f
       allocations,
       userId: input.userId,
     })
-    await trx.from('bank_statement_lines').where('id', id).update({ status: 'matched', payment_id: payment.id, updated_at: sqlTime() })
+    await trx
+      .from('bank_statement_lines')
+      .where('id', id)
+      .update({ status: 'matched', payment_id: payment.id, updated_at: sqlTime() })
     // Later lines of the file see what this one paid.
-    for (const a of allocations) open.find((i) => i.id === a.invoiceId)!.outstandingMinor -= a.amountMinor
+    for (const a of allocations)
+      open.find((i) => i.id === a.invoiceId)!.outstandingMinor -= a.amountMinor
     matched++
   }
   const ignored = stored.filter((s) => s.line.amountMinor <= 0).length
-  const summary = { lines: lines.length, newLines: stored.length, duplicates: lines.length - stored.length, matched, unmatched: stored.length - matched - ignored }
-  await trx.from('bank_statement_imports').where('id', imp.id).update({ new_lines: summary.newLines, duplicates: summary.duplicates, matched, unmatched: summary.unmatched, updated_at: sqlTime() })
-  await audit({ userId: input.userId, action: 'bank_statement.import', subjectType: 'bank_statement_import', subjectId: imp.id, changes: { filename: input.filename, ...summary } }, trx)
+  const summary = {
+    lines: lines.length,
+    newLines: stored.length,
+    duplicates: lines.length - stored.length,
+    matched,
+    unmatched: stored.length - matched - ignored,
+  }
+  await trx.from('bank_statement_imports').where('id', imp.id).update({
+    new_lines: summary.newLines,
+    duplicates: summary.duplicates,
+    matched,
+    unmatched: summary.unmatched,
+    updated_at: sqlTime(),
+  })
+  await audit(
+    {
+      userId: input.userId,
+      action: 'bank_statement.import',
+      subjectType: 'bank_statement_import',
+      subjectId: imp.id,
+      changes: { filename: input.filename, ...summary },
+    },
+    trx
+  )
   return { importId: imp.id, ...summary, ignored }
 }
 
-export async function importStatement(input: { text: string; filename: string; profile: string | number; userId?: number | null }): Promise<ImportSummary> {
+export async function importStatement(input: {
+  text: string
+  filename: string
+  profile: string | number
+  userId?: number | null
+}): Promise<ImportSummary> {
   const profile = await findProfile(input.profile)
   const lines = parseStatement(input.text, profile, input.filename)
   for (let attempt = 1; ; attempt++) {
@@ -128,13 +188,22 @@ export async function importStatement(input: { text: string; filename: string; p
 }
 
 /** A person settles an unmatched line: a payment from the customer, allocated as given (the rest is credit). */
-export async function allocateLine(lineId: number, input: { customerId: number; allocations: AllocationInput[]; userId?: number | null }) {
+export async function allocateLine(
+  lineId: number,
+  input: { customerId: number; allocations: AllocationInput[]; userId?: number | null }
+) {
   return db.transaction(async (trx) => {
     const line = await BankStatementLine.find(lineId, { client: trx })
     if (!line) throw new PaymentError('Statement line not found', null, 'not_found')
-    if (line.status !== 'unmatched') throw new PaymentError(`This line is already ${line.status}`, null, 'state')
-    const claimed = await trx.from('bank_statement_lines').where('id', line.id).where('status', 'unmatched').update({ status: 'allocated', updated_at: sqlTime() })
-    if (Number(Array.isArray(claimed) ? claimed[0] : claimed) !== 1) throw new PaymentError('Someone else settled this line meanwhile', null, 'state')
+    if (line.status !== 'unmatched')
+      throw new PaymentError(`This line is already ${line.status}`, null, 'state')
+    const claimed = await trx
+      .from('bank_statement_lines')
+      .where('id', line.id)
+      .where('status', 'unmatched')
+      .update({ status: 'allocated', updated_at: sqlTime() })
+    if (Number(Array.isArray(claimed) ? claimed[0] : claimed) !== 1)
+      throw new PaymentError('Someone else settled this line meanwhile', null, 'state')
     const payment = await recordPaymentIn(trx, {
       customerId: input.customerId,
       receivedOn: line.bookedOn.toISODate()!,
@@ -153,9 +222,22 @@ export async function allocateLine(lineId: number, input: { customerId: number; 
 /** A line that is not a customer's payment (a refund, a transfer) leaves the queue. */
 export async function ignoreLine(lineId: number, userId?: number | null) {
   await db.transaction(async (trx) => {
-    const updated = await trx.from('bank_statement_lines').where('id', lineId).where('status', 'unmatched').update({ status: 'ignored', updated_at: sqlTime() })
-    if (Number(Array.isArray(updated) ? updated[0] : updated) !== 1) throw new PaymentError('Only an unmatched line can be ignored', null, 'state')
-    await audit({ userId, action: 'bank_statement.ignore_line', subjectType: 'bank_statement_line', subjectId: lineId }, trx)
+    const updated = await trx
+      .from('bank_statement_lines')
+      .where('id', lineId)
+      .where('status', 'unmatched')
+      .update({ status: 'ignored', updated_at: sqlTime() })
+    if (Number(Array.isArray(updated) ? updated[0] : updated) !== 1)
+      throw new PaymentError('Only an unmatched line can be ignored', null, 'state')
+    await audit(
+      {
+        userId,
+        action: 'bank_statement.ignore_line',
+        subjectType: 'bank_statement_line',
+        subjectId: lineId,
+      },
+      trx
+    )
   })
 }
 
@@ -171,18 +253,43 @@ export interface ProfileInput {
 
 export async function saveProfile(input: ProfileInput, userId?: number | null, id?: number) {
   return db.transaction(async (trx) => {
-    const values = { ...input, descriptionColumn: input.descriptionColumn || null, delimiter: input.delimiter || ',' }
-    const profile = id ? await BankStatementProfile.findOrFail(id, { client: trx }) : new BankStatementProfile()
+    const values = {
+      ...input,
+      descriptionColumn: input.descriptionColumn || null,
+      delimiter: input.delimiter || ',',
+    }
+    const profile = id
+      ? await BankStatementProfile.findOrFail(id, { client: trx })
+      : new BankStatementProfile()
     profile.useTransaction(trx)
     profile.merge(values)
     await profile.save()
-    await audit({ userId, action: id ? 'bank_statement_profile.update' : 'bank_statement_profile.create', subjectType: 'bank_statement_profile', subjectId: profile.id, changes: values }, trx)
+    await audit(
+      {
+        userId,
+        action: id ? 'bank_statement_profile.update' : 'bank_statement_profile.create',
+        subjectType: 'bank_statement_profile',
+        subjectId: profile.id,
+        changes: values,
+      },
+      trx
+    )
     return profile
   })
 }
 
 /** An uploaded statement file: read from its temporary path, then imported. */
-export async function importStatementFile(input: { path: string; filename: string; profileId: number; userId?: number | null }) {
+export async function importStatementFile(input: {
+  path: string
+  filename: string
+  profileId: number
+  userId?: number | null
+}) {
   const { readFile } = await import('node:fs/promises')
-  return importStatement({ text: await readFile(input.path, 'utf8'), filename: input.filename, profile: input.profileId, userId: input.userId })
+  return importStatement({
+    text: await readFile(input.path, 'utf8'),
+    filename: input.filename,
+    profile: input.profileId,
+    userId: input.userId,
+  })
 }

@@ -9,14 +9,37 @@ import { customerOptions, openInvoicesFor } from '#payments/views'
 
 /** Read models for the bank statement pages: imports and profiles, the unmatched queue, one line to settle. */
 
-const STATUS_LABELS: Record<string, string> = { matched: 'Matched', unmatched: 'Unmatched', allocated: 'Allocated by hand', ignored: 'Ignored' }
+const STATUS_LABELS: Record<string, string> = {
+  matched: 'Matched',
+  unmatched: 'Unmatched',
+  allocated: 'Allocated by hand',
+  ignored: 'Ignored',
+}
 
 export async function statementsPage() {
   const profiles = await BankStatementProfile.query().orderBy('name')
-  const imports = await db.from('bank_statement_imports as b').leftJoin('bank_statement_profiles as p', 'p.id', 'b.profile_id').orderBy('b.id', 'desc').limit(100).select('b.*', 'p.name as profile')
-  const waiting = await db.from('bank_statement_lines').where('status', 'unmatched').count('* as n').first()
+  const imports = await db
+    .from('bank_statement_imports as b')
+    .leftJoin('bank_statement_profiles as p', 'p.id', 'b.profile_id')
+    .orderBy('b.id', 'desc')
+    .limit(100)
+    .select('b.*', 'p.name as profile')
+  const waiting = await db
+    .from('bank_statement_lines')
+    .where('status', 'unmatched')
+    .count('* as n')
+    .first()
   return {
-    profiles: profiles.map((p) => ({ id: p.id, name: p.name, dateColumn: p.dateColumn, amountColumn: p.amountColumn, referenceColumn: p.referenceColumn, descriptionColumn: p.descriptionColumn, dateFormat: p.dateFormat, delimiter: p.delimiter })),
+    profiles: profiles.map((p) => ({
+      id: p.id,
+      name: p.name,
+      dateColumn: p.dateColumn,
+      amountColumn: p.amountColumn,
+      referenceColumn: p.referenceColumn,
+      descriptionColumn: p.descriptionColumn,
+      dateFormat: p.dateFormat,
+      delimiter: p.delimiter,
+    })),
     imports: imports.map((i: any) => ({
       id: Number(i.id),
       filename: i.filename,
@@ -49,15 +72,34 @@ function lineView(l: any, currency = 'GBP') {
 }
 
 export async function unmatchedQueue() {
-  const lines = await db.from('bank_statement_lines').where('status', 'unmatched').orderBy('booked_on').orderBy('id').limit(500)
+  const lines = await db
+    .from('bank_statement_lines')
+    .where('status', 'unmatched')
+    .orderBy('booked_on')
+    .orderBy('id')
+    .limit(500)
   return { lines: lines.map((l: any) => lineView(l)) }
 }
 
 export async function importDetail(importId: number) {
   const imp = await db.from('bank_statement_imports').where('id', importId).first()
   if (!imp) return null
-  const lines = await db.from('bank_statement_lines').where('import_id', importId).orderBy('line_number')
-  return { statement: { id: Number(imp.id), filename: imp.filename, lines: Number(imp.lines), newLines: Number(imp.new_lines), duplicates: Number(imp.duplicates), matched: Number(imp.matched), unmatched: Number(imp.unmatched) }, lines: lines.map((l: any) => lineView(l)) }
+  const lines = await db
+    .from('bank_statement_lines')
+    .where('import_id', importId)
+    .orderBy('line_number')
+  return {
+    statement: {
+      id: Number(imp.id),
+      filename: imp.filename,
+      lines: Number(imp.lines),
+      newLines: Number(imp.new_lines),
+      duplicates: Number(imp.duplicates),
+      matched: Number(imp.matched),
+      unmatched: Number(imp.unmatched),
+    },
+    lines: lines.map((l: any) => lineView(l)),
+  }
 }
 
 /**
@@ -69,16 +111,25 @@ export async function lineToAllocate(lineId: number, customerId?: number) {
   if (!line) return null
   let chosen = customerId ?? null
   if (!chosen) {
-    const tokens = new Set([...referenceTokens(line.reference), ...referenceTokens(line.description)])
-    const named = (await invoiceBalances({ openOnly: true })).find((b) => tokens.has(b.number.toUpperCase()))
+    const tokens = new Set([
+      ...referenceTokens(line.reference),
+      ...referenceTokens(line.description),
+    ])
+    const named = (await invoiceBalances({ openOnly: true })).find((b) =>
+      tokens.has(b.number.toUpperCase())
+    )
     chosen = named?.customerId ?? null
   }
-  const customer = chosen ? await db.from('customers').where('id', chosen).select('id', 'name', 'currency').first() : null
+  const customer = chosen
+    ? await db.from('customers').where('id', chosen).select('id', 'name', 'currency').first()
+    : null
   return {
     line: lineView(line, customer?.currency),
     customers: await customerOptions(),
     customerId: customer ? Number(customer.id) : null,
-    openInvoices: customer ? await openInvoicesFor(Number(customer.id), int(line.amount_minor)) : [],
+    openInvoices: customer
+      ? await openInvoicesFor(Number(customer.id), int(line.amount_minor))
+      : [],
   }
 }
 

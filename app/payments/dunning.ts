@@ -29,12 +29,27 @@ type AnyMailer = Mailer<MailTransportContract>
 /** Creates the reminder rows that are due on `now` (customer's local day); returns how many. */
 export async function queueReminders(settings: DunningSettings, now: Date = new Date()) {
   if (!settings.schedule.length) return 0
-  const overdue = (await invoiceBalances({ openOnly: true, now })).filter((b) => b.status === 'overdue')
+  const overdue = (await invoiceBalances({ openOnly: true, now })).filter(
+    (b) => b.status === 'overdue'
+  )
   if (!overdue.length) return 0
-  const reached = await db.from('dunning_reminders').whereIn('invoice_id', overdue.map((b) => b.id)).groupBy('invoice_id').select('invoice_id').max('step as step')
+  const reached = await db
+    .from('dunning_reminders')
+    .whereIn(
+      'invoice_id',
+      overdue.map((b) => b.id)
+    )
+    .groupBy('invoice_id')
+    .select('invoice_id')
+    .max('step as step')
   const last = new Map(reached.map((r: any) => [Number(r.invoice_id), Number(r.step)]))
   const addresses = new Map(
-    (await db.from('customers').whereIn('id', [...new Set(overdue.map((b) => b.customerId))]).select('id', 'billing_email')).map((c: any) => [Number(c.id), String(c.billing_email ?? '').trim()])
+    (
+      await db
+        .from('customers')
+        .whereIn('id', [...new Set(overdue.map((b) => b.customerId))])
+        .select('id', 'billing_email')
+    ).map((c: any) => [Number(c.id), String(c.billing_email ?? '').trim()])
   )
   const stamp = sqlTime()
   const rows = []
@@ -55,7 +70,13 @@ export async function queueReminders(settings: DunningSettings, now: Date = new 
       updated_at: stamp,
     })
   }
-  if (rows.length) await db.knexQuery().table('dunning_reminders').insert(rows).onConflict(['invoice_id', 'step']).ignore()
+  if (rows.length)
+    await db
+      .knexQuery()
+      .table('dunning_reminders')
+      .insert(rows)
+      .onConflict(['invoice_id', 'step'])
+      .ignore()
   return rows.length
 }
 
@@ -63,13 +84,21 @@ function dueQuery(client: any, at: string) {
   return client
     .from('dunning_reminders')
     .where((w: any) => {
-      w.where('status', 'queued').orWhere((a: any) => a.where('status', 'failed').whereNotNull('next_attempt_at').where('next_attempt_at', '<=', at).where('attempts', '<', MAX_ATTEMPTS))
+      w.where('status', 'queued').orWhere((a: any) =>
+        a
+          .where('status', 'failed')
+          .whereNotNull('next_attempt_at')
+          .where('next_attempt_at', '<=', at)
+          .where('attempts', '<', MAX_ATTEMPTS)
+      )
     })
     .orderBy('id')
 }
 
 /** Takes one due reminder for this process: status → sending, attempts + 1. */
-export async function claimNextReminder(now: DateTime = DateTime.now()): Promise<DunningReminder | null> {
+export async function claimNextReminder(
+  now: DateTime = DateTime.now()
+): Promise<DunningReminder | null> {
   for (let tries = 0; tries < 5; tries++) {
     const claimed = await db.transaction(async (trx) => {
       const q = dueQuery(trx, sqlTime(now.toJSDate())).select('id', 'status', 'attempts').limit(1)
@@ -82,7 +111,10 @@ export async function claimNextReminder(now: DateTime = DateTime.now()): Promise
         .where('status', row.status)
         .where('attempts', row.attempts)
         .update({ status: 'sending', attempts: Number(row.attempts) + 1, updated_at: sqlTime() })
-      return { done: false as const, id: Number(Array.isArray(updated) ? updated[0] : updated) === 1 ? Number(row.id) : null }
+      return {
+        done: false as const,
+        id: Number(Array.isArray(updated) ? updated[0] : updated) === 1 ? Number(row.id) : null,
+      }
     })
     if (claimed.done) return null
     if (claimed.id !== null) return DunningReminder.findOrFail(claimed.id)
@@ -91,38 +123,87 @@ export async function claimNextReminder(now: DateTime = DateTime.now()): Promise
 }
 
 const finish = (id: number, values: Record<string, unknown>) =>
-  db.from('dunning_reminders').where('id', id).where('status', 'sending').update({ ...values, updated_at: sqlTime() })
+  db
+    .from('dunning_reminders')
+    .where('id', id)
+    .where('status', 'sending')
+    .update({ ...values, updated_at: sqlTime() })
 
 /** Sends one claimed reminder (or cancels it when the invoice has been settled since it was queued). */
-export async function sendReminder(reminder: DunningReminder, settings: DunningSettings, mailer: AnyMailer, now: DateTime = DateTime.now()) {
+export async function sendReminder(
+  reminder: DunningReminder,
+  settings: DunningSettings,
+  mailer: AnyMailer,
+  now: DateTime = DateTime.now()
+) {
   const [balance] = await invoiceBalances({ invoiceIds: [reminder.invoiceId], now: now.toJSDate() })
   if (!balance || balance.outstandingMinor <= 0) {
-    await finish(reminder.id, { status: 'cancelled', last_error: 'Paid before the reminder went', next_attempt_at: null })
+    await finish(reminder.id, {
+      status: 'cancelled',
+      last_error: 'Paid before the reminder went',
+      next_attempt_at: null,
+    })
     return 'cancelled' as const
   }
   try {
-    const composed = await composeReminder(balance, reminder.step, Math.max(settings.schedule.length, reminder.step))
-    const domain = (String(mailer.config.from ?? '').split('@')[1] ?? hostname()).replace(/[>\s"]/g, '') || 'tollgate.local'
+    const composed = await composeReminder(
+      balance,
+      reminder.step,
+      Math.max(settings.schedule.length, reminder.step)
+    )
+    const domain =
+      (String(mailer.config.from ?? '').split('@')[1] ?? hostname()).replace(/[>\s"]/g, '') ||
+      'tollgate.local'
     const messageId = `<reminder-${reminder.invoiceId}-${reminder.step}.${reminder.id}.${reminder.attempts}@${domain}>`
-    const response = await mailer.send((message) => composed.apply(message, reminder.toAddress, messageId))
-    await finish(reminder.id, { status: 'sent', message_id: response.messageId || messageId, sent_at: sqlTime(), last_error: null, next_attempt_at: null, balance_minor: balance.outstandingMinor })
-    if (settings.suspendPortal && reminder.step >= settings.schedule.length) await suspendPortal(balance.customerId, reminder)
+    const response = await mailer.send((message) =>
+      composed.apply(message, reminder.toAddress, messageId)
+    )
+    await finish(reminder.id, {
+      status: 'sent',
+      message_id: response.messageId || messageId,
+      sent_at: sqlTime(),
+      last_error: null,
+      next_attempt_at: null,
+      balance_minor: balance.outstandingMinor,
+    })
+    if (settings.suspendPortal && reminder.step >= settings.schedule.length)
+      await suspendPortal(balance.customerId, reminder)
     return 'sent' as const
   } catch (error: any) {
     const message = String(error?.response ?? error?.message ?? error).slice(0, 2000)
     const code = Number(error?.responseCode)
     const giveUp = reminder.attempts >= MAX_ATTEMPTS || (code >= 500 && code < 600)
-    const retryAt = giveUp ? null : now.plus({ minutes: BACKOFF_MINUTES[Math.min(reminder.attempts, BACKOFF_MINUTES.length) - 1] })
-    await finish(reminder.id, { status: 'failed', last_error: message, next_attempt_at: retryAt ? sqlTime(retryAt.toJSDate()) : null })
+    const retryAt = giveUp
+      ? null
+      : now.plus({
+          minutes: BACKOFF_MINUTES[Math.min(reminder.attempts, BACKOFF_MINUTES.length) - 1],
+        })
+    await finish(reminder.id, {
+      status: 'failed',
+      last_error: message,
+      next_attempt_at: retryAt ? sqlTime(retryAt.toJSDate()) : null,
+    })
     return retryAt ? ('retrying' as const) : ('failed' as const)
   }
 }
 
 async function suspendPortal(customerId: number, reminder: DunningReminder) {
   await db.transaction(async (trx) => {
-    const updated = await trx.from('customers').where('id', customerId).whereNull('portal_suspended_at').update({ portal_suspended_at: sqlTime() })
+    const updated = await trx
+      .from('customers')
+      .where('id', customerId)
+      .whereNull('portal_suspended_at')
+      .update({ portal_suspended_at: sqlTime() })
     if (Number(Array.isArray(updated) ? updated[0] : updated) === 1) {
-      await audit({ action: 'customer.portal_suspend', subjectType: 'customer', subjectId: customerId, changes: { invoice_id: reminder.invoiceId, step: reminder.step } }, trx)
+      await audit(
+        {
+          action: 'customer.portal_suspend',
+          subjectType: 'customer',
+          subjectId: customerId,
+          changes: { invoice_id: reminder.invoiceId, step: reminder.step },
+        },
+        trx
+      )
     }
   })
 }
@@ -132,11 +213,21 @@ export async function liftSettledSuspensions(now: Date = new Date()) {
   const suspended = await db.from('customers').whereNotNull('portal_suspended_at').select('id')
   let lifted = 0
   for (const { id } of suspended) {
-    const overdue = (await invoiceBalances({ openOnly: true, customerIds: [Number(id)], now })).some((b) => b.status === 'overdue')
+    const overdue = (
+      await invoiceBalances({ openOnly: true, customerIds: [Number(id)], now })
+    ).some((b) => b.status === 'overdue')
     if (overdue) continue
     await db.transaction(async (trx) => {
       await trx.from('customers').where('id', id).update({ portal_suspended_at: null })
-      await audit({ action: 'customer.portal_unsuspend', subjectType: 'customer', subjectId: Number(id), changes: { reason: 'overdue invoices settled' } }, trx)
+      await audit(
+        {
+          action: 'customer.portal_unsuspend',
+          subjectType: 'customer',
+          subjectId: Number(id),
+          changes: { reason: 'overdue invoices settled' },
+        },
+        trx
+      )
     })
     lifted++
   }
@@ -153,7 +244,8 @@ export async function runDunning(options: { now?: Date; mailer?: AnyMailer } = {
   await collectDirectDebits().catch(() => {})
   // Overdue is reported whether or not reminders are switched on: receivers may do their own chasing.
   await emitOverdueEvents(now)
-  if (!settings.enabled) return { enabled: false, queued: 0, sent: 0, cancelled: 0, retrying: 0, failed: 0, lifted }
+  if (!settings.enabled)
+    return { enabled: false, queued: 0, sent: 0, cancelled: 0, retrying: 0, failed: 0, lifted }
   const queued = await queueReminders(settings, now)
   const mailer = options.mailer ?? (mail.use() as unknown as AnyMailer)
   const counts = { sent: 0, cancelled: 0, retrying: 0, failed: 0 }
@@ -168,10 +260,30 @@ export async function runDunning(options: { now?: Date; mailer?: AnyMailer } = {
 /** A person sends a failed (or stuck) reminder again; a sent one never is. */
 export async function resendReminder(reminderId: number, userId?: number | null) {
   const reminder = await DunningReminder.findOrFail(reminderId)
-  const stuck = reminder.status === 'sending' && (reminder.updatedAt ?? reminder.createdAt) < DateTime.now().minus({ minutes: 10 })
-  if (reminder.status !== 'failed' && !stuck) throw new Error(reminder.status === 'sent' ? 'This reminder was already sent.' : `A ${reminder.status} reminder cannot be sent again.`)
+  const stuck =
+    reminder.status === 'sending' &&
+    (reminder.updatedAt ?? reminder.createdAt) < DateTime.now().minus({ minutes: 10 })
+  if (reminder.status !== 'failed' && !stuck)
+    throw new Error(
+      reminder.status === 'sent'
+        ? 'This reminder was already sent.'
+        : `A ${reminder.status} reminder cannot be sent again.`
+    )
   await db.transaction(async (trx) => {
-    await trx.from('dunning_reminders').where('id', reminder.id).where('status', reminder.status).update({ status: 'queued', attempts: 0, next_attempt_at: null, updated_at: sqlTime() })
-    await audit({ userId, action: 'dunning.resend', subjectType: 'dunning_reminder', subjectId: reminder.id, changes: { previous_status: reminder.status } }, trx)
+    await trx
+      .from('dunning_reminders')
+      .where('id', reminder.id)
+      .where('status', reminder.status)
+      .update({ status: 'queued', attempts: 0, next_attempt_at: null, updated_at: sqlTime() })
+    await audit(
+      {
+        userId,
+        action: 'dunning.resend',
+        subjectType: 'dunning_reminder',
+        subjectId: reminder.id,
+        changes: { previous_status: reminder.status },
+      },
+      trx
+    )
   })
 }

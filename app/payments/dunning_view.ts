@@ -6,7 +6,13 @@ import { overridesDir } from '#documents/templates'
 
 /** The dunning page: the schedule settings and the latest reminders with their delivery state. */
 
-const LABELS: Record<string, string> = { queued: 'Queued', sending: 'Sending', sent: 'Sent', failed: 'Failed', cancelled: 'Cancelled (paid)' }
+const LABELS: Record<string, string> = {
+  queued: 'Queued',
+  sending: 'Sending',
+  sent: 'Sent',
+  failed: 'Failed',
+  cancelled: 'Cancelled (paid)',
+}
 
 export async function dunningPage() {
   const settings = await getDunningSettings()
@@ -19,7 +25,11 @@ export async function dunningPage() {
     .select('r.*', 'i.number', 'i.currency', 'c.id as customer_id', 'c.name as customer_name')
   const iso = (v: unknown) => (v ? new Date(v as any).toISOString() : null)
   return {
-    settings: { enabled: settings.enabled, schedule: settings.schedule.join(', '), suspendPortal: settings.suspendPortal },
+    settings: {
+      enabled: settings.enabled,
+      schedule: settings.schedule.join(', '),
+      suspendPortal: settings.suspendPortal,
+    },
     overridesDir: overridesDir(),
     reminders: rows.map((r: any) => ({
       id: Number(r.id),

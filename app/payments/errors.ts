@@ -10,7 +10,13 @@ export class PaymentError extends Error {
 }
 
 /** Puts a PaymentError on the session: the flash banner, and the field's message beside its input. */
-export function flashPaymentError(session: { flash(key: string, value: string): void; flashErrors(errors: Record<string, string>): void }, error: PaymentError) {
+export function flashPaymentError(
+  session: {
+    flash(key: string, value: string): void
+    flashErrors(errors: Record<string, string>): void
+  },
+  error: PaymentError
+) {
   session.flash('error', error.message)
   if (error.field) session.flashErrors({ [error.field]: error.message })
 }

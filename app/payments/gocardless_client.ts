@@ -13,7 +13,12 @@ export class GoCardlessError extends Error {
     message: string,
     readonly status: number,
     readonly type: string | null,
-    readonly errors: { field?: string; message?: string; reason?: string; links?: Record<string, string> }[] = []
+    readonly errors: {
+      field?: string
+      message?: string
+      reason?: string
+      links?: Record<string, string>
+    }[] = []
   ) {
     super(message)
   }
@@ -35,7 +40,13 @@ export function gocardlessConfig(): GoCardlessConfig | null {
   }
 }
 
-export async function gcRequest<T = any>(config: GoCardlessConfig, method: 'GET' | 'POST', path: string, body?: unknown, idempotencyKey?: string): Promise<T> {
+export async function gcRequest<T = any>(
+  config: GoCardlessConfig,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+  idempotencyKey?: string
+): Promise<T> {
   const headers: Record<string, string> = {
     'Authorization': `Bearer ${config.accessToken}`,
     'GoCardless-Version': GOCARDLESS_VERSION,
@@ -45,9 +56,18 @@ export async function gcRequest<T = any>(config: GoCardlessConfig, method: 'GET'
   if (method === 'POST') headers['Idempotency-Key'] = idempotencyKey ?? randomUUID()
   let response: Response
   try {
-    response = await fetch(`${config.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(30_000) })
+    response = await fetch(`${config.baseUrl}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(30_000),
+    })
   } catch (error: any) {
-    throw new GoCardlessError(`GoCardless could not be reached: ${error?.cause?.code ?? error?.message}`, 0, 'network')
+    throw new GoCardlessError(
+      `GoCardless could not be reached: ${error?.cause?.code ?? error?.message}`,
+      0,
+      'network'
+    )
   }
   const text = await response.text()
   let json: any = null
@@ -58,12 +78,26 @@ export async function gcRequest<T = any>(config: GoCardlessConfig, method: 'GET'
   }
   if (response.ok) return json as T
   const error = json?.error ?? {}
-  const detail = (error.errors ?? []).map((e: any) => (e.field ? `${e.field} ${e.message}` : e.message)).filter(Boolean).join('; ')
-  throw new GoCardlessError(`GoCardless ${response.status} ${error.type ?? ''}: ${error.message ?? response.statusText}${detail ? ` (${detail})` : ''}`.replace(/\s+/g, ' '), response.status, error.type ?? null, error.errors ?? [])
+  const detail = (error.errors ?? [])
+    .map((e: any) => (e.field ? `${e.field} ${e.message}` : e.message))
+    .filter(Boolean)
+    .join('; ')
+  throw new GoCardlessError(
+    `GoCardless ${response.status} ${error.type ?? ''}: ${error.message ?? response.statusText}${detail ? ` (${detail})` : ''}`.replace(
+      /\s+/g,
+      ' '
+    ),
+    response.status,
+    error.type ?? null,
+    error.errors ?? []
+  )
 }
 
 /** The id of the resource an idempotency key already created (GoCardless answers 409 idempotent_creation_conflict). */
 export function conflictingResourceId(error: unknown): string | null {
   if (!(error instanceof GoCardlessError) || error.status !== 409) return null
-  return error.errors.find((e) => e.reason === 'idempotent_creation_conflict')?.links?.conflicting_resource_id ?? null
+  return (
+    error.errors.find((e) => e.reason === 'idempotent_creation_conflict')?.links
+      ?.conflicting_resource_id ?? null
+  )
 }

@@ -37,7 +37,11 @@ async function onPaymentEvent(trx: TransactionClientContract, event: any) {
   const row = gcId ? await q.first() : null
   if (!row) return 'unknown_payment'
   const action = String(event.action)
-  const status = ['late_failure_settled'].includes(action) ? 'failed' : action === 'chargeback_settled' ? 'charged_back' : action
+  const status = ['late_failure_settled'].includes(action)
+    ? 'failed'
+    : action === 'chargeback_settled'
+      ? 'charged_back'
+      : action
   if (CONFIRMED.has(action) && !row.payment_id) {
     const balance = await invoiceBalance(Number(row.invoice_id), trx)
     const owed = Math.max(0, balance?.outstandingMinor ?? 0)
@@ -49,31 +53,67 @@ async function onPaymentEvent(trx: TransactionClientContract, event: any) {
       method: 'direct_debit',
       reference: `GoCardless ${gcId}`,
       source: 'direct_debit',
-      allocations: owed ? [{ invoiceId: Number(row.invoice_id), amountMinor: Math.min(owed, amount) }] : [],
+      allocations: owed
+        ? [{ invoiceId: Number(row.invoice_id), amountMinor: Math.min(owed, amount) }]
+        : [],
     })
-    await trx.from('direct_debit_payments').where('id', row.id).update({ status, payment_id: payment.id, updated_at: sqlTime() })
+    await trx
+      .from('direct_debit_payments')
+      .where('id', row.id)
+      .update({ status, payment_id: payment.id, updated_at: sqlTime() })
     return 'recorded'
   }
   if (REVERSED.has(action) && row.payment_id) {
     await trx.from('payment_allocations').where('payment_id', row.payment_id).delete()
     await trx.from('payments').where('id', row.payment_id).delete()
-    await audit({ action: 'payment.reverse', subjectType: 'payment', subjectId: Number(row.payment_id), changes: { gocardless_payment: gcId, action, cause: event.details?.cause ?? null } }, trx)
+    await audit(
+      {
+        action: 'payment.reverse',
+        subjectType: 'payment',
+        subjectId: Number(row.payment_id),
+        changes: { gocardless_payment: gcId, action, cause: event.details?.cause ?? null },
+      },
+      trx
+    )
   }
-  await trx.from('direct_debit_payments').where('id', row.id).update({ status, payment_id: REVERSED.has(action) ? null : row.payment_id, last_error: REVERSED.has(action) ? String(event.details?.description ?? action).slice(0, 2000) : row.last_error, updated_at: sqlTime() })
+  await trx
+    .from('direct_debit_payments')
+    .where('id', row.id)
+    .update({
+      status,
+      payment_id: REVERSED.has(action) ? null : row.payment_id,
+      last_error: REVERSED.has(action)
+        ? String(event.details?.description ?? action).slice(0, 2000)
+        : row.last_error,
+      updated_at: sqlTime(),
+    })
   return 'updated'
 }
 
 async function applyEvent(event: any) {
   return db.transaction(async (trx) => {
     try {
-      await trx.table('gocardless_events').insert({ event_id: String(event.id), resource_type: String(event.resource_type ?? ''), action: String(event.action ?? ''), resource_id: event.links?.[String(event.resource_type ?? '').replace(/s$/, '')] ?? null, details: JSON.stringify(event.details ?? null), created_at: sqlTime() })
+      await trx.table('gocardless_events').insert({
+        event_id: String(event.id),
+        resource_type: String(event.resource_type ?? ''),
+        action: String(event.action ?? ''),
+        resource_id: event.links?.[String(event.resource_type ?? '').replace(/s$/, '')] ?? null,
+        details: JSON.stringify(event.details ?? null),
+        created_at: sqlTime(),
+      })
     } catch (error) {
       if (isDuplicateKey(error)) return 'duplicate'
       throw error
     }
     if (event.resource_type === 'payments') return onPaymentEvent(trx, event)
-    if (event.resource_type === 'mandates' && ['cancelled', 'failed', 'expired'].includes(event.action)) {
-      await trx.from('direct_debit_mandates').where('mandate_id', event.links?.mandate ?? '').update({ status: event.action, updated_at: sqlTime() })
+    if (
+      event.resource_type === 'mandates' &&
+      ['cancelled', 'failed', 'expired'].includes(event.action)
+    ) {
+      await trx
+        .from('direct_debit_mandates')
+        .where('mandate_id', event.links?.mandate ?? '')
+        .update({ status: event.action, updated_at: sqlTime() })
       return 'updated'
     }
     return 'ignored'
@@ -83,7 +123,8 @@ async function applyEvent(event: any) {
 /** Verifies and applies one webhook delivery; throws InvalidSignature (answer 498) when it is not GoCardless's. */
 export async function handleWebhook(rawBody: string, signature: string | undefined) {
   const secret = gocardlessConfig()?.webhookSecret ?? process.env.GOCARDLESS_WEBHOOK_SECRET ?? ''
-  if (!verifySignature(rawBody, signature, secret)) throw new InvalidSignature('Invalid Webhook-Signature')
+  if (!verifySignature(rawBody, signature, secret))
+    throw new InvalidSignature('Invalid Webhook-Signature')
   let events: any[]
   try {
     events = JSON.parse(rawBody).events

@@ -4,7 +4,12 @@ import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import Payment, { type PaymentMethod, type PaymentSource } from '#models/payment'
 import { audit } from '#lib/audit'
 import { int, retryOnDeadlock } from '#lib/db_helpers'
-import { checkAllocations, insertAllocations, lockCustomer, type AllocationInput } from '#payments/allocations'
+import {
+  checkAllocations,
+  insertAllocations,
+  lockCustomer,
+  type AllocationInput,
+} from '#payments/allocations'
 import { PaymentError } from '#payments/errors'
 
 /**
@@ -35,16 +40,30 @@ export interface RecordPaymentInput {
 }
 
 function checkPayment(input: RecordPaymentInput) {
-  if (!Number.isSafeInteger(input.amountMinor) || input.amountMinor <= 0) throw new PaymentError('The amount must be more than zero', 'amount')
-  if (!DateTime.fromISO(input.receivedOn ?? '').isValid || !/^\d{4}-\d{2}-\d{2}$/.test(input.receivedOn)) throw new PaymentError('Enter the date the money arrived', 'receivedOn')
+  if (!Number.isSafeInteger(input.amountMinor) || input.amountMinor <= 0)
+    throw new PaymentError('The amount must be more than zero', 'amount')
+  if (
+    !DateTime.fromISO(input.receivedOn ?? '').isValid ||
+    !/^\d{4}-\d{2}-\d{2}$/.test(input.receivedOn)
+  )
+    throw new PaymentError('Enter the date the money arrived', 'receivedOn')
   if (!(input.method in METHODS)) throw new PaymentError('Choose how it was paid', 'method')
 }
 
 /** Records a payment inside an open transaction (bank statement matching shares it). */
-export async function recordPaymentIn(trx: TransactionClientContract, input: RecordPaymentInput): Promise<Payment> {
+export async function recordPaymentIn(
+  trx: TransactionClientContract,
+  input: RecordPaymentInput
+): Promise<Payment> {
   checkPayment(input)
   const customer = await lockCustomer(trx, input.customerId)
-  const { wanted, totalMinor } = await checkAllocations(trx, customer.id, customer.currency, input.allocations ?? [], input.amountMinor)
+  const { wanted, totalMinor } = await checkAllocations(
+    trx,
+    customer.id,
+    customer.currency,
+    input.allocations ?? [],
+    input.amountMinor
+  )
   const payment = await Payment.create(
     {
       customerId: customer.id,
@@ -59,14 +78,26 @@ export async function recordPaymentIn(trx: TransactionClientContract, input: Rec
     },
     { client: trx }
   )
-  await insertAllocations(trx, 'payment_allocations', { column: 'payment_id', id: payment.id }, wanted)
+  await insertAllocations(
+    trx,
+    'payment_allocations',
+    { column: 'payment_id', id: payment.id },
+    wanted
+  )
   await audit(
     {
       userId: input.userId,
       action: 'payment.record',
       subjectType: 'payment',
       subjectId: payment.id,
-      changes: { customer_id: customer.id, amount_minor: input.amountMinor, method: input.method, source: payment.source, allocated_minor: totalMinor, allocations: wanted },
+      changes: {
+        customer_id: customer.id,
+        amount_minor: input.amountMinor,
+        method: input.method,
+        source: payment.source,
+        allocated_minor: totalMinor,
+        allocations: wanted,
+      },
     },
     trx
   )
@@ -79,22 +110,51 @@ export async function recordPayment(input: RecordPaymentInput): Promise<Payment>
 
 /** What of a payment no invoice has taken yet. */
 export async function unallocatedOf(trx: TransactionClientContract, payment: Payment) {
-  const row = await trx.from('payment_allocations').where('payment_id', payment.id).sum('amount_minor as t').first()
+  const row = await trx
+    .from('payment_allocations')
+    .where('payment_id', payment.id)
+    .sum('amount_minor as t')
+    .first()
   return payment.amountMinor - int(row?.t)
 }
 
 /** Puts (more of) a payment's unallocated credit against invoices of the same customer. */
-export async function allocatePayment(paymentId: number, allocations: AllocationInput[], userId?: number | null) {
+export async function allocatePayment(
+  paymentId: number,
+  allocations: AllocationInput[],
+  userId?: number | null
+) {
   return retryOnDeadlock(() =>
     db.transaction(async (trx) => {
       const payment = await Payment.find(paymentId, { client: trx })
       if (!payment) throw new PaymentError('Payment not found', null, 'not_found')
       const customer = await lockCustomer(trx, payment.customerId)
       const available = await unallocatedOf(trx, payment)
-      const { wanted, totalMinor } = await checkAllocations(trx, customer.id, payment.currency, allocations, available)
-      if (!wanted.length) throw new PaymentError('Enter an amount against at least one invoice', 'allocations')
-      await insertAllocations(trx, 'payment_allocations', { column: 'payment_id', id: payment.id }, wanted)
-      await audit({ userId, action: 'payment.allocate', subjectType: 'payment', subjectId: payment.id, changes: { allocated_minor: totalMinor, allocations: wanted } }, trx)
+      const { wanted, totalMinor } = await checkAllocations(
+        trx,
+        customer.id,
+        payment.currency,
+        allocations,
+        available
+      )
+      if (!wanted.length)
+        throw new PaymentError('Enter an amount against at least one invoice', 'allocations')
+      await insertAllocations(
+        trx,
+        'payment_allocations',
+        { column: 'payment_id', id: payment.id },
+        wanted
+      )
+      await audit(
+        {
+          userId,
+          action: 'payment.allocate',
+          subjectType: 'payment',
+          subjectId: payment.id,
+          changes: { allocated_minor: totalMinor, allocations: wanted },
+        },
+        trx
+      )
       return { payment, allocatedMinor: totalMinor, leftMinor: available - totalMinor }
     })
   )

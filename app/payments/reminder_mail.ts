@@ -13,7 +13,11 @@ import type { InvoiceBalance } from '#payments/balances'
 export async function composeReminder(balance: InvoiceBalance, step: number, steps: number) {
   const templates = loadTemplates()
   const settings = await getSettings()
-  const customer = await db.from('customers').where('id', balance.customerId).select('name', 'account_number').first()
+  const customer = await db
+    .from('customers')
+    .where('id', balance.customerId)
+    .select('name', 'account_number')
+    .first()
   const money = (m: number) => formatMoney(m, balance.currency)
   const view = {
     step,
@@ -21,7 +25,12 @@ export async function composeReminder(balance: InvoiceBalance, step: number, ste
     final: step === steps,
     number: balance.number,
     customer: { name: customer?.name ?? '', account_number: customer?.account_number ?? '' },
-    supplier: { name: settings.supplier_name, email: settings.supplier_email, phone: settings.supplier_phone, payment_details: settings.payment_details },
+    supplier: {
+      name: settings.supplier_name,
+      email: settings.supplier_email,
+      phone: settings.supplier_phone,
+      payment_details: settings.payment_details,
+    },
     due_date: balance.dueDate ? DateTime.fromISO(balance.dueDate).toFormat('d MMMM yyyy') : '',
     days_overdue: balance.daysOverdue,
     total: money(balance.totalMinor),

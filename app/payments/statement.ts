@@ -27,7 +27,13 @@ export interface StatementEntry {
 }
 
 export interface StatementData {
-  customer: { id: number; name: string; accountNumber: string; address: string | null; currency: string }
+  customer: {
+    id: number
+    name: string
+    accountNumber: string
+    address: string | null
+    currency: string
+  }
   from: string
   to: string
   openingMinor: number
@@ -40,31 +46,90 @@ export interface StatementData {
 const DAY = /^\d{4}-\d{2}-\d{2}$/
 
 async function before(customerId: number, from: string) {
-  const invoices = await db.from('invoices').where('customer_id', customerId).where('status', 'finalized').where('issue_date', '<', from).sum('total_minor as t').first()
-  const notes = await db.from('credit_notes as n').join('invoices as i', 'i.id', 'n.invoice_id').where('i.customer_id', customerId).where('n.issue_date', '<', from).sum('n.total_minor as t').first()
-  const payments = await db.from('payments').where('customer_id', customerId).where('received_on', '<', from).sum('amount_minor as t').first()
+  const invoices = await db
+    .from('invoices')
+    .where('customer_id', customerId)
+    .where('status', 'finalized')
+    .where('issue_date', '<', from)
+    .sum('total_minor as t')
+    .first()
+  const notes = await db
+    .from('credit_notes as n')
+    .join('invoices as i', 'i.id', 'n.invoice_id')
+    .where('i.customer_id', customerId)
+    .where('n.issue_date', '<', from)
+    .sum('n.total_minor as t')
+    .first()
+  const payments = await db
+    .from('payments')
+    .where('customer_id', customerId)
+    .where('received_on', '<', from)
+    .sum('amount_minor as t')
+    .first()
   return int(invoices?.t) - int(notes?.t) - int(payments?.t)
 }
 
-export async function statementData(customerId: number, from: string, to: string): Promise<StatementData> {
-  if (!DAY.test(from) || !DateTime.fromISO(from).isValid) throw new PaymentError('Enter the first day of the statement', 'from')
-  if (!DAY.test(to) || !DateTime.fromISO(to).isValid) throw new PaymentError('Enter the last day of the statement', 'to')
+export async function statementData(
+  customerId: number,
+  from: string,
+  to: string
+): Promise<StatementData> {
+  if (!DAY.test(from) || !DateTime.fromISO(from).isValid)
+    throw new PaymentError('Enter the first day of the statement', 'from')
+  if (!DAY.test(to) || !DateTime.fromISO(to).isValid)
+    throw new PaymentError('Enter the last day of the statement', 'to')
   if (to < from) throw new PaymentError('The statement ends before it starts', 'to')
   const customer = await Customer.find(customerId)
   if (!customer) throw new PaymentError('Customer not found', null, 'not_found')
   const openingMinor = await before(customer.id, from)
-  const invoices = await db.from('invoices').where('customer_id', customer.id).where('status', 'finalized').whereBetween('issue_date', [from, to]).select('id', 'number', 'issue_date', 'period', 'total_minor')
+  const invoices = await db
+    .from('invoices')
+    .where('customer_id', customer.id)
+    .where('status', 'finalized')
+    .whereBetween('issue_date', [from, to])
+    .select('id', 'number', 'issue_date', 'period', 'total_minor')
   const notes = await db
     .from('credit_notes as n')
     .join('invoices as i', 'i.id', 'n.invoice_id')
     .where('i.customer_id', customer.id)
     .whereBetween('n.issue_date', [from, to])
     .select('n.id', 'n.number', 'n.issue_date', 'n.total_minor', 'i.number as invoice_number')
-  const payments = await db.from('payments').where('customer_id', customer.id).whereBetween('received_on', [from, to]).select('id', 'received_on', 'amount_minor', 'method', 'reference')
+  const payments = await db
+    .from('payments')
+    .where('customer_id', customer.id)
+    .whereBetween('received_on', [from, to])
+    .select('id', 'received_on', 'amount_minor', 'method', 'reference')
   const raw = [
-    ...invoices.map((r: any) => ({ date: dateOnly(r.issue_date)!, order: 0, id: Number(r.id), kind: 'invoice' as const, label: `Invoice ${r.number}`, reference: `Period ${r.period}`, debitMinor: int(r.total_minor), creditMinor: 0 })),
-    ...notes.map((r: any) => ({ date: dateOnly(r.issue_date)!, order: 1, id: Number(r.id), kind: 'credit_note' as const, label: `Credit note ${r.number}`, reference: `Against ${r.invoice_number}`, debitMinor: 0, creditMinor: int(r.total_minor) })),
-    ...payments.map((r: any) => ({ date: dateOnly(r.received_on)!, order: 2, id: Number(r.id), kind: 'payment' as const, label: 'Payment received', reference: r.reference ?? '', debitMinor: 0, creditMinor: int(r.amount_minor) })),
+    ...invoices.map((r: any) => ({
+      date: dateOnly(r.issue_date)!,
+      order: 0,
+      id: Number(r.id),
+      kind: 'invoice' as const,
+      label: `Invoice ${r.number}`,
+      reference: `Period ${r.period}`,
+      debitMinor: int(r.total_minor),
+      creditMinor: 0,
+    })),
+    ...notes.map((r: any) => ({
+      date: dateOnly(r.issue_date)!,
+      order: 1,
+      id: Number(r.id),
+      kind: 'credit_note' as const,
+      label: `Credit note ${r.number}`,
+      reference: `Against ${r.invoice_number}`,
+      debitMinor: 0,
+      creditMinor: int(r.total_minor),
+    })),
+    ...payments.map((r: any) => ({
+      date: dateOnly(r.received_on)!,
+      order: 2,
+      id: Number(r.id),
+      kind: 'payment' as const,
+      label: 'Payment received',
+      reference: r.reference ?? '',
+      debitMinor: 0,
+      creditMinor: int(r.amount_minor),
+    })),
   ].sort((a, b) => a.date.localeCompare(b.date) || a.order - b.order || a.id - b.id)
   let balance = openingMinor
   const entries: StatementEntry[] = raw.map(({ order: _o, id: _i, ...e }) => {
@@ -74,7 +139,13 @@ export async function statementData(customerId: number, from: string, to: string
   const debitsMinor = entries.reduce((s, e) => s + e.debitMinor, 0)
   const creditsMinor = entries.reduce((s, e) => s + e.creditMinor, 0)
   return {
-    customer: { id: customer.id, name: customer.name, accountNumber: customer.accountNumber, address: customer.address, currency: customer.currency },
+    customer: {
+      id: customer.id,
+      name: customer.name,
+      accountNumber: customer.accountNumber,
+      address: customer.address,
+      currency: customer.currency,
+    },
     from,
     to,
     openingMinor,
@@ -103,12 +174,23 @@ export async function renderStatementHtml(customerId: number, from: string, to: 
       phone: settings.supplier_phone,
       payment_details: settings.payment_details,
     },
-    customer: { name: data.customer.name, account_number: data.customer.accountNumber, address: data.customer.address },
+    customer: {
+      name: data.customer.name,
+      account_number: data.customer.accountNumber,
+      address: data.customer.address,
+    },
     from: longDate(from),
     to: longDate(to),
     issued: longDate(DateTime.now().toISODate()!),
     opening: money(data.openingMinor),
-    entries: data.entries.map((e) => ({ date: longDate(e.date), label: e.label, reference: e.reference, debit: e.debitMinor ? money(e.debitMinor) : '', credit: e.creditMinor ? money(e.creditMinor) : '', balance: money(e.balanceMinor) })),
+    entries: data.entries.map((e) => ({
+      date: longDate(e.date),
+      label: e.label,
+      reference: e.reference,
+      debit: e.debitMinor ? money(e.debitMinor) : '',
+      credit: e.creditMinor ? money(e.creditMinor) : '',
+      balance: money(e.balanceMinor),
+    })),
     debits: money(data.debitsMinor),
     credits: money(data.creditsMinor),
     closing: money(data.closingMinor),

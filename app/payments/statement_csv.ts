@@ -38,7 +38,9 @@ export class StatementCsvError extends Error {
     readonly problems: StatementProblem[]
   ) {
     const first = problems[0]
-    super(`${filename}: line ${first.line}, ${first.field}: ${first.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`)
+    super(
+      `${filename}: line ${first.line}, ${first.field}: ${first.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`
+    )
   }
 }
 
@@ -46,7 +48,10 @@ const MAX_PROBLEMS = 50
 
 /** "£1,234.50", "-12.00", "(12.00)", "12.00 CR" → minor units. */
 export function parseStatementAmount(text: string): number {
-  let t = text.trim().replace(/^[£€$]|\s*(GBP|EUR|USD)$/i, '').replace(/\s+/g, '')
+  let t = text
+    .trim()
+    .replace(/^[£€$]|\s*(GBP|EUR|USD)$/i, '')
+    .replace(/\s+/g, '')
   let negative = false
   const bracketed = /^\((.*)\)$/.exec(t)
   if (bracketed) {
@@ -63,14 +68,32 @@ function columnIndex(header: string[], name: string) {
   return header.findIndex((h) => h.trim().toLowerCase() === wanted)
 }
 
-export function parseStatement(text: string, profile: StatementProfile, filename = 'statement.csv'): StatementLineInput[] {
+export function parseStatement(
+  text: string,
+  profile: StatementProfile,
+  filename = 'statement.csv'
+): StatementLineInput[] {
   let records: string[][]
   try {
-    records = parse(text.replace(/^\uFEFF/, ''), { delimiter: profile.delimiter || ',', relax_column_count: true, skip_empty_lines: true, bom: true })
+    records = parse(text.replace(/^\uFEFF/, ''), {
+      delimiter: profile.delimiter || ',',
+      relax_column_count: true,
+      skip_empty_lines: true,
+      bom: true,
+    })
   } catch (error: any) {
-    throw new StatementCsvError(filename, [{ line: Number(error?.lines ?? 1), field: 'file', message: `not readable as CSV (${error.message})` }])
+    throw new StatementCsvError(filename, [
+      {
+        line: Number(error?.lines ?? 1),
+        field: 'file',
+        message: `not readable as CSV (${error.message})`,
+      },
+    ])
   }
-  if (!records.length) throw new StatementCsvError(filename, [{ line: 1, field: 'file', message: 'the file is empty' }])
+  if (!records.length)
+    throw new StatementCsvError(filename, [
+      { line: 1, field: 'file', message: 'the file is empty' },
+    ])
   const header = records[0]
   const wanted: [keyof StatementProfile, string | null][] = [
     ['dateColumn', profile.dateColumn],
@@ -83,7 +106,12 @@ export function parseStatement(text: string, profile: StatementProfile, filename
   for (const [key, name] of wanted) {
     if (!name) continue
     index[key] = columnIndex(header, name)
-    if (index[key] < 0) missing.push({ line: 1, field: name, message: `no column "${name}" in the header (found: ${header.join(', ')})` })
+    if (index[key] < 0)
+      missing.push({
+        line: 1,
+        field: name,
+        message: `no column "${name}" in the header (found: ${header.join(', ')})`,
+      })
   }
   if (missing.length) throw new StatementCsvError(filename, missing)
 
@@ -93,14 +121,24 @@ export function parseStatement(text: string, profile: StatementProfile, filename
   for (let r = 1; r < records.length && problems.length < MAX_PROBLEMS; r++) {
     const row = records[r]
     const lineNumber = r + 1
-    const cell = (key: string) => (index[key] === undefined ? '' : String(row[index[key]] ?? '').trim())
+    const cell = (key: string) =>
+      index[key] === undefined ? '' : String(row[index[key]] ?? '').trim()
     const date = DateTime.fromFormat(cell('dateColumn'), profile.dateFormat, { zone: 'utc' })
-    if (!date.isValid) problems.push({ line: lineNumber, field: profile.dateColumn, message: `"${cell('dateColumn')}" is not a date in the format ${profile.dateFormat}` })
+    if (!date.isValid)
+      problems.push({
+        line: lineNumber,
+        field: profile.dateColumn,
+        message: `"${cell('dateColumn')}" is not a date in the format ${profile.dateFormat}`,
+      })
     let amountMinor = 0
     try {
       amountMinor = parseStatementAmount(cell('amountColumn'))
     } catch (error: any) {
-      problems.push({ line: lineNumber, field: profile.amountColumn, message: `"${cell('amountColumn')}" is not an amount (${error.message})` })
+      problems.push({
+        line: lineNumber,
+        field: profile.amountColumn,
+        message: `"${cell('amountColumn')}" is not an amount (${error.message})`,
+      })
     }
     if (!date.isValid) continue
     const bookedOn = date.toISODate()!

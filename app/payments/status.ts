@@ -44,7 +44,11 @@ export function daysOverdue(dueDate: string | null, today: string): number {
  * Paid when nothing is left (credit notes count); overdue when money is still owed after the due date;
  * otherwise part-paid when something came in, else unpaid.
  */
-export function paymentStatus(m: InvoiceMoney, dueDate: string | null, today: string): PaymentStatus {
+export function paymentStatus(
+  m: InvoiceMoney,
+  dueDate: string | null,
+  today: string
+): PaymentStatus {
   const outstanding = outstandingOf(m)
   if (outstanding <= 0) return 'paid'
   if (daysOverdue(dueDate, today) > 0) return 'overdue'
@@ -74,7 +78,10 @@ export function ageBucket(days: number): AgeBucket {
  * Shares `amount` over open items oldest first, each at most what it still owes; returns the
  * allocations and what is left over (account credit). Used to suggest a split and by matching.
  */
-export function allocateOldestFirst(amount: number, open: { id: number; outstandingMinor: number }[]) {
+export function allocateOldestFirst(
+  amount: number,
+  open: { id: number; outstandingMinor: number }[]
+) {
   let left = amount
   const allocations: { invoiceId: number; amountMinor: number }[] = []
   for (const item of open) {
@@ -97,7 +104,8 @@ export function parseSchedule(text: string): number[] {
     .map((p) => p.trim())
     .filter(Boolean)
   const days = parts.map((p) => {
-    if (!/^\d{1,4}$/.test(p) || Number(p) < 1) throw new RangeError(`"${p}" is not a number of days (a whole number from 1)`)
+    if (!/^\d{1,4}$/.test(p) || Number(p) < 1)
+      throw new RangeError(`"${p}" is not a number of days (a whole number from 1)`)
     return Number(p)
   })
   return [...new Set(days)].sort((a, b) => a - b)

@@ -44,17 +44,31 @@ export function openInvoiceView(b: InvoiceBalance, suggestedMinor = 0): OpenInvo
   }
 }
 
-export const methodOptions = () => Object.entries(METHODS).map(([value, label]) => ({ value, label }))
+export const methodOptions = () =>
+  Object.entries(METHODS).map(([value, label]) => ({ value, label }))
 
 export async function customerOptions() {
-  const rows = await db.from('customers').orderBy('name').select('id', 'name', 'account_number', 'currency')
-  return rows.map((c: any) => ({ id: Number(c.id), label: `${c.name} (${c.account_number})`, currency: c.currency }))
+  const rows = await db
+    .from('customers')
+    .orderBy('name')
+    .select('id', 'name', 'account_number', 'currency')
+  return rows.map((c: any) => ({
+    id: Number(c.id),
+    label: `${c.name} (${c.account_number})`,
+    currency: c.currency,
+  }))
 }
 
 /** Open invoices of a customer, oldest due first, with `amountMinor` shared over them as a suggestion. */
-export async function openInvoicesFor(customerId: number, amountMinor = 0): Promise<OpenInvoiceView[]> {
+export async function openInvoicesFor(
+  customerId: number,
+  amountMinor = 0
+): Promise<OpenInvoiceView[]> {
   const open = await invoiceBalances({ customerIds: [customerId], openOnly: true })
-  const { allocations } = allocateOldestFirst(amountMinor, open.map((b) => ({ id: b.id, outstandingMinor: b.outstandingMinor })))
+  const { allocations } = allocateOldestFirst(
+    amountMinor,
+    open.map((b) => ({ id: b.id, outstandingMinor: b.outstandingMinor }))
+  )
   const suggested = new Map(allocations.map((a) => [a.invoiceId, a.amountMinor]))
   return open.map((b) => openInvoiceView(b, suggested.get(b.id) ?? 0))
 }
@@ -72,21 +86,40 @@ export interface PaymentRow {
   source: string
 }
 
-export async function paymentList(filter: { customerId?: number; paymentIds?: number[]; limit?: number } = {}): Promise<PaymentRow[]> {
+export async function paymentList(
+  filter: { customerId?: number; paymentIds?: number[]; limit?: number } = {}
+): Promise<PaymentRow[]> {
   const q = db
     .from('payments as p')
     .join('customers as c', 'c.id', 'p.customer_id')
     .orderBy('p.received_on', 'desc')
     .orderBy('p.id', 'desc')
     .limit(filter.limit ?? 200)
-    .select('p.id', 'p.customer_id', 'p.received_on', 'p.amount_minor', 'p.currency', 'p.method', 'p.reference', 'p.source', 'c.name', 'c.account_number')
+    .select(
+      'p.id',
+      'p.customer_id',
+      'p.received_on',
+      'p.amount_minor',
+      'p.currency',
+      'p.method',
+      'p.reference',
+      'p.source',
+      'c.name',
+      'c.account_number'
+    )
   if (filter.customerId) q.where('p.customer_id', filter.customerId)
   if (filter.paymentIds) q.whereIn('p.id', filter.paymentIds)
   const rows = await q
   const ids = rows.map((r: any) => Number(r.id))
   const allocated = new Map<number, number>()
   if (ids.length) {
-    for (const r of await db.from('payment_allocations').whereIn('payment_id', ids).groupBy('payment_id').select('payment_id').sum('amount_minor as t')) allocated.set(Number(r.payment_id), int(r.t))
+    for (const r of await db
+      .from('payment_allocations')
+      .whereIn('payment_id', ids)
+      .groupBy('payment_id')
+      .select('payment_id')
+      .sum('amount_minor as t'))
+      allocated.set(Number(r.payment_id), int(r.t))
   }
   return rows.map((r: any) => {
     const a = allocated.get(Number(r.id)) ?? 0
@@ -106,7 +139,11 @@ export async function paymentList(filter: { customerId?: number; paymentIds?: nu
   })
 }
 
-const SOURCES: Record<string, string> = { manual: 'Entered by hand', bank_statement: 'Bank statement', direct_debit: 'Direct Debit' }
+const SOURCES: Record<string, string> = {
+  manual: 'Entered by hand',
+  bank_statement: 'Bank statement',
+  direct_debit: 'Direct Debit',
+}
 
 export async function paymentDetail(paymentId: number) {
   const payment = await Payment.query().where('id', paymentId).preload('customer').firstOrFail()
@@ -117,12 +154,30 @@ export async function paymentDetail(paymentId: number) {
     .where('a.payment_id', payment.id)
     .orderBy('a.id')
     .select('a.id', 'a.amount_minor', 'a.created_at', 'i.id as invoice_id', 'i.number')
-  const line = await db.from('bank_statement_lines').where('payment_id', payment.id).select('id', 'import_id', 'line_number', 'description').first()
+  const line = await db
+    .from('bank_statement_lines')
+    .where('payment_id', payment.id)
+    .select('id', 'import_id', 'line_number', 'description')
+    .first()
   return {
     payment: { ...row, note: payment.note },
-    allocations: allocations.map((a: any) => ({ id: Number(a.id), invoiceId: Number(a.invoice_id), number: a.number, amount: formatMoney(int(a.amount_minor), payment.currency) })),
-    statementLine: line ? { importId: Number(line.import_id), lineNumber: Number(line.line_number), description: line.description } : null,
-    openInvoices: row.unallocatedMinor > 0 ? await openInvoicesFor(payment.customerId, row.unallocatedMinor) : [],
+    allocations: allocations.map((a: any) => ({
+      id: Number(a.id),
+      invoiceId: Number(a.invoice_id),
+      number: a.number,
+      amount: formatMoney(int(a.amount_minor), payment.currency),
+    })),
+    statementLine: line
+      ? {
+          importId: Number(line.import_id),
+          lineNumber: Number(line.line_number),
+          description: line.description,
+        }
+      : null,
+    openInvoices:
+      row.unallocatedMinor > 0
+        ? await openInvoicesFor(payment.customerId, row.unallocatedMinor)
+        : [],
   }
 }
 
@@ -140,18 +195,53 @@ export async function customerAccount(customerId: number) {
     .select('n.id', 'n.number', 'n.issue_date', 'n.total_minor', 'i.number as invoice_number')
   const applied = new Map<number, number>()
   if (notes.length) {
-    for (const r of await db.from('credit_note_applications').whereIn('credit_note_id', notes.map((n: any) => n.id)).groupBy('credit_note_id').select('credit_note_id').sum('amount_minor as t')) applied.set(Number(r.credit_note_id), int(r.t))
+    for (const r of await db
+      .from('credit_note_applications')
+      .whereIn(
+        'credit_note_id',
+        notes.map((n: any) => n.id)
+      )
+      .groupBy('credit_note_id')
+      .select('credit_note_id')
+      .sum('amount_minor as t'))
+      applied.set(Number(r.credit_note_id), int(r.t))
   }
   const owed = balances.reduce((s, b) => s + Math.max(0, b.outstandingMinor), 0)
-  const overdue = balances.filter((b) => b.status === 'overdue').reduce((s, b) => s + b.outstandingMinor, 0)
+  const overdue = balances
+    .filter((b) => b.status === 'overdue')
+    .reduce((s, b) => s + b.outstandingMinor, 0)
   return {
-    customer: { id: customer.id, name: customer.name, accountNumber: customer.accountNumber, currency: customer.currency, timeZone: customer.timeZone, portalSuspended: Boolean(customer.portalSuspendedAt) },
-    summary: { owed: money(owed), overdue: money(overdue), credit: money(credit.totalMinor), balance: money(owed - credit.totalMinor) },
-    invoices: balances.reverse().map((b) => ({ ...openInvoiceView(b), paid: money(b.paidMinor), credited: money(b.creditedMinor) })),
+    customer: {
+      id: customer.id,
+      name: customer.name,
+      accountNumber: customer.accountNumber,
+      currency: customer.currency,
+      timeZone: customer.timeZone,
+      portalSuspended: Boolean(customer.portalSuspendedAt),
+    },
+    summary: {
+      owed: money(owed),
+      overdue: money(overdue),
+      credit: money(credit.totalMinor),
+      balance: money(owed - credit.totalMinor),
+    },
+    invoices: balances.reverse().map((b) => ({
+      ...openInvoiceView(b),
+      paid: money(b.paidMinor),
+      credited: money(b.creditedMinor),
+    })),
     payments: await paymentList({ customerId: customer.id, limit: 100 }),
     creditNotes: notes.map((n: any) => {
       const unapplied = int(n.total_minor) - (applied.get(Number(n.id)) ?? 0)
-      return { id: Number(n.id), number: n.number, invoiceNumber: n.invoice_number, issueDate: dateOnly(n.issue_date), total: money(int(n.total_minor)), unapplied: money(unapplied), unappliedMinor: unapplied }
+      return {
+        id: Number(n.id),
+        number: n.number,
+        invoiceNumber: n.invoice_number,
+        issueDate: dateOnly(n.issue_date),
+        total: money(int(n.total_minor)),
+        unapplied: money(unapplied),
+        unappliedMinor: unapplied,
+      }
     }),
     openInvoices: balances.filter((b) => b.outstandingMinor > 0).map((b) => openInvoiceView(b)),
     directDebit: await directDebitView(customer.id, customer.currency),
@@ -172,10 +262,18 @@ const DD_LABELS: Record<string, string> = {
 
 async function directDebitView(customerId: number, currency: string) {
   const mandate = await db.from('direct_debit_mandates').where('customer_id', customerId).first()
-  const rows = await db.from('direct_debit_payments as d').join('invoices as i', 'i.id', 'd.invoice_id').where('d.customer_id', customerId).orderBy('d.id', 'desc').limit(50).select('d.*', 'i.number')
+  const rows = await db
+    .from('direct_debit_payments as d')
+    .join('invoices as i', 'i.id', 'd.invoice_id')
+    .where('d.customer_id', customerId)
+    .orderBy('d.id', 'desc')
+    .limit(50)
+    .select('d.*', 'i.number')
   return {
     configured: Boolean(process.env.GOCARDLESS_ACCESS_TOKEN),
-    mandate: mandate ? { id: mandate.mandate_id as string | null, status: mandate.status as string } : null,
+    mandate: mandate
+      ? { id: mandate.mandate_id as string | null, status: mandate.status as string }
+      : null,
     payments: rows.map((r: any) => ({
       id: Number(r.id),
       invoiceId: Number(r.invoice_id),
@@ -206,7 +304,13 @@ export async function accountSummary(customerId: number) {
     overdue: money(overdue.reduce((s, b) => s + b.outstandingMinor, 0)),
     overdueInvoices: overdue.length,
     credit: money(credit.totalMinor),
-    status: overdue.length ? ('overdue' as const) : open.some((b) => b.status === 'part_paid') ? ('part_paid' as const) : open.length ? ('unpaid' as const) : ('paid' as const),
+    status: overdue.length
+      ? ('overdue' as const)
+      : open.some((b) => b.status === 'part_paid')
+        ? ('part_paid' as const)
+        : open.length
+          ? ('unpaid' as const)
+          : ('paid' as const),
     portalSuspended: Boolean(customer.portalSuspendedAt),
   }
 }
@@ -238,8 +342,18 @@ export async function invoiceSettlement(invoiceId: number) {
     credited: money(b.creditedMinor),
     outstanding: money(b.outstandingMinor),
     entries: [
-      ...payments.map((p: any) => ({ key: `p${p.id}`, href: `/payments/${p.id}`, label: `${METHODS[p.method as keyof typeof METHODS] ?? p.method} ${dateOnly(p.received_on)}${p.reference ? ` · ${p.reference}` : ''}`, amount: money(int(p.amount_minor)) })),
-      ...credits.map((c: any) => ({ key: `c${c.id}`, href: `/credit-notes/${c.id}/pdf`, label: `Credit note ${c.number}`, amount: money(int(c.amount_minor)) })),
+      ...payments.map((p: any) => ({
+        key: `p${p.id}`,
+        href: `/payments/${p.id}`,
+        label: `${METHODS[p.method as keyof typeof METHODS] ?? p.method} ${dateOnly(p.received_on)}${p.reference ? ` · ${p.reference}` : ''}`,
+        amount: money(int(p.amount_minor)),
+      })),
+      ...credits.map((c: any) => ({
+        key: `c${c.id}`,
+        href: `/credit-notes/${c.id}/pdf`,
+        label: `Credit note ${c.number}`,
+        amount: money(int(c.amount_minor)),
+      })),
     ],
   }
 }

@@ -10,7 +10,12 @@ type Owned = { customerId: number }
  */
 export default class PortalPolicy extends BasePolicy {
   view(user: User, record: Owned | null | undefined) {
-    return Boolean(record) && user.role === 'portal' && user.customerId !== null && user.customerId === record!.customerId
+    return (
+      Boolean(record) &&
+      user.role === 'portal' &&
+      user.customerId !== null &&
+      user.customerId === record!.customerId
+    )
   }
 
   /** Finalized invoices only: a draft is not the customer's business yet. */

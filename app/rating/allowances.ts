@@ -11,7 +11,11 @@ export interface AllowanceDef {
   scope: 'service' | 'pooled'
 }
 
-const UNIT_KIND: Record<AllowanceDef['unit'], UsageKind> = { seconds: 'voice', kilobytes: 'data', messages: 'sms' }
+const UNIT_KIND: Record<AllowanceDef['unit'], UsageKind> = {
+  seconds: 'voice',
+  kilobytes: 'data',
+  messages: 'sms',
+}
 
 interface Compiled {
   id: number

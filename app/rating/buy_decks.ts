@@ -14,7 +14,11 @@ export interface BuyDeck {
  * connectors without one, have none. A connector naming a missing or sell tariff has none
  * either: its records keep no cost rather than a cost from the wrong deck.
  */
-export async function buyDecksForImports(importIds: number[], trx: TransactionClientContract, memo?: DeckMemo): Promise<Map<number, BuyDeck>> {
+export async function buyDecksForImports(
+  importIds: number[],
+  trx: TransactionClientContract,
+  memo?: DeckMemo
+): Promise<Map<number, BuyDeck>> {
   const out = new Map<number, BuyDeck>()
   if (importIds.length === 0) return out
   const rows = await trx
@@ -46,15 +50,24 @@ function buyTariffRef(settings: unknown): string | null {
   return ref === undefined || ref === null || String(ref).trim() === '' ? null : String(ref).trim()
 }
 
-async function resolve(ref: string, trx: QueryClientContract, memo?: DeckMemo): Promise<BuyDeck | null> {
+async function resolve(
+  ref: string,
+  trx: QueryClientContract,
+  memo?: DeckMemo
+): Promise<BuyDeck | null> {
   const q = trx.from('tariffs').where('kind', 'buy')
-  const t = /^\d+$/.test(ref) ? await q.where('id', Number(ref)).first() : await q.where('name', ref).first()
+  const t = /^\d+$/.test(ref)
+    ? await q.where('id', Number(ref)).first()
+    : await q.where('name', ref).first()
   if (!t) return null
   return { tariffId: Number(t.id), deck: await loadDeck(Number(t.id), trx, memo) }
 }
 
 /** The buy deck a connector's settings name (what its imports' records are costed with), if any. */
-export async function buyDeckOfSettings(settings: unknown, trx: QueryClientContract): Promise<BuyDeck | null> {
+export async function buyDeckOfSettings(
+  settings: unknown,
+  trx: QueryClientContract
+): Promise<BuyDeck | null> {
   const ref = buyTariffRef(settings)
   return ref ? resolve(ref, trx) : null
 }

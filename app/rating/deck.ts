@@ -91,7 +91,8 @@ class DigitTrie {
 
   /** Breadth-first renumbering into the compact three-word layout. */
   private compile(): Int32Array {
-    if (this.lists.length >= 1 << 21) throw new RangeError('a rate deck holds at most 2,097,151 prefixes per kind')
+    if (this.lists.length >= 1 << 21)
+      throw new RangeError('a rate deck holds at most 2,097,151 prefixes per kind')
     const packed = new Int32Array(this.nodes * 3)
     const order = new Int32Array(this.nodes) // new index → old node
     order[0] = 0
@@ -111,7 +112,8 @@ class DigitTrie {
       packed[head * 3] = first
       packed[head * 3 + 1] = (slot << 10) | bitmap
       // The earliest effective day of the node's versions: a lookup checks it without touching objects.
-      packed[head * 3 + 2] = slot === 0 ? 0x7fffffff : this.lists[slot - 1][this.lists[slot - 1].length - 1].effDay
+      packed[head * 3 + 2] =
+        slot === 0 ? 0x7fffffff : this.lists[slot - 1][this.lists[slot - 1].length - 1].effDay
     }
     this.single = [null, ...this.lists.map((list) => (list.length === 1 ? list[0].rate : null))]
     this.packed = packed

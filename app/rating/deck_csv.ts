@@ -12,7 +12,18 @@ import type { RateFields } from '#rating/types'
  *   connection, minimum, increments, effective_from        (optional: 0, 0, 60/60, 1970-01-01)
  * Prices are in currency units with up to 6 decimals (per minute, per MB or per message).
  */
-export const DECK_COLUMNS = ['prefix', 'destination', 'category', 'peak', 'offpeak', 'weekend', 'connection', 'minimum', 'increments', 'effective_from'] as const
+export const DECK_COLUMNS = [
+  'prefix',
+  'destination',
+  'category',
+  'peak',
+  'offpeak',
+  'weekend',
+  'connection',
+  'minimum',
+  'increments',
+  'effective_from',
+] as const
 const REQUIRED = ['prefix', 'destination', 'category', 'peak', 'offpeak', 'weekend'] as const
 
 /** A parsed deck row and the file line it came from. */
@@ -46,7 +57,9 @@ export class DeckImportError extends Error {
     super(
       first
         ? `${file} line ${first.line}, field ${first.field}: ${first.message}` +
-            (errorCount > 1 ? ` (and ${errorCount - 1} more error${errorCount > 2 ? 's' : ''})` : '')
+            (errorCount > 1
+              ? ` (and ${errorCount - 1} more error${errorCount > 2 ? 's' : ''})`
+              : '')
         : `${file}: no rates`
     )
   }
@@ -69,7 +82,10 @@ function validDate(text: string): boolean {
  * with its line; `rows` holds the valid rows (import only when errors is empty).
  * `limitRows` stops keeping rows after that many (preview) but still validates all.
  */
-export async function parseDeckFile(path: string, options: { displayName?: string; keepRows?: number } = {}): Promise<DeckParseResult> {
+export async function parseDeckFile(
+  path: string,
+  options: { displayName?: string; keepRows?: number } = {}
+): Promise<DeckParseResult> {
   const file = options.displayName ?? basename(path)
   const keep = options.keepRows ?? Number.POSITIVE_INFINITY
   const result: DeckParseResult = { file, rows: [], errors: [], errorCount: 0, lines: 0, valid: 0 }
@@ -83,14 +99,29 @@ export async function parseDeckFile(path: string, options: { displayName?: strin
   let header: Map<string, number> | null = null
   const seen = new Map<string, number>()
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    for await (const { record, info } of parser as AsyncIterable<{
+      record: string[]
+      info: { lines: number }
+    }>) {
       const line = info.lines
       result.lines = line
       if (!header) {
-        header = new Map(record.map((name, i) => [name.trim().toLowerCase().replace(/[\s-]+/g, '_'), i]))
+        header = new Map(
+          record.map((name, i) => [
+            name
+              .trim()
+              .toLowerCase()
+              .replace(/[\s-]+/g, '_'),
+            i,
+          ])
+        )
         const missing = REQUIRED.filter((c) => !header!.has(c))
         if (missing.length) {
-          fail(line, missing[0], `missing column(s) ${missing.join(', ')}; the header must name ${REQUIRED.join(', ')}`)
+          fail(
+            line,
+            missing[0],
+            `missing column(s) ${missing.join(', ')}; the header must name ${REQUIRED.join(', ')}`
+          )
           break
         }
         continue
@@ -103,11 +134,16 @@ export async function parseDeckFile(path: string, options: { displayName?: strin
       const category = get('category').toLowerCase()
       const kind = kindOfCategory(category)
       if (!category) fail(line, 'category', 'is required')
-      else if (category.length > 32 || !/^[a-z0-9_ -]+$/.test(category)) fail(line, 'category', `"${category}" is not a category name`)
+      else if (category.length > 32 || !/^[a-z0-9_ -]+$/.test(category))
+        fail(line, 'category', `"${category}" is not a category name`)
       else if (kind === 'info') fail(line, 'category', `"${category}" is not priced by a rate deck`)
       const prefix = get('prefix').replace(/^\+/, '')
       if (prefix === '' ? kind === 'voice' || kind === 'info' : !/^\d{1,24}$/.test(prefix)) {
-        fail(line, 'prefix', prefix === '' ? 'is required for calls' : `"${prefix}" must be 1-24 digits`)
+        fail(
+          line,
+          'prefix',
+          prefix === '' ? 'is required for calls' : `"${prefix}" must be 1-24 digits`
+        )
       }
       const destination = get('destination')
       if (!destination) fail(line, 'destination', 'is required')
@@ -119,7 +155,8 @@ export async function parseDeckFile(path: string, options: { displayName?: strin
           return 0
         }
         const fast = FAST_MICROS.exec(text)
-        if (fast) return Number(fast[1]) * 1_000_000 + (fast[2] ? Number(fast[2].padEnd(6, '0')) : 0)
+        if (fast)
+          return Number(fast[1]) * 1_000_000 + (fast[2] ? Number(fast[2].padEnd(6, '0')) : 0)
         try {
           const v = parseDecimal(text, 6)
           if (v < 0) fail(line, field, 'must not be negative')
@@ -139,17 +176,28 @@ export async function parseDeckFile(path: string, options: { displayName?: strin
       const increments = get('increments')
       if (increments !== '') {
         const m = /^(\d{1,5})\s*\/\s*(\d{1,5})$/.exec(increments)
-        if (!m || Number(m[2]) < 1) fail(line, 'increments', `"${increments}" must be initial/subsequent seconds, e.g. 60/60 or 30/6`)
+        if (!m || Number(m[2]) < 1)
+          fail(
+            line,
+            'increments',
+            `"${increments}" must be initial/subsequent seconds, e.g. 60/60 or 30/6`
+          )
         else {
           initialS = Number(m[1])
           subsequentS = Number(m[2])
         }
       }
       const effectiveFrom = get('effective_from') || '1970-01-01'
-      if (!validDate(effectiveFrom)) fail(line, 'effective_from', `"${effectiveFrom}" is not a YYYY-MM-DD date`)
+      if (!validDate(effectiveFrom))
+        fail(line, 'effective_from', `"${effectiveFrom}" is not a YYYY-MM-DD date`)
       const key = `${kind}|${prefix}|${effectiveFrom}`
       const previous = seen.get(key)
-      if (previous !== undefined) fail(line, 'prefix', `${prefix || '(any)'} effective ${effectiveFrom} is already on line ${previous}`)
+      if (previous !== undefined)
+        fail(
+          line,
+          'prefix',
+          `${prefix || '(any)'} effective ${effectiveFrom} is already on line ${previous}`
+        )
       else seen.set(key, line)
       if (result.errorCount === before) result.valid++
       if (result.errorCount === before && result.rows.length < keep) {
@@ -174,6 +222,7 @@ export async function parseDeckFile(path: string, options: { displayName?: strin
     fail(e.lines ?? result.lines + 1, 'file', `unreadable CSV: ${e.message}`)
   }
   if (!header && result.errorCount === 0) fail(1, 'file', 'is empty (a header row is required)')
-  else if (header && seen.size === 0 && result.errorCount === 0) fail(result.lines, 'file', 'has a header but no rates')
+  else if (header && seen.size === 0 && result.errorCount === 0)
+    fail(result.lines, 'file', 'has a header but no rates')
   return result
 }

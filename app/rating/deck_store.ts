@@ -16,7 +16,10 @@ export function epochMsOf(value: unknown): number {
   if (value instanceof Date) return value.getTime()
   if (value && typeof (value as any).toMillis === 'function') return (value as any).toMillis()
   const text = String(value)
-  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})?$/.exec(text)
+  const m =
+    /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})?$/.exec(
+      text
+    )
   if (!m) {
     const parsed = Date.parse(text)
     if (Number.isNaN(parsed)) throw new SyntaxError(`"${text}" is not a date-time`)
@@ -56,7 +59,11 @@ export type DeckMemo = Map<number, RateDeck>
  * The compiled deck of a tariff. Decks are cached per process and rebuilt when
  * the rates change (row count, highest id, last update and a price checksum).
  */
-export async function loadDeck(tariffId: number, trx?: QueryClientContract, memo?: DeckMemo): Promise<RateDeck> {
+export async function loadDeck(
+  tariffId: number,
+  trx?: QueryClientContract,
+  memo?: DeckMemo
+): Promise<RateDeck> {
   const seen = memo?.get(tariffId)
   if (seen) return seen
   const deck = await checkedDeck(tariffId, trx)
@@ -78,7 +85,12 @@ async function checkedDeck(tariffId: number, trx?: QueryClientContract): Promise
       )
     )
     .first()
-  const stamp = [s?.n, s?.max_id, s?.last_update instanceof Date ? s.last_update.getTime() : s?.last_update, s?.checksum]
+  const stamp = [
+    s?.n,
+    s?.max_id,
+    s?.last_update instanceof Date ? s.last_update.getTime() : s?.last_update,
+    s?.checksum,
+  ]
     .map(String)
     .join('|')
   const hit = cache.get(tariffId)
@@ -93,7 +105,20 @@ async function checkedDeck(tariffId: number, trx?: QueryClientContract): Promise
       .where('id', '>', lastId)
       .orderBy('id')
       .limit(pageSize)
-      .select('id', 'prefix', 'destination', 'category', 'peak_micros', 'offpeak_micros', 'weekend_micros', 'connection_micros', 'minimum_micros', 'initial_s', 'subsequent_s', 'effective_from')
+      .select(
+        'id',
+        'prefix',
+        'destination',
+        'category',
+        'peak_micros',
+        'offpeak_micros',
+        'weekend_micros',
+        'connection_micros',
+        'minimum_micros',
+        'initial_s',
+        'subsequent_s',
+        'effective_from'
+      )
     for (const row of rows) deck.add(deckRateFromRow(row))
     if (rows.length < pageSize) break
     lastId = Number(rows[rows.length - 1].id)
@@ -103,7 +128,10 @@ async function checkedDeck(tariffId: number, trx?: QueryClientContract): Promise
   return deck
 }
 
-export async function loadAllowances(tariffId: number, trx?: QueryClientContract): Promise<AllowanceDef[]> {
+export async function loadAllowances(
+  tariffId: number,
+  trx?: QueryClientContract
+): Promise<AllowanceDef[]> {
   const rows = await (trx ?? db).from('allowances').where('tariff_id', tariffId).orderBy('id')
   return rows.map((r: any) => ({
     id: Number(r.id),

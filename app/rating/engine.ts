@@ -1,6 +1,12 @@
 import { divRoundHalfUp } from '#lib/money'
 import type { Band, DeckRate, RatingInput, RatingResult, UsageKind } from '#rating/types'
-import { INBOUND_CATEGORY, REASON_INBOUND, REASON_INTERNAL, REASON_NO_DESTINATION, REASON_NO_RATE } from '#rating/types'
+import {
+  INBOUND_CATEGORY,
+  REASON_INBOUND,
+  REASON_INTERNAL,
+  REASON_NO_DESTINATION,
+  REASON_NO_RATE,
+} from '#rating/types'
 import { INTERNAL_CATEGORY } from '#lib/destinations'
 import { kindOfCategory, type RateDeck } from '#rating/deck'
 import { ZoneClock } from '#rating/time_band'
@@ -19,7 +25,11 @@ export function billableKilobytes(bytes: number): number {
 }
 
 export function bandRate(rate: DeckRate, band: Band): number {
-  return band === 'peak' ? rate.peakMicros : band === 'offpeak' ? rate.offpeakMicros : rate.weekendMicros
+  return band === 'peak'
+    ? rate.peakMicros
+    : band === 'offpeak'
+      ? rate.offpeakMicros
+      : rate.weekendMicros
 }
 
 /**
@@ -27,7 +37,12 @@ export function bandRate(rate: DeckRate, band: Band): number {
  * With allowance covering `coveredS` of the billable seconds, only the rest is charged,
  * without connection or minimum charge.
  */
-export function voicePriceE4(rate: DeckRate, perMinuteMicros: number, billableS: number, coveredS = 0): number {
+export function voicePriceE4(
+  rate: DeckRate,
+  perMinuteMicros: number,
+  billableS: number,
+  coveredS = 0
+): number {
   if (billableS <= 0) return 0
   if (coveredS > 0) return divRoundHalfUp((billableS - coveredS) * perMinuteMicros, 6000)
   const charged = rate.connectionMicros * 60 + billableS * perMinuteMicros
@@ -105,13 +120,32 @@ export function rateRecord(
 ): RatedRecord {
   const kind = kindOfCategory(input.category)
   if (kind === 'info') {
-    return { status: 'rated', priceE4: 0, rate: null, reason: null, band: null, billableUnits: 0, allowanceUsed: 0 }
+    return {
+      status: 'rated',
+      priceE4: 0,
+      rate: null,
+      reason: null,
+      band: null,
+      billableUnits: 0,
+      allowanceUsed: 0,
+    }
   }
   // Only numbers are priced: a destination is never reduced to the digits inside it ("*72*2010"
   // is a feature code, not Russia). Parsers mark internal calls; text left over from before is caught here.
   const destination = input.destination
-  if (input.category === INTERNAL_CATEGORY || (kind === 'voice' && destination && !isPlainNumber(destination.trim()))) {
-    return { status: 'internal', priceE4: 0, rate: null, reason: REASON_INTERNAL, band: null, billableUnits: 0, allowanceUsed: 0 }
+  if (
+    input.category === INTERNAL_CATEGORY ||
+    (kind === 'voice' && destination && !isPlainNumber(destination.trim()))
+  ) {
+    return {
+      status: 'internal',
+      priceE4: 0,
+      rate: null,
+      reason: REASON_INTERNAL,
+      band: null,
+      billableUnits: 0,
+      allowanceUsed: 0,
+    }
   }
   const digits = destination ? destinationDigits(destination.trim()) : ''
   const local = input.startMs + clock.offsetMs(input.startMs)
@@ -121,7 +155,15 @@ export function rateRecord(
   const found = kind === 'voice' && empty ? null : deck.match(kind, empty ? '' : digits, day)
   // Inbound calls are not billed unless the deck has a rate of category "inbound" for them.
   if (input.category === INBOUND_CATEGORY && found?.category !== INBOUND_CATEGORY) {
-    return { status: 'rated', priceE4: 0, rate: null, reason: REASON_INBOUND, band: null, billableUnits: 0, allowanceUsed: 0 }
+    return {
+      status: 'rated',
+      priceE4: 0,
+      rate: null,
+      reason: REASON_INBOUND,
+      band: null,
+      billableUnits: 0,
+      allowanceUsed: 0,
+    }
   }
   const rate = found
   if (!rate) {
@@ -137,7 +179,15 @@ export function rateRecord(
       }
     }
     const reason = kind === 'voice' && empty ? REASON_NO_DESTINATION : REASON_NO_RATE
-    return { status: 'unrated', priceE4: 0, rate: null, reason, band: null, billableUnits: 0, allowanceUsed: 0 }
+    return {
+      status: 'unrated',
+      priceE4: 0,
+      rate: null,
+      reason,
+      band: null,
+      billableUnits: 0,
+      allowanceUsed: 0,
+    }
   }
   const band = ZoneClock.bandOfLocal(local)
   const perUnit = bandRate(rate, band)
@@ -158,5 +208,13 @@ export function rateRecord(
   if (kind === 'voice') priceE4 = voicePriceE4(rate, perUnit, units, covered)
   else if (kind === 'data') priceE4 = dataPriceE4(perUnit, units - covered)
   else priceE4 = messagePriceE4(perUnit, units - covered)
-  return { status: 'rated', priceE4, rate, reason: null, band, billableUnits: units, allowanceUsed: covered }
+  return {
+    status: 'rated',
+    priceE4,
+    rate,
+    reason: null,
+    band,
+    billableUnits: units,
+    allowanceUsed: covered,
+  }
 }

@@ -30,11 +30,18 @@ export interface RatingSummary {
   newTotalE4: number
 }
 
-
 const UPDATE_BATCH = 1000
 const COLUMNS = [
-  'price_e4', 'tariff_id', 'rate_id', 'allowance_used', 'rating_status', 'unrated_reason', 'category', 'destination_name',
-  'cost_e4', 'cost_origin',
+  'price_e4',
+  'tariff_id',
+  'rate_id',
+  'allowance_used',
+  'rating_status',
+  'unrated_reason',
+  'category',
+  'destination_name',
+  'cost_e4',
+  'cost_origin',
 ] as const
 type Update = { id: number } & Record<(typeof COLUMNS)[number], string | number | null>
 
@@ -46,20 +53,41 @@ type Update = { id: number } & Record<(typeof COLUMNS)[number], string | number 
  * count against the allowances. Runs in one transaction, writes only rows whose
  * outcome changed (so a second run changes nothing) and returns the summary.
  */
-export async function rateUsage(scope: RatingScope, trx?: TransactionClientContract): Promise<RatingSummary> {
+export async function rateUsage(
+  scope: RatingScope,
+  trx?: TransactionClientContract
+): Promise<RatingSummary> {
   if (trx) return rateWithin(scope, trx)
   return db.transaction((t) => rateWithin(scope, t))
 }
 
-async function rateWithin(scope: RatingScope, trx: TransactionClientContract): Promise<RatingSummary> {
-  const summary: RatingSummary = { records: 0, rated: 0, unrated: 0, changed: 0, oldTotalE4: 0, newTotalE4: 0 }
-  const customer = await trx.from('customers').where('id', scope.customerId).select('id', 'time_zone').first()
+async function rateWithin(
+  scope: RatingScope,
+  trx: TransactionClientContract
+): Promise<RatingSummary> {
+  const summary: RatingSummary = {
+    records: 0,
+    rated: 0,
+    unrated: 0,
+    changed: 0,
+    oldTotalE4: 0,
+    newTotalE4: 0,
+  }
+  const customer = await trx
+    .from('customers')
+    .where('id', scope.customerId)
+    .select('id', 'time_zone')
+    .first()
   if (!customer) return summary
 
   let periods: string[]
   if (scope.period) periods = [scope.period]
   else {
-    const q = trx.from('usage_records').where('customer_id', scope.customerId).whereNull('invoice_id').distinct('period')
+    const q = trx
+      .from('usage_records')
+      .where('customer_id', scope.customerId)
+      .whereNull('invoice_id')
+      .distinct('period')
     if (scope.recordIds) {
       if (scope.recordIds.length === 0) return summary
       q.whereIn('id', scope.recordIds)
@@ -68,7 +96,13 @@ async function rateWithin(scope: RatingScope, trx: TransactionClientContract): P
   }
   if (periods.length === 0) return summary
 
-  const loaded = (await loadCustomerTariffs(trx, new Map([[scope.customerId, String(customer.time_zone || 'Europe/London')]]), scope.decks)).get(scope.customerId)!
+  const loaded = (
+    await loadCustomerTariffs(
+      trx,
+      new Map([[scope.customerId, String(customer.time_zone || 'Europe/London')]]),
+      scope.decks
+    )
+  ).get(scope.customerId)!
   const { clock, tariffs } = loaded
   const tariffOn = (day: number) => loaded.on(day)
 
@@ -80,11 +114,34 @@ async function rateWithin(scope: RatingScope, trx: TransactionClientContract): P
       .orderBy('occurred_at')
       .orderBy('id')
       .select(
-        'id', 'occurred_at', 'category', 'destination', 'destination_name', 'duration_s', 'volume_bytes', 'quantity',
-        'cost_e4', 'price_e4', 'tariff_id', 'rate_id', 'allowance_used', 'rating_status', 'unrated_reason',
-        'service_id', 'identifier', 'invoice_id', 'import_id', 'cost_origin'
+        'id',
+        'occurred_at',
+        'category',
+        'destination',
+        'destination_name',
+        'duration_s',
+        'volume_bytes',
+        'quantity',
+        'cost_e4',
+        'price_e4',
+        'tariff_id',
+        'rate_id',
+        'allowance_used',
+        'rating_status',
+        'unrated_reason',
+        'service_id',
+        'identifier',
+        'invoice_id',
+        'import_id',
+        'cost_origin'
       )
-    const importIds = [...new Set(rows.filter((r: any) => r.import_id !== null && r.cost_origin !== 'supplier').map((r: any) => Number(r.import_id)))]
+    const importIds = [
+      ...new Set(
+        rows
+          .filter((r: any) => r.import_id !== null && r.cost_origin !== 'supplier')
+          .map((r: any) => Number(r.import_id))
+      ),
+    ]
     const buyDecks = await buyDecksForImports(importIds, trx, scope.decks)
     const ledgers = new Map<number, AllowanceLedger>()
     const ledgerOf = (t: TariffContext) => {
@@ -105,7 +162,8 @@ async function rateWithin(scope: RatingScope, trx: TransactionClientContract): P
         // Invoiced: never touched, but its allowance use still counts this month.
         const used = Number(row.allowance_used)
         const t = row.tariff_id ? tariffs.get(Number(row.tariff_id)) : undefined
-        if (used > 0 && t) ledgerOf(t).consume(serviceKey, kindOfCategory(row.category), row.category, used)
+        if (used > 0 && t)
+          ledgerOf(t).consume(serviceKey, kindOfCategory(row.category), row.category, used)
         continue
       }
       summary.records++
@@ -129,7 +187,11 @@ async function rateWithin(scope: RatingScope, trx: TransactionClientContract): P
         tariff,
         row.import_id === null ? undefined : buyDecks.get(Number(row.import_id)),
         clock,
-        { ...input, destinationName: row.destination_name ?? null, costOrigin: row.cost_origin ?? null },
+        {
+          ...input,
+          destinationName: row.destination_name ?? null,
+          costOrigin: row.cost_origin ?? null,
+        },
         ledger && !ledger.empty ? ledger.forService(serviceKey) : undefined
       )
       const { band, ...fields } = outcome
@@ -160,7 +222,15 @@ async function rateWithin(scope: RatingScope, trx: TransactionClientContract): P
     }
     await recordRerate(
       trx,
-      { customerId: scope.customerId, period, reason: scope.reason ?? 'rating', userId: scope.userId ?? null, records: periodTotals.records, oldTotalE4: periodTotals.oldE4, newTotalE4: periodTotals.newE4 },
+      {
+        customerId: scope.customerId,
+        period,
+        reason: scope.reason ?? 'rating',
+        userId: scope.userId ?? null,
+        records: periodTotals.records,
+        oldTotalE4: periodTotals.oldE4,
+        newTotalE4: periodTotals.newE4,
+      },
       history
     )
   }
@@ -168,7 +238,13 @@ async function rateWithin(scope: RatingScope, trx: TransactionClientContract): P
 }
 
 /** A record's old and new outcome for the history. The old band is its start's band (bands depend on time only). */
-function changeOf(row: any, next: Update, band: string | null, clock: ReturnType<typeof clockFor>, startMs: number): RecordChange {
+function changeOf(
+  row: any,
+  next: Update,
+  band: string | null,
+  clock: ReturnType<typeof clockFor>,
+  startMs: number
+): RecordChange {
   const num = (v: unknown) => (v === null || v === undefined ? null : Number(v))
   return {
     usageRecordId: Number(row.id),
@@ -181,7 +257,12 @@ function changeOf(row: any, next: Update, band: string | null, clock: ReturnType
       priceE4: num(row.price_e4),
       rateId: num(row.rate_id),
       tariffId: num(row.tariff_id),
-      band: row.rate_id !== null && row.rate_id !== undefined && kindOfCategory(row.category) === 'voice' ? clock.band(startMs) : null,
+      band:
+        row.rate_id !== null &&
+        row.rate_id !== undefined &&
+        kindOfCategory(row.category) === 'voice'
+          ? clock.band(startMs)
+          : null,
       allowanceUsed: Number(row.allowance_used),
       status: String(row.rating_status),
     },
@@ -206,7 +287,8 @@ async function writeBatch(trx: TransactionClientContract, batch: Update[]) {
   if (trx.dialect.name === 'mysql') {
     // Values escaped by mysql2 rather than bound: binding 11 values × thousands of rows through the
     // query builder costs more than the UPDATE itself.
-    const value = (v: string | number | null) => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : mysql2.escape(v))
+    const value = (v: string | number | null) =>
+      v === null ? 'NULL' : typeof v === 'number' ? String(v) : mysql2.escape(v)
     const rows = batch.map((u, i) =>
       i === 0
         ? `SELECT ${Number(u.id)} AS id, ${COLUMNS.map((c) => `${value(u[c])} AS ${c}`).join(', ')}`

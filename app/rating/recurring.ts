@@ -41,13 +41,15 @@ export function dateOnly(value: unknown): string | null {
 
 function toIsoDate(value: DateLike): string | null {
   const date = dateOnly(value)
-  if (date !== null && !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new SyntaxError(`"${value}" is not a date`)
+  if (date !== null && !/^\d{4}-\d{2}-\d{2}$/.test(date))
+    throw new SyntaxError(`"${value}" is not a date`)
   return date
 }
 
 function parseMonth(month: string): { year: number; month: number } {
   const m = /^(\d{4})-(\d{2})$/.exec(month)
-  if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) throw new SyntaxError(`"${month}" is not a YYYY-MM month`)
+  if (!m || Number(m[2]) < 1 || Number(m[2]) > 12)
+    throw new SyntaxError(`"${month}" is not a YYYY-MM month`)
   return { year: Number(m[1]), month: Number(m[2]) }
 }
 
@@ -83,6 +85,11 @@ export function recurringForMonth(charge: RecurringChargeLike, month: string): R
   let activeDays = 0
   if (from <= to) activeDays = Number(to.slice(8, 10)) - Number(from.slice(8, 10)) + 1
   const amountE4 =
-    activeDays === 0 ? 0 : divRoundHalfUp(Number(charge.unitPriceE4) * Number(charge.quantity) * activeDays, daysInMonth)
+    activeDays === 0
+      ? 0
+      : divRoundHalfUp(
+          Number(charge.unitPriceE4) * Number(charge.quantity) * activeDays,
+          daysInMonth
+        )
   return { month, activeDays, daysInMonth, amountE4 }
 }

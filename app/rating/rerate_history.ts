@@ -55,7 +55,15 @@ export function changeReason(before: RecordOutcome, after: RecordOutcome): Chang
 /** Writes one pass's changes of a customer and period; nothing when no rated record changed. */
 export async function recordRerate(
   trx: TransactionClientContract,
-  pass: { customerId: number; period: string; reason: string; userId: number | null; records: number; oldTotalE4: number; newTotalE4: number },
+  pass: {
+    customerId: number
+    period: string
+    reason: string
+    userId: number | null
+    records: number
+    oldTotalE4: number
+    newTotalE4: number
+  },
   changes: RecordChange[]
 ) {
   const history = changes.filter((c) => c.before.status !== 'pending')
@@ -79,7 +87,10 @@ export async function recordRerate(
     destination: c.destination,
     destination_name: c.destinationName,
     category: c.category,
-    occurred_at: c.occurredAt instanceof Date ? c.occurredAt.toISOString().slice(0, 19).replace('T', ' ') : c.occurredAt,
+    occurred_at:
+      c.occurredAt instanceof Date
+        ? c.occurredAt.toISOString().slice(0, 19).replace('T', ' ')
+        : c.occurredAt,
     old_price_e4: c.before.priceE4,
     new_price_e4: c.after.priceE4,
     old_rate_id: c.before.rateId,
@@ -92,7 +103,8 @@ export async function recordRerate(
     new_status: c.after.status,
     reason: changeReason(c.before, c.after),
   }))
-  for (let i = 0; i < rows.length; i += 500) await trx.table('rerate_changes').multiInsert(rows.slice(i, i + 500))
+  for (let i = 0; i < rows.length; i += 500)
+    await trx.table('rerate_changes').multiInsert(rows.slice(i, i + 500))
   return Number(id)
 }
 
@@ -100,9 +112,20 @@ const int = (v: unknown) => (v === null || v === undefined ? 0 : Number(v))
 
 /** The re-rates, newest first (optionally of one customer). */
 export async function rerateList(filter: { customerId?: number } = {}) {
-  const q = db.from('rerates as r').join('customers as c', 'c.id', 'r.customer_id').leftJoin('users as u', 'u.id', 'r.user_id').orderBy('r.id', 'desc').limit(200)
+  const q = db
+    .from('rerates as r')
+    .join('customers as c', 'c.id', 'r.customer_id')
+    .leftJoin('users as u', 'u.id', 'r.user_id')
+    .orderBy('r.id', 'desc')
+    .limit(200)
   if (filter.customerId) q.where('r.customer_id', filter.customerId)
-  const rows = await q.select('r.*', 'c.name as customer', 'c.account_number', 'c.currency', 'u.full_name as user_name')
+  const rows = await q.select(
+    'r.*',
+    'c.name as customer',
+    'c.account_number',
+    'c.currency',
+    'u.full_name as user_name'
+  )
   return rows.map((r: any) => ({
     id: int(r.id),
     customer: String(r.customer),
@@ -110,7 +133,10 @@ export async function rerateList(filter: { customerId?: number } = {}) {
     period: String(r.period),
     reason: String(r.reason),
     by: r.user_name ?? null,
-    at: r.created_at instanceof Date ? r.created_at.toISOString() : new Date(String(r.created_at).replace(' ', 'T') + 'Z').toISOString(),
+    at:
+      r.created_at instanceof Date
+        ? r.created_at.toISOString()
+        : new Date(String(r.created_at).replace(' ', 'T') + 'Z').toISOString(),
     changed: int(r.changed),
     oldTotal: formatMoney(e4ToMinor(int(r.old_total_e4)), r.currency),
     newTotal: formatMoney(e4ToMinor(int(r.new_total_e4)), r.currency),
@@ -125,7 +151,12 @@ export interface ChangeFilter {
 
 /** One re-rate's changed records ("what changed"), filtered by destination and reason. */
 export async function rerateChanges(rerateId: number, filter: ChangeFilter = {}) {
-  const head = await db.from('rerates as r').join('customers as c', 'c.id', 'r.customer_id').where('r.id', rerateId).select('r.*', 'c.name as customer', 'c.account_number', 'c.currency').first()
+  const head = await db
+    .from('rerates as r')
+    .join('customers as c', 'c.id', 'r.customer_id')
+    .where('r.id', rerateId)
+    .select('r.*', 'c.name as customer', 'c.account_number', 'c.currency')
+    .first()
   if (!head) return null
   const q = db
     .from('rerate_changes as x')
@@ -134,7 +165,13 @@ export async function rerateChanges(rerateId: number, filter: ChangeFilter = {})
     .where('x.rerate_id', rerateId)
     .orderBy('x.occurred_at')
     .orderBy('x.id')
-    .select('x.*', 'o.prefix as old_prefix', 'o.destination as old_rate_name', 'n.prefix as new_prefix', 'n.destination as new_rate_name')
+    .select(
+      'x.*',
+      'o.prefix as old_prefix',
+      'o.destination as old_rate_name',
+      'n.prefix as new_prefix',
+      'n.destination as new_rate_name'
+    )
   if (filter.reason) q.where('x.reason', filter.reason)
   if (filter.destination) {
     const like = `%${filter.destination}%`
@@ -142,17 +179,32 @@ export async function rerateChanges(rerateId: number, filter: ChangeFilter = {})
   }
   const rows = await q
   const currency = String(head.currency)
-  const price = (e4: unknown) => (e4 === null || e4 === undefined ? null : `${formatMoney(e4ToMinor(int(e4)), currency)} (${formatScaled(int(e4), 4)})`)
-  const rate = (prefix: unknown, name: unknown, id: unknown) => (id === null || id === undefined ? null : `${name ?? 'rate'} (+${prefix ?? '?'})`)
+  const price = (e4: unknown) =>
+    e4 === null || e4 === undefined
+      ? null
+      : `${formatMoney(e4ToMinor(int(e4)), currency)} (${formatScaled(int(e4), 4)})`
+  const rate = (prefix: unknown, name: unknown, id: unknown) =>
+    id === null || id === undefined ? null : `${name ?? 'rate'} (+${prefix ?? '?'})`
   return {
-    rerate: { id: int(head.id), customer: String(head.customer), account: String(head.account_number), customerId: int(head.customer_id), period: String(head.period), reason: String(head.reason), changed: int(head.changed) },
+    rerate: {
+      id: int(head.id),
+      customer: String(head.customer),
+      account: String(head.account_number),
+      customerId: int(head.customer_id),
+      period: String(head.period),
+      reason: String(head.reason),
+      changed: int(head.changed),
+    },
     changes: rows.map((r: any) => ({
       id: int(r.id),
       usageRecordId: int(r.usage_record_id),
       identifier: String(r.identifier),
       destination: r.destination_name || r.destination || '',
       category: String(r.category),
-      occurredAt: r.occurred_at instanceof Date ? r.occurred_at.toISOString() : new Date(String(r.occurred_at).replace(' ', 'T') + 'Z').toISOString(),
+      occurredAt:
+        r.occurred_at instanceof Date
+          ? r.occurred_at.toISOString()
+          : new Date(String(r.occurred_at).replace(' ', 'T') + 'Z').toISOString(),
       oldPrice: price(r.old_price_e4),
       newPrice: price(r.new_price_e4),
       deltaMinor: e4ToMinor(int(r.new_price_e4)) - e4ToMinor(int(r.old_price_e4)),
@@ -172,7 +224,41 @@ export async function rerateChanges(rerateId: number, filter: ChangeFilter = {})
 
 /** The same rows as CSV (exact e4 prices, so a sub-penny change shows). */
 export function rerateCsv(data: NonNullable<Awaited<ReturnType<typeof rerateChanges>>>) {
-  const head = ['record_id', 'occurred_at_utc', 'identifier', 'destination', 'category', 'old_price', 'new_price', 'old_rate', 'new_rate', 'old_band', 'new_band', 'old_allowance', 'new_allowance', 'old_status', 'new_status', 'reason']
-  const lines = data.changes.map((c) => [c.usageRecordId, c.occurredAt, c.identifier, c.destination, c.category, c.oldPrice, c.newPrice, c.oldRate, c.newRate, c.oldBand, c.newBand, c.oldAllowance, c.newAllowance, c.oldStatus, c.newStatus, c.reasonLabel])
+  const head = [
+    'record_id',
+    'occurred_at_utc',
+    'identifier',
+    'destination',
+    'category',
+    'old_price',
+    'new_price',
+    'old_rate',
+    'new_rate',
+    'old_band',
+    'new_band',
+    'old_allowance',
+    'new_allowance',
+    'old_status',
+    'new_status',
+    'reason',
+  ]
+  const lines = data.changes.map((c) => [
+    c.usageRecordId,
+    c.occurredAt,
+    c.identifier,
+    c.destination,
+    c.category,
+    c.oldPrice,
+    c.newPrice,
+    c.oldRate,
+    c.newRate,
+    c.oldBand,
+    c.newBand,
+    c.oldAllowance,
+    c.newAllowance,
+    c.oldStatus,
+    c.newStatus,
+    c.reasonLabel,
+  ])
   return [head, ...lines].map(csvLine).join('\r\n') + '\r\n'
 }

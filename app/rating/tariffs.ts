@@ -41,12 +41,20 @@ export interface ImportDeckResult {
  */
 export async function importDeck(options: ImportDeckOptions): Promise<ImportDeckResult> {
   const parsed = await parseDeckFile(options.path, { displayName: options.displayName })
-  if (parsed.errorCount > 0) throw new DeckImportError(parsed.file, parsed.errors, parsed.errorCount)
+  if (parsed.errorCount > 0)
+    throw new DeckImportError(parsed.file, parsed.errors, parsed.errorCount)
   return db.transaction(async (trx) => {
     let tariffId = options.tariffId
     if (!tariffId) {
       if (!options.tariffName) throw new Error('a tariff id or name is needed')
-      tariffId = (await findOrCreateTariff(options.tariffName, { kind: options.kind, supplier: options.supplier }, options.userId ?? null, trx)).id
+      tariffId = (
+        await findOrCreateTariff(
+          options.tariffName,
+          { kind: options.kind, supplier: options.supplier },
+          options.userId ?? null,
+          trx
+        )
+      ).id
     } else if (!(await trx.from('tariffs').where('id', tariffId).first())) {
       throw new Error(`tariff ${tariffId} does not exist`)
     }
@@ -58,7 +66,12 @@ export async function importDeck(options: ImportDeckOptions): Promise<ImportDeck
         action: 'tariff.rates_imported',
         subjectType: 'tariff',
         subjectId: tariffId,
-        changes: { file: parsed.file, rows: parsed.rows.length, ...written, replace: options.replace ?? false },
+        changes: {
+          file: parsed.file,
+          rows: parsed.rows.length,
+          ...written,
+          replace: options.replace ?? false,
+        },
       },
       trx
     )
@@ -66,13 +79,23 @@ export async function importDeck(options: ImportDeckOptions): Promise<ImportDeck
   })
 }
 
-async function writeRates(trx: TransactionClientContract, tariffId: number, rows: DeckRow[], replace: boolean) {
+async function writeRates(
+  trx: TransactionClientContract,
+  tariffId: number,
+  rows: DeckRow[],
+  replace: boolean
+) {
   const existing = new Set<string>()
-  const existingQuery = trx.from('rates').where('tariff_id', tariffId).select('prefix', 'category', 'effective_from')
+  const existingQuery = trx
+    .from('rates')
+    .where('tariff_id', tariffId)
+    .select('prefix', 'category', 'effective_from')
   // A handful of rows (a single rate from the UI): look only at their prefixes, not the whole deck.
-  if (!replace && rows.length <= 100) existingQuery.whereIn('prefix', [...new Set(rows.map((r) => r.prefix))])
+  if (!replace && rows.length <= 100)
+    existingQuery.whereIn('prefix', [...new Set(rows.map((r) => r.prefix))])
   const existingRows = await existingQuery
-  for (const r of existingRows) existing.add(`${r.prefix}|${r.category}|${isoDateOf(r.effective_from)}`)
+  for (const r of existingRows)
+    existing.add(`${r.prefix}|${r.category}|${isoDateOf(r.effective_from)}`)
   let removed = 0
   if (replace && existing.size > 0) {
     removed = Number(await trx.from('rates').where('tariff_id', tariffId).delete()) || existing.size
@@ -108,8 +131,15 @@ async function writeRates(trx: TransactionClientContract, tariffId: number, rows
       .insert(chunk)
       .onConflict(['tariff_id', 'prefix', 'category', 'effective_from'])
       .merge([
-        'destination', 'peak_micros', 'offpeak_micros', 'weekend_micros', 'connection_micros', 'minimum_micros',
-        'initial_s', 'subsequent_s', 'updated_at',
+        'destination',
+        'peak_micros',
+        'offpeak_micros',
+        'weekend_micros',
+        'connection_micros',
+        'minimum_micros',
+        'initial_s',
+        'subsequent_s',
+        'updated_at',
       ])
   }
   return { inserted, updated: rows.length - inserted, removed }
@@ -117,14 +147,22 @@ async function writeRates(trx: TransactionClientContract, tariffId: number, rows
 
 export async function findOrCreateTariff(
   name: string,
-  attrs: { currency?: string; defaultMarkupBp?: number; description?: string | null; kind?: 'sell' | 'buy'; supplier?: string | null },
+  attrs: {
+    currency?: string
+    defaultMarkupBp?: number
+    description?: string | null
+    kind?: 'sell' | 'buy'
+    supplier?: string | null
+  },
   userId: number | null,
   trx: TransactionClientContract
 ): Promise<{ id: number; created: boolean }> {
   const found = await trx.from('tariffs').where('name', name).select('id', 'kind').first()
   if (found) {
     if (attrs.kind && String(found.kind ?? 'sell') !== attrs.kind) {
-      throw new TariffAssignmentError(`tariff "${name}" is a ${found.kind ?? 'sell'} deck, not a ${attrs.kind} deck`)
+      throw new TariffAssignmentError(
+        `tariff "${name}" is a ${found.kind ?? 'sell'} deck, not a ${attrs.kind} deck`
+      )
     }
     return { id: Number(found.id), created: false }
   }
@@ -137,16 +175,33 @@ export async function findOrCreateTariff(
     kind: attrs.kind ?? 'sell',
     supplier: attrs.kind === 'buy' ? (attrs.supplier ?? null) : null,
   }
-  const [id] = await trx.table('tariffs').insert({ ...values, created_at: stamp, updated_at: stamp })
-  const row = id ? { id: Number(id) } : await trx.from('tariffs').where('name', name).select('id').first()
-  await audit({ userId, action: 'tariff.created', subjectType: 'tariff', subjectId: Number(row.id), changes: values }, trx)
+  const [id] = await trx
+    .table('tariffs')
+    .insert({ ...values, created_at: stamp, updated_at: stamp })
+  const row = id
+    ? { id: Number(id) }
+    : await trx.from('tariffs').where('name', name).select('id').first()
+  await audit(
+    {
+      userId,
+      action: 'tariff.created',
+      subjectType: 'tariff',
+      subjectId: Number(row.id),
+      changes: values,
+    },
+    trx
+  )
   return { id: Number(row.id), created: true }
 }
 
 export type { RateFields } from '#rating/types'
 
 /** Adds (or replaces, same prefix/category/date) one rate; audited. */
-export async function saveRate(tariffId: number, fields: RateFields, userId: number | null): Promise<number> {
+export async function saveRate(
+  tariffId: number,
+  fields: RateFields,
+  userId: number | null
+): Promise<number> {
   return db.transaction(async (trx) => {
     const row = {
       line: 0,
@@ -160,7 +215,16 @@ export async function saveRate(tariffId: number, fields: RateFields, userId: num
       .select('id')
       .first()
     await trx.from('tariffs').where('id', tariffId).update({ updated_at: now() })
-    await audit({ userId, action: 'rate.saved', subjectType: 'tariff', subjectId: tariffId, changes: { rateId: saved?.id ?? null, ...fields } }, trx)
+    await audit(
+      {
+        userId,
+        action: 'rate.saved',
+        subjectType: 'tariff',
+        subjectId: tariffId,
+        changes: { rateId: saved?.id ?? null, ...fields },
+      },
+      trx
+    )
     return Number(saved?.id)
   })
 }
@@ -172,7 +236,16 @@ export async function deleteRate(tariffId: number, rateId: number, userId: numbe
     if (!rate) return false
     await trx.from('rates').where('id', rateId).delete()
     await trx.from('tariffs').where('id', tariffId).update({ updated_at: now() })
-    await audit({ userId, action: 'rate.deleted', subjectType: 'tariff', subjectId: tariffId, changes: { rateId, prefix: rate.prefix, category: rate.category } }, trx)
+    await audit(
+      {
+        userId,
+        action: 'rate.deleted',
+        subjectType: 'tariff',
+        subjectId: tariffId,
+        changes: { rateId, prefix: rate.prefix, category: rate.category },
+      },
+      trx
+    )
     return true
   })
 }
@@ -185,15 +258,32 @@ export class TariffAssignmentError extends Error {}
  * is closed the day the new one starts; one starting the same day is replaced.
  * Rates are amounts in the tariff's currency, so the customer must be billed in it.
  */
-export async function assignCustomer(customerId: number, tariffId: number, startsOn: string, userId: number | null) {
+export async function assignCustomer(
+  customerId: number,
+  tariffId: number,
+  startsOn: string,
+  userId: number | null
+) {
   return db.transaction(async (trx) => {
-    const customer = await trx.from('customers').where('id', customerId).select('name', 'currency').firstOrFail()
-    const tariff = await trx.from('tariffs').where('id', tariffId).select('currency', 'kind', 'name').firstOrFail()
+    const customer = await trx
+      .from('customers')
+      .where('id', customerId)
+      .select('name', 'currency')
+      .firstOrFail()
+    const tariff = await trx
+      .from('tariffs')
+      .where('id', tariffId)
+      .select('currency', 'kind', 'name')
+      .firstOrFail()
     if (tariff.kind === 'buy') {
-      throw new TariffAssignmentError(`"${tariff.name}" is a buy deck (a supplier's costs): set it on a connector, not on a customer`)
+      throw new TariffAssignmentError(
+        `"${tariff.name}" is a buy deck (a supplier's costs): set it on a connector, not on a customer`
+      )
     }
     if (String(tariff.currency) !== String(customer.currency)) {
-      throw new TariffAssignmentError(`${customer.name} is billed in ${customer.currency}; this tariff is in ${tariff.currency}`)
+      throw new TariffAssignmentError(
+        `${customer.name} is billed in ${customer.currency}; this tariff is in ${tariff.currency}`
+      )
     }
     const start = dayNumber(startsOn)
     const rows = await trx.from('customer_tariffs').where('customer_id', customerId)
@@ -205,7 +295,10 @@ export async function assignCustomer(customerId: number, tariffId: number, start
         await trx.from('customer_tariffs').where('id', r.id).delete()
         closed.push(Number(r.id))
       } else if (from < start && until > start) {
-        await trx.from('customer_tariffs').where('id', r.id).update({ ends_on: startsOn, updated_at: now() })
+        await trx
+          .from('customer_tariffs')
+          .where('id', r.id)
+          .update({ ends_on: startsOn, updated_at: now() })
         closed.push(Number(r.id))
       }
     }
@@ -224,7 +317,13 @@ export async function assignCustomer(customerId: number, tariffId: number, start
       updated_at: stamp,
     })
     await audit(
-      { userId, action: 'customer_tariff.assigned', subjectType: 'customer', subjectId: customerId, changes: { tariffId, startsOn, endsOn: later ?? null, closed } },
+      {
+        userId,
+        action: 'customer_tariff.assigned',
+        subjectType: 'customer',
+        subjectId: customerId,
+        changes: { tariffId, startsOn, endsOn: later ?? null, closed },
+      },
       trx
     )
   })
@@ -232,7 +331,12 @@ export async function assignCustomer(customerId: number, tariffId: number, start
 
 export interface RerateSummary extends RatingSummary {
   /** Per customer; `periods` are the months whose prices may have changed (rollups read them). */
-  customers: ({ customerId: number; name: string; accountNumber: string; periods: string[] } & RatingSummary)[]
+  customers: ({
+    customerId: number
+    name: string
+    accountNumber: string
+    periods: string[]
+  } & RatingSummary)[]
 }
 
 /**
@@ -241,7 +345,16 @@ export interface RerateSummary extends RatingSummary {
  * differences (records, changed, totals). Rating knows nothing of rollups: callers
  * go through `rerateAndRefresh` in the usage pipeline, which refreshes them.
  */
-export async function rerate(scope: { tariffId?: number; customerIds?: number[]; period?: string; reason?: string; decks?: DeckMemo }, userId: number | null = null): Promise<RerateSummary> {
+export async function rerate(
+  scope: {
+    tariffId?: number
+    customerIds?: number[]
+    period?: string
+    reason?: string
+    decks?: DeckMemo
+  },
+  userId: number | null = null
+): Promise<RerateSummary> {
   // Every customer of the pass prices with the same deck versions, checked once.
   const decks = scope.decks ?? new Map()
   let customerIds = scope.customerIds
@@ -251,16 +364,47 @@ export async function rerate(scope: { tariffId?: number; customerIds?: number[];
     customerIds = (await q).map((r: any) => Number(r.customer_id))
     if (scope.tariffId) customerIds.push(...(await customersCostedBy(scope.tariffId)))
   }
-  const total: RerateSummary = { records: 0, rated: 0, unrated: 0, changed: 0, oldTotalE4: 0, newTotalE4: 0, customers: [] }
+  const total: RerateSummary = {
+    records: 0,
+    rated: 0,
+    unrated: 0,
+    changed: 0,
+    oldTotalE4: 0,
+    newTotalE4: 0,
+    customers: [],
+  }
   for (const customerId of [...new Set(customerIds)].sort((a, b) => a - b)) {
-    const customer = await db.from('customers').where('id', customerId).select('id', 'name', 'account_number').first()
+    const customer = await db
+      .from('customers')
+      .where('id', customerId)
+      .select('id', 'name', 'account_number')
+      .first()
     if (!customer) continue
     const periods = scope.period
       ? [scope.period]
-      : (await db.from('usage_records').where('customer_id', customerId).whereNull('invoice_id').distinct('period')).map((r: any) => String(r.period))
-    const summary = await rateUsage({ customerId, period: scope.period, reason: scope.reason || 're-rate', userId, decks })
-    total.customers.push({ customerId, name: customer.name, accountNumber: customer.account_number, periods, ...summary })
-    for (const k of ['records', 'rated', 'unrated', 'changed', 'oldTotalE4', 'newTotalE4'] as const) total[k] += summary[k]
+      : (
+          await db
+            .from('usage_records')
+            .where('customer_id', customerId)
+            .whereNull('invoice_id')
+            .distinct('period')
+        ).map((r: any) => String(r.period))
+    const summary = await rateUsage({
+      customerId,
+      period: scope.period,
+      reason: scope.reason || 're-rate',
+      userId,
+      decks,
+    })
+    total.customers.push({
+      customerId,
+      name: customer.name,
+      accountNumber: customer.account_number,
+      periods,
+      ...summary,
+    })
+    for (const k of ['records', 'rated', 'unrated', 'changed', 'oldTotalE4', 'newTotalE4'] as const)
+      total[k] += summary[k]
   }
   await audit({
     userId,
@@ -297,7 +441,10 @@ async function customersCostedBy(tariffId: number): Promise<number[]> {
   const rows = await db
     .from('usage_records')
     .join('imports', 'imports.id', 'usage_records.import_id')
-    .whereIn('imports.connector_id', connectors.map((c: any) => Number(c.id)))
+    .whereIn(
+      'imports.connector_id',
+      connectors.map((c: any) => Number(c.id))
+    )
     .whereNull('usage_records.invoice_id')
     .distinct('usage_records.customer_id')
   return rows.map((r: any) => Number(r.customer_id))

@@ -29,7 +29,8 @@ export class ZoneClock {
     if (this.tags[line] === bucket) return this.values[line]
     const offset = DateTime.fromMillis(bucket * BUCKET_MS, { zone: this.zone }).offset * 60_000
     // An offset change inside a bucket is impossible on the 15-minute grid, but be exact anyway.
-    const end = DateTime.fromMillis(bucket * BUCKET_MS + BUCKET_MS - 1, { zone: this.zone }).offset * 60_000
+    const end =
+      DateTime.fromMillis(bucket * BUCKET_MS + BUCKET_MS - 1, { zone: this.zone }).offset * 60_000
     if (end !== offset) return DateTime.fromMillis(utcMs, { zone: this.zone }).offset * 60_000
     this.tags[line] = bucket
     this.values[line] = offset

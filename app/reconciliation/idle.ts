@@ -25,7 +25,9 @@ export interface IdleRow {
 
 export async function idleServices(period: string): Promise<IdleRow[]> {
   const day = lastDayOfMonth(period)
-  const since = DateTime.fromISO(day, { zone: 'utc' }).minus({ days: IDLE_DAYS - 1 }).toISODate()!
+  const since = DateTime.fromISO(day, { zone: 'utc' })
+    .minus({ days: IDLE_DAYS - 1 })
+    .toISODate()!
   const rentals = await db
     .from('recurring_charges as rc')
     .join('services as s', 's.id', 'rc.service_id')
@@ -33,7 +35,18 @@ export async function idleServices(period: string): Promise<IdleRow[]> {
     .whereIn('s.kind', KINDS)
     .where('rc.starts_on', '<=', day)
     .where((q) => q.whereNull('rc.ends_on').orWhere('rc.ends_on', '>=', day))
-    .select('rc.quantity', 'rc.unit_price_e4', 'rc.starts_on', 'rc.ends_on', 's.id as service_id', 's.identifier', 's.kind', 'c.id as customer_id', 'c.name', 'c.account_number')
+    .select(
+      'rc.quantity',
+      'rc.unit_price_e4',
+      'rc.starts_on',
+      'rc.ends_on',
+      's.id as service_id',
+      's.identifier',
+      's.kind',
+      'c.id as customer_id',
+      'c.name',
+      'c.account_number'
+    )
   if (!rentals.length) return []
   const serviceIds = [...new Set(rentals.map((r: any) => int(r.service_id)))]
   const last = await db
@@ -43,15 +56,35 @@ export async function idleServices(period: string): Promise<IdleRow[]> {
     .groupBy('service_id')
     .select('service_id')
     .max('occurred_at as last')
-  const lastOf = new Map(last.map((r: any) => [int(r.service_id), r.last ? dateOnly(r.last) : null]))
+  const lastOf = new Map(
+    last.map((r: any) => [int(r.service_id), r.last ? dateOnly(r.last) : null])
+  )
   const byService = new Map<number, IdleRow & { oldestStart: string }>()
   for (const r of rentals as any[]) {
     const id = int(r.service_id)
     const lastUsage = lastOf.get(id) ?? null
     if (lastUsage !== null && lastUsage >= since) continue
-    const amount = recurringForMonth({ quantity: int(r.quantity), unitPriceE4: int(r.unit_price_e4), startsOn: r.starts_on, endsOn: r.ends_on }, period).amountE4
+    const amount = recurringForMonth(
+      {
+        quantity: int(r.quantity),
+        unitPriceE4: int(r.unit_price_e4),
+        startsOn: r.starts_on,
+        endsOn: r.ends_on,
+      },
+      period
+    ).amountE4
     const start = dateOnly(r.starts_on)!
-    const row = byService.get(id) ?? { customerId: int(r.customer_id), customer: r.name, account: r.account_number, serviceId: id, identifier: r.identifier, kind: r.kind, rentalMinor: 0, lastUsage, oldestStart: start }
+    const row = byService.get(id) ?? {
+      customerId: int(r.customer_id),
+      customer: r.name,
+      account: r.account_number,
+      serviceId: id,
+      identifier: r.identifier,
+      kind: r.kind,
+      rentalMinor: 0,
+      lastUsage,
+      oldestStart: start,
+    }
     row.rentalMinor += e4ToMinor(amount)
     if (start < row.oldestStart) row.oldestStart = start
     byService.set(id, row)

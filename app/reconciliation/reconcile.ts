@@ -3,7 +3,12 @@ import { formatMoney } from '#lib/money'
 import { csvLine } from '#lib/csv'
 import { int, PERIOD_RE } from '#lib/db_helpers'
 import { supplierFigures, type ServiceRow } from '#reconciliation/supplier_figures'
-import { seatDifferences, rightSizeCandidates, type SeatRow, type RightSizeRow } from '#reconciliation/m365_seats'
+import {
+  seatDifferences,
+  rightSizeCandidates,
+  type SeatRow,
+  type RightSizeRow,
+} from '#reconciliation/m365_seats'
 import { idleServices, type IdleRow } from '#reconciliation/idle'
 import { supplierBillsFor } from '#reconciliation/supplier_bills'
 import { serviceChargeFigures } from '#reconciliation/service_charges'
@@ -34,7 +39,13 @@ export interface SupplierLine {
 export interface Reconciliation {
   period: string
   suppliers: SupplierLine[]
-  supplierTotals: { connectorId: number; connector: string; supplierMinor: number; importedMinor: number; deltaMinor: number }[]
+  supplierTotals: {
+    connectorId: number
+    connector: string
+    supplierMinor: number
+    importedMinor: number
+    deltaMinor: number
+  }[]
   costNoPrice: (ServiceRow & { connector: string })[]
   leakage: (ServiceRow & { connector: string })[]
   billedNoCost: (ServiceRow & { connector: string })[]
@@ -43,7 +54,15 @@ export interface Reconciliation {
   rightSize: (RightSizeRow & { connector: string })[]
 }
 
-export const SECTIONS = ['supplier_totals', 'cost_no_price', 'leakage', 'billed_no_cost', 'seats', 'idle', 'right_size'] as const
+export const SECTIONS = [
+  'supplier_totals',
+  'cost_no_price',
+  'leakage',
+  'billed_no_cost',
+  'seats',
+  'idle',
+  'right_size',
+] as const
 export type Section = (typeof SECTIONS)[number]
 
 export const SECTION_LABELS: Record<Section, string> = {
@@ -58,11 +77,29 @@ export const SECTION_LABELS: Record<Section, string> = {
 
 export async function reconcile(period: string): Promise<Reconciliation> {
   if (!PERIOD_RE.test(period)) throw new Error(`"${period}" is not a YYYY-MM month`)
-  const connectors = await db.from('connectors').orderBy('name').select('id', 'name', 'type', 'customer_id', 'settings')
+  const connectors = await db
+    .from('connectors')
+    .orderBy('name')
+    .select('id', 'name', 'type', 'customer_id', 'settings')
   const bills = await supplierBillsFor(period)
-  const out: Reconciliation = { period, suppliers: [], supplierTotals: [], costNoPrice: [], leakage: [], billedNoCost: [], seats: [], idle: [], rightSize: [] }
+  const out: Reconciliation = {
+    period,
+    suppliers: [],
+    supplierTotals: [],
+    costNoPrice: [],
+    leakage: [],
+    billedNoCost: [],
+    seats: [],
+    idle: [],
+    rightSize: [],
+  }
   for (const c of connectors as any[]) {
-    const connector = { id: int(c.id), type: String(c.type), customer_id: c.customer_id === null ? null : int(c.customer_id), settings: c.settings }
+    const connector = {
+      id: int(c.id),
+      type: String(c.type),
+      customer_id: c.customer_id === null ? null : int(c.customer_id),
+      settings: c.settings,
+    }
     const figures = await supplierFigures(connector, period)
     const charges = await serviceChargeFigures(connector.id, period)
     const total = supplierTotal(bills.get(connector.id) ?? null, figures.importedCostMinor, charges)
@@ -83,7 +120,13 @@ export async function reconcile(period: string): Promise<Reconciliation> {
       records: figures.records,
     })
     if (total && total.minor !== importedMinor) {
-      out.supplierTotals.push({ connectorId: connector.id, connector: String(c.name), supplierMinor: total.minor, importedMinor, deltaMinor: total.minor - importedMinor })
+      out.supplierTotals.push({
+        connectorId: connector.id,
+        connector: String(c.name),
+        supplierMinor: total.minor,
+        importedMinor,
+        deltaMinor: total.minor - importedMinor,
+      })
     }
     out.costNoPrice.push(...named(figures.costNoPrice))
     out.leakage.push(...named(figures.leakage), ...named(charges.unbilledRentals))
@@ -104,9 +147,19 @@ function supplierTotal(
   importedCostMinor: number,
   charges: { costMinor: number; charges: number }
 ) {
-  if (bill) return { minor: bill.totalMinor, source: bill.source === 'csv' ? `CSV ${bill.fileName ?? ''} (${bill.lines} lines)`.trim() : 'entered by hand' }
+  if (bill)
+    return {
+      minor: bill.totalMinor,
+      source:
+        bill.source === 'csv'
+          ? `CSV ${bill.fileName ?? ''} (${bill.lines} lines)`.trim()
+          : 'entered by hand',
+    }
   if (charges.charges === 0) return null
-  return { minor: importedCostMinor + charges.costMinor, source: `the feed's calls and ${charges.charges} service-charge record${charges.charges === 1 ? '' : 's'}` }
+  return {
+    minor: importedCostMinor + charges.costMinor,
+    source: `the feed's calls and ${charges.charges} service-charge record${charges.charges === 1 ? '' : 's'}`,
+  }
 }
 
 /** How many differences each section found (the page's summary and the acceptance test). */
@@ -122,25 +175,150 @@ export function differenceCounts(r: Reconciliation): Record<Section, number> {
   }
 }
 
-const pounds = (minor: number | null) => (minor === null ? '' : (minor < 0 ? '-' : '') + `${Math.floor(Math.abs(minor) / 100)}.${String(Math.abs(minor) % 100).padStart(2, '0')}`)
+const pounds = (minor: number | null) =>
+  minor === null
+    ? ''
+    : (minor < 0 ? '-' : '') +
+      `${Math.floor(Math.abs(minor) / 100)}.${String(Math.abs(minor) % 100).padStart(2, '0')}`
 
 /** The month as CSV: the supplier totals, then one row per difference with its section. */
 export function reconciliationCsv(r: Reconciliation, section?: Section): string {
   const lines: unknown[][] = []
   if (!section) {
-    lines.push(['section', 'supplier', 'type', 'supplier_total', 'imported_cost', 'service_charges', 'rated_sell', 'billed', 'supplier_minus_imported', 'records'])
-    for (const s of r.suppliers) lines.push(['totals', s.name, s.type, pounds(s.supplierTotalMinor), pounds(s.importedCostMinor), pounds(s.serviceChargesMinor), pounds(s.ratedSellMinor), pounds(s.billedMinor), pounds(s.supplierDeltaMinor), s.records])
+    lines.push([
+      'section',
+      'supplier',
+      'type',
+      'supplier_total',
+      'imported_cost',
+      'service_charges',
+      'rated_sell',
+      'billed',
+      'supplier_minus_imported',
+      'records',
+    ])
+    for (const s of r.suppliers)
+      lines.push([
+        'totals',
+        s.name,
+        s.type,
+        pounds(s.supplierTotalMinor),
+        pounds(s.importedCostMinor),
+        pounds(s.serviceChargesMinor),
+        pounds(s.ratedSellMinor),
+        pounds(s.billedMinor),
+        pounds(s.supplierDeltaMinor),
+        s.records,
+      ])
     lines.push([])
   }
-  lines.push(['section', 'supplier', 'customer', 'account', 'item', 'records', 'cost', 'sell', 'billed', 'paid_seats', 'billed_seats', 'amount', 'note'])
+  lines.push([
+    'section',
+    'supplier',
+    'customer',
+    'account',
+    'item',
+    'records',
+    'cost',
+    'sell',
+    'billed',
+    'paid_seats',
+    'billed_seats',
+    'amount',
+    'note',
+  ])
   const want = (s: Section) => !section || section === s
-  if (want('supplier_totals')) for (const d of r.supplierTotals) lines.push([SECTION_LABELS.supplier_totals, d.connector, '', '', '', '', pounds(d.importedMinor), '', '', '', '', pounds(d.deltaMinor), `supplier ${pounds(d.supplierMinor)}`])
-  for (const [key, rows] of [['cost_no_price', r.costNoPrice], ['leakage', r.leakage], ['billed_no_cost', r.billedNoCost]] as const) {
-    if (want(key)) for (const d of rows) lines.push([SECTION_LABELS[key], d.connector, d.customer, d.account, d.identifier, d.records, pounds(d.costMinor), pounds(d.sellMinor), pounds(d.billedMinor), '', '', '', ''])
+  if (want('supplier_totals'))
+    for (const d of r.supplierTotals)
+      lines.push([
+        SECTION_LABELS.supplier_totals,
+        d.connector,
+        '',
+        '',
+        '',
+        '',
+        pounds(d.importedMinor),
+        '',
+        '',
+        '',
+        '',
+        pounds(d.deltaMinor),
+        `supplier ${pounds(d.supplierMinor)}`,
+      ])
+  for (const [key, rows] of [
+    ['cost_no_price', r.costNoPrice],
+    ['leakage', r.leakage],
+    ['billed_no_cost', r.billedNoCost],
+  ] as const) {
+    if (want(key))
+      for (const d of rows)
+        lines.push([
+          SECTION_LABELS[key],
+          d.connector,
+          d.customer,
+          d.account,
+          d.identifier,
+          d.records,
+          pounds(d.costMinor),
+          pounds(d.sellMinor),
+          pounds(d.billedMinor),
+          '',
+          '',
+          '',
+          '',
+        ])
   }
-  if (want('seats')) for (const d of r.seats) lines.push([SECTION_LABELS.seats, d.connector, d.customer, d.account, d.sku, '', '', '', '', d.paid, d.billed, '', `${d.delta > 0 ? d.delta + ' paid, not billed' : -d.delta + ' billed, not paid'}`])
-  if (want('idle')) for (const d of r.idle) lines.push([SECTION_LABELS.idle, '', d.customer, d.account, d.identifier, 0, '', '', '', '', '', pounds(d.rentalMinor), d.lastUsage ? `last usage ${d.lastUsage}` : 'no usage on record'])
-  if (want('right_size')) for (const d of r.rightSize) lines.push([SECTION_LABELS.right_size, d.connector, d.customer, d.account, d.upn, '', '', '', '', '', '', pounds(d.savingMinor), `${d.sku}; activity: ${d.activeProducts}`])
+  if (want('seats'))
+    for (const d of r.seats)
+      lines.push([
+        SECTION_LABELS.seats,
+        d.connector,
+        d.customer,
+        d.account,
+        d.sku,
+        '',
+        '',
+        '',
+        '',
+        d.paid,
+        d.billed,
+        '',
+        `${d.delta > 0 ? d.delta + ' paid, not billed' : -d.delta + ' billed, not paid'}`,
+      ])
+  if (want('idle'))
+    for (const d of r.idle)
+      lines.push([
+        SECTION_LABELS.idle,
+        '',
+        d.customer,
+        d.account,
+        d.identifier,
+        0,
+        '',
+        '',
+        '',
+        '',
+        '',
+        pounds(d.rentalMinor),
+        d.lastUsage ? `last usage ${d.lastUsage}` : 'no usage on record',
+      ])
+  if (want('right_size'))
+    for (const d of r.rightSize)
+      lines.push([
+        SECTION_LABELS.right_size,
+        d.connector,
+        d.customer,
+        d.account,
+        d.upn,
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        pounds(d.savingMinor),
+        `${d.sku}; activity: ${d.activeProducts}`,
+      ])
   return lines.map(csvLine).join('\r\n') + '\r\n'
 }
 
@@ -151,11 +329,39 @@ export function reconciliationView(r: Reconciliation, currency = 'GBP') {
     period: r.period,
     counts: differenceCounts(r),
     labels: SECTION_LABELS,
-    suppliers: r.suppliers.map((s) => ({ ...s, supplierTotal: m(s.supplierTotalMinor), importedCost: m(s.importedCostMinor)!, serviceChargesCost: m(s.serviceChargesMinor)!, ratedSell: m(s.ratedSellMinor)!, billed: m(s.billedMinor)!, supplierDelta: m(s.supplierDeltaMinor) })),
-    supplierTotals: r.supplierTotals.map((d) => ({ ...d, supplier: m(d.supplierMinor)!, imported: m(d.importedMinor)!, delta: m(d.deltaMinor)! })),
-    costNoPrice: r.costNoPrice.map((d) => ({ ...d, cost: m(d.costMinor)!, sell: m(d.sellMinor)!, billed: m(d.billedMinor)! })),
-    leakage: r.leakage.map((d) => ({ ...d, cost: m(d.costMinor)!, sell: m(d.sellMinor)!, billed: m(d.billedMinor)! })),
-    billedNoCost: r.billedNoCost.map((d) => ({ ...d, cost: m(d.costMinor)!, sell: m(d.sellMinor)!, billed: m(d.billedMinor)! })),
+    suppliers: r.suppliers.map((s) => ({
+      ...s,
+      supplierTotal: m(s.supplierTotalMinor),
+      importedCost: m(s.importedCostMinor)!,
+      serviceChargesCost: m(s.serviceChargesMinor)!,
+      ratedSell: m(s.ratedSellMinor)!,
+      billed: m(s.billedMinor)!,
+      supplierDelta: m(s.supplierDeltaMinor),
+    })),
+    supplierTotals: r.supplierTotals.map((d) => ({
+      ...d,
+      supplier: m(d.supplierMinor)!,
+      imported: m(d.importedMinor)!,
+      delta: m(d.deltaMinor)!,
+    })),
+    costNoPrice: r.costNoPrice.map((d) => ({
+      ...d,
+      cost: m(d.costMinor)!,
+      sell: m(d.sellMinor)!,
+      billed: m(d.billedMinor)!,
+    })),
+    leakage: r.leakage.map((d) => ({
+      ...d,
+      cost: m(d.costMinor)!,
+      sell: m(d.sellMinor)!,
+      billed: m(d.billedMinor)!,
+    })),
+    billedNoCost: r.billedNoCost.map((d) => ({
+      ...d,
+      cost: m(d.costMinor)!,
+      sell: m(d.sellMinor)!,
+      billed: m(d.billedMinor)!,
+    })),
     seats: r.seats,
     idle: r.idle.map((d) => ({ ...d, rental: m(d.rentalMinor)! })),
     rightSize: r.rightSize.map((d) => ({ ...d, saving: m(d.savingMinor) })),

@@ -38,7 +38,11 @@ async function chargesOf(connectorId: number, period: string): Promise<ChargeRow
     .where((q) =>
       q
         .whereBetween('starts_on', [first, last])
-        .orWhere((n) => n.whereNull('starts_on').whereBetween('created_at', [`${first} 00:00:00`, `${last} 23:59:59`]))
+        .orWhere((n) =>
+          n
+            .whereNull('starts_on')
+            .whereBetween('created_at', [`${first} 00:00:00`, `${last} 23:59:59`])
+        )
     )
     .select('customer_id', 'account', 'identifier', 'charge_type', 'cost_e4')
   return rows.map((r: any) => ({
@@ -55,13 +59,18 @@ async function customersByAccount(connectorId: number, accounts: string[]) {
   const wanted = [...new Set(accounts)]
   const byAccount = new Map<string, number>()
   if (wanted.length === 0) return byAccount
-  for (const c of await db.from('customers').whereIn('account_number', wanted).select('id', 'account_number')) byAccount.set(String(c.account_number), int(c.id))
+  for (const c of await db
+    .from('customers')
+    .whereIn('account_number', wanted)
+    .select('id', 'account_number'))
+    byAccount.set(String(c.account_number), int(c.id))
   const aliases = await db
     .from('supplier_account_aliases')
     .whereIn('alias', wanted)
     .where((q) => q.whereNull('connector_id').orWhere('connector_id', connectorId))
     .select('alias', 'customer_id')
-  for (const a of aliases) if (!byAccount.has(String(a.alias))) byAccount.set(String(a.alias), int(a.customer_id))
+  for (const a of aliases)
+    if (!byAccount.has(String(a.alias))) byAccount.set(String(a.alias), int(a.customer_id))
   return byAccount
 }
 
@@ -81,27 +90,70 @@ async function billedRentals(customerIds: number[], period: string) {
 }
 
 async function customerFacts(customerIds: number[], period: string) {
-  if (customerIds.length === 0) return { names: new Map<number, { name: string; account: string }>(), invoiced: new Set<number>() }
+  if (customerIds.length === 0)
+    return {
+      names: new Map<number, { name: string; account: string }>(),
+      invoiced: new Set<number>(),
+    }
   const names = new Map<number, { name: string; account: string }>()
-  for (const c of await db.from('customers').whereIn('id', customerIds).select('id', 'name', 'account_number')) names.set(int(c.id), { name: String(c.name), account: String(c.account_number) })
+  for (const c of await db
+    .from('customers')
+    .whereIn('id', customerIds)
+    .select('id', 'name', 'account_number'))
+    names.set(int(c.id), { name: String(c.name), account: String(c.account_number) })
   const invoiced = new Set(
-    (await db.from('invoices').whereIn('customer_id', customerIds).where('period', period).where('status', 'finalized').select('customer_id')).map((r: any) => int(r.customer_id))
+    (
+      await db
+        .from('invoices')
+        .whereIn('customer_id', customerIds)
+        .where('period', period)
+        .where('status', 'finalized')
+        .select('customer_id')
+    ).map((r: any) => int(r.customer_id))
   )
   return { names, invoiced }
 }
 
-export async function serviceChargeFigures(connectorId: number, period: string): Promise<ServiceChargeFigures> {
+export async function serviceChargeFigures(
+  connectorId: number,
+  period: string
+): Promise<ServiceChargeFigures> {
   const charges = await chargesOf(connectorId, period)
-  const byAccount = await customersByAccount(connectorId, charges.flatMap((c) => (c.customerId === null && c.account ? [c.account] : [])))
-  const owned = charges.map((c) => ({ ...c, customerId: c.customerId ?? (c.account ? (byAccount.get(c.account) ?? null) : null) }))
-  const customerIds = [...new Set(owned.flatMap((c) => (c.customerId === null ? [] : [c.customerId])))]
-  const [{ names, invoiced }, billed] = await Promise.all([customerFacts(customerIds, period), billedRentals(customerIds, period)])
-  const unbilled = new Map<string, { customerId: number; identifier: string; records: number; costE4: number }>()
+  const byAccount = await customersByAccount(
+    connectorId,
+    charges.flatMap((c) => (c.customerId === null && c.account ? [c.account] : []))
+  )
+  const owned = charges.map((c) => ({
+    ...c,
+    customerId: c.customerId ?? (c.account ? (byAccount.get(c.account) ?? null) : null),
+  }))
+  const customerIds = [
+    ...new Set(owned.flatMap((c) => (c.customerId === null ? [] : [c.customerId]))),
+  ]
+  const [{ names, invoiced }, billed] = await Promise.all([
+    customerFacts(customerIds, period),
+    billedRentals(customerIds, period),
+  ])
+  const unbilled = new Map<
+    string,
+    { customerId: number; identifier: string; records: number; costE4: number }
+  >()
   for (const c of owned) {
-    if (c.chargeType !== 'rental' || c.customerId === null || !c.identifier || !invoiced.has(c.customerId)) continue
+    if (
+      c.chargeType !== 'rental' ||
+      c.customerId === null ||
+      !c.identifier ||
+      !invoiced.has(c.customerId)
+    )
+      continue
     const key = `${c.customerId}|${c.identifier}`
     if (billed.has(key)) continue
-    const row = unbilled.get(key) ?? { customerId: c.customerId, identifier: c.identifier, records: 0, costE4: 0 }
+    const row = unbilled.get(key) ?? {
+      customerId: c.customerId,
+      identifier: c.identifier,
+      records: 0,
+      costE4: 0,
+    }
     row.records++
     row.costE4 += c.costE4
     unbilled.set(key, row)
@@ -120,6 +172,8 @@ export async function serviceChargeFigures(connectorId: number, period: string):
     // Summed exactly, rounded to pence once (as the imported cost is).
     costMinor: e4ToMinor(charges.reduce((s, c) => s + c.costE4, 0)),
     charges: charges.length,
-    unbilledRentals: unbilledRentals.sort((a, b) => a.account.localeCompare(b.account) || a.identifier.localeCompare(b.identifier)),
+    unbilledRentals: unbilledRentals.sort(
+      (a, b) => a.account.localeCompare(b.account) || a.identifier.localeCompare(b.identifier)
+    ),
   }
 }

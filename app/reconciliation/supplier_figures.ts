@@ -10,7 +10,6 @@ import { lastDayOfMonth, recurringForMonth } from '#rating/recurring'
  * Sums are exact in e4 and rounded to pence once, half-up.
  */
 
-
 export interface ServiceRow {
   customerId: number
   customer: string
@@ -46,19 +45,37 @@ function recordsOf(connectorId: number, period: string) {
 async function serviceRows(connectorId: number, period: string) {
   const rows = await recordsOf(connectorId, period)
     .join('customers as c', 'c.id', 'r.customer_id')
-    .leftJoin('invoices as inv', (j) => j.on('inv.id', 'r.invoice_id').andOnVal('inv.status', 'finalized'))
+    .leftJoin('invoices as inv', (j) =>
+      j.on('inv.id', 'r.invoice_id').andOnVal('inv.status', 'finalized')
+    )
     .groupBy('r.customer_id', 'c.name', 'c.account_number', 'r.identifier')
     .select('r.customer_id', 'c.name', 'c.account_number', 'r.identifier')
     .count('* as n')
     .select(db.raw('SUM(COALESCE(r.cost_e4, 0)) as cost'))
     .select(db.raw('SUM(CASE WHEN r.cost_e4 IS NULL THEN 0 ELSE 1 END) as with_cost'))
-    .select(db.raw(`SUM(CASE WHEN r.rating_status IN ('rated', 'markup') THEN COALESCE(r.price_e4, 0) ELSE 0 END) as sell`))
-    .select(db.raw('SUM(CASE WHEN inv.id IS NOT NULL THEN COALESCE(r.price_e4, 0) ELSE 0 END) as billed'))
-    .select(db.raw(`SUM(CASE WHEN COALESCE(r.cost_e4, 0) > 0 AND (r.price_e4 IS NULL OR r.rating_status NOT IN ('rated', 'markup')) THEN 1 ELSE 0 END) as no_price`))
+    .select(
+      db.raw(
+        `SUM(CASE WHEN r.rating_status IN ('rated', 'markup') THEN COALESCE(r.price_e4, 0) ELSE 0 END) as sell`
+      )
+    )
+    .select(
+      db.raw('SUM(CASE WHEN inv.id IS NOT NULL THEN COALESCE(r.price_e4, 0) ELSE 0 END) as billed')
+    )
+    .select(
+      db.raw(
+        `SUM(CASE WHEN COALESCE(r.cost_e4, 0) > 0 AND (r.price_e4 IS NULL OR r.rating_status NOT IN ('rated', 'markup')) THEN 1 ELSE 0 END) as no_price`
+      )
+    )
     .orderBy('c.account_number')
     .orderBy('r.identifier')
   const invoiced = new Set(
-    (await db.from('invoices').where('period', period).where('status', 'finalized').select('customer_id')).map((r: any) => int(r.customer_id))
+    (
+      await db
+        .from('invoices')
+        .where('period', period)
+        .where('status', 'finalized')
+        .select('customer_id')
+    ).map((r: any) => int(r.customer_id))
   )
   return rows.map((r: any) => ({
     customerId: int(r.customer_id),
@@ -87,8 +104,12 @@ const toRow = (r: Awaited<ReturnType<typeof serviceRows>>[number]): ServiceRow =
 })
 
 /** Licence charges a Microsoft 365 connector keeps for its customer: cost and billed for the month. */
-async function licenceFigures(connector: { id: number; type: string; customer_id: number | null }, period: string) {
-  if (connector.type !== 'm365' || !connector.customer_id) return { costE4: 0, sellE4: 0, billedE4: 0 }
+async function licenceFigures(
+  connector: { id: number; type: string; customer_id: number | null },
+  period: string
+) {
+  if (connector.type !== 'm365' || !connector.customer_id)
+    return { costE4: 0, sellE4: 0, billedE4: 0 }
   const charges = await db
     .from('recurring_charges')
     .where('customer_id', connector.customer_id)
@@ -108,7 +129,10 @@ async function licenceFigures(connector: { id: number; type: string; customer_id
         .from('invoice_lines as l')
         .join('invoices as inv', 'inv.id', 'l.invoice_id')
         .where('inv.status', 'finalized')
-        .whereIn('l.recurring_charge_id', charges.map((c: any) => int(c.id)))
+        .whereIn(
+          'l.recurring_charge_id',
+          charges.map((c: any) => int(c.id))
+        )
         .where('l.recurring_month', period)
         .sum('l.amount_minor as minor')
         .first()
@@ -117,7 +141,10 @@ async function licenceFigures(connector: { id: number; type: string; customer_id
   return { costE4, sellE4, billedE4: int(billed?.minor) * 100 }
 }
 
-export async function supplierFigures(connector: { id: number; type: string; customer_id: number | null }, period: string): Promise<SupplierFigures> {
+export async function supplierFigures(
+  connector: { id: number; type: string; customer_id: number | null },
+  period: string
+): Promise<SupplierFigures> {
   const rows = await serviceRows(connector.id, period)
   const licences = await licenceFigures(connector, period)
   const carriesCost = rows.some((r) => r.withCost > 0)
@@ -132,6 +159,8 @@ export async function supplierFigures(connector: { id: number; type: string; cus
     // Cost never billed: the customer's month is invoiced, yet nothing of this number's cost reached it.
     leakage: rows.filter((r) => r.invoiced && r.costE4 > 0 && r.billedE4 === 0).map(toRow),
     // Only a feed that carries costs can say a billed number has none.
-    billedNoCost: carriesCost ? rows.filter((r) => r.billedE4 > 0 && r.withCost === 0).map(toRow) : [],
+    billedNoCost: carriesCost
+      ? rows.filter((r) => r.billedE4 > 0 && r.withCost === 0).map(toRow)
+      : [],
   }
 }

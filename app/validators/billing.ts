@@ -21,8 +21,14 @@ export const guardSettingsValidator = vine.compile(
     changeBandPercent: vine.number().min(0).max(1000),
     marginDropPercent: vine.number().min(0).max(100),
     /** pounds, comma separated: "500, 1000" */
-    shockCustomer: vine.string().trim().regex(/^\d{1,7}(\.\d{1,2})?(\s*[,;]\s*\d{1,7}(\.\d{1,2})?)*$/),
-    shockEmployee: vine.string().trim().regex(/^\d{1,7}(\.\d{1,2})?(\s*[,;]\s*\d{1,7}(\.\d{1,2})?)*$/),
+    shockCustomer: vine
+      .string()
+      .trim()
+      .regex(/^\d{1,7}(\.\d{1,2})?(\s*[,;]\s*\d{1,7}(\.\d{1,2})?)*$/),
+    shockEmployee: vine
+      .string()
+      .trim()
+      .regex(/^\d{1,7}(\.\d{1,2})?(\s*[,;]\s*\d{1,7}(\.\d{1,2})?)*$/),
     notifyCustomerIds: vine.array(vine.number().withoutDecimals().positive()).optional(),
   })
 )
@@ -37,7 +43,11 @@ export const creditNoteValidator = vine.compile(
   vine.object({
     reason: vine.string().trim().minLength(3).maxLength(500),
     /** Net amount as a decimal string ("12.50"); empty = the rest of the invoice */
-    amount: vine.string().trim().regex(/^\d{1,9}(\.\d{1,2})?$/).optional(),
+    amount: vine
+      .string()
+      .trim()
+      .regex(/^\d{1,9}(\.\d{1,2})?$/)
+      .optional(),
   })
 )
 
@@ -50,8 +60,16 @@ export const settingsValidator = vine.compile(
     supplier_email: vine.string().trim().email().optional(),
     supplier_phone: vine.string().trim().maxLength(40).optional(),
     payment_details: vine.string().trim().maxLength(1000),
-    invoice_prefix: vine.string().trim().regex(/^[A-Za-z0-9/_-]{0,12}$/).optional(),
-    credit_note_prefix: vine.string().trim().regex(/^[A-Za-z0-9/_-]{0,12}$/).optional(),
+    invoice_prefix: vine
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9/_-]{0,12}$/)
+      .optional(),
+    credit_note_prefix: vine
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9/_-]{0,12}$/)
+      .optional(),
     auto_finalize: vine.boolean().optional(),
     auto_send: vine.boolean().optional(),
   })

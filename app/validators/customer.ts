@@ -35,7 +35,10 @@ export const customerValidator = vine.compile(
     billingContacts: vine.string().trim().maxLength(2000).optional(),
     address: vine.string().trim().maxLength(1000).optional(),
     vatNumber: vine.string().trim().use(vatNumber()).optional(),
-    taxRate: vine.string().trim().regex(/^\d{1,2}(\.\d{1,2})?$/),
+    taxRate: vine
+      .string()
+      .trim()
+      .regex(/^\d{1,2}(\.\d{1,2})?$/),
     currency: vine.enum(['GBP', 'EUR', 'USD']),
     timeZone: vine.string().trim().use(timeZone()),
     paymentTermsDays: vine.number().min(0).max(365),

@@ -24,7 +24,11 @@ export const marginQueryValidator = vine.compile(
     from: period().optional(),
     to: period().optional(),
     customerId: vine.number().withoutDecimals().min(1).optional(),
-    currency: vine.string().trim().regex(/^[A-Z]{3}$/).optional(),
+    currency: vine
+      .string()
+      .trim()
+      .regex(/^[A-Z]{3}$/)
+      .optional(),
     category: vine.string().trim().maxLength(32).optional(),
     format: vine.enum(['csv', 'xlsx'] as const).optional(),
     table: vine.string().trim().maxLength(32).optional(),
@@ -46,6 +50,11 @@ export const miAddonValidator = vine.compile(
 
 export const acceptInviteValidator = vine.compile(
   vine.object({
-    password: vine.string().minLength(PORTAL_PASSWORD_MIN).maxLength(200).use(notGuessable()).confirmed({ confirmationField: 'passwordConfirmation' }),
+    password: vine
+      .string()
+      .minLength(PORTAL_PASSWORD_MIN)
+      .maxLength(200)
+      .use(notGuessable())
+      .confirmed({ confirmationField: 'passwordConfirmation' }),
   })
 )

@@ -22,7 +22,10 @@ const allocations = () =>
 export const recordPaymentValidator = vine.compile(
   vine.object({
     customerId: vine.number().withoutDecimals().positive(),
-    receivedOn: vine.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/),
+    receivedOn: vine
+      .string()
+      .trim()
+      .regex(/^\d{4}-\d{2}-\d{2}$/),
     amount: money(),
     method: vine.enum(['bank_transfer', 'card', 'cheque', 'cash', 'direct_debit', 'other']),
     reference: vine.string().trim().maxLength(140).optional(),
@@ -68,8 +71,14 @@ export const statementImportValidator = vine.compile(
 
 export const statementRangeValidator = vine.compile(
   vine.object({
-    from: vine.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/),
-    to: vine.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/),
+    from: vine
+      .string()
+      .trim()
+      .regex(/^\d{4}-\d{2}-\d{2}$/),
+    to: vine
+      .string()
+      .trim()
+      .regex(/^\d{4}-\d{2}-\d{2}$/),
   })
 )
 

@@ -17,7 +17,8 @@ const amountE4 = vine.createRule((value, _options, field) => {
     field.report('Enter an amount such as 12.50 (at most 4 decimal places)', 'amountE4', field)
     return
   }
-  if (e4 < 0 || e4 > MAX_AMOUNT_E4) field.report('Enter an amount from 0 to 100,000', 'amountE4', field)
+  if (e4 < 0 || e4 > MAX_AMOUNT_E4)
+    field.report('Enter an amount from 0 to 100,000', 'amountE4', field)
 })
 
 const notBeforeStart = vine.createRule((value, _options, field: FieldContext) => {
@@ -44,8 +45,18 @@ export const recurringChargeValidator = vine.compile(
     unitCost: money().optional(),
     startsOn: date(),
     endsOn: date().use(notBeforeStart()).optional(),
-    employeeId: vine.number().withoutDecimals().positive().use(ofCustomer('employees', 'an employee')()).optional(),
-    serviceId: vine.number().withoutDecimals().positive().use(ofCustomer('services', 'a service')()).optional(),
+    employeeId: vine
+      .number()
+      .withoutDecimals()
+      .positive()
+      .use(ofCustomer('employees', 'an employee')())
+      .optional(),
+    serviceId: vine
+      .number()
+      .withoutDecimals()
+      .positive()
+      .use(ofCustomer('services', 'a service')())
+      .optional(),
   })
 )
 
@@ -61,7 +72,9 @@ recurringChargeValidator.messagesProvider = new SimpleMessagesProvider({
 export const endRecurringChargeValidator = vine.compile(vine.object({ endsOn: date() }))
 
 /** The validated form as the recurring-charge module takes it (amounts already in e4). */
-export function recurringChargeInput(v: Awaited<ReturnType<typeof recurringChargeValidator.validate>>): RecurringChargeInput {
+export function recurringChargeInput(
+  v: Awaited<ReturnType<typeof recurringChargeValidator.validate>>
+): RecurringChargeInput {
   return {
     description: v.description,
     category: v.category,

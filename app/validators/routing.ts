@@ -5,7 +5,12 @@ import { calendarDate } from '#validators/rules'
 /** The employee must belong to the customer chosen in the same form (tenancy). */
 const ofChosenCustomer = vine.createRule(async (value, _options, field) => {
   if (typeof value !== 'number' || !field.isValid) return
-  const row = await db.from('employees').where('id', value).where('customer_id', Number(field.parent?.customerId)).select('id').first()
+  const row = await db
+    .from('employees')
+    .where('id', value)
+    .where('customer_id', Number(field.parent?.customerId))
+    .select('id')
+    .first()
   if (!row) field.report('Choose an employee of this customer', 'ofChosenCustomer', field)
 })
 
@@ -14,7 +19,9 @@ const customerExists = () =>
     .number()
     .positive()
     .withoutDecimals()
-    .exists(async (query, value) => Boolean(await query.from('customers').where('id', value).first()))
+    .exists(async (query, value) =>
+      Boolean(await query.from('customers').where('id', value).first())
+    )
 
 /** Unknown services → Assign: an identifier of the queue to a customer (and an employee) from a date. */
 export const assignUnknownValidator = vine.compile(
@@ -39,7 +46,9 @@ export const accountAliasValidator = vine.compile(
       .number()
       .positive()
       .withoutDecimals()
-      .exists(async (query, value) => Boolean(await query.from('connectors').where('id', value).first()))
+      .exists(async (query, value) =>
+        Boolean(await query.from('connectors').where('id', value).first())
+      )
       .optional(),
   })
 )

@@ -38,17 +38,27 @@ export const period = () => vine.string().trim().use(periodRule())
  * An exact decimal ("12.50", "1,200") with at most `scale` decimal places, within [min, max]
  * in units of 10^-scale. The string is kept: callers convert with parseDecimal, never a float.
  */
-export function decimalAt(scale: number, bounds: { min?: number; max?: number; message?: string } = {}) {
+export function decimalAt(
+  scale: number,
+  bounds: { min?: number; max?: number; message?: string } = {}
+) {
   const rule = vine.createRule((value, _options, field) => {
     if (typeof value !== 'string') return
     let scaled: number
     try {
       scaled = parseDecimal(value, scale)
     } catch {
-      field.report(bounds.message ?? `Enter a number with at most ${scale} decimal places`, 'decimal', field)
+      field.report(
+        bounds.message ?? `Enter a number with at most ${scale} decimal places`,
+        'decimal',
+        field
+      )
       return
     }
-    if ((bounds.min !== undefined && scaled < bounds.min) || (bounds.max !== undefined && scaled > bounds.max)) {
+    if (
+      (bounds.min !== undefined && scaled < bounds.min) ||
+      (bounds.max !== undefined && scaled > bounds.max)
+    ) {
       field.report(bounds.message ?? 'The number is out of range', 'decimal', field)
     }
   })
@@ -59,6 +69,11 @@ export function decimalAt(scale: number, bounds: { min?: number; max?: number; m
 export const ofCustomer = (table: 'employees' | 'services' | 'departments', label: string) =>
   vine.createRule(async (value, _options, field) => {
     if (typeof value !== 'number' || !field.isValid) return
-    const row = await db.from(table).where('id', value).where('customer_id', field.meta.customerId).select('id').first()
+    const row = await db
+      .from(table)
+      .where('id', value)
+      .where('customer_id', field.meta.customerId)
+      .select('id')
+      .first()
     if (!row) field.report(`Choose ${label} of this customer`, 'ofCustomer', field)
   })

@@ -25,7 +25,10 @@ export const endAssignmentValidator = vine.compile(vine.object({ date: date() })
 
 export const unallocatedAssignValidator = vine.compile(
   vine.object({
-    identifiers: vine.array(vine.string().trim().minLength(1).maxLength(254)).minLength(1).maxLength(5000),
+    identifiers: vine
+      .array(vine.string().trim().minLength(1).maxLength(254))
+      .minLength(1)
+      .maxLength(5000),
     employeeId: vine.number().positive(),
     from: date().optional(),
   })
@@ -33,12 +36,18 @@ export const unallocatedAssignValidator = vine.compile(
 
 export const unallocatedCreateValidator = vine.compile(
   vine.object({
-    identifiers: vine.array(vine.string().trim().minLength(1).maxLength(254)).minLength(1).maxLength(5000),
+    identifiers: vine
+      .array(vine.string().trim().minLength(1).maxLength(254))
+      .minLength(1)
+      .maxLength(5000),
     departmentId: vine.number().positive().optional(),
     from: date().optional(),
   })
 )
 
 export const ruleValidator = vine.compile(
-  vine.object({ rule: vine.enum(['upn_email', 'identifier_employee_number'] as const), enabled: vine.boolean() })
+  vine.object({
+    rule: vine.enum(['upn_email', 'identifier_employee_number'] as const),
+    enabled: vine.boolean(),
+  })
 )

@@ -10,4 +10,6 @@ export const webhookEndpointValidator = vine.compile(
   })
 )
 
-export const webhookPageValidator = vine.compile(vine.object({ page: vine.number().withoutDecimals().min(1).max(1_000_000).optional() }))
+export const webhookPageValidator = vine.compile(
+  vine.object({ page: vine.number().withoutDecimals().min(1).max(1_000_000).optional() })
+)

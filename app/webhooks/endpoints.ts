@@ -36,10 +36,17 @@ async function checkUrl(url: string) {
   } catch {
     throw new WebhookError('Enter a full URL such as https://example.com/hooks/tollgate', 'url')
   }
-  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isAllowListed(parsed.hostname))) {
+  if (
+    parsed.protocol !== 'https:' &&
+    !(parsed.protocol === 'http:' && isAllowListed(parsed.hostname))
+  ) {
     throw new WebhookError('Use an https:// URL: webhook bodies carry customer data', 'url')
   }
-  if (parsed.username || parsed.password) throw new WebhookError('Put no user name or password in the URL: receivers check the signature instead', 'url')
+  if (parsed.username || parsed.password)
+    throw new WebhookError(
+      'Put no user name or password in the URL: receivers check the signature instead',
+      'url'
+    )
   try {
     await assertOutboundAllowed(parsed)
   } catch (error) {
@@ -61,10 +68,25 @@ export async function createEndpoint(input: EndpointInput, userId: number | null
   const secret = newSecret()
   const endpoint = await db.transaction(async (trx) => {
     const created = await WebhookEndpoint.create(
-      { url: input.url, description: input.description ?? null, events: input.events, active: input.active ?? true, secretEncrypted: encryption.encrypt(secret) },
+      {
+        url: input.url,
+        description: input.description ?? null,
+        events: input.events,
+        active: input.active ?? true,
+        secretEncrypted: encryption.encrypt(secret),
+      },
       { client: trx }
     )
-    await audit({ userId, action: 'webhook.create', subjectType: 'webhook_endpoint', subjectId: created.id, changes: { url: input.url, events: input.events } }, trx)
+    await audit(
+      {
+        userId,
+        action: 'webhook.create',
+        subjectType: 'webhook_endpoint',
+        subjectId: created.id,
+        changes: { url: input.url, events: input.events },
+      },
+      trx
+    )
     return created
   })
   return { endpoint, secret }
@@ -82,9 +104,23 @@ export async function updateEndpoint(id: number, input: EndpointInput, userId: n
   return db.transaction(async (trx) => {
     const endpoint = await findEndpoint(id, trx)
     endpoint.useTransaction(trx)
-    endpoint.merge({ url: input.url, description: input.description ?? null, events: input.events, active: input.active ?? endpoint.active })
+    endpoint.merge({
+      url: input.url,
+      description: input.description ?? null,
+      events: input.events,
+      active: input.active ?? endpoint.active,
+    })
     await endpoint.save()
-    await audit({ userId, action: 'webhook.update', subjectType: 'webhook_endpoint', subjectId: id, changes: { url: input.url, events: input.events, active: endpoint.active } }, trx)
+    await audit(
+      {
+        userId,
+        action: 'webhook.update',
+        subjectType: 'webhook_endpoint',
+        subjectId: id,
+        changes: { url: input.url, events: input.events, active: endpoint.active },
+      },
+      trx
+    )
     return endpoint
   })
 }
@@ -94,8 +130,14 @@ export async function rotateSecret(id: number, userId: number | null) {
   const secret = newSecret()
   await db.transaction(async (trx) => {
     const endpoint = await findEndpoint(id, trx)
-    await trx.from('webhook_endpoints').where('id', endpoint.id).update({ secret_encrypted: encryption.encrypt(secret), updated_at: sqlTime() })
-    await audit({ userId, action: 'webhook.rotate_secret', subjectType: 'webhook_endpoint', subjectId: id }, trx)
+    await trx
+      .from('webhook_endpoints')
+      .where('id', endpoint.id)
+      .update({ secret_encrypted: encryption.encrypt(secret), updated_at: sqlTime() })
+    await audit(
+      { userId, action: 'webhook.rotate_secret', subjectType: 'webhook_endpoint', subjectId: id },
+      trx
+    )
   })
   return secret
 }
@@ -105,7 +147,16 @@ export async function deleteEndpoint(id: number, userId: number | null) {
     const endpoint = await findEndpoint(id, trx)
     await trx.from('webhook_deliveries').where('endpoint_id', endpoint.id).delete()
     await trx.from('webhook_endpoints').where('id', endpoint.id).delete()
-    await audit({ userId, action: 'webhook.delete', subjectType: 'webhook_endpoint', subjectId: id, changes: { url: endpoint.url } }, trx)
+    await audit(
+      {
+        userId,
+        action: 'webhook.delete',
+        subjectType: 'webhook_endpoint',
+        subjectId: id,
+        changes: { url: endpoint.url },
+      },
+      trx
+    )
   })
 }
 
@@ -125,19 +176,47 @@ export async function replayDelivery(deliveryId: number, userId: number | null) 
       created_at: now,
       updated_at: now,
     })
-    await audit({ userId, action: 'webhook.replay', subjectType: 'webhook_endpoint', subjectId: Number(original.endpoint_id), changes: { delivery: deliveryId } }, trx)
+    await audit(
+      {
+        userId,
+        action: 'webhook.replay',
+        subjectType: 'webhook_endpoint',
+        subjectId: Number(original.endpoint_id),
+        changes: { delivery: deliveryId },
+      },
+      trx
+    )
     return Number(id)
   })
   const result = await deliverDueWebhooks({ onlyIds: [replayId] })
-  return result.outcomes[0] ?? { deliveryId: replayId, status: 'queued' as const, responseStatus: null, error: null }
+  return (
+    result.outcomes[0] ?? {
+      deliveryId: replayId,
+      status: 'queued' as const,
+      responseStatus: null,
+      error: null,
+    }
+  )
 }
 
 /** Sends a `webhook.test` event to one endpoint now, so a person sees at once whether it works. */
 export async function sendTestEvent(endpointId: number, userId: number | null) {
   const endpoint = await findEndpoint(endpointId)
-  const recorded = await recordWebhookEvent(TEST_EVENT, { message: 'A test event from Tollgate', endpoint_id: endpoint.id }, db.connection(), [endpoint.id])
-  await audit({ userId, action: 'webhook.test', subjectType: 'webhook_endpoint', subjectId: endpoint.id })
-  const ids = (await db.from('webhook_deliveries').where('event_id', recorded.eventId).select('id')).map((r: any) => Number(r.id))
+  const recorded = await recordWebhookEvent(
+    TEST_EVENT,
+    { message: 'A test event from Tollgate', endpoint_id: endpoint.id },
+    db.connection(),
+    [endpoint.id]
+  )
+  await audit({
+    userId,
+    action: 'webhook.test',
+    subjectType: 'webhook_endpoint',
+    subjectId: endpoint.id,
+  })
+  const ids = (
+    await db.from('webhook_deliveries').where('event_id', recorded.eventId).select('id')
+  ).map((r: any) => Number(r.id))
   const result = await deliverDueWebhooks({ onlyIds: ids })
   return result.outcomes[0]
 }

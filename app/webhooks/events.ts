@@ -29,15 +29,30 @@ export async function recordWebhookEvent(
   onlyEndpointIds?: number[]
 ): Promise<RecordedEvent> {
   const now = sqlTime()
-  const endpoints = await client.from('webhook_endpoints').where('active', true).select('id', 'events')
+  const endpoints = await client
+    .from('webhook_endpoints')
+    .where('active', true)
+    .select('id', 'events')
   const targets = endpoints
-    .filter((e: any) => (onlyEndpointIds ? onlyEndpointIds.includes(Number(e.id)) : subscribes(e.events, type)))
+    .filter((e: any) =>
+      onlyEndpointIds ? onlyEndpointIds.includes(Number(e.id)) : subscribes(e.events, type)
+    )
     .map((e: any) => Number(e.id))
-  const [inserted] = await client.table('webhook_events').insert({ type, payload: JSON.stringify(data), created_at: now })
+  const [inserted] = await client
+    .table('webhook_events')
+    .insert({ type, payload: JSON.stringify(data), created_at: now })
   const id = Number(inserted)
   if (targets.length > 0) {
     await client.table('webhook_deliveries').multiInsert(
-      targets.map((endpointId) => ({ event_id: id, endpoint_id: endpointId, status: 'queued', attempts: 0, next_attempt_at: now, created_at: now, updated_at: now }))
+      targets.map((endpointId) => ({
+        event_id: id,
+        endpoint_id: endpointId,
+        status: 'queued',
+        attempts: 0,
+        next_attempt_at: now,
+        created_at: now,
+        updated_at: now,
+      }))
     )
   }
   return { eventId: id, deliveries: targets.length }

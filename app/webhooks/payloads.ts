@@ -27,12 +27,24 @@ export function invoicePayload(invoice: {
       tax_minor: invoice.taxMinor,
       total_minor: invoice.totalMinor,
     },
-    customer: { id: invoice.customer.id, account_number: invoice.customer.accountNumber, name: invoice.customer.name },
+    customer: {
+      id: invoice.customer.id,
+      account_number: invoice.customer.accountNumber,
+      name: invoice.customer.name,
+    },
   }
 }
 
 export function creditNotePayload(
-  note: { id: number; number: string; reason: string; subtotalMinor: number; taxMinor: number; totalMinor: number; issueDate: { toISODate(): string | null } | null },
+  note: {
+    id: number
+    number: string
+    reason: string
+    subtotalMinor: number
+    taxMinor: number
+    totalMinor: number
+    issueDate: { toISODate(): string | null } | null
+  },
   invoice: { id: number; number: string | null; currency: string; customerId: number }
 ) {
   return {
@@ -50,15 +62,18 @@ export function creditNotePayload(
   }
 }
 
-export function importPayload(summary: {
-  import_id: number
-  status: string
-  read: number
-  imported: number
-  duplicates: number
-  rejected: number
-  error?: string
-}, source: { fileName: string | null; connectorId: number | null; customerId: number | null }) {
+export function importPayload(
+  summary: {
+    import_id: number
+    status: string
+    read: number
+    imported: number
+    duplicates: number
+    rejected: number
+    error?: string
+  },
+  source: { fileName: string | null; connectorId: number | null; customerId: number | null }
+) {
   return {
     import: {
       id: summary.import_id,
@@ -78,13 +93,30 @@ export function importPayload(summary: {
 type InvoiceForPayload = Parameters<typeof invoicePayload>[0]
 
 /** invoice.paid: the invoice (as in invoice.finalized) and how it was settled. */
-export function invoicePaidPayload(invoice: InvoiceForPayload, settled: { paidMinor: number; creditedMinor: number }) {
-  return { ...invoicePayload(invoice), settlement: { paid_minor: settled.paidMinor, credited_minor: settled.creditedMinor, outstanding_minor: 0 } }
+export function invoicePaidPayload(
+  invoice: InvoiceForPayload,
+  settled: { paidMinor: number; creditedMinor: number }
+) {
+  return {
+    ...invoicePayload(invoice),
+    settlement: {
+      paid_minor: settled.paidMinor,
+      credited_minor: settled.creditedMinor,
+      outstanding_minor: 0,
+    },
+  }
 }
 
 /** invoice.overdue: the invoice and what it still owes on the first day past its due date. */
-export function invoiceOverduePayload(invoice: InvoiceForPayload, owed: { outstandingMinor: number; daysOverdue: number }) {
-  return { ...invoicePayload(invoice), outstanding_minor: owed.outstandingMinor, days_overdue: owed.daysOverdue }
+export function invoiceOverduePayload(
+  invoice: InvoiceForPayload,
+  owed: { outstandingMinor: number; daysOverdue: number }
+) {
+  return {
+    ...invoicePayload(invoice),
+    outstanding_minor: owed.outstandingMinor,
+    days_overdue: owed.daysOverdue,
+  }
 }
 
 /** bill_shock.detected: one threshold crossed by a customer (employee null) or one employee, in a month still running. */
@@ -98,8 +130,18 @@ export function billShockPayload(alert: {
   employee: { id: number; name: string } | null
 }) {
   return {
-    alert: { id: alert.id, period: alert.period, currency: alert.currency, threshold_minor: alert.thresholdMinor, amount_minor: alert.amountMinor },
-    customer: { id: alert.customer.id, account_number: alert.customer.accountNumber, name: alert.customer.name },
+    alert: {
+      id: alert.id,
+      period: alert.period,
+      currency: alert.currency,
+      threshold_minor: alert.thresholdMinor,
+      amount_minor: alert.amountMinor,
+    },
+    customer: {
+      id: alert.customer.id,
+      account_number: alert.customer.accountNumber,
+      name: alert.customer.name,
+    },
     employee: alert.employee ? { id: alert.employee.id, name: alert.employee.name } : null,
   }
 }

@@ -1,7 +1,12 @@
 import db from '@adonisjs/lucid/services/db'
 import { isoFromSql } from '#lib/db_helpers'
 import WebhookEndpoint from '#models/webhook_endpoint'
-import { TEST_EVENT, WEBHOOK_EVENTS, WEBHOOK_EVENT_TYPES, type WebhookEventType } from '#webhooks/catalogue'
+import {
+  TEST_EVENT,
+  WEBHOOK_EVENTS,
+  WEBHOOK_EVENT_TYPES,
+  type WebhookEventType,
+} from '#webhooks/catalogue'
 
 export interface WebhookEventOption {
   value: WebhookEventType
@@ -51,9 +56,11 @@ export interface WebhookShowProps {
 
 const iso = isoFromSql
 
-export const eventTypeOptions = (): WebhookEventOption[] => WEBHOOK_EVENT_TYPES.map((value) => ({ value, label: WEBHOOK_EVENTS[value] }))
+export const eventTypeOptions = (): WebhookEventOption[] =>
+  WEBHOOK_EVENT_TYPES.map((value) => ({ value, label: WEBHOOK_EVENTS[value] }))
 
-const eventLabel = (type: string) => (type === TEST_EVENT ? 'Test event' : (WEBHOOK_EVENTS[type as WebhookEventType] ?? type))
+const eventLabel = (type: string) =>
+  type === TEST_EVENT ? 'Test event' : (WEBHOOK_EVENTS[type as WebhookEventType] ?? type)
 
 async function endpointRows(ids?: number[]): Promise<WebhookEndpointRow[]> {
   const query = WebhookEndpoint.query().orderBy('id')
@@ -66,7 +73,8 @@ async function endpointRows(ids?: number[]): Promise<WebhookEndpointRow[]> {
     .max('delivered_at as last')
     .groupBy('endpoint_id', 'status')
   return endpoints.map((e) => {
-    const of = (status: string) => counts.filter((c: any) => Number(c.endpoint_id) === e.id && c.status === status)
+    const of = (status: string) =>
+      counts.filter((c: any) => Number(c.endpoint_id) === e.id && c.status === status)
     const sum = (status: string) => of(status).reduce((n: number, c: any) => n + Number(c.n), 0)
     const last = of('delivered')[0]?.last ?? null
     return {
@@ -87,11 +95,17 @@ export async function webhooksIndexProps(): Promise<WebhooksIndexProps> {
   return { endpoints: await endpointRows(), eventTypes: eventTypeOptions() }
 }
 
-export async function webhookShowProps(id: number, pageNumber: number, secret: string | null): Promise<WebhookShowProps | null> {
+export async function webhookShowProps(
+  id: number,
+  pageNumber: number,
+  secret: string | null
+): Promise<WebhookShowProps | null> {
   const [endpoint] = await endpointRows([id])
   if (!endpoint) return null
   const perPage = 25
-  const total = Number((await db.from('webhook_deliveries').where('endpoint_id', id).count('* as n').first())?.n ?? 0)
+  const total = Number(
+    (await db.from('webhook_deliveries').where('endpoint_id', id).count('* as n').first())?.n ?? 0
+  )
   const last = Math.max(1, Math.ceil(total / perPage))
   const current = Math.min(Math.max(1, pageNumber), last)
   const rows = await db

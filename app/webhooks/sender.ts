@@ -43,7 +43,12 @@ async function claimNext(now: DateTime, onlyIds?: number[]) {
     await trx
       .from('webhook_deliveries')
       .where('id', row.id)
-      .update({ status: 'sending', attempts: Number(row.attempts) + 1, lease_until: at(now.plus({ seconds: LEASE_SECONDS })), updated_at: at(now) })
+      .update({
+        status: 'sending',
+        attempts: Number(row.attempts) + 1,
+        lease_until: at(now.plus({ seconds: LEASE_SECONDS })),
+        updated_at: at(now),
+      })
     return { id: Number(row.id), attempt: Number(row.attempts) + 1 }
   })
 }
@@ -55,7 +60,12 @@ function post(url: string, body: string, headers: Record<string, string>): Promi
   return new Promise((resolve, reject) => {
     const req = request(
       target,
-      { method: 'POST', agent: guardedAgent(target), timeout: TIMEOUT_MS, headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) } },
+      {
+        method: 'POST',
+        agent: guardedAgent(target),
+        timeout: TIMEOUT_MS,
+        headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) },
+      },
       (res) => {
         // The receiver's body is never read into Tollgate: only its status counts.
         res.resume()
@@ -72,7 +82,8 @@ function post(url: string, body: string, headers: Record<string, string>): Promi
 function describeError(error: unknown) {
   if (error instanceof OutboundBlockedError) return error.message
   const code = (error as NodeJS.ErrnoException)?.code
-  if (code === 'ECONNREFUSED') return 'The receiver refused the connection (nothing listens at that address)'
+  if (code === 'ECONNREFUSED')
+    return 'The receiver refused the connection (nothing listens at that address)'
   if (code === 'ENOTFOUND') return 'The receiver’s host name does not resolve'
   if (code === 'ECONNRESET') return 'The receiver closed the connection'
   return (error as Error)?.message?.slice(0, 300) ?? 'sending failed'
@@ -84,12 +95,21 @@ async function attempt(deliveryId: number, now: DateTime) {
     .join('webhook_events as e', 'e.id', 'd.event_id')
     .join('webhook_endpoints as p', 'p.id', 'd.endpoint_id')
     .where('d.id', deliveryId)
-    .select('d.id', 'e.id as event_id', 'e.type', 'e.payload', 'e.created_at', 'p.url', 'p.secret_encrypted')
+    .select(
+      'd.id',
+      'e.id as event_id',
+      'e.type',
+      'e.payload',
+      'e.created_at',
+      'p.url',
+      'p.secret_encrypted'
+    )
     .firstOrFail()
   const body = JSON.stringify({
     id: `evt_${row.event_id}`,
     type: row.type,
-    created_at: DateTime.fromSQL(String(row.created_at), { zone: 'utc' }).toISO() ?? String(row.created_at),
+    created_at:
+      DateTime.fromSQL(String(row.created_at), { zone: 'utc' }).toISO() ?? String(row.created_at),
     data: JSON.parse(row.payload),
   })
   const secret = encryption.decrypt<string>(row.secret_encrypted)
@@ -104,10 +124,18 @@ async function attempt(deliveryId: number, now: DateTime) {
   })
 }
 
-async function settle(claim: { id: number; attempt: number }, now: DateTime, result: { status?: number; error?: unknown }): Promise<WebhookOutcome> {
+async function settle(
+  claim: { id: number; attempt: number },
+  now: DateTime,
+  result: { status?: number; error?: unknown }
+): Promise<WebhookOutcome> {
   const ok = result.status !== undefined && result.status >= 200 && result.status < 300
   const blocked = result.error instanceof OutboundBlockedError
-  const error = ok ? null : result.error ? describeError(result.error) : `The receiver answered HTTP ${result.status}`
+  const error = ok
+    ? null
+    : result.error
+      ? describeError(result.error)
+      : `The receiver answered HTTP ${result.status}`
   const retryIn = WEBHOOK_BACKOFF_MINUTES[claim.attempt - 1]
   const status = ok ? 'delivered' : blocked || retryIn === undefined ? 'failed' : 'queued'
   await db
@@ -130,7 +158,9 @@ async function settle(claim: { id: number; attempt: number }, now: DateTime, res
  * the scheduler's send_webhooks job. A receiver may see a delivery twice only when a scheduler
  * died after the receiver answered; `Tollgate-Delivery` lets it tell.
  */
-export async function deliverDueWebhooks(options: { now?: DateTime; limit?: number; onlyIds?: number[] } = {}) {
+export async function deliverDueWebhooks(
+  options: { now?: DateTime; limit?: number; onlyIds?: number[] } = {}
+) {
   const now = options.now ?? DateTime.utc()
   const outcomes: WebhookOutcome[] = []
   while (outcomes.length < (options.limit ?? 500)) {

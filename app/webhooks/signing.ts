@@ -16,8 +16,16 @@ export function signatureHeader(secret: string, timestamp: number, body: string)
 }
 
 /** What a receiver does: true when the header matches the body and is recent enough. */
-export function verifySignatureHeader(secret: string, header: string, body: string, nowSeconds: number, toleranceSeconds = 300) {
-  const parts = Object.fromEntries(header.split(',').map((p) => p.split('=', 2) as [string, string]))
+export function verifySignatureHeader(
+  secret: string,
+  header: string,
+  body: string,
+  nowSeconds: number,
+  toleranceSeconds = 300
+) {
+  const parts = Object.fromEntries(
+    header.split(',').map((p) => p.split('=', 2) as [string, string])
+  )
   const timestamp = Number(parts.t)
   if (!Number.isInteger(timestamp) || !parts.v1) return false
   if (Math.abs(nowSeconds - timestamp) > toleranceSeconds) return false

@@ -6,8 +6,18 @@ export default class extends BaseSchema {
   async up() {
     this.schema.createTable(this.tableName, (table) => {
       table.increments('id')
-      table.integer('customer_id').unsigned().notNullable().references('customers.id').onDelete('CASCADE')
-      table.integer('department_id').unsigned().nullable().references('departments.id').onDelete('SET NULL')
+      table
+        .integer('customer_id')
+        .unsigned()
+        .notNullable()
+        .references('customers.id')
+        .onDelete('CASCADE')
+      table
+        .integer('department_id')
+        .unsigned()
+        .nullable()
+        .references('departments.id')
+        .onDelete('SET NULL')
       table.string('name', 200).notNullable()
       table.string('email', 254).nullable()
       table.string('employee_number', 64).nullable()

@@ -6,7 +6,12 @@ export default class extends BaseSchema {
   async up() {
     this.schema.createTable(this.tableName, (table) => {
       table.increments('id')
-      table.integer('customer_id').unsigned().notNullable().references('customers.id').onDelete('CASCADE')
+      table
+        .integer('customer_id')
+        .unsigned()
+        .notNullable()
+        .references('customers.id')
+        .onDelete('CASCADE')
       // mobile | ddi | extension | sim | m365_user | device
       table.string('kind', 16).notNullable()
       // Normalised identifier: E.164 for numbers, lower-case UPN for Microsoft 365 users.

@@ -6,7 +6,12 @@ export default class extends BaseSchema {
   async up() {
     this.schema.createTable(this.tableName, (table) => {
       table.increments('id')
-      table.integer('tariff_id').unsigned().notNullable().references('tariffs.id').onDelete('CASCADE')
+      table
+        .integer('tariff_id')
+        .unsigned()
+        .notNullable()
+        .references('tariffs.id')
+        .onDelete('CASCADE')
       table.string('prefix', 24).notNullable()
       table.string('destination', 120).notNullable()
       table.string('category', 32).notNullable()

@@ -6,7 +6,12 @@ export default class extends BaseSchema {
   async up() {
     this.schema.createTable(this.tableName, (table) => {
       table.increments('id')
-      table.integer('tariff_id').unsigned().notNullable().references('tariffs.id').onDelete('CASCADE')
+      table
+        .integer('tariff_id')
+        .unsigned()
+        .notNullable()
+        .references('tariffs.id')
+        .onDelete('CASCADE')
       table.string('name', 120).notNullable()
       // Comma-separated usage categories the allowance covers.
       table.string('categories', 255).notNullable()

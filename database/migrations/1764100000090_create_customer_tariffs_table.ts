@@ -6,8 +6,18 @@ export default class extends BaseSchema {
   async up() {
     this.schema.createTable(this.tableName, (table) => {
       table.increments('id')
-      table.integer('customer_id').unsigned().notNullable().references('customers.id').onDelete('CASCADE')
-      table.integer('tariff_id').unsigned().notNullable().references('tariffs.id').onDelete('CASCADE')
+      table
+        .integer('customer_id')
+        .unsigned()
+        .notNullable()
+        .references('customers.id')
+        .onDelete('CASCADE')
+      table
+        .integer('tariff_id')
+        .unsigned()
+        .notNullable()
+        .references('tariffs.id')
+        .onDelete('CASCADE')
       table.date('starts_on').notNullable()
       table.date('ends_on').nullable()
       table.index(['customer_id', 'starts_on'])

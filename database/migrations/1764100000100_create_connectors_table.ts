@@ -11,7 +11,12 @@ export default class extends BaseSchema {
       table.string('type', 32).notNullable()
       // folder | sftp | https | graph
       table.string('transport', 16).notNullable()
-      table.integer('customer_id').unsigned().nullable().references('customers.id').onDelete('SET NULL')
+      table
+        .integer('customer_id')
+        .unsigned()
+        .nullable()
+        .references('customers.id')
+        .onDelete('SET NULL')
       table.text('settings').nullable()
       // Encrypted with the app key; never sent back to the browser.
       table.text('credentials_encrypted').nullable()

@@ -6,8 +6,18 @@ export default class extends BaseSchema {
   async up() {
     this.schema.createTable(this.tableName, (table) => {
       table.increments('id')
-      table.integer('connector_id').unsigned().nullable().references('connectors.id').onDelete('SET NULL')
-      table.integer('customer_id').unsigned().nullable().references('customers.id').onDelete('CASCADE')
+      table
+        .integer('connector_id')
+        .unsigned()
+        .nullable()
+        .references('connectors.id')
+        .onDelete('SET NULL')
+      table
+        .integer('customer_id')
+        .unsigned()
+        .nullable()
+        .references('customers.id')
+        .onDelete('CASCADE')
       table.string('source_name', 255).notNullable()
       table.string('format', 64).notNullable()
       table.string('sha256', 64).notNullable()

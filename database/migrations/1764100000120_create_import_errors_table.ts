@@ -6,7 +6,12 @@ export default class extends BaseSchema {
   async up() {
     this.schema.createTable(this.tableName, (table) => {
       table.increments('id')
-      table.integer('import_id').unsigned().notNullable().references('imports.id').onDelete('CASCADE')
+      table
+        .integer('import_id')
+        .unsigned()
+        .notNullable()
+        .references('imports.id')
+        .onDelete('CASCADE')
       table.integer('line').notNullable()
       table.string('field', 64).nullable()
       table.string('message', 500).notNullable()

@@ -6,9 +6,24 @@ export default class extends BaseSchema {
   async up() {
     this.schema.createTable(this.tableName, (table) => {
       table.increments('id')
-      table.integer('customer_id').unsigned().notNullable().references('customers.id').onDelete('CASCADE')
-      table.integer('employee_id').unsigned().nullable().references('employees.id').onDelete('SET NULL')
-      table.integer('service_id').unsigned().nullable().references('services.id').onDelete('SET NULL')
+      table
+        .integer('customer_id')
+        .unsigned()
+        .notNullable()
+        .references('customers.id')
+        .onDelete('CASCADE')
+      table
+        .integer('employee_id')
+        .unsigned()
+        .nullable()
+        .references('employees.id')
+        .onDelete('SET NULL')
+      table
+        .integer('service_id')
+        .unsigned()
+        .nullable()
+        .references('services.id')
+        .onDelete('SET NULL')
       table.string('description', 200).notNullable()
       table.string('category', 32).notNullable()
       table.integer('quantity').notNullable().defaultTo(1)

@@ -6,8 +6,18 @@ export default class extends BaseSchema {
   async up() {
     this.schema.createTable(this.tableName, (table) => {
       table.increments('id')
-      table.integer('billing_run_id').unsigned().notNullable().references('billing_runs.id').onDelete('CASCADE')
-      table.integer('customer_id').unsigned().notNullable().references('customers.id').onDelete('CASCADE')
+      table
+        .integer('billing_run_id')
+        .unsigned()
+        .notNullable()
+        .references('billing_runs.id')
+        .onDelete('CASCADE')
+      table
+        .integer('customer_id')
+        .unsigned()
+        .notNullable()
+        .references('customers.id')
+        .onDelete('CASCADE')
       table.string('period', 7).notNullable()
       table.string('number', 32).nullable().unique()
       // draft | finalized

@@ -6,7 +6,12 @@ export default class extends BaseSchema {
   async up() {
     this.schema.createTable(this.tableName, (table) => {
       table.increments('id')
-      table.integer('invoice_id').unsigned().notNullable().references('invoices.id').onDelete('CASCADE')
+      table
+        .integer('invoice_id')
+        .unsigned()
+        .notNullable()
+        .references('invoices.id')
+        .onDelete('CASCADE')
       table.integer('employee_id').unsigned().nullable()
       table.integer('department_id').unsigned().nullable()
       table.integer('service_id').unsigned().nullable()

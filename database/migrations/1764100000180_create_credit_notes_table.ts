@@ -6,7 +6,12 @@ export default class extends BaseSchema {
   async up() {
     this.schema.createTable(this.tableName, (table) => {
       table.increments('id')
-      table.integer('invoice_id').unsigned().notNullable().references('invoices.id').onDelete('CASCADE')
+      table
+        .integer('invoice_id')
+        .unsigned()
+        .notNullable()
+        .references('invoices.id')
+        .onDelete('CASCADE')
       table.string('number', 32).notNullable().unique()
       table.string('reason', 500).notNullable()
       table.bigInteger('subtotal_minor').notNullable()

@@ -6,7 +6,12 @@ export default class extends BaseSchema {
   async up() {
     this.schema.createTable(this.tableName, (table) => {
       table.increments('id')
-      table.integer('invoice_id').unsigned().notNullable().references('invoices.id').onDelete('CASCADE')
+      table
+        .integer('invoice_id')
+        .unsigned()
+        .notNullable()
+        .references('invoices.id')
+        .onDelete('CASCADE')
       table.string('to_address', 254).notNullable()
       // queued | sending | sent | failed
       table.string('status', 16).notNullable().defaultTo('queued')

@@ -18,7 +18,10 @@ export default class extends BaseSchema {
       table.bigInteger('volume_bytes').notNullable().defaultTo(0)
       table.bigInteger('cost_e4').notNullable().defaultTo(0)
       table.bigInteger('price_e4').notNullable().defaultTo(0)
-      table.unique(['customer_id', 'period', 'department_id', 'employee_id', 'service_id', 'category'], { indexName: 'monthly_rollups_key' })
+      table.unique(
+        ['customer_id', 'period', 'department_id', 'employee_id', 'service_id', 'category'],
+        { indexName: 'monthly_rollups_key' }
+      )
       table.index(['customer_id', 'employee_id', 'period'])
     })
   }

@@ -9,13 +9,18 @@ export default class extends BaseSchema {
 
   async up() {
     this.schema.alterTable(this.tableName, (table) => {
-      table.unique(['tariff_id', 'prefix', 'category', 'effective_from'], { indexName: 'rates_tariff_prefix_category_effective_unique' })
+      table.unique(['tariff_id', 'prefix', 'category', 'effective_from'], {
+        indexName: 'rates_tariff_prefix_category_effective_unique',
+      })
     })
   }
 
   async down() {
     this.schema.alterTable(this.tableName, (table) => {
-      table.dropUnique(['tariff_id', 'prefix', 'category', 'effective_from'], 'rates_tariff_prefix_category_effective_unique')
+      table.dropUnique(
+        ['tariff_id', 'prefix', 'category', 'effective_from'],
+        'rates_tariff_prefix_category_effective_unique'
+      )
     })
   }
 }

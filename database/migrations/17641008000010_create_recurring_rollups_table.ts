@@ -20,7 +20,10 @@ export default class extends BaseSchema {
       table.integer('charge_count').notNullable().defaultTo(0)
       table.bigInteger('cost_e4').notNullable().defaultTo(0)
       table.bigInteger('price_e4').notNullable().defaultTo(0)
-      table.unique(['customer_id', 'period', 'department_id', 'employee_id', 'service_id', 'category'], { indexName: 'recurring_rollups_key' })
+      table.unique(
+        ['customer_id', 'period', 'department_id', 'employee_id', 'service_id', 'category'],
+        { indexName: 'recurring_rollups_key' }
+      )
       table.index(['customer_id', 'employee_id', 'period'], 'recurring_rollups_employee')
       table.index(['customer_id', 'id'], 'recurring_rollups_customer_newest')
     })

@@ -12,7 +12,12 @@ export default class extends BaseSchema {
   async up() {
     this.schema.alterTable(this.tableName, (table) => {
       table.string('document_type', 16).notNullable().defaultTo('invoice')
-      table.integer('credit_note_id').unsigned().nullable().references('credit_notes.id').onDelete('CASCADE')
+      table
+        .integer('credit_note_id')
+        .unsigned()
+        .nullable()
+        .references('credit_notes.id')
+        .onDelete('CASCADE')
       table.unique(['credit_note_id'])
     })
     this.schema.alterTable(this.tableName, (table) => {

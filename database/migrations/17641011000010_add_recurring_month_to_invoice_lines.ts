@@ -18,13 +18,19 @@ export default class extends BaseSchema {
     this.schema.alterTable(this.tableName, (table) => {
       table.integer('recurring_charge_id').unsigned().nullable()
       table.string('recurring_month', 7).nullable()
-      table.index(['recurring_charge_id', 'recurring_month'], 'invoice_lines_recurring_charge_month_index')
+      table.index(
+        ['recurring_charge_id', 'recurring_month'],
+        'invoice_lines_recurring_charge_month_index'
+      )
     })
   }
 
   async down() {
     this.schema.alterTable(this.tableName, (table) => {
-      table.dropIndex(['recurring_charge_id', 'recurring_month'], 'invoice_lines_recurring_charge_month_index')
+      table.dropIndex(
+        ['recurring_charge_id', 'recurring_month'],
+        'invoice_lines_recurring_charge_month_index'
+      )
     })
     this.schema.alterTable(this.tableName, (table) => {
       table.dropColumn('recurring_month')

@@ -11,8 +11,18 @@ export default class extends BaseSchema {
   async up() {
     this.schema.createTable(this.tableName, (table) => {
       table.increments('id')
-      table.integer('customer_id').unsigned().notNullable().references('customers.id').onDelete('CASCADE')
-      table.integer('connector_id').unsigned().nullable().references('connectors.id').onDelete('CASCADE')
+      table
+        .integer('customer_id')
+        .unsigned()
+        .notNullable()
+        .references('customers.id')
+        .onDelete('CASCADE')
+      table
+        .integer('connector_id')
+        .unsigned()
+        .nullable()
+        .references('connectors.id')
+        .onDelete('CASCADE')
       table.string('alias', 64).notNullable()
       table.timestamp('created_at').notNullable()
       table.timestamp('updated_at').notNullable()

@@ -12,7 +12,12 @@ export default class extends BaseSchema {
   async up() {
     this.schema.createTable(this.tableName, (table) => {
       table.increments('id')
-      table.integer('invoice_id').unsigned().notNullable().references('invoices.id').onDelete('CASCADE')
+      table
+        .integer('invoice_id')
+        .unsigned()
+        .notNullable()
+        .references('invoices.id')
+        .onDelete('CASCADE')
       // change_vs_last | change_vs_average | anomaly | below_cost | duplicates | unknown_services | unrated
       table.string('kind', 32).notNullable()
       table.string('message', 500).notNullable()

@@ -12,7 +12,12 @@ export default class extends BaseSchema {
   async up() {
     this.schema.createTable(this.tableName, (table) => {
       table.increments('id')
-      table.integer('customer_id').unsigned().notNullable().references('customers.id').onDelete('CASCADE')
+      table
+        .integer('customer_id')
+        .unsigned()
+        .notNullable()
+        .references('customers.id')
+        .onDelete('CASCADE')
       table.integer('employee_id').unsigned().notNullable().defaultTo(0)
       table.string('period', 7).notNullable()
       table.bigInteger('threshold_minor').notNullable()
@@ -21,7 +26,9 @@ export default class extends BaseSchema {
       // queued | sent | failed
       table.string('status', 16).notNullable().defaultTo('queued')
       table.string('last_error', 500).nullable()
-      table.unique(['customer_id', 'employee_id', 'period', 'threshold_minor'], { indexName: 'bill_shock_alerts_once' })
+      table.unique(['customer_id', 'employee_id', 'period', 'threshold_minor'], {
+        indexName: 'bill_shock_alerts_once',
+      })
       table.timestamp('created_at').notNullable()
     })
     this.schema.alterTable('customers', (table) => {

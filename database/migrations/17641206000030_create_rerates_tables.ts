@@ -9,7 +9,12 @@ export default class extends BaseSchema {
   async up() {
     this.schema.createTable('rerates', (table) => {
       table.increments('id')
-      table.integer('customer_id').unsigned().notNullable().references('customers.id').onDelete('CASCADE')
+      table
+        .integer('customer_id')
+        .unsigned()
+        .notNullable()
+        .references('customers.id')
+        .onDelete('CASCADE')
       table.string('period', 7).notNullable()
       table.string('reason', 200).notNullable()
       table.integer('user_id').unsigned().nullable()
@@ -22,7 +27,12 @@ export default class extends BaseSchema {
     })
     this.schema.createTable('rerate_changes', (table) => {
       table.bigIncrements('id')
-      table.integer('rerate_id').unsigned().notNullable().references('rerates.id').onDelete('CASCADE')
+      table
+        .integer('rerate_id')
+        .unsigned()
+        .notNullable()
+        .references('rerates.id')
+        .onDelete('CASCADE')
       table.bigInteger('usage_record_id').unsigned().notNullable()
       table.string('identifier', 254).notNullable()
       table.string('destination', 64).nullable()

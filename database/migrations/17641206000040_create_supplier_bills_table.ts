@@ -10,7 +10,12 @@ export default class extends BaseSchema {
   async up() {
     this.schema.createTable(this.tableName, (table) => {
       table.increments('id')
-      table.integer('connector_id').unsigned().notNullable().references('connectors.id').onDelete('CASCADE')
+      table
+        .integer('connector_id')
+        .unsigned()
+        .notNullable()
+        .references('connectors.id')
+        .onDelete('CASCADE')
       table.string('period', 7).notNullable()
       table.bigInteger('total_minor').notNullable()
       // manual | csv

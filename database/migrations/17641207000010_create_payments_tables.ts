@@ -30,7 +30,12 @@ export default class extends BaseSchema {
 
     this.schema.createTable('bank_statement_imports', (table) => {
       table.increments('id')
-      table.integer('profile_id').unsigned().nullable().references('bank_statement_profiles.id').onDelete('SET NULL')
+      table
+        .integer('profile_id')
+        .unsigned()
+        .nullable()
+        .references('bank_statement_profiles.id')
+        .onDelete('SET NULL')
       table.string('filename', 255).notNullable()
       table.string('sha256', 64).notNullable()
       table.integer('lines').notNullable().defaultTo(0)
@@ -45,7 +50,12 @@ export default class extends BaseSchema {
 
     this.schema.createTable('payments', (table) => {
       table.increments('id')
-      table.integer('customer_id').unsigned().notNullable().references('customers.id').onDelete('CASCADE')
+      table
+        .integer('customer_id')
+        .unsigned()
+        .notNullable()
+        .references('customers.id')
+        .onDelete('CASCADE')
       table.date('received_on').notNullable()
       table.bigInteger('amount_minor').notNullable()
       table.string('currency', 3).notNullable()
@@ -63,7 +73,12 @@ export default class extends BaseSchema {
 
     this.schema.createTable('bank_statement_lines', (table) => {
       table.increments('id')
-      table.integer('import_id').unsigned().notNullable().references('bank_statement_imports.id').onDelete('CASCADE')
+      table
+        .integer('import_id')
+        .unsigned()
+        .notNullable()
+        .references('bank_statement_imports.id')
+        .onDelete('CASCADE')
       table.integer('line_number').notNullable()
       table.date('booked_on').notNullable()
       table.bigInteger('amount_minor').notNullable()
@@ -73,7 +88,12 @@ export default class extends BaseSchema {
       table.string('dedupe_key', 64).notNullable().unique()
       // matched | unmatched | allocated | ignored
       table.string('status', 16).notNullable()
-      table.integer('payment_id').unsigned().nullable().references('payments.id').onDelete('SET NULL')
+      table
+        .integer('payment_id')
+        .unsigned()
+        .nullable()
+        .references('payments.id')
+        .onDelete('SET NULL')
       table.index(['status'])
       table.timestamp('created_at').notNullable()
       table.timestamp('updated_at').nullable()
@@ -81,8 +101,18 @@ export default class extends BaseSchema {
 
     this.schema.createTable('payment_allocations', (table) => {
       table.increments('id')
-      table.integer('payment_id').unsigned().notNullable().references('payments.id').onDelete('CASCADE')
-      table.integer('invoice_id').unsigned().notNullable().references('invoices.id').onDelete('CASCADE')
+      table
+        .integer('payment_id')
+        .unsigned()
+        .notNullable()
+        .references('payments.id')
+        .onDelete('CASCADE')
+      table
+        .integer('invoice_id')
+        .unsigned()
+        .notNullable()
+        .references('invoices.id')
+        .onDelete('CASCADE')
       table.bigInteger('amount_minor').notNullable()
       table.index(['invoice_id'])
       table.timestamp('created_at').notNullable()
@@ -90,8 +120,18 @@ export default class extends BaseSchema {
 
     this.schema.createTable('credit_note_applications', (table) => {
       table.increments('id')
-      table.integer('credit_note_id').unsigned().notNullable().references('credit_notes.id').onDelete('CASCADE')
-      table.integer('invoice_id').unsigned().notNullable().references('invoices.id').onDelete('CASCADE')
+      table
+        .integer('credit_note_id')
+        .unsigned()
+        .notNullable()
+        .references('credit_notes.id')
+        .onDelete('CASCADE')
+      table
+        .integer('invoice_id')
+        .unsigned()
+        .notNullable()
+        .references('invoices.id')
+        .onDelete('CASCADE')
       table.bigInteger('amount_minor').notNullable()
       table.index(['invoice_id'])
       table.timestamp('created_at').notNullable()
@@ -99,7 +139,12 @@ export default class extends BaseSchema {
 
     this.schema.createTable('dunning_reminders', (table) => {
       table.increments('id')
-      table.integer('invoice_id').unsigned().notNullable().references('invoices.id').onDelete('CASCADE')
+      table
+        .integer('invoice_id')
+        .unsigned()
+        .notNullable()
+        .references('invoices.id')
+        .onDelete('CASCADE')
       table.integer('step').notNullable()
       table.integer('days_after_due').notNullable()
       table.string('to_address', 254).notNullable()
@@ -123,15 +168,31 @@ export default class extends BaseSchema {
 
     // Credit notes issued before payments existed settle their own invoice (each is at most its net).
     this.defer(async (client) => {
-      const notes = await client.from('credit_notes').select('id', 'invoice_id', 'total_minor', 'created_at')
-      const rows = notes.map((n: any) => ({ credit_note_id: n.id, invoice_id: n.invoice_id, amount_minor: n.total_minor, created_at: n.created_at }))
-      for (let i = 0; i < rows.length; i += 500) await client.table('credit_note_applications').multiInsert(rows.slice(i, i + 500))
+      const notes = await client
+        .from('credit_notes')
+        .select('id', 'invoice_id', 'total_minor', 'created_at')
+      const rows = notes.map((n: any) => ({
+        credit_note_id: n.id,
+        invoice_id: n.invoice_id,
+        amount_minor: n.total_minor,
+        created_at: n.created_at,
+      }))
+      for (let i = 0; i < rows.length; i += 500)
+        await client.table('credit_note_applications').multiInsert(rows.slice(i, i + 500))
     })
   }
 
   async down() {
     this.schema.alterTable('customers', (table) => table.dropColumn('portal_suspended_at'))
-    for (const t of ['dunning_reminders', 'credit_note_applications', 'payment_allocations', 'bank_statement_lines', 'payments', 'bank_statement_imports', 'bank_statement_profiles']) {
+    for (const t of [
+      'dunning_reminders',
+      'credit_note_applications',
+      'payment_allocations',
+      'bank_statement_lines',
+      'payments',
+      'bank_statement_imports',
+      'bank_statement_profiles',
+    ]) {
       this.schema.dropTable(t)
     }
   }

@@ -10,7 +10,13 @@ export default class extends BaseSchema {
   async up() {
     this.schema.createTable('direct_debit_mandates', (table) => {
       table.increments('id')
-      table.integer('customer_id').unsigned().notNullable().references('customers.id').onDelete('CASCADE').unique()
+      table
+        .integer('customer_id')
+        .unsigned()
+        .notNullable()
+        .references('customers.id')
+        .onDelete('CASCADE')
+        .unique()
       // GoCardless ids: MD…, RE… (redirect flow)
       table.string('mandate_id', 64).nullable().unique()
       table.string('redirect_flow_id', 64).nullable()
@@ -23,8 +29,19 @@ export default class extends BaseSchema {
     })
     this.schema.createTable('direct_debit_payments', (table) => {
       table.increments('id')
-      table.integer('invoice_id').unsigned().notNullable().references('invoices.id').onDelete('CASCADE').unique()
-      table.integer('customer_id').unsigned().notNullable().references('customers.id').onDelete('CASCADE')
+      table
+        .integer('invoice_id')
+        .unsigned()
+        .notNullable()
+        .references('invoices.id')
+        .onDelete('CASCADE')
+        .unique()
+      table
+        .integer('customer_id')
+        .unsigned()
+        .notNullable()
+        .references('customers.id')
+        .onDelete('CASCADE')
       table.string('mandate_id', 64).notNullable()
       table.string('idempotency_key', 100).notNullable().unique()
       table.string('gc_payment_id', 64).nullable().unique()
@@ -34,7 +51,12 @@ export default class extends BaseSchema {
       // creating | error | pending_submission | submitted | confirmed | paid_out | failed | charged_back | cancelled
       table.string('status', 24).notNullable()
       // Our payments row, while GoCardless says the money is ours (confirmed / paid out).
-      table.integer('payment_id').unsigned().nullable().references('payments.id').onDelete('SET NULL')
+      table
+        .integer('payment_id')
+        .unsigned()
+        .nullable()
+        .references('payments.id')
+        .onDelete('SET NULL')
       table.text('last_error').nullable()
       table.timestamp('created_at').notNullable()
       table.timestamp('updated_at').nullable()
@@ -51,6 +73,7 @@ export default class extends BaseSchema {
   }
 
   async down() {
-    for (const t of ['gocardless_events', 'direct_debit_payments', 'direct_debit_mandates']) this.schema.dropTable(t)
+    for (const t of ['gocardless_events', 'direct_debit_payments', 'direct_debit_mandates'])
+      this.schema.dropTable(t)
   }
 }

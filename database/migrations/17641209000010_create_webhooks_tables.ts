@@ -25,8 +25,20 @@ export default class extends BaseSchema {
     })
     this.schema.createTable('webhook_deliveries', (table) => {
       table.increments('id')
-      table.integer('event_id').unsigned().notNullable().references('id').inTable('webhook_events').onDelete('CASCADE')
-      table.integer('endpoint_id').unsigned().notNullable().references('id').inTable('webhook_endpoints').onDelete('CASCADE')
+      table
+        .integer('event_id')
+        .unsigned()
+        .notNullable()
+        .references('id')
+        .inTable('webhook_events')
+        .onDelete('CASCADE')
+      table
+        .integer('endpoint_id')
+        .unsigned()
+        .notNullable()
+        .references('id')
+        .inTable('webhook_endpoints')
+        .onDelete('CASCADE')
       /** queued → sending → delivered, or back to queued with a later next_attempt_at, or failed. */
       table.string('status', 16).notNullable()
       table.integer('attempts').unsigned().notNullable().defaultTo(0)

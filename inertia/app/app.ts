@@ -14,7 +14,10 @@ createInertiaApp({
   progress: { color: '#0f766e' },
   title: (title) => (title ? `${title} · Tollgate` : 'Tollgate'),
   resolve: (name) =>
-    resolvePageComponent(`../pages/${name}.vue`, import.meta.glob<DefineComponent>('../pages/**/*.vue')),
+    resolvePageComponent(
+      `../pages/${name}.vue`,
+      import.meta.glob<DefineComponent>('../pages/**/*.vue')
+    ),
   setup({ el, App, props, plugin }) {
     createApp({ render: () => h(App, props) })
       .use(plugin)

@@ -8,4 +8,7 @@ router.get('/audit', [AuditLogsController, 'index']).use(admins)
 const UsersController = () => import('#controllers/users_controller')
 router.get('/users', [UsersController, 'index']).use(admins)
 router.post('/users', [UsersController, 'store']).use(admins)
-router.put('/users/:id', [UsersController, 'update']).where('id', router.matchers.number()).use(admins)
+router
+  .put('/users/:id', [UsersController, 'update'])
+  .where('id', router.matchers.number())
+  .use(admins)

@@ -9,7 +9,4 @@ router.get('/login', [SessionController, 'create']).as('login').use(middleware.g
 router.post('/login', [SessionController, 'store']).use(middleware.guest())
 router.post('/logout', [SessionController, 'destroy']).use(middleware.auth())
 
-router
-  .get('/', [DashboardController, 'show'])
-  .as('dashboard')
-  .use(staff)
+router.get('/', [DashboardController, 'show']).as('dashboard').use(staff)

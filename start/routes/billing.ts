@@ -17,22 +17,53 @@ router.get('/billing-runs/guards', [BillingRunsController, 'guards']).use(staff)
 router.put('/billing-runs/guards', [BillingRunsController, 'saveGuards']).use(editors)
 router.post('/billing-runs', [BillingRunsController, 'store']).use(editors)
 router.get('/billing-runs/:id', [BillingRunsController, 'show']).where('id', id.id).use(staff)
-router.post('/billing-runs/:id/regenerate', [BillingRunsController, 'regenerate']).where('id', id.id).use(editors)
-router.post('/billing-runs/:id/finalize', [BillingRunsController, 'finalize']).where('id', id.id).use(editors)
-router.post('/billing-runs/:id/invoices/:invoiceId/acknowledge', [BillingRunsController, 'acknowledge']).where('id', id.id).where('invoiceId', id.id).use(editors)
-router.post('/billing-runs/:id/cancel', [BillingRunsController, 'cancel']).where('id', id.id).use(editors)
-router.post('/billing-runs/:id/send', [BillingRunsController, 'send']).where('id', id.id).use(editors)
+router
+  .post('/billing-runs/:id/regenerate', [BillingRunsController, 'regenerate'])
+  .where('id', id.id)
+  .use(editors)
+router
+  .post('/billing-runs/:id/finalize', [BillingRunsController, 'finalize'])
+  .where('id', id.id)
+  .use(editors)
+router
+  .post('/billing-runs/:id/invoices/:invoiceId/acknowledge', [BillingRunsController, 'acknowledge'])
+  .where('id', id.id)
+  .where('invoiceId', id.id)
+  .use(editors)
+router
+  .post('/billing-runs/:id/cancel', [BillingRunsController, 'cancel'])
+  .where('id', id.id)
+  .use(editors)
+router
+  .post('/billing-runs/:id/send', [BillingRunsController, 'send'])
+  .where('id', id.id)
+  .use(editors)
 
-router.get('/customers/:id/invoices', [CustomerInvoicesController, 'index']).where('id', id.id).use(staff)
+router
+  .get('/customers/:id/invoices', [CustomerInvoicesController, 'index'])
+  .where('id', id.id)
+  .use(staff)
 router.get('/invoices/:id', [InvoicesController, 'show']).where('id', id.id).use(staff)
 router.get('/invoices/:id/pdf', [InvoicesController, 'pdf']).where('id', id.id).use(staff)
 router.get('/invoices/:id/html', [InvoicesController, 'html']).where('id', id.id).use(staff)
-router.post('/invoices/:id/credit-notes', [CreditNotesController, 'store']).where('id', id.id).use(editors)
-router.get('/credit-notes/:id/pdf', [InvoicesController, 'creditNotePdf']).where('id', id.id).use(staff)
-router.post('/credit-notes/:id/send', [CreditNotesController, 'send']).where('id', id.id).use(editors)
+router
+  .post('/invoices/:id/credit-notes', [CreditNotesController, 'store'])
+  .where('id', id.id)
+  .use(editors)
+router
+  .get('/credit-notes/:id/pdf', [InvoicesController, 'creditNotePdf'])
+  .where('id', id.id)
+  .use(staff)
+router
+  .post('/credit-notes/:id/send', [CreditNotesController, 'send'])
+  .where('id', id.id)
+  .use(editors)
 
 router.get('/deliveries', [DeliveriesController, 'index']).use(staff)
-router.post('/deliveries/:id/resend', [DeliveriesController, 'resend']).where('id', id.id).use(editors)
+router
+  .post('/deliveries/:id/resend', [DeliveriesController, 'resend'])
+  .where('id', id.id)
+  .use(editors)
 
 router.get('/jobs', [JobsController, 'index']).use(staff)
 

@@ -23,12 +23,20 @@ router.get('/mapping-profiles', [MappingProfilesController, 'index']).use(staff)
 router.get('/mapping-profiles/new', [MappingProfilesController, 'create']).use(editors)
 router.post('/mapping-profiles', [MappingProfilesController, 'store']).use(editors)
 router.post('/mapping-profiles/preview', [MappingProfilesController, 'preview']).use(editors)
-router.get('/mapping-profiles/:id/edit', [MappingProfilesController, 'edit']).where('id', id).use(editors)
-router.put('/mapping-profiles/:id', [MappingProfilesController, 'update']).where('id', id).use(editors)
+router
+  .get('/mapping-profiles/:id/edit', [MappingProfilesController, 'edit'])
+  .where('id', id)
+  .use(editors)
+router
+  .put('/mapping-profiles/:id', [MappingProfilesController, 'update'])
+  .where('id', id)
+  .use(editors)
 
 router.get('/imports', [ImportsController, 'index']).use(staff)
 // Multipart body read by the controller, after auth and role (config/bodyparser.ts processManually).
-router.post('/imports/upload', [ImportsController, 'upload']).use([middleware.drainUnreadBody(), ...editors])
+router
+  .post('/imports/upload', [ImportsController, 'upload'])
+  .use([middleware.drainUnreadBody(), ...editors])
 router.get('/imports/:id', [ImportsController, 'show']).where('id', id).use(staff)
 router.get('/imports/:id/rejected.csv', [ImportsController, 'rejected']).where('id', id).use(staff)
 router.get('/imports/:id/raw', [ImportsController, 'raw']).where('id', id).use(editors)

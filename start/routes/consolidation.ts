@@ -43,13 +43,28 @@ router
     router.post('/services/:id/end', [AssignmentsController, 'end']).where('id', id)
     router.delete('/assignments/:id', [AssignmentsController, 'destroy']).where('id', id)
 
-    router.post('/customers/:id/unallocated/assign', [UnallocatedController, 'assign']).where('id', id)
-    router.post('/customers/:id/unallocated/create-employees', [UnallocatedController, 'createEmployees']).where('id', id)
-    router.post('/customers/:id/unallocated/auto-match', [UnallocatedController, 'autoMatch']).where('id', id)
-    router.post('/customers/:id/unallocated/rules', [UnallocatedController, 'setRule']).where('id', id)
+    router
+      .post('/customers/:id/unallocated/assign', [UnallocatedController, 'assign'])
+      .where('id', id)
+    router
+      .post('/customers/:id/unallocated/create-employees', [
+        UnallocatedController,
+        'createEmployees',
+      ])
+      .where('id', id)
+    router
+      .post('/customers/:id/unallocated/auto-match', [UnallocatedController, 'autoMatch'])
+      .where('id', id)
+    router
+      .post('/customers/:id/unallocated/rules', [UnallocatedController, 'setRule'])
+      .where('id', id)
 
     router.get('/customers/:id/staff-import', [StaffImportsController, 'show']).where('id', id)
-    router.post('/customers/:id/staff-import/preview', [StaffImportsController, 'preview']).where('id', id)
-    router.post('/customers/:id/staff-import/apply', [StaffImportsController, 'apply']).where('id', id)
+    router
+      .post('/customers/:id/staff-import/preview', [StaffImportsController, 'preview'])
+      .where('id', id)
+    router
+      .post('/customers/:id/staff-import/apply', [StaffImportsController, 'apply'])
+      .where('id', id)
   })
   .use(editors)

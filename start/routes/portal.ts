@@ -20,13 +20,19 @@ async function requireMiAddon(ctx: HttpContext, next: NextFn) {
   const customer = user.customerId ? await Customer.find(user.customerId) : null
   if (!customer || !customer.miAddon || customer.portalSuspendedAt) {
     await ctx.auth.use('web').logout()
-    ctx.session.flash('error', customer?.portalSuspendedAt && customer.miAddon ? PORTAL_SUSPENDED : PORTAL_REFUSED)
+    ctx.session.flash(
+      'error',
+      customer?.portalSuspendedAt && customer.miAddon ? PORTAL_SUSPENDED : PORTAL_REFUSED
+    )
     return ctx.response.redirect('/login')
   }
   return next()
 }
 
-router.get('/portal/invite/:token', [PortalInviteController, 'show']).as('portal.invite').use(middleware.guest())
+router
+  .get('/portal/invite/:token', [PortalInviteController, 'show'])
+  .as('portal.invite')
+  .use(middleware.guest())
 router.post('/portal/invite/:token', [PortalInviteController, 'store']).use(middleware.guest())
 
 router
@@ -34,10 +40,16 @@ router
     router.get('/', [PortalController, 'dashboard']).as('portal.dashboard')
     router.get('/employees', [PortalController, 'employees']).as('portal.employees')
     router.get('/employees/:employeeId', [PortalController, 'employee']).as('portal.employee')
-    router.get('/employees/:employeeId/statement.pdf', [PortalController, 'statement']).as('portal.statement')
+    router
+      .get('/employees/:employeeId/statement.pdf', [PortalController, 'statement'])
+      .as('portal.statement')
     router.get('/invoices', [PortalController, 'invoices']).as('portal.invoices')
-    router.get('/invoices/:invoiceId/pdf', [PortalController, 'invoicePdf']).as('portal.invoice_pdf')
-    router.get('/credit-notes/:creditNoteId/pdf', [PortalController, 'creditNotePdf']).as('portal.credit_note_pdf')
+    router
+      .get('/invoices/:invoiceId/pdf', [PortalController, 'invoicePdf'])
+      .as('portal.invoice_pdf')
+    router
+      .get('/credit-notes/:creditNoteId/pdf', [PortalController, 'creditNotePdf'])
+      .as('portal.credit_note_pdf')
   })
   .prefix('/portal')
   .use([...portalUsers, requireMiAddon])

@@ -13,5 +13,12 @@ router.get('/unknown-services', [UnknownServicesController, 'index']).use(staff)
 router.post('/unknown-services/assign', [UnknownServicesController, 'assign']).use(editors)
 
 // Supplier account aliases, on the customer page.
-router.post('/customers/:id/account-aliases', [AccountAliasesController, 'store']).where('id', id).use(editors)
-router.delete('/customers/:id/account-aliases/:aliasId', [AccountAliasesController, 'destroy']).where('id', id).where('aliasId', id).use(editors)
+router
+  .post('/customers/:id/account-aliases', [AccountAliasesController, 'store'])
+  .where('id', id)
+  .use(editors)
+router
+  .delete('/customers/:id/account-aliases/:aliasId', [AccountAliasesController, 'destroy'])
+  .where('id', id)
+  .where('aliasId', id)
+  .use(editors)

@@ -25,7 +25,11 @@ export function ace(args: string[], env: Record<string, string> = {}, timeoutMs 
     child.stderr.on('data', (d) => (stderr += d))
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
-      reject(new Error(`node ace ${args.join(' ')} did not finish in ${timeoutMs} ms\n${stdout}\n${stderr}`))
+      reject(
+        new Error(
+          `node ace ${args.join(' ')} did not finish in ${timeoutMs} ms\n${stdout}\n${stderr}`
+        )
+      )
     }, timeoutMs)
     child.on('exit', (code, signal) => {
       clearTimeout(timer)

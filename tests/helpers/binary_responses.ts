@@ -5,7 +5,10 @@ const binary = (res: any, done: (err: Error | null, body: Buffer) => void) => {
   res.on('data', (c: Buffer) => chunks.push(Buffer.from(c)))
   res.on('end', () => done(null, Buffer.concat(chunks)))
 }
-const BINARY_TYPES = ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/pdf']
+const BINARY_TYPES = [
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/pdf',
+]
 
 /** For one group: XLSX and PDF responses come back as Buffers in response.body(); removed afterwards. */
 export function binaryResponses(group: { setup: (fn: () => any) => any }) {

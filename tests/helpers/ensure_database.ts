@@ -11,6 +11,8 @@ export async function ensureMysqlDatabase() {
     password: env.get('DB_PASSWORD', ''),
   })
   const name = env.get('DB_DATABASE', 'tollgate_test').replace(/`/g, '')
-  await connection.query(`CREATE DATABASE IF NOT EXISTS \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`)
+  await connection.query(
+    `CREATE DATABASE IF NOT EXISTS \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`
+  )
   await connection.end()
 }

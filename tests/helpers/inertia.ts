@@ -5,7 +5,9 @@ import app from '@adonisjs/core/services/app'
 /** Inertia's asset version as the server computes it at boot: md5 of the Vite manifest, else '1'. */
 function assetsVersion() {
   try {
-    return createHash('md5').update(readFileSync(app.makePath('public/assets/.vite/manifest.json'), 'utf-8')).digest('hex')
+    return createHash('md5')
+      .update(readFileSync(app.makePath('public/assets/.vite/manifest.json'), 'utf-8'))
+      .digest('hex')
   } catch {
     return '1'
   }

@@ -24,7 +24,9 @@ export interface SmtpPeer {
   close(): Promise<void>
 }
 
-export async function startSmtpPeer(options: { failWith?: { code: number; message: string } | null } = {}): Promise<SmtpPeer> {
+export async function startSmtpPeer(
+  options: { failWith?: { code: number; message: string } | null } = {}
+): Promise<SmtpPeer> {
   const peer: SmtpPeer = {
     port: 0,
     messages: [],
@@ -63,11 +65,15 @@ export async function startSmtpPeer(options: { failWith?: { code: number; messag
 }
 
 /** The first attachment of a MIME message with the given content type, decoded. */
-export function attachmentOf(raw: Buffer, contentType = 'application/pdf'): { filename: string | null; content: Buffer } | null {
+export function attachmentOf(
+  raw: Buffer,
+  contentType = 'application/pdf'
+): { filename: string | null; content: Buffer } | null {
   const text = raw.toString('latin1')
   const at = text.toLowerCase().indexOf(`content-type: ${contentType}`)
   if (at < 0) return null
-  const headerEnd = text.indexOf('\n\n', at) >= 0 ? text.indexOf('\n\n', at) : text.indexOf('\r\n\r\n', at)
+  const headerEnd =
+    text.indexOf('\n\n', at) >= 0 ? text.indexOf('\n\n', at) : text.indexOf('\r\n\r\n', at)
   const headers = text.slice(at, headerEnd)
   const filename = /filename="?([^";\r\n]+)"?/i.exec(headers)?.[1] ?? null
   const rest = text.slice(headerEnd).replace(/^\s+/, '')
@@ -77,7 +83,10 @@ export function attachmentOf(raw: Buffer, contentType = 'application/pdf'): { fi
 }
 
 export function header(raw: Buffer, name: string): string | null {
-  const head = raw.toString('utf8').split(/\r?\n\r?\n/)[0].replace(/\r?\n[ \t]+/g, ' ')
+  const head = raw
+    .toString('utf8')
+    .split(/\r?\n\r?\n/)[0]
+    .replace(/\r?\n[ \t]+/g, ' ')
   const match = new RegExp(`^${name}:\\s*(.*)$`, 'im').exec(head)
   return match ? match[1].trim() : null
 }
@@ -85,8 +94,11 @@ export function header(raw: Buffer, name: string): string | null {
 /** PDF → text with poppler's pdftotext (layout kept). */
 export function pdfText(pdf: Buffer): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = execFile('pdftotext', ['-layout', '-', '-'], { maxBuffer: 32 * 1024 * 1024 }, (error, stdout) =>
-      error ? reject(error) : resolve(stdout)
+    const child = execFile(
+      'pdftotext',
+      ['-layout', '-', '-'],
+      { maxBuffer: 32 * 1024 * 1024 },
+      (error, stdout) => (error ? reject(error) : resolve(stdout))
     )
     child.stdin!.end(pdf)
   })

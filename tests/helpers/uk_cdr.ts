@@ -1,7 +1,9 @@
 import { UK_CDR_COLUMNS } from '#connectors/uk_standard_cdr_parser'
 
 /** One call row of a UK Standard CDR v3.01 file, by column name (the rest empty). */
-export function ukCdrRow(values: Partial<Record<(typeof UK_CDR_COLUMNS)[number], string>>): string[] {
+export function ukCdrRow(
+  values: Partial<Record<(typeof UK_CDR_COLUMNS)[number], string>>
+): string[] {
   return UK_CDR_COLUMNS.map((c) => values[c] ?? '')
 }
 
@@ -13,7 +15,11 @@ export function ukCdrFile(rows: string[][], header: readonly string[] = UK_CDR_C
 }
 
 /** A typical outbound call of customer `account` from `cli` to `dialled`. */
-export function outbound(account: string, recordId: string, over: Partial<Record<(typeof UK_CDR_COLUMNS)[number], string>> = {}) {
+export function outbound(
+  account: string,
+  recordId: string,
+  over: Partial<Record<(typeof UK_CDR_COLUMNS)[number], string>> = {}
+) {
   return ukCdrRow({
     'Call Type': 'V',
     'Call Cause': '0',
@@ -21,16 +27,16 @@ export function outbound(account: string, recordId: string, over: Partial<Record
     'Telephone Number Dialled': '+442079460018',
     'Call Date': '03/07/2026',
     'Call Time': '09:15:00',
-    Duration: '125',
+    'Duration': '125',
     'Bytes Transmitted': '0',
     'Bytes Received': '0',
-    Description: 'London',
-    Chargecode: 'UKGEO',
+    'Description': 'London',
+    'Chargecode': 'UKGEO',
     'Time Band': 'Peak',
-    Salesprice: '0.0125',
+    'Salesprice': '0.0125',
     'Salesprice (pre-bundle)': '0.0125',
     'Record ID': recordId,
-    Currency: 'GBP',
+    'Currency': 'GBP',
     'Presentation Number': '+441632960001',
     ...over,
   })

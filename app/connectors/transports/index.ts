@@ -4,7 +4,12 @@ import { FolderTransport } from '#connectors/transports/folder'
 import { SftpTransport } from '#connectors/transports/sftp'
 import { HttpsTransport } from '#connectors/transports/https'
 
-const PATTERN: SettingField = { key: 'pattern', label: 'File name pattern', default: '*.csv', help: 'Which files to import: * stands for any text, e.g. Master*.csv. Default: every .csv file.' }
+const PATTERN: SettingField = {
+  key: 'pattern',
+  label: 'File name pattern',
+  default: '*.csv',
+  help: 'Which files to import: * stands for any text, e.g. Master*.csv. Default: every .csv file.',
+}
 
 /** A credential field of a transport: labelled, with help, write-only. */
 export interface CredentialField {
@@ -15,12 +20,22 @@ export interface CredentialField {
 }
 
 /** Transports and the settings the connector form offers for each (credentials are write-only). */
-export const TRANSPORTS: { name: string; label: string; settings: SettingField[]; credentials: CredentialField[] }[] = [
+export const TRANSPORTS: {
+  name: string
+  label: string
+  settings: SettingField[]
+  credentials: CredentialField[]
+}[] = [
   {
     name: 'folder',
     label: 'Folder on this server',
     settings: [
-      { key: 'path', label: 'Folder', placeholder: '/srv/tollgate/drop/acme', help: 'Full path of the folder the phone system or carrier drops files into. Imported files move to processed/ inside it.' },
+      {
+        key: 'path',
+        label: 'Folder',
+        placeholder: '/srv/tollgate/drop/acme',
+        help: 'Full path of the folder the phone system or carrier drops files into. Imported files move to processed/ inside it.',
+      },
       PATTERN,
     ],
     credentials: [],
@@ -29,25 +44,59 @@ export const TRANSPORTS: { name: string; label: string; settings: SettingField[]
     name: 'sftp',
     label: 'SFTP server',
     settings: [
-      { key: 'host', label: 'Server name', placeholder: 'sftp.carrier.example', help: 'The SFTP server the supplier gave you (name or IP address).' },
+      {
+        key: 'host',
+        label: 'Server name',
+        placeholder: 'sftp.carrier.example',
+        help: 'The SFTP server the supplier gave you (name or IP address).',
+      },
       { key: 'port', label: 'Port', type: 'number', default: '22', help: 'Usually 22.' },
       { key: 'username', label: 'User name' },
-      { key: 'path', label: 'Folder on the server', default: '.', help: 'Where the files wait, e.g. /outgoing/cdr. Default: the login folder.' },
+      {
+        key: 'path',
+        label: 'Folder on the server',
+        default: '.',
+        help: 'Where the files wait, e.g. /outgoing/cdr. Default: the login folder.',
+      },
       PATTERN,
-      { key: 'hostFingerprint', label: 'Server fingerprint (SHA-256)', placeholder: 'SHA256:…', help: "The supplier's server key fingerprint. When set, Tollgate refuses to connect to any other server. Ask the supplier for it." },
+      {
+        key: 'hostFingerprint',
+        label: 'Server fingerprint (SHA-256)',
+        placeholder: 'SHA256:…',
+        help: "The supplier's server key fingerprint. When set, Tollgate refuses to connect to any other server. Ask the supplier for it.",
+      },
     ],
     credentials: [
       { key: 'password', label: 'Password', help: 'Either a password or a private key.' },
-      { key: 'privateKey', label: 'Private key (SSH)', type: 'textarea', help: 'Paste the whole key, from -----BEGIN … to -----END …' },
-      { key: 'passphrase', label: 'Key passphrase', help: 'Only if the private key is protected by one.' },
+      {
+        key: 'privateKey',
+        label: 'Private key (SSH)',
+        type: 'textarea',
+        help: 'Paste the whole key, from -----BEGIN … to -----END …',
+      },
+      {
+        key: 'passphrase',
+        label: 'Key passphrase',
+        help: 'Only if the private key is protected by one.',
+      },
     ],
   },
   {
     name: 'https',
     label: 'HTTPS download',
     settings: [
-      { key: 'url', label: 'Address (URL)', placeholder: 'https://files.carrier.example/Master.csv', help: 'The address of the file to download on each poll.' },
-      { key: 'auth', label: 'Login method', placeholder: 'none, basic or bearer', help: 'Leave empty to choose from the credentials given: a token means bearer, a user name means basic.' },
+      {
+        key: 'url',
+        label: 'Address (URL)',
+        placeholder: 'https://files.carrier.example/Master.csv',
+        help: 'The address of the file to download on each poll.',
+      },
+      {
+        key: 'auth',
+        label: 'Login method',
+        placeholder: 'none, basic or bearer',
+        help: 'Leave empty to choose from the credentials given: a token means bearer, a user name means basic.',
+      },
       {
         key: 'caCertificate',
         label: 'Trusted CA certificate (PEM, optional)',
@@ -58,7 +107,11 @@ export const TRANSPORTS: { name: string; label: string; settings: SettingField[]
     credentials: [
       { key: 'username', label: 'User name', help: 'For basic login.' },
       { key: 'password', label: 'Password', help: 'For basic login.' },
-      { key: 'token', label: 'Access token', help: 'For bearer login (instead of user name and password).' },
+      {
+        key: 'token',
+        label: 'Access token',
+        help: 'For bearer login (instead of user name and password).',
+      },
     ],
   },
   { name: 'graph', label: 'Microsoft Graph', settings: [], credentials: [] },

@@ -29,9 +29,13 @@ export class SftpTransport implements Transport {
 
   private async connect() {
     if (this.client) return this.client
-    if (!this.settings.host || !this.settings.username) throw new Error('SFTP host and username are required')
+    if (!this.settings.host || !this.settings.username)
+      throw new Error('SFTP host and username are required')
     const client = new SftpClient('tollgate')
-    const expected = this.settings.hostFingerprint?.trim().replace(/^SHA256:/, '').replace(/=+$/, '')
+    const expected = this.settings.hostFingerprint
+      ?.trim()
+      .replace(/^SHA256:/, '')
+      .replace(/=+$/, '')
     // The key the server showed, to name it when it is not the pinned one.
     let seen: string | null = null
     const connecting = client.connect({
@@ -55,7 +59,9 @@ export class SftpTransport implements Transport {
       await connecting
     } catch (error) {
       if (expected && seen !== null && seen !== expected) {
-        throw new Error(`the host key of ${this.settings.host} (SHA256:${seen}) does not match the connector's hostFingerprint (SHA256:${expected}); nothing was sent`)
+        throw new Error(
+          `the host key of ${this.settings.host} (SHA256:${seen}) does not match the connector's hostFingerprint (SHA256:${expected}); nothing was sent`
+        )
       }
       throw error
     }

@@ -30,13 +30,21 @@ function sendPdf(response: HttpContext['response'], bytes: Buffer, name: string)
 }
 
 /** A UBL document, or the clerk's reason it cannot be made (404 unknown, 422 naming the field). */
-async function sendUbl(response: HttpContext['response'], make: () => Promise<{ filename: string; xml: string }>) {
+async function sendUbl(
+  response: HttpContext['response'],
+  make: () => Promise<{ filename: string; xml: string }>
+) {
   try {
     const { filename, xml } = await make()
-    return sendDownload(response, { filename, contentType: 'application/xml; charset=utf-8', body: xml })
+    return sendDownload(response, {
+      filename,
+      contentType: 'application/xml; charset=utf-8',
+      body: xml,
+    })
   } catch (error) {
     if (!(error instanceof EInvoiceError)) throw error
-    if (error.code === 'not_found') return response.notFound({ errors: [{ message: error.message }] })
+    if (error.code === 'not_found')
+      return response.notFound({ errors: [{ message: error.message }] })
     return unprocessable(response, error.field, error.message)
   }
 }

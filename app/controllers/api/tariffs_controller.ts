@@ -31,7 +31,8 @@ async function tariffWrite<T>(response: HttpContext['response'], write: () => Pr
   try {
     return await write()
   } catch (error) {
-    if (error instanceof TariffNotFoundError) return response.notFound({ errors: [{ message: error.message }] })
+    if (error instanceof TariffNotFoundError)
+      return response.notFound({ errors: [{ message: error.message }] })
     if (error instanceof TariffRuleError) return unprocessable(response, error.field, error.message)
     throw error
   }

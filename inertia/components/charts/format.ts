@@ -27,4 +27,15 @@ export function withQuery(url: string, params: Record<string, string | number | 
   return s ? `${path}?${s}` : path
 }
 
-export const PALETTE = ['#0f766e', '#2563eb', '#d97706', '#dc2626', '#7c3aed', '#059669', '#db2777', '#64748b', '#0891b2', '#65a30d']
+export const PALETTE = [
+  '#0f766e',
+  '#2563eb',
+  '#d97706',
+  '#dc2626',
+  '#7c3aed',
+  '#059669',
+  '#db2777',
+  '#64748b',
+  '#0891b2',
+  '#65a30d',
+]

@@ -12,6 +12,17 @@ import {
   Filler,
 } from 'chart.js'
 
-ChartJS.register(ArcElement, BarElement, CategoryScale, Legend, LinearScale, LineElement, PointElement, Title, Tooltip, Filler)
+ChartJS.register(
+  ArcElement,
+  BarElement,
+  CategoryScale,
+  Legend,
+  LinearScale,
+  LineElement,
+  PointElement,
+  Title,
+  Tooltip,
+  Filler
+)
 
 export { ChartJS }

@@ -3,7 +3,9 @@
  * null when it is not an amount. Formatting for display comes from the server.
  */
 export function toMinor(text: string): number | null {
-  const t = String(text ?? '').trim().replace(/,/g, '')
+  const t = String(text ?? '')
+    .trim()
+    .replace(/,/g, '')
   const m = /^(\d{1,12})(?:\.(\d{1,2}))?$/.exec(t)
   if (!m) return t === '' ? 0 : null
   return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'))
@@ -22,11 +24,20 @@ export function formatMinor(minor: number, currency = 'GBP'): string {
 /** A timestamp in the viewer's zone, with the zone named. */
 export function localTime(iso: string | null): string {
   if (!iso) return ''
-  return new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZoneName: 'short' })
+  return new Date(iso).toLocaleString('en-GB', {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZoneName: 'short',
+  })
 }
 
 export function longDate(day: string | null): string {
   if (!day) return ''
   const [y, m, d] = day.split('-').map(Number)
-  return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' })
+  return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    timeZone: 'UTC',
+  })
 }

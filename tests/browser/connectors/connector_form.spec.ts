@@ -7,7 +7,10 @@ import { selfSignedCertificate } from '#tests/helpers/peers/self_signed_cert'
 test.group('browser: connector form', (group) => {
   group.each.setup(() => truncateAll())
 
-  test('an HTTPS connector takes a trusted CA certificate in a textarea; a bad one is refused under the field', async ({ visit, assert }) => {
+  test('an HTTPS connector takes a trusted CA certificate in a textarea; a bad one is refused under the field', async ({
+    visit,
+    assert,
+  }) => {
     const user = await makeUser('admin')
     const customer = await makeCustomer({ name: 'CA Browser Ltd' })
     const { cert } = await selfSignedCertificate()
@@ -23,7 +26,8 @@ test.group('browser: connector form', (group) => {
     await page.locator('select[name=transport]').selectOption('https')
     await page.locator('#f-customer').fill('CA Browser')
     await page.locator('[role=option]', { hasText: 'CA Browser Ltd' }).click()
-    const field = (label: string) => page.locator('.field', { has: page.locator('label', { hasText: label }) })
+    const field = (label: string) =>
+      page.locator('.field', { has: page.locator('label', { hasText: label }) })
     await field('Address (URL)').locator('input').fill('https://files.carrier.example/Master.csv')
     const ca = field('Trusted CA certificate').locator('textarea')
     await ca.fill('hello')

@@ -16,7 +16,10 @@ test.group('browser: upload a usage file', (group) => {
   })
   group.teardown(() => rm(root, { recursive: true, force: true }))
 
-  test('the Imports page uploads a Master.csv and follows the import to its end', async ({ visit, assert }) => {
+  test('the Imports page uploads a Master.csv and follows the import to its end', async ({
+    visit,
+    assert,
+  }) => {
     const user = await makeUser('billing')
     const customer = await makeCustomer({ name: 'Upload Browser Ltd' })
     const path = join(root, 'Master.csv')
@@ -44,6 +47,13 @@ test.group('browser: upload a usage file', (group) => {
     const imported = page.locator('.card.stat', { hasText: 'Imported' }).locator('.value')
     assert.equal(await imported.innerText(), '2')
     const imp = await db.from('imports').first()
-    assert.containsSubset(imp, { customer_id: customer.id, format: 'asterisk', source_name: 'Master.csv', status: 'completed', rows_read: 3, rows_imported: 2 })
+    assert.containsSubset(imp, {
+      customer_id: customer.id,
+      format: 'asterisk',
+      source_name: 'Master.csv',
+      status: 'completed',
+      rows_read: 3,
+      rows_imported: 2,
+    })
   }).timeout(60_000)
 })

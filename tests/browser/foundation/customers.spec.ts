@@ -6,7 +6,10 @@ import { makeUser } from '#tests/helpers/factories'
 test.group('browser: customers', (group) => {
   group.each.setup(() => truncateAll())
 
-  test('log in, see a VAT error, then create a customer and find it in the list', async ({ visit, assert }) => {
+  test('log in, see a VAT error, then create a customer and find it in the list', async ({
+    visit,
+    assert,
+  }) => {
     const user = await makeUser('billing', { email: 'billing@reseller.example' })
 
     const page = await visit('/login')

@@ -18,20 +18,31 @@ test.group('browser: unknown services queue', (group) => {
   })
   group.teardown(() => rm(dir, { recursive: true, force: true }))
 
-  test('a clerk assigns an unknown number to a customer: it leaves the queue and the customer\'s unbilled usage grows', async ({ visit, assert }) => {
+  test("a clerk assigns an unknown number to a customer: it leaves the queue and the customer's unbilled usage grows", async ({
+    visit,
+    assert,
+  }) => {
     const clerk = await makeUser('billing')
     const customer = await makeCustomer({ name: 'Brighton Taxis Ltd', accountNumber: 'BRIG002' })
     await makeCustomer({ name: 'Acme Widgets Ltd', accountNumber: 'ACME001' })
     // One call of BRIG002 by account code, three of a number nobody owns yet, one of another.
     const path = join(dir, 'wholesale.csv')
-    await writeFile(path, [
-      cdr(1, { 0: 'BRIG002' }),
-      cdr(2, { 1: '07700900999', 9: '2026-07-02 10:00:00' }),
-      cdr(3, { 1: '07700900999', 9: '2026-07-03 10:00:00' }),
-      cdr(4, { 1: '07700900999', 9: '2026-07-04 10:00:00' }),
-      cdr(5, { 1: '07700900555', 9: '2026-07-04 11:00:00' }),
-    ].join('\n') + '\n')
-    const summary = await importFile({ path, customer: null, format: 'asterisk', parser: new AsteriskParser('Europe/London', 'Europe/London') })
+    await writeFile(
+      path,
+      [
+        cdr(1, { 0: 'BRIG002' }),
+        cdr(2, { 1: '07700900999', 9: '2026-07-02 10:00:00' }),
+        cdr(3, { 1: '07700900999', 9: '2026-07-03 10:00:00' }),
+        cdr(4, { 1: '07700900999', 9: '2026-07-04 10:00:00' }),
+        cdr(5, { 1: '07700900555', 9: '2026-07-04 11:00:00' }),
+      ].join('\n') + '\n'
+    )
+    const summary = await importFile({
+      path,
+      customer: null,
+      format: 'asterisk',
+      parser: new AsteriskParser('Europe/London', 'Europe/London'),
+    })
     assert.equal(summary.unknown, 4)
 
     const page = await visit('/login')
@@ -63,12 +74,19 @@ test.group('browser: unknown services queue', (group) => {
     await page.locator('#assign-customer').selectOption(String(customer.id))
     await page.locator('#assign-from').fill('2026-07-01')
     await page.locator('form[aria-label="Assign +447700900999"] button[type=submit]').click()
-    await page.locator('.flash', { hasText: 'now belongs to Brighton Taxis Ltd: 3 record(s) moved' }).waitFor()
+    await page
+      .locator('.flash', { hasText: 'now belongs to Brighton Taxis Ltd: 3 record(s) moved' })
+      .waitFor()
     await row.waitFor({ state: 'detached' })
     assert.equal(await page.locator('tr[data-identifier]').count(), 1)
 
     await page.goto(`${base}/customers/${customer.id}`)
     assert.include(await page.locator('#unbilled-usage').innerText(), '4 records')
-    assert.equal(Number((await db.from('usage_records').where('customer_id', customer.id).count('* as n'))[0].n), 4)
+    assert.equal(
+      Number(
+        (await db.from('usage_records').where('customer_id', customer.id).count('* as n'))[0].n
+      ),
+      4
+    )
   }).timeout(90_000)
 })

@@ -64,15 +64,13 @@ test.group('browser ui: log in, the overview, log out', (group) => {
       origin: 'manual',
       created_at: DateTime.now().toSQL({ includeOffset: false }),
     })
-    await db
-      .table('imports')
-      .insert({
-        source_name: 'carrier-bill.csv',
-        format: 'asterisk',
-        sha256: 'a'.repeat(64),
-        status: 'failed',
-        created_at: DateTime.now().toSQL({ includeOffset: false }),
-      })
+    await db.table('imports').insert({
+      source_name: 'carrier-bill.csv',
+      format: 'asterisk',
+      sha256: 'a'.repeat(64),
+      status: 'failed',
+      created_at: DateTime.now().toSQL({ includeOffset: false }),
+    })
 
     const page = await visit('/login')
     await assertAccessible(page, 'login')

@@ -80,8 +80,13 @@ function examples(ids: Ids, files: Record<string, string>): Record<string, () =>
     'get /usage-records': () => ({ query: { customerId: ids.customer, period: '2026-10' } }),
     'get /usage-records/{id}': () => ({ params: [ids.usageRecord] }),
     'get /tariffs': () => ({}),
-    'post /tariffs': () => ({ json: { name: 'API-made tariff', currency: 'GBP', defaultMarkup: '12.5' } }),
-    'put /tariffs/{id}': () => ({ params: [ids.newTariff], json: { name: 'API-made tariff (renamed)', currency: 'GBP', defaultMarkup: '15' } }),
+    'post /tariffs': () => ({
+      json: { name: 'API-made tariff', currency: 'GBP', defaultMarkup: '12.5' },
+    }),
+    'put /tariffs/{id}': () => ({
+      params: [ids.newTariff],
+      json: { name: 'API-made tariff (renamed)', currency: 'GBP', defaultMarkup: '15' },
+    }),
     'delete /tariffs/{id}': () => ({ params: [ids.newTariff] }),
     'get /tariffs/{id}': () => ({ params: [ids.tariff] }),
     'get /tariffs/{id}/rates': () => ({ params: [ids.tariff] }),
@@ -180,8 +185,29 @@ test.group('api | the OpenAPI document is true', (group) => {
       kind: 'sell',
     })
     // What a Peppol document needs of both parties (the e-invoicing pages' fields)
-    await saveSellerDetails({ street: '10 Exchange Street', city: 'Manchester', postcode: 'M2 7EE', country: 'GB', endpointScheme: '9932', endpointId: 'GB123456789' }, null)
-    await saveCustomerEInvoicing(f.customer.id, { address: { street: '1 High Street', city: 'London', postcode: 'EC1A 1AA', country: 'GB' }, endpointScheme: '0088', endpointId: '5790000435951', vatCategory: 'S', attachUbl: false, rules: [] }, null)
+    await saveSellerDetails(
+      {
+        street: '10 Exchange Street',
+        city: 'Manchester',
+        postcode: 'M2 7EE',
+        country: 'GB',
+        endpointScheme: '9932',
+        endpointId: 'GB123456789',
+      },
+      null
+    )
+    await saveCustomerEInvoicing(
+      f.customer.id,
+      {
+        address: { street: '1 High Street', city: 'London', postcode: 'EC1A 1AA', country: 'GB' },
+        endpointScheme: '0088',
+        endpointId: '5790000435951',
+        vatCategory: 'S',
+        attachUbl: false,
+        rules: [],
+      },
+      null
+    )
     const ids: Ids = { customer: f.customer.id, tariff: tariff.id }
     const files = {
       cdr: await writeTmp(

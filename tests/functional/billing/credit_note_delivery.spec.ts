@@ -10,7 +10,14 @@ import Delivery from '#models/delivery'
 import { createRun, finalizeRun } from '#billing/runs'
 import { createCreditNote } from '#billing/credit_notes'
 import { issueCreditNote } from '#deliveries/credit_note_issue'
-import { deliverDue, queueCreditNoteDeliveries, queueDeliveries, requestCreditNoteDelivery, resendDelivery, MAX_ATTEMPTS } from '#deliveries/deliveries'
+import {
+  deliverDue,
+  queueCreditNoteDeliveries,
+  queueDeliveries,
+  requestCreditNoteDelivery,
+  resendDelivery,
+  MAX_ATTEMPTS,
+} from '#deliveries/deliveries'
 import { setSettings } from '#billing/settings'
 import { sqlTime } from '#lib/db_helpers'
 import { smtpMailer } from '#mails/mailers'
@@ -18,7 +25,13 @@ import { truncateAll } from '#tests/helpers/migrate'
 import { makeUser } from '#tests/helpers/factories'
 import { inertiaHeaders as inertia } from '#tests/helpers/inertia'
 import { waitFor } from '#tests/helpers/wait_for'
-import { startSmtpPeer, attachmentOf, header, pdfText, type SmtpPeer } from '#tests/helpers/smtp_peer'
+import {
+  startSmtpPeer,
+  attachmentOf,
+  header,
+  pdfText,
+  type SmtpPeer,
+} from '#tests/helpers/smtp_peer'
 import { makeBillingFixture } from './fixtures.js'
 
 /** A customer with a finalized invoice (real billing run). */
@@ -26,7 +39,10 @@ async function finalizedInvoice(options: Parameters<typeof makeBillingFixture>[0
   const f = await makeBillingFixture({ employees: 1, recordsPerService: 2, ...options })
   const { run } = await createRun({ period: f.period, customerIds: [f.customer.id] })
   await finalizeRun(run.id)
-  const invoice = await Invoice.query().where('billing_run_id', run.id).where('customer_id', f.customer.id).firstOrFail()
+  const invoice = await Invoice.query()
+    .where('billing_run_id', run.id)
+    .where('customer_id', f.customer.id)
+    .firstOrFail()
   return { f, invoice }
 }
 
@@ -39,7 +55,12 @@ function decodedHeader(raw: Buffer, name: string) {
     .replace(/=\?UTF-8\?([QB])\?([^?]*)\?=/gi, (_, enc: string, text: string) =>
       enc.toUpperCase() === 'B'
         ? Buffer.from(text, 'base64').toString('utf8')
-        : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_m, h) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8')
+        : Buffer.from(
+            text
+              .replace(/_/g, ' ')
+              .replace(/=([0-9A-F]{2})/gi, (_m, h) => String.fromCharCode(Number.parseInt(h, 16))),
+            'latin1'
+          ).toString('utf8')
     )
 }
 
@@ -51,8 +72,14 @@ function htmlPart(raw: Buffer) {
   const headers = text.slice(at, headEnd).toLowerCase()
   const rest = text.slice(headEnd + 4)
   const body = rest.slice(0, rest.indexOf('\r\n--'))
-  if (headers.includes('base64')) return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8')
-  return Buffer.from(body.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8')
+  if (headers.includes('base64'))
+    return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8')
+  return Buffer.from(
+    body
+      .replace(/=\r\n/g, '')
+      .replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(Number.parseInt(h, 16))),
+    'latin1'
+  ).toString('utf8')
 }
 
 test.group('Credit note email delivery', (group) => {
@@ -63,12 +90,17 @@ test.group('Credit note email delivery', (group) => {
     return () => peer.close()
   })
 
-  test('issuing a credit note with auto_send emails it once, CN PDF attached; sending again never sends twice', async ({ assert }) => {
+  test('issuing a credit note with auto_send emails it once, CN PDF attached; sending again never sends twice', async ({
+    assert,
+  }) => {
     const { f, invoice } = await finalizedInvoice()
     await setSettings({ auto_send: 'true' })
     const mailer = smtpMailer({ host: '127.0.0.1', port: peer.port })
 
-    const { note, delivery, sending } = await issueCreditNote({ invoiceId: invoice.id, reason: 'Goodwill <b>credit</b> & refund', netMinor: 500 }, { mailer })
+    const { note, delivery, sending } = await issueCreditNote(
+      { invoiceId: invoice.id, reason: 'Goodwill <b>credit</b> & refund', netMinor: 500 },
+      { mailer }
+    )
     assert.match(note.number, /^CN-\d{6}$/)
     assert.isNotNull(delivery, 'auto_send queued the delivery with the credit note')
     assert.equal(delivery!.documentType, 'credit_note')
@@ -94,11 +126,17 @@ test.group('Credit note email delivery', (group) => {
     assert.include(text, invoice.number!)
     assert.include(text, '£6.00', 'net £5.00 + VAT at 20%')
     const stored = await CreditNote.findOrFail(note.id)
-    assert.isTrue(pdf.content.equals(Buffer.from(await drive.use().getBytes(stored.pdfPath!))), 'the attachment is the stored PDF')
+    assert.isTrue(
+      pdf.content.equals(Buffer.from(await drive.use().getBytes(stored.pdfPath!))),
+      'the attachment is the stored PDF'
+    )
 
     // Credit note wording, data escaped.
     const html = htmlPart(message.raw)
-    assert.include(html, `credit note <strong>${note.number}</strong> against invoice ${invoice.number}`)
+    assert.include(
+      html,
+      `credit note <strong>${note.number}</strong> against invoice ${invoice.number}`
+    )
     assert.include(html, 'Goodwill &lt;b&gt;credit&lt;/b&gt; &amp; refund')
     assert.notInclude(html, '<b>credit</b>')
     assert.notInclude(html, 'Total due')
@@ -121,11 +159,16 @@ test.group('Credit note email delivery', (group) => {
     assert.isNull(await Delivery.findBy('invoice_id', invoice.id))
   }).timeout(60_000)
 
-  test('without auto_send nothing is queued; concurrent "send" requests and senders email once; a crash after acceptance is not resent', async ({ assert }) => {
+  test('without auto_send nothing is queued; concurrent "send" requests and senders email once; a crash after acceptance is not resent', async ({
+    assert,
+  }) => {
     const { f, invoice } = await finalizedInvoice()
     await setSettings({ auto_send: 'false' })
     const mailer = smtpMailer({ host: '127.0.0.1', port: peer.port })
-    const { note, delivery, sending } = await issueCreditNote({ invoiceId: invoice.id, reason: 'Wrong tariff', netMinor: 250 }, { mailer })
+    const { note, delivery, sending } = await issueCreditNote(
+      { invoiceId: invoice.id, reason: 'Wrong tariff', netMinor: 250 },
+      { mailer }
+    )
     assert.isNull(delivery)
     assert.isNull(sending)
     assert.equal((await deliverDue({ mailer })).outcomes.length, 0)
@@ -133,10 +176,17 @@ test.group('Credit note email delivery', (group) => {
 
     // The invoice is queued too: an invoice-only sender does not take the credit note, and vice versa.
     await queueDeliveries({ invoiceIds: [invoice.id] })
-    await Promise.all([requestCreditNoteDelivery(note.id), requestCreditNoteDelivery(note.id), requestCreditNoteDelivery(note.id)])
+    await Promise.all([
+      requestCreditNoteDelivery(note.id),
+      requestCreditNoteDelivery(note.id),
+      requestCreditNoteDelivery(note.id),
+    ])
     assert.equal((await Delivery.query().where('credit_note_id', note.id)).length, 1)
     const onlyInvoice = await deliverDue({ mailer, invoiceIds: [invoice.id] })
-    assert.deepEqual(onlyInvoice.outcomes.map((o) => o.documentType), ['invoice'])
+    assert.deepEqual(
+      onlyInvoice.outcomes.map((o) => o.documentType),
+      ['invoice']
+    )
     const [a, b, c] = await Promise.all([
       deliverDue({ mailer, creditNoteIds: [note.id] }),
       deliverDue({ mailer: smtpMailer({ host: '127.0.0.1', port: peer.port }) }),
@@ -151,27 +201,48 @@ test.group('Credit note email delivery', (group) => {
 
     // A sender that died after the server accepted the message leaves the row in `sending`:
     // neither the scheduler nor "Send credit note" sends it again until a person decides, after 10 minutes.
-    const second = await createCreditNote({ invoiceId: invoice.id, reason: 'Second credit', netMinor: 100 })
+    const second = await createCreditNote({
+      invoiceId: invoice.id,
+      reason: 'Second credit',
+      netMinor: 100,
+    })
     await queueCreditNoteDeliveries([second.id])
-    await db.from('deliveries').where('credit_note_id', second.id).update({ status: 'sending', attempts: 1, updated_at: sqlTime() })
-    assert.equal((await deliverDue({ mailer, now: DateTime.now().plus({ days: 1 }) })).outcomes.length, 0)
-    await assert.rejects(() => requestCreditNoteDelivery(second.id), /sending delivery cannot be resent/)
+    await db
+      .from('deliveries')
+      .where('credit_note_id', second.id)
+      .update({ status: 'sending', attempts: 1, updated_at: sqlTime() })
+    assert.equal(
+      (await deliverDue({ mailer, now: DateTime.now().plus({ days: 1 }) })).outcomes.length,
+      0
+    )
+    await assert.rejects(
+      () => requestCreditNoteDelivery(second.id),
+      /sending delivery cannot be resent/
+    )
     assert.lengthOf(peer.messages, 2)
-    await db.from('deliveries').where('credit_note_id', second.id).update({ updated_at: sqlTime(new Date(Date.now() - 11 * 60_000)) })
+    await db
+      .from('deliveries')
+      .where('credit_note_id', second.id)
+      .update({ updated_at: sqlTime(new Date(Date.now() - 11 * 60_000)) })
     await requestCreditNoteDelivery(second.id)
     assert.equal((await deliverDue({ mailer, creditNoteIds: [second.id] })).sent, 1)
     assert.lengthOf(peer.messages, 3)
     assert.include(decodedHeader(peer.messages[2].raw, 'Subject')!, second.number)
   }).timeout(60_000)
 
-  test('an SMTP failure is retried with backoff and then succeeds, without a duplicate; a permanent refusal gives up', async ({ assert }) => {
+  test('an SMTP failure is retried with backoff and then succeeds, without a duplicate; a permanent refusal gives up', async ({
+    assert,
+  }) => {
     const { invoice } = await finalizedInvoice()
     await setSettings({ auto_send: 'true' })
     const mailer = smtpMailer({ host: '127.0.0.1', port: peer.port })
     peer.failWith = { code: 451, message: 'Temporary local problem' }
     const t0 = DateTime.now()
 
-    const { note, sending } = await issueCreditNote({ invoiceId: invoice.id, reason: 'Outage credit', netMinor: 1000 }, { mailer })
+    const { note, sending } = await issueCreditNote(
+      { invoiceId: invoice.id, reason: 'Outage credit', netMinor: 1000 },
+      { mailer }
+    )
     const first = await sending!
     const t1 = DateTime.now()
     assert.equal(first.retrying, 1)
@@ -203,7 +274,10 @@ test.group('Credit note email delivery', (group) => {
 
     // A 5xx answer is permanent: failed at once, no retry scheduled, never sent by itself.
     peer.failWith = { code: 550, message: 'Mailbox unavailable' }
-    const other = await issueCreditNote({ invoiceId: invoice.id, reason: 'Another credit', netMinor: 100 }, { mailer })
+    const other = await issueCreditNote(
+      { invoiceId: invoice.id, reason: 'Another credit', netMinor: 100 },
+      { mailer }
+    )
     await other.sending
     d = await Delivery.findByOrFail('credit_note_id', other.note.id)
     assert.equal(d.status, 'failed')
@@ -218,36 +292,73 @@ test.group('Credit notes over HTTP: invoice page, deliveries page, portal', (gro
   binaryResponses(group)
   group.each.setup(() => truncateAll())
 
-  test('"Send credit note" queues one delivery; the invoice and deliveries pages show it by its number', async ({ client, assert }) => {
+  test('"Send credit note" queues one delivery; the invoice and deliveries pages show it by its number', async ({
+    client,
+    assert,
+  }) => {
     const { invoice } = await finalizedInvoice()
     await setSettings({ auto_send: 'false' })
     const billing = await makeUser('billing')
     const viewer = await makeUser('viewer')
-    await client.post(`/invoices/${invoice.id}/credit-notes`).json({ reason: 'Goodwill', amount: '5.00' }).headers(inertia).loginAs(billing).withCsrfToken()
+    await client
+      .post(`/invoices/${invoice.id}/credit-notes`)
+      .json({ reason: 'Goodwill', amount: '5.00' })
+      .headers(inertia)
+      .loginAs(billing)
+      .withCsrfToken()
     const note = await CreditNote.findByOrFail('invoice_id', invoice.id)
-    assert.isNull(await Delivery.findBy('credit_note_id', note.id), 'auto_send off: not emailed on issue')
+    assert.isNull(
+      await Delivery.findBy('credit_note_id', note.id),
+      'auto_send off: not emailed on issue'
+    )
 
     let page = await client.get(`/invoices/${invoice.id}`).headers(inertia).loginAs(viewer)
     assert.equal(page.body().props.creditNotes[0].number, note.number)
     assert.isNull(page.body().props.creditNotes[0].delivery)
     assert.equal(page.body().props.creditNotes[0].sendUrl, `/credit-notes/${note.id}/send`)
 
-    const denied = await client.post(`/credit-notes/${note.id}/send`).loginAs(viewer).withCsrfToken().redirects(0)
+    const denied = await client
+      .post(`/credit-notes/${note.id}/send`)
+      .loginAs(viewer)
+      .withCsrfToken()
+      .redirects(0)
     denied.assertStatus(403)
     assert.isNull(await Delivery.findBy('credit_note_id', note.id))
 
-    const sent = await client.post(`/credit-notes/${note.id}/send`).headers(inertia).loginAs(billing).withCsrfToken().redirects(0)
+    const sent = await client
+      .post(`/credit-notes/${note.id}/send`)
+      .headers(inertia)
+      .loginAs(billing)
+      .withCsrfToken()
+      .redirects(0)
     assert.oneOf(sent.status(), [302, 303])
-    await client.post(`/credit-notes/${note.id}/send`).headers(inertia).loginAs(billing).withCsrfToken().redirects(0)
+    await client
+      .post(`/credit-notes/${note.id}/send`)
+      .headers(inertia)
+      .loginAs(billing)
+      .withCsrfToken()
+      .redirects(0)
     assert.equal((await Delivery.query().where('credit_note_id', note.id)).length, 1)
     // The background send goes to the configured relay; wait until it has an outcome either way.
-    await waitFor(async () => ['sent', 'failed'].includes((await Delivery.findByOrFail('credit_note_id', note.id)).status), 30_000)
+    await waitFor(
+      async () =>
+        ['sent', 'failed'].includes(
+          (await Delivery.findByOrFail('credit_note_id', note.id)).status
+        ),
+      30_000
+    )
 
     page = await client.get(`/invoices/${invoice.id}`).headers(inertia).loginAs(viewer)
     assert.oneOf(page.body().props.creditNotes[0].delivery.status, ['sent', 'failed'])
-    assert.equal(page.body().props.creditNotes[0].delivery.to, (await Delivery.findByOrFail('credit_note_id', note.id)).toAddress)
+    assert.equal(
+      page.body().props.creditNotes[0].delivery.to,
+      (await Delivery.findByOrFail('credit_note_id', note.id)).toAddress
+    )
 
-    const deliveries = await client.get('/deliveries?type=credit_note').headers(inertia).loginAs(viewer)
+    const deliveries = await client
+      .get('/deliveries?type=credit_note')
+      .headers(inertia)
+      .loginAs(viewer)
     deliveries.assertStatus(200)
     const rows = deliveries.body().props.deliveries
     assert.lengthOf(rows, 1)
@@ -256,21 +367,41 @@ test.group('Credit notes over HTTP: invoice page, deliveries page, portal', (gro
     assert.equal(rows[0].invoiceId, invoice.id)
     assert.equal(rows[0].invoiceNumber, invoice.number)
     const all = await client.get('/deliveries').headers(inertia).loginAs(viewer)
-    assert.include(all.body().props.deliveries.map((r: any) => r.number), note.number)
+    assert.include(
+      all.body().props.deliveries.map((r: any) => r.number),
+      note.number
+    )
   }).timeout(60_000)
 
-  test("the portal lists the customer's own credit notes with their PDF; another customer's credit note is 404", async ({ client, assert }) => {
+  test("the portal lists the customer's own credit notes with their PDF; another customer's credit note is 404", async ({
+    client,
+    assert,
+  }) => {
     await setSettings({ auto_send: 'false' })
     const a = await finalizedInvoice()
     const b = await finalizedInvoice()
-    await db.from('customers').whereIn('id', [a.f.customer.id, b.f.customer.id]).update({ mi_addon: true })
-    const noteA = await createCreditNote({ invoiceId: a.invoice.id, reason: 'Credit for A', netMinor: 300 })
-    const noteB = await createCreditNote({ invoiceId: b.invoice.id, reason: 'Credit for B', netMinor: 400 })
+    await db
+      .from('customers')
+      .whereIn('id', [a.f.customer.id, b.f.customer.id])
+      .update({ mi_addon: true })
+    const noteA = await createCreditNote({
+      invoiceId: a.invoice.id,
+      reason: 'Credit for A',
+      netMinor: 300,
+    })
+    const noteB = await createCreditNote({
+      invoiceId: b.invoice.id,
+      reason: 'Credit for B',
+      netMinor: 400,
+    })
     const userA = await makeUser('portal', { customerId: a.f.customer.id })
 
     const list = await client.get('/portal/invoices').headers(inertia).loginAs(userA)
     list.assertStatus(200)
-    assert.deepEqual(list.body().props.creditNotes.map((n: any) => n.number), [noteA.number])
+    assert.deepEqual(
+      list.body().props.creditNotes.map((n: any) => n.number),
+      [noteA.number]
+    )
     assert.equal(list.body().props.creditNotes[0].invoiceNumber, a.invoice.number)
     assert.equal(list.body().props.creditNotes[0].pdfUrl, `/portal/credit-notes/${noteA.id}/pdf`)
     assert.notInclude(JSON.stringify(list.body().props), noteB.number)
@@ -280,7 +411,11 @@ test.group('Credit notes over HTTP: invoice page, deliveries page, portal', (gro
     assert.equal(own.header('content-type'), 'application/pdf')
     assert.include(await pdfText(own.body()), noteA.number)
 
-    for (const url of [`/portal/credit-notes/${noteB.id}/pdf`, `/portal/credit-notes/${noteB.id + 1000}/pdf`, '/portal/credit-notes/abc/pdf']) {
+    for (const url of [
+      `/portal/credit-notes/${noteB.id}/pdf`,
+      `/portal/credit-notes/${noteB.id + 1000}/pdf`,
+      '/portal/credit-notes/abc/pdf',
+    ]) {
       const res = await client.get(url).loginAs(userA)
       assert.equal(res.status(), 404, url)
     }
@@ -288,7 +423,10 @@ test.group('Credit notes over HTTP: invoice page, deliveries page, portal', (gro
     const csv = await client.get('/portal/invoices?format=csv&table=credit_notes').loginAs(userA)
     csv.assertStatus(200)
     const csvLines = csv.text().trim().split(/\r?\n/)
-    assert.equal(csvLines[0], 'Number,Against invoice,Issue date,Reason,Net credit,VAT,Total credit')
+    assert.equal(
+      csvLines[0],
+      'Number,Against invoice,Issue date,Reason,Net credit,VAT,Total credit'
+    )
     assert.lengthOf(csvLines, 2)
     assert.include(csvLines[1], `${noteA.number},${a.invoice.number},`)
     assert.include(csvLines[1], ',Credit for A,3.00,0.60,3.60')
@@ -298,9 +436,15 @@ test.group('Credit notes over HTTP: invoice page, deliveries page, portal', (gro
     xlsx.assertStatus(200)
     const workbook = new ExcelJS.Workbook()
     await workbook.xlsx.load(xlsx.body() as any)
-    assert.deepEqual(workbook.worksheets.map((w) => w.name), ['Invoices', 'Credit notes'])
+    assert.deepEqual(
+      workbook.worksheets.map((w) => w.name),
+      ['Invoices', 'Credit notes']
+    )
     assert.equal(workbook.getWorksheet('Credit notes')!.rowCount, 2)
-    assert.notInclude(csv.text() + JSON.stringify(workbook.getWorksheet('Credit notes')!.getSheetValues()), noteB.number)
+    assert.notInclude(
+      csv.text() + JSON.stringify(workbook.getWorksheet('Credit notes')!.getSheetValues()),
+      noteB.number
+    )
 
     // Portal users never reach the staff credit note routes.
     const staff = await client.get(`/credit-notes/${noteA.id}/pdf`).loginAs(userA)

@@ -12,24 +12,36 @@ async function finalizedInvoice() {
   const f = await makeBillingFixture({ employees: 1, recordsPerService: 2 })
   const { run } = await createRun({ period: f.period, customerIds: [f.customer.id] })
   await finalizeRun(run.id)
-  const invoice = await Invoice.query().where('billing_run_id', run.id).where('customer_id', f.customer.id).firstOrFail()
+  const invoice = await Invoice.query()
+    .where('billing_run_id', run.id)
+    .where('customer_id', f.customer.id)
+    .firstOrFail()
   return { f, invoice }
 }
 
 test.group("A customer's invoice history", (group) => {
   group.each.setup(() => truncateAll())
 
-  test('lists the customer’s own invoices with totals and credit notes, for staff only', async ({ client, assert }) => {
+  test('lists the customer’s own invoices with totals and credit notes, for staff only', async ({
+    client,
+    assert,
+  }) => {
     const a = await finalizedInvoice()
     const b = await finalizedInvoice()
     await createCreditNote({ invoiceId: a.invoice.id, reason: 'Overcharge', netMinor: 250 })
     const viewer = await makeUser('viewer')
 
-    const page = await client.get(`/customers/${a.f.customer.id}/invoices`).headers(inertiaHeaders).loginAs(viewer)
+    const page = await client
+      .get(`/customers/${a.f.customer.id}/invoices`)
+      .headers(inertiaHeaders)
+      .loginAs(viewer)
     page.assertStatus(200)
     const props = page.body().props
     assert.equal(page.body().component, 'invoices/index')
-    assert.deepEqual(props.invoices.map((i: any) => i.number), [a.invoice.number])
+    assert.deepEqual(
+      props.invoices.map((i: any) => i.number),
+      [a.invoice.number]
+    )
     assert.notInclude(JSON.stringify(props), String(b.invoice.number))
     assert.containsSubset(props.invoices[0], {
       id: a.invoice.id,
@@ -40,10 +52,16 @@ test.group("A customer's invoice history", (group) => {
       credited: formatMoney(300, a.invoice.currency),
     })
 
-    const missing = await client.get('/customers/999999/invoices').headers(inertiaHeaders).loginAs(viewer)
+    const missing = await client
+      .get('/customers/999999/invoices')
+      .headers(inertiaHeaders)
+      .loginAs(viewer)
     missing.assertStatus(404)
     const portal = await makeUser('portal', { customerId: a.f.customer.id })
-    const fromPortal = await client.get(`/customers/${a.f.customer.id}/invoices`).headers(inertiaHeaders).loginAs(portal)
+    const fromPortal = await client
+      .get(`/customers/${a.f.customer.id}/invoices`)
+      .headers(inertiaHeaders)
+      .loginAs(portal)
     assert.notEqual(fromPortal.status(), 200)
   }).timeout(60_000)
 })

@@ -10,7 +10,13 @@ import { storeInvoicePdfs } from '#documents/invoice_pdf'
 import { smtpMailer } from '#mails/mailers'
 import { formatMoney } from '#lib/money'
 import { truncateAll } from '#tests/helpers/migrate'
-import { startSmtpPeer, attachmentOf, header, pdfText, type SmtpPeer } from '#tests/helpers/smtp_peer'
+import {
+  startSmtpPeer,
+  attachmentOf,
+  header,
+  pdfText,
+  type SmtpPeer,
+} from '#tests/helpers/smtp_peer'
 import { makeBillingFixture } from './fixtures.js'
 
 /** "£1,234.56" → 123456 */
@@ -24,8 +30,15 @@ test.group('Invoice PDF and email delivery', (group) => {
     return () => peer.close()
   })
 
-  test('the customer receives the invoice PDF whose per-employee totals add up to the invoice total; never twice', async ({ assert }) => {
-    const f = await makeBillingFixture({ employees: 4, recordsPerService: 5, unallocatedRecords: 3, itemise: true })
+  test('the customer receives the invoice PDF whose per-employee totals add up to the invoice total; never twice', async ({
+    assert,
+  }) => {
+    const f = await makeBillingFixture({
+      employees: 4,
+      recordsPerService: 5,
+      unallocatedRecords: 3,
+      itemise: true,
+    })
     const { run } = await createRun({ period: f.period, customerIds: [f.customer.id] })
     await finalizeRun(run.id)
     const invoice = await Invoice.findByOrFail('billing_run_id', run.id)
@@ -55,13 +68,20 @@ test.group('Invoice PDF and email delivery', (group) => {
     assert.include(text, 'VAT reg. no.')
     const perEmployee = [...text.matchAll(/Total (Employee [A-Z] Smith): (£[\d,]+\.\d\d)/g)]
     assert.lengthOf(perEmployee, 4)
-    for (const [, name, amount] of perEmployee) assert.equal(minor(amount), f.expectedByEmployee.get(name), name)
+    for (const [, name, amount] of perEmployee)
+      assert.equal(minor(amount), f.expectedByEmployee.get(name), name)
     const unallocated = /Total Unallocated: (£[\d,]+\.\d\d)/.exec(text)!
     assert.equal(minor(unallocated[1]), f.expectedUnallocatedMinor)
-    const sum = perEmployee.reduce((s, [, , amount]) => s + minor(amount), 0) + minor(unallocated[1])
+    const sum =
+      perEmployee.reduce((s, [, , amount]) => s + minor(amount), 0) + minor(unallocated[1])
     assert.equal(sum, invoice.subtotalMinor)
     assert.include(text, `Subtotal (net)`)
-    assert.match(text, new RegExp(`Total\\s+${formatMoney(invoice.totalMinor).replace('£', '£').replace('.', '\\.')}`))
+    assert.match(
+      text,
+      new RegExp(
+        `Total\\s+${formatMoney(invoice.totalMinor).replace('£', '£').replace('.', '\\.')}`
+      )
+    )
     assert.equal(invoice.subtotalMinor + invoice.taxMinor, invoice.totalMinor)
     assert.include(text, 'Appendix: itemised charges')
 
@@ -79,10 +99,14 @@ test.group('Invoice PDF and email delivery', (group) => {
     assert.lengthOf(peer.messages, 1)
   })
 
-  test("the customer's other billing contacts get a copy of the same message", async ({ assert }) => {
+  test("the customer's other billing contacts get a copy of the same message", async ({
+    assert,
+  }) => {
     const f = await makeBillingFixture({ employees: 1, recordsPerService: 2 })
     await f.customer
-      .merge({ billingContacts: `Finance Team <finance@customer.example>; ap@customer.example\nnot an address\n${f.customer.billingEmail}` })
+      .merge({
+        billingContacts: `Finance Team <finance@customer.example>; ap@customer.example\nnot an address\n${f.customer.billingEmail}`,
+      })
       .save()
     const { run } = await createRun({ period: f.period, customerIds: [f.customer.id] })
     await finalizeRun(run.id)
@@ -91,11 +115,20 @@ test.group('Invoice PDF and email delivery', (group) => {
     assert.equal(result.sent, 1)
     // One message: the billing email in To, the other contacts in Cc (the billing email not twice).
     assert.lengthOf(peer.messages, 1)
-    assert.sameMembers(peer.messages[0].to, [f.customer.billingEmail!, 'finance@customer.example', 'ap@customer.example'])
-    assert.equal(header(peer.messages[0].raw, 'Cc'), 'finance@customer.example, ap@customer.example')
+    assert.sameMembers(peer.messages[0].to, [
+      f.customer.billingEmail!,
+      'finance@customer.example',
+      'ap@customer.example',
+    ])
+    assert.equal(
+      header(peer.messages[0].raw, 'Cc'),
+      'finance@customer.example, ap@customer.example'
+    )
   })
 
-  test('an invoice email goes to the billing email the customer has when it is queued', async ({ assert }) => {
+  test('an invoice email goes to the billing email the customer has when it is queued', async ({
+    assert,
+  }) => {
     const f = await makeBillingFixture({ employees: 1, recordsPerService: 1 })
     const { run } = await createRun({ period: f.period, customerIds: [f.customer.id] })
     await finalizeRun(run.id)
@@ -103,10 +136,15 @@ test.group('Invoice PDF and email delivery', (group) => {
     await f.customer.merge({ billingEmail: 'new-ap@customer.example' }).save()
     await queueDeliveries({ runId: run.id })
     await deliverDue({ mailer: smtpMailer({ host: '127.0.0.1', port: peer.port }) })
-    assert.deepEqual(peer.messages.map((m) => m.to), [['new-ap@customer.example']])
+    assert.deepEqual(
+      peer.messages.map((m) => m.to),
+      [['new-ap@customer.example']]
+    )
   })
 
-  test('a failing SMTP server leads to retries with backoff, then a failed delivery; no double send', async ({ assert }) => {
+  test('a failing SMTP server leads to retries with backoff, then a failed delivery; no double send', async ({
+    assert,
+  }) => {
     const f = await makeBillingFixture()
     const { run } = await createRun({ period: f.period, customerIds: [f.customer.id] })
     await finalizeRun(run.id)
@@ -149,8 +187,15 @@ test.group('Invoice PDF and email delivery', (group) => {
   })
 
   test('two senders working at once send each invoice exactly once', async ({ assert }) => {
-    const customers = [await makeBillingFixture({ employees: 1 }), await makeBillingFixture({ employees: 1 }), await makeBillingFixture({ employees: 1 })]
-    const { run } = await createRun({ period: '2026-10', customerIds: customers.map((c) => c.customer.id) })
+    const customers = [
+      await makeBillingFixture({ employees: 1 }),
+      await makeBillingFixture({ employees: 1 }),
+      await makeBillingFixture({ employees: 1 }),
+    ]
+    const { run } = await createRun({
+      period: '2026-10',
+      customerIds: customers.map((c) => c.customer.id),
+    })
     await finalizeRun(run.id)
     await queueDeliveries({ runId: run.id })
     await storeInvoicePdfs((await Invoice.all()).map((i) => i.id))
@@ -159,6 +204,9 @@ test.group('Invoice PDF and email delivery', (group) => {
     const [ra, rb] = await Promise.all([deliverDue({ mailer: a }), deliverDue({ mailer: b })])
     assert.equal(ra.sent + rb.sent, 3)
     assert.lengthOf(peer.messages, 3)
-    assert.sameMembers(peer.messages.map((m) => m.to[0]), customers.map((c) => c.customer.billingEmail!))
+    assert.sameMembers(
+      peer.messages.map((m) => m.to[0]),
+      customers.map((c) => c.customer.billingEmail!)
+    )
   })
 })

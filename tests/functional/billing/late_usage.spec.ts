@@ -19,8 +19,20 @@ import { inertiaHeaders } from '#tests/helpers/inertia'
  */
 
 /** Copies one of the fixture's rated records of employee `e` into `period` with a new key and price. */
-async function addRecord(f: Fixture, e: number, period: string, key: string, priceE4: number | null) {
-  const sample = await db.from('usage_records').where('customer_id', f.customer.id).where('employee_id', f.employees[e].id).where('rating_status', 'rated').orderBy('id').first()
+async function addRecord(
+  f: Fixture,
+  e: number,
+  period: string,
+  key: string,
+  priceE4: number | null
+) {
+  const sample = await db
+    .from('usage_records')
+    .where('customer_id', f.customer.id)
+    .where('employee_id', f.employees[e].id)
+    .where('rating_status', 'rated')
+    .orderBy('id')
+    .first()
   const [y, m] = period.split('-').map(Number)
   const [id] = await db.table('usage_records').insert({
     ...sample,
@@ -32,7 +44,12 @@ async function addRecord(f: Fixture, e: number, period: string, key: string, pri
     rating_status: priceE4 === null ? 'unrated' : 'rated',
     invoice_id: null,
   })
-  return { id: Number(id), category: sample.category as string, serviceId: Number(sample.service_id), employeeId: f.employees[e].id }
+  return {
+    id: Number(id),
+    category: sample.category as string,
+    serviceId: Number(sample.service_id),
+    employeeId: f.employees[e].id,
+  }
 }
 
 async function linesOf(invoiceId: number) {
@@ -41,7 +58,11 @@ async function linesOf(invoiceId: number) {
 
 function assertAddsUp(assert: any, invoice: Invoice, lines: InvoiceLine[]) {
   const totals = invoiceTotals(lines)
-  assert.equal(invoice.subtotalMinor, lines.reduce((s, l) => s + l.amountMinor, 0), 'subtotal = sum of lines')
+  assert.equal(
+    invoice.subtotalMinor,
+    lines.reduce((s, l) => s + l.amountMinor, 0),
+    'subtotal = sum of lines'
+  )
   assert.equal(invoice.subtotalMinor, totals.subtotalMinor)
   assert.equal(invoice.taxMinor, totals.taxMinor)
   assert.equal(invoice.totalMinor, invoice.subtotalMinor + invoice.taxMinor)
@@ -50,9 +71,18 @@ function assertAddsUp(assert: any, invoice: Invoice, lines: InvoiceLine[]) {
 test.group('Billing runs: late usage of earlier periods', (group) => {
   group.each.setup(() => truncateAll())
 
-  test('a record of an invoiced month is billed once on the next invoice, labelled with its month', async ({ assert, client }) => {
+  test('a record of an invoiced month is billed once on the next invoice, labelled with its month', async ({
+    assert,
+    client,
+  }) => {
     // March: billed and finalized while one record is still unrated (acknowledged).
-    const f = await makeBillingFixture({ period: '2026-03', employees: 2, recordsPerService: 3, unallocatedRecords: 1, unrated: 1 })
+    const f = await makeBillingFixture({
+      period: '2026-03',
+      employees: 2,
+      recordsPerService: 3,
+      unallocatedRecords: 1,
+      unrated: 1,
+    })
     const march = await createRun({ period: '2026-03', customerIds: [f.customer.id] })
     await finalizeRun(march.run.id, { allowUnrated: true })
     const marchInvoice = await Invoice.findByOrFail('billing_run_id', march.run.id)
@@ -76,42 +106,82 @@ test.group('Billing runs: late usage of earlier periods', (group) => {
     assert.equal(lateLines[0].amountMinor, e4ToMinor(4321))
     assert.include(lateLines[0].description, '(usage from Mar 2026)')
     // April's own usage lines are not labelled; the unrated March record is not on the invoice
-    assert.equal(lines.filter((l) => l.kind === 'usage' && l.usagePeriod === null).reduce((s, l) => s + l.quantity, 0), 2)
-    assert.equal(lines.filter((l) => l.kind === 'usage').reduce((s, l) => s + l.quantity, 0), 3)
+    assert.equal(
+      lines
+        .filter((l) => l.kind === 'usage' && l.usagePeriod === null)
+        .reduce((s, l) => s + l.quantity, 0),
+      2
+    )
+    assert.equal(
+      lines.filter((l) => l.kind === 'usage').reduce((s, l) => s + l.quantity, 0),
+      3
+    )
     assertAddsUp(assert, aprilInvoice, lines)
     assert.equal(aprilInvoice.snapshot!.source.lateRecords, 1)
 
     // The review reports both the late usage billed and the March record still unrated.
     const review = await runReview(april.run.id)
-    assert.deepEqual(review.warnings.map((w) => [w.account, w.unrated, w.pending, w.late]), [[f.customer.accountNumber, 1, 0, 1]])
-    assert.deepEqual(review.lateUsage.map((l) => l.records), [1])
+    assert.deepEqual(
+      review.warnings.map((w) => [w.account, w.unrated, w.pending, w.late]),
+      [[f.customer.accountNumber, 1, 0, 1]]
+    )
+    assert.deepEqual(
+      review.lateUsage.map((l) => l.records),
+      [1]
+    )
     // The run's review page says so too.
     const staff = await makeUser('viewer')
-    const page = await client.get(`/billing-runs/${april.run.id}`).headers(inertiaHeaders).loginAs(staff)
+    const page = await client
+      .get(`/billing-runs/${april.run.id}`)
+      .headers(inertiaHeaders)
+      .loginAs(staff)
     page.assertStatus(200)
-    assert.deepEqual(page.body().props.lateUsage.map((l: any) => [l.account, l.records]), [[f.customer.accountNumber, 1]])
+    assert.deepEqual(
+      page.body().props.lateUsage.map((l: any) => [l.account, l.records]),
+      [[f.customer.accountNumber, 1]]
+    )
 
     // Regenerating the draft gives the same invoice: nothing duplicated, nothing claimed.
     const again = await regenerateRun(april.run.id)
     aprilInvoice = await Invoice.findOrFail(again.invoices[0].id)
     const regenerated = await linesOf(aprilInvoice.id)
     assert.equal(regenerated.length, lines.length)
-    assert.lengthOf(regenerated.filter((l) => l.usagePeriod === '2026-03'), 1)
+    assert.lengthOf(
+      regenerated.filter((l) => l.usagePeriod === '2026-03'),
+      1
+    )
     assert.equal(aprilInvoice.subtotalMinor, april.invoices[0].subtotalMinor)
     lines = regenerated
     assert.isNull((await db.from('usage_records').where('id', late.id).first()).invoice_id)
 
     // The invoice document shows the late line with its month, and per-user totals still add up.
     const view = buildInvoiceView(await loadInvoiceSource(aprilInvoice.id))
-    assert.deepEqual(view.late_usage!.periods.map((p) => [p.label, p.quantity, p.amount_minor]), [['March 2026', 1, e4ToMinor(4321)]])
+    assert.deepEqual(
+      view.late_usage!.periods.map((p) => [p.label, p.quantity, p.amount_minor]),
+      [['March 2026', 1, e4ToMinor(4321)]]
+    )
     const person = view.people.find((p) => p.services.some((s) => s.lines.some((l) => l.late)))!
     assert.exists(person)
-    assert.isTrue(person.services.flatMap((s) => s.lines).some((l) => l.late && l.usage_period === 'Mar 2026' && l.description.includes('(usage from Mar 2026)')))
-    const viewTotal = view.people.reduce((s, p) => s + p.total_minor, 0) + lines.filter((l) => l.employeeId === null).reduce((s, l) => s + l.amountMinor, 0)
+    assert.isTrue(
+      person.services
+        .flatMap((s) => s.lines)
+        .some(
+          (l) =>
+            l.late &&
+            l.usage_period === 'Mar 2026' &&
+            l.description.includes('(usage from Mar 2026)')
+        )
+    )
+    const viewTotal =
+      view.people.reduce((s, p) => s + p.total_minor, 0) +
+      lines.filter((l) => l.employeeId === null).reduce((s, l) => s + l.amountMinor, 0)
     assert.equal(viewTotal, aprilInvoice.subtotalMinor)
     for (const p of view.people) {
       const employeeId = f.employees.find((e) => e.name === p.name)!.id
-      assert.equal(p.total_minor, lines.filter((l) => l.employeeId === employeeId).reduce((s, l) => s + l.amountMinor, 0))
+      assert.equal(
+        p.total_minor,
+        lines.filter((l) => l.employeeId === employeeId).reduce((s, l) => s + l.amountMinor, 0)
+      )
     }
     const html = loadTemplates().render('invoice', view)
     assert.include(html, 'Usage from earlier periods')
@@ -123,28 +193,69 @@ test.group('Billing runs: late usage of earlier periods', (group) => {
     assert.isTrue((await linesOf(may.invoices[0].id)).some((l) => l.usagePeriod === '2026-03'))
 
     // …the unrated March record still blocks April's finalize until acknowledged…
-    await assert.rejects(() => finalizeRun(april.run.id), /1 unrated, 0 not yet rated \(1 of earlier periods\)/)
+    await assert.rejects(
+      () => finalizeRun(april.run.id),
+      /1 unrated, 0 not yet rated \(1 of earlier periods\)/
+    )
     await finalizeRun(april.run.id, { allowUnrated: true })
     const claimed = await db.from('usage_records').where('id', late.id).first()
     assert.equal(Number(claimed.invoice_id), aprilInvoice.id)
-    assert.equal(await db.from('usage_records').where('invoice_id', aprilInvoice.id).count('* as n').first().then((r) => Number(r.n)), 3)
-    const unrated = await db.from('usage_records').where('customer_id', f.customer.id).where('rating_status', 'unrated')
-    assert.isTrue(unrated.every((r) => r.invoice_id === null), 'the unrated March record stays unbilled')
-    assert.isTrue((await db.from('usage_records').where('invoice_id', marchInvoice.id).count('* as n').first().then((r) => Number(r.n))) > 0)
+    assert.equal(
+      await db
+        .from('usage_records')
+        .where('invoice_id', aprilInvoice.id)
+        .count('* as n')
+        .first()
+        .then((r) => Number(r.n)),
+      3
+    )
+    const unrated = await db
+      .from('usage_records')
+      .where('customer_id', f.customer.id)
+      .where('rating_status', 'unrated')
+    assert.isTrue(
+      unrated.every((r) => r.invoice_id === null),
+      'the unrated March record stays unbilled'
+    )
+    assert.isTrue(
+      (await db
+        .from('usage_records')
+        .where('invoice_id', marchInvoice.id)
+        .count('* as n')
+        .first()
+        .then((r) => Number(r.n))) > 0
+    )
 
     // …and the May draft, which showed the straggler too, cannot be finalized until regenerated.
-    await assert.rejects(() => finalizeRun(may.run.id, { allowUnrated: true }), /changed since the draft was built/)
+    await assert.rejects(
+      () => finalizeRun(may.run.id, { allowUnrated: true }),
+      /changed since the draft was built/
+    )
     const mayAgain = await regenerateRun(may.run.id)
     const mayLines = await linesOf(mayAgain.invoices[0].id)
-    assert.isFalse(mayLines.some((l) => l.usagePeriod !== null), 'the May invoice does not bill the March record again')
+    assert.isFalse(
+      mayLines.some((l) => l.usagePeriod !== null),
+      'the May invoice does not bill the March record again'
+    )
     await finalizeRun(may.run.id, { allowUnrated: true })
     const mayInvoice = await Invoice.findOrFail(mayAgain.invoices[0].id)
     assertAddsUp(assert, mayInvoice, mayLines)
-    assert.equal(Number((await db.from('usage_records').where('id', late.id).first()).invoice_id), aprilInvoice.id)
+    assert.equal(
+      Number((await db.from('usage_records').where('id', late.id).first()).invoice_id),
+      aprilInvoice.id
+    )
   })
 
-  test('a record rated after its month was finalized is billed on the next run; every record once', async ({ assert }) => {
-    const f = await makeBillingFixture({ period: '2026-03', employees: 1, recordsPerService: 2, unallocatedRecords: 0, recurring: false })
+  test('a record rated after its month was finalized is billed on the next run; every record once', async ({
+    assert,
+  }) => {
+    const f = await makeBillingFixture({
+      period: '2026-03',
+      employees: 1,
+      recordsPerService: 2,
+      unallocatedRecords: 0,
+      recurring: false,
+    })
     const unratedLate = await addRecord(f, 0, '2026-03', 'march-unrated', null)
     const march = await createRun({ period: '2026-03', customerIds: [f.customer.id] })
     await finalizeRun(march.run.id, { allowUnrated: true })
@@ -154,19 +265,37 @@ test.group('Billing runs: late usage of earlier periods', (group) => {
     assert.lengthOf(empty.invoices, 0)
 
     // It is rated (tariff fixed); the next run bills it labelled March, and finalize claims it.
-    await db.from('usage_records').where('id', unratedLate.id).update({ rating_status: 'rated', price_e4: 5555 })
+    await db
+      .from('usage_records')
+      .where('id', unratedLate.id)
+      .update({ rating_status: 'rated', price_e4: 5555 })
     const april = await createRun({ period: '2026-04', customerIds: [f.customer.id] })
     assert.lengthOf(april.invoices, 1)
     const lines = await linesOf(april.invoices[0].id)
-    assert.deepEqual(lines.map((l) => [l.usagePeriod, l.quantity, l.amountMinor]), [['2026-03', 1, e4ToMinor(5555)]])
+    assert.deepEqual(
+      lines.map((l) => [l.usagePeriod, l.quantity, l.amountMinor]),
+      [['2026-03', 1, e4ToMinor(5555)]]
+    )
     await finalizeRun(april.run.id)
     const invoice = await Invoice.findOrFail(april.invoices[0].id)
     assertAddsUp(assert, invoice, lines)
-    assert.equal(Number((await db.from('usage_records').where('id', unratedLate.id).first()).invoice_id), invoice.id)
+    assert.equal(
+      Number((await db.from('usage_records').where('id', unratedLate.id).first()).invoice_id),
+      invoice.id
+    )
 
     const all = await db.from('usage_records').where('customer_id', f.customer.id)
-    assert.isTrue(all.every((r) => r.invoice_id !== null), 'every record is billed')
-    const billedTwice = await db.from('invoice_lines').join('invoices', 'invoices.id', 'invoice_lines.invoice_id').where('invoices.customer_id', f.customer.id).where('invoice_lines.kind', 'usage').sum('invoice_lines.quantity as n').first()
+    assert.isTrue(
+      all.every((r) => r.invoice_id !== null),
+      'every record is billed'
+    )
+    const billedTwice = await db
+      .from('invoice_lines')
+      .join('invoices', 'invoices.id', 'invoice_lines.invoice_id')
+      .where('invoices.customer_id', f.customer.id)
+      .where('invoice_lines.kind', 'usage')
+      .sum('invoice_lines.quantity as n')
+      .first()
     assert.equal(Number(billedTwice.n), all.length, 'each record is on exactly one invoice line')
   })
 })

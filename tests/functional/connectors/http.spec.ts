@@ -15,12 +15,24 @@ const root = app.makePath('tmp', `connectors-http-${process.pid}`)
 test.group('Connectors and imports pages', (group) => {
   cleanSlate(group, root)
 
-  test('create and edit a connector: credentials encrypted, never sent back, blank keeps them', async ({ client, assert }) => {
+  test('create and edit a connector: credentials encrypted, never sent back, blank keeps them', async ({
+    client,
+    assert,
+  }) => {
     const admin = await makeUser('admin')
     const customer = await makeCustomer()
     const created = await client
       .post('/connectors')
-      .json({ name: 'Carrier SFTP', type: 'asterisk', transport: 'sftp', customerId: customer.id, schedule: '15m', enabled: true, settings: { host: 'sftp.carrier.example', port: '22', username: 'reseller', path: '/out' }, credentials: { password: 'super-secret-pw' } })
+      .json({
+        name: 'Carrier SFTP',
+        type: 'asterisk',
+        transport: 'sftp',
+        customerId: customer.id,
+        schedule: '15m',
+        enabled: true,
+        settings: { host: 'sftp.carrier.example', port: '22', username: 'reseller', path: '/out' },
+        credentials: { password: 'super-secret-pw' },
+      })
       .loginAs(admin)
       .withCsrfToken()
       .redirects(0)
@@ -32,18 +44,39 @@ test.group('Connectors and imports pages', (group) => {
     assert.notInclude(JSON.stringify(raw), 'super-secret-pw')
 
     const version = inertiaHeaders['X-Inertia-Version']
-    for (const path of [`/connectors/${connector.id}`, `/connectors/${connector.id}/edit`, '/connectors']) {
-      const page = await client.get(path).header('x-inertia', 'true').header('x-inertia-version', version).loginAs(admin)
+    for (const path of [
+      `/connectors/${connector.id}`,
+      `/connectors/${connector.id}/edit`,
+      '/connectors',
+    ]) {
+      const page = await client
+        .get(path)
+        .header('x-inertia', 'true')
+        .header('x-inertia-version', version)
+        .loginAs(admin)
       page.assertStatus(200)
       assert.notInclude(page.text(), 'super-secret-pw', path)
       assert.notInclude(page.text(), connector.credentialsEncrypted!, path)
     }
-    const show = await client.get(`/connectors/${connector.id}`).header('x-inertia', 'true').header('x-inertia-version', version).loginAs(admin)
+    const show = await client
+      .get(`/connectors/${connector.id}`)
+      .header('x-inertia', 'true')
+      .header('x-inertia-version', version)
+      .loginAs(admin)
     assert.deepEqual(show.body().props.connector.credentialKeys, ['password'])
 
     const edited = await client
       .put(`/connectors/${connector.id}`)
-      .json({ name: 'Carrier SFTP 2', type: 'asterisk', transport: 'sftp', customerId: customer.id, schedule: '1h', enabled: true, settings: { host: 'sftp.carrier.example', username: 'reseller' }, credentials: { password: '' } })
+      .json({
+        name: 'Carrier SFTP 2',
+        type: 'asterisk',
+        transport: 'sftp',
+        customerId: customer.id,
+        schedule: '1h',
+        enabled: true,
+        settings: { host: 'sftp.carrier.example', username: 'reseller' },
+        credentials: { password: '' },
+      })
       .loginAs(admin)
       .withCsrfToken()
       .redirects(0)
@@ -57,7 +90,13 @@ test.group('Connectors and imports pages', (group) => {
 
     const invalid = await client
       .post('/connectors')
-      .json({ name: 'Bad', type: 'm365', transport: 'sftp', customerId: customer.id, schedule: 'whenever' })
+      .json({
+        name: 'Bad',
+        type: 'm365',
+        transport: 'sftp',
+        customerId: customer.id,
+        schedule: 'whenever',
+      })
       .loginAs(admin)
       .withCsrfToken()
       .redirects(0)
@@ -68,25 +107,62 @@ test.group('Connectors and imports pages', (group) => {
   test('viewers read, only admin and billing change or run', async ({ client }) => {
     const viewer = await makeUser('viewer')
     const customer = await makeCustomer()
-    const connector = await Connector.create({ name: 'Drop', type: 'asterisk', transport: 'folder', customerId: customer.id, enabled: true, settings: { path: root } })
+    const connector = await Connector.create({
+      name: 'Drop',
+      type: 'asterisk',
+      transport: 'folder',
+      customerId: customer.id,
+      enabled: true,
+      settings: { path: root },
+    })
     ;(await client.get('/connectors').loginAs(viewer)).assertStatus(200)
     ;(await client.get('/imports').loginAs(viewer)).assertStatus(200)
-    ;(await client.post(`/connectors/${connector.id}/run`).loginAs(viewer).withCsrfToken().redirects(0)).assertStatus(403)
+    ;(
+      await client
+        .post(`/connectors/${connector.id}/run`)
+        .loginAs(viewer)
+        .withCsrfToken()
+        .redirects(0)
+    ).assertStatus(403)
     ;(await client.get('/connectors/new').loginAs(viewer)).assertStatus(403)
     ;(await client.get('/connectors').redirects(0)).assertStatus(302)
   })
 
-  test('test connection, run now in the background, then the import with its errors and rejected rows', async ({ client, assert }) => {
+  test('test connection, run now in the background, then the import with its errors and rejected rows', async ({
+    client,
+    assert,
+  }) => {
     const billing = await makeUser('billing')
     const customer = await makeCustomer()
-    await writeFile(join(root, 'Master.csv'), [cdr(1), cdr(2, { 13: '-1' }), cdr(3, { 9: 'yesterday' })].join('\n') + '\n')
-    const connector = await Connector.create({ name: 'Drop', type: 'asterisk', transport: 'folder', customerId: customer.id, enabled: true, settings: { path: root } })
+    await writeFile(
+      join(root, 'Master.csv'),
+      [cdr(1), cdr(2, { 13: '-1' }), cdr(3, { 9: 'yesterday' })].join('\n') + '\n'
+    )
+    const connector = await Connector.create({
+      name: 'Drop',
+      type: 'asterisk',
+      transport: 'folder',
+      customerId: customer.id,
+      enabled: true,
+      settings: { path: root },
+    })
 
-    const tested = await client.post(`/connectors/${connector.id}/test`).header('accept', 'application/json').loginAs(billing).withCsrfToken()
+    const tested = await client
+      .post(`/connectors/${connector.id}/test`)
+      .header('accept', 'application/json')
+      .loginAs(billing)
+      .withCsrfToken()
     tested.assertStatus(200)
-    assert.deepEqual(tested.body(), { ok: true, message: `folder ${root} readable: 1 file(s) waiting` })
+    assert.deepEqual(tested.body(), {
+      ok: true,
+      message: `folder ${root} readable: 1 file(s) waiting`,
+    })
 
-    const run = await client.post(`/connectors/${connector.id}/run`).loginAs(billing).withCsrfToken().redirects(0)
+    const run = await client
+      .post(`/connectors/${connector.id}/run`)
+      .loginAs(billing)
+      .withCsrfToken()
+      .redirects(0)
     run.assertStatus(302)
     assert.equal(run.header('location'), `/connectors/${connector.id}?running=1`)
     await waitFor(async () => {
@@ -98,9 +174,19 @@ test.group('Connectors and imports pages', (group) => {
     assert.deepInclude(imp, { status: 'completed', rows_imported: 1, rows_rejected: 2 })
 
     const version = inertiaHeaders['X-Inertia-Version']
-    const show = await client.get(`/imports/${imp.id}`).header('x-inertia', 'true').header('x-inertia-version', version).loginAs(billing)
+    const show = await client
+      .get(`/imports/${imp.id}`)
+      .header('x-inertia', 'true')
+      .header('x-inertia-version', version)
+      .loginAs(billing)
     show.assertStatus(200)
-    assert.deepEqual(show.body().props.errors.map((e: any) => [e.line, e.field]), [[2, 'billsec'], [3, 'start']])
+    assert.deepEqual(
+      show.body().props.errors.map((e: any) => [e.line, e.field]),
+      [
+        [2, 'billsec'],
+        [3, 'start'],
+      ]
+    )
     const partial = await client
       .get(`/imports/${imp.id}`)
       .header('x-inertia', 'true')
@@ -122,16 +208,28 @@ test.group('Connectors and imports pages', (group) => {
     rawFile.assertStatus(200)
     assert.include(rawFile.text(), '1751360400.1')
 
-    const list = await client.get('/imports').header('x-inertia', 'true').header('x-inertia-version', version).loginAs(billing)
+    const list = await client
+      .get('/imports')
+      .header('x-inertia', 'true')
+      .header('x-inertia-version', version)
+      .loginAs(billing)
     assert.equal(list.body().props.imports[0].id, imp.id)
   }).timeout(30_000)
 
   test('mapping profile: live preview and save', async ({ client, assert }) => {
     const admin = await makeUser('admin')
-    const config = { delimiter: ',', hasHeader: true, dateFormat: 'dd/MM/yyyy HH:mm', columns: { number: 'CLI', date: 'Date', duration: 'Secs' } }
+    const config = {
+      delimiter: ',',
+      hasHeader: true,
+      dateFormat: 'dd/MM/yyyy HH:mm',
+      columns: { number: 'CLI', date: 'Date', duration: 'Secs' },
+    }
     const preview = await client
       .post('/mapping-profiles/preview')
-      .json({ config, sample: 'CLI,Date,Secs\n07700900123,01/07/2026 10:00,61\n07700900123,bad,1\n' })
+      .json({
+        config,
+        sample: 'CLI,Date,Secs\n07700900123,01/07/2026 10:00,61\n07700900123,bad,1\n',
+      })
       .header('accept', 'application/json')
       .loginAs(admin)
       .withCsrfToken()
@@ -142,7 +240,12 @@ test.group('Connectors and imports pages', (group) => {
     assert.equal(body.rows[0].outcome.record.durationS, 61)
     assert.equal(body.rows[1].outcome.field, 'date')
 
-    const saved = await client.post('/mapping-profiles').json({ name: 'carrier-y', config }).loginAs(admin).withCsrfToken().redirects(0)
+    const saved = await client
+      .post('/mapping-profiles')
+      .json({ name: 'carrier-y', config })
+      .loginAs(admin)
+      .withCsrfToken()
+      .redirects(0)
     saved.assertStatus(302)
     const row = await db.from('mapping_profiles').where('name', 'carrier-y').first()
     assert.deepEqual(JSON.parse(row.config).columns, config.columns)

@@ -14,7 +14,15 @@ const config = {
   dateFormat: 'dd/MM/yyyy HH:mm:ss',
   durationFormat: 'hh:mm:ss',
   costUnit: 'pence',
-  columns: { number: 'CLI', date: 'Date', time: 'Time', destination: 'Dialled', duration: 'Length', cost: 'Pence', account: 'Account' },
+  columns: {
+    number: 'CLI',
+    date: 'Date',
+    time: 'Time',
+    destination: 'Dialled',
+    duration: 'Length',
+    cost: 'Pence',
+    account: 'Account',
+  },
   filters: [{ column: 'Type', op: 'equals', value: 'I' }],
 }
 const sample = [
@@ -28,40 +36,106 @@ const sample = [
 test.group('Mapping profile live preview with prices', (group) => {
   group.each.setup(() => truncateAll())
 
-  test('each row shows the customer its account names, the rate and the price it would get', async ({ client, assert }) => {
+  test('each row shows the customer its account names, the rate and the price it would get', async ({
+    client,
+    assert,
+  }) => {
     const admin = await makeUser('admin')
     const customer = await makeCustomer({ accountNumber: 'ACME001', name: 'Acme Ltd' })
-    const { id: tariffId } = await db.transaction((trx) => findOrCreateTariff('Preview sell', { defaultMarkupBp: 5000 }, null, trx))
-    await saveRate(tariffId, { prefix: '44', destination: 'United Kingdom', category: 'national', peakMicros: 1_200_000, offpeakMicros: 600_000, weekendMicros: 300_000, connectionMicros: 0, minimumMicros: 0, initialS: 60, subsequentS: 60, effectiveFrom: '2026-01-01' }, null)
+    const { id: tariffId } = await db.transaction((trx) =>
+      findOrCreateTariff('Preview sell', { defaultMarkupBp: 5000 }, null, trx)
+    )
+    await saveRate(
+      tariffId,
+      {
+        prefix: '44',
+        destination: 'United Kingdom',
+        category: 'national',
+        peakMicros: 1_200_000,
+        offpeakMicros: 600_000,
+        weekendMicros: 300_000,
+        connectionMicros: 0,
+        minimumMicros: 0,
+        initialS: 60,
+        subsequentS: 60,
+        effectiveFrom: '2026-01-01',
+      },
+      null
+    )
     await assignCustomer(customer.id, tariffId, '2026-01-01', null)
-    const res = await client.post('/mapping-profiles/preview').json({ config, sample, customerId: customer.id }).header('accept', 'application/json').loginAs(admin).withCsrfToken()
+    const res = await client
+      .post('/mapping-profiles/preview')
+      .json({ config, sample, customerId: customer.id })
+      .header('accept', 'application/json')
+      .loginAs(admin)
+      .withCsrfToken()
     res.assertStatus(200)
     const rows = res.body().rows
     assert.deepEqual(res.body().problems, [])
     // Monday 10:00 BST is peak: 90 s → 120 s at 1.20/min = 2.40
-    assert.deepEqual(rows[0].rating, { status: 'rated', rate: 'United Kingdom · GBP 1.20/min (peak)', price: 'GBP 2.4000', reason: null, customer: 'Acme Ltd (ACME001)' })
+    assert.deepEqual(rows[0].rating, {
+      status: 'rated',
+      rate: 'United Kingdom · GBP 1.20/min (peak)',
+      price: 'GBP 2.4000',
+      reason: null,
+      customer: 'Acme Ltd (ACME001)',
+    })
     assert.equal(rows[0].outcome.record.costE4, 125)
     assert.equal(rows[1].outcome.record.category, 'internal')
-    assert.deepInclude(rows[1].rating, { status: 'internal', price: 'GBP 0.0000', customer: 'no customer with account NOPE9' })
+    assert.deepInclude(rows[1].rating, {
+      status: 'internal',
+      price: 'GBP 0.0000',
+      customer: 'no customer with account NOPE9',
+    })
     assert.deepEqual(rows[2].outcome, { kind: 'skip' })
     assert.isNull(rows[2].rating)
     // No rate for France: the supplier's 9p cost marked up by the tariff's 50%.
     assert.deepInclude(rows[3].rating, { status: 'markup', price: 'GBP 0.1350', rate: null })
 
-    const noTariff = await client.post('/mapping-profiles/preview').json({ config, sample }).header('accept', 'application/json').loginAs(admin).withCsrfToken()
+    const noTariff = await client
+      .post('/mapping-profiles/preview')
+      .json({ config, sample })
+      .header('accept', 'application/json')
+      .loginAs(admin)
+      .withCsrfToken()
     assert.equal(noTariff.body().rows[0].rating.status, 'no tariff')
-    const byTariff = await client.post('/mapping-profiles/preview').json({ config, sample, tariffId }).header('accept', 'application/json').loginAs(admin).withCsrfToken()
+    const byTariff = await client
+      .post('/mapping-profiles/preview')
+      .json({ config, sample, tariffId })
+      .header('accept', 'application/json')
+      .loginAs(admin)
+      .withCsrfToken()
     assert.equal(byTariff.body().rows[0].rating.price, 'GBP 2.4000')
   })
 
-  test('each row shows the employee holding its number then, routed as an import would route it', async ({ client, assert }) => {
+  test('each row shows the employee holding its number then, routed as an import would route it', async ({
+    client,
+    assert,
+  }) => {
     const admin = await makeUser('admin')
     const customer = await makeCustomer({ accountNumber: 'ACME001', name: 'Acme Ltd' })
     const sales = await Department.create({ customerId: customer.id, name: 'Sales' })
-    const jane = await Employee.create({ customerId: customer.id, departmentId: sales.id, name: 'Jane Doe', email: null, employeeNumber: 'E1', active: true })
-    const line = await Service.create({ customerId: customer.id, kind: 'ddi', identifier: '+441632960001', label: null })
+    const jane = await Employee.create({
+      customerId: customer.id,
+      departmentId: sales.id,
+      name: 'Jane Doe',
+      email: null,
+      employeeNumber: 'E1',
+      active: true,
+    })
+    const line = await Service.create({
+      customerId: customer.id,
+      kind: 'ddi',
+      identifier: '+441632960001',
+      label: null,
+    })
     // Jane holds the number from 10:03 UTC on the day: the 10:00 local (09:00 UTC) call is before her time.
-    await Assignment.create({ serviceId: line.id, employeeId: jane.id, startsAt: DateTime.fromISO('2026-07-06T09:03:00Z'), endsAt: null })
+    await Assignment.create({
+      serviceId: line.id,
+      employeeId: jane.id,
+      startsAt: DateTime.fromISO('2026-07-06T09:03:00Z'),
+      endsAt: null,
+    })
     const withNumbers = [
       'Type,Account,CLI,Dialled,Date,Time,Length,Pence',
       'V,ACME001,01632960001,02079460018,06/07/2026,10:00:00,00:01:30,1.25',
@@ -69,8 +143,16 @@ test.group('Mapping profile live preview with prices', (group) => {
       'V,ACME001,01632960999,02079460018,06/07/2026,10:08:00,00:01:30,1.25',
       'V,NOPE9,01632960001,02079460018,06/07/2026,10:09:00,00:00:30,0',
     ].join('\n')
-    for (const body of [{ config, sample: withNumbers }, { config, sample: withNumbers, customerId: customer.id }]) {
-      const res = await client.post('/mapping-profiles/preview').json(body).header('accept', 'application/json').loginAs(admin).withCsrfToken()
+    for (const body of [
+      { config, sample: withNumbers },
+      { config, sample: withNumbers, customerId: customer.id },
+    ]) {
+      const res = await client
+        .post('/mapping-profiles/preview')
+        .json(body)
+        .header('accept', 'application/json')
+        .loginAs(admin)
+        .withCsrfToken()
       res.assertStatus(200)
       const rows = res.body().rows
       assert.equal(rows[0].employee, 'unallocated: nobody holds the number then')
@@ -84,15 +166,24 @@ test.group('Mapping profile live preview with prices', (group) => {
     }
   })
 
-  test('the form offers customers and tariffs to price the preview with', async ({ client, assert }) => {
+  test('the form offers customers and tariffs to price the preview with', async ({
+    client,
+    assert,
+  }) => {
     const admin = await makeUser('admin')
     await makeCustomer({ accountNumber: 'ACME001', name: 'Acme Ltd' })
     await db.transaction((trx) => findOrCreateTariff('Carrier buy', { kind: 'buy' }, null, trx))
     const page = await client.get('/mapping-profiles/new').headers(inertiaHeaders).loginAs(admin)
     page.assertStatus(200)
     const props = page.body().props
-    assert.deepEqual(props.options.customers.map((c: any) => c.label), ['Acme Ltd (ACME001)'])
-    assert.deepEqual(props.options.tariffs.map((t: any) => t.label), ['Carrier buy (buy deck)'])
+    assert.deepEqual(
+      props.options.customers.map((c: any) => c.label),
+      ['Acme Ltd (ACME001)']
+    )
+    assert.deepEqual(
+      props.options.tariffs.map((t: any) => t.label),
+      ['Carrier buy (buy deck)']
+    )
     assert.include(props.fields, 'account')
   })
 })

@@ -41,7 +41,14 @@ export async function insertRecords(customerId: number, rows: RecordInput[]) {
   )
 }
 
-const KEY = ['customer_id', 'period', 'department_id', 'employee_id', 'service_id', 'category'] as const
+const KEY = [
+  'customer_id',
+  'period',
+  'department_id',
+  'employee_id',
+  'service_id',
+  'category',
+] as const
 
 /** The rollups as stored and as they should be (GROUP BY over usage_records), as comparable rows. */
 export async function rollupsVsRecords() {
@@ -61,7 +68,9 @@ export async function rollupsVsRecords() {
       db.raw('SUM(COALESCE(cost_e4, 0)) as cost_e4'),
       db.raw('SUM(COALESCE(price_e4, 0)) as price_e4')
     )
-    .groupByRaw('customer_id, period, COALESCE(department_id, 0), COALESCE(employee_id, 0), COALESCE(service_id, 0), category')
+    .groupByRaw(
+      'customer_id, period, COALESCE(department_id, 0), COALESCE(employee_id, 0), COALESCE(service_id, 0), category'
+    )
   const norm = (rows: any[]) =>
     rows
       .map((r) =>
@@ -88,16 +97,45 @@ export async function rollupByEmployee(customerId: number, period: string) {
     .select('employee_id')
     .sum('record_count as n')
     .sum('cost_e4 as cost')
-  return Object.fromEntries(rows.map((r) => [Number(r.employee_id), { records: Number(r.n), costE4: Number(r.cost) }]))
+  return Object.fromEntries(
+    rows.map((r) => [Number(r.employee_id), { records: Number(r.n), costE4: Number(r.cost) }])
+  )
 }
 
 /** A customer with two departments, Alice (Sales) and Bob (Support), and one unassigned mobile. */
 export async function twoEmployeesAndAMobile() {
   const customer = await makeCustomer()
-  const sales = await Department.create({ customerId: customer.id, name: 'Sales', costCentre: 'CC-10' })
-  const support = await Department.create({ customerId: customer.id, name: 'Support', costCentre: null })
-  const alice = await Employee.create({ customerId: customer.id, departmentId: sales.id, name: 'Alice', email: 'alice@acme.example', employeeNumber: 'E1', active: true })
-  const bob = await Employee.create({ customerId: customer.id, departmentId: support.id, name: 'Bob', email: 'bob@acme.example', employeeNumber: 'E2', active: true })
-  const mobile = await Service.create({ customerId: customer.id, kind: 'mobile', identifier: '+447700900123', label: null })
+  const sales = await Department.create({
+    customerId: customer.id,
+    name: 'Sales',
+    costCentre: 'CC-10',
+  })
+  const support = await Department.create({
+    customerId: customer.id,
+    name: 'Support',
+    costCentre: null,
+  })
+  const alice = await Employee.create({
+    customerId: customer.id,
+    departmentId: sales.id,
+    name: 'Alice',
+    email: 'alice@acme.example',
+    employeeNumber: 'E1',
+    active: true,
+  })
+  const bob = await Employee.create({
+    customerId: customer.id,
+    departmentId: support.id,
+    name: 'Bob',
+    email: 'bob@acme.example',
+    employeeNumber: 'E2',
+    active: true,
+  })
+  const mobile = await Service.create({
+    customerId: customer.id,
+    kind: 'mobile',
+    identifier: '+447700900123',
+    label: null,
+  })
   return { customer, sales, support, alice, bob, mobile }
 }

@@ -4,12 +4,19 @@ import db from '@adonisjs/lucid/services/db'
 import { mapUsage } from '#consolidation/map_usage'
 import { refreshRollups } from '#consolidation/rollups'
 import { assignService, endService, localMidnight } from '#consolidation/assignments'
-import { assertRollupsMatch, insertRecords, rollupByEmployee, twoEmployeesAndAMobile } from './_support.js'
+import {
+  assertRollupsMatch,
+  insertRecords,
+  rollupByEmployee,
+  twoEmployeesAndAMobile,
+} from './_support.js'
 
 test.group('consolidation: mapping usage to people', (group) => {
   group.each.setup(() => truncateAll())
 
-  test('a number that moves mid-month is charged to each employee for their own days', async ({ assert }) => {
+  test('a number that moves mid-month is charged to each employee for their own days', async ({
+    assert,
+  }) => {
     const { customer, sales, support, alice, bob, mobile } = await twoEmployeesAndAMobile()
     await db.transaction(async (trx) => {
       await assignService(mobile, alice, localMidnight('2026-03-01', customer.timeZone), { trx })
@@ -25,9 +32,18 @@ test.group('consolidation: mapping usage to people', (group) => {
     const result = await mapUsage({ customerId: customer.id, period: '2026-03' })
     assert.deepEqual(result, { mapped: 3, unallocated: 1 })
 
-    const rows = await db.from('usage_records').where('customer_id', customer.id).orderBy('occurred_at')
-    const byTime = Object.fromEntries(rows.map((r) => [String(r.occurred_at instanceof Date ? r.occurred_at.toISOString() : r.occurred_at), r]))
-    const at = (s: string) => Object.entries(byTime).find(([k]) => k.startsWith(s.replace(' ', 'T')) || k.startsWith(s))![1]
+    const rows = await db
+      .from('usage_records')
+      .where('customer_id', customer.id)
+      .orderBy('occurred_at')
+    const byTime = Object.fromEntries(
+      rows.map((r) => [
+        String(r.occurred_at instanceof Date ? r.occurred_at.toISOString() : r.occurred_at),
+        r,
+      ])
+    )
+    const at = (s: string) =>
+      Object.entries(byTime).find(([k]) => k.startsWith(s.replace(' ', 'T')) || k.startsWith(s))![1]
     assert.equal(at('2026-03-10 09:00:00').employee_id, alice.id)
     assert.equal(at('2026-03-10 09:00:00').department_id, sales.id)
     assert.equal(at('2026-03-15 23:59:59').employee_id, alice.id)
@@ -45,7 +61,9 @@ test.group('consolidation: mapping usage to people', (group) => {
     await assertRollupsMatch(assert)
   })
 
-  test('summer time: the move date is local midnight (23:00 UTC the day before)', async ({ assert }) => {
+  test('summer time: the move date is local midnight (23:00 UTC the day before)', async ({
+    assert,
+  }) => {
     const { customer, alice, bob, mobile } = await twoEmployeesAndAMobile()
     await db.transaction(async (trx) => {
       await assignService(mobile, alice, localMidnight('2026-06-01', customer.timeZone), { trx })
@@ -57,10 +75,15 @@ test.group('consolidation: mapping usage to people', (group) => {
     ])
     await mapUsage({ customerId: customer.id })
     const rows = await db.from('usage_records').where('customer_id', customer.id).orderBy('id')
-    assert.deepEqual(rows.map((r) => r.employee_id), [alice.id, bob.id])
+    assert.deepEqual(
+      rows.map((r) => r.employee_id),
+      [alice.id, bob.id]
+    )
   })
 
-  test('ending an assignment leaves later records unallocated; billed records are never touched', async ({ assert }) => {
+  test('ending an assignment leaves later records unallocated; billed records are never touched', async ({
+    assert,
+  }) => {
     const { customer, alice, mobile } = await twoEmployeesAndAMobile()
     await db.transaction(async (trx) => {
       await assignService(mobile, alice, localMidnight('2026-01-01', customer.timeZone), { trx })
@@ -74,7 +97,10 @@ test.group('consolidation: mapping usage to people', (group) => {
     const result = await mapUsage({ customerId: customer.id, period: '2026-01' })
     assert.deepEqual(result, { mapped: 1, unallocated: 1 })
     const rows = await db.from('usage_records').where('customer_id', customer.id).orderBy('id')
-    assert.deepEqual(rows.map((r) => r.employee_id), [alice.id, null, null])
+    assert.deepEqual(
+      rows.map((r) => r.employee_id),
+      [alice.id, null, null]
+    )
     assert.isNull(rows[2].service_id)
   })
 
@@ -88,11 +114,23 @@ test.group('consolidation: mapping usage to people', (group) => {
       { identifier: '+447700900123', occurredAt: '2026-02-06 12:00:00' },
     ])
     const ids = (await db.from('usage_records').orderBy('id').select('id')).map((r) => Number(r.id))
-    assert.deepEqual(await mapUsage({ customerId: customer.id, recordIds: [ids[0]] }), { mapped: 1, unallocated: 0 })
+    assert.deepEqual(await mapUsage({ customerId: customer.id, recordIds: [ids[0]] }), {
+      mapped: 1,
+      unallocated: 0,
+    })
     let rows = await db.from('usage_records').orderBy('id')
-    assert.deepEqual(rows.map((r) => r.employee_id), [alice.id, null])
-    assert.deepEqual(await mapUsage({ customerId: customer.id, identifier: '+447700900123' }), { mapped: 2, unallocated: 0 })
+    assert.deepEqual(
+      rows.map((r) => r.employee_id),
+      [alice.id, null]
+    )
+    assert.deepEqual(await mapUsage({ customerId: customer.id, identifier: '+447700900123' }), {
+      mapped: 2,
+      unallocated: 0,
+    })
     rows = await db.from('usage_records').orderBy('id')
-    assert.deepEqual(rows.map((r) => r.employee_id), [alice.id, alice.id])
+    assert.deepEqual(
+      rows.map((r) => r.employee_id),
+      [alice.id, alice.id]
+    )
   })
 })

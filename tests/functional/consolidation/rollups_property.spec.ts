@@ -28,7 +28,9 @@ test.group('consolidation: rollups always equal the records they summarise', (gr
   group.each.setup(() => truncateAll())
 
   for (const seed of [7, 42]) {
-    test(`random sequence of imports, mapping changes, price changes and deletes (seed ${seed})`, async ({ assert }) => {
+    test(`random sequence of imports, mapping changes, price changes and deletes (seed ${seed})`, async ({
+      assert,
+    }) => {
       const rnd = mulberry32(seed)
       const pick = <T>(items: T[]) => items[Math.floor(rnd() * items.length)]
       const int = (n: number) => Math.floor(rnd() * n)
@@ -41,11 +43,31 @@ test.group('consolidation: rollups always equal the records they summarise', (gr
           ]
           const people: Employee[] = []
           for (let i = 0; i < 4; i++) {
-            people.push(await Employee.create({ customerId: customer.id, departmentId: i === 3 ? null : depts[i % 2].id, name: `P${i}`, email: null, employeeNumber: null, active: true }))
+            people.push(
+              await Employee.create({
+                customerId: customer.id,
+                departmentId: i === 3 ? null : depts[i % 2].id,
+                name: `P${i}`,
+                email: null,
+                employeeNumber: null,
+                active: true,
+              })
+            )
           }
-          const identifiers = Array.from({ length: 6 }, (_, i) => `+4477009${customer.id % 10}${String(i).padStart(4, '0')}`)
+          const identifiers = Array.from(
+            { length: 6 },
+            (_, i) => `+4477009${customer.id % 10}${String(i).padStart(4, '0')}`
+          )
           const services: Service[] = []
-          for (const identifier of identifiers.slice(0, 4)) services.push(await Service.create({ customerId: customer.id, kind: 'mobile', identifier, label: null }))
+          for (const identifier of identifiers.slice(0, 4))
+            services.push(
+              await Service.create({
+                customerId: customer.id,
+                kind: 'mobile',
+                identifier,
+                label: null,
+              })
+            )
           return { customer, depts, people, identifiers, services }
         })
       )
@@ -53,7 +75,16 @@ test.group('consolidation: rollups always equal the records they summarise', (gr
       for (let step = 0; step < 30; step++) {
         const w = pick(world)
         const c = w.customer
-        const kind = pick(['import', 'import', 'assign', 'end', 'department', 'price', 'delete', 'bill'])
+        const kind = pick([
+          'import',
+          'import',
+          'assign',
+          'end',
+          'department',
+          'price',
+          'delete',
+          'bill',
+        ])
         kinds.push(kind)
         if (kind === 'import') {
           const period = pick(PERIODS)
@@ -70,7 +101,10 @@ test.group('consolidation: rollups always equal the records they summarise', (gr
           await afterUsageChange(c.id, [period])
         } else if (kind === 'assign' || kind === 'end') {
           const service = pick(w.services)
-          const from = localMidnight(`${pick(PERIODS)}-${String(1 + int(28)).padStart(2, '0')}`, c.timeZone)
+          const from = localMidnight(
+            `${pick(PERIODS)}-${String(1 + int(28)).padStart(2, '0')}`,
+            c.timeZone
+          )
           await db.transaction(async (trx) => {
             if (kind === 'assign') await assignService(service, pick(w.people), from, { trx })
             else await endService(service, from, { trx })
@@ -83,19 +117,44 @@ test.group('consolidation: rollups always equal the records they summarise', (gr
           await afterUsageChange(c.id, PERIODS)
         } else if (kind === 'price') {
           const period = pick(PERIODS)
-          await db.from('usage_records').where('customer_id', c.id).where('period', period).whereNull('invoice_id').whereRaw('id % 3 = ?', [int(3)])
+          await db
+            .from('usage_records')
+            .where('customer_id', c.id)
+            .where('period', period)
+            .whereNull('invoice_id')
+            .whereRaw('id % 3 = ?', [int(3)])
             .update({ price_e4: int(90_000), cost_e4: int(60_000) })
           await refreshRollups(c.id, [period])
         } else if (kind === 'delete') {
-          const ids = (await db.from('usage_records').where('customer_id', c.id).whereNull('invoice_id').select('id', 'period')).filter(() => rnd() < 0.2)
+          const ids = (
+            await db
+              .from('usage_records')
+              .where('customer_id', c.id)
+              .whereNull('invoice_id')
+              .select('id', 'period')
+          ).filter(() => rnd() < 0.2)
           if (ids.length) {
-            await db.from('usage_records').whereIn('id', ids.map((r) => r.id)).delete()
-            await refreshRollups(c.id, ids.map((r) => String(r.period)))
+            await db
+              .from('usage_records')
+              .whereIn(
+                'id',
+                ids.map((r) => r.id)
+              )
+              .delete()
+            await refreshRollups(
+              c.id,
+              ids.map((r) => String(r.period))
+            )
           }
         } else {
           // Billing freezes a period's records: later mapping changes must leave them (and their rollup) alone.
           const period = pick(PERIODS)
-          await db.from('usage_records').where('customer_id', c.id).where('period', period).whereNull('invoice_id').update({ invoice_id: 1000 + step })
+          await db
+            .from('usage_records')
+            .where('customer_id', c.id)
+            .where('period', period)
+            .whereNull('invoice_id')
+            .update({ invoice_id: 1000 + step })
           await refreshRollups(c.id, [period])
         }
         const { stored, expected } = await rollupsVsRecords()
@@ -112,7 +171,9 @@ test.group('consolidation: rollups always equal the records they summarise', (gr
     })
   }
 
-  test('concurrent refreshes of the same months leave exactly one correct set of rollups', async ({ assert }) => {
+  test('concurrent refreshes of the same months leave exactly one correct set of rollups', async ({
+    assert,
+  }) => {
     const customer = await makeCustomer()
     const rows = Array.from({ length: 300 }, (_, i) => ({
       identifier: `+4477009${String(i % 7).padStart(5, '0')}`,
@@ -121,7 +182,11 @@ test.group('consolidation: rollups always equal the records they summarise', (gr
       costE4: i,
     }))
     await insertRecords(customer.id, rows)
-    await Promise.all(Array.from({ length: 6 }, (_, i) => refreshRollups(customer.id, i % 2 ? PERIODS : [PERIODS[i % 3]])))
+    await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        refreshRollups(customer.id, i % 2 ? PERIODS : [PERIODS[i % 3]])
+      )
+    )
     const { stored, expected } = await rollupsVsRecords()
     assert.deepEqual(stored, expected)
     assert.isAbove(stored.length, 10)

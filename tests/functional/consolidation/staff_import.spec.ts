@@ -23,12 +23,35 @@ const CSV = [
 test.group('consolidation: staff list import', (group) => {
   group.each.setup(() => truncateAll())
 
-  test('preview reports every change without applying; apply creates and updates by number or email', async ({ client, assert }) => {
+  test('preview reports every change without applying; apply creates and updates by number or email', async ({
+    client,
+    assert,
+  }) => {
     const customer = await makeCustomer()
-    const sales = await Department.create({ customerId: customer.id, name: 'Sales', costCentre: null })
-    const alice = await Employee.create({ customerId: customer.id, departmentId: sales.id, name: 'Alice A', email: 'alice@acme.example', employeeNumber: 'E1', active: true })
-    const bob = await Employee.create({ customerId: customer.id, departmentId: null, name: 'Bob Baker', email: 'bob@acme.example', employeeNumber: 'B-9', active: true })
-    await insertRecords(customer.id, [{ identifier: '+447700900001', occurredAt: '2026-03-03 10:00:00', costE4: 900 }])
+    const sales = await Department.create({
+      customerId: customer.id,
+      name: 'Sales',
+      costCentre: null,
+    })
+    const alice = await Employee.create({
+      customerId: customer.id,
+      departmentId: sales.id,
+      name: 'Alice A',
+      email: 'alice@acme.example',
+      employeeNumber: 'E1',
+      active: true,
+    })
+    const bob = await Employee.create({
+      customerId: customer.id,
+      departmentId: null,
+      name: 'Bob Baker',
+      email: 'bob@acme.example',
+      employeeNumber: 'B-9',
+      active: true,
+    })
+    await insertRecords(customer.id, [
+      { identifier: '+447700900001', occurredAt: '2026-03-03 10:00:00', costE4: 900 },
+    ])
     await afterUsageChange(customer.id, ['2026-03'])
     const user = await makeUser('billing')
 
@@ -46,7 +69,10 @@ test.group('consolidation: staff list import', (group) => {
     assert.equal(byLine[2].action, 'update')
     assert.equal(byLine[2].matchedBy, 'employee_number')
     assert.deepEqual(byLine[2].changes, { name: { from: 'Alice A', to: 'Alice Archer' } })
-    assert.deepEqual(byLine[2].services.map((s: any) => s.identifier), ['+447700900001', '2001'])
+    assert.deepEqual(
+      byLine[2].services.map((s: any) => s.identifier),
+      ['+447700900001', '2001']
+    )
     assert.equal(byLine[3].matchedBy, 'email')
     assert.deepEqual(byLine[3].changes.department, { from: null, to: 'Support' })
     assert.equal(byLine[4].action, 'create')
@@ -58,7 +84,13 @@ test.group('consolidation: staff list import', (group) => {
     // Nothing changed yet.
     await alice.refresh()
     assert.equal(alice.name, 'Alice A')
-    assert.equal(await Employee.query().where('customer_id', customer.id).count('* as n').then((r) => Number(r[0].$extras.n)), 2)
+    assert.equal(
+      await Employee.query()
+        .where('customer_id', customer.id)
+        .count('* as n')
+        .then((r) => Number(r[0].$extras.n)),
+      2
+    )
 
     const apply = await client
       .post(`/customers/${customer.id}/staff-import/apply`)
@@ -70,19 +102,31 @@ test.group('consolidation: staff list import', (group) => {
     await alice.refresh()
     await bob.refresh()
     assert.equal(alice.name, 'Alice Archer')
-    const support = await Department.query().where('customer_id', customer.id).where('name', 'Support').firstOrFail()
+    const support = await Department.query()
+      .where('customer_id', customer.id)
+      .where('name', 'Support')
+      .firstOrFail()
     assert.equal(bob.departmentId, support.id)
     assert.equal(bob.employeeNumber, 'B-9')
-    const cara = await Employee.query().where('customer_id', customer.id).where('employee_number', 'E3').firstOrFail()
+    const cara = await Employee.query()
+      .where('customer_id', customer.id)
+      .where('employee_number', 'E3')
+      .firstOrFail()
     assert.equal(cara.name, 'Cara Cole')
     assert.equal(cara.departmentId, sales.id)
     assert.isNull(await Employee.query().where('email', 'dora@acme.example').first())
-    const services = await Service.query().where('customer_id', customer.id).preload('assignments').orderBy('identifier')
-    assert.deepEqual(services.map((s) => [s.kind, s.identifier, s.assignments[0].employeeId]), [
-      ['mobile', '+447700900001', alice.id],
-      ['mobile', '+447700900003', cara.id],
-      ['extension', '2001', alice.id],
-    ])
+    const services = await Service.query()
+      .where('customer_id', customer.id)
+      .preload('assignments')
+      .orderBy('identifier')
+    assert.deepEqual(
+      services.map((s) => [s.kind, s.identifier, s.assignments[0].employeeId]),
+      [
+        ['mobile', '+447700900001', alice.id],
+        ['mobile', '+447700900003', cara.id],
+        ['extension', '2001', alice.id],
+      ]
+    )
     // The number's record from March is now Alice's.
     const record = await db.from('usage_records').where('identifier', '+447700900001').first()
     assert.equal(record.employee_id, alice.id)

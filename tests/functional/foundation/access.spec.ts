@@ -12,7 +12,10 @@ test.group('access control', (group) => {
     response.assertHeader('location', '/login')
   })
 
-  test('logging in with a wrong password fails and a right one lands on the dashboard', async ({ client, assert }) => {
+  test('logging in with a wrong password fails and a right one lands on the dashboard', async ({
+    client,
+    assert,
+  }) => {
     const user = await makeUser('billing')
     const wrong = await client
       .post('/login')
@@ -23,13 +26,24 @@ test.group('access control', (group) => {
     wrong.assertStatus(302)
     assert.equal(wrong.header('location'), '/login')
     assert.equal(wrong.flashMessages().error, 'Email or password is wrong')
-    const right = await client.post('/login').form({ email: user.email, password: 'secret-password' }).withCsrfToken().redirects(0)
+    const right = await client
+      .post('/login')
+      .form({ email: user.email, password: 'secret-password' })
+      .withCsrfToken()
+      .redirects(0)
     right.assertStatus(302)
     right.assertHeader('location', '/')
   })
 
-  test('every page is told by the server what its user may do (can.edit, can.administer)', async ({ client, assert }) => {
-    const expected = { admin: { edit: true, administer: true }, billing: { edit: true, administer: false }, viewer: { edit: false, administer: false } } as const
+  test('every page is told by the server what its user may do (can.edit, can.administer)', async ({
+    client,
+    assert,
+  }) => {
+    const expected = {
+      admin: { edit: true, administer: true },
+      billing: { edit: true, administer: false },
+      viewer: { edit: false, administer: false },
+    } as const
     for (const role of ['admin', 'billing', 'viewer'] as const) {
       const user = await makeUser(role)
       const response = await client.get('/customers').headers(inertiaHeaders).loginAs(user)
@@ -38,7 +52,9 @@ test.group('access control', (group) => {
     }
   })
 
-  test('a viewer can read customers but cannot reach admin-only or editing routes', async ({ client }) => {
+  test('a viewer can read customers but cannot reach admin-only or editing routes', async ({
+    client,
+  }) => {
     const viewer = await makeUser('viewer')
     const customer = await makeCustomer()
     ;(await client.get('/customers').loginAs(viewer)).assertStatus(200)
@@ -71,13 +87,21 @@ test.group('access control', (group) => {
 test.group('staff users', (group) => {
   group.each.setup(() => truncateAll())
 
-  test('an admin adds a billing user who can then log in; viewers cannot manage users', async ({ client, assert }) => {
+  test('an admin adds a billing user who can then log in; viewers cannot manage users', async ({
+    client,
+    assert,
+  }) => {
     const admin = await makeUser('admin')
     const viewer = await makeUser('viewer')
     ;(await client.get('/users').loginAs(viewer)).assertStatus(403)
     const created = await client
       .post('/users')
-      .form({ email: 'New.Person@Reseller.example', fullName: 'New Person', role: 'billing', password: 'long-enough-1' })
+      .form({
+        email: 'New.Person@Reseller.example',
+        fullName: 'New Person',
+        role: 'billing',
+        password: 'long-enough-1',
+      })
       .loginAs(admin)
       .withCsrfToken()
       .redirects(0)
@@ -95,7 +119,12 @@ test.group('staff users', (group) => {
 
   test('an admin cannot demote themselves', async ({ client, assert }) => {
     const admin = await makeUser('admin')
-    await client.put(`/users/${admin.id}`).form({ role: 'viewer' }).loginAs(admin).withCsrfToken().redirects(0)
+    await client
+      .put(`/users/${admin.id}`)
+      .form({ role: 'viewer' })
+      .loginAs(admin)
+      .withCsrfToken()
+      .redirects(0)
     await admin.refresh()
     assert.equal(admin.role, 'admin')
   })

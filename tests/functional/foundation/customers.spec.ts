@@ -22,9 +22,17 @@ const valid = {
 test.group('customers', (group) => {
   group.each.setup(() => truncateAll())
 
-  test('billing creates a customer; values are normalised and the change is audited', async ({ client, assert }) => {
+  test('billing creates a customer; values are normalised and the change is audited', async ({
+    client,
+    assert,
+  }) => {
     const user = await makeUser('billing')
-    const response = await client.post('/customers').form(valid).loginAs(user).withCsrfToken().redirects(0)
+    const response = await client
+      .post('/customers')
+      .form(valid)
+      .loginAs(user)
+      .withCsrfToken()
+      .redirects(0)
     response.assertStatus(302)
     const customer = await Customer.findByOrFail('account_number', 'ACME-01')
     assert.equal(response.header('location'), `/customers/${customer.id}`)
@@ -35,12 +43,20 @@ test.group('customers', (group) => {
     assert.equal(log.userId, user.id)
   })
 
-  test('a bad VAT number, time zone and duplicate account number are refused with field errors', async ({ client, assert }) => {
+  test('a bad VAT number, time zone and duplicate account number are refused with field errors', async ({
+    client,
+    assert,
+  }) => {
     const user = await makeUser('admin')
     await makeCustomer({ accountNumber: 'TAKEN-1' })
     const response = await client
       .post('/customers')
-      .form({ ...valid, accountNumber: 'taken-1', vatNumber: 'GB123456789', timeZone: 'Mars/Olympus' })
+      .form({
+        ...valid,
+        accountNumber: 'taken-1',
+        vatNumber: 'GB123456789',
+        timeZone: 'Mars/Olympus',
+      })
       .header('referer', '/customers/new')
       .loginAs(user)
       .withCsrfToken()
@@ -55,7 +71,10 @@ test.group('customers', (group) => {
     assert.lengthOf(await Customer.query().where('account_number', 'TAKEN-1'), 1)
   })
 
-  test('editing a customer keeps its account number unique against others only', async ({ client, assert }) => {
+  test('editing a customer keeps its account number unique against others only', async ({
+    client,
+    assert,
+  }) => {
     const user = await makeUser('admin')
     const customer = await makeCustomer({ accountNumber: 'EDIT-1' })
     const response = await client
@@ -74,10 +93,7 @@ test.group('customers', (group) => {
     const user = await makeUser('viewer')
     await makeCustomer({ name: 'Northwind Traders', accountNumber: 'NW-1' })
     await makeCustomer({ name: 'Contoso', accountNumber: 'CT-9' })
-    const response = await client
-      .get('/customers?q=north')
-      .headers(inertiaHeaders)
-      .loginAs(user)
+    const response = await client.get('/customers?q=north').headers(inertiaHeaders).loginAs(user)
     response.assertStatus(200)
     const names = response.body().props.customers.map((c: any) => c.name)
     assert.deepEqual(names, ['Northwind Traders'])

@@ -5,7 +5,10 @@ import { makeCustomer, makeUser } from '#tests/helpers/factories'
 test.group('shared validator rules', (group) => {
   group.each.setup(() => truncateAll())
 
-  test('a date that is not on the calendar is a field error on the service and assignment forms, never a 500', async ({ client, assert }) => {
+  test('a date that is not on the calendar is a field error on the service and assignment forms, never a 500', async ({
+    client,
+    assert,
+  }) => {
     const user = await makeUser('billing')
     const customer = await makeCustomer()
     for (const from of ['2026-99-99', '2026-02-30', '2026-13-01']) {
@@ -17,11 +20,21 @@ test.group('shared validator rules', (group) => {
         .withCsrfToken()
         .redirects(0)
       response.assertStatus(302)
-      assert.include(String((response.flashMessages().inputErrorsBag as Record<string, string[]> | undefined)?.from ?? ''), 'real date', from)
+      assert.include(
+        String(
+          (response.flashMessages().inputErrorsBag as Record<string, string[]> | undefined)?.from ??
+            ''
+        ),
+        'real date',
+        from
+      )
     }
   })
 
-  test('a month written wrongly is a field error on the billing run form', async ({ client, assert }) => {
+  test('a month written wrongly is a field error on the billing run form', async ({
+    client,
+    assert,
+  }) => {
     const user = await makeUser('billing')
     const response = await client
       .post('/billing-runs')
@@ -31,6 +44,12 @@ test.group('shared validator rules', (group) => {
       .withCsrfToken()
       .redirects(0)
     response.assertStatus(302)
-    assert.include(String((response.flashMessages().inputErrorsBag as Record<string, string[]> | undefined)?.period ?? ''), 'YYYY-MM')
+    assert.include(
+      String(
+        (response.flashMessages().inputErrorsBag as Record<string, string[]> | undefined)?.period ??
+          ''
+      ),
+      'YYYY-MM'
+    )
   })
 })

@@ -51,22 +51,20 @@ async function seedMargin() {
   await record(a.customer.id, '2026-10', 'data', null, 40_000, 10_000)
   // B: a loss-making USA call: £1 sold for £1.50.
   await record(b.customer.id, '2026-10', 'international', 'USA', 10_000, 15_000)
-  await db
-    .table('recurring_charges')
-    .insert({
-      customer_id: a.customer.id,
-      employee_id: a.alice.id,
-      service_id: null,
-      description: 'Microsoft 365 E3',
-      category: 'licence',
-      quantity: 1,
-      unit_price_e4: 200_000,
-      unit_cost_e4: 150_000,
-      starts_on: '2026-09-01',
-      ends_on: '2026-10-31',
-      origin: 'manual',
-      created_at: '2026-09-01 00:00:00',
-    })
+  await db.table('recurring_charges').insert({
+    customer_id: a.customer.id,
+    employee_id: a.alice.id,
+    service_id: null,
+    description: 'Microsoft 365 E3',
+    category: 'licence',
+    quantity: 1,
+    unit_price_e4: 200_000,
+    unit_cost_e4: 150_000,
+    starts_on: '2026-09-01',
+    ends_on: '2026-10-31',
+    origin: 'manual',
+    created_at: '2026-09-01 00:00:00',
+  })
   for (const c of [a, b]) await refreshRollups(c.customer.id, ['2026-09', '2026-10'])
   await refreshRecurringRollups(a.customer.id)
   return { a, b }

@@ -93,29 +93,25 @@ export async function makeMoneyFixture(
   const count = rnd.int(3, 7)
   for (let e = 0; e < count; e++) {
     const departmentId = departments[e % 2]
-    const [employeeId] = await db
-      .table('employees')
-      .insert({
-        customer_id: customer.id,
-        department_id: departmentId,
-        name: `Person ${e} ${n}`,
-        email: `p${e}-${n.toLowerCase()}@money.example`,
-        employee_number: `P${e}`,
-        active: true,
-        created_at: now,
-      })
+    const [employeeId] = await db.table('employees').insert({
+      customer_id: customer.id,
+      department_id: departmentId,
+      name: `Person ${e} ${n}`,
+      email: `p${e}-${n.toLowerCase()}@money.example`,
+      employee_number: `P${e}`,
+      active: true,
+      created_at: now,
+    })
     employeeIds.push(Number(employeeId))
     for (let s = 0; s < rnd.int(1, 2); s++) {
       const identifier = `+44770${String(seed).padStart(3, '0')}${e}${s}${String(rnd.int(0, 999)).padStart(3, '0')}`
-      const [serviceId] = await db
-        .table('services')
-        .insert({
-          customer_id: customer.id,
-          kind: 'mobile',
-          identifier,
-          label: null,
-          created_at: now,
-        })
+      const [serviceId] = await db.table('services').insert({
+        customer_id: customer.id,
+        kind: 'mobile',
+        identifier,
+        label: null,
+        created_at: now,
+      })
       for (const period of months) {
         for (let r = 0; r < rnd.int(2, 25); r++) {
           // Employee 0 moves from Sales to Operations on the 15th of every month.
@@ -134,36 +130,32 @@ export async function makeMoneyFixture(
     }
     if (rnd.chance(0.7)) {
       const startsOn = e === 1 ? `${months[0]}-16` : '2026-01-01'
-      await db
-        .table('recurring_charges')
-        .insert({
-          customer_id: customer.id,
-          employee_id: Number(employeeId),
-          service_id: null,
-          description: 'Microsoft 365 E3',
-          category: 'licence',
-          quantity: rnd.int(1, 3),
-          unit_price_e4: rnd.int(50_000, 250_000),
-          unit_cost_e4: 150_000,
-          starts_on: startsOn,
-          ends_on: null,
-          origin: 'manual',
-          created_at: now,
-        })
+      await db.table('recurring_charges').insert({
+        customer_id: customer.id,
+        employee_id: Number(employeeId),
+        service_id: null,
+        description: 'Microsoft 365 E3',
+        category: 'licence',
+        quantity: rnd.int(1, 3),
+        unit_price_e4: rnd.int(50_000, 250_000),
+        unit_cost_e4: 150_000,
+        starts_on: startsOn,
+        ends_on: null,
+        origin: 'manual',
+        created_at: now,
+      })
     }
   }
   await db.from('employees').where('id', employeeIds[0]).update({ department_id: departments[1] })
 
   const unassignedIdentifier = `+4420${String(seed).padStart(4, '0')}1234`
-  const [unassigned] = await db
-    .table('services')
-    .insert({
-      customer_id: customer.id,
-      kind: 'ddi',
-      identifier: unassignedIdentifier,
-      label: 'Reception',
-      created_at: now,
-    })
+  const [unassigned] = await db.table('services').insert({
+    customer_id: customer.id,
+    kind: 'ddi',
+    identifier: unassignedIdentifier,
+    label: 'Reception',
+    created_at: now,
+  })
   const unknownIdentifier = `+4479${String(seed).padStart(4, '0')}5678`
   for (const period of months) {
     for (let r = 0; r < rnd.int(1, 6); r++)
@@ -191,22 +183,20 @@ export async function makeMoneyFixture(
     ['Management information add-on', 'mi_addon', 500_000, 1],
     ['Support desk', 'support', rnd.int(10_000, 99_999), 3],
   ] as const) {
-    await db
-      .table('recurring_charges')
-      .insert({
-        customer_id: customer.id,
-        employee_id: null,
-        service_id: null,
-        description,
-        category,
-        quantity,
-        unit_price_e4: price,
-        unit_cost_e4: 0,
-        starts_on: '2026-01-01',
-        ends_on: null,
-        origin: category === 'mi_addon' ? 'mi_addon' : 'manual',
-        created_at: now,
-      })
+    await db.table('recurring_charges').insert({
+      customer_id: customer.id,
+      employee_id: null,
+      service_id: null,
+      description,
+      category,
+      quantity,
+      unit_price_e4: price,
+      unit_cost_e4: 0,
+      starts_on: '2026-01-01',
+      ends_on: null,
+      origin: category === 'mi_addon' ? 'mi_addon' : 'manual',
+      created_at: now,
+    })
   }
   for (let i = 0; i < records.length; i += 400)
     await db.table('usage_records').multiInsert(records.slice(i, i + 400))

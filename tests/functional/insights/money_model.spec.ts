@@ -133,10 +133,16 @@ test.group('one money model', (group) => {
         'departments add up'
       )
       const accountRow = dash.byDepartment.find((d: any) => d.department === 'Account charges')
-      const accountPage = await client.get(`${base}/employees?${range}&departmentId=${accountRow.departmentId}`).headers(inertia).loginAs(staff)
+      const accountPage = await client
+        .get(`${base}/employees?${range}&departmentId=${accountRow.departmentId}`)
+        .headers(inertia)
+        .loginAs(staff)
       accountPage.assertStatus(200)
       assert.equal(accountPage.body().props.totalMinor, accountRow.amountMinor)
-      assert.deepEqual(accountPage.body().props.rows.map((r: any) => r.name), ['Account charges'])
+      assert.deepEqual(
+        accountPage.body().props.rows.map((r: any) => r.name),
+        ['Account charges']
+      )
       for (const d of dash.departmentTrend) {
         const row = dash.byDepartment.find((x: any) => x.departmentId === d.departmentId)
         assert.equal(
@@ -250,7 +256,13 @@ test.group('one money model', (group) => {
       // Numbers are shown formatted ("020 0001 1234"): compare their last nine digits.
       const digits = (text: string) => text.replace(/\D/g, '').slice(-9)
       assert.sameMembers(
-        view.unallocated!.services.map((x) => digits(x.label.includes(f.unknownIdentifier) ? f.unknownIdentifier : x.label.split(' · ').pop()!)),
+        view.unallocated!.services.map((x) =>
+          digits(
+            x.label.includes(f.unknownIdentifier)
+              ? f.unknownIdentifier
+              : x.label.split(' · ').pop()!
+          )
+        ),
         [digits(f.unassignedIdentifier), digits(f.unknownIdentifier)]
       )
       assert.notInclude(JSON.stringify(view.unallocated), 'Management information')

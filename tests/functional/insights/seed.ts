@@ -5,7 +5,14 @@ import { makeCustomer } from '#tests/helpers/factories'
 import type Customer from '#models/customer'
 
 /** Rollup row: money in pounds for readability (converted to e4). */
-export type RollupSpec = { period: string; employee?: Employee | null; department?: Department | null; category: string; pounds: number; records?: number }
+export type RollupSpec = {
+  period: string
+  employee?: Employee | null
+  department?: Department | null
+  category: string
+  pounds: number
+  records?: number
+}
 
 export async function addRollups(customer: Customer, specs: RollupSpec[]) {
   let service = 1
@@ -29,7 +36,14 @@ export async function addRollups(customer: Customer, specs: RollupSpec[]) {
 let seq = 0
 export async function addRecords(
   customer: Customer,
-  rows: { period: string; employee?: Employee | null; category: string; pounds: number; destinationName?: string | null; destination?: string | null }[]
+  rows: {
+    period: string
+    employee?: Employee | null
+    category: string
+    pounds: number
+    destinationName?: string | null
+    destination?: string | null
+  }[]
 ) {
   await db.table('usage_records').multiInsert(
     rows.map((r, i) => ({
@@ -57,11 +71,40 @@ export async function addRecords(
 /** A customer with two departments and three employees. */
 export async function seedCustomer(attrs: Partial<Customer> = {}) {
   const customer = await makeCustomer(attrs)
-  const sales = await Department.create({ customerId: customer.id, name: 'Sales', costCentre: 'S1' })
-  const ops = await Department.create({ customerId: customer.id, name: 'Operations', costCentre: 'O1' })
-  const alice = await Employee.create({ customerId: customer.id, departmentId: sales.id, name: 'Alice Able', email: 'alice@a.example', employeeNumber: 'E1', active: true })
-  const bob = await Employee.create({ customerId: customer.id, departmentId: ops.id, name: 'Bob Baker', email: 'bob@a.example', employeeNumber: 'E2', active: true })
-  const carol = await Employee.create({ customerId: customer.id, departmentId: sales.id, name: 'Carol Cole', email: 'carol@a.example', employeeNumber: 'E3', active: true })
+  const sales = await Department.create({
+    customerId: customer.id,
+    name: 'Sales',
+    costCentre: 'S1',
+  })
+  const ops = await Department.create({
+    customerId: customer.id,
+    name: 'Operations',
+    costCentre: 'O1',
+  })
+  const alice = await Employee.create({
+    customerId: customer.id,
+    departmentId: sales.id,
+    name: 'Alice Able',
+    email: 'alice@a.example',
+    employeeNumber: 'E1',
+    active: true,
+  })
+  const bob = await Employee.create({
+    customerId: customer.id,
+    departmentId: ops.id,
+    name: 'Bob Baker',
+    email: 'bob@a.example',
+    employeeNumber: 'E2',
+    active: true,
+  })
+  const carol = await Employee.create({
+    customerId: customer.id,
+    departmentId: sales.id,
+    name: 'Carol Cole',
+    email: 'carol@a.example',
+    employeeNumber: 'E3',
+    active: true,
+  })
   return { customer, sales, ops, alice, bob, carol }
 }
 
@@ -82,6 +125,5 @@ export async function seedFourMonths(s: Awaited<ReturnType<typeof seedCustomer>>
 }
 
 export { inertiaHeaders as inertia } from '#tests/helpers/inertia'
-
 
 export { binaryResponses } from '#tests/helpers/binary_responses'

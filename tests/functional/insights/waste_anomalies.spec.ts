@@ -9,23 +9,48 @@ import Customer from '#models/customer'
 import AuditLog from '#models/audit_log'
 import { findAnomalies } from '#insights/anomalies'
 import { unusedLicences } from '#insights/waste'
-import { binaryResponses, addRecords, addRollups, seedCustomer, seedFourMonths, inertia } from './seed.js'
+import {
+  binaryResponses,
+  addRecords,
+  addRollups,
+  seedCustomer,
+  seedFourMonths,
+  inertia,
+} from './seed.js'
 
 async function m365User(customerId: number, employeeId: number, upn: string) {
-  const [serviceId] = await db.table('services').insert({ customer_id: customerId, kind: 'm365_user', identifier: upn, created_at: '2026-01-01 00:00:00' })
-  await db.table('assignments').insert({ service_id: serviceId, employee_id: employeeId, starts_at: '2025-01-01 00:00:00', created_at: '2026-01-01 00:00:00' })
+  const [serviceId] = await db.table('services').insert({
+    customer_id: customerId,
+    kind: 'm365_user',
+    identifier: upn,
+    created_at: '2026-01-01 00:00:00',
+  })
+  await db.table('assignments').insert({
+    service_id: serviceId,
+    employee_id: employeeId,
+    starts_at: '2025-01-01 00:00:00',
+    created_at: '2026-01-01 00:00:00',
+  })
   return Number(serviceId)
 }
 
 test.group('insights: unused licences', (group) => {
   group.each.setup(() => truncateAll())
 
-  test('licences of users without 30 days of activity are waste; the saving is their monthly cost', async ({ client, assert }) => {
+  test('licences of users without 30 days of activity are waste; the saving is their monthly cost', async ({
+    client,
+    assert,
+  }) => {
     const s = await seedCustomer()
     await m365User(s.customer.id, s.alice.id, 'alice@a.example')
     await m365User(s.customer.id, s.bob.id, 'bob@a.example')
     const carolService = await m365User(s.customer.id, s.carol.id, 'carol@a.example')
-    const licence = (employeeId: number, description: string, priceE4: number, extra: Record<string, any> = {}) => ({
+    const licence = (
+      employeeId: number,
+      description: string,
+      priceE4: number,
+      extra: Record<string, any> = {}
+    ) => ({
       customer_id: s.customer.id,
       employee_id: employeeId,
       description,
@@ -75,16 +100,30 @@ test.group('insights: unused licences', (group) => {
     assert.equal(waste.licencesChecked, 4)
     assert.isFalse(waste.concealed)
 
-    const page = await client.get(`/customers/${s.customer.id}/insights/waste`).headers(inertia).loginAs(await makeUser('viewer'))
+    const page = await client
+      .get(`/customers/${s.customer.id}/insights/waste`)
+      .headers(inertia)
+      .loginAs(await makeUser('viewer'))
     page.assertStatus(200)
     assert.equal(page.body().props.waste.monthlySavingMinor, 4780)
-    const csv = await client.get(`/customers/${s.customer.id}/insights/waste?format=csv`).loginAs(await makeUser('viewer'))
-    assert.include(csv.text(), 'Bob Baker,Operations,bob@a.example,Microsoft 365 E3,1,2026-10-01,50,31.20')
+    const csv = await client
+      .get(`/customers/${s.customer.id}/insights/waste?format=csv`)
+      .loginAs(await makeUser('viewer'))
+    assert.include(
+      csv.text(),
+      'Bob Baker,Operations,bob@a.example,Microsoft 365 E3,1,2026-10-01,50,31.20'
+    )
   })
 
   test('concealed reports are flagged', async ({ assert }) => {
     const s = await seedCustomer()
-    await db.table('m365_activity').insert({ customer_id: s.customer.id, upn: 'a1b2c3d4e5', concealed: true, report_refresh_date: '2026-11-20', created_at: '2026-11-21 00:00:00' })
+    await db.table('m365_activity').insert({
+      customer_id: s.customer.id,
+      upn: 'a1b2c3d4e5',
+      concealed: true,
+      report_refresh_date: '2026-11-20',
+      created_at: '2026-11-21 00:00:00',
+    })
     const waste = await unusedLicences(s.customer.id)
     assert.isTrue(waste.concealed)
   })
@@ -93,19 +132,39 @@ test.group('insights: unused licences', (group) => {
 test.group('insights: anomalies', (group) => {
   group.each.setup(() => truncateAll())
 
-  test('employee spikes, roaming spikes and new high-cost destinations', async ({ client, assert }) => {
+  test('employee spikes, roaming spikes and new high-cost destinations', async ({
+    client,
+    assert,
+  }) => {
     const s = await seedCustomer()
     await seedFourMonths(s)
     // Carol roams a little every month: 10, 10, 10 then 25 (> 2× average but not above £25) → no roaming spike.
     await addRollups(s.customer, [
-      ...['2026-01', '2026-02', '2026-03'].map((period) => ({ period, employee: s.carol, category: 'roaming_calls', pounds: 10 })),
+      ...['2026-01', '2026-02', '2026-03'].map((period) => ({
+        period,
+        employee: s.carol,
+        category: 'roaming_calls',
+        pounds: 10,
+      })),
       { period: '2026-04', employee: s.carol, category: 'roaming_calls', pounds: 25 },
     ])
     await addRecords(s.customer, [
-      { period: '2026-04', employee: s.bob, category: 'calls', pounds: 40, destinationName: 'Satellite Inmarsat' },
+      {
+        period: '2026-04',
+        employee: s.bob,
+        category: 'calls',
+        pounds: 40,
+        destinationName: 'Satellite Inmarsat',
+      },
       { period: '2026-04', employee: s.alice, category: 'calls', pounds: 30, destination: '+33' },
       { period: '2026-02', employee: s.alice, category: 'calls', pounds: 1, destination: '+33' },
-      { period: '2026-04', employee: s.alice, category: 'calls', pounds: 20, destinationName: 'Germany' },
+      {
+        period: '2026-04',
+        employee: s.alice,
+        category: 'calls',
+        pounds: 20,
+        destinationName: 'Germany',
+      },
     ])
     const anomalies = await findAnomalies(s.customer.id, '2026-04')
     assert.deepEqual(
@@ -124,17 +183,27 @@ test.group('insights: anomalies', (group) => {
     // The threshold comes from settings.
     await db.table('settings').insert({ key: 'insights.anomaly_threshold_minor', value: '20000' })
     const fewer = await findAnomalies(s.customer.id, '2026-04')
-    assert.deepEqual(fewer.map((a) => a.subject), ['Alice Able'])
+    assert.deepEqual(
+      fewer.map((a) => a.subject),
+      ['Alice Able']
+    )
 
-    const page = await client.get(`/customers/${s.customer.id}/insights/anomalies?period=2026-04`).headers(inertia).loginAs(await makeUser('viewer'))
+    const page = await client
+      .get(`/customers/${s.customer.id}/insights/anomalies?period=2026-04`)
+      .headers(inertia)
+      .loginAs(await makeUser('viewer'))
     page.assertStatus(200)
     assert.lengthOf(page.body().props.anomalies, 1)
     assert.equal(page.body().props.previous, '2026-03')
   })
 
-  test('an employee with no earlier usage is not a spike; a quiet month is not either', async ({ assert }) => {
+  test('an employee with no earlier usage is not a spike; a quiet month is not either', async ({
+    assert,
+  }) => {
     const s = await seedCustomer()
-    await addRollups(s.customer, [{ period: '2026-04', employee: s.alice, category: 'calls', pounds: 300 }])
+    await addRollups(s.customer, [
+      { period: '2026-04', employee: s.alice, category: 'calls', pounds: 300 },
+    ])
     assert.deepEqual(await findAnomalies(s.customer.id, '2026-04'), [])
     assert.deepEqual(await findAnomalies(s.customer.id, '2026-05'), [])
   })
@@ -144,11 +213,16 @@ test.group('insights: statement PDF and MI add-on', (group) => {
   binaryResponses(group)
   group.each.setup(() => truncateAll())
 
-  test('the per-employee statement is a PDF with the employee, months and totals', async ({ client, assert }) => {
+  test('the per-employee statement is a PDF with the employee, months and totals', async ({
+    client,
+    assert,
+  }) => {
     const s = await seedCustomer()
     await seedFourMonths(s)
     const response = await client
-      .get(`/customers/${s.customer.id}/employees/${s.alice.id}/statement.pdf?from=2026-01&to=2026-04`)
+      .get(
+        `/customers/${s.customer.id}/employees/${s.alice.id}/statement.pdf?from=2026-01&to=2026-04`
+      )
       .loginAs(await makeUser('viewer'))
     response.assertStatus(200)
     assert.equal(response.header('content-type'), 'application/pdf')
@@ -160,35 +234,70 @@ test.group('insights: statement PDF and MI add-on', (group) => {
     assert.include(text, '£730.00')
     assert.include(text, '2026-04')
     const other = await seedCustomer()
-    const cross = await client.get(`/customers/${s.customer.id}/employees/${other.bob.id}/statement.pdf`).loginAs(await makeUser('viewer'))
+    const cross = await client
+      .get(`/customers/${s.customer.id}/employees/${other.bob.id}/statement.pdf`)
+      .loginAs(await makeUser('viewer'))
     cross.assertStatus(404)
   }).timeout(60000)
 
-  test('switching the add-on on creates its recurring charge once; off ends it; viewers cannot switch', async ({ client, assert }) => {
+  test('switching the add-on on creates its recurring charge once; off ends it; viewers cannot switch', async ({
+    client,
+    assert,
+  }) => {
     const s = await seedCustomer()
     const admin = await makeUser('admin')
-    const on = await client.post(`/customers/${s.customer.id}/portal/mi-addon`).form({ enabled: true }).loginAs(admin).withCsrfToken().redirects(0)
+    const on = await client
+      .post(`/customers/${s.customer.id}/portal/mi-addon`)
+      .form({ enabled: true })
+      .loginAs(admin)
+      .withCsrfToken()
+      .redirects(0)
     on.assertStatus(302)
-    await client.post(`/customers/${s.customer.id}/portal/mi-addon`).form({ enabled: true }).loginAs(admin).withCsrfToken().redirects(0)
-    const charges = await RecurringCharge.query().where('customer_id', s.customer.id).where('origin', 'mi_addon')
+    await client
+      .post(`/customers/${s.customer.id}/portal/mi-addon`)
+      .form({ enabled: true })
+      .loginAs(admin)
+      .withCsrfToken()
+      .redirects(0)
+    const charges = await RecurringCharge.query()
+      .where('customer_id', s.customer.id)
+      .where('origin', 'mi_addon')
     assert.lengthOf(charges, 1)
     assert.equal(charges[0].description, 'Management information add-on')
     assert.equal(charges[0].unitPriceE4, 500_000)
     assert.isNull(charges[0].endsOn)
     assert.isTrue((await Customer.findOrFail(s.customer.id)).miAddon)
 
-    const off = await client.post(`/customers/${s.customer.id}/portal/mi-addon`).form({ enabled: false }).loginAs(admin).withCsrfToken().redirects(0)
+    const off = await client
+      .post(`/customers/${s.customer.id}/portal/mi-addon`)
+      .form({ enabled: false })
+      .loginAs(admin)
+      .withCsrfToken()
+      .redirects(0)
     off.assertStatus(302)
     await charges[0].refresh()
     assert.equal(charges[0].endsOn?.toISODate(), DateTime.utc().toISODate())
     assert.isFalse((await Customer.findOrFail(s.customer.id)).miAddon)
-    assert.isAtLeast(Number((await AuditLog.query().where('action', 'like', 'mi_addon.%').count('* as n'))[0].$extras.n), 2)
+    assert.isAtLeast(
+      Number(
+        (await AuditLog.query().where('action', 'like', 'mi_addon.%').count('* as n'))[0].$extras.n
+      ),
+      2
+    )
 
     const viewer = await makeUser('viewer')
-    const refused = await client.post(`/customers/${s.customer.id}/portal/mi-addon`).form({ enabled: true }).loginAs(viewer).withCsrfToken().redirects(0)
+    const refused = await client
+      .post(`/customers/${s.customer.id}/portal/mi-addon`)
+      .form({ enabled: true })
+      .loginAs(viewer)
+      .withCsrfToken()
+      .redirects(0)
     refused.assertStatus(403)
 
-    const page = await client.get(`/customers/${s.customer.id}/portal`).headers(inertia).loginAs(viewer)
+    const page = await client
+      .get(`/customers/${s.customer.id}/portal`)
+      .headers(inertia)
+      .loginAs(viewer)
     page.assertStatus(200)
     assert.lengthOf(page.body().props.charges, 1)
   })

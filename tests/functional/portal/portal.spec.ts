@@ -8,7 +8,13 @@ import { makeUser } from '#tests/helpers/factories'
 import User from '#models/user'
 import Customer from '#models/customer'
 import { setMiAddon } from '#insights/mi_addon'
-import { binaryResponses, addRecords, seedCustomer, seedFourMonths, inertia } from '../insights/seed.js'
+import {
+  binaryResponses,
+  addRecords,
+  seedCustomer,
+  seedFourMonths,
+  inertia,
+} from '../insights/seed.js'
 
 /** A real SMTP server on SMTP_HOST:SMTP_PORT (the mailer's configured relay) that keeps each message. */
 async function startSmtp() {
@@ -21,7 +27,10 @@ async function startSmtp() {
       const chunks: Buffer[] = []
       stream.on('data', (c: Buffer) => chunks.push(c))
       stream.on('end', () => {
-        messages.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') })
+        messages.push({
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw: Buffer.concat(chunks).toString('utf8'),
+        })
         callback()
       })
     },
@@ -40,9 +49,18 @@ async function twoCustomers() {
   const b = await seedCustomer({ miAddon: true, name: 'Bravo Ltd' })
   await seedFourMonths(a)
   await seedFourMonths(b)
-  await addRecords(b.customer, [{ period: '2026-04', employee: b.alice, category: 'calls', pounds: 3 }])
-  const [runId] = await db.table('billing_runs').insert({ period: '2026-04', status: 'finalized', created_at: '2026-05-01 00:00:00' })
-  const invoice = async (customerId: number, number: string | null, status: string, period: string) => {
+  await addRecords(b.customer, [
+    { period: '2026-04', employee: b.alice, category: 'calls', pounds: 3 },
+  ])
+  const [runId] = await db
+    .table('billing_runs')
+    .insert({ period: '2026-04', status: 'finalized', created_at: '2026-05-01 00:00:00' })
+  const invoice = async (
+    customerId: number,
+    number: string | null,
+    status: string,
+    period: string
+  ) => {
     const pdfPath = `portal-test/${number ?? 'draft-' + customerId + period}.pdf`
     await drive.use().put(pdfPath, `%PDF-1.4 fake invoice ${number}`)
     const [id] = await db.table('invoices').insert({
@@ -74,7 +92,10 @@ test.group('portal: scoping', (group) => {
   binaryResponses(group)
   group.each.setup(() => truncateAll())
 
-  test('customer A sees only its own insights and finalized invoices', async ({ client, assert }) => {
+  test('customer A sees only its own insights and finalized invoices', async ({
+    client,
+    assert,
+  }) => {
     const { a, b, userA, invoiceA } = await twoCustomers()
     const dash = await client.get('/portal?from=2026-01&to=2026-04').headers(inertia).loginAs(userA)
     dash.assertStatus(200)
@@ -85,22 +106,40 @@ test.group('portal: scoping', (group) => {
       dash.body().props.data.topSpenders.map((e: any) => e.employeeId),
       [a.alice.id, a.bob.id, a.carol.id]
     )
-    const employees = await client.get('/portal/employees?from=2026-01&to=2026-04').headers(inertia).loginAs(userA)
+    const employees = await client
+      .get('/portal/employees?from=2026-01&to=2026-04')
+      .headers(inertia)
+      .loginAs(userA)
     assert.notInclude(JSON.stringify(employees.body().props.rows), String(b.customer.name))
-    assert.sameMembers(employees.body().props.rows.map((r: any) => r.employeeId).filter((id: number) => id), [a.alice.id, a.bob.id, a.carol.id])
+    assert.sameMembers(
+      employees
+        .body()
+        .props.rows.map((r: any) => r.employeeId)
+        .filter((id: number) => id),
+      [a.alice.id, a.bob.id, a.carol.id]
+    )
 
-    const own = await client.get(`/portal/employees/${a.alice.id}?from=2026-01&to=2026-04`).headers(inertia).loginAs(userA)
+    const own = await client
+      .get(`/portal/employees/${a.alice.id}?from=2026-01&to=2026-04`)
+      .headers(inertia)
+      .loginAs(userA)
     own.assertStatus(200)
     assert.equal(own.body().props.detail.totalMinor, 73000)
     assert.equal(own.body().props.statementUrl, `/portal/employees/${a.alice.id}/statement.pdf`)
 
-    const unallocated = await client.get('/portal/employees/0?from=2026-01&to=2026-04').headers(inertia).loginAs(userA)
+    const unallocated = await client
+      .get('/portal/employees/0?from=2026-01&to=2026-04')
+      .headers(inertia)
+      .loginAs(userA)
     unallocated.assertStatus(200)
     assert.equal(unallocated.body().props.detail.totalMinor, 500)
     assert.isNull(unallocated.body().props.statementUrl)
 
     const invoices = await client.get('/portal/invoices').headers(inertia).loginAs(userA)
-    assert.deepEqual(invoices.body().props.invoices.map((i: any) => i.number), ['INV-000001'])
+    assert.deepEqual(
+      invoices.body().props.invoices.map((i: any) => i.number),
+      ['INV-000001']
+    )
     const pdf = await client.get(`/portal/invoices/${invoiceA}/pdf`).loginAs(userA)
     pdf.assertStatus(200)
     assert.include((pdf.body() as Buffer).toString(), 'INV-000001')
@@ -110,11 +149,16 @@ test.group('portal: scoping', (group) => {
     assert.notInclude(csv.text(), 'INV-000002')
     const xlsx = await client.get('/portal?format=xlsx').loginAs(userA)
     xlsx.assertStatus(200)
-    const empCsv = await client.get('/portal/employees?from=2026-01&to=2026-04&format=csv').loginAs(userA)
+    const empCsv = await client
+      .get('/portal/employees?from=2026-01&to=2026-04&format=csv')
+      .loginAs(userA)
     assert.include(empCsv.text(), 'Alice Able,Sales,730.00')
   })
 
-  test("every portal route requested by customer A with customer B's ids answers 404", async ({ client, assert }) => {
+  test("every portal route requested by customer A with customer B's ids answers 404", async ({
+    client,
+    assert,
+  }) => {
     const { b, userA, invoiceB, draftA } = await twoCustomers()
     const urls = [
       `/portal/employees/${b.alice.id}`,
@@ -134,29 +178,47 @@ test.group('portal: scoping', (group) => {
       assert.equal(response.status(), 404, url)
     }
     // Staff pages of B (and of A) are hidden from portal users too.
-    for (const url of [`/customers/${b.customer.id}/insights`, `/customers/${b.customer.id}/portal`, `/customers/${b.customer.id}/employees/${b.alice.id}/statement.pdf`, '/insights']) {
+    for (const url of [
+      `/customers/${b.customer.id}/insights`,
+      `/customers/${b.customer.id}/portal`,
+      `/customers/${b.customer.id}/employees/${b.alice.id}/statement.pdf`,
+      '/insights',
+    ]) {
       const response = await client.get(url).headers(inertia).loginAs(userA)
       assert.equal(response.status(), 404, url)
     }
   })
 
-  test('staff users do not reach the portal; a portal login without the add-on is refused with a message', async ({ client, assert }) => {
+  test('staff users do not reach the portal; a portal login without the add-on is refused with a message', async ({
+    client,
+    assert,
+  }) => {
     const { a, userA } = await twoCustomers()
-    const staff = await client.get('/portal').headers(inertia).loginAs(await makeUser('admin')).redirects(0)
+    const staff = await client
+      .get('/portal')
+      .headers(inertia)
+      .loginAs(await makeUser('admin'))
+      .redirects(0)
     assert.include([403, 404], staff.status())
 
     await setMiAddon(a.customer.id, false, null)
     const refused = await client.get('/portal').headers(inertia).loginAs(userA).redirects(0)
     refused.assertStatus(302)
     assert.equal(refused.header('location'), '/login')
-    assert.include(JSON.stringify(refused.flashMessages()), 'does not subscribe to the management information portal')
+    assert.include(
+      JSON.stringify(refused.flashMessages()),
+      'does not subscribe to the management information portal'
+    )
   })
 })
 
 test.group('portal: invitations', (group) => {
   group.each.setup(() => truncateAll())
 
-  test('an invited customer user sets a password from the emailed link and logs in to the portal', async ({ client, assert }) => {
+  test('an invited customer user sets a password from the emailed link and logs in to the portal', async ({
+    client,
+    assert,
+  }) => {
     const smtp = await startSmtp()
     try {
       const s = await seedCustomer({ miAddon: true, name: 'Alpha Ltd' })
@@ -185,7 +247,11 @@ test.group('portal: invitations', (group) => {
       assert.isTrue(form.body().props.valid)
       assert.equal(form.body().props.customerName, 'Alpha Ltd')
 
-      const short = await client.post(`/portal/invite/${token}`).form({ password: 'short', passwordConfirmation: 'short' }).withCsrfToken().redirects(0)
+      const short = await client
+        .post(`/portal/invite/${token}`)
+        .form({ password: 'short', passwordConfirmation: 'short' })
+        .withCsrfToken()
+        .redirects(0)
       short.assertStatus(302)
       const accepted = await client
         .post(`/portal/invite/${token}`)
@@ -199,45 +265,88 @@ test.group('portal: invitations', (group) => {
       const again = await client.get(`/portal/invite/${token}`).headers(inertia)
       assert.isFalse(again.body().props.valid)
 
-      const login = await client.post('/login').form({ email: 'dana@alpha.example', password: 'a-long-password-1' }).withCsrfToken().redirects(0)
+      const login = await client
+        .post('/login')
+        .form({ email: 'dana@alpha.example', password: 'a-long-password-1' })
+        .withCsrfToken()
+        .redirects(0)
       login.assertStatus(302)
       assert.equal(login.header('location'), '/portal')
-      const dash = await client.get('/portal?from=2026-01&to=2026-04').headers(inertia).loginAs(await User.findOrFail(user.id))
+      const dash = await client
+        .get('/portal?from=2026-01&to=2026-04')
+        .headers(inertia)
+        .loginAs(await User.findOrFail(user.id))
       assert.equal(dash.body().props.data.totals.amountMinor, 105500)
     } finally {
       await smtp.close()
     }
   })
 
-  test("staff remove a portal user of this customer only", async ({ client, assert }) => {
+  test('staff remove a portal user of this customer only', async ({ client, assert }) => {
     const { a, b, userA, userB } = await twoCustomers()
     const admin = await makeUser('admin')
-    const cross = await client.post(`/customers/${a.customer.id}/portal/users/${userB.id}/remove`).loginAs(admin).withCsrfToken().redirects(0)
+    const cross = await client
+      .post(`/customers/${a.customer.id}/portal/users/${userB.id}/remove`)
+      .loginAs(admin)
+      .withCsrfToken()
+      .redirects(0)
     cross.assertStatus(404)
-    const staff = await client.post(`/customers/${a.customer.id}/portal/users/${admin.id}/remove`).loginAs(admin).withCsrfToken().redirects(0)
+    const staff = await client
+      .post(`/customers/${a.customer.id}/portal/users/${admin.id}/remove`)
+      .loginAs(admin)
+      .withCsrfToken()
+      .redirects(0)
     staff.assertStatus(404)
-    const ok = await client.post(`/customers/${a.customer.id}/portal/users/${userA.id}/remove`).loginAs(admin).withCsrfToken().redirects(0)
+    const ok = await client
+      .post(`/customers/${a.customer.id}/portal/users/${userA.id}/remove`)
+      .loginAs(admin)
+      .withCsrfToken()
+      .redirects(0)
     ok.assertStatus(302)
     assert.isNull(await User.find(userA.id))
     assert.isNotNull(await User.find(userB.id))
-    const page = await client.get(`/customers/${b.customer.id}/portal`).headers(inertia).loginAs(admin)
-    assert.deepEqual(page.body().props.users.map((u: any) => u.id), [userB.id])
+    const page = await client
+      .get(`/customers/${b.customer.id}/portal`)
+      .headers(inertia)
+      .loginAs(admin)
+    assert.deepEqual(
+      page.body().props.users.map((u: any) => u.id),
+      [userB.id]
+    )
   })
 
-  test('no invitations without the add-on; a staff email cannot be invited', async ({ client, assert }) => {
+  test('no invitations without the add-on; a staff email cannot be invited', async ({
+    client,
+    assert,
+  }) => {
     const s = await seedCustomer({ miAddon: false })
     const admin = await makeUser('admin')
-    const refused = await client.post(`/customers/${s.customer.id}/portal/invites`).form({ email: 'x@alpha.example' }).loginAs(admin).withCsrfToken().redirects(0)
+    const refused = await client
+      .post(`/customers/${s.customer.id}/portal/invites`)
+      .form({ email: 'x@alpha.example' })
+      .loginAs(admin)
+      .withCsrfToken()
+      .redirects(0)
     assert.include(JSON.stringify(refused.flashMessages()), 'no management-information add-on')
     assert.isNull(await User.findBy('email', 'x@alpha.example'))
 
     await Customer.query().where('id', s.customer.id).update({ mi_addon: true })
-    const taken = await client.post(`/customers/${s.customer.id}/portal/invites`).form({ email: admin.email }).loginAs(admin).withCsrfToken().redirects(0)
+    const taken = await client
+      .post(`/customers/${s.customer.id}/portal/invites`)
+      .form({ email: admin.email })
+      .loginAs(admin)
+      .withCsrfToken()
+      .redirects(0)
     assert.include(JSON.stringify(taken.flashMessages()), 'already belongs to another user')
     assert.equal((await User.findOrFail(admin.id)).role, 'admin')
 
     // No SMTP server listening: the admin is told, nothing is half-sent silently.
-    const down = await client.post(`/customers/${s.customer.id}/portal/invites`).form({ email: 'y@alpha.example' }).loginAs(admin).withCsrfToken().redirects(0)
+    const down = await client
+      .post(`/customers/${s.customer.id}/portal/invites`)
+      .form({ email: 'y@alpha.example' })
+      .loginAs(admin)
+      .withCsrfToken()
+      .redirects(0)
     assert.include(JSON.stringify(down.flashMessages()), 'could not be emailed')
   })
 })

@@ -11,25 +11,57 @@ import { makeTariff, addRate, putOnTariff, addUsage } from './support.js'
 test.group('Re-rating history', (group) => {
   group.each.setup(() => truncateAll())
 
-  test('a re-rate keeps each changed record: old and new price, rate, band, allowance and why', async ({ assert }) => {
+  test('a re-rate keeps each changed record: old and new price, rate, band, allowance and why', async ({
+    assert,
+  }) => {
     const customer = await makeCustomer()
     const user = await makeUser('billing')
     const tariff = await makeTariff('History')
-    await addRate(tariff, { prefix: '33', category: 'international', destination: 'France', micros: [120000, 60000, 30000] })
-    await addRate(tariff, { prefix: '44', category: 'uk_landline', destination: 'UK landline', micros: 20000 })
+    await addRate(tariff, {
+      prefix: '33',
+      category: 'international',
+      destination: 'France',
+      micros: [120000, 60000, 30000],
+    })
+    await addRate(tariff, {
+      prefix: '44',
+      category: 'uk_landline',
+      destination: 'UK landline',
+      micros: 20000,
+    })
     await putOnTariff(customer.id, tariff)
     // Tuesday 10:00 London (peak), 120 s each
-    const france = await addUsage(customer.id, { at: '2026-10-13T09:00:00Z', destination: '33140000000', durationS: 120, category: 'international' })
-    const uk = await addUsage(customer.id, { at: '2026-10-13T09:05:00Z', destination: '442071234567', durationS: 120, category: 'uk_landline' })
+    const france = await addUsage(customer.id, {
+      at: '2026-10-13T09:00:00Z',
+      destination: '33140000000',
+      durationS: 120,
+      category: 'international',
+    })
+    const uk = await addUsage(customer.id, {
+      at: '2026-10-13T09:05:00Z',
+      destination: '442071234567',
+      durationS: 120,
+      category: 'uk_landline',
+    })
 
     // First rating: pending → rated is not a re-rate
     await rateUsage({ customerId: customer.id, period: '2026-10' })
     assert.equal(Number((await db.from('rerates').count('* as n').first()).n), 0)
-    assert.equal(Number((await db.from('usage_records').where('id', france).first()).price_e4), 2400)
+    assert.equal(
+      Number((await db.from('usage_records').where('id', france).first()).price_e4),
+      2400
+    )
 
     // The France rate is fixed, and a more specific Paris prefix is added: one record changes rate, the UK one stays
-    await db.from('rates').where('tariff_id', tariff).where('prefix', '33').update({ peak_micros: 150000 })
-    const summary = await rerate({ customerIds: [customer.id], period: '2026-10', reason: 'France peak rate corrected' }, user.id)
+    await db
+      .from('rates')
+      .where('tariff_id', tariff)
+      .where('prefix', '33')
+      .update({ peak_micros: 150000 })
+    const summary = await rerate(
+      { customerIds: [customer.id], period: '2026-10', reason: 'France peak rate corrected' },
+      user.id
+    )
     assert.equal(summary.changed, 1)
 
     const [list] = await rerateList({ customerId: customer.id })
@@ -55,7 +87,10 @@ test.group('Re-rating history', (group) => {
     assert.lengthOf((await rerateChanges(list.id, { destination: 'Germany' }))!.changes, 0)
     assert.lengthOf((await rerateChanges(list.id, { reason: 'rate' }))!.changes, 0)
     const csv = rerateCsv(data)
-    assert.match(csv.split('\r\n')[0], /^record_id,occurred_at_utc,identifier,destination,category,old_price,new_price/)
+    assert.match(
+      csv.split('\r\n')[0],
+      /^record_id,occurred_at_utc,identifier,destination,category,old_price,new_price/
+    )
     assert.include(csv, 'Same rate, new price (deck value changed)')
 
     // A second identical re-rate changes nothing and records nothing
@@ -63,13 +98,26 @@ test.group('Re-rating history', (group) => {
     assert.equal(Number((await db.from('rerates').count('* as n').first()).n), 1)
   })
 
-  test('a record that loses its rate is kept as "now unrated", and the what-changed page and CSV answer', async ({ assert, client }) => {
+  test('a record that loses its rate is kept as "now unrated", and the what-changed page and CSV answer', async ({
+    assert,
+    client,
+  }) => {
     const customer = await makeCustomer()
     const user = await makeUser('viewer')
     const tariff = await makeTariff('Shrinking')
-    await addRate(tariff, { prefix: '49', category: 'international', destination: 'Germany', micros: 90000 })
+    await addRate(tariff, {
+      prefix: '49',
+      category: 'international',
+      destination: 'Germany',
+      micros: 90000,
+    })
     await putOnTariff(customer.id, tariff)
-    await addUsage(customer.id, { at: '2026-10-17T12:00:00Z', destination: '4930123456', durationS: 60, category: 'international' })
+    await addUsage(customer.id, {
+      at: '2026-10-17T12:00:00Z',
+      destination: '4930123456',
+      durationS: 60,
+      category: 'international',
+    })
     await rateUsage({ customerId: customer.id, period: '2026-10' })
     await db.from('rates').where('tariff_id', tariff).delete()
     await rerate({ tariffId: tariff, reason: 'Germany withdrawn' })
@@ -80,7 +128,10 @@ test.group('Re-rating history', (group) => {
     assert.isNull(change.new_price_e4)
     assert.equal(Number(change.old_price_e4), 900)
 
-    const page = await client.get(`/rerates/${id}?reason=unrated`).headers(inertiaHeaders).loginAs(user)
+    const page = await client
+      .get(`/rerates/${id}?reason=unrated`)
+      .headers(inertiaHeaders)
+      .loginAs(user)
     page.assertStatus(200)
     assert.equal(page.body().component, 'rerates/show')
     assert.lengthOf(page.body().props.changes, 1)

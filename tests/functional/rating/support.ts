@@ -8,12 +8,32 @@ export const sqlTime = (iso: string) => iso.replace('T', ' ').replace(/\.\d+Z?$|
 const stamp = () => sqlTime(new Date().toISOString())
 
 export async function makeTariff(name: string, markupBp = 0) {
-  const [id] = await db.table('tariffs').insert({ name, currency: 'GBP', default_markup_bp: markupBp, created_at: stamp(), updated_at: stamp() })
+  const [id] = await db.table('tariffs').insert({
+    name,
+    currency: 'GBP',
+    default_markup_bp: markupBp,
+    created_at: stamp(),
+    updated_at: stamp(),
+  })
   return Number(id ?? (await db.from('tariffs').where('name', name).first()).id)
 }
 
-export async function addRate(tariffId: number, r: { prefix: string; category: string; destination?: string; micros: number | [number, number, number]; connection?: number; minimum?: number; increments?: [number, number]; effectiveFrom?: string }) {
-  const [peak, offpeak, weekend] = Array.isArray(r.micros) ? r.micros : [r.micros, r.micros, r.micros]
+export async function addRate(
+  tariffId: number,
+  r: {
+    prefix: string
+    category: string
+    destination?: string
+    micros: number | [number, number, number]
+    connection?: number
+    minimum?: number
+    increments?: [number, number]
+    effectiveFrom?: string
+  }
+) {
+  const [peak, offpeak, weekend] = Array.isArray(r.micros)
+    ? r.micros
+    : [r.micros, r.micros, r.micros]
   await db.table('rates').insert({
     tariff_id: tariffId,
     prefix: r.prefix,
@@ -32,13 +52,37 @@ export async function addRate(tariffId: number, r: { prefix: string; category: s
   })
 }
 
-export async function putOnTariff(customerId: number, tariffId: number, startsOn = '2026-01-01', endsOn: string | null = null) {
-  await db.table('customer_tariffs').insert({ customer_id: customerId, tariff_id: tariffId, starts_on: startsOn, ends_on: endsOn, created_at: stamp(), updated_at: stamp() })
+export async function putOnTariff(
+  customerId: number,
+  tariffId: number,
+  startsOn = '2026-01-01',
+  endsOn: string | null = null
+) {
+  await db.table('customer_tariffs').insert({
+    customer_id: customerId,
+    tariff_id: tariffId,
+    starts_on: startsOn,
+    ends_on: endsOn,
+    created_at: stamp(),
+    updated_at: stamp(),
+  })
 }
 
 export async function addUsage(
   customerId: number,
-  r: { at: string; destination?: string | null; durationS?: number; category?: string; volumeBytes?: number; quantity?: number; costE4?: number | null; invoiceId?: number | null; priceE4?: number | null; serviceKey?: string; period?: string }
+  r: {
+    at: string
+    destination?: string | null
+    durationS?: number
+    category?: string
+    volumeBytes?: number
+    quantity?: number
+    costE4?: number | null
+    invoiceId?: number | null
+    priceE4?: number | null
+    serviceKey?: string
+    period?: string
+  }
 ): Promise<number> {
   const key = `k${Date.now()}-${seq++}`
   await db.table('usage_records').insert({
@@ -57,7 +101,9 @@ export async function addUsage(
     price_e4: r.priceE4 ?? null,
     invoice_id: r.invoiceId ?? null,
   })
-  return Number((await db.from('usage_records').where({ source: 'manual:test', dedupe_key: key }).first()).id)
+  return Number(
+    (await db.from('usage_records').where({ source: 'manual:test', dedupe_key: key }).first()).id
+  )
 }
 
 export const record = (id: number) => db.from('usage_records').where('id', id).first()

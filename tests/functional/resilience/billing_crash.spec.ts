@@ -22,7 +22,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 test.group('Crash recovery: billing runs', (group) => {
   group.each.setup(() => truncateAll())
 
-  test('killed mid-build, billing:run again finishes the same run (no second run) and finalizes it', async ({ assert }) => {
+  test('killed mid-build, billing:run again finishes the same run (no second run) and finalizes it', async ({
+    assert,
+  }) => {
     const period = '2026-10'
     const a = await makeBillingFixture({ period, employees: 1, recordsPerService: 2 })
     const b = await makeBillingFixture({ period, employees: 1, recordsPerService: 2 })
@@ -31,13 +33,20 @@ test.group('Crash recovery: billing runs', (group) => {
     assert.equal(killed.signal, 'SIGKILL')
     const runs = await db.from('billing_runs').where('period', period)
     assert.lengthOf(runs, 1)
-    assert.lengthOf(await db.from('invoices').where('billing_run_id', runs[0].id), 1, 'one invoice was built before the kill')
+    assert.lengthOf(
+      await db.from('invoices').where('billing_run_id', runs[0].id),
+      1,
+      'one invoice was built before the kill'
+    )
 
     const again = await ace(args)
     assert.equal(again.code, 0, again.stdout + again.stderr)
     const out = JSON.parse(again.stdout)
     assert.containsSubset(out, { run_id: runs[0].id, resumed_run: runs[0].id, status: 'finalized' })
-    assert.sameMembers(out.invoices.map((i: any) => i.customer), [a.customer.accountNumber, b.customer.accountNumber])
+    assert.sameMembers(
+      out.invoices.map((i: any) => i.customer),
+      [a.customer.accountNumber, b.customer.accountNumber]
+    )
     assert.match(again.stderr, new RegExp(`finishing draft billing run #${runs[0].id}`))
     assert.lengthOf(await db.from('billing_runs').where('period', period), 1)
     const invoices = await db.from('invoices').where('period', period)
@@ -47,7 +56,12 @@ test.group('Crash recovery: billing runs', (group) => {
     // Once more: nothing is left to bill, and it says so with exit code 1 (no empty run is created).
     const third = await ace(args)
     assert.equal(third.code, 1)
-    assert.match(JSON.parse(third.stdout).error, new RegExp(`^nothing to bill for ${period}: .* is already in run #${runs[0].id} \\(finalized\\)`))
+    assert.match(
+      JSON.parse(third.stdout).error,
+      new RegExp(
+        `^nothing to bill for ${period}: .* is already in run #${runs[0].id} \\(finalized\\)`
+      )
+    )
     assert.lengthOf(await db.from('billing_runs').where('period', period), 1)
   }).timeout(180_000)
 
@@ -56,7 +70,11 @@ test.group('Crash recovery: billing runs', (group) => {
     await makeBillingFixture({ period, employees: 1, recordsPerService: 1 })
     await makeBillingFixture({ period, employees: 1, recordsPerService: 1 })
     const mark = randomUUID()
-    const killed = await ace(['billing:run', '--period', period, '--json'], { TOLLGATE_FAULT_POINTS: 'billing_run.mid_pdfs', TOLLGATE_TEST_MARK: mark, PDF_PAGES: '1' })
+    const killed = await ace(['billing:run', '--period', period, '--json'], {
+      TOLLGATE_FAULT_POINTS: 'billing_run.mid_pdfs',
+      TOLLGATE_TEST_MARK: mark,
+      PDF_PAGES: '1',
+    })
     assert.equal(killed.signal, 'SIGKILL', killed.stdout + killed.stderr)
     let left = await processesMarked(mark)
     for (let i = 0; i < 50 && left.length; i++) {

@@ -19,9 +19,27 @@ async function writeCdrs(name: string, count: number, from = 1) {
   return path
 }
 
-const pending = async (customerId: number) => Number((await db.from('usage_records').where('customer_id', customerId).where('rating_status', 'pending').count('* as n'))[0].n)
-const total = async (customerId: number) => Number((await db.from('usage_records').where('customer_id', customerId).count('* as n'))[0].n)
-const importArgs = (path: string, account: string) => ['usage:import', path, '--format', 'asterisk', '--customer', account, '--json']
+const pending = async (customerId: number) =>
+  Number(
+    (
+      await db
+        .from('usage_records')
+        .where('customer_id', customerId)
+        .where('rating_status', 'pending')
+        .count('* as n')
+    )[0].n
+  )
+const total = async (customerId: number) =>
+  Number((await db.from('usage_records').where('customer_id', customerId).count('* as n'))[0].n)
+const importArgs = (path: string, account: string) => [
+  'usage:import',
+  path,
+  '--format',
+  'asterisk',
+  '--customer',
+  account,
+  '--json',
+]
 
 test.group('Crash recovery: imports', (group) => {
   group.each.setup(() => truncateAll())
@@ -30,10 +48,14 @@ test.group('Crash recovery: imports', (group) => {
   })
   group.teardown(() => rm(dir, { recursive: true, force: true }))
 
-  test('killed after the rows commit: re-running the command processes the records (once)', async ({ assert }) => {
+  test('killed after the rows commit: re-running the command processes the records (once)', async ({
+    assert,
+  }) => {
     const customer = await makeCustomer()
     const path = await writeCdrs('a.csv', 50)
-    const killed = await ace(importArgs(path, customer.accountNumber), { TOLLGATE_FAULT_POINTS: 'import.after_commit' })
+    const killed = await ace(importArgs(path, customer.accountNumber), {
+      TOLLGATE_FAULT_POINTS: 'import.after_commit',
+    })
     assert.equal(killed.signal, 'SIGKILL', killed.stdout + killed.stderr)
     const imp = await db.from('imports').where('customer_id', customer.id).first()
     assert.deepInclude(imp, { status: 'completed', stage: 'imported', rows_imported: 50 })
@@ -49,33 +71,52 @@ test.group('Crash recovery: imports', (group) => {
     assert.equal(await total(customer.id), 50)
   }).timeout(120_000)
 
-  test('killed while processing: the scheduler takes the processing over once the lease runs out', async ({ assert }) => {
+  test('killed while processing: the scheduler takes the processing over once the lease runs out', async ({
+    assert,
+  }) => {
     const customer = await makeCustomer()
     const path = await writeCdrs('b.csv', 30)
-    const killed = await ace(importArgs(path, customer.accountNumber), { TOLLGATE_FAULT_POINTS: 'import.before_processing', JOB_LEASE_MS: '1000' })
+    const killed = await ace(importArgs(path, customer.accountNumber), {
+      TOLLGATE_FAULT_POINTS: 'import.before_processing',
+      JOB_LEASE_MS: '1000',
+    })
     assert.equal(killed.signal, 'SIGKILL')
     const imp = await db.from('imports').where('customer_id', customer.id).first()
     assert.equal(imp.stage, 'imported')
-    assert.equal((await db.from('job_runs').where('run_key', `import:${imp.id}:process`).first()).status, 'running')
+    assert.equal(
+      (await db.from('job_runs').where('run_key', `import:${imp.id}:process`).first()).status,
+      'running'
+    )
 
     // Leases are stored to the second: 2.5 s is safely past a 1 s lease.
     await new Promise((r) => setTimeout(r, 2500))
     const tick = await pollConnectorsJob(new Date())
     assert.isTrue(tick.claimed)
     const jobs = await db.from('job_runs').orderBy('id')
-    assert.deepEqual((tick as any).result.recovered.resumed, [imp.id], JSON.stringify({ tick, jobs }))
+    assert.deepEqual(
+      (tick as any).result.recovered.resumed,
+      [imp.id],
+      JSON.stringify({ tick, jobs })
+    )
     assert.equal((await db.from('imports').where('id', imp.id).first()).stage, 'processed')
     assert.equal(await pending(customer.id), 0)
     const claims = await db.from('job_runs').where('job', 'process_import').orderBy('id')
-    assert.deepEqual(claims.map((c) => c.status), ['abandoned', 'succeeded'])
+    assert.deepEqual(
+      claims.map((c) => c.status),
+      ['abandoned', 'succeeded']
+    )
     // Nothing left for the next tick.
     assert.deepEqual((await recoverImports()).resumed, [])
   }).timeout(120_000)
 
-  test('killed mid-file: the import is marked failed (no longer "running"), nothing kept, its upload removed', async ({ assert }) => {
+  test('killed mid-file: the import is marked failed (no longer "running"), nothing kept, its upload removed', async ({
+    assert,
+  }) => {
     const customer = await makeCustomer()
     const path = await writeCdrs('c.csv', 6000)
-    const killed = await ace(importArgs(path, customer.accountNumber), { TOLLGATE_FAULT_POINTS: 'import.during_rows' })
+    const killed = await ace(importArgs(path, customer.accountNumber), {
+      TOLLGATE_FAULT_POINTS: 'import.during_rows',
+    })
     assert.equal(killed.signal, 'SIGKILL')
     const imp = await db.from('imports').where('customer_id', customer.id).first()
     assert.equal(imp.status, 'running')
@@ -97,7 +138,10 @@ test.group('Crash recovery: imports', (group) => {
     assert.deepEqual(recovered.failed, [imp.id])
     const after = await db.from('imports').where('id', imp.id).first()
     assert.equal(after.status, 'failed')
-    assert.match(after.error_message, /^the import stopped at \d+% without finishing \(its process was killed or crashed; last sign of life .* UTC\): nothing of it was kept/)
+    assert.match(
+      after.error_message,
+      /^the import stopped at \d+% without finishing \(its process was killed or crashed; last sign of life .* UTC\): nothing of it was kept/
+    )
     assert.sameMembers(await readdir(uploads), ['fresh-unowned'])
 
     // The page no longer shows it as running (so it stops polling), and the file imports again cleanly.

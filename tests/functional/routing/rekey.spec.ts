@@ -43,17 +43,60 @@ test.group('Routing: re-keying records stored per route', (group) => {
   })
   group.each.teardown(() => db.connection().schema.dropTableIfExists(LEGACY))
 
-  test('keys become per reseller; a call stored by two routes is kept once, billed twice is reported, distinct calls stay apart', async ({ assert, client }) => {
+  test('keys become per reseller; a call stored by two routes is kept once, billed twice is reported, distinct calls stay apart', async ({
+    assert,
+    client,
+  }) => {
     const acme = await makeCustomer({ accountNumber: 'ACME001' })
-    const folder = await Connector.create({ name: 'Drop', type: 'asterisk', transport: 'folder', customerId: acme.id, enabled: true, settings: { path: '/x' } })
-    const profiled = await Connector.create({ name: 'Carrier', type: 'csv_profile', transport: 'folder', customerId: acme.id, enabled: true, settings: { path: '/y', profile: 'carrier-x' } })
-    const [run] = await db.table('billing_runs').insert({ period: '2026-07', status: 'finalized', created_at: '2026-08-01 00:00:00', updated_at: '2026-08-01 00:00:00' })
+    const folder = await Connector.create({
+      name: 'Drop',
+      type: 'asterisk',
+      transport: 'folder',
+      customerId: acme.id,
+      enabled: true,
+      settings: { path: '/x' },
+    })
+    const profiled = await Connector.create({
+      name: 'Carrier',
+      type: 'csv_profile',
+      transport: 'folder',
+      customerId: acme.id,
+      enabled: true,
+      settings: { path: '/y', profile: 'carrier-x' },
+    })
+    const [run] = await db.table('billing_runs').insert({
+      period: '2026-07',
+      status: 'finalized',
+      created_at: '2026-08-01 00:00:00',
+      updated_at: '2026-08-01 00:00:00',
+    })
     // The second copy was billed as late usage on the next month's invoice.
     const invoice = async (number: string, period: string) =>
-      Number((await db.table('invoices').insert({ billing_run_id: Number(run), customer_id: acme.id, period, number, status: 'final', currency: 'GBP', created_at: '2026-08-01 00:00:00', updated_at: '2026-08-01 00:00:00' }))[0])
+      Number(
+        (
+          await db.table('invoices').insert({
+            billing_run_id: Number(run),
+            customer_id: acme.id,
+            period,
+            number,
+            status: 'final',
+            currency: 'GBP',
+            created_at: '2026-08-01 00:00:00',
+            updated_at: '2026-08-01 00:00:00',
+          })
+        )[0]
+      )
     const inv1 = await invoice('INV-0001', '2026-07')
     const inv2 = await invoice('INV-0002', '2026-08')
-    const call = { customer_id: acme.id, identifier: '2001', occurred_at: '2026-07-01 08:00:00', period: '2026-07', destination: '442079460001', duration_s: 60, price_e4: 1234 }
+    const call = {
+      customer_id: acme.id,
+      identifier: '2001',
+      occurred_at: '2026-07-01 08:00:00',
+      period: '2026-07',
+      destination: '442079460001',
+      duration_s: 60,
+      price_e4: 1234,
+    }
     const manual = `manual:asterisk:${acme.id}`
     const rows = [
       // Call .1: uploaded, then delivered by the folder connector; both billed.
@@ -61,13 +104,32 @@ test.group('Routing: re-keying records stored per route', (group) => {
       { ...call, source: `connector:${folder.id}`, dedupe_key: '1751360400.1', invoice_id: inv2 },
       // Call .2: uploaded and billed, then delivered again and not billed yet.
       { ...call, source: manual, dedupe_key: '1751360400.2', invoice_id: inv1, identifier: '2002' },
-      { ...call, source: `connector:${folder.id}`, dedupe_key: '1751360400.2', invoice_id: null, identifier: '2002' },
+      {
+        ...call,
+        source: `connector:${folder.id}`,
+        dedupe_key: '1751360400.2',
+        invoice_id: null,
+        identifier: '2002',
+      },
       // Call .3 on two routes with different durations: two calls (the key is the same, the call is not).
       { ...call, source: manual, dedupe_key: '1751360400.3', invoice_id: null, identifier: '2003' },
-      { ...call, source: `connector:${folder.id}`, dedupe_key: '1751360400.3', invoice_id: null, identifier: '2003', duration_s: 61 },
+      {
+        ...call,
+        source: `connector:${folder.id}`,
+        dedupe_key: '1751360400.3',
+        invoice_id: null,
+        identifier: '2003',
+        duration_s: 61,
+      },
       // Without a uniqueid (SHA-1 of the row) and through a mapping profile.
       { ...call, source: manual, dedupe_key: 'a'.repeat(40), invoice_id: null, identifier: '2004' },
-      { ...call, source: `connector:${profiled.id}`, dedupe_key: 'R1', invoice_id: null, identifier: '+447700900123' },
+      {
+        ...call,
+        source: `connector:${profiled.id}`,
+        dedupe_key: 'R1',
+        invoice_id: null,
+        identifier: '+447700900123',
+      },
       // A source of another kind keeps its key.
       { ...call, source: 'manual:test', dedupe_key: 'k-1', invoice_id: null },
     ]
@@ -88,11 +150,23 @@ test.group('Routing: re-keying records stored per route', (group) => {
     assert.isTrue(keys.some((k) => /^ast:1751360400\.3\|2026-07-01 08:00:00\|2003#\d+$/.test(k)))
 
     // Idempotent.
-    assert.deepEqual(await rekeyUsage(db.connection(), LEGACY), { rekeyed: 0, removed: 0, billedTwice: 0, keptApart: 0 })
+    assert.deepEqual(await rekeyUsage(db.connection(), LEGACY), {
+      rekeyed: 0,
+      removed: 0,
+      billedTwice: 0,
+      keptApart: 0,
+    })
 
     const report = await duplicateCallReport(db.connection())
     assert.deepEqual([report.billedTwice, report.removed], [1, 1])
-    assert.containsSubset(report.rows[0], { kind: 'billed_twice', identifier: '2001', accountNumber: 'ACME001', invoiceNumber: 'INV-0001', secondInvoiceNumber: 'INV-0002', priceE4: 1234 })
+    assert.containsSubset(report.rows[0], {
+      kind: 'billed_twice',
+      identifier: '2001',
+      accountNumber: 'ACME001',
+      invoiceNumber: 'INV-0001',
+      secondInvoiceNumber: 'INV-0002',
+      priceE4: 1234,
+    })
     assert.containsSubset(report.rows[1], { kind: 'removed', identifier: '2002' })
 
     // The imports page shows the same list to staff.
@@ -100,8 +174,25 @@ test.group('Routing: re-keying records stored per route', (group) => {
     const page = await client.get('/imports').headers(inertiaHeaders).loginAs(viewer)
     page.assertStatus(200)
     // And `node ace usage:duplicates --json` prints it.
-    const { stdout } = await exec('node', ['ace', 'usage:duplicates', '--json'], { cwd: app.makePath(), env: { ...process.env, NODE_ENV: 'test' } })
-    assert.containsSubset(JSON.parse(stdout.trim().split('\n').pop()!), { billedTwice: 1, removed: 1 })
-    assert.containsSubset(page.body().props.duplicates, { billedTwice: 1, removed: 1, rows: [{ kind: 'billed_twice', price: '£0.12', invoiceNumber: 'INV-0001', secondInvoiceNumber: 'INV-0002' }] })
+    const { stdout } = await exec('node', ['ace', 'usage:duplicates', '--json'], {
+      cwd: app.makePath(),
+      env: { ...process.env, NODE_ENV: 'test' },
+    })
+    assert.containsSubset(JSON.parse(stdout.trim().split('\n').pop()!), {
+      billedTwice: 1,
+      removed: 1,
+    })
+    assert.containsSubset(page.body().props.duplicates, {
+      billedTwice: 1,
+      removed: 1,
+      rows: [
+        {
+          kind: 'billed_twice',
+          price: '£0.12',
+          invoiceNumber: 'INV-0001',
+          secondInvoiceNumber: 'INV-0002',
+        },
+      ],
+    })
   }).timeout(60_000)
 })

@@ -39,7 +39,11 @@ async function startReceiver(statuses: number[] = []) {
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`
-  return { url, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) }
+  return {
+    url,
+    received,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  }
 }
 
 test.group('webhooks', (group) => {
@@ -53,10 +57,16 @@ test.group('webhooks', (group) => {
     }
   })
 
-  test('finalizing a run posts one signed invoice.finalized per invoice, once, with the invoice amounts', async ({ assert, cleanup }) => {
+  test('finalizing a run posts one signed invoice.finalized per invoice, once, with the invoice amounts', async ({
+    assert,
+    cleanup,
+  }) => {
     const receiver = await startReceiver()
     cleanup(receiver.close)
-    const { secret } = await createEndpoint({ url: receiver.url, events: ['invoice.finalized'] }, null)
+    const { secret } = await createEndpoint(
+      { url: receiver.url, events: ['invoice.finalized'] },
+      null
+    )
     const f = await makeBillingFixture()
     const { run } = await createRun({ period: f.period, customerIds: [f.customer.id] })
     const { invoices } = await finalizeRun(run.id)
@@ -69,21 +79,48 @@ test.group('webhooks', (group) => {
 
     const [message] = receiver.received
     assert.equal(message.headers['tollgate-event'], 'invoice.finalized')
-    assert.isTrue(verifySignatureHeader(secret, String(message.headers['tollgate-signature']), message.body, Math.floor(Date.now() / 1000)))
-    assert.isFalse(verifySignatureHeader('whsec_other', String(message.headers['tollgate-signature']), message.body, Math.floor(Date.now() / 1000)))
-    assert.isFalse(verifySignatureHeader(secret, String(message.headers['tollgate-signature']), message.body.replace('"total_minor":', '"total_minor":1'), Math.floor(Date.now() / 1000)))
+    assert.isTrue(
+      verifySignatureHeader(
+        secret,
+        String(message.headers['tollgate-signature']),
+        message.body,
+        Math.floor(Date.now() / 1000)
+      )
+    )
+    assert.isFalse(
+      verifySignatureHeader(
+        'whsec_other',
+        String(message.headers['tollgate-signature']),
+        message.body,
+        Math.floor(Date.now() / 1000)
+      )
+    )
+    assert.isFalse(
+      verifySignatureHeader(
+        secret,
+        String(message.headers['tollgate-signature']),
+        message.body.replace('"total_minor":', '"total_minor":1'),
+        Math.floor(Date.now() / 1000)
+      )
+    )
     const body = JSON.parse(message.body)
     assert.equal(body.type, 'invoice.finalized')
     assert.equal(body.data.invoice.number, invoices[0].number)
     assert.equal(body.data.invoice.total_minor, invoices[0].totalMinor)
-    assert.equal(body.data.invoice.subtotal_minor + body.data.invoice.tax_minor, body.data.invoice.total_minor)
+    assert.equal(
+      body.data.invoice.subtotal_minor + body.data.invoice.tax_minor,
+      body.data.invoice.total_minor
+    )
     assert.equal(body.data.customer.account_number, f.customer.accountNumber)
     const delivery = await db.from('webhook_deliveries').firstOrFail()
     assert.equal(delivery.status, 'delivered')
     assert.equal(Number(delivery.response_status), 204)
   })
 
-  test('a receiver that fails is retried with backoff until it answers; one that keeps failing ends failed', async ({ assert, cleanup }) => {
+  test('a receiver that fails is retried with backoff until it answers; one that keeps failing ends failed', async ({
+    assert,
+    cleanup,
+  }) => {
     const receiver = await startReceiver([500, 503, 200])
     cleanup(receiver.close)
     await createEndpoint({ url: receiver.url, events: ['credit_note.issued'] }, null)
@@ -97,45 +134,73 @@ test.group('webhooks', (group) => {
     const queued = await db.from('webhook_deliveries').firstOrFail()
     assert.equal(queued.status, 'queued')
     assert.equal(queued.last_error, 'The receiver answered HTTP 500')
-    assert.equal((await deliverDueWebhooks({ now: t0.plus({ seconds: 30 }) })).outcomes.length, 0, 'not before its backoff')
+    assert.equal(
+      (await deliverDueWebhooks({ now: t0.plus({ seconds: 30 }) })).outcomes.length,
+      0,
+      'not before its backoff'
+    )
     assert.equal((await deliverDueWebhooks({ now: t0.plus({ minutes: 2 }) })).retrying, 1)
     assert.equal((await deliverDueWebhooks({ now: t0.plus({ minutes: 8 }) })).delivered, 1)
     assert.lengthOf(receiver.received, 3)
-    assert.deepEqual(new Set(receiver.received.map((r) => JSON.parse(r.body).id)).size, 1, 'the same event each time')
+    assert.deepEqual(
+      new Set(receiver.received.map((r) => JSON.parse(r.body).id)).size,
+      1,
+      'the same event each time'
+    )
     const done = await db.from('webhook_deliveries').firstOrFail()
     assert.equal(Number(done.attempts), 3)
     assert.isNull(done.last_error)
 
     const failing = await startReceiver([500, 500, 500, 500, 500, 500])
     cleanup(failing.close)
-    const endpoint = await createEndpoint({ url: failing.url, events: ['credit_note.issued'] }, null)
+    const endpoint = await createEndpoint(
+      { url: failing.url, events: ['credit_note.issued'] },
+      null
+    )
     await createCreditNote({ invoiceId: invoices[0].id, reason: 'Second', netMinor: 100 })
     let now = t0.plus({ minutes: 10 })
     for (let i = 0; i < 6; i++) {
       await deliverDueWebhooks({ now })
       now = now.plus({ hours: 13 })
     }
-    const last = await db.from('webhook_deliveries').where('endpoint_id', endpoint.endpoint.id).firstOrFail()
+    const last = await db
+      .from('webhook_deliveries')
+      .where('endpoint_id', endpoint.endpoint.id)
+      .firstOrFail()
     assert.equal(last.status, 'failed')
     assert.equal(Number(last.attempts), 6)
     assert.lengthOf(failing.received, 6)
   })
 
-  test('internal addresses are refused on save and again at send time; nothing reaches them', async ({ assert, cleanup }) => {
+  test('internal addresses are refused on save and again at send time; nothing reaches them', async ({
+    assert,
+    cleanup,
+  }) => {
     delete process.env.OUTBOUND_ALLOW_HOSTS
-    for (const url of ['https://10.0.0.1/hook', 'https://169.254.169.254/latest', 'https://[::1]:8443/x', 'https://127.0.0.1:3306/']) {
+    for (const url of [
+      'https://10.0.0.1/hook',
+      'https://169.254.169.254/latest',
+      'https://[::1]:8443/x',
+      'https://127.0.0.1:3306/',
+    ]) {
       const error = await createEndpoint({ url, events: ['import.failed'] }, null).catch((e) => e)
       assert.instanceOf(error, WebhookError, url)
       assert.equal(error.field, 'url')
       assert.match(error.message, /internal networks|private|loopback|link-local/i, url)
     }
-    const plain = await createEndpoint({ url: 'http://example.com/hook', events: ['import.failed'] }, null).catch((e) => e)
+    const plain = await createEndpoint(
+      { url: 'http://example.com/hook', events: ['import.failed'] },
+      null
+    ).catch((e) => e)
     assert.match(plain.message, /https:\/\//)
 
     const receiver = await startReceiver()
     cleanup(receiver.close)
     process.env.OUTBOUND_ALLOW_HOSTS = '127.0.0.1'
-    const { endpoint } = await createEndpoint({ url: receiver.url, events: ['import.failed'] }, null)
+    const { endpoint } = await createEndpoint(
+      { url: receiver.url, events: ['import.failed'] },
+      null
+    )
     delete process.env.OUTBOUND_ALLOW_HOSTS
     const outcome = await sendTestEvent(endpoint.id, null)
     assert.equal(outcome?.status, 'failed')
@@ -143,10 +208,16 @@ test.group('webhooks', (group) => {
     assert.lengthOf(receiver.received, 0)
   })
 
-  test('a delivery can be replayed: the same event again, a new delivery id, the original kept', async ({ assert, cleanup }) => {
+  test('a delivery can be replayed: the same event again, a new delivery id, the original kept', async ({
+    assert,
+    cleanup,
+  }) => {
     const receiver = await startReceiver()
     cleanup(receiver.close)
-    const { endpoint } = await createEndpoint({ url: receiver.url, events: ['import.completed'] }, null)
+    const { endpoint } = await createEndpoint(
+      { url: receiver.url, events: ['import.completed'] },
+      null
+    )
     const first = await sendTestEvent(endpoint.id, null)
     assert.equal(first?.status, 'delivered')
     const replay = await replayDelivery(first!.deliveryId, null)
@@ -154,28 +225,53 @@ test.group('webhooks', (group) => {
     assert.notEqual(replay.deliveryId, first!.deliveryId)
     assert.lengthOf(receiver.received, 2)
     assert.equal(JSON.parse(receiver.received[0].body).id, JSON.parse(receiver.received[1].body).id)
-    assert.notEqual(receiver.received[0].headers['tollgate-delivery'], receiver.received[1].headers['tollgate-delivery'])
+    assert.notEqual(
+      receiver.received[0].headers['tollgate-delivery'],
+      receiver.received[1].headers['tollgate-delivery']
+    )
     const rows = await db.from('webhook_deliveries').orderBy('id')
     assert.lengthOf(rows, 2)
     assert.equal(Number(rows[1].replay_of), first!.deliveryId)
   })
 
-  test('staff add an endpoint in the UI and see its secret once; viewers cannot; the secret never reaches the page again', async ({ client, assert, cleanup }) => {
+  test('staff add an endpoint in the UI and see its secret once; viewers cannot; the secret never reaches the page again', async ({
+    client,
+    assert,
+    cleanup,
+  }) => {
     const receiver = await startReceiver()
     cleanup(receiver.close)
     const admin = await makeUser('admin')
     const viewer = await makeUser('viewer')
-    const refused = await client.post('/webhooks').form({ url: receiver.url, events: ['invoice.paid'] }).loginAs(viewer).withCsrfToken().redirects(0)
+    const refused = await client
+      .post('/webhooks')
+      .form({ url: receiver.url, events: ['invoice.paid'] })
+      .loginAs(viewer)
+      .withCsrfToken()
+      .redirects(0)
     refused.assertStatus(403)
 
-    const created = await client.post('/webhooks').json({ url: receiver.url, description: 'Accounts', events: ['invoice.paid', 'invoice.overdue'] }).loginAs(admin).withCsrfToken().redirects(0)
+    const created = await client
+      .post('/webhooks')
+      .json({
+        url: receiver.url,
+        description: 'Accounts',
+        events: ['invoice.paid', 'invoice.overdue'],
+      })
+      .loginAs(admin)
+      .withCsrfToken()
+      .redirects(0)
     created.assertStatus(302)
     const location = String(created.header('location'))
     assert.match(location, /^\/webhooks\/\d+$/)
     const secret = created.flashMessages().webhookSecret
     assert.match(String(secret), /^whsec_/)
 
-    const page = await client.get(location).headers(inertiaHeaders).loginAs(admin).withSession({ __flash__: { webhookSecret: secret } })
+    const page = await client
+      .get(location)
+      .headers(inertiaHeaders)
+      .loginAs(admin)
+      .withSession({ __flash__: { webhookSecret: secret } })
     page.assertStatus(200)
     assert.equal(page.body().props.secret, secret)
     assert.deepEqual(page.body().props.endpoint.events, ['invoice.paid', 'invoice.overdue'])
@@ -184,15 +280,30 @@ test.group('webhooks', (group) => {
     assert.notInclude(JSON.stringify(later.body().props), String(secret))
     assert.notInclude(JSON.stringify(later.body().props), 'secret_encrypted')
 
-    const test = await client.post(`${location}/test`).loginAs(admin).withCsrfToken().redirects(0)
-    test.assertStatus(302)
-    assert.match(String(test.flashMessages().success), /delivered: the receiver answered HTTP 204/)
-    const bad = await client.post('/webhooks').json({ url: 'https://10.1.2.3/x', events: ['invoice.paid'] }).header('referer', '/webhooks').loginAs(admin).withCsrfToken().redirects(0)
+    const tested = await client.post(`${location}/test`).loginAs(admin).withCsrfToken().redirects(0)
+    tested.assertStatus(302)
+    assert.match(
+      String(tested.flashMessages().success),
+      /delivered: the receiver answered HTTP 204/
+    )
+    const bad = await client
+      .post('/webhooks')
+      .json({ url: 'https://10.1.2.3/x', events: ['invoice.paid'] })
+      .header('referer', '/webhooks')
+      .loginAs(admin)
+      .withCsrfToken()
+      .redirects(0)
     bad.assertStatus(302)
-    assert.match(String((bad.flashMessages().inputErrorsBag as Record<string, string[]>)?.url), /internal networks/)
+    assert.match(
+      String((bad.flashMessages().inputErrorsBag as Record<string, string[]>)?.url),
+      /internal networks/
+    )
   })
 
-  test('an import that completes and one that fails are each told once, in the import\'s own transaction', async ({ assert, cleanup }) => {
+  test("an import that completes and one that fails are each told once, in the import's own transaction", async ({
+    assert,
+    cleanup,
+  }) => {
     const receiver = await startReceiver()
     cleanup(receiver.close)
     await createEndpoint({ url: receiver.url, events: ['import.completed', 'import.failed'] }, null)
@@ -202,10 +313,22 @@ test.group('webhooks', (group) => {
     const customer = await makeCustomer()
     const good = join(dir, 'good.csv')
     await writeFile(good, [cdr(1), cdr(2)].join('\n') + '\n')
-    const ok = await importFile({ path: good, customer, format: 'asterisk', parser: new AsteriskParser('Europe/London', customer.timeZone), process: false })
+    const ok = await importFile({
+      path: good,
+      customer,
+      format: 'asterisk',
+      parser: new AsteriskParser('Europe/London', customer.timeZone),
+      process: false,
+    })
     const empty = join(dir, 'empty.csv')
     await writeFile(empty, '')
-    const bad = await importFile({ path: empty, customer, format: 'asterisk', parser: new AsteriskParser('Europe/London', customer.timeZone), process: false })
+    const bad = await importFile({
+      path: empty,
+      customer,
+      format: 'asterisk',
+      parser: new AsteriskParser('Europe/London', customer.timeZone),
+      process: false,
+    })
     assert.equal(ok.status, 'completed')
     assert.equal(bad.status, 'failed')
 

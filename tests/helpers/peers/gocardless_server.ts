@@ -13,16 +13,33 @@ import type { AddressInfo } from 'node:net'
 export interface FakeGoCardless {
   url: string
   token: string
-  mandates: Map<string, { id: string; status: string; next_possible_charge_date: string; scheme: string }>
+  mandates: Map<
+    string,
+    { id: string; status: string; next_possible_charge_date: string; scheme: string }
+  >
   payments: Map<string, any>
   requests: { method: string; path: string; idempotencyKey: string | null; body: any }[]
   /** Answer the next POST /payments with this status (e.g. 500) once. */
   failNextPayment: number | null
-  sendWebhook(target: string, events: any[], secret: string, signature?: string): Promise<{ status: number; body: string }>
+  sendWebhook(
+    target: string,
+    events: any[],
+    secret: string,
+    signature?: string
+  ): Promise<{ status: number; body: string }>
   close(): Promise<void>
 }
 
-const error = (code: number, type: string, message: string, errors: any[] = []) => ({ error: { code, type, message, documentation_url: `https://developer.gocardless.com/api-reference#${type}`, request_id: `req-${Date.now()}`, errors } })
+const error = (code: number, type: string, message: string, errors: any[] = []) => ({
+  error: {
+    code,
+    type,
+    message,
+    documentation_url: `https://developer.gocardless.com/api-reference#${type}`,
+    request_id: `req-${Date.now()}`,
+    errors,
+  },
+})
 
 async function readBody(req: IncomingMessage) {
   const chunks: Buffer[] = []
@@ -44,7 +61,15 @@ export async function startFakeGoCardless(): Promise<FakeGoCardless> {
     sendWebhook: async (target, events, secret, signature) => {
       const body = JSON.stringify({ events, meta: { webhook_id: `WB${++seq}` } })
       const sig = signature ?? createHmac('sha256', secret).update(body).digest('hex')
-      const res = await fetch(target, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Webhook-Signature': sig, 'Origin': 'https://api.gocardless.com' }, body })
+      const res = await fetch(target, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          'Webhook-Signature': sig,
+          'Origin': 'https://api.gocardless.com',
+        },
+        body,
+      })
       return { status: res.status, body: await res.text() }
     },
     close: async () => {},
@@ -58,24 +83,77 @@ export async function startFakeGoCardless(): Promise<FakeGoCardless> {
     const path = (req.url ?? '').split('?')[0]
     const idempotencyKey = (req.headers['idempotency-key'] as string) ?? null
     fake.requests.push({ method: req.method!, path, idempotencyKey, body })
-    if (req.headers.authorization !== `Bearer ${fake.token}`) return send(401, error(401, 'invalid_api_usage', 'Unauthorized', [{ reason: 'unauthorized', message: 'Access token not found' }]))
-    if (req.headers['gocardless-version'] !== '2015-07-06') return send(400, error(400, 'invalid_api_usage', 'GoCardless-Version header missing'))
+    if (req.headers.authorization !== `Bearer ${fake.token}`)
+      return send(
+        401,
+        error(401, 'invalid_api_usage', 'Unauthorized', [
+          { reason: 'unauthorized', message: 'Access token not found' },
+        ])
+      )
+    if (req.headers['gocardless-version'] !== '2015-07-06')
+      return send(400, error(400, 'invalid_api_usage', 'GoCardless-Version header missing'))
     if (body === undefined) return send(400, error(400, 'invalid_api_usage', 'Invalid JSON'))
     let m: RegExpExecArray | null
     if (req.method === 'GET' && (m = /^\/mandates\/([^/]+)$/.exec(path))) {
       const mandate = fake.mandates.get(decodeURIComponent(m[1]))
-      return mandate ? send(200, { mandates: { ...mandate, links: { customer: 'CU1', creditor: 'CR1', customer_bank_account: 'BA1' } } }) : send(404, error(404, 'invalid_api_usage', 'Resource not found', [{ reason: 'resource_not_found', message: 'Resource not found' }]))
+      return mandate
+        ? send(200, {
+            mandates: {
+              ...mandate,
+              links: { customer: 'CU1', creditor: 'CR1', customer_bank_account: 'BA1' },
+            },
+          })
+        : send(
+            404,
+            error(404, 'invalid_api_usage', 'Resource not found', [
+              { reason: 'resource_not_found', message: 'Resource not found' },
+            ])
+          )
     }
     if (req.method === 'POST' && path === '/redirect_flows') {
       const id = `RE${String(++seq).padStart(6, '0')}`
       keys.set(`flow:${id}`, body.redirect_flows.session_token)
-      return send(201, { redirect_flows: { id, description: body.redirect_flows.description, session_token: body.redirect_flows.session_token, success_redirect_url: body.redirect_flows.success_redirect_url, redirect_url: `${fake.url}/flow/${id}`, links: { creditor: 'CR1' } } })
+      return send(201, {
+        redirect_flows: {
+          id,
+          description: body.redirect_flows.description,
+          session_token: body.redirect_flows.session_token,
+          success_redirect_url: body.redirect_flows.success_redirect_url,
+          redirect_url: `${fake.url}/flow/${id}`,
+          links: { creditor: 'CR1' },
+        },
+      })
     }
-    if (req.method === 'POST' && (m = /^\/redirect_flows\/([^/]+)\/actions\/complete$/.exec(path))) {
-      if (keys.get(`flow:${m[1]}`) !== body?.data?.session_token) return send(422, error(422, 'invalid_state', 'The session token does not match', [{ reason: 'session_token_mismatch', message: 'session_token does not match' }]))
+    if (
+      req.method === 'POST' &&
+      (m = /^\/redirect_flows\/([^/]+)\/actions\/complete$/.exec(path))
+    ) {
+      if (keys.get(`flow:${m[1]}`) !== body?.data?.session_token)
+        return send(
+          422,
+          error(422, 'invalid_state', 'The session token does not match', [
+            { reason: 'session_token_mismatch', message: 'session_token does not match' },
+          ])
+        )
       const mandateId = `MD${String(++seq).padStart(6, '0')}`
-      fake.mandates.set(mandateId, { id: mandateId, status: 'pending_submission', next_possible_charge_date: '2026-01-01', scheme: 'bacs' })
-      return send(200, { redirect_flows: { id: m[1], links: { creditor: 'CR1', mandate: mandateId, customer: 'CU1', customer_bank_account: 'BA1' }, confirmation_url: `${fake.url}/flow/${m[1]}/success` } })
+      fake.mandates.set(mandateId, {
+        id: mandateId,
+        status: 'pending_submission',
+        next_possible_charge_date: '2026-01-01',
+        scheme: 'bacs',
+      })
+      return send(200, {
+        redirect_flows: {
+          id: m[1],
+          links: {
+            creditor: 'CR1',
+            mandate: mandateId,
+            customer: 'CU1',
+            customer_bank_account: 'BA1',
+          },
+          confirmation_url: `${fake.url}/flow/${m[1]}/success`,
+        },
+      })
     }
     if (req.method === 'POST' && path === '/payments') {
       if (fake.failNextPayment) {
@@ -85,20 +163,65 @@ export async function startFakeGoCardless(): Promise<FakeGoCardless> {
       }
       const p = body?.payments ?? {}
       const mandate = fake.mandates.get(p.links?.mandate)
-      if (!mandate) return send(422, error(422, 'validation_failed', 'Validation failed', [{ field: 'links[mandate]', message: 'does not exist', request_pointer: '/payments/links/mandate' }]))
-      if (!Number.isInteger(p.amount) || p.amount <= 0) return send(422, error(422, 'validation_failed', 'Validation failed', [{ field: 'amount', message: 'must be greater than 0', request_pointer: '/payments/amount' }]))
+      if (!mandate)
+        return send(
+          422,
+          error(422, 'validation_failed', 'Validation failed', [
+            {
+              field: 'links[mandate]',
+              message: 'does not exist',
+              request_pointer: '/payments/links/mandate',
+            },
+          ])
+        )
+      if (!Number.isInteger(p.amount) || p.amount <= 0)
+        return send(
+          422,
+          error(422, 'validation_failed', 'Validation failed', [
+            {
+              field: 'amount',
+              message: 'must be greater than 0',
+              request_pointer: '/payments/amount',
+            },
+          ])
+        )
       if (idempotencyKey && keys.has(`pay:${idempotencyKey}`)) {
-        return send(409, error(409, 'invalid_state', 'A resource has already been created with this idempotency key', [{ reason: 'idempotent_creation_conflict', message: 'A resource has already been created with this idempotency key', links: { conflicting_resource_id: keys.get(`pay:${idempotencyKey}`) } }]))
+        return send(
+          409,
+          error(
+            409,
+            'invalid_state',
+            'A resource has already been created with this idempotency key',
+            [
+              {
+                reason: 'idempotent_creation_conflict',
+                message: 'A resource has already been created with this idempotency key',
+                links: { conflicting_resource_id: keys.get(`pay:${idempotencyKey}`) },
+              },
+            ]
+          )
+        )
       }
       const id = `PM${String(++seq).padStart(6, '0')}`
-      const payment = { id, amount: p.amount, currency: p.currency, charge_date: p.charge_date, description: p.description, metadata: p.metadata, status: 'pending_submission', links: { mandate: mandate.id, creditor: 'CR1' } }
+      const payment = {
+        id,
+        amount: p.amount,
+        currency: p.currency,
+        charge_date: p.charge_date,
+        description: p.description,
+        metadata: p.metadata,
+        status: 'pending_submission',
+        links: { mandate: mandate.id, creditor: 'CR1' },
+      }
       fake.payments.set(id, payment)
       if (idempotencyKey) keys.set(`pay:${idempotencyKey}`, id)
       return send(201, { payments: payment })
     }
     if (req.method === 'GET' && (m = /^\/payments\/([^/]+)$/.exec(path))) {
       const payment = fake.payments.get(m[1])
-      return payment ? send(200, { payments: payment }) : send(404, error(404, 'invalid_api_usage', 'Resource not found'))
+      return payment
+        ? send(200, { payments: payment })
+        : send(404, error(404, 'invalid_api_usage', 'Resource not found'))
     }
     return send(404, error(404, 'invalid_api_usage', 'Resource not found'))
   })

@@ -20,7 +20,9 @@ export async function startHttpFileServer(options: {
     requests.push({ path, authorization: req.headers.authorization })
     const auth = req.headers.authorization ?? ''
     const ok =
-      (options.basic && auth === `Basic ${Buffer.from(`${options.basic.username}:${options.basic.password}`).toString('base64')}`) ||
+      (options.basic &&
+        auth ===
+          `Basic ${Buffer.from(`${options.basic.username}:${options.basic.password}`).toString('base64')}`) ||
       (options.bearer && auth === `Bearer ${options.bearer}`) ||
       (!options.basic && !options.bearer)
     if (!ok) {
@@ -41,7 +43,9 @@ export async function startHttpFileServer(options: {
     if (req.method === 'HEAD') return res.end()
     res.end(body)
   }
-  const server = options.tls ? createTlsServer({ key: options.tls.key, cert: options.tls.cert }, handler) : createServer(handler)
+  const server = options.tls
+    ? createTlsServer({ key: options.tls.key, cert: options.tls.cert }, handler)
+    : createServer(handler)
   // A client refusing the certificate closes the TLS handshake: that is the test's point, not a server failure.
   server.on('tlsClientError', () => {})
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))

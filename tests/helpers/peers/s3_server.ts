@@ -23,10 +23,21 @@ export interface S3Peer {
 /** A real S3-protocol server (s3rver) on 127.0.0.1 with one empty bucket. */
 export async function startS3Peer(bucket = 'tollgate-test'): Promise<S3Peer> {
   const directory = await mkdtemp(join(tmpdir(), 's3rver-'))
-  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: [{ name: bucket }] })
+  const server = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    directory,
+    configureBuckets: [{ name: bucket }],
+  })
   const address = (await server.run()) as AddressInfo
   const endpoint = `http://127.0.0.1:${address.port}`
-  const client = new S3Client({ endpoint, region: 'eu-west-2', forcePathStyle: true, credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: ACCESS_KEY } })
+  const client = new S3Client({
+    endpoint,
+    region: 'eu-west-2',
+    forcePathStyle: true,
+    credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: ACCESS_KEY },
+  })
   return {
     endpoint,
     bucket,

@@ -15,9 +15,21 @@ export async function selfSignedCertificate(): Promise<{ key: string; cert: stri
     const keyPath = join(dir, 'key.pem')
     const certPath = join(dir, 'cert.pem')
     await promisify(execFile)('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost',
-      '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-days', '1',
-      '-keyout', keyPath, '-out', certPath,
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      '-days',
+      '1',
+      '-keyout',
+      keyPath,
+      '-out',
+      certPath,
     ])
     return { key: await readFile(keyPath, 'utf8'), cert: await readFile(certPath, 'utf8') }
   } finally {

@@ -1,6 +1,17 @@
 import ssh2 from 'ssh2'
 import { createHash } from 'node:crypto'
-import { closeSync, fstatSync, mkdirSync, openSync, readSync, readdirSync, renameSync, statSync, writeSync, rmSync } from 'node:fs'
+import {
+  closeSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  readdirSync,
+  renameSync,
+  statSync,
+  writeSync,
+  rmSync,
+} from 'node:fs'
 import { join, posix } from 'node:path'
 import type { AddressInfo } from 'node:net'
 
@@ -8,7 +19,14 @@ const { Server, utils } = ssh2
 const { STATUS_CODE } = utils.sftp
 
 function attrsOf(st: import('node:fs').Stats) {
-  return { mode: st.mode, uid: st.uid, gid: st.gid, size: st.size, atime: Math.floor(st.atimeMs / 1000), mtime: Math.floor(st.mtimeMs / 1000) }
+  return {
+    mode: st.mode,
+    uid: st.uid,
+    gid: st.gid,
+    size: st.size,
+    atime: Math.floor(st.atimeMs / 1000),
+    mtime: Math.floor(st.mtimeMs / 1000),
+  }
 }
 
 function longname(name: string, st: import('node:fs').Stats) {
@@ -20,7 +38,10 @@ function longname(name: string, st: import('node:fs').Stats) {
  * A real SFTP server for tests (ssh2's Server with a freshly generated host key),
  * serving a local directory as "/". Password authentication only.
  */
-export async function startSftpServer(root: string, credentials = { username: 'tollgate', password: 'sftp-secret' }) {
+export async function startSftpServer(
+  root: string,
+  credentials = { username: 'tollgate', password: 'sftp-secret' }
+) {
   const hostKey = utils.generateKeyPairSync('ed25519')
   const logins: string[] = []
   /** Every authentication request, accepted or not (method names: none, password, ...). */
@@ -28,7 +49,11 @@ export async function startSftpServer(root: string, credentials = { username: 't
   const server = new Server({ hostKeys: [hostKey.private] }, (client) => {
     client.on('authentication', (ctx) => {
       authAttempts.push(ctx.method)
-      if (ctx.method === 'password' && ctx.username === credentials.username && ctx.password === credentials.password) {
+      if (
+        ctx.method === 'password' &&
+        ctx.username === credentials.username &&
+        ctx.password === credentials.password
+      ) {
         logins.push(ctx.username)
         return ctx.accept()
       }
@@ -48,7 +73,12 @@ export async function startSftpServer(root: string, credentials = { username: 't
             return b
           }
           const handleOf = (b: Buffer) => handles.get(b.readUInt32BE(0))
-          const fail = (reqid: number, e: any) => sftp.status(reqid, e?.code === 'ENOENT' ? STATUS_CODE.NO_SUCH_FILE : STATUS_CODE.FAILURE, String(e?.message ?? e))
+          const fail = (reqid: number, e: any) =>
+            sftp.status(
+              reqid,
+              e?.code === 'ENOENT' ? STATUS_CODE.NO_SUCH_FILE : STATUS_CODE.FAILURE,
+              String(e?.message ?? e)
+            )
 
           sftp.on('REALPATH', (reqid, path) => {
             const p = posix.normalize('/' + (path === '.' ? '' : path))
@@ -95,7 +125,8 @@ export async function startSftpServer(root: string, credentials = { username: 't
           })
           sftp.on('OPENDIR', (reqid, path) => {
             try {
-              if (!statSync(local(path)).isDirectory()) return sftp.status(reqid, STATUS_CODE.FAILURE, 'not a directory')
+              if (!statSync(local(path)).isDirectory())
+                return sftp.status(reqid, STATUS_CODE.FAILURE, 'not a directory')
               const id = nextHandle++
               handles.set(id, { dir: local(path) })
               sftp.handle(reqid, handleBuf(id))
@@ -154,7 +185,9 @@ export async function startSftpServer(root: string, credentials = { username: 't
   const port = (server.address() as AddressInfo).port
   // As `ssh-keygen -lf` prints it: SHA256 of the public key blob, base64 without padding.
   const publicKey = utils.parseKey(hostKey.public)
-  const blob = (Array.isArray(publicKey) ? publicKey[0] : publicKey as any).getPublicSSH() as Buffer
+  const blob = (
+    Array.isArray(publicKey) ? publicKey[0] : (publicKey as any)
+  ).getPublicSSH() as Buffer
   const fingerprint = `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`
   return {
     port,

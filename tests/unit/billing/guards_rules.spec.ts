@@ -1,5 +1,12 @@
 import { test } from '@japa/runner'
-import { beyondAverage, beyondBand, changeBp, diffLines, marginFell, percentLabel } from '#billing/flag_rules'
+import {
+  beyondAverage,
+  beyondBand,
+  changeBp,
+  diffLines,
+  marginFell,
+  percentLabel,
+} from '#billing/flag_rules'
 import { periodProblem, periodState } from '#billing/period_guard'
 import { changeReason } from '#rating/rerate_history'
 import { parseThresholdList } from '#billing/guard_settings'
@@ -40,10 +47,25 @@ test.group('Billing guard rules (pure)', () => {
       { key: 'k3', label: 'Roaming', employee: 'Bob', amountMinor: 20, quantity: 1 },
     ]
     const d = diffLines(a, b)
-    assert.deepEqual(d.added.map((l) => l.key), ['k3'])
-    assert.deepEqual(d.removed.map((l) => l.key), ['k2'])
-    assert.deepEqual(d.changed.map((c) => [c.key, c.deltaMinor]), [['k1', 30]])
-    assert.deepEqual(d.byEmployee.map((e) => [e.employee, e.deltaMinor]), [['Ann', 30], ['Bob', -30]])
+    assert.deepEqual(
+      d.added.map((l) => l.key),
+      ['k3']
+    )
+    assert.deepEqual(
+      d.removed.map((l) => l.key),
+      ['k2']
+    )
+    assert.deepEqual(
+      d.changed.map((c) => [c.key, c.deltaMinor]),
+      [['k1', 30]]
+    )
+    assert.deepEqual(
+      d.byEmployee.map((e) => [e.employee, e.deltaMinor]),
+      [
+        ['Ann', 30],
+        ['Bob', -30],
+      ]
+    )
   })
 
   test('period states in the customer time zone', ({ assert }) => {
@@ -51,13 +73,35 @@ test.group('Billing guard rules (pure)', () => {
     assert.equal(periodState('2026-11', 'Europe/London', now).state, 'ended')
     assert.equal(periodState('2026-11', 'America/Los_Angeles', now).state, 'open')
     assert.equal(periodState('2027-01', 'Europe/London', now).state, 'future')
-    assert.isNull(periodProblem('2026-11', [{ accountNumber: 'A', timeZone: 'America/Los_Angeles' }], { now, openPeriod: true }))
-    assert.equal(periodProblem('2026-11', [{ accountNumber: 'A', timeZone: 'America/Los_Angeles' }], { now })?.code, 'open_period')
-    assert.equal(periodProblem('2027-01', [{ accountNumber: 'A', timeZone: 'Europe/London' }], { now, openPeriod: true })?.code, 'future')
+    assert.isNull(
+      periodProblem('2026-11', [{ accountNumber: 'A', timeZone: 'America/Los_Angeles' }], {
+        now,
+        openPeriod: true,
+      })
+    )
+    assert.equal(
+      periodProblem('2026-11', [{ accountNumber: 'A', timeZone: 'America/Los_Angeles' }], { now })
+        ?.code,
+      'open_period'
+    )
+    assert.equal(
+      periodProblem('2027-01', [{ accountNumber: 'A', timeZone: 'Europe/London' }], {
+        now,
+        openPeriod: true,
+      })?.code,
+      'future'
+    )
   })
 
   test('why a re-rated record changed', ({ assert }) => {
-    const base = { priceE4: 100, rateId: 1, tariffId: 1, band: 'peak', allowanceUsed: 0, status: 'rated' }
+    const base = {
+      priceE4: 100,
+      rateId: 1,
+      tariffId: 1,
+      band: 'peak',
+      allowanceUsed: 0,
+      status: 'rated',
+    }
     assert.equal(changeReason(base, { ...base, priceE4: 120 }), 'price')
     assert.equal(changeReason(base, { ...base, rateId: 2 }), 'rate')
     assert.equal(changeReason(base, { ...base, tariffId: 2, rateId: 9 }), 'tariff')

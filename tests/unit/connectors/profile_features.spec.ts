@@ -1,14 +1,39 @@
 import { test } from '@japa/runner'
-import { CsvProfileParser, checkProfile, previewProfile, type ProfileConfig } from '#connectors/csv_profile'
+import {
+  CsvProfileParser,
+  checkProfile,
+  previewProfile,
+  type ProfileConfig,
+} from '#connectors/csv_profile'
 import { compileInternalRules } from '#lib/destinations'
 
 // A UK Standard CDR-like carrier file read through a profile: the case a profile could not express before.
-const header = ['Call Type', 'Customer Identifier', 'Telephone Number Dialled', 'Call Date', 'Call Time', 'Duration', 'Bytes Transmitted', 'Bytes Received', 'Salesprice', 'Record ID', 'CLI']
+const header = [
+  'Call Type',
+  'Customer Identifier',
+  'Telephone Number Dialled',
+  'Call Date',
+  'Call Time',
+  'Duration',
+  'Bytes Transmitted',
+  'Bytes Received',
+  'Salesprice',
+  'Record ID',
+  'CLI',
+]
 const row = (over: Partial<Record<string, string>> = {}) => {
   const base: Record<string, string> = {
-    'Call Type': 'V', 'Customer Identifier': 'ACME001', 'Telephone Number Dialled': '02079460018', 'Call Date': '03/07/2026',
-    'Call Time': '09:15:00', Duration: '00:02:05', 'Bytes Transmitted': '1000', 'Bytes Received': '24', Salesprice: '1.25',
-    'Record ID': 'R-1', CLI: '01632960001',
+    'Call Type': 'V',
+    'Customer Identifier': 'ACME001',
+    'Telephone Number Dialled': '02079460018',
+    'Call Date': '03/07/2026',
+    'Call Time': '09:15:00',
+    'Duration': '00:02:05',
+    'Bytes Transmitted': '1000',
+    'Bytes Received': '24',
+    'Salesprice': '1.25',
+    'Record ID': 'R-1',
+    'CLI': '01632960001',
   }
   return header.map((h) => over[h] ?? base[h])
 }
@@ -17,19 +42,38 @@ const config: ProfileConfig = {
   timeZone: 'Europe/London',
   durationFormat: 'hh:mm:ss',
   costUnit: 'pence',
-  columns: { number: 'CLI', date: 'Call Date', time: 'Call Time', destination: 'Telephone Number Dialled', duration: 'Duration', volume: 'Bytes Transmitted + Bytes Received', cost: 'Salesprice', account: 'Customer Identifier' },
+  columns: {
+    number: 'CLI',
+    date: 'Call Date',
+    time: 'Call Time',
+    destination: 'Telephone Number Dialled',
+    duration: 'Duration',
+    volume: 'Bytes Transmitted + Bytes Received',
+    cost: 'Salesprice',
+    account: 'Customer Identifier',
+  },
   constants: { description: 'Carrier X' },
-  filters: [{ column: 'Call Type', op: 'equals', value: 'I' }, { column: 'Customer Identifier', op: 'notEquals', value: 'ACME001' }],
+  filters: [
+    { column: 'Call Type', op: 'equals', value: 'I' },
+    { column: 'Customer Identifier', op: 'notEquals', value: 'ACME001' },
+  ],
   dedupeColumns: ['Record ID', 'Call Date'],
 }
 const parser = (c: ProfileConfig = config) => {
-  const p = new CsvProfileParser(c, 'Europe/London', 'carrierx', compileInternalRules({ extensionLengths: [4] }))
+  const p = new CsvProfileParser(
+    c,
+    'Europe/London',
+    'carrierx',
+    compileInternalRules({ extensionLengths: [4] })
+  )
   p.header(header)
   return p
 }
 
 test.group('Mapping profiles | computed fields, constants, filters, keys, account', () => {
-  test('date + time from two columns, hh:mm:ss, a sum of columns, pence, a constant, the account and key columns', ({ assert }) => {
+  test('date + time from two columns, hh:mm:ss, a sum of columns, pence, a constant, the account and key columns', ({
+    assert,
+  }) => {
     const out = parser().parse(row(), 2)
     assert.equal(out.kind, 'record')
     if (out.kind !== 'record') return
@@ -76,12 +120,30 @@ test.group('Mapping profiles | computed fields, constants, filters, keys, accoun
   })
 
   test('the profile check names what is wrong', ({ assert }) => {
-    assert.include(checkProfile({ ...config, columns: { ...config.columns, description: 'A + B' } }), 'description cannot be a sum of columns')
-    assert.include(checkProfile({ ...config, constants: { number: '123' } }), 'number cannot be a constant')
-    assert.include(checkProfile({ ...config, filters: [{ column: '', op: 'equals', value: 'x' }] }), 'filter 1: choose a column')
-    assert.include(checkProfile({ ...config, filters: [{ column: 'A', op: 'like' as any, value: 'x' }] }), 'filter 1: the condition is "equals" or "notEquals"')
-    assert.include(checkProfile({ ...config, costUnit: 'cents' as any }), 'unknown cost unit "cents"')
-    assert.throws(() => parser({ ...config, filters: [{ column: 'Nope', op: 'equals', value: '' }] }), /column "Nope" for a filter/)
+    assert.include(
+      checkProfile({ ...config, columns: { ...config.columns, description: 'A + B' } }),
+      'description cannot be a sum of columns'
+    )
+    assert.include(
+      checkProfile({ ...config, constants: { number: '123' } }),
+      'number cannot be a constant'
+    )
+    assert.include(
+      checkProfile({ ...config, filters: [{ column: '', op: 'equals', value: 'x' }] }),
+      'filter 1: choose a column'
+    )
+    assert.include(
+      checkProfile({ ...config, filters: [{ column: 'A', op: 'like' as any, value: 'x' }] }),
+      'filter 1: the condition is "equals" or "notEquals"'
+    )
+    assert.include(
+      checkProfile({ ...config, costUnit: 'cents' as any }),
+      'unknown cost unit "cents"'
+    )
+    assert.throws(
+      () => parser({ ...config, filters: [{ column: 'Nope', op: 'equals', value: '' }] }),
+      /column "Nope" for a filter/
+    )
   })
 
   test('the preview reads a sample with the new features', ({ assert }) => {

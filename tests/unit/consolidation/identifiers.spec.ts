@@ -5,8 +5,16 @@ import { nameFromIdentifier } from '#consolidation/unallocated'
 import { normaliseNumber, regionFrom } from '#lib/identifiers'
 
 test.group('consolidation: service identifiers', () => {
-  test('numbers in any written form become E.164; other kinds their own stored form', ({ assert }) => {
-    for (const raw of ['07700 900123', '+44 7700 900123', '447700900123', '0044 7700-900123', '(07700) 900123']) {
+  test('numbers in any written form become E.164; other kinds their own stored form', ({
+    assert,
+  }) => {
+    for (const raw of [
+      '07700 900123',
+      '+44 7700 900123',
+      '447700900123',
+      '0044 7700-900123',
+      '(07700) 900123',
+    ]) {
       assert.equal(normaliseIdentifier('mobile', raw), '+447700900123', raw)
     }
     assert.equal(normaliseIdentifier('ddi', '020 7946 0018'), '+442079460018')
@@ -14,7 +22,10 @@ test.group('consolidation: service identifiers', () => {
     assert.isNull(normaliseIdentifier('mobile', '2001'), 'an extension is not a mobile number')
     assert.equal(normaliseIdentifier('extension', ' 2001 '), '2001')
     assert.equal(normaliseIdentifier('sim', '8944 1100 0000 1234 5678'), '89441100000012345678')
-    assert.equal(normaliseIdentifier('m365_user', ' Alice.Smith@Contoso.COM '), 'alice.smith@contoso.com')
+    assert.equal(
+      normaliseIdentifier('m365_user', ' Alice.Smith@Contoso.COM '),
+      'alice.smith@contoso.com'
+    )
     assert.isNull(normaliseIdentifier('m365_user', 'alice'))
     assert.isNull(normaliseIdentifier('extension', '   '))
   })
@@ -38,14 +49,22 @@ test.group('consolidation: dates entered in the UI', () => {
   test('a date is local midnight in the customer time zone, as UTC', ({ assert }) => {
     assert.equal(localMidnight('2026-03-16', 'Europe/London').toISO(), '2026-03-16T00:00:00.000Z')
     assert.equal(localMidnight('2026-06-16', 'Europe/London').toISO(), '2026-06-15T23:00:00.000Z')
-    assert.equal(localMidnight('2026-06-16', 'America/New_York').toISO(), '2026-06-16T04:00:00.000Z')
-    assert.equal(localDate(localMidnight('2026-06-16', 'Europe/London'), 'Europe/London'), '2026-06-16')
+    assert.equal(
+      localMidnight('2026-06-16', 'America/New_York').toISO(),
+      '2026-06-16T04:00:00.000Z'
+    )
+    assert.equal(
+      localDate(localMidnight('2026-06-16', 'Europe/London'), 'Europe/London'),
+      '2026-06-16'
+    )
     assert.throws(() => localMidnight('2026-13-40', 'Europe/London'))
   })
 })
 
 test.group('default region (DEFAULT_REGION)', () => {
-  test('national numbers are read in the configured country; unknown codes are refused', ({ assert }) => {
+  test('national numbers are read in the configured country; unknown codes are refused', ({
+    assert,
+  }) => {
     assert.equal(regionFrom(undefined), 'GB')
     assert.equal(regionFrom(' ie '), 'IE')
     assert.throws(() => regionFrom('XX'), /DEFAULT_REGION "XX" is not a country code/)

@@ -10,7 +10,12 @@ test.group('insights: periods', () => {
     assert.equal(addMonths('2026-01', -1), '2025-12')
     assert.equal(addMonths('2025-12', 1), '2026-01')
     assert.equal(addMonths('2026-03', -15), '2024-12')
-    assert.deepEqual(monthsBetween('2025-11', '2026-02'), ['2025-11', '2025-12', '2026-01', '2026-02'])
+    assert.deepEqual(monthsBetween('2025-11', '2026-02'), [
+      '2025-11',
+      '2025-12',
+      '2026-01',
+      '2026-02',
+    ])
     assert.deepEqual(monthsBetween('2026-02', '2026-01'), [])
     assert.isTrue(isPeriod('2026-12'))
     assert.isFalse(isPeriod('2026-13'))
@@ -32,15 +37,23 @@ test.group('insights: exports', () => {
     ],
   }
 
-  test('CSV quotes commas and quotes, neutralises formulas and prints money exactly', ({ assert }) => {
-    assert.equal(toCsv(table), 'Employee,Amount,Records\r\n"Smith, ""Jo""",1234.56,3\r\n"\'=HYPERLINK(""x"")",-0.05,0\r\n')
+  test('CSV quotes commas and quotes, neutralises formulas and prints money exactly', ({
+    assert,
+  }) => {
+    assert.equal(
+      toCsv(table),
+      'Employee,Amount,Records\r\n"Smith, ""Jo""",1234.56,3\r\n"\'=HYPERLINK(""x"")",-0.05,0\r\n'
+    )
   })
 
   test('XLSX has one sheet per table with numbers as numbers', async ({ assert }) => {
     const buffer = await toXlsx([table, { ...table, name: 'By employee' }])
     const workbook = new ExcelJS.Workbook()
     await workbook.xlsx.load(buffer as any)
-    assert.deepEqual(workbook.worksheets.map((w) => w.name), ['By employee', 'By employee 2'])
+    assert.deepEqual(
+      workbook.worksheets.map((w) => w.name),
+      ['By employee', 'By employee 2']
+    )
     const sheet = workbook.worksheets[0]
     assert.equal(sheet.getRow(1).getCell(2).value, 'Amount')
     assert.equal(sheet.getRow(2).getCell(2).value, 1234.56)
@@ -71,13 +84,41 @@ test.group('insights: anomalies and statements', () => {
         periods: ['2026-01', '2026-02'],
         categories: ['calls'],
         trend: [
-          { period: '2026-01', amountMinor: 1000, usageMinor: 1000, recurringMinor: 0, byCategory: { calls: 1000 } },
-          { period: '2026-02', amountMinor: 2550, usageMinor: 2550, recurringMinor: 0, byCategory: { calls: 2550 } },
+          {
+            period: '2026-01',
+            amountMinor: 1000,
+            usageMinor: 1000,
+            recurringMinor: 0,
+            byCategory: { calls: 1000 },
+          },
+          {
+            period: '2026-02',
+            amountMinor: 2550,
+            usageMinor: 2550,
+            recurringMinor: 0,
+            byCategory: { calls: 2550 },
+          },
         ],
         mom: [],
         lines: [
-          { period: '2026-01', category: 'calls', kind: 'usage', records: 2, durationS: 120, volumeBytes: 0, amountMinor: 1000 },
-          { period: '2026-02', category: 'calls', kind: 'usage', records: 3, durationS: 180, volumeBytes: 0, amountMinor: 2550 },
+          {
+            period: '2026-01',
+            category: 'calls',
+            kind: 'usage',
+            records: 2,
+            durationS: 120,
+            volumeBytes: 0,
+            amountMinor: 1000,
+          },
+          {
+            period: '2026-02',
+            category: 'calls',
+            kind: 'usage',
+            records: 3,
+            durationS: 180,
+            volumeBytes: 0,
+            amountMinor: 2550,
+          },
         ],
         totalMinor: 3550,
         usageMinor: 3550,

@@ -8,9 +8,48 @@ import type { RatingInput } from '#rating/types'
 
 const london = new ZoneClock('Europe/London')
 const deck = new RateDeck([
-  { id: 1, prefix: '44', destination: 'UK', category: 'national', peakMicros: 600_000, offpeakMicros: 600_000, weekendMicros: 600_000, connectionMicros: 100_000, minimumMicros: 0, initialS: 60, subsequentS: 60, effectiveFrom: '2026-01-01' },
-  { id: 2, prefix: '447', destination: 'UK mobile', category: 'mobile', peakMicros: 1_200_000, offpeakMicros: 1_200_000, weekendMicros: 1_200_000, connectionMicros: 0, minimumMicros: 0, initialS: 1, subsequentS: 1, effectiveFrom: '2026-01-01' },
-  { id: 3, prefix: '', destination: 'Data', category: 'data', peakMicros: 1_024_000, offpeakMicros: 1_024_000, weekendMicros: 1_024_000, connectionMicros: 0, minimumMicros: 0, initialS: 0, subsequentS: 1, effectiveFrom: '2026-01-01' },
+  {
+    id: 1,
+    prefix: '44',
+    destination: 'UK',
+    category: 'national',
+    peakMicros: 600_000,
+    offpeakMicros: 600_000,
+    weekendMicros: 600_000,
+    connectionMicros: 100_000,
+    minimumMicros: 0,
+    initialS: 60,
+    subsequentS: 60,
+    effectiveFrom: '2026-01-01',
+  },
+  {
+    id: 2,
+    prefix: '447',
+    destination: 'UK mobile',
+    category: 'mobile',
+    peakMicros: 1_200_000,
+    offpeakMicros: 1_200_000,
+    weekendMicros: 1_200_000,
+    connectionMicros: 0,
+    minimumMicros: 0,
+    initialS: 1,
+    subsequentS: 1,
+    effectiveFrom: '2026-01-01',
+  },
+  {
+    id: 3,
+    prefix: '',
+    destination: 'Data',
+    category: 'data',
+    peakMicros: 1_024_000,
+    offpeakMicros: 1_024_000,
+    weekendMicros: 1_024_000,
+    connectionMicros: 0,
+    minimumMicros: 0,
+    initialS: 0,
+    subsequentS: 1,
+    effectiveFrom: '2026-01-01',
+  },
 ])
 const call = (destination: string, durationS: number): RatingInput => ({
   startMs: Date.parse('2026-01-05T10:00:00Z'),
@@ -23,9 +62,21 @@ const call = (destination: string, durationS: number): RatingInput => ({
 })
 
 test.group('Allowances', () => {
-  test('consumed in order; the straddling call pays only for the part outside, without connection charge', ({ assert }) => {
-    const ledger = new AllowanceLedger([{ id: 1, name: '2 min UK', categories: 'national', unit: 'seconds', quantity: 120, scope: 'service' }])
-    const rate = (durationS: number) => rateRecord(deck, london, 0, call('442071234567', durationS), ledger.forService('s1'))
+  test('consumed in order; the straddling call pays only for the part outside, without connection charge', ({
+    assert,
+  }) => {
+    const ledger = new AllowanceLedger([
+      {
+        id: 1,
+        name: '2 min UK',
+        categories: 'national',
+        unit: 'seconds',
+        quantity: 120,
+        scope: 'service',
+      },
+    ])
+    const rate = (durationS: number) =>
+      rateRecord(deck, london, 0, call('442071234567', durationS), ledger.forService('s1'))
     const first = rate(60) // uses 60 of 120
     assert.deepEqual([first.priceE4, first.allowanceUsed], [0, 60])
     const straddling = rate(90) // billable 120, 60 left: 60 s charged at 0.60/min = 0.60, no 0.10 connection
@@ -34,19 +85,49 @@ test.group('Allowances', () => {
     assert.deepEqual([after.priceE4, after.allowanceUsed], [7000, 0])
   })
 
-  test('per-service allowances are separate; pooled ones are shared by the customer', ({ assert }) => {
-    const perService = new AllowanceLedger([{ id: 1, name: 'mins', categories: 'voice', unit: 'seconds', quantity: 60, scope: 'service' }])
-    assert.equal(rateRecord(deck, london, 0, call('447700900123', 60), perService.forService('a')).priceE4, 0)
-    assert.equal(rateRecord(deck, london, 0, call('447700900123', 60), perService.forService('b')).priceE4, 0)
-    assert.equal(rateRecord(deck, london, 0, call('447700900123', 60), perService.forService('a')).priceE4, 12_000)
+  test('per-service allowances are separate; pooled ones are shared by the customer', ({
+    assert,
+  }) => {
+    const perService = new AllowanceLedger([
+      { id: 1, name: 'mins', categories: 'voice', unit: 'seconds', quantity: 60, scope: 'service' },
+    ])
+    assert.equal(
+      rateRecord(deck, london, 0, call('447700900123', 60), perService.forService('a')).priceE4,
+      0
+    )
+    assert.equal(
+      rateRecord(deck, london, 0, call('447700900123', 60), perService.forService('b')).priceE4,
+      0
+    )
+    assert.equal(
+      rateRecord(deck, london, 0, call('447700900123', 60), perService.forService('a')).priceE4,
+      12_000
+    )
 
-    const pooled = new AllowanceLedger([{ id: 2, name: 'pool', categories: 'voice', unit: 'seconds', quantity: 60, scope: 'pooled' }])
-    assert.equal(rateRecord(deck, london, 0, call('447700900123', 60), pooled.forService('a')).priceE4, 0)
-    assert.equal(rateRecord(deck, london, 0, call('447700900123', 60), pooled.forService('b')).priceE4, 12_000)
+    const pooled = new AllowanceLedger([
+      { id: 2, name: 'pool', categories: 'voice', unit: 'seconds', quantity: 60, scope: 'pooled' },
+    ])
+    assert.equal(
+      rateRecord(deck, london, 0, call('447700900123', 60), pooled.forService('a')).priceE4,
+      0
+    )
+    assert.equal(
+      rateRecord(deck, london, 0, call('447700900123', 60), pooled.forService('b')).priceE4,
+      12_000
+    )
   })
 
   test('only the listed categories draw from an allowance', ({ assert }) => {
-    const ledger = new AllowanceLedger([{ id: 1, name: 'mobile only', categories: 'mobile', unit: 'seconds', quantity: 600, scope: 'service' }])
+    const ledger = new AllowanceLedger([
+      {
+        id: 1,
+        name: 'mobile only',
+        categories: 'mobile',
+        unit: 'seconds',
+        quantity: 600,
+        scope: 'service',
+      },
+    ])
     const national = rateRecord(deck, london, 0, call('442071234567', 60), ledger.forService('s'))
     assert.deepEqual([national.priceE4, national.allowanceUsed], [7000, 0])
     const mobile = rateRecord(deck, london, 0, call('447700900123', 60), ledger.forService('s'))
@@ -54,7 +135,16 @@ test.group('Allowances', () => {
   })
 
   test('data allowance in kilobytes', ({ assert }) => {
-    const ledger = new AllowanceLedger([{ id: 1, name: '1 MB', categories: 'data', unit: 'kilobytes', quantity: 1024, scope: 'pooled' }])
+    const ledger = new AllowanceLedger([
+      {
+        id: 1,
+        name: '1 MB',
+        categories: 'data',
+        unit: 'kilobytes',
+        quantity: 1024,
+        scope: 'pooled',
+      },
+    ])
     const input = { ...call('', 0), category: 'data', destination: null, volumeBytes: 1536 * 1024 }
     const r = rateRecord(deck, london, 0, input, ledger.forService('x'))
     // 1536 KB used, 1024 covered: 512 KB × 1.024/1024 = 0.512
@@ -66,7 +156,12 @@ test.group('Recurring charges', () => {
   const charge = { quantity: 2, unitPriceE4: 100_000, startsOn: '2025-06-01', endsOn: null }
 
   test('a full month is unit price × quantity', ({ assert }) => {
-    assert.deepEqual(recurringForMonth(charge, '2026-01'), { month: '2026-01', activeDays: 31, daysInMonth: 31, amountE4: 200_000 })
+    assert.deepEqual(recurringForMonth(charge, '2026-01'), {
+      month: '2026-01',
+      activeDays: 31,
+      daysInMonth: 31,
+      amountE4: 200_000,
+    })
   })
 
   test('part months are pro-rata by days, rounded half-up', ({ assert }) => {
@@ -81,7 +176,11 @@ test.group('Recurring charges', () => {
     assert.equal(recurringForMonth({ ...charge, startsOn: '2026-02-01' }, '2026-01').amountE4, 0)
     assert.equal(recurringForMonth({ ...charge, endsOn: '2025-12-31' }, '2026-01').activeDays, 0)
     // 1 unit at 0.0001 for 15 of 30 days = 0.00005 → 0.0001 (half-up)
-    assert.equal(recurringForMonth({ quantity: 1, unitPriceE4: 1, startsOn: '2026-04-16' }, '2026-04').amountE4, 1)
+    assert.equal(
+      recurringForMonth({ quantity: 1, unitPriceE4: 1, startsOn: '2026-04-16' }, '2026-04')
+        .amountE4,
+      1
+    )
   })
 
   test('advance bills the next month, arrears the same month', ({ assert }) => {
