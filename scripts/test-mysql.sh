@@ -18,15 +18,19 @@ npm run typecheck
 # Folder dependencies (no cycles, app/lib a leaf, no capability reaching into the HTTP layer).
 npm run lint:architecture
 
+echo "== lint (ESLint with @adonisjs/eslint-config) and format check (Prettier with @adonisjs/prettier-config)"
+npm run lint
+npm run format:check
+
 echo "== all suites on MariaDB"
 DB_CONNECTION=mysql DB_DATABASE=tollgate_test node ace test
 
 echo "== security checks against the production build (NODE_ENV=production, docs/security.md)"
 node scripts/production-checks.mjs
 
-echo "== migrations and smoke test on SQLite"
+echo "== migrations, and the suites that must hold on both databases, on SQLite"
 rm -f tmp/ci-smoke.sqlite3
-DB_CONNECTION=sqlite SQLITE_PATH=tmp/ci-smoke.sqlite3 node ace test functional --files="foundation/*"
+DB_CONNECTION=sqlite SQLITE_PATH=tmp/ci-smoke.sqlite3 node ace test functional $(sed -e 's/^/--files=/' scripts/sqlite-suites.txt | tr '\n' ' ')
 
 echo "== the demo's month end on SQLite (README's first command, without serving the UI)"
 rm -rf tmp/ci-demo.sqlite3 tmp/ci-demo-storage
