@@ -14,6 +14,8 @@ import { runDunning } from '#payments/dunning'
 import { setDunningSettings } from '#payments/dunning_settings'
 import { createEndpoint } from '#webhooks/endpoints'
 import { deliverDueWebhooks } from '#webhooks/sender'
+import { saveSellerDetails } from '#einvoice/seller'
+import { saveCustomerEInvoicing } from '#einvoice/customer_details'
 import { makeBillingFixture } from '../billing/fixtures.js'
 import { decodedHeader } from '../payments/support.js'
 import { minor, readCsv, startReceiver, sum } from './support.js'
@@ -47,7 +49,7 @@ test.group('accounting: a month end from draft to cash', (group) => {
     }
   })
 
-  test('finalize → Direct Debit created → GoCardless marks it paid → aged debt → Xero/Sage/QuickBooks files → one reminder for the unpaid customer', async ({
+  test('finalize → Direct Debit created → GoCardless marks it paid → aged debt → Xero/Sage/QuickBooks files and UBL e-invoices → one reminder for the unpaid customer', async ({
     assert,
     client,
     cleanup,
@@ -63,6 +65,29 @@ test.group('accounting: a month end from draft to cash', (group) => {
 
     const payer = await makeBillingFixture({ employees: 2, recordsPerService: 3 })
     const debtor = await makeBillingFixture({ employees: 1, recordsPerService: 2 })
+    // What a Peppol e-invoice needs of the seller and of each buyer (the e-invoicing pages' fields).
+    await saveSellerDetails(
+      {
+        street: '10 Exchange Street',
+        city: 'Manchester',
+        postcode: 'M2 7EE',
+        country: 'GB',
+        endpointScheme: '9932',
+        endpointId: 'GB123456789',
+      },
+      null
+    )
+    for (const f of [payer, debtor])
+      await saveCustomerEInvoicing(
+        f.customer.id,
+        {
+          address: { street: '1 High Street', city: 'London', postcode: 'EC1A 1AA', country: 'GB' },
+          vatCategory: 'S',
+          attachUbl: false,
+          rules: [],
+        },
+        null
+      )
     gc.mandates.set('MD000MONTHEND', {
       id: 'MD000MONTHEND',
       status: 'active',
@@ -167,6 +192,18 @@ test.group('accounting: a month end from draft to cash', (group) => {
       sum(readCsv(range.text()).records.map((r) => minor(r['*UnitAmount']) + minor(r.TaxAmount))),
       runTotal
     )
+
+    // 4b. The e-invoices: each invoice's UBL carries the invoice's own total and VAT.
+    for (const invoice of invoices) {
+      const response = await client.get(`/invoices/${invoice.id}/ubl`).loginAs(viewer)
+      response.assertStatus(200)
+      const xml = response.text()
+      assert.include(xml, `<cbc:ID>${invoice.number}</cbc:ID>`)
+      const payable = /<cbc:PayableAmount currencyID="GBP">([\d.]+)<\/cbc:PayableAmount>/.exec(xml)
+      assert.equal(minor(payable![1]), Number(invoice.total_minor), invoice.number)
+      const vat = /<cac:TaxTotal>\s*<cbc:TaxAmount currencyID="GBP">([\d.]+)</.exec(xml)
+      assert.equal(minor(vat![1]), Number(invoice.tax_minor), invoice.number)
+    }
 
     // 5. A week past the due date: one reminder, to the customer who has not paid; never a second.
     await db.transaction((trx) =>
