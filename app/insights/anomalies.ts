@@ -22,6 +22,127 @@ export function isRoaming(category: string) {
   return category.toLowerCase().includes('roaming')
 }
 
+type Totals = { current: number; trailing: number; trailingMonths: Set<string> }
+type Scope = {
+  customerId: number
+  period: string
+  periods: string[]
+  thresholdMinor: number
+  currency: string
+}
+
+function addTo(map: Map<number, Totals>, id: number, scope: Scope, p: string, price: number) {
+  const t = map.get(id) ?? { current: 0, trailing: 0, trailingMonths: new Set<string>() }
+  if (p === scope.period) t.current += price
+  else {
+    t.trailing += price
+    if (price !== 0) t.trailingMonths.add(p)
+  }
+  map.set(id, t)
+}
+
+/** Per employee: this month and the trailing three, all usage and roaming apart (from the rollups). */
+async function employeeTotals(scope: Scope) {
+  const rows = await db
+    .from('monthly_rollups')
+    .where('customer_id', scope.customerId)
+    .whereIn('period', scope.periods)
+    .where('employee_id', '>', 0)
+    .groupBy('employee_id', 'period', 'category')
+    .select('employee_id', 'period', 'category')
+    .sum('price_e4 as price')
+  const all = new Map<number, Totals>()
+  const roaming = new Map<number, Totals>()
+  for (const r of rows as any[]) {
+    const id = num(r.employee_id)
+    const price = num(r.price)
+    addTo(all, id, scope, String(r.period), price)
+    if (isRoaming(String(r.category))) addTo(roaming, id, scope, String(r.period), price)
+  }
+  return { all, roaming }
+}
+
+async function employeeNames(customerId: number, ids: number[]) {
+  const employees = ids.length
+    ? await db
+        .from('employees')
+        .where('customer_id', customerId)
+        .whereIn('id', ids)
+        .select('id', 'name')
+    : []
+  return new Map<number, string>(employees.map((e: any) => [Number(e.id), String(e.name)]))
+}
+
+function spikes(
+  kind: 'employee_spike' | 'roaming_spike',
+  map: Map<number, Totals>,
+  nameOf: Map<number, string>,
+  scope: Scope
+): Anomaly[] {
+  const found: Anomaly[] = []
+  for (const [id, t] of map) {
+    const amountMinor = e4ToMinor(t.current)
+    if (amountMinor <= scope.thresholdMinor) continue
+    // month > 2 × (trailing sum / 3)  ⇔  3 × month > 2 × trailing sum, in exact integers
+    if (3 * t.current <= 2 * t.trailing) continue
+    if (kind === 'employee_spike' && t.trailingMonths.size === 0) continue
+    const baselineMinor = e4ToMinor(divRoundHalfUp(t.trailing, 3))
+    const name = nameOf.get(id) ?? `Employee #${id}`
+    const what = kind === 'roaming_spike' ? 'roaming' : 'usage'
+    found.push({
+      kind,
+      employeeId: id,
+      employeeName: name,
+      subject: name,
+      amountMinor,
+      baselineMinor,
+      message: `${name}: ${what} of ${formatMoney(amountMinor, scope.currency)} in ${scope.period} against a 3-month average of ${formatMoney(baselineMinor, scope.currency)}`,
+    })
+  }
+  return found
+}
+
+/** New high-cost destinations, straight from the records of these four months. */
+async function newDestinations(scope: Scope): Promise<Anomaly[]> {
+  const destinationKey = "COALESCE(NULLIF(destination_name, ''), destination)"
+  const destinations = await db
+    .from('usage_records')
+    .where('customer_id', scope.customerId)
+    .whereIn('period', scope.periods)
+    .whereRaw(`${destinationKey} IS NOT NULL`)
+    .groupByRaw(`${destinationKey}, period`)
+    .select(db.raw(`${destinationKey} as dest`), 'period')
+    .sum('price_e4 as price')
+  const byDestination = new Map<string, { current: number; before: number; label: string }>()
+  for (const r of destinations as any[]) {
+    const label = String(r.dest)
+    const key = label.toLowerCase()
+    const slot = byDestination.get(key) ?? { current: 0, before: 0, label }
+    if (r.period === scope.period) slot.current += num(r.price)
+    else slot.before += num(r.price)
+    byDestination.set(key, slot)
+  }
+  const found: Anomaly[] = []
+  for (const d of byDestination.values()) {
+    const amountMinor = e4ToMinor(d.current)
+    if (amountMinor <= scope.thresholdMinor || d.before !== 0) continue
+    found.push({
+      kind: 'new_destination',
+      subject: d.label,
+      amountMinor,
+      baselineMinor: 0,
+      message: `New destination ${d.label}: ${formatMoney(amountMinor, scope.currency)} in ${scope.period}, nothing in the previous 3 months`,
+    })
+  }
+  return found
+}
+
+const ORDER: Record<AnomalyKind, number> = {
+  employee_spike: 0,
+  roaming_spike: 1,
+  new_destination: 2,
+}
+
 /**
  * Unusual spend of one customer in one period, for the billing run review and the insights pages.
  *  - employee_spike: an employee's month > 2× their trailing 3-month average (missing months count
@@ -32,114 +153,26 @@ export function isRoaming(category: string) {
  * Employee figures come from monthly_rollups; destinations from usage_records (one customer, 4 periods).
  */
 export async function findAnomalies(customerId: number, period: string): Promise<Anomaly[]> {
-  const { anomalyThresholdMinor: threshold } = await insightsSettings()
+  const { anomalyThresholdMinor } = await insightsSettings()
   const customer = await db.from('customers').where('id', customerId).select('currency').first()
-  const currency = customer?.currency ?? 'GBP'
   const previous = [addMonths(period, -3), addMonths(period, -2), addMonths(period, -1)]
-  const periods = [...previous, period]
-
-  const rows = await db
-    .from('monthly_rollups')
-    .where('customer_id', customerId)
-    .whereIn('period', periods)
-    .where('employee_id', '>', 0)
-    .groupBy('employee_id', 'period', 'category')
-    .select('employee_id', 'period', 'category')
-    .sum('price_e4 as price')
-
-  type Totals = { current: number; trailing: number; trailingMonths: Set<string> }
-  const all = new Map<number, Totals>()
-  const roaming = new Map<number, Totals>()
-  const add = (map: Map<number, Totals>, id: number, p: string, price: number) => {
-    const t = map.get(id) ?? { current: 0, trailing: 0, trailingMonths: new Set<string>() }
-    if (p === period) t.current += price
-    else {
-      t.trailing += price
-      if (price !== 0) t.trailingMonths.add(p)
-    }
-    map.set(id, t)
+  const scope: Scope = {
+    customerId,
+    period,
+    periods: [...previous, period],
+    thresholdMinor: anomalyThresholdMinor,
+    currency: customer?.currency ?? 'GBP',
   }
-  for (const r of rows as any[]) {
-    const id = num(r.employee_id)
-    const price = num(r.price)
-    add(all, id, String(r.period), price)
-    if (isRoaming(String(r.category))) add(roaming, id, String(r.period), price)
-  }
-
-  const ids = [...new Set([...all.keys()])]
-  const employees = ids.length
-    ? await db
-        .from('employees')
-        .where('customer_id', customerId)
-        .whereIn('id', ids)
-        .select('id', 'name')
-    : []
-  const nameOf = new Map<number, string>(employees.map((e: any) => [Number(e.id), String(e.name)]))
-
-  const anomalies: Anomaly[] = []
-  const spike = (kind: 'employee_spike' | 'roaming_spike', map: Map<number, Totals>) => {
-    for (const [id, t] of map) {
-      const amountMinor = e4ToMinor(t.current)
-      if (amountMinor <= threshold) continue
-      // month > 2 × (trailing sum / 3)  ⇔  3 × month > 2 × trailing sum, in exact integers
-      if (3 * t.current <= 2 * t.trailing) continue
-      if (kind === 'employee_spike' && t.trailingMonths.size === 0) continue
-      const baselineMinor = e4ToMinor(divRoundHalfUp(t.trailing, 3))
-      const name = nameOf.get(id) ?? `Employee #${id}`
-      const what = kind === 'roaming_spike' ? 'roaming' : 'usage'
-      anomalies.push({
-        kind,
-        employeeId: id,
-        employeeName: name,
-        subject: name,
-        amountMinor,
-        baselineMinor,
-        message: `${name}: ${what} of ${formatMoney(amountMinor, currency)} in ${period} against a 3-month average of ${formatMoney(baselineMinor, currency)}`,
-      })
-    }
-  }
-  spike('employee_spike', all)
-  spike('roaming_spike', roaming)
-
-  // New high-cost destinations, straight from the records of these four months.
-  const destinationKey = "COALESCE(NULLIF(destination_name, ''), destination)"
-  const destinations = await db
-    .from('usage_records')
-    .where('customer_id', customerId)
-    .whereIn('period', periods)
-    .whereRaw(`${destinationKey} IS NOT NULL`)
-    .groupByRaw(`${destinationKey}, period`)
-    .select(db.raw(`${destinationKey} as dest`), 'period')
-    .sum('price_e4 as price')
-  const byDestination = new Map<string, { current: number; before: number; label: string }>()
-  for (const r of destinations as any[]) {
-    const label = String(r.dest)
-    const key = label.toLowerCase()
-    const slot = byDestination.get(key) ?? { current: 0, before: 0, label }
-    if (r.period === period) slot.current += num(r.price)
-    else slot.before += num(r.price)
-    byDestination.set(key, slot)
-  }
-  for (const d of byDestination.values()) {
-    const amountMinor = e4ToMinor(d.current)
-    if (amountMinor <= threshold || d.before !== 0) continue
-    anomalies.push({
-      kind: 'new_destination',
-      subject: d.label,
-      amountMinor,
-      baselineMinor: 0,
-      message: `New destination ${d.label}: ${formatMoney(amountMinor, currency)} in ${period}, nothing in the previous 3 months`,
-    })
-  }
-
-  const order: Record<AnomalyKind, number> = {
-    employee_spike: 0,
-    roaming_spike: 1,
-    new_destination: 2,
-  }
+  const { all, roaming } = await employeeTotals(scope)
+  const nameOf = await employeeNames(customerId, [...all.keys()])
+  const anomalies = [
+    ...spikes('employee_spike', all, nameOf, scope),
+    ...spikes('roaming_spike', roaming, nameOf, scope),
+    ...(await newDestinations(scope)),
+  ]
   return anomalies.sort(
     (a, b) =>
-      order[a.kind] - order[b.kind] ||
+      ORDER[a.kind] - ORDER[b.kind] ||
       b.amountMinor - a.amountMinor ||
       a.subject.localeCompare(b.subject)
   )
