@@ -44,6 +44,11 @@ export const STATUS_LABELS: Record<string, Record<string, string>> = {
     skipped: 'Skipped (already imported)',
   },
   job: { running: 'Running', succeeded: 'Succeeded', failed: 'Failed' },
+  anomaly: {
+    employee_spike: 'Spend spike',
+    roaming_spike: 'Roaming spike',
+    new_destination: 'New destination',
+  },
 }
 
 export const ROLE_LABELS: Record<string, string> = {
