@@ -1,5 +1,3 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
@@ -19,32 +17,7 @@ import { importFile } from '#connectors/import_file'
 import { AsteriskParser } from '#connectors/asterisk'
 import { makeCustomer } from '#tests/helpers/factories'
 import { cdr } from '#tests/helpers/peers/master_csv'
-
-interface Received {
-  headers: IncomingHttpHeaders
-  body: string
-}
-
-/** A webhook receiver on 127.0.0.1: records every POST and answers with the next planned status. */
-async function startReceiver(statuses: number[] = []) {
-  const received: Received[] = []
-  const server: Server = createServer((req, res) => {
-    let body = ''
-    req.on('data', (chunk) => (body += chunk))
-    req.on('end', () => {
-      received.push({ headers: req.headers, body })
-      res.statusCode = statuses.shift() ?? 204
-      res.end('receiver body that Tollgate must not keep')
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`
-  return {
-    url,
-    received,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  }
-}
+import { startReceiver } from '#tests/helpers/peers/webhook_receiver'
 
 test.group('webhooks', (group) => {
   group.each.setup(async () => {
