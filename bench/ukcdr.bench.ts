@@ -160,7 +160,12 @@ export async function run() {
     })
   step('built')
   const load = (await import('node:os')).loadavg().map((l) => Number(l.toFixed(2)))
+  // BENCH_CPU_PROF=<dir>: a V8 CPU profile of the measured child, for finding where the time goes.
+  const profile = process.env.BENCH_CPU_PROF
+    ? ['--cpu-prof', '--cpu-prof-dir', resolve(process.env.BENCH_CPU_PROF)]
+    : []
   const childArgs = [
+    ...profile,
     join(root, 'build/bench/ukcdr_child.js'),
     file,
     String(connector.id),
@@ -206,6 +211,8 @@ export async function run() {
     end_to_end_seconds: round(m.import_seconds),
     end_to_end_records_per_s: Math.round(m.read / m.import_seconds),
     peak_rss_mb: Math.round(m.import_peak_rss / 1024 / 1024),
+    // The booted app before the import (framework, models, connection pool): the pipeline's own share is the rest.
+    booted_rss_mb: Math.round(m.baseline_rss / 1024 / 1024),
     parse_only_seconds: round(m.parse_seconds),
     parse_only_records_per_s: Math.round(m.read / m.parse_seconds),
     rerate: m.rerate,

@@ -57,8 +57,10 @@ export class RollupCells {
   private destinations = new Map<string, Cell>()
   private pairs = new Map<number, Set<string>>()
 
-  add(r: RolledRecord) {
-    const price = r.priceE4 ?? 0
+  /** `sign` -1 takes a record's old outcome out (a re-rate adds the new one and takes the old out). */
+  add(r: RolledRecord, sign: 1 | -1 = 1) {
+    const price = (r.priceE4 ?? 0) * sign
+    const cost = (r.costE4 ?? 0) * sign
     const uncosted = r.costE4 === null
     const dept = r.departmentId ?? 0
     const emp = r.employeeId ?? 0
@@ -86,13 +88,13 @@ export class RollupCells {
       if (!periods) this.pairs.set(r.customerId, (periods = new Set()))
       periods.add(r.period)
     }
-    ;(m.record_count as number)++
-    ;(m.duration_s as number) += r.durationS
-    ;(m.volume_bytes as number) += r.volumeBytes
-    ;(m.cost_e4 as number) += r.costE4 ?? 0
+    ;(m.record_count as number) += sign
+    ;(m.duration_s as number) += r.durationS * sign
+    ;(m.volume_bytes as number) += r.volumeBytes * sign
+    ;(m.cost_e4 as number) += cost
     ;(m.price_e4 as number) += price
     if (uncosted) {
-      ;(m.uncosted_count as number)++
+      ;(m.uncosted_count as number) += sign
       ;(m.uncosted_price_e4 as number) += price
     }
     const destination = r.destinationName ?? r.destination ?? ''
@@ -112,11 +114,11 @@ export class RollupCells {
       }
       this.destinations.set(dkey, d)
     }
-    ;(d.record_count as number)++
-    ;(d.cost_e4 as number) += r.costE4 ?? 0
+    ;(d.record_count as number) += sign
+    ;(d.cost_e4 as number) += cost
     ;(d.price_e4 as number) += price
     if (uncosted) {
-      ;(d.uncosted_count as number)++
+      ;(d.uncosted_count as number) += sign
       ;(d.uncosted_price_e4 as number) += price
     }
   }
@@ -208,6 +210,9 @@ export class RollupCells {
     // SQLite turns a multi-row insert into a compound SELECT of at most 500 terms.
     let batch: Cell[] = []
     for (const cell of cells.values()) {
+      // A group whose records all moved to other keys (a re-rate changed their category or
+      // destination) is gone, as it would be from the GROUP BY.
+      if (Number(cell.record_count) === 0) continue
       batch.push(cell)
       if (batch.length === 400) {
         await trx.table(table).multiInsert(batch)

@@ -3,6 +3,7 @@ import { rateUsage } from '#rating/rate_usage'
 import { refreshRollups } from '#consolidation/rollups'
 import { rerate, type RerateSummary } from '#rating/tariffs'
 import type { DeckMemo } from '#rating/deck_store'
+import { rerateRollups } from '#consolidation/rerate_rollups'
 
 /** Called after every usage change (billing's bill-shock check, registered at boot by start/billing_hooks.ts). */
 type UsageListener = (customerId: number, periods: string[]) => Promise<unknown>
@@ -66,10 +67,11 @@ export async function rerateAndRefresh(
   userId: number | null = null
 ): Promise<RerateSummary> {
   const decks: DeckMemo = new Map()
-  const summary = await rerate({ ...scope, decks }, userId)
+  // Mapping is untouched by a price change, and the rollups move with each changed record in
+  // its rating transaction: only the listeners are left.
+  const summary = await rerate({ ...scope, decks, observer: rerateRollups() }, userId)
   for (const customer of summary.customers) {
-    if (customer.changed > 0)
-      await afterUsageChange(customer.customerId, customer.periods, undefined, decks)
+    if (customer.changed > 0) await notifyUsageChanged(customer.customerId, customer.periods)
   }
   return summary
 }

@@ -172,8 +172,19 @@ export class RateDeck {
     const kind = kindOfCategory(rate.category)
     if (kind === 'info') throw new RangeError(`category "${rate.category}" cannot carry rates`)
     if (kind === 'voice' && rate.prefix === '') throw new SyntaxError('a voice rate needs a prefix')
-    this.tries[kind].insert(rate.prefix, { effDay: dayNumber(rate.effectiveFrom), rate })
+    this.tries[kind].insert(rate.prefix, { effDay: this.dayOf(rate.effectiveFrom), rate })
     this.rows++
+  }
+
+  // Rates come in runs of the same effective date: the last one's day is kept.
+  private lastDate = ''
+  private lastDay = 0
+  private dayOf(isoDate: string) {
+    if (isoDate !== this.lastDate) {
+      this.lastDay = dayNumber(isoDate)
+      this.lastDate = isoDate
+    }
+    return this.lastDay
   }
 
   /** Builds the compact lookup structures now (loadDeck does this once per deck). */

@@ -6,9 +6,32 @@ import type { AllowanceDef } from '#rating/allowances'
 
 /** A DATE / DATETIME value from either driver as "YYYY-MM-DD". */
 export function isoDateOf(value: unknown): string {
-  if (value instanceof Date) return value.toISOString().slice(0, 10)
+  if (value instanceof Date) return isoOfDate(value)
   if (value && typeof (value as any).toISODate === 'function') return (value as any).toISODate()
   return String(value).slice(0, 10)
+}
+
+// A 200k-row deck carries a handful of distinct dates: formatting each row's Date again cost
+// about a second per deck load, and each copy of the same string stayed alive in its rate.
+const isoDates = new Map<number, string>()
+function isoOfDate(value: Date): string {
+  const time = value.getTime()
+  let iso = isoDates.get(time)
+  if (iso === undefined) {
+    iso = value.toISOString().slice(0, 10)
+    if (isoDates.size < 10_000) isoDates.set(time, iso)
+  }
+  return iso
+}
+
+/** The same category string for every rate of it (a deck row's string is otherwise its own copy). */
+const categories = new Map<string, string>()
+function categoryOf(value: string): string {
+  const text = value
+  const seen = categories.get(text)
+  if (seen !== undefined) return seen
+  if (categories.size < 1000) categories.set(text, text)
+  return text
 }
 
 /** A DATETIME value from either driver (Date from MySQL, "YYYY-MM-DD HH:mm:ss" from SQLite; UTC) as epoch ms. */
@@ -35,7 +58,7 @@ export function deckRateFromRow(row: any): DeckRate {
     id: Number(row.id),
     prefix: String(row.prefix),
     destination: row.destination,
-    category: row.category,
+    category: categoryOf(row.category),
     peakMicros: Number(row.peak_micros),
     offpeakMicros: Number(row.offpeak_micros),
     weekendMicros: Number(row.weekend_micros),

@@ -19,6 +19,38 @@ export interface RatingScope {
   userId?: number | null
   /** Decks checked once for a whole pass over many customers (see DeckMemo). */
   decks?: DeckMemo
+  /** Told of every record whose outcome changes, and given the transaction before it commits. */
+  observer?: RatingObserver
+}
+
+/** The parts of a record's old and new outcome that usage rollups sum. */
+export interface RatedSide {
+  category: string
+  destinationName: string | null
+  costE4: number | null
+  priceE4: number | null
+}
+
+export interface RatedChange {
+  customerId: number
+  period: string
+  departmentId: number | null
+  employeeId: number | null
+  serviceId: number | null
+  destination: string | null
+  durationS: number
+  volumeBytes: number
+  before: RatedSide
+  after: RatedSide
+}
+
+/**
+ * Lets the caller keep what depends on prices (the usage rollups) right in the rating
+ * transaction itself, from the changes alone, without a second pass over the records.
+ */
+export interface RatingObserver {
+  changed(change: RatedChange): void
+  beforeCommit(trx: TransactionClientContract, customerId: number): Promise<void>
 }
 
 export interface RatingSummary {
@@ -133,7 +165,9 @@ async function rateWithin(
         'identifier',
         'invoice_id',
         'import_id',
-        'cost_origin'
+        'cost_origin',
+        'department_id',
+        'employee_id'
       )
     const importIds = [
       ...new Set(
@@ -214,6 +248,7 @@ async function rateWithin(
       ) {
         updates.push(next)
         history.push(changeOf(row, next, band, clock, startMs))
+        scope.observer?.changed(ratedChange(scope.customerId, period, row, next))
       }
     }
     summary.changed += updates.length
@@ -234,7 +269,34 @@ async function rateWithin(
       history
     )
   }
+  await scope.observer?.beforeCommit(trx, scope.customerId)
   return summary
+}
+
+function ratedChange(customerId: number, period: string, row: any, next: Update): RatedChange {
+  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v))
+  return {
+    customerId,
+    period,
+    departmentId: num(row.department_id),
+    employeeId: num(row.employee_id),
+    serviceId: num(row.service_id),
+    destination: row.destination ?? null,
+    durationS: Number(row.duration_s),
+    volumeBytes: Number(row.volume_bytes),
+    before: {
+      category: String(row.category),
+      destinationName: row.destination_name ?? null,
+      costE4: num(row.cost_e4),
+      priceE4: num(row.price_e4),
+    },
+    after: {
+      category: String(next.category),
+      destinationName: (next.destination_name as string | null) ?? null,
+      costE4: num(next.cost_e4),
+      priceE4: num(next.price_e4),
+    },
+  }
 }
 
 /** A record's old and new outcome for the history. The old band is its start's band (bands depend on time only). */

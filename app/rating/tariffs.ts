@@ -5,7 +5,7 @@ import { audit } from '#lib/audit'
 import type { DeckMemo } from '#rating/deck_store'
 import { parseDeckFile, DeckImportError, type DeckRow } from '#rating/deck_csv'
 import type { RateFields } from '#rating/types'
-import { rateUsage, type RatingSummary } from '#rating/rate_usage'
+import { rateUsage, type RatingObserver, type RatingSummary } from '#rating/rate_usage'
 import { dayNumber } from '#rating/time_band'
 import { isoDateOf } from '#rating/deck_store'
 
@@ -352,6 +352,7 @@ export async function rerate(
     period?: string
     reason?: string
     decks?: DeckMemo
+    observer?: RatingObserver
   },
   userId: number | null = null
 ): Promise<RerateSummary> {
@@ -395,6 +396,7 @@ export async function rerate(
       reason: scope.reason || 're-rate',
       userId,
       decks,
+      observer: scope.observer,
     })
     total.customers.push({
       customerId,
