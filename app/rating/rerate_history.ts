@@ -1,5 +1,6 @@
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import db from '@adonisjs/lucid/services/db'
+import mysql2 from 'mysql2'
 import { e4ToMinor, formatMoney, formatScaled } from '#lib/money'
 import { csvLine } from '#lib/csv'
 
@@ -103,9 +104,37 @@ export async function recordRerate(
     new_status: c.after.status,
     reason: changeReason(c.before, c.after),
   }))
-  for (let i = 0; i < rows.length; i += 500)
-    await trx.table('rerate_changes').multiInsert(rows.slice(i, i + 500))
+  await insertChanges(trx, rows)
   return Number(id)
+}
+
+/**
+ * MySQL/MariaDB: multi-row INSERTs with the values escaped by mysql2 (binding 19 values a row
+ * through the query builder cost more than the insert: a 1M-record re-rate changes 250k rows);
+ * SQLite: the query builder, in the 500-term compound SELECTs it turns them into.
+ */
+async function insertChanges(trx: TransactionClientContract, rows: Record<string, unknown>[]) {
+  if (trx.dialect.name !== 'mysql') {
+    for (let i = 0; i < rows.length; i += 500)
+      await trx.table('rerate_changes').multiInsert(rows.slice(i, i + 500))
+    return
+  }
+  if (!rows.length) return
+  const columns = Object.keys(rows[0])
+  const value = (v: unknown) =>
+    v === null || v === undefined
+      ? 'NULL'
+      : typeof v === 'number'
+        ? String(v)
+        : mysql2.escape(String(v))
+  for (let i = 0; i < rows.length; i += 2000) {
+    const values = rows
+      .slice(i, i + 2000)
+      .map((r) => `(${columns.map((c) => value(r[c])).join(',')})`)
+    await trx.rawQuery(
+      `INSERT INTO rerate_changes (${columns.join(', ')}) VALUES ${values.join(',')}`
+    )
+  }
 }
 
 const int = (v: unknown) => (v === null || v === undefined ? 0 : Number(v))
