@@ -1,6 +1,7 @@
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import type Customer from '#models/customer'
 import type { BillingSettings } from '#billing/settings'
+import { buyerSnapshot } from '#einvoice/buyer_snapshot'
 
 /**
  * The details an invoice document prints besides its lines: customer,
@@ -56,6 +57,7 @@ export async function describeInvoice(
       payment_terms_days: customer.paymentTermsDays,
       itemise_calls: customer.itemiseCalls,
       time_zone: customer.timeZone,
+      ...buyerSnapshot(customer),
     },
     supplier: {
       name: supplier.supplier_name,

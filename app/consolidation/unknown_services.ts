@@ -3,16 +3,11 @@ import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import Customer from '#models/customer'
 import Employee from '#models/employee'
 import { audit } from '#lib/audit'
+import { sqlTimeFromSql } from '#lib/db_helpers'
 import { afterUsageChange } from '#consolidation/usage_pipeline'
 import { DateTime } from 'luxon'
 import { findOrCreateService, guessKind, KIND_LABELS } from '#consolidation/services'
 import { assignService, localMidnight, sqlDateTime } from '#consolidation/assignments'
-
-/** A timestamp column's value as "YYYY-MM-DD HH:MM:SS" UTC (MySQL gives a Date, SQLite the text). */
-function sqlUtc(value: unknown): string {
-  if (value instanceof Date) return value.toISOString().slice(0, 19).replace('T', ' ')
-  return String(value).slice(0, 19).replace('T', ' ')
-}
 
 /** A customer's usage not on an invoice yet: what assigning from the queue adds to. */
 export async function unbilledUsageOf(customer: Customer) {
@@ -87,8 +82,8 @@ export async function listUnknownServices(
       kindLabel: KIND_LABELS[guessKind(String(r.identifier))],
       connectorId: r.connector_id === null ? null : Number(r.connector_id),
       supplier: r.connector_name ?? 'Upload',
-      firstSeen: sqlUtc(r.first_seen),
-      lastSeen: sqlUtc(r.last_seen),
+      firstSeen: sqlTimeFromSql(r.first_seen)!,
+      lastSeen: sqlTimeFromSql(r.last_seen)!,
       records: Number(r.records),
       costE4: r.cost_e4 === null ? null : Number(r.cost_e4),
     })),
@@ -184,7 +179,7 @@ async function moveQueued(
       .forUpdate()
     if (!rows.length) break
     const usage = rows.map((r) => {
-      const occurredAt = sqlUtc(r.occurred_at)
+      const occurredAt = sqlTimeFromSql(r.occurred_at)!
       const period = DateTime.fromSQL(occurredAt, { zone: 'utc' })
         .setZone(customer.timeZone)
         .toFormat('yyyy-MM')

@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { creditNoteUbl, invoiceUbl } from '#einvoice/ubl_documents'
-import { EInvoiceError } from '#einvoice/errors'
+import { sendUbl } from '#controllers/ubl_downloads'
 
 /** Downloads of the UBL e-invoice of a finalized invoice or a credit note (staff). */
 export default class EInvoiceDocumentsController {
@@ -21,20 +21,13 @@ export default class EInvoiceDocumentsController {
     make: () => Promise<{ filename: string; xml: string }>,
     back: string
   ) {
-    try {
-      const { filename, xml } = await make()
-      response.header('Content-Type', 'application/xml; charset=utf-8')
-      response.header('Content-Disposition', `attachment; filename="${filename}"`)
-      response.header('Cache-Control', 'private, no-store')
-      return response.send(xml)
-    } catch (error) {
-      if (!(error instanceof EInvoiceError)) throw error
-      if (error.code === 'not_found') return response.notFound({ error: error.message })
+    return sendUbl(response, make, (refusal) => {
+      if (refusal.status === 404) return response.notFound({ error: refusal.message })
       // A script (or the API) gets the reason as JSON; a person clicking the button gets it on the page.
       if (request.accepts(['html', 'json']) === 'json')
-        return response.unprocessableEntity({ error: error.message, field: error.field })
-      session.flash('error', `No e-invoice: ${error.message}`)
+        return response.unprocessableEntity({ error: refusal.message, field: refusal.field })
+      session.flash('error', `No e-invoice: ${refusal.message}`)
       return response.redirect(back)
-    }
+    })
   }
 }

@@ -10,6 +10,7 @@ import { buildUbl } from '#einvoice/ubl_builder'
 import { checkDocument } from '#einvoice/document_checks'
 import { parseFreeAddress } from '#einvoice/address_parse'
 import { sellerDetails } from '#einvoice/seller'
+import { invoicedBuyer, type InvoicedBuyer } from '#einvoice/buyer_snapshot'
 import { creditVatGroups, vatGroups } from '#einvoice/vat'
 import type {
   ElectronicAddress,
@@ -24,8 +25,9 @@ import type {
  * for the admin UI, the REST API and the email. Amounts are the stored document's, never
  * recomputed differently: the VAT breakdown per (category, rate) must add up to the stored
  * VAT and net, or the document is refused rather than disagree with its PDF.
- * Seller name, VAT and company number come from the invoice's snapshot (as printed); the
- * structured addresses and electronic addresses are the current e-invoicing details.
+ * Seller name, VAT and company number come from the invoice's snapshot (as printed), and so does
+ * the whole buyer (name, references, addresses, VAT number) as at finalize; the seller's structured
+ * and electronic addresses are the current e-invoicing details.
  */
 
 export async function invoiceUbl(invoiceId: number): Promise<{ filename: string; xml: string }> {
@@ -38,10 +40,10 @@ export async function invoiceUbl(invoiceId: number): Promise<{ filename: string;
       'state'
     )
   const lines = await InvoiceLine.query().where('invoice_id', invoice.id).orderBy('id')
-  const customer = await Customer.findOrFail(invoice.customerId)
+  const buyer = invoicedBuyer(invoice, await Customer.findOrFail(invoice.customerId))
   const vat = vatGroups(lines)
   assertAgrees(invoice.number, vat, invoice.subtotalMinor, invoice.taxMinor)
-  const parties = await partiesOf(invoice, customer)
+  const parties = await partiesOf(invoice, buyer)
   const doc: UblDocument = {
     kind: 'invoice',
     number: invoice.number,
@@ -49,11 +51,11 @@ export async function invoiceUbl(invoiceId: number): Promise<{ filename: string;
     dueDate: isoDate(invoice.dueDate),
     taxPointDate: isoDate(invoice.taxPoint),
     currency: invoice.currency,
-    ...references(customer),
+    ...references(buyer),
     period: periodOf(invoice.period),
     billingReference: null,
     note: null,
-    paymentTerms: `Payment within ${Number(invoice.snapshot?.customer?.payment_terms_days ?? customer.paymentTermsDays)} days of the invoice date`,
+    paymentTerms: `Payment within ${buyer.paymentTermsDays} days of the invoice date`,
     paymentAccount: parties.paymentAccount,
     seller: parties.seller,
     buyer: parties.buyer,
@@ -61,7 +63,7 @@ export async function invoiceUbl(invoiceId: number): Promise<{ filename: string;
     vat,
     totals: totals(invoice.subtotalMinor, invoice.taxMinor),
   }
-  checkDocument(doc, `${customer.name} (${customer.accountNumber})`)
+  checkDocument(doc, `${buyer.name} (${buyer.accountNumber})`)
   return { filename: `${invoice.number}.xml`, xml: buildUbl(doc) }
 }
 
@@ -71,7 +73,7 @@ export async function creditNoteUbl(
   const note = await CreditNote.find(creditNoteId)
   if (!note) throw new EInvoiceError('Credit note not found', 'credit_note', 'not_found')
   const invoice = await Invoice.findOrFail(note.invoiceId)
-  const customer = await Customer.findOrFail(invoice.customerId)
+  const buyer = invoicedBuyer(invoice, await Customer.findOrFail(invoice.customerId))
   const lines = await InvoiceLine.query().where('invoice_id', invoice.id).orderBy('id')
   const prior = await CreditNote.query()
     .where('invoice_id', invoice.id)
@@ -83,7 +85,7 @@ export async function creditNoteUbl(
     prior.map((p) => p.subtotalMinor)
   )
   assertAgrees(note.number, vat, note.subtotalMinor, note.taxMinor)
-  const parties = await partiesOf(invoice, customer)
+  const parties = await partiesOf(invoice, buyer)
   const several = vat.length > 1
   const doc: UblDocument = {
     kind: 'credit_note',
@@ -92,7 +94,7 @@ export async function creditNoteUbl(
     dueDate: null,
     taxPointDate: null,
     currency: invoice.currency,
-    ...references(customer),
+    ...references(buyer),
     period: periodOf(invoice.period),
     billingReference: { number: invoice.number!, issueDate: isoDate(invoice.issueDate) },
     note: note.reason,
@@ -113,7 +115,7 @@ export async function creditNoteUbl(
     vat,
     totals: totals(note.subtotalMinor, note.taxMinor),
   }
-  checkDocument(doc, `${customer.name} (${customer.accountNumber})`)
+  checkDocument(doc, `${buyer.name} (${buyer.accountNumber})`)
   return { filename: `${note.number}.xml`, xml: buildUbl(doc) }
 }
 
@@ -139,12 +141,12 @@ function totals(netMinor: number, taxMinor: number) {
   }
 }
 
-function references(customer: Customer) {
-  const buyerReference = customer.buyerReference?.trim() || null
-  const orderReference = customer.poNumber?.trim() || null
+function references(buyer: InvoicedBuyer) {
+  const buyerReference = buyer.buyerReference?.trim() || null
+  const orderReference = buyer.poNumber?.trim() || null
   // PEPPOL-EN16931-R003 wants one of the two; the account number is the buyer's own reference to us.
   return {
-    buyerReference: buyerReference ?? (orderReference ? null : customer.accountNumber),
+    buyerReference: buyerReference ?? (orderReference ? null : buyer.accountNumber),
     orderReference,
   }
 }
@@ -168,10 +170,9 @@ function vatEndpoint(vatNumber: string | null | undefined): ElectronicAddress | 
 
 async function partiesOf(
   invoice: Invoice,
-  customer: Customer
+  buyer: InvoicedBuyer
 ): Promise<{ seller: UblParty; buyer: UblParty; paymentAccount: UblDocument['paymentAccount'] }> {
   const supplier = invoice.snapshot?.supplier ?? {}
-  const snapCustomer = invoice.snapshot?.customer ?? {}
   const details = await sellerDetails()
   const sellerAddress = details.address.country
     ? details.address
@@ -185,27 +186,16 @@ async function partiesOf(
     email: supplier.email || null,
     phone: supplier.phone || null,
   }
-  const vatNumber = snapCustomer.vat_number ?? customer.vatNumber
-  const buyer: UblParty = {
-    name: String(snapCustomer.name ?? customer.name),
-    endpoint:
-      customer.endpointScheme && customer.endpointId
-        ? { scheme: customer.endpointScheme, id: customer.endpointId }
-        : vatEndpoint(vatNumber),
-    address: {
-      street: customer.addressStreet,
-      additional: customer.addressAdditional,
-      city: customer.addressCity,
-      postcode: customer.addressPostcode,
-      region: customer.addressRegion,
-      country: customer.addressCountry,
-    },
-    vatNumber: vatNumber ? normaliseVatNumber(vatNumber) : null,
+  const buyerParty: UblParty = {
+    name: buyer.name,
+    endpoint: buyer.endpoint ?? vatEndpoint(buyer.vatNumber),
+    address: buyer.address,
+    vatNumber: buyer.vatNumber ? normaliseVatNumber(buyer.vatNumber) : null,
     companyId: null,
-    email: customer.billingEmail || null,
+    email: buyer.email,
     phone: null,
   }
-  return { seller, buyer, paymentAccount: details.paymentAccount }
+  return { seller, buyer: buyerParty, paymentAccount: details.paymentAccount }
 }
 
 function toUblLine(line: InvoiceLine, index: number): UblLine {

@@ -67,6 +67,12 @@ export function isoFromSql(value: unknown): string | null {
   return Number.isNaN(date.getTime()) ? null : date.toISOString()
 }
 
+/** A timestamp column read back in the form sqlTime writes (UTC "yyyy-MM-dd HH:mm:ss"), on either driver. */
+export function sqlTimeFromSql(value: unknown): string | null {
+  const iso = isoFromSql(value)
+  return iso === null ? null : sqlTime(new Date(iso))
+}
+
 /** A Lucid paginator's `getMeta()` (camelCase keys), as list pages receive it. */
 export interface PageMeta {
   total: number

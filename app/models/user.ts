@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon'
 import hash from '@adonisjs/core/services/hash'
 import { compose } from '@adonisjs/core/helpers'
-import { BaseModel, beforeSave, belongsTo, column } from '@adonisjs/lucid/orm'
+import db from '@adonisjs/lucid/services/db'
+import { BaseModel, afterSave, beforeSave, belongsTo, column } from '@adonisjs/lucid/orm'
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
 import { withAuthFinder } from '@adonisjs/auth/mixins/lucid'
 import { DbAccessTokensProvider } from '@adonisjs/auth/access_tokens'
@@ -72,6 +73,28 @@ export default class User extends compose(BaseModel, AuthFinder) {
     ) {
       user.sessionVersion = (user.sessionVersion ?? 0) + 1
     }
+  }
+
+  /** Set before an update that must revoke the API tokens, acted on once the row is saved. */
+  private revokeTokensAfterSave = false
+
+  /**
+   * A new password, or a role without API access, revokes the user's API tokens: a leaked or
+   * shared secret must not outlive the credential change (a demotion to viewer keeps them, read-only).
+   */
+  @beforeSave()
+  static markTokensForRevocation(user: User) {
+    const leftStaff =
+      user.$dirty.role !== undefined && !(STAFF_ROLES as readonly string[]).includes(user.role)
+    user.revokeTokensAfterSave =
+      user.$isPersisted && (user.$dirty.password !== undefined || leftStaff)
+  }
+
+  @afterSave()
+  static async revokeTokensOnCredentialChange(user: User) {
+    if (!user.revokeTokensAfterSave) return
+    user.revokeTokensAfterSave = false
+    await (user.$trx ?? db).from('auth_access_tokens').where('tokenable_id', user.id).delete()
   }
 
   get isStaff() {

@@ -23,30 +23,22 @@ import {
 import { actorOf, paging, unprocessable } from '#controllers/api/helpers'
 import { sendDownload } from '#lib/downloads'
 import { creditNoteUbl, invoiceUbl } from '#einvoice/ubl_documents'
-import { EInvoiceError } from '#einvoice/errors'
+import { sendUbl } from '#controllers/ubl_downloads'
 
 function sendPdf(response: HttpContext['response'], bytes: Buffer, name: string) {
   return sendDownload(response, { filename: name, contentType: 'application/pdf', body: bytes })
 }
 
-/** A UBL document, or the clerk's reason it cannot be made (404 unknown, 422 naming the field). */
-async function sendUbl(
+/** A UBL document, or the clerk's reason it cannot be made in the API's error shape. */
+function sendApiUbl(
   response: HttpContext['response'],
   make: () => Promise<{ filename: string; xml: string }>
 ) {
-  try {
-    const { filename, xml } = await make()
-    return sendDownload(response, {
-      filename,
-      contentType: 'application/xml; charset=utf-8',
-      body: xml,
-    })
-  } catch (error) {
-    if (!(error instanceof EInvoiceError)) throw error
-    if (error.code === 'not_found')
-      return response.notFound({ errors: [{ message: error.message }] })
-    return unprocessable(response, error.field, error.message)
-  }
+  return sendUbl(response, make, (refusal) =>
+    refusal.status === 404
+      ? response.notFound({ errors: [{ message: refusal.message }] })
+      : unprocessable(response, refusal.field, refusal.message)
+  )
 }
 
 /** Invoices and credit notes: JSON, their PDFs (the same bytes the admin download serves). */
@@ -118,11 +110,11 @@ export default class ApiInvoicesController {
   }
 
   async ubl({ params, response }: HttpContext) {
-    return sendUbl(response, () => invoiceUbl(Number(params.id)))
+    return sendApiUbl(response, () => invoiceUbl(Number(params.id)))
   }
 
   async creditNoteUbl({ params, response }: HttpContext) {
-    return sendUbl(response, () => creditNoteUbl(Number(params.id)))
+    return sendApiUbl(response, () => creditNoteUbl(Number(params.id)))
   }
 
   async creditNotePdf({ params, response }: HttpContext) {

@@ -123,6 +123,45 @@ test.group('api | tokens', (group) => {
     afterDemotion.assertStatus(403)
   })
 
+  test('a new password, or losing the staff role, revokes the user’s tokens; a demotion does not', async ({
+    client,
+    assert,
+  }) => {
+    const admin = await makeUser('admin')
+    const changed = await userWithToken('billing')
+    const kept = await userWithToken('billing')
+    ;(await client.get('/api/v1/customers').bearerToken(changed.token)).assertStatus(200)
+    const saved = await client
+      .put(`/users/${changed.user.id}`)
+      .form({ role: 'billing', password: 'a-new-long-passphrase-7' })
+      .loginAs(admin)
+      .withCsrfToken()
+      .redirects(0)
+    saved.assertStatus(302)
+    ;(await client.get('/api/v1/customers').bearerToken(changed.token)).assertStatus(401)
+    assert.lengthOf(
+      await db.from('auth_access_tokens').where('tokenable_id', changed.user.id),
+      0,
+      'revoked, not just refused'
+    )
+    ;(await client.get('/api/v1/customers').bearerToken(kept.token)).assertStatus(200)
+
+    const demoted = await userWithToken('billing')
+    await client
+      .put(`/users/${demoted.user.id}`)
+      .form({ role: 'viewer' })
+      .loginAs(admin)
+      .withCsrfToken()
+      .redirects(0)
+    ;(await client.get('/api/v1/customers').bearerToken(demoted.token)).assertStatus(200)
+
+    const customer = await makeCustomer()
+    const leaver = await userWithToken('viewer', ['read'])
+    leaver.user.merge({ role: 'portal', customerId: customer.id })
+    await leaver.user.save()
+    ;(await client.get('/api/v1/customers').bearerToken(leaver.token)).assertStatus(401)
+  })
+
   test('portal users have no API access and no token page', async ({ client, assert }) => {
     const customer = await makeCustomer()
     const portal = await makeUser('portal', { customerId: customer.id })

@@ -48,7 +48,11 @@ const details = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 })
 
-async function setup(client: any, customerDetails: Record<string, unknown>) {
+async function setup(
+  client: any,
+  customerDetails: Record<string, unknown>,
+  beforeFinalize: (customerId: number) => Promise<unknown> = async () => {}
+) {
   const clerk = await makeUser('billing')
   const f = await makeBillingFixture({ employees: 2, recordsPerService: 3 })
   await client.put('/settings/e-invoicing').loginAs(clerk).withCsrfToken().form({
@@ -67,6 +71,7 @@ async function setup(client: any, customerDetails: Record<string, unknown>) {
     .withCsrfToken()
     .json(customerDetails)
   saved.assertStatus(200)
+  await beforeFinalize(f.customer.id)
   const { run } = await createRun({ period: f.period, customerIds: [f.customer.id] })
   await finalizeRun(run.id)
   const invoice = await Invoice.query().where('billing_run_id', run.id).firstOrFail()
@@ -233,8 +238,10 @@ test.group('E-invoices (UBL 2.1, Peppol BIS Billing 3.0)', (group) => {
     client,
     assert,
   }) => {
-    const { clerk, f, invoice } = await setup(client, details())
-    await Customer.query().where('id', f.customer.id).update({ address_country: null })
+    // Finalized without a country: the snapshot cannot supply one either.
+    const { clerk, f, invoice } = await setup(client, details(), (id) =>
+      Customer.query().where('id', id).update({ address_country: null })
+    )
     const json = await client
       .get(`/invoices/${invoice.id}/ubl`)
       .loginAs(clerk)
@@ -302,6 +309,46 @@ test.group('E-invoices (UBL 2.1, Peppol BIS Billing 3.0)', (group) => {
       .header('Accept', 'application/json')
     draft.assertStatus(422)
     assert.equal(draft.body().field, 'invoice.status')
+  })
+
+  test('the UBL names the buyer as at finalize: later edits of the customer do not rewrite it', async ({
+    client,
+    assert,
+  }) => {
+    const { clerk, f, invoice } = await setup(client, details())
+    const before = await db.from('customers').where('id', f.customer.id).first()
+    const moved = await client
+      .put(`/customers/${f.customer.id}/e-invoicing`)
+      .loginAs(clerk)
+      .withCsrfToken()
+      .json(
+        details({
+          buyerReference: 'NEW-REF',
+          poNumber: 'PO-9999',
+          street: '99 New Road',
+          city: 'Leeds',
+          postcode: 'LS1 1AA',
+          endpointId: '5790000435968',
+        })
+      )
+    moved.assertStatus(200)
+    await Customer.query()
+      .where('id', f.customer.id)
+      .update({ name: 'Renamed Ltd', vat_number: 'GB999999973' })
+
+    const res = await client.get(`/invoices/${invoice.id}/ubl`).loginAs(clerk)
+    res.assertStatus(200)
+    const root = parseUbl(xmlOf(res))
+    assert.deepEqual(peppolViolations(root), [])
+    const buyer = 'cac:AccountingCustomerParty/cac:Party'
+    assert.equal(text(root, `${buyer}/cac:PostalAddress/cbc:StreetName`), '1 High Street')
+    assert.equal(text(root, `${buyer}/cac:PostalAddress/cbc:CityName`), 'London')
+    assert.equal(text(root, `${buyer}/cac:PostalAddress/cbc:PostalZone`), 'EC1A 1AA')
+    assert.equal(text(root, `${buyer}/cbc:EndpointID`), '5790000435951')
+    assert.equal(text(root, `${buyer}/cac:PartyLegalEntity/cbc:RegistrationName`), before.name)
+    assert.notInclude(xmlOf(res), 'GB999999973')
+    assert.equal(text(root, 'cbc:BuyerReference'), 'ACME-PO-REF')
+    assert.equal(text(root, 'cac:OrderReference/cbc:ID'), 'PO-4411')
   })
 
   test('addresses read from free text wait for review; confirming needs a country', async ({
