@@ -41,6 +41,10 @@ const inertiaConfig = defineConfig({
       ),
   },
   ssr: { enabled: false, entrypoint: 'inertia/app/ssr.ts' },
+  // Pages kept in the browser's history are encrypted with a per-tab key that the login page
+  // throws away (SessionController.create), so the back button after logging out cannot show
+  // a page of the ended session. Without HTTPS (no WebCrypto) Inertia keeps them in clear.
+  history: { encrypt: true },
 })
 
 export default inertiaConfig

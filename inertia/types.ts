@@ -43,4 +43,6 @@ export type CustomerDetails = {
   recurringBilling: 'advance' | 'arrears'
   itemiseCalls: boolean
   miAddon: boolean
+  /** a key of INVOICE_TEMPLATES (#lib/invoice_templates) */
+  invoiceTemplate: string
 }

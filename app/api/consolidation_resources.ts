@@ -30,6 +30,7 @@ export function customerJson(c: Customer) {
     billDay: c.billDay,
     recurringBilling: c.recurringBilling,
     itemiseCalls: Boolean(c.itemiseCalls),
+    invoiceTemplate: c.invoiceTemplate,
     employeeCount:
       c.$extras.employees_count === undefined ? undefined : Number(c.$extras.employees_count),
     createdAt: instant(c.createdAt),

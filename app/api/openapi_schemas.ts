@@ -3,6 +3,8 @@
  * written beside the serializers in app/api/*_resources.ts; tests/functional/api/openapi.spec.ts
  * calls every operation and checks its answer against these.
  */
+import { INVOICE_TEMPLATE_KEYS } from '#lib/invoice_templates'
+
 type Schema = Record<string, unknown>
 
 const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` })
@@ -56,6 +58,7 @@ export const schemas: Record<string, Schema> = {
       billDay: int,
       recurringBilling: { enum: ['advance', 'arrears'] },
       itemiseCalls: bool,
+      invoiceTemplate: { enum: INVOICE_TEMPLATE_KEYS },
       employeeCount: int,
       createdAt: str,
     },
@@ -261,8 +264,12 @@ export const bodies: Record<string, Schema> = {
       billDay: { type: 'integer', minimum: 1, maximum: 28 },
       recurringBilling: { enum: ['advance', 'arrears'] },
       itemiseCalls: bool,
+      invoiceTemplate: {
+        enum: INVOICE_TEMPLATE_KEYS,
+        description: 'Invoice layout; left out, the customer keeps its own',
+      },
     },
-    ['billingEmail', 'billingContacts', 'address', 'vatNumber', 'itemiseCalls']
+    ['billingEmail', 'billingContacts', 'address', 'vatNumber', 'itemiseCalls', 'invoiceTemplate']
   ),
   Department: object({ name: str, costCentre: str }, ['costCentre']),
   Employee: object(

@@ -56,6 +56,7 @@ export async function describeInvoice(
       currency: customer.currency,
       payment_terms_days: customer.paymentTermsDays,
       itemise_calls: customer.itemiseCalls,
+      invoice_template: customer.invoiceTemplate,
       time_zone: customer.timeZone,
       ...buyerSnapshot(customer),
     },

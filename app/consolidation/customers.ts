@@ -3,6 +3,7 @@ import Customer from '#models/customer'
 import { normaliseVatNumber } from '#lib/vat_number'
 import { parseDecimal } from '#lib/money'
 import { audit } from '#lib/audit'
+import { DEFAULT_INVOICE_TEMPLATE } from '#lib/invoice_templates'
 import type { Actor } from '#consolidation/admin_errors'
 
 /** A customer as the form and the API send it, already validated (app/validators/customer.ts). */
@@ -21,6 +22,8 @@ export interface CustomerFields {
   billDay: number
   recurringBilling: 'advance' | 'arrears'
   itemiseCalls?: boolean | null
+  /** A key of INVOICE_TEMPLATES; left out (the REST API), the customer keeps the one it has. */
+  invoiceTemplate?: string | null
 }
 
 function toAttributes(input: CustomerFields) {
@@ -38,12 +41,16 @@ function toAttributes(input: CustomerFields) {
     billDay: input.billDay,
     recurringBilling: input.recurringBilling,
     itemiseCalls: Boolean(input.itemiseCalls),
+    ...(input.invoiceTemplate ? { invoiceTemplate: input.invoiceTemplate } : {}),
   }
 }
 
 export async function createCustomer(input: CustomerFields, actor: Actor) {
   return db.transaction(async (trx) => {
-    const created = await Customer.create(toAttributes(input), { client: trx })
+    const created = await Customer.create(
+      { invoiceTemplate: DEFAULT_INVOICE_TEMPLATE, ...toAttributes(input) },
+      { client: trx }
+    )
     await audit(
       {
         userId: actor.userId,

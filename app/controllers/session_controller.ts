@@ -6,6 +6,7 @@ import { stampSession } from '#lib/session_stamp'
 
 export default class SessionController {
   async create({ inertia }: HttpContext) {
+    inertia.clearHistory()
     return inertia.render('auth/login')
   }
 

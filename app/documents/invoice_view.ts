@@ -9,6 +9,7 @@ import { getSettings } from '#billing/settings'
 import { describeInvoice } from '#billing/snapshot'
 import { billableRecords, lateUsageLabel, monthLabel } from '#billing/compute'
 import { categoryLabel } from '#lib/labels'
+import { invoiceTemplate } from '#lib/invoice_templates'
 import { costByDepartment, m365Licences } from '#documents/invoice_summaries'
 import { clock, dataVolume, dialled, moneyE4, plural, minutes, unitPriceE4 } from '#lib/format'
 
@@ -423,6 +424,8 @@ export function buildInvoiceView(
     brand: options.brand ?? null,
     supplier,
     customer,
+    // From the snapshot once finalised: a later change of the customer's layout reprints nothing.
+    layout: layoutView(customer.invoice_template),
     totals: {
       subtotal: formatMoney(invoice.subtotalMinor, currency),
       tax: formatMoney(invoice.taxMinor, currency),
@@ -506,6 +509,11 @@ export function buildInvoiceView(
       : null,
     itemised,
   }
+}
+
+function layoutView(key: string | null | undefined) {
+  const t = invoiceTemplate(key)
+  return { key: t.key, label: t.label, cost_by_user: t.costByUser, per_user: t.perUser }
 }
 
 function longMonth(period: string) {

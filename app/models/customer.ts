@@ -52,6 +52,10 @@ export default class Customer extends BaseModel {
   @column({ consume: (v) => Boolean(v) })
   declare miAddon: boolean
 
+  /** Invoice layout, a key of INVOICE_TEMPLATES (app/lib/invoice_templates.ts). */
+  @column()
+  declare invoiceTemplate: string
+
   /** Bill-shock alerts also go to the customer's billing email (app/billing/bill_shock.ts). */
   @column({ consume: (v) => Boolean(v) })
   declare billShockNotifyCustomer: boolean

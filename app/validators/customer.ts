@@ -1,6 +1,7 @@
 import vine, { SimpleMessagesProvider } from '@vinejs/vine'
 import { IANAZone } from 'luxon'
 import { isValidVatNumber } from '#lib/vat_number'
+import { INVOICE_TEMPLATE_KEYS } from '#lib/invoice_templates'
 
 const vatNumber = vine.createRule((value, _options, field) => {
   if (typeof value !== 'string' || value === '') return
@@ -45,6 +46,7 @@ export const customerValidator = vine.compile(
     billDay: vine.number().min(1).max(28),
     recurringBilling: vine.enum(['advance', 'arrears']),
     itemiseCalls: vine.boolean().optional(),
+    invoiceTemplate: vine.enum(INVOICE_TEMPLATE_KEYS).optional(),
   })
 )
 
@@ -53,4 +55,5 @@ customerValidator.messagesProvider = new SimpleMessagesProvider({
   'accountNumber.database.unique': 'Another customer already has this account number',
   'taxRate.regex': 'Enter a percentage such as 20 or 5.5',
   'billDay.max': 'Bill day must be between 1 and 28',
+  'invoiceTemplate.enum': 'Choose one of the invoice layouts in the list',
 })

@@ -60,6 +60,28 @@ test.group('browser journey: billing run build → review → finalize → send'
       const row = page.locator('table tbody tr', { hasText: fixture.customer.accountNumber })
       assert.match(await row.innerText(), /£\d[\d,]*\.\d\d/)
       assert.include(await row.innerText(), 'Draft')
+      // The customer cell names the customer with its account number once.
+      const customerCell = await row.locator('td').first().innerText()
+      assert.include(customerCell, fixture.customer.name)
+      assert.lengthOf(customerCell.split(fixture.customer.accountNumber), 2)
+      // At a laptop's 1280 px the five figures stay on one row, none of them wrapped.
+      await page.setViewportSize({ width: 1280, height: 800 })
+      const cards = await page.locator('.card.stat').evaluateAll((els) =>
+        els.map((e) => {
+          const value = (e as any).querySelector('.value')
+          const fontSize = Number.parseFloat((globalThis as any).getComputedStyle(value).fontSize)
+          return {
+            top: Math.round((e as any).getBoundingClientRect().top),
+            oneLine: value.getBoundingClientRect().height < 2 * fontSize,
+          }
+        })
+      )
+      assert.lengthOf(cards, 5)
+      assert.lengthOf(new Set(cards.map((c) => c.top)), 1, JSON.stringify(cards))
+      assert.isTrue(
+        cards.every((c) => c.oneLine),
+        JSON.stringify(cards)
+      )
       await assertAccessible(page, 'billing run review')
       await page.screenshot({ path: 'tmp/screens/billing-run-review.png', fullPage: true })
 

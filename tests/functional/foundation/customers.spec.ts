@@ -89,6 +89,44 @@ test.group('customers', (group) => {
     assert.equal(customer.taxRateBp, 500)
   })
 
+  test('the invoice layout is one of the catalogue, kept when a form leaves it out, and a new customer gets full detail', async ({
+    client,
+    assert,
+  }) => {
+    const user = await makeUser('billing')
+    await client.post('/customers').form(valid).loginAs(user).withCsrfToken().redirects(0)
+    const customer = await Customer.findByOrFail('account_number', 'ACME-01')
+    assert.equal(customer.invoiceTemplate, 'detailed')
+
+    const refused = await client
+      .put(`/customers/${customer.id}`)
+      .form({ ...valid, invoiceTemplate: 'fancy' })
+      .header('referer', `/customers/${customer.id}/edit`)
+      .loginAs(user)
+      .withCsrfToken()
+      .redirects(0)
+    refused.assertStatus(302)
+    assert.include(JSON.stringify(refused.flashMessages()), 'Choose one of the invoice layouts')
+    await customer.refresh()
+    assert.equal(customer.invoiceTemplate, 'detailed')
+
+    const chosen = { ...valid, invoiceTemplate: 'cost_by_user' }
+    await client.put(`/customers/${customer.id}`).form(chosen).loginAs(user).withCsrfToken()
+    await customer.refresh()
+    assert.equal(customer.invoiceTemplate, 'cost_by_user')
+    const log = await AuditLog.query()
+      .where('subject_id', customer.id)
+      .where('action', 'customer.updated')
+      .orderBy('id', 'desc')
+      .firstOrFail()
+    assert.deepInclude(log.changes as object, { invoiceTemplate: 'cost_by_user' })
+
+    // The REST API sends no layout unless asked to: an update without one keeps it.
+    await client.put(`/customers/${customer.id}`).form(valid).loginAs(user).withCsrfToken()
+    await customer.refresh()
+    assert.equal(customer.invoiceTemplate, 'cost_by_user')
+  })
+
   test('the list searches by name and account number', async ({ client, assert }) => {
     const user = await makeUser('viewer')
     await makeCustomer({ name: 'Northwind Traders', accountNumber: 'NW-1' })

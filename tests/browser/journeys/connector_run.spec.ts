@@ -6,9 +6,9 @@ import Connector from '#models/connector'
 import { truncateAll } from '#tests/helpers/migrate'
 import { makeCustomer, makeUser } from '#tests/helpers/factories'
 import { cdr } from '#tests/helpers/peers/master_csv'
-import { assertAccessible, logIn, visibleText } from './helpers.js'
+import { assertAccessible, logIn, visibleText } from '../ui/helpers.js'
 
-test.group('browser ui: connector create → test → run', (group) => {
+test.group('browser journey: connector create → test → run', (group) => {
   let root = ''
   group.each.setup(async () => {
     await truncateAll()
@@ -78,6 +78,9 @@ test.group('browser ui: connector create → test → run', (group) => {
     assert.notInclude(show, '"path"')
     await assertAccessible(page, 'connector page')
 
+    // The import shows up and finishes with no reload: a mark on the window survives Inertia's
+    // partial reloads but not a page load.
+    await page.evaluate(() => ((globalThis as any).notReloaded = true))
     await page.locator('button', { hasText: 'Run now' }).click()
     await page
       .locator('table tbody tr', { hasText: 'Master.csv' })
@@ -86,5 +89,7 @@ test.group('browser ui: connector create → test → run', (group) => {
     const row = await page.locator('table tbody tr', { hasText: 'Master.csv' }).innerText()
     assert.match(row, /Imported\s+2\s+2\s+0\s+0/)
     await page.locator('.badge', { hasText: 'Worked' }).waitFor()
+    assert.isTrue(await page.evaluate(() => (globalThis as any).notReloaded === true))
+    await assertAccessible(page, 'connector page after a run')
   }).timeout(240_000)
 })
