@@ -8,12 +8,14 @@ import testUtils from '@adonisjs/core/services/test_utils'
 import { sessionApiClient } from '@adonisjs/session/plugins/api_client'
 import { shieldApiClient } from '@adonisjs/shield/plugins/api_client'
 import { authApiClient } from '@adonisjs/auth/plugins/api_client'
+import { inertiaApiClient } from '@adonisjs/inertia/plugins/api_client'
 import { sessionBrowserClient } from '@adonisjs/session/plugins/browser_client'
 import { authBrowserClient } from '@adonisjs/auth/plugins/browser_client'
 import { chromium } from 'playwright'
 import { CHROMIUM_ARGS, chromiumPath } from '#documents/pdf_renderer'
 import { ensureMysqlDatabase } from '#tests/helpers/ensure_database'
 import { freshTestDatabase } from '#tests/helpers/migrate'
+import { flashAssertions } from '#tests/helpers/flash'
 
 export const plugins: Config['plugins'] = [
   assert(),
@@ -22,6 +24,8 @@ export const plugins: Config['plugins'] = [
   sessionApiClient(app),
   shieldApiClient(),
   authApiClient(app),
+  inertiaApiClient(app),
+  flashAssertions(),
   browserClient({
     runInSuites: ['browser'],
     launcher: (options) =>

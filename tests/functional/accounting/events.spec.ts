@@ -1,7 +1,7 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import { truncateAll } from '#tests/helpers/migrate'
-import { makeCustomer } from '#tests/helpers/factories'
+import { makeCustomer, makeEmployee } from '#tests/helpers/factories'
 import { startSmtpPeer } from '#tests/helpers/smtp_peer'
 import { smtpMailer } from '#mails/mailers'
 import { createEndpoint } from '#webhooks/endpoints'
@@ -180,12 +180,7 @@ test.group(
         shockEmployeeMinor: [10_000],
       })
       const customer = await makeCustomer()
-      const [employeeId] = await db.table('employees').insert({
-        customer_id: customer.id,
-        name: 'Ann Roamer',
-        active: true,
-        created_at: '2026-11-01 00:00:00',
-      })
+      const { id: employeeId } = await makeEmployee(customer, { name: 'Ann Roamer' })
       const rated = (priceE4: number, employee: number | null) =>
         db.table('usage_records').insert({
           customer_id: customer.id,

@@ -2,7 +2,6 @@ import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import { truncateAll } from '#tests/helpers/migrate'
 import { makeUser } from '#tests/helpers/factories'
-import { inertiaHeaders as inertia } from '#tests/helpers/inertia'
 import { createRun, finalizeRun } from '#billing/runs'
 import { createCreditNote } from '#billing/credit_notes'
 import { recordPayment } from '#payments/payments'
@@ -249,12 +248,12 @@ test.group('accounting: Xero, Sage and QuickBooks files', (group) => {
     const billing = await makeUser('billing')
     const page = await client
       .get(`/accounting/exports?runId=${m.run.id}`)
-      .headers(inertia)
+      .withInertia()
       .loginAs(viewer)
     page.assertStatus(200)
-    assert.equal(page.body().component, 'accounting/export')
-    assert.equal(page.body().props.summary.invoices, m.invoices.length)
-    assert.equal(page.body().props.summary.creditNotes, 1)
+    page.assertInertiaComponent('accounting/export')
+    assert.equal(page.inertiaProps.summary.invoices, m.invoices.length)
+    assert.equal(page.inertiaProps.summary.creditNotes, 1)
 
     const download = await client
       .get(`/accounting/exports/download?product=sage&file=sales&runId=${m.run.id}`)
@@ -273,8 +272,8 @@ test.group('accounting: Xero, Sage and QuickBooks files', (group) => {
       m.salesMinor
     )
 
-    const settings = await client.get('/accounting/settings').headers(inertia).loginAs(viewer)
-    const props = settings.body().props
+    const settings = await client.get('/accounting/settings').withInertia().loginAs(viewer)
+    const props = settings.inertiaProps
     assert.equal(props.categories.find((c: any) => c.code === 'line_rental').account, '4010')
     const form = {
       accounts: Object.fromEntries(props.categories.map((c: any) => [c.code, c.account])),
@@ -291,11 +290,11 @@ test.group('accounting: Xero, Sage and QuickBooks files', (group) => {
     const bad = await client
       .put('/accounting/settings')
       .json({ ...form, accounts: { ...form.accounts, licence: '40 30' } })
-      .headers(inertia)
+      .withInertia()
       .loginAs(billing)
       .withCsrfToken()
     assert.equal(
-      bad.body().props.errors['accounts.licence'],
+      bad.inertiaProps.errors['accounts.licence'],
       'Microsoft 365 licences: an account code is 1 to 10 letters or digits'
     )
     const badTax = await client
@@ -304,10 +303,10 @@ test.group('accounting: Xero, Sage and QuickBooks files', (group) => {
         ...form,
         taxes: [{ rate: '20', xero: '20% (VAT on Income)', sage: 'X1', quickbooks: '20.0% S' }],
       })
-      .headers(inertia)
+      .withInertia()
       .loginAs(billing)
       .withCsrfToken()
-    assert.isString(badTax.body().props.errors['taxes.0.sage'])
+    assert.isString(badTax.inertiaProps.errors['taxes.0.sage'])
     assert.equal((await getAccountingSettings()).accounts.licence, '4030', 'nothing was saved')
 
     await client
@@ -320,7 +319,7 @@ test.group('accounting: Xero, Sage and QuickBooks files', (group) => {
           { rate: '17.5', xero: '17.5% (VAT on Income)', sage: 't3', quickbooks: '17.5% S' },
         ],
       })
-      .headers(inertia)
+      .withInertia()
       .loginAs(billing)
       .withCsrfToken()
     const saved = await getAccountingSettings()

@@ -5,7 +5,6 @@ import { truncateAll } from '#tests/helpers/migrate'
 import { startFakeGoCardless, type FakeGoCardless } from '#tests/helpers/peers/gocardless_server'
 import { startSmtpPeer } from '#tests/helpers/smtp_peer'
 import { makeUser } from '#tests/helpers/factories'
-import { inertiaHeaders as inertia } from '#tests/helpers/inertia'
 import { smtpMailer } from '#mails/mailers'
 import { createRun, finalizeRun } from '#billing/runs'
 import { enterMandate } from '#payments/gocardless_mandates'
@@ -146,8 +145,8 @@ test.group('accounting: a month end from draft to cash', (group) => {
       [[debtor.customer.id, Number(unpaidInvoice.total_minor), Number(unpaidInvoice.total_minor)]]
     )
     const viewer = await makeUser('viewer')
-    const page = await client.get('/aged-debt').headers(inertia).loginAs(viewer)
-    assert.equal(page.body().props.rows.length, 1)
+    const page = await client.get('/aged-debt').withInertia().loginAs(viewer)
+    assert.equal(page.inertiaProps.rows.length, 1)
 
     // 4. The accountant's files: sales sum to the run's invoices, receipts to the Direct Debit.
     const runTotal = sum(invoices.map((i: any) => Number(i.total_minor)))

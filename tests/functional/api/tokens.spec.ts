@@ -4,10 +4,7 @@ import db from '@adonisjs/lucid/services/db'
 import User from '#models/user'
 import { truncateAll } from '#tests/helpers/migrate'
 import { makeCustomer, makeUser } from '#tests/helpers/factories'
-import { inertiaHeaders } from '#tests/helpers/inertia'
 import { userWithToken } from './_support.js'
-
-const inertia = inertiaHeaders
 
 test.group('api | tokens', (group) => {
   group.each.setup(() => truncateAll())
@@ -20,18 +17,18 @@ test.group('api | tokens', (group) => {
     const created = await client
       .post('/api-tokens')
       .json({ name: 'PSA sync', write: true, expiresInDays: 30 })
-      .headers(inertia)
+      .withInertia()
       .loginAs(user)
       .withCsrfToken()
     created.assertStatus(200)
-    const page = created.body().props
+    const page = created.inertiaProps
     const secret: string = page.created.secret
     assert.match(secret, /^tg_/)
     // Shown once: the next page view has no secret.
-    const again = await client.get('/api-tokens').headers(inertia).loginAs(user)
-    assert.isNull(again.body().props.created)
-    assert.notInclude(JSON.stringify(again.body().props), secret)
-    const listed = again.body().props.tokens
+    const again = await client.get('/api-tokens').withInertia().loginAs(user)
+    assert.isNull(again.inertiaProps.created)
+    assert.notInclude(JSON.stringify(again.inertiaProps), secret)
+    const listed = again.inertiaProps.tokens
     assert.lengthOf(listed, 1)
     assert.deepEqual(listed[0].abilities, ['read', 'write'])
     assert.isNotNull(listed[0].expiresAt)
@@ -56,7 +53,7 @@ test.group('api | tokens', (group) => {
 
     const revoked = await client
       .delete(`/api-tokens/${row.id}`)
-      .headers(inertia)
+      .withInertia()
       .loginAs(user)
       .withCsrfToken()
     revoked.assertStatus(200)
@@ -102,18 +99,18 @@ test.group('api | tokens', (group) => {
     const asked = await client
       .post('/api-tokens')
       .json({ name: 'sneaky', write: true })
-      .headers(inertia)
+      .withInertia()
       .loginAs(viewer)
       .withCsrfToken()
-    assert.equal(asked.body().props.errors.write, 'Your role may only read: a token cannot write')
+    assert.equal(asked.inertiaProps.errors.write, 'Your role may only read: a token cannot write')
     assert.lengthOf(await db.from('auth_access_tokens'), 1)
     const readOnly = await client
       .post('/api-tokens')
       .json({ name: 'reports' })
-      .headers(inertia)
+      .withInertia()
       .loginAs(viewer)
       .withCsrfToken()
-    assert.deepEqual(readOnly.body().props.tokens[0].abilities, ['read'])
+    assert.deepEqual(readOnly.inertiaProps.tokens[0].abilities, ['read'])
 
     // A write token of a billing user who becomes a viewer writes no more.
     const demoted = await userWithToken('billing', ['read', 'write'])

@@ -7,7 +7,13 @@ import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import { truncateAll } from '#tests/helpers/migrate'
-import { makeCustomer } from '#tests/helpers/factories'
+import {
+  makeCustomer,
+  makeEmployee,
+  makeTariff,
+  addRate,
+  putOnTariff,
+} from '#tests/helpers/factories'
 import { startSmtpPeer, header, type SmtpPeer } from '#tests/helpers/smtp_peer'
 import { smtpMailer } from '#mails/mailers'
 import { checkBillShock, crossings } from '#billing/bill_shock'
@@ -105,12 +111,7 @@ test.group('Bill shock alerts', (group) => {
       shockEmployeeMinor: [10_000],
     })
     const customer = await makeCustomer({ billingEmail: 'finance@customer.example' })
-    const [employeeId] = await db.table('employees').insert({
-      customer_id: customer.id,
-      name: 'Ann Roamer',
-      active: true,
-      created_at: '2026-11-01 00:00:00',
-    })
+    const { id: employeeId } = await makeEmployee(customer, { name: 'Ann Roamer' })
     const mailer = smtpMailer({ host: '127.0.0.1', port: peer.port })
     const now = new Date('2026-11-18T12:00:00Z')
 
@@ -174,36 +175,14 @@ test.group('Bill shock alerts', (group) => {
       shockEmployeeMinor: [],
     })
     const customer = await makeCustomer()
-    const [tariffId] = await db.table('tariffs').insert({
-      name: 'Shock',
-      currency: 'GBP',
-      default_markup_bp: 0,
-      created_at: '2026-01-01 00:00:00',
-      updated_at: '2026-01-01 00:00:00',
-    })
-    await db.table('rates').insert({
-      tariff_id: Number(tariffId),
+    const tariffId = await makeTariff('Shock')
+    await addRate(tariffId, {
       prefix: '44',
       destination: 'UK',
       category: 'uk_landline',
-      peak_micros: 600000,
-      offpeak_micros: 600000,
-      weekend_micros: 600000,
-      connection_micros: 0,
-      minimum_micros: 0,
-      initial_s: 60,
-      subsequent_s: 60,
-      effective_from: '2026-01-01',
-      created_at: '2026-01-01 00:00:00',
-      updated_at: '2026-01-01 00:00:00',
+      micros: 600000,
     })
-    await db.table('customer_tariffs').insert({
-      customer_id: customer.id,
-      tariff_id: Number(tariffId),
-      starts_on: '2026-01-01',
-      created_at: '2026-01-01 00:00:00',
-      updated_at: '2026-01-01 00:00:00',
-    })
+    await putOnTariff(customer.id, tariffId, '2026-01-01')
 
     // A call in the running month (in London), 5 minutes at £0.60/min = £3.00: past £1 and £2
     const zone = 'Europe/London'

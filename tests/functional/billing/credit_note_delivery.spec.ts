@@ -23,7 +23,6 @@ import { sqlTime } from '#lib/db_helpers'
 import { smtpMailer } from '#mails/mailers'
 import { truncateAll } from '#tests/helpers/migrate'
 import { makeUser } from '#tests/helpers/factories'
-import { inertiaHeaders as inertia } from '#tests/helpers/inertia'
 import { waitFor } from '#tests/helpers/wait_for'
 import {
   startSmtpPeer,
@@ -303,7 +302,7 @@ test.group('Credit notes over HTTP: invoice page, deliveries page, portal', (gro
     await client
       .post(`/invoices/${invoice.id}/credit-notes`)
       .json({ reason: 'Goodwill', amount: '5.00' })
-      .headers(inertia)
+      .withInertia()
       .loginAs(billing)
       .withCsrfToken()
     const note = await CreditNote.findByOrFail('invoice_id', invoice.id)
@@ -312,10 +311,10 @@ test.group('Credit notes over HTTP: invoice page, deliveries page, portal', (gro
       'auto_send off: not emailed on issue'
     )
 
-    let page = await client.get(`/invoices/${invoice.id}`).headers(inertia).loginAs(viewer)
-    assert.equal(page.body().props.creditNotes[0].number, note.number)
-    assert.isNull(page.body().props.creditNotes[0].delivery)
-    assert.equal(page.body().props.creditNotes[0].sendUrl, `/credit-notes/${note.id}/send`)
+    let page = await client.get(`/invoices/${invoice.id}`).withInertia().loginAs(viewer)
+    assert.equal(page.inertiaProps.creditNotes[0].number, note.number)
+    assert.isNull(page.inertiaProps.creditNotes[0].delivery)
+    assert.equal(page.inertiaProps.creditNotes[0].sendUrl, `/credit-notes/${note.id}/send`)
 
     const denied = await client
       .post(`/credit-notes/${note.id}/send`)
@@ -327,14 +326,14 @@ test.group('Credit notes over HTTP: invoice page, deliveries page, portal', (gro
 
     const sent = await client
       .post(`/credit-notes/${note.id}/send`)
-      .headers(inertia)
+      .withInertia()
       .loginAs(billing)
       .withCsrfToken()
       .redirects(0)
     assert.oneOf(sent.status(), [302, 303])
     await client
       .post(`/credit-notes/${note.id}/send`)
-      .headers(inertia)
+      .withInertia()
       .loginAs(billing)
       .withCsrfToken()
       .redirects(0)
@@ -348,27 +347,27 @@ test.group('Credit notes over HTTP: invoice page, deliveries page, portal', (gro
       30_000
     )
 
-    page = await client.get(`/invoices/${invoice.id}`).headers(inertia).loginAs(viewer)
-    assert.oneOf(page.body().props.creditNotes[0].delivery.status, ['sent', 'failed'])
+    page = await client.get(`/invoices/${invoice.id}`).withInertia().loginAs(viewer)
+    assert.oneOf(page.inertiaProps.creditNotes[0].delivery.status, ['sent', 'failed'])
     assert.equal(
-      page.body().props.creditNotes[0].delivery.to,
+      page.inertiaProps.creditNotes[0].delivery.to,
       (await Delivery.findByOrFail('credit_note_id', note.id)).toAddress
     )
 
     const deliveries = await client
       .get('/deliveries?type=credit_note')
-      .headers(inertia)
+      .withInertia()
       .loginAs(viewer)
     deliveries.assertStatus(200)
-    const rows = deliveries.body().props.deliveries
+    const rows = deliveries.inertiaProps.deliveries
     assert.lengthOf(rows, 1)
     assert.equal(rows[0].number, note.number)
     assert.equal(rows[0].documentType, 'credit_note')
     assert.equal(rows[0].invoiceId, invoice.id)
     assert.equal(rows[0].invoiceNumber, invoice.number)
-    const all = await client.get('/deliveries').headers(inertia).loginAs(viewer)
+    const all = await client.get('/deliveries').withInertia().loginAs(viewer)
     assert.include(
-      all.body().props.deliveries.map((r: any) => r.number),
+      all.inertiaProps.deliveries.map((r: any) => r.number),
       note.number
     )
   }).timeout(60_000)
@@ -396,15 +395,15 @@ test.group('Credit notes over HTTP: invoice page, deliveries page, portal', (gro
     })
     const userA = await makeUser('portal', { customerId: a.f.customer.id })
 
-    const list = await client.get('/portal/invoices').headers(inertia).loginAs(userA)
+    const list = await client.get('/portal/invoices').withInertia().loginAs(userA)
     list.assertStatus(200)
     assert.deepEqual(
-      list.body().props.creditNotes.map((n: any) => n.number),
+      list.inertiaProps.creditNotes.map((n: any) => n.number),
       [noteA.number]
     )
-    assert.equal(list.body().props.creditNotes[0].invoiceNumber, a.invoice.number)
-    assert.equal(list.body().props.creditNotes[0].pdfUrl, `/portal/credit-notes/${noteA.id}/pdf`)
-    assert.notInclude(JSON.stringify(list.body().props), noteB.number)
+    assert.equal(list.inertiaProps.creditNotes[0].invoiceNumber, a.invoice.number)
+    assert.equal(list.inertiaProps.creditNotes[0].pdfUrl, `/portal/credit-notes/${noteA.id}/pdf`)
+    assert.notInclude(JSON.stringify(list.inertiaProps), noteB.number)
 
     const own = await client.get(`/portal/credit-notes/${noteA.id}/pdf`).loginAs(userA)
     own.assertStatus(200)

@@ -5,7 +5,6 @@ import { createCreditNote } from '#billing/credit_notes'
 import { formatMoney } from '#lib/money'
 import { truncateAll } from '#tests/helpers/migrate'
 import { makeUser } from '#tests/helpers/factories'
-import { inertiaHeaders } from '#tests/helpers/inertia'
 import { makeBillingFixture } from './fixtures.js'
 
 async function finalizedInvoice() {
@@ -33,11 +32,11 @@ test.group("A customer's invoice history", (group) => {
 
     const page = await client
       .get(`/customers/${a.f.customer.id}/invoices`)
-      .headers(inertiaHeaders)
+      .withInertia()
       .loginAs(viewer)
     page.assertStatus(200)
-    const props = page.body().props
-    assert.equal(page.body().component, 'invoices/index')
+    const props = page.inertiaProps
+    page.assertInertiaComponent('invoices/index')
     assert.deepEqual(
       props.invoices.map((i: any) => i.number),
       [a.invoice.number]
@@ -52,15 +51,12 @@ test.group("A customer's invoice history", (group) => {
       credited: formatMoney(300, a.invoice.currency),
     })
 
-    const missing = await client
-      .get('/customers/999999/invoices')
-      .headers(inertiaHeaders)
-      .loginAs(viewer)
+    const missing = await client.get('/customers/999999/invoices').withInertia().loginAs(viewer)
     missing.assertStatus(404)
     const portal = await makeUser('portal', { customerId: a.f.customer.id })
     const fromPortal = await client
       .get(`/customers/${a.f.customer.id}/invoices`)
-      .headers(inertiaHeaders)
+      .withInertia()
       .loginAs(portal)
     assert.notEqual(fromPortal.status(), 200)
   }).timeout(60_000)

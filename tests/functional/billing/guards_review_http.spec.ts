@@ -2,7 +2,6 @@ import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import { truncateAll } from '#tests/helpers/migrate'
 import { makeUser } from '#tests/helpers/factories'
-import { inertiaHeaders } from '#tests/helpers/inertia'
 import { createRun } from '#billing/runs'
 import { makeBillingFixture } from './fixtures.js'
 
@@ -33,12 +32,9 @@ test.group('Billing guards: review page over HTTP', (group) => {
     const billing = await makeUser('billing')
     const viewer = await makeUser('viewer')
 
-    const before = await client
-      .get(`/billing-runs/${run.id}`)
-      .headers(inertiaHeaders)
-      .loginAs(viewer)
+    const before = await client.get(`/billing-runs/${run.id}`).withInertia().loginAs(viewer)
     before.assertStatus(200)
-    const inv = before.body().props.invoices[0]
+    const inv = before.inertiaProps.invoices[0]
     assert.isTrue(inv.held)
     assert.deepEqual(
       inv.flags.map((x: any) => x.kind),
@@ -54,7 +50,7 @@ test.group('Billing guards: review page over HTTP', (group) => {
     const bad = await client
       .post(`/billing-runs/${run.id}/invoices/${invoices[0].id}/acknowledge`)
       .json({ reason: 'x' })
-      .headers(inertiaHeaders)
+      .withInertia()
       .loginAs(billing)
       .withCsrfToken()
     assert.notEqual(bad.status(), 500)
@@ -63,15 +59,12 @@ test.group('Billing guards: review page over HTTP', (group) => {
     await client
       .post(`/billing-runs/${run.id}/invoices/${invoices[0].id}/acknowledge`)
       .json({ reason: 'ported in' })
-      .headers(inertiaHeaders)
+      .withInertia()
       .loginAs(billing)
       .withCsrfToken()
-    const after = await client
-      .get(`/billing-runs/${run.id}`)
-      .headers(inertiaHeaders)
-      .loginAs(viewer)
+    const after = await client.get(`/billing-runs/${run.id}`).withInertia().loginAs(viewer)
     after.assertStatus(200)
-    const acked = after.body().props.invoices[0]
+    const acked = after.inertiaProps.invoices[0]
     assert.isFalse(acked.held)
     assert.equal(acked.flags[0].acknowledged.reason, 'ported in')
     assert.equal(acked.flags[0].acknowledged.by, 'billing user')

@@ -1,14 +1,11 @@
 import { test } from '@japa/runner'
 import { binaryResponses } from '#tests/helpers/binary_responses'
-import { inertiaHeaders } from '#tests/helpers/inertia'
 import db from '@adonisjs/lucid/services/db'
 import Invoice from '#models/invoice'
 import { truncateAll } from '#tests/helpers/migrate'
 import { makeUser } from '#tests/helpers/factories'
 import { pdfText } from '#tests/helpers/smtp_peer'
 import { makeBillingFixture } from './fixtures.js'
-
-const inertia = inertiaHeaders
 
 test.group('Billing admin pages', (group) => {
   binaryResponses(group)
@@ -26,15 +23,15 @@ test.group('Billing admin pages', (group) => {
     const created = await client
       .post('/billing-runs')
       .json({ period: f.period, customerIds: [f.customer.id] })
-      .headers(inertia)
+      .withInertia()
       .loginAs(billing)
       .withCsrfToken()
     created.assertStatus(200)
     const run = await db.from('billing_runs').firstOrFail()
     // the review shows the blocking warning and leaves room for anomalies
-    const review = await client.get(`/billing-runs/${run.id}`).headers(inertia).loginAs(viewer)
+    const review = await client.get(`/billing-runs/${run.id}`).withInertia().loginAs(viewer)
     review.assertStatus(200)
-    const props = review.body().props
+    const props = review.inertiaProps
     assert.equal(props.run.status, 'draft')
     assert.lengthOf(props.invoices, 1)
     assert.deepEqual(
@@ -47,7 +44,7 @@ test.group('Billing admin pages', (group) => {
     await client
       .post(`/billing-runs/${run.id}/finalize`)
       .json({})
-      .headers(inertia)
+      .withInertia()
       .loginAs(billing)
       .withCsrfToken()
     assert.equal((await db.from('billing_runs').where('id', run.id).first()).status, 'draft')
@@ -63,20 +60,20 @@ test.group('Billing admin pages', (group) => {
     await client
       .post(`/billing-runs/${run.id}/finalize`)
       .json({ allowUnrated: true })
-      .headers(inertia)
+      .withInertia()
       .loginAs(billing)
       .withCsrfToken()
     assert.equal((await db.from('billing_runs').where('id', run.id).first()).status, 'draft')
     await client
       .post(`/billing-runs/${run.id}/invoices/${draft.id}/acknowledge`)
       .json({ reason: 'number is being ported in' })
-      .headers(inertia)
+      .withInertia()
       .loginAs(billing)
       .withCsrfToken()
     await client
       .post(`/billing-runs/${run.id}/finalize`)
       .json({ allowUnrated: true })
-      .headers(inertia)
+      .withInertia()
       .loginAs(billing)
       .withCsrfToken()
     const invoice = await Invoice.findByOrFail('billing_run_id', run.id)
@@ -91,9 +88,9 @@ test.group('Billing admin pages', (group) => {
     const text = await pdfText(pdf.body())
     assert.include(text, 'INV-000001')
 
-    const page = await client.get(`/invoices/${invoice.id}`).headers(inertia).loginAs(viewer)
+    const page = await client.get(`/invoices/${invoice.id}`).withInertia().loginAs(viewer)
     page.assertStatus(200)
-    assert.equal(page.body().component, 'invoices/show')
+    page.assertInertiaComponent('invoices/show')
 
     // portal users never reach staff invoice routes
     const stranger = await client.get(`/invoices/${invoice.id}/pdf`).loginAs(portal)
@@ -105,7 +102,7 @@ test.group('Billing admin pages', (group) => {
     await client
       .post(`/invoices/${invoice.id}/credit-notes`)
       .json({ reason: 'Goodwill credit', amount: '5.00' })
-      .headers(inertia)
+      .withInertia()
       .loginAs(billing)
       .withCsrfToken()
     const note = await db.from('credit_notes').firstOrFail()
@@ -134,7 +131,7 @@ test.group('Billing admin pages', (group) => {
     await client
       .post('/billing-runs')
       .json({ period: f.period, customerIds: [f.customer.id] })
-      .headers(inertia)
+      .withInertia()
       .loginAs(billing)
       .withCsrfToken()
     const invoice = await Invoice.firstOrFail()
@@ -149,7 +146,7 @@ test.group('Billing admin pages', (group) => {
     const billing = await makeUser('billing')
     const viewer = await makeUser('viewer')
     for (const path of ['/deliveries', '/jobs', '/settings', '/billing-runs']) {
-      const res = await client.get(path).headers(inertia).loginAs(viewer)
+      const res = await client.get(path).withInertia().loginAs(viewer)
       res.assertStatus(200)
     }
     const saved = await client
@@ -164,13 +161,13 @@ test.group('Billing admin pages', (group) => {
         auto_finalize: false,
         auto_send: true,
       })
-      .headers(inertia)
+      .withInertia()
       .loginAs(billing)
       .withCsrfToken()
     assert.oneOf(saved.status(), [200, 302, 303])
-    const settings = await client.get('/settings').headers(inertia).loginAs(viewer)
-    assert.equal(settings.body().props.settings.supplier_name, 'Northwind Telecom Ltd')
-    assert.equal(settings.body().props.settings.invoice_prefix, 'NW-')
+    const settings = await client.get('/settings').withInertia().loginAs(viewer)
+    assert.equal(settings.inertiaProps.settings.supplier_name, 'Northwind Telecom Ltd')
+    assert.equal(settings.inertiaProps.settings.invoice_prefix, 'NW-')
     const denied = await client
       .put('/settings')
       .json({ supplier_name: 'x', supplier_address: '', payment_details: '' })

@@ -10,7 +10,6 @@ import { buildInvoiceView, loadInvoiceSource } from '#documents/invoice_view'
 import { loadTemplates } from '#documents/templates'
 import { makeBillingFixture, type Fixture } from './fixtures.js'
 import { makeUser } from '#tests/helpers/factories'
-import { inertiaHeaders } from '#tests/helpers/inertia'
 
 /**
  * Late usage: unbilled, rated records of a period that was already invoiced
@@ -131,13 +130,10 @@ test.group('Billing runs: late usage of earlier periods', (group) => {
     )
     // The run's review page says so too.
     const staff = await makeUser('viewer')
-    const page = await client
-      .get(`/billing-runs/${april.run.id}`)
-      .headers(inertiaHeaders)
-      .loginAs(staff)
+    const page = await client.get(`/billing-runs/${april.run.id}`).withInertia().loginAs(staff)
     page.assertStatus(200)
     assert.deepEqual(
-      page.body().props.lateUsage.map((l: any) => [l.account, l.records]),
+      page.inertiaProps.lateUsage.map((l: any) => [l.account, l.records]),
       [[f.customer.accountNumber, 1]]
     )
 

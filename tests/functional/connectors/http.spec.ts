@@ -1,5 +1,4 @@
 import { test } from '@japa/runner'
-import { inertiaHeaders } from '#tests/helpers/inertia'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import db from '@adonisjs/lucid/services/db'
@@ -42,28 +41,18 @@ test.group('Connectors and imports pages', (group) => {
     assert.notInclude(connector.credentialsEncrypted!, 'super-secret-pw')
     const raw = await db.from('connectors').where('id', connector.id).first()
     assert.notInclude(JSON.stringify(raw), 'super-secret-pw')
-
-    const version = inertiaHeaders['X-Inertia-Version']
     for (const path of [
       `/connectors/${connector.id}`,
       `/connectors/${connector.id}/edit`,
       '/connectors',
     ]) {
-      const page = await client
-        .get(path)
-        .header('x-inertia', 'true')
-        .header('x-inertia-version', version)
-        .loginAs(admin)
+      const page = await client.get(path).withInertia().loginAs(admin)
       page.assertStatus(200)
       assert.notInclude(page.text(), 'super-secret-pw', path)
       assert.notInclude(page.text(), connector.credentialsEncrypted!, path)
     }
-    const show = await client
-      .get(`/connectors/${connector.id}`)
-      .header('x-inertia', 'true')
-      .header('x-inertia-version', version)
-      .loginAs(admin)
-    assert.deepEqual(show.body().props.connector.credentialKeys, ['password'])
+    const show = await client.get(`/connectors/${connector.id}`).withInertia().loginAs(admin)
+    assert.deepEqual(show.inertiaProps.connector.credentialKeys, ['password'])
 
     const edited = await client
       .put(`/connectors/${connector.id}`)
@@ -172,16 +161,10 @@ test.group('Connectors and imports pages', (group) => {
     assert.equal(connector.lastStatus, 'ok')
     const imp = await db.from('imports').where('connector_id', connector.id).first()
     assert.deepInclude(imp, { status: 'completed', rows_imported: 1, rows_rejected: 2 })
-
-    const version = inertiaHeaders['X-Inertia-Version']
-    const show = await client
-      .get(`/imports/${imp.id}`)
-      .header('x-inertia', 'true')
-      .header('x-inertia-version', version)
-      .loginAs(billing)
+    const show = await client.get(`/imports/${imp.id}`).withInertia().loginAs(billing)
     show.assertStatus(200)
     assert.deepEqual(
-      show.body().props.errors.map((e: any) => [e.line, e.field]),
+      show.inertiaProps.errors.map((e: any) => [e.line, e.field]),
       [
         [2, 'billsec'],
         [3, 'start'],
@@ -189,13 +172,10 @@ test.group('Connectors and imports pages', (group) => {
     )
     const partial = await client
       .get(`/imports/${imp.id}`)
-      .header('x-inertia', 'true')
-      .header('x-inertia-version', version)
-      .header('x-inertia-partial-component', 'imports/show')
-      .header('x-inertia-partial-data', 'import')
+      .withInertiaPartialReload('imports/show', ['import'])
       .loginAs(billing)
-    assert.equal(partial.body().props.import.progress_pct, 100)
-    assert.notProperty(partial.body().props, 'errors')
+    assert.equal(partial.inertiaProps.import.progress_pct, 100)
+    assert.notProperty(partial.inertiaProps, 'errors')
 
     const csv = await client.get(`/imports/${imp.id}/rejected.csv`).loginAs(billing)
     csv.assertStatus(200)
@@ -208,12 +188,8 @@ test.group('Connectors and imports pages', (group) => {
     rawFile.assertStatus(200)
     assert.include(rawFile.text(), '1751360400.1')
 
-    const list = await client
-      .get('/imports')
-      .header('x-inertia', 'true')
-      .header('x-inertia-version', version)
-      .loginAs(billing)
-    assert.equal(list.body().props.imports[0].id, imp.id)
+    const list = await client.get('/imports').withInertia().loginAs(billing)
+    assert.equal(list.inertiaProps.imports[0].id, imp.id)
   }).timeout(30_000)
 
   test('mapping profile: live preview and save', async ({ client, assert }) => {

@@ -8,7 +8,6 @@ import { HttpsTransport } from '#connectors/transports/https'
 import { pollConnector } from '#connectors/poll_connector'
 import { makeCustomer, makeUser } from '#tests/helpers/factories'
 import { cleanSlate } from '#tests/helpers/clean_slate'
-import { inertiaHeaders } from '#tests/helpers/inertia'
 import { startHttpFileServer } from '#tests/helpers/peers/http_file_server'
 import { selfSignedCertificate } from '#tests/helpers/peers/self_signed_cert'
 import { cdr } from '#tests/helpers/peers/master_csv'
@@ -275,9 +274,9 @@ test.group('HTTPS transport against a real HTTPS server (self-signed certificate
   }) => {
     const admin = await makeUser('admin')
     const customer = await makeCustomer()
-    const form = await client.get('/connectors/new').headers(inertiaHeaders).loginAs(admin)
+    const form = await client.get('/connectors/new').withInertia().loginAs(admin)
     form.assertStatus(200)
-    const https = form.body().props.transports.find((t: any) => t.name === 'https')
+    const https = form.inertiaProps.transports.find((t: any) => t.name === 'https')
     assert.containsSubset(https.settings, [
       { key: 'url' },
       { key: 'caCertificate', type: 'textarea' },
@@ -302,8 +301,8 @@ test.group('HTTPS transport against a real HTTPS server (self-signed certificate
       .withCsrfToken()
       .redirects(0)
     bad.assertStatus(302)
-    assert.include(JSON.stringify(bad.flashMessages()), 'settings.caCertificate')
-    assert.include(JSON.stringify(bad.flashMessages()), 'not a PEM certificate')
+    bad.assertFlashIncludes('settings.caCertificate')
+    bad.assertFlashIncludes('not a PEM certificate')
     assert.isNull(await Connector.findBy('name', 'Carrier HTTPS'))
 
     const good = await client
@@ -318,10 +317,7 @@ test.group('HTTPS transport against a real HTTPS server (self-signed certificate
     good.assertStatus(302)
     const saved = await Connector.findByOrFail('name', 'Carrier HTTPS')
     assert.equal(saved.settings?.caCertificate, tls.cert)
-    const edit = await client
-      .get(`/connectors/${saved.id}/edit`)
-      .headers(inertiaHeaders)
-      .loginAs(admin)
-    assert.equal(edit.body().props.connector.settings.caCertificate, tls.cert)
+    const edit = await client.get(`/connectors/${saved.id}/edit`).withInertia().loginAs(admin)
+    assert.equal(edit.inertiaProps.connector.settings.caCertificate, tls.cert)
   }).timeout(30_000)
 })

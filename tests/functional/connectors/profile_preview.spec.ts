@@ -1,14 +1,16 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
-import { makeCustomer, makeUser } from '#tests/helpers/factories'
+import {
+  makeCustomer,
+  makeUser,
+  makeDepartment,
+  makeEmployee,
+  makeService,
+} from '#tests/helpers/factories'
 import { truncateAll } from '#tests/helpers/migrate'
 import { assignCustomer, findOrCreateTariff, saveRate } from '#rating/tariffs'
-import { inertiaHeaders } from '#tests/helpers/inertia'
 import { DateTime } from 'luxon'
 import Assignment from '#models/assignment'
-import Department from '#models/department'
-import Employee from '#models/employee'
-import Service from '#models/service'
 
 const config = {
   dateFormat: 'dd/MM/yyyy HH:mm:ss',
@@ -114,17 +116,15 @@ test.group('Mapping profile live preview with prices', (group) => {
   }) => {
     const admin = await makeUser('admin')
     const customer = await makeCustomer({ accountNumber: 'ACME001', name: 'Acme Ltd' })
-    const sales = await Department.create({ customerId: customer.id, name: 'Sales' })
-    const jane = await Employee.create({
-      customerId: customer.id,
+    const sales = await makeDepartment(customer, { name: 'Sales' })
+    const jane = await makeEmployee(customer, {
       departmentId: sales.id,
       name: 'Jane Doe',
       email: null,
       employeeNumber: 'E1',
       active: true,
     })
-    const line = await Service.create({
-      customerId: customer.id,
+    const line = await makeService(customer, {
       kind: 'ddi',
       identifier: '+441632960001',
       label: null,
@@ -173,9 +173,9 @@ test.group('Mapping profile live preview with prices', (group) => {
     const admin = await makeUser('admin')
     await makeCustomer({ accountNumber: 'ACME001', name: 'Acme Ltd' })
     await db.transaction((trx) => findOrCreateTariff('Carrier buy', { kind: 'buy' }, null, trx))
-    const page = await client.get('/mapping-profiles/new').headers(inertiaHeaders).loginAs(admin)
+    const page = await client.get('/mapping-profiles/new').withInertia().loginAs(admin)
     page.assertStatus(200)
-    const props = page.body().props
+    const props = page.inertiaProps
     assert.deepEqual(
       props.options.customers.map((c: any) => c.label),
       ['Acme Ltd (ACME001)']

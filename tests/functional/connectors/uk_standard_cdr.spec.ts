@@ -18,7 +18,6 @@ import {
 import { rateUsage } from '#rating/rate_usage'
 import { blockedCounts } from '#billing/compute'
 import { makeCustomer, makeUser } from '#tests/helpers/factories'
-import { inertiaHeaders } from '#tests/helpers/inertia'
 import { truncateAll } from '#tests/helpers/migrate'
 import { outbound, ukCdrFile } from '#tests/helpers/uk_cdr'
 import { UK_CDR_COLUMNS } from '#connectors/uk_standard_cdr_parser'
@@ -364,12 +363,9 @@ test.group('UK Standard CDR import', (group) => {
       format: 'uk-standard-cdr',
       parser: await parserForFormat('uk-standard-cdr', { customer, settings: {} }),
     })
-    const page = await client
-      .get(`/imports/${summary.import_id}`)
-      .headers(inertiaHeaders)
-      .loginAs(viewer)
+    const page = await client.get(`/imports/${summary.import_id}`).withInertia().loginAs(viewer)
     page.assertStatus(200)
-    assert.deepInclude(page.body().props.import, {
+    assert.deepInclude(page.inertiaProps.import, {
       rows_imported: 2,
       rows_internal: 1,
       rows_charges: 0,

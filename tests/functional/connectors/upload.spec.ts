@@ -10,7 +10,6 @@ import type User from '#models/user'
 import { manualUploadDir } from '#connectors/manual_import'
 import { makeCustomer, makeUser } from '#tests/helpers/factories'
 import { truncateAll } from '#tests/helpers/migrate'
-import { inertiaHeaders } from '#tests/helpers/inertia'
 import { cdr } from '#tests/helpers/peers/master_csv'
 import { waitFor } from '#tests/helpers/wait_for'
 
@@ -75,9 +74,9 @@ test.group('Imports: upload a file', (group) => {
       [cdr(1), cdr(2), cdr(3, { 14: 'NO ANSWER' }), cdr(4, { 13: '-1' })].join('\n') + '\n'
     )
 
-    const page = await client.get('/imports').headers(inertiaHeaders).loginAs(billing)
+    const page = await client.get('/imports').withInertia().loginAs(billing)
     page.assertStatus(200)
-    const upload = page.body().props.upload
+    const upload = page.inertiaProps.upload
     assert.deepEqual(upload.formats, [
       { value: 'asterisk', label: 'Asterisk Master.csv' },
       { value: 'uk-standard-cdr', label: 'UK Standard CDR v3.01 (FCS)' },
@@ -158,9 +157,9 @@ test.group('Imports: upload a file', (group) => {
     assert.deepEqual(await leftInUploadDir(), [])
 
     // Its page (the one the form redirects to) shows it with its progress.
-    const show = await client.get(`/imports/${importId}`).headers(inertiaHeaders).loginAs(billing)
+    const show = await client.get(`/imports/${importId}`).withInertia().loginAs(billing)
     show.assertStatus(200)
-    assert.containsSubset(show.body().props.import, {
+    assert.containsSubset(show.inertiaProps.import, {
       id: importId,
       status: 'completed',
       progress_pct: 100,
@@ -229,8 +228,8 @@ test.group('Imports: upload a file', (group) => {
       'CLI,Date,Secs\n07700900123,01/07/2026 10:00,61\n07700900124,02/07/2026 11:30,5\n07700900125,bad date,9\n'
     )
 
-    const page = await client.get('/imports').headers(inertiaHeaders).loginAs(admin)
-    assert.deepInclude(page.body().props.upload.formats, {
+    const page = await client.get('/imports').withInertia().loginAs(admin)
+    assert.deepInclude(page.inertiaProps.upload.formats, {
       value: 'profile:carrier-x',
       label: 'Mapping profile: carrier-x',
     })
@@ -342,7 +341,7 @@ test.group('Imports: upload a file', (group) => {
       .post('/imports/upload')
       .field('customerId', String(customer.id))
       .field('format', 'asterisk')
-      .headers(inertiaHeaders)
+      .withInertia()
       .header('referer', '/imports')
       .loginAs(admin)
       .withCsrfToken()
@@ -365,9 +364,9 @@ test.group('Imports: upload a file', (group) => {
     const path = join(root, 'Master.csv')
     // Big enough to be still on its way when the refusal is decided: the client must get the answer, not a broken pipe.
     await writeFile(path, Array.from({ length: 3000 }, (_, i) => cdr(i)).join('\n') + '\n')
-    const page = await client.get('/imports').headers(inertiaHeaders).loginAs(viewer)
+    const page = await client.get('/imports').withInertia().loginAs(viewer)
     page.assertStatus(200)
-    assert.isNull(page.body().props.upload)
+    assert.isNull(page.inertiaProps.upload)
 
     const posted = await postUpload(client, viewer, { customer, format: 'asterisk', path })
     posted.assertStatus(403)

@@ -1,9 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import type { Assert } from '@japa/assert'
-import { makeCustomer } from '#tests/helpers/factories'
-import Department from '#models/department'
-import Employee from '#models/employee'
-import Service from '#models/service'
+import { makeCustomer, makeDepartment, makeEmployee, makeService } from '#tests/helpers/factories'
 
 let seq = 0
 
@@ -105,34 +102,29 @@ export async function rollupByEmployee(customerId: number, period: string) {
 /** A customer with two departments, Alice (Sales) and Bob (Support), and one unassigned mobile. */
 export async function twoEmployeesAndAMobile() {
   const customer = await makeCustomer()
-  const sales = await Department.create({
-    customerId: customer.id,
+  const sales = await makeDepartment(customer, {
     name: 'Sales',
     costCentre: 'CC-10',
   })
-  const support = await Department.create({
-    customerId: customer.id,
+  const support = await makeDepartment(customer, {
     name: 'Support',
     costCentre: null,
   })
-  const alice = await Employee.create({
-    customerId: customer.id,
+  const alice = await makeEmployee(customer, {
     departmentId: sales.id,
     name: 'Alice',
     email: 'alice@acme.example',
     employeeNumber: 'E1',
     active: true,
   })
-  const bob = await Employee.create({
-    customerId: customer.id,
+  const bob = await makeEmployee(customer, {
     departmentId: support.id,
     name: 'Bob',
     email: 'bob@acme.example',
     employeeNumber: 'E2',
     active: true,
   })
-  const mobile = await Service.create({
-    customerId: customer.id,
+  const mobile = await makeService(customer, {
     kind: 'mobile',
     identifier: '+447700900123',
     label: null,

@@ -1,14 +1,19 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import { truncateAll } from '#tests/helpers/migrate'
-import { makeCustomer, makeUser } from '#tests/helpers/factories'
+import {
+  makeCustomer,
+  makeUser,
+  makeDepartment,
+  makeEmployee,
+  makeService,
+} from '#tests/helpers/factories'
 import Department from '#models/department'
 import Employee from '#models/employee'
 import Service from '#models/service'
 import AuditLog from '#models/audit_log'
 import { afterUsageChange } from '#consolidation/usage_pipeline'
 import { assertRollupsMatch, insertRecords, rollupByEmployee } from './_support.js'
-import { inertiaHeaders } from '#tests/helpers/inertia'
 
 test.group('consolidation: admin pages and forms', (group) => {
   group.each.setup(() => truncateAll())
@@ -19,16 +24,14 @@ test.group('consolidation: admin pages and forms', (group) => {
   }) => {
     const customer = await makeCustomer()
     const user = await makeUser('billing')
-    const alice = await Employee.create({
-      customerId: customer.id,
+    const alice = await makeEmployee(customer, {
       departmentId: null,
       name: 'Alice',
       email: null,
       employeeNumber: null,
       active: true,
     })
-    const bob = await Employee.create({
-      customerId: customer.id,
+    const bob = await makeEmployee(customer, {
       departmentId: null,
       name: 'Bob',
       email: null,
@@ -102,15 +105,11 @@ test.group('consolidation: admin pages and forms', (group) => {
     )
     await assertRollupsMatch(assert)
 
-    const page = await client
-      .get(`/services/${service.id}`)
-      .header('x-inertia', 'true')
-      .header('x-inertia-version', inertiaHeaders['X-Inertia-Version'])
-      .loginAs(user)
+    const page = await client.get(`/services/${service.id}`).withInertia().loginAs(user)
     page.assertStatus(200)
-    assert.equal(page.body().component, 'services/show')
+    page.assertInertiaComponent('services/show')
     assert.deepEqual(
-      page.body().props.history.map((h: any) => [h.employee, h.startsAt, h.endsAt]),
+      page.inertiaProps.history.map((h: any) => [h.employee, h.startsAt, h.endsAt]),
       [
         ['Bob', '2026-03-16 00:00', '2026-04-01 00:00'],
         ['Alice', '2026-03-01 00:00', '2026-03-16 00:00'],
@@ -141,8 +140,7 @@ test.group('consolidation: admin pages and forms', (group) => {
     assert,
   }) => {
     const customer = await makeCustomer()
-    const sales = await Department.create({
-      customerId: customer.id,
+    const sales = await makeDepartment(customer, {
       name: 'Sales',
       costCentre: null,
     })
@@ -176,8 +174,7 @@ test.group('consolidation: admin pages and forms', (group) => {
       1
     )
 
-    const service = await Service.create({
-      customerId: customer.id,
+    const service = await makeService(customer, {
       kind: 'extension',
       identifier: '2001',
       label: null,
@@ -227,21 +224,18 @@ test.group('consolidation: admin pages and forms', (group) => {
 
   test('every consolidation page renders for a viewer', async ({ client, assert }) => {
     const customer = await makeCustomer()
-    const dept = await Department.create({
-      customerId: customer.id,
+    const dept = await makeDepartment(customer, {
       name: 'Sales',
       costCentre: null,
     })
-    const alice = await Employee.create({
-      customerId: customer.id,
+    const alice = await makeEmployee(customer, {
       departmentId: dept.id,
       name: 'Alice',
       email: null,
       employeeNumber: null,
       active: true,
     })
-    const service = await Service.create({
-      customerId: customer.id,
+    const service = await makeService(customer, {
       kind: 'mobile',
       identifier: '+447700900123',
       label: null,
@@ -258,7 +252,6 @@ test.group('consolidation: admin pages and forms', (group) => {
       { identifier: '+447700900999', occurredAt: '2026-02-03 11:00:00' },
     ])
     await afterUsageChange(customer.id, ['2026-02'])
-    const version = inertiaHeaders['X-Inertia-Version']
     const pages: [string, string][] = [
       [`/customers/${customer.id}/employees`, 'employees/index'],
       [`/customers/${customer.id}/departments`, 'employees/departments'],
@@ -270,30 +263,21 @@ test.group('consolidation: admin pages and forms', (group) => {
       ['/unallocated', 'unallocated/overview'],
     ]
     for (const [url, component] of pages) {
-      const r = await client
-        .get(url)
-        .header('x-inertia', 'true')
-        .header('x-inertia-version', version)
-        .loginAs(viewer)
+      const r = await client.get(url).withInertia().loginAs(viewer)
       r.assertStatus(200)
-      assert.equal(r.body().component, component, url)
+      assert.equal(r.inertiaComponent, component, url)
     }
-    const employee = await client
-      .get(`/employees/${alice.id}`)
-      .header('x-inertia', 'true')
-      .header('x-inertia-version', version)
-      .loginAs(viewer)
+    const employee = await client.get(`/employees/${alice.id}`).withInertia().loginAs(viewer)
     assert.deepEqual(
-      employee.body().props.months.map((m: any) => [m.period, m.records]),
+      employee.inertiaProps.months.map((m: any) => [m.period, m.records]),
       [['2026-02', 1]]
     )
-    assert.lengthOf(employee.body().props.latest, 1)
+    assert.lengthOf(employee.inertiaProps.latest, 1)
     const health = await client
       .get(`/customers/${customer.id}/allocation`)
-      .header('x-inertia', 'true')
-      .header('x-inertia-version', version)
+      .withInertia()
       .loginAs(viewer)
-    assert.deepInclude(health.body().props.months[0], {
+    assert.deepInclude(health.inertiaProps.months[0], {
       period: '2026-02',
       records: 2,
       allocatedRecords: 1,

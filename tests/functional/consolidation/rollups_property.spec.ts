@@ -1,8 +1,7 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import { truncateAll } from '#tests/helpers/migrate'
-import { makeCustomer } from '#tests/helpers/factories'
-import Department from '#models/department'
+import { makeCustomer, makeDepartment, makeEmployee, makeService } from '#tests/helpers/factories'
 import Employee from '#models/employee'
 import Service from '#models/service'
 import { afterUsageChange } from '#consolidation/usage_pipeline'
@@ -38,14 +37,13 @@ test.group('consolidation: rollups always equal the records they summarise', (gr
       const world = await Promise.all(
         customers.map(async (customer) => {
           const depts = [
-            await Department.create({ customerId: customer.id, name: 'Ops', costCentre: null }),
-            await Department.create({ customerId: customer.id, name: 'Field', costCentre: null }),
+            await makeDepartment(customer, { name: 'Ops', costCentre: null }),
+            await makeDepartment(customer, { name: 'Field', costCentre: null }),
           ]
           const people: Employee[] = []
           for (let i = 0; i < 4; i++) {
             people.push(
-              await Employee.create({
-                customerId: customer.id,
+              await makeEmployee(customer, {
                 departmentId: i === 3 ? null : depts[i % 2].id,
                 name: `P${i}`,
                 email: null,
@@ -61,8 +59,7 @@ test.group('consolidation: rollups always equal the records they summarise', (gr
           const services: Service[] = []
           for (const identifier of identifiers.slice(0, 4))
             services.push(
-              await Service.create({
-                customerId: customer.id,
+              await makeService(customer, {
                 kind: 'mobile',
                 identifier,
                 label: null,

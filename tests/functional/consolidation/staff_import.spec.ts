@@ -1,14 +1,13 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import { truncateAll } from '#tests/helpers/migrate'
-import { makeCustomer, makeUser } from '#tests/helpers/factories'
+import { makeCustomer, makeUser, makeDepartment, makeEmployee } from '#tests/helpers/factories'
 import Department from '#models/department'
 import Employee from '#models/employee'
 import Service from '#models/service'
 import { planStaffImport } from '#consolidation/staff_import'
 import { afterUsageChange } from '#consolidation/usage_pipeline'
 import { assertRollupsMatch, insertRecords } from './_support.js'
-import { inertiaHeaders } from '#tests/helpers/inertia'
 
 const CSV = [
   'Employee Number,Full Name,Email,Department,Mobile,Extension',
@@ -28,21 +27,18 @@ test.group('consolidation: staff list import', (group) => {
     assert,
   }) => {
     const customer = await makeCustomer()
-    const sales = await Department.create({
-      customerId: customer.id,
+    const sales = await makeDepartment(customer, {
       name: 'Sales',
       costCentre: null,
     })
-    const alice = await Employee.create({
-      customerId: customer.id,
+    const alice = await makeEmployee(customer, {
       departmentId: sales.id,
       name: 'Alice A',
       email: 'alice@acme.example',
       employeeNumber: 'E1',
       active: true,
     })
-    const bob = await Employee.create({
-      customerId: customer.id,
+    const bob = await makeEmployee(customer, {
       departmentId: null,
       name: 'Bob Baker',
       email: 'bob@acme.example',
@@ -58,12 +54,11 @@ test.group('consolidation: staff list import', (group) => {
     const preview = await client
       .post(`/customers/${customer.id}/staff-import/preview`)
       .json({ csv: CSV })
-      .header('x-inertia', 'true')
-      .header('x-inertia-version', inertiaHeaders['X-Inertia-Version'])
+      .withInertia()
       .loginAs(user)
       .withCsrfToken()
     preview.assertStatus(200)
-    const plan = preview.body().props.plan
+    const plan = preview.inertiaProps.plan
     assert.deepEqual(plan.summary, { create: 1, update: 2, unchanged: 0, error: 3, services: 3 })
     const byLine = Object.fromEntries(plan.rows.map((r: any) => [r.line, r]))
     assert.equal(byLine[2].action, 'update')
@@ -94,7 +89,7 @@ test.group('consolidation: staff list import', (group) => {
 
     const apply = await client
       .post(`/customers/${customer.id}/staff-import/apply`)
-      .json({ csv: preview.body().props.csv, servicesFrom: '2026-03-01' })
+      .json({ csv: preview.inertiaProps.csv, servicesFrom: '2026-03-01' })
       .loginAs(user)
       .withCsrfToken()
       .redirects(0)
@@ -143,12 +138,11 @@ test.group('consolidation: staff list import', (group) => {
     const preview = await client
       .post(`/customers/${customer.id}/staff-import/preview`)
       .json({ csv: 'foo,bar\n1,2\n' })
-      .header('x-inertia', 'true')
-      .header('x-inertia-version', inertiaHeaders['X-Inertia-Version'])
+      .withInertia()
       .loginAs(user)
       .withCsrfToken()
     preview.assertStatus(200)
-    assert.isNull(preview.body().props.plan)
-    assert.match(preview.body().props.error, /name column/)
+    assert.isNull(preview.inertiaProps.plan)
+    assert.match(preview.inertiaProps.error, /name column/)
   })
 })

@@ -1,7 +1,7 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import { truncateAll } from '#tests/helpers/migrate'
-import { makeCustomer, makeUser } from '#tests/helpers/factories'
+import { makeCustomer, makeUser, makeDepartment, makeEmployee } from '#tests/helpers/factories'
 import Department from '#models/department'
 import Employee from '#models/employee'
 import Service from '#models/service'
@@ -10,17 +10,14 @@ import AuditLog from '#models/audit_log'
 import { afterUsageChange } from '#consolidation/usage_pipeline'
 import { syncEmployeesFromM365 } from '#consolidation/m365_employee_sync'
 import { assertRollupsMatch, insertRecords, rollupByEmployee } from './_support.js'
-import { inertiaHeaders } from '#tests/helpers/inertia'
 
 async function unallocatedSetup() {
   const customer = await makeCustomer()
-  const sales = await Department.create({
-    customerId: customer.id,
+  const sales = await makeDepartment(customer, {
     name: 'Sales',
     costCentre: null,
   })
-  const alice = await Employee.create({
-    customerId: customer.id,
+  const alice = await makeEmployee(customer, {
     departmentId: sales.id,
     name: 'Alice',
     email: 'alice@acme.example',
@@ -61,24 +58,19 @@ test.group('consolidation: unallocated costs', (group) => {
     const viewer = await makeUser('viewer')
     const page = await client
       .get(`/customers/${customer.id}/unallocated`)
-      .header('x-inertia', 'true')
-      .header('x-inertia-version', inertiaHeaders['X-Inertia-Version'])
+      .withInertia()
       .loginAs(viewer)
     page.assertStatus(200)
-    const props = page.body().props
+    const props = page.inertiaProps
     assert.equal(props.identifiers.length, 4)
     assert.deepInclude(props.identifiers[0], {
       identifier: '+447700900001',
       records: 2,
       costE4: 2000,
     })
-    const overview = await client
-      .get('/unallocated')
-      .header('x-inertia', 'true')
-      .header('x-inertia-version', inertiaHeaders['X-Inertia-Version'])
-      .loginAs(viewer)
+    const overview = await client.get('/unallocated').withInertia().loginAs(viewer)
     overview.assertStatus(200)
-    assert.deepInclude(overview.body().props.customers[0], {
+    assert.deepInclude(overview.inertiaProps.customers[0], {
       customerId: customer.id,
       records: 5,
       identifiers: 4,
@@ -181,8 +173,7 @@ test.group('consolidation: unallocated costs', (group) => {
     assert,
   }) => {
     const { customer } = await unallocatedSetup()
-    const carol = await Employee.create({
-      customerId: customer.id,
+    const carol = await makeEmployee(customer, {
       departmentId: null,
       name: 'Carol',
       email: 'Carol.Jones@ACME.example',
@@ -229,16 +220,14 @@ test.group('consolidation: unallocated costs', (group) => {
     assert,
   }) => {
     const customer = await makeCustomer()
-    const existing = await Employee.create({
-      customerId: customer.id,
+    const existing = await makeEmployee(customer, {
       departmentId: null,
       name: 'Dan',
       email: 'dan@acme.example',
       employeeNumber: null,
       active: true,
     })
-    const byNumber = await Employee.create({
-      customerId: customer.id,
+    const byNumber = await makeEmployee(customer, {
       departmentId: null,
       name: 'Eve',
       email: null,

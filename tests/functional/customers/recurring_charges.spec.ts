@@ -5,10 +5,13 @@ import app from '@adonisjs/core/services/app'
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import { truncateAll } from '#tests/helpers/migrate'
-import { makeCustomer, makeUser } from '#tests/helpers/factories'
-import { inertiaHeaders } from '#tests/helpers/inertia'
-import Employee from '#models/employee'
-import Department from '#models/department'
+import {
+  makeCustomer,
+  makeUser,
+  makeService,
+  makeDepartment,
+  makeEmployee,
+} from '#tests/helpers/factories'
 import RecurringCharge from '#models/recurring_charge'
 import AuditLog from '#models/audit_log'
 
@@ -21,20 +24,17 @@ import AuditLog from '#models/audit_log'
 async function seed() {
   const customer = await makeCustomer()
   const other = await makeCustomer()
-  const sales = await Department.create({
-    customerId: customer.id,
+  const sales = await makeDepartment(customer, {
     name: 'Sales',
     costCentre: 'S1',
   })
-  const alice = await Employee.create({
-    customerId: customer.id,
+  const alice = await makeEmployee(customer, {
     name: 'Alice',
     email: 'alice@customer.example',
     departmentId: sales.id,
     active: true,
   })
-  const stranger = await Employee.create({
-    customerId: other.id,
+  const stranger = await makeEmployee(other, {
     name: 'Stranger',
     email: 'stranger@other.example',
     active: true,
@@ -143,11 +143,11 @@ test.group('recurring charges: staff add, edit, end and delete', (group) => {
     const viewer = await makeUser('viewer')
     const page = await client
       .get(`/customers/${s.customer.id}/recurring-charges`)
-      .headers(inertiaHeaders)
+      .withInertia()
       .loginAs(viewer)
     page.assertStatus(200)
-    assert.equal(page.body().component, 'recurring_charges/index')
-    assert.deepInclude(page.body().props.charges[0], {
+    page.assertInertiaComponent('recurring_charges/index')
+    assert.deepInclude(page.inertiaProps.charges[0], {
       id: charge.id,
       unitPrice: '12.5000',
       unitCost: '8.0025',
@@ -268,13 +268,7 @@ test.group('recurring charges: staff add, edit, end and delete', (group) => {
     assert,
   }) => {
     const s = await seed()
-    const otherService = await db.table('services').insert({
-      customer_id: s.other.id,
-      kind: 'mobile',
-      identifier: '447700900111',
-      created_at: new Date(),
-      updated_at: new Date(),
-    })
+    const otherService = await makeService(s.other, { identifier: '447700900111' })
     const valid = {
       description: 'Line rental',
       category: 'line_rental',
@@ -297,7 +291,7 @@ test.group('recurring charges: staff add, edit, end and delete', (group) => {
     assert.deepEqual(fields(stranger), ['employeeId'])
     assert.equal(stranger.body().errors[0].message, 'Choose an employee of this customer')
 
-    const service = await post({ ...valid, serviceId: Number(otherService[0]) })
+    const service = await post({ ...valid, serviceId: otherService.id })
     service.assertStatus(422)
     assert.deepEqual(fields(service), ['serviceId'])
 
@@ -364,7 +358,7 @@ test.group('recurring charges: staff add, edit, end and delete', (group) => {
     const viewer = await makeUser('viewer')
     const page = await client
       .get(`/customers/${s.customer.id}/recurring-charges`)
-      .headers(inertiaHeaders)
+      .withInertia()
       .loginAs(viewer)
     page.assertStatus(200)
     const body = {
@@ -469,9 +463,9 @@ test.group('recurring charges: staff add, edit, end and delete', (group) => {
 
     const page = await client
       .get(`/customers/${s.customer.id}/recurring-charges`)
-      .headers(inertiaHeaders)
+      .withInertia()
       .loginAs(s.admin)
-    assert.deepInclude(page.body().props.charges[0], { id: m365.id, origin: 'm365' })
+    assert.deepInclude(page.inertiaProps.charges[0], { id: m365.id, origin: 'm365' })
   })
 
   test('a charge never invoiced can be deleted; an invoiced one only ended, with price and start fixed', async ({
@@ -591,9 +585,9 @@ test.group('recurring charges: staff add, edit, end and delete', (group) => {
 
     const page = await client
       .get(`/customers/${s.customer.id}/recurring-charges`)
-      .headers(inertiaHeaders)
+      .withInertia()
       .loginAs(s.admin)
-    assert.deepInclude(page.body().props.charges[0], { id: billed, billed: true })
+    assert.deepInclude(page.inertiaProps.charges[0], { id: billed, billed: true })
   })
 
   test('only a line that names the charge makes it invoiced once lines record their charge and month', async ({
@@ -647,9 +641,9 @@ test.group('recurring charges: staff add, edit, end and delete', (group) => {
 
     const page = await client
       .get(`/customers/${s.customer.id}/recurring-charges`)
-      .headers(inertiaHeaders)
+      .withInertia()
       .loginAs(s.admin)
-    const flags = Object.fromEntries(page.body().props.charges.map((c: any) => [c.id, c.billed]))
+    const flags = Object.fromEntries(page.inertiaProps.charges.map((c: any) => [c.id, c.billed]))
     assert.deepEqual(flags, { [billed]: true, [added]: false })
     ;(
       await client

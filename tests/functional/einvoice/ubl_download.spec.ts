@@ -11,7 +11,6 @@ import { formatMoney } from '#lib/money'
 import { truncateAll } from '#tests/helpers/migrate'
 import { makeUser } from '#tests/helpers/factories'
 import { pdfText } from '#tests/helpers/smtp_peer'
-import { inertiaHeaders as inertia } from '#tests/helpers/inertia'
 import { parseUbl, peppolViolations, text, all, minor } from '#tests/helpers/ubl_xml'
 import { makeBillingFixture } from '../billing/fixtures.js'
 
@@ -151,9 +150,9 @@ test.group('E-invoices (UBL 2.1, Peppol BIS Billing 3.0)', (group) => {
     assertAmountsInPdf(assert, root, pdf)
     assert.include(pdf, 'VAT at 5%')
     // The invoice page offers the download.
-    const page = await client.get(`/invoices/${invoice.id}`).loginAs(clerk).headers(inertia)
+    const page = await client.get(`/invoices/${invoice.id}`).loginAs(clerk).withInertia()
     page.assertStatus(200)
-    assert.equal(page.body().props.invoice.status, 'finalized')
+    assert.equal(page.inertiaProps.invoice.status, 'finalized')
   })
 
   test('a reverse-charge customer: AE at 0% with the exemption reason, the wording on the PDF', async ({
@@ -252,7 +251,7 @@ test.group('E-invoices (UBL 2.1, Peppol BIS Billing 3.0)', (group) => {
     assert.include(json.body().error, 'no country')
     const html = await client.get(`/invoices/${invoice.id}/ubl`).loginAs(clerk).redirects(0)
     html.assertStatus(302)
-    assert.include(JSON.stringify(html.flashMessages()), 'no country')
+    html.assertFlashIncludes('no country')
 
     // An unknown country code or a half electronic address saves nothing (rules included).
     const before = await db.from('customers').where('id', f.customer.id).first()
@@ -268,14 +267,14 @@ test.group('E-invoices (UBL 2.1, Peppol BIS Billing 3.0)', (group) => {
         })
       )
       .redirects(0)
-    assert.include(JSON.stringify(bad.flashMessages()), 'ISO 3166-1')
+    bad.assertFlashIncludes('ISO 3166-1')
     const half = await client
       .put(`/customers/${f.customer.id}/e-invoicing`)
       .loginAs(clerk)
       .withCsrfToken()
       .json(details({ endpointScheme: '0088', endpointId: '', poNumber: 'CHANGED' }))
       .redirects(0)
-    assert.include(JSON.stringify(half.flashMessages()), 'identifier')
+    half.assertFlashIncludes('identifier')
     const after = await db.from('customers').where('id', f.customer.id).first()
     assert.equal(after.po_number, before.po_number)
     assert.isNull(after.address_country)
@@ -293,7 +292,7 @@ test.group('E-invoices (UBL 2.1, Peppol BIS Billing 3.0)', (group) => {
       .withCsrfToken()
       .json(details({ rules: [{ category: 'sms', vatCategory: 'Z', rate: '5' }] }))
       .redirects(0)
-    assert.include(JSON.stringify(zRate.flashMessages()), 'always 0%')
+    zRate.assertFlashIncludes('always 0%')
     // Viewers cannot change the details; a draft has no e-invoice.
     const viewer = await makeUser('viewer')
     const denied = await client
@@ -364,9 +363,9 @@ test.group('E-invoices (UBL 2.1, Peppol BIS Billing 3.0)', (group) => {
       address_country: null,
       address_needs_review: true,
     })
-    const list = await client.get('/e-invoicing/address-review').loginAs(clerk).headers(inertia)
+    const list = await client.get('/e-invoicing/address-review').loginAs(clerk).withInertia()
     list.assertStatus(200)
-    const rows = list.body().props.rows
+    const rows = list.inertiaProps.rows
     assert.lengthOf(rows, 1)
     assert.deepEqual(rows[0].missing, ['country'])
     const refused = await client
@@ -374,7 +373,7 @@ test.group('E-invoices (UBL 2.1, Peppol BIS Billing 3.0)', (group) => {
       .loginAs(clerk)
       .withCsrfToken()
       .redirects(0)
-    assert.include(JSON.stringify(refused.flashMessages()), 'no country')
+    refused.assertFlashIncludes('no country')
     assert.isTrue(
       Boolean((await db.from('customers').where('id', f.customer.id).first()).address_needs_review)
     )

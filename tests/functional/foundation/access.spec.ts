@@ -1,7 +1,6 @@
 import { test } from '@japa/runner'
 import { truncateAll } from '#tests/helpers/migrate'
 import { makeCustomer, makeUser } from '#tests/helpers/factories'
-import { inertiaHeaders } from '#tests/helpers/inertia'
 
 test.group('access control', (group) => {
   group.each.setup(() => truncateAll())
@@ -25,7 +24,7 @@ test.group('access control', (group) => {
       .redirects(0)
     wrong.assertStatus(302)
     assert.equal(wrong.header('location'), '/login')
-    assert.equal(wrong.flashMessages().error, 'Email or password is wrong')
+    wrong.assertFlash('error', 'Email or password is wrong')
     const right = await client
       .post('/login')
       .form({ email: user.email, password: 'secret-password' })
@@ -46,9 +45,9 @@ test.group('access control', (group) => {
     } as const
     for (const role of ['admin', 'billing', 'viewer'] as const) {
       const user = await makeUser(role)
-      const response = await client.get('/customers').headers(inertiaHeaders).loginAs(user)
+      const response = await client.get('/customers').withInertia().loginAs(user)
       response.assertStatus(200)
-      assert.deepEqual(response.body().props.can, expected[role], role)
+      assert.deepEqual(response.inertiaProps.can, expected[role], role)
     }
   })
 

@@ -3,7 +3,6 @@ import { truncateAll } from '#tests/helpers/migrate'
 import Customer from '#models/customer'
 import AuditLog from '#models/audit_log'
 import { makeCustomer, makeUser } from '#tests/helpers/factories'
-import { inertiaHeaders } from '#tests/helpers/inertia'
 
 const valid = {
   accountNumber: 'acme-01',
@@ -131,9 +130,9 @@ test.group('customers', (group) => {
     const user = await makeUser('viewer')
     await makeCustomer({ name: 'Northwind Traders', accountNumber: 'NW-1' })
     await makeCustomer({ name: 'Contoso', accountNumber: 'CT-9' })
-    const response = await client.get('/customers?q=north').headers(inertiaHeaders).loginAs(user)
+    const response = await client.get('/customers?q=north').withInertia().loginAs(user)
     response.assertStatus(200)
-    const names = response.body().props.customers.map((c: any) => c.name)
+    const names = response.inertiaProps.customers.map((c: any) => c.name)
     assert.deepEqual(names, ['Northwind Traders'])
   })
 })

@@ -3,14 +3,7 @@ import { truncateAll } from '#tests/helpers/migrate'
 import ExcelJS from 'exceljs'
 import { makeUser } from '#tests/helpers/factories'
 import db from '@adonisjs/lucid/services/db'
-import {
-  binaryResponses,
-  addRecords,
-  addRollups,
-  seedCustomer,
-  seedFourMonths,
-  inertia,
-} from './seed.js'
+import { binaryResponses, addRecords, addRollups, seedCustomer, seedFourMonths } from './seed.js'
 
 test.group('insights dashboard', (group) => {
   binaryResponses(group)
@@ -27,10 +20,10 @@ test.group('insights dashboard', (group) => {
     const user = await makeUser('viewer')
     const response = await client
       .get(`/customers/${s.customer.id}/insights?from=2026-01&to=2026-04`)
-      .headers(inertia)
+      .withInertia()
       .loginAs(user)
     response.assertStatus(200)
-    const { data, range } = response.body().props
+    const { data, range } = response.inertiaProps
     assert.deepEqual(range, { from: '2026-01', to: '2026-04' })
     assert.deepEqual(
       data.trend.map((t: any) => [t.period, t.amountMinor]),
@@ -87,8 +80,8 @@ test.group('insights dashboard', (group) => {
     await seedFourMonths(s)
     const user = await makeUser('viewer')
     const url = `/customers/${s.customer.id}/insights?from=2026-01&to=2026-04`
-    const first = await client.get(url).headers(inertia).loginAs(user)
-    assert.equal(first.body().props.data.totals.amountMinor, 105500)
+    const first = await client.get(url).withInertia().loginAs(user)
+    assert.equal(first.inertiaProps.data.totals.amountMinor, 105500)
     await db
       .from('monthly_rollups')
       .where('customer_id', s.customer.id)
@@ -97,10 +90,10 @@ test.group('insights dashboard', (group) => {
     await addRollups(s.customer, [
       { period: '2026-04', employee: s.carol, category: 'data', pounds: 1 },
     ])
-    const second = await client.get(url).headers(inertia).loginAs(user)
-    assert.equal(second.body().props.data.totals.amountMinor, 16000 + 17000 + 18000 + 100)
+    const second = await client.get(url).withInertia().loginAs(user)
+    assert.equal(second.inertiaProps.data.totals.amountMinor, 16000 + 17000 + 18000 + 100)
     assert.deepEqual(
-      second.body().props.data.topSpenders.map((e: any) => e.name),
+      second.inertiaProps.data.topSpenders.map((e: any) => e.name),
       ['Alice Able', 'Bob Baker', 'Carol Cole']
     )
   })
@@ -110,10 +103,10 @@ test.group('insights dashboard', (group) => {
     await seedFourMonths(s)
     const response = await client
       .get(`/customers/${s.customer.id}/insights`)
-      .headers(inertia)
+      .withInertia()
       .loginAs(await makeUser('admin'))
-    assert.deepEqual(response.body().props.range, { from: '2025-05', to: '2026-04' })
-    assert.lengthOf(response.body().props.data.trend, 12)
+    assert.deepEqual(response.inertiaProps.range, { from: '2025-05', to: '2026-04' })
+    assert.lengthOf(response.inertiaProps.data.trend, 12)
   })
 
   test('drill-down: a category or a department lists its employees; an employee shows months and the records behind them', async ({
@@ -143,35 +136,35 @@ test.group('insights dashboard', (group) => {
     const base = `/customers/${s.customer.id}/insights`
     const byCategory = await client
       .get(`${base}/employees?from=2026-01&to=2026-04&category=roaming_data`)
-      .headers(inertia)
+      .withInertia()
       .loginAs(user)
     assert.deepEqual(
-      byCategory.body().props.rows.map((r: any) => [r.name, r.amountMinor]),
+      byCategory.inertiaProps.rows.map((r: any) => [r.name, r.amountMinor]),
       [['Bob Baker', 8000]]
     )
     const byDept = await client
       .get(`${base}/employees?from=2026-01&to=2026-04&departmentId=${s.sales.id}`)
-      .headers(inertia)
+      .withInertia()
       .loginAs(user)
     assert.deepEqual(
-      byDept.body().props.rows.map((r: any) => r.name),
+      byDept.inertiaProps.rows.map((r: any) => r.name),
       ['Alice Able', 'Carol Cole']
     )
-    assert.equal(byDept.body().props.filter.department, 'Sales')
+    assert.equal(byDept.inertiaProps.filter.department, 'Sales')
     const byMonth = await client
       .get(`${base}/employees?from=2026-01&to=2026-04&period=2026-01`)
-      .headers(inertia)
+      .withInertia()
       .loginAs(user)
-    assert.equal(byMonth.body().props.totalMinor, 16000)
+    assert.equal(byMonth.inertiaProps.totalMinor, 16000)
 
     const employee = await client
       .get(
         `${base}/employees/${s.bob.id}?from=2026-01&to=2026-04&period=2026-04&category=calls&page=2`
       )
-      .headers(inertia)
+      .withInertia()
       .loginAs(user)
     employee.assertStatus(200)
-    const props = employee.body().props
+    const props = employee.inertiaProps
     assert.equal(props.employee.name, 'Bob Baker')
     assert.equal(props.employee.department, 'Operations')
     assert.deepEqual(
@@ -191,7 +184,7 @@ test.group('insights dashboard', (group) => {
     const other = await seedCustomer()
     const cross = await client
       .get(`${base}/employees/${other.alice.id}`)
-      .headers(inertia)
+      .withInertia()
       .loginAs(user)
     cross.assertStatus(404)
   })
@@ -253,14 +246,11 @@ test.group('insights dashboard', (group) => {
   }) => {
     const s = await seedCustomer({ miAddon: true })
     const portal = await makeUser('portal', { customerId: s.customer.id })
-    const r = await client
-      .get(`/customers/${s.customer.id}/insights`)
-      .headers(inertia)
-      .loginAs(portal)
+    const r = await client.get(`/customers/${s.customer.id}/insights`).withInertia().loginAs(portal)
     r.assertStatus(404)
     const missing = await client
       .get(`/customers/999999/insights`)
-      .headers(inertia)
+      .withInertia()
       .loginAs(await makeUser('admin'))
     missing.assertStatus(404)
   })

@@ -6,7 +6,7 @@ import { makeUser } from '#tests/helpers/factories'
 import { refreshRecurringRollups, refreshRollups } from '#consolidation/rollups'
 import { e4ToMinor } from '#lib/money'
 import { marginOf } from '#insights/margin'
-import { seedCustomer, inertia, binaryResponses } from './seed.js'
+import { seedCustomer, binaryResponses } from './seed.js'
 
 /**
  * Margin in admin MI (issue 11 item 6 / issue 12): sell − supplier cost per month, customer,
@@ -100,11 +100,11 @@ test.group('margin in admin MI', (group) => {
     const user = await makeUser('viewer')
     const res = await client
       .get('/insights/margin?from=2026-09&to=2026-10')
-      .headers(inertia)
+      .withInertia()
       .loginAs(user)
     res.assertStatus(200)
-    assert.equal(res.body().component, 'insights/margin')
-    const report = res.body().props.report
+    res.assertInertiaComponent('insights/margin')
+    const report = res.inertiaProps.report
     // Sell: 10.005 + 2.50 + 4 + 1 + licence 20 + 20 = 57.505 → 57.51; cost 6.003 + 1 + 1.5 + 15 + 15 = 38.503 → 38.50.
     assert.equal(report.totals.sellMinor, e4ToMinor(100_050 + 25_000 + 40_000 + 10_000 + 400_000))
     assert.equal(report.totals.costMinor, e4ToMinor(60_030 + 10_000 + 15_000 + 300_000))
@@ -143,10 +143,10 @@ test.group('margin in admin MI', (group) => {
     // One customer only.
     const one = await client
       .get(`/insights/margin?from=2026-09&to=2026-10&customerId=${b.customer.id}`)
-      .headers(inertia)
+      .withInertia()
       .loginAs(user)
-    assert.equal(one.body().props.report.totals.marginMinor, -50)
-    assert.lengthOf(one.body().props.report.byCustomer, 1)
+    assert.equal(one.inertiaProps.report.totals.marginMinor, -50)
+    assert.lengthOf(one.inertiaProps.report.byCustomer, 1)
   })
 
   test('CSV and XLSX exports hold the chosen range and customer', async ({ client, assert }) => {
@@ -196,18 +196,15 @@ test.group('margin in admin MI', (group) => {
   }) => {
     const { a } = await seedMargin()
     const portal = await makeUser('portal', { customerId: a.customer.id })
-    const res = await client.get('/insights/margin').headers(inertia).loginAs(portal)
+    const res = await client.get('/insights/margin').withInertia().loginAs(portal)
     assert.equal(res.status(), 404)
     const csv = await client.get('/insights/margin?format=csv').loginAs(portal)
     assert.equal(csv.status(), 404)
     // The portal's own dashboard carries no margin figures.
     await db.from('customers').where('id', a.customer.id).update({ mi_addon: true })
-    const dash = await client
-      .get('/portal?from=2026-09&to=2026-10')
-      .headers(inertia)
-      .loginAs(portal)
+    const dash = await client.get('/portal?from=2026-09&to=2026-10').withInertia().loginAs(portal)
     dash.assertStatus(200)
-    assert.notInclude(JSON.stringify(dash.body().props), 'marginMinor')
-    assert.notInclude(JSON.stringify(dash.body().props), 'costMinor')
+    assert.notInclude(JSON.stringify(dash.inertiaProps), 'marginMinor')
+    assert.notInclude(JSON.stringify(dash.inertiaProps), 'costMinor')
   })
 })

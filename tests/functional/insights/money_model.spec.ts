@@ -10,7 +10,7 @@ import { clearInsightsCache } from '#insights/cache'
 import { makeMoneyFixture } from './money_fixture.js'
 import { allocationHealth } from '#consolidation/queries'
 import { unallocatedIdentifiers } from '#consolidation/unallocated'
-import { inertia } from './seed.js'
+import {} from './seed.js'
 
 /**
  * One money model (issue 12 item 1): on random data, a finalized month's MI figures are exactly the
@@ -64,18 +64,18 @@ test.group('one money model', (group) => {
 
       const dash = await client
         .get(`${base}?from=${f.months[0]}&to=${f.months[1]}`)
-        .headers(inertia)
+        .withInertia()
         .loginAs(staff)
       dash.assertStatus(200)
-      const month = dash.body().props.data.trend.find((t: any) => t.period === billed)
+      const month = dash.inertiaProps.data.trend.find((t: any) => t.period === billed)
       assert.equal(month.amountMinor, invoice.subtotalMinor, 'MI month = invoice net')
 
       const page = await client
         .get(`${base}/employees?period=${billed}`)
-        .headers(inertia)
+        .withInertia()
         .loginAs(staff)
-      const rows = page.body().props.rows as any[]
-      assert.equal(page.body().props.totalMinor, invoice.subtotalMinor, 'Σ employees = invoice net')
+      const rows = page.inertiaProps.rows as any[]
+      assert.equal(page.inertiaProps.totalMinor, invoice.subtotalMinor, 'Σ employees = invoice net')
       const sums = await lineSums(invoice.id)
       for (const [employeeId, minor] of sums.byEmployee) {
         assert.equal(
@@ -111,11 +111,11 @@ test.group('one money model', (group) => {
       const range = `from=${f.months[0]}&to=${f.months[1]}`
       const base = `/customers/${f.customer.id}/insights`
 
-      const dash = (await client.get(`${base}?${range}`).headers(inertia).loginAs(staff)).body()
-        .props.data
+      const dash = (await client.get(`${base}?${range}`).withInertia().loginAs(staff)).body().props
+        .data
       const employees = (
-        await client.get(`${base}/employees?${range}`).headers(inertia).loginAs(staff)
-      ).body().props
+        await client.get(`${base}/employees?${range}`).withInertia().loginAs(staff)
+      ).inertiaProps
       assert.equal(dash.totals.amountMinor, employees.totalMinor, 'dashboard = employees page')
       assert.equal(
         dash.totals.amountMinor,
@@ -135,12 +135,12 @@ test.group('one money model', (group) => {
       const accountRow = dash.byDepartment.find((d: any) => d.department === 'Account charges')
       const accountPage = await client
         .get(`${base}/employees?${range}&departmentId=${accountRow.departmentId}`)
-        .headers(inertia)
+        .withInertia()
         .loginAs(staff)
       accountPage.assertStatus(200)
-      assert.equal(accountPage.body().props.totalMinor, accountRow.amountMinor)
+      assert.equal(accountPage.inertiaProps.totalMinor, accountRow.amountMinor)
       assert.deepEqual(
-        accountPage.body().props.rows.map((r: any) => r.name),
+        accountPage.inertiaProps.rows.map((r: any) => r.name),
         ['Account charges']
       )
       for (const d of dash.departmentTrend) {
@@ -156,9 +156,9 @@ test.group('one money model', (group) => {
         const detail = (
           await client
             .get(`${base}/employees/${row.employeeId}?${range}`)
-            .headers(inertia)
+            .withInertia()
             .loginAs(staff)
-        ).body().props.detail
+        ).inertiaProps.detail
         assert.equal(detail.totalMinor, row.amountMinor, `employee ${row.name}: detail = row`)
         for (const t of detail.trend) {
           const parts = Object.values(t.byCategory as Record<string, number>).reduce(
@@ -170,15 +170,14 @@ test.group('one money model', (group) => {
         }
       }
 
-      const portalDash = (
-        await client.get(`/portal?${range}`).headers(inertia).loginAs(portal)
-      ).body().props.data
+      const portalDash = (await client.get(`/portal?${range}`).withInertia().loginAs(portal))
+        .inertiaProps.data
       assert.deepEqual(portalDash.totals, dash.totals)
       assert.deepEqual(portalDash.trend, dash.trend)
       assert.deepEqual(portalDash.byCategory, dash.byCategory)
       const portalEmployees = (
-        await client.get(`/portal/employees?${range}`).headers(inertia).loginAs(portal)
-      ).body().props
+        await client.get(`/portal/employees?${range}`).withInertia().loginAs(portal)
+      ).inertiaProps
       assert.deepEqual(portalEmployees.rows, employees.rows)
       assert.equal(portalEmployees.totalMinor, dash.totals.amountMinor)
     })
@@ -193,9 +192,9 @@ test.group('one money model', (group) => {
       const staff = await makeUser('billing')
       const page = await client
         .get(`/customers/${f.customer.id}/insights/employees?period=${open}`)
-        .headers(inertia)
+        .withInertia()
         .loginAs(staff)
-      assert.equal(page.body().props.totalMinor, draft.subtotalMinor)
+      assert.equal(page.inertiaProps.totalMinor, draft.subtotalMinor)
       const byEmployee = new Map<number, number>()
       for (const l of draft.lines) {
         const key = l.employeeId ?? (l.kind === 'usage' ? 0 : -1)
@@ -203,7 +202,7 @@ test.group('one money model', (group) => {
       }
       for (const [key, minor] of byEmployee)
         assert.equal(
-          page.body().props.rows.find((r: any) => r.employeeId === key)?.amountMinor,
+          page.inertiaProps.rows.find((r: any) => r.employeeId === key)?.amountMinor,
           minor,
           `employee ${key}`
         )
@@ -221,9 +220,9 @@ test.group('one money model', (group) => {
         const rows = (
           await client
             .get(`/customers/${f.customer.id}/insights/employees?period=${period}`)
-            .headers(inertia)
+            .withInertia()
             .loginAs(staff)
-        ).body().props.rows
+        ).inertiaProps.rows
         return rows.find((r: any) => r.name === 'Unallocated')?.amountMinor ?? 0
       }
       const health = async (period: string) =>

@@ -8,7 +8,7 @@ import { refreshRecurringRollups, refreshRollups, rebuildRollups } from '#consol
 import { recurringForMonth } from '#rating/recurring'
 import { setMiAddon } from '#insights/mi_addon'
 import { e4ToMinor } from '#lib/money'
-import { addRecords, seedCustomer, inertia } from './seed.js'
+import { addRecords, seedCustomer } from './seed.js'
 
 /**
  * The insights' monthly figures include recurring charges (licences …) as the invoice for the month
@@ -80,10 +80,10 @@ test.group('insights include recurring charges', (group) => {
     const user = await makeUser('viewer')
     const response = await client
       .get(`/customers/${s.customer.id}/insights?from=2026-02&to=2026-04`)
-      .headers(inertia)
+      .withInertia()
       .loginAs(user)
     response.assertStatus(200)
-    const { data } = response.body().props
+    const { data } = response.inertiaProps
 
     assert.deepEqual(
       data.trend.map((t: any) => [
@@ -157,9 +157,9 @@ test.group('insights include recurring charges', (group) => {
       .get(
         `/customers/${s.customer.id}/insights/employees/${s.bob.id}?from=2026-02&to=2026-04&period=2026-03`
       )
-      .headers(inertia)
+      .withInertia()
       .loginAs(user)
-    const detail = bob.body().props.detail
+    const detail = bob.inertiaProps.detail
     assert.deepEqual(
       detail.trend.map((t: any) => t.amountMinor),
       [5000, 5000 + bobMarch, 5000 + bobApril]
@@ -175,29 +175,29 @@ test.group('insights include recurring charges', (group) => {
       amountMinor: bobMarch,
     })
     assert.equal(detail.recurringMinor, bobMarch + bobApril)
-    assert.equal(bob.body().props.records.meta.total, 1)
-    assert.isTrue(bob.body().props.records.data.every((r: any) => r.category === 'calls'))
+    assert.equal(bob.inertiaProps.records.meta.total, 1)
+    assert.isTrue(bob.inertiaProps.records.data.every((r: any) => r.category === 'calls'))
 
     // Drill-down by category lists the licence holders; by month includes the licences.
     const byLicence = await client
       .get(
         `/customers/${s.customer.id}/insights/employees?from=2026-02&to=2026-04&category=licence`
       )
-      .headers(inertia)
+      .withInertia()
       .loginAs(user)
     assert.deepEqual(
-      byLicence.body().props.rows.map((r: any) => [r.name, r.amountMinor]),
+      byLicence.inertiaProps.rows.map((r: any) => [r.name, r.amountMinor]),
       [
         ['Alice Able', 6000],
         ['Bob Baker', bobMarch + bobApril],
       ]
     )
-    assert.include(byLicence.body().props.categories, 'licence')
+    assert.include(byLicence.inertiaProps.categories, 'licence')
     const march = await client
       .get(`/customers/${s.customer.id}/insights/employees?from=2026-02&to=2026-04&period=2026-03`)
-      .headers(inertia)
+      .withInertia()
       .loginAs(user)
-    assert.equal(march.body().props.totalMinor, 17000 + bobMarch)
+    assert.equal(march.inertiaProps.totalMinor, 17000 + bobMarch)
 
     // Exports carry the same split.
     const trendCsv = await client
@@ -221,7 +221,7 @@ test.group('insights include recurring charges', (group) => {
     const s = await seedWithLicences()
     const user = await makeUser('viewer')
     const url = `/customers/${s.customer.id}/insights?from=2026-02&to=2026-04`
-    const before = (await client.get(url).headers(inertia).loginAs(user)).body().props.data
+    const before = (await client.get(url).withInertia().loginAs(user)).inertiaProps.data
     assert.deepEqual(before.employeeTrend[0].months, [12000, 12000, 12000])
 
     // Alice's licence ends on 10 March (both days included): March pro-rata, April nothing.
@@ -232,7 +232,7 @@ test.group('insights include recurring charges', (group) => {
       recurringForMonth({ ...ALICE_LICENCE, endsOn: '2026-03-10' }, '2026-03').amountE4
     )
     assert.equal(aliceMarch, 645) // £20 × 10/31 = £6.4516 → £6.45
-    const after = (await client.get(url).headers(inertia).loginAs(user)).body().props.data
+    const after = (await client.get(url).withInertia().loginAs(user)).inertiaProps.data
     assert.deepEqual(after.employeeTrend.find((e: any) => e.name === 'Alice Able').months, [
       12000,
       10000 + aliceMarch,
@@ -262,7 +262,7 @@ test.group('insights include recurring charges', (group) => {
       null,
       DateTime.fromISO('2026-04-16T10:00:00Z', { zone: 'utc' }) as DateTime<true>
     )
-    const withAddon = (await client.get(url).headers(inertia).loginAs(user)).body().props.data
+    const withAddon = (await client.get(url).withInertia().loginAs(user)).inertiaProps.data
     const april = withAddon.trend.find((t: any) => t.period === '2026-04')
     const aprilBefore = after.trend.find((t: any) => t.period === '2026-04')
     assert.equal(april.recurringMinor - aprilBefore.recurringMinor, 2500)
@@ -330,23 +330,20 @@ test.group('insights include recurring charges', (group) => {
     )
 
     const portalA = await makeUser('portal', { customerId: a.customer.id })
-    const mine = await client
-      .get('/portal?from=2026-02&to=2026-04')
-      .headers(inertia)
-      .loginAs(portalA)
+    const mine = await client.get('/portal?from=2026-02&to=2026-04').withInertia().loginAs(portalA)
     mine.assertStatus(200)
     assert.equal(
-      mine.body().props.data.totals.recurringMinor,
+      mine.inertiaProps.data.totals.recurringMinor,
       6000 + minor(BOB_LICENCE, '2026-03') + minor(BOB_LICENCE, '2026-04')
     )
 
     const portalB = await makeUser('portal', { customerId: b.customer.id })
     const theirs = await client
       .get('/portal?from=2026-02&to=2026-04')
-      .headers(inertia)
+      .withInertia()
       .loginAs(portalB)
     theirs.assertStatus(200)
-    const data = theirs.body().props.data
+    const data = theirs.inertiaProps.data
     assert.deepEqual(
       [data.totals.amountMinor, data.totals.usageMinor, data.totals.recurringMinor],
       [700, 700, 0]
@@ -355,10 +352,7 @@ test.group('insights include recurring charges', (group) => {
       data.byCategory.map((c: any) => c.category),
       'licence'
     )
-    const cross = await client
-      .get(`/portal/employees/${a.bob.id}`)
-      .headers(inertia)
-      .loginAs(portalB)
+    const cross = await client.get(`/portal/employees/${a.bob.id}`).withInertia().loginAs(portalB)
     cross.assertStatus(404)
     const csv = await client
       .get('/portal?from=2026-02&to=2026-04&format=csv&table=category')

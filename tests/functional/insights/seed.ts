@@ -1,7 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import Department from '#models/department'
 import Employee from '#models/employee'
-import { makeCustomer } from '#tests/helpers/factories'
+import { makeCustomer, makeDepartment, makeEmployee } from '#tests/helpers/factories'
 import type Customer from '#models/customer'
 
 /** Rollup row: money in pounds for readability (converted to e4). */
@@ -71,34 +71,29 @@ export async function addRecords(
 /** A customer with two departments and three employees. */
 export async function seedCustomer(attrs: Partial<Customer> = {}) {
   const customer = await makeCustomer(attrs)
-  const sales = await Department.create({
-    customerId: customer.id,
+  const sales = await makeDepartment(customer, {
     name: 'Sales',
     costCentre: 'S1',
   })
-  const ops = await Department.create({
-    customerId: customer.id,
+  const ops = await makeDepartment(customer, {
     name: 'Operations',
     costCentre: 'O1',
   })
-  const alice = await Employee.create({
-    customerId: customer.id,
+  const alice = await makeEmployee(customer, {
     departmentId: sales.id,
     name: 'Alice Able',
     email: 'alice@a.example',
     employeeNumber: 'E1',
     active: true,
   })
-  const bob = await Employee.create({
-    customerId: customer.id,
+  const bob = await makeEmployee(customer, {
     departmentId: ops.id,
     name: 'Bob Baker',
     email: 'bob@a.example',
     employeeNumber: 'E2',
     active: true,
   })
-  const carol = await Employee.create({
-    customerId: customer.id,
+  const carol = await makeEmployee(customer, {
     departmentId: sales.id,
     name: 'Carol Cole',
     email: 'carol@a.example',
@@ -123,7 +118,5 @@ export async function seedFourMonths(s: Awaited<ReturnType<typeof seedCustomer>>
   await addRollups(s.customer, specs)
   return months
 }
-
-export { inertiaHeaders as inertia } from '#tests/helpers/inertia'
 
 export { binaryResponses } from '#tests/helpers/binary_responses'

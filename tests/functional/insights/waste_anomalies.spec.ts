@@ -9,14 +9,7 @@ import Customer from '#models/customer'
 import AuditLog from '#models/audit_log'
 import { findAnomalies } from '#insights/anomalies'
 import { unusedLicences } from '#insights/waste'
-import {
-  binaryResponses,
-  addRecords,
-  addRollups,
-  seedCustomer,
-  seedFourMonths,
-  inertia,
-} from './seed.js'
+import { binaryResponses, addRecords, addRollups, seedCustomer, seedFourMonths } from './seed.js'
 
 async function m365User(customerId: number, employeeId: number, upn: string) {
   const [serviceId] = await db.table('services').insert({
@@ -102,10 +95,10 @@ test.group('insights: unused licences', (group) => {
 
     const page = await client
       .get(`/customers/${s.customer.id}/insights/waste`)
-      .headers(inertia)
+      .withInertia()
       .loginAs(await makeUser('viewer'))
     page.assertStatus(200)
-    assert.equal(page.body().props.waste.monthlySavingMinor, 4780)
+    assert.equal(page.inertiaProps.waste.monthlySavingMinor, 4780)
     const csv = await client
       .get(`/customers/${s.customer.id}/insights/waste?format=csv`)
       .loginAs(await makeUser('viewer'))
@@ -190,11 +183,11 @@ test.group('insights: anomalies', (group) => {
 
     const page = await client
       .get(`/customers/${s.customer.id}/insights/anomalies?period=2026-04`)
-      .headers(inertia)
+      .withInertia()
       .loginAs(await makeUser('viewer'))
     page.assertStatus(200)
-    assert.lengthOf(page.body().props.anomalies, 1)
-    assert.equal(page.body().props.previous, '2026-03')
+    assert.lengthOf(page.inertiaProps.anomalies, 1)
+    assert.equal(page.inertiaProps.previous, '2026-03')
   })
 
   test('an employee with no earlier usage is not a spike; a quiet month is not either', async ({
@@ -296,9 +289,9 @@ test.group('insights: statement PDF and MI add-on', (group) => {
 
     const page = await client
       .get(`/customers/${s.customer.id}/portal`)
-      .headers(inertia)
+      .withInertia()
       .loginAs(viewer)
     page.assertStatus(200)
-    assert.lengthOf(page.body().props.charges, 1)
+    assert.lengthOf(page.inertiaProps.charges, 1)
   })
 })

@@ -18,7 +18,6 @@ import { setDunningSettings } from '#payments/dunning_settings'
 import { makeBillingFixture } from '../billing/fixtures.js'
 import { decodedHeader } from './support.js'
 import { makeUser } from '#tests/helpers/factories'
-import { inertiaHeaders as inertia } from '#tests/helpers/inertia'
 
 const SECRET = 'whsec_test_secret'
 const webhookUrl = () =>
@@ -256,29 +255,29 @@ test.group('payments: Direct Debit through GoCardless', (group) => {
     const bad = await client
       .post(`/customers/${f.customer.id}/direct-debit/mandate`)
       .json({ mandateId: 'nonsense' })
-      .headers(inertia)
+      .withInertia()
       .loginAs(billing)
       .withCsrfToken()
     bad.assertStatus(200)
     assert.equal(
-      bad.body().props.errors.mandateId,
+      bad.inertiaProps.errors.mandateId,
       'A GoCardless mandate id looks like MD000123ABC'
     )
     await client
       .post(`/customers/${f.customer.id}/direct-debit/mandate`)
       .json({ mandateId: 'MD000ACTIVE' })
-      .headers(inertia)
+      .withInertia()
       .loginAs(billing)
       .withCsrfToken()
     const page = await client
       .get(`/customers/${f.customer.id}/account`)
-      .headers(inertia)
+      .withInertia()
       .loginAs(viewer)
-    assert.deepEqual(page.body().props.directDebit.mandate, { id: 'MD000ACTIVE', status: 'active' })
+    assert.deepEqual(page.inertiaProps.directDebit.mandate, { id: 'MD000ACTIVE', status: 'active' })
     const start = await client
       .post(`/customers/${f.customer.id}/direct-debit/redirect`)
       .json({})
-      .headers(inertia)
+      .withInertia()
       .loginAs(billing)
       .withCsrfToken()
     start.assertStatus(409)

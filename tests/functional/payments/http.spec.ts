@@ -2,7 +2,6 @@ import { test } from '@japa/runner'
 import ExcelJS from 'exceljs'
 import db from '@adonisjs/lucid/services/db'
 import { binaryResponses } from '#tests/helpers/binary_responses'
-import { inertiaHeaders as inertia } from '#tests/helpers/inertia'
 import { truncateAll } from '#tests/helpers/migrate'
 import { makeUser } from '#tests/helpers/factories'
 import { pdfText } from '#tests/helpers/smtp_peer'
@@ -26,11 +25,11 @@ test.group('payments: pages and files over HTTP', (group) => {
 
     const form = await client
       .get(`/payments/new?customer=${customer.id}`)
-      .headers(inertia)
+      .withInertia()
       .loginAs(billing)
     form.assertStatus(200)
     assert.deepEqual(
-      form.body().props.openInvoices.map((i: any) => i.number),
+      form.inertiaProps.openInvoices.map((i: any) => i.number),
       invoices.map((i) => i.number)
     )
 
@@ -55,7 +54,7 @@ test.group('payments: pages and files over HTTP', (group) => {
     const saved = await client
       .post('/payments')
       .json(body)
-      .headers(inertia)
+      .withInertia()
       .loginAs(billing)
       .withCsrfToken()
     saved.assertStatus(200)
@@ -73,40 +72,37 @@ test.group('payments: pages and files over HTTP', (group) => {
       ]
     )
 
-    const show = await client.get(`/payments/${payment.id}`).headers(inertia).loginAs(viewer)
-    assert.equal(show.body().props.payment.unallocated, '£1,029.50')
+    const show = await client.get(`/payments/${payment.id}`).withInertia().loginAs(viewer)
+    assert.equal(show.inertiaProps.payment.unallocated, '£1,029.50')
     const account = await client
       .get(`/customers/${customer.id}/account`)
-      .headers(inertia)
+      .withInertia()
       .loginAs(viewer)
     // Newest first; every due date is behind the clock, so what is not paid is overdue.
     assert.deepEqual(
-      account.body().props.invoices.map((i: any) => [i.number, i.status]),
+      account.inertiaProps.invoices.map((i: any) => [i.number, i.status]),
       [
         [invoices[2].number, 'overdue'],
         [invoices[1].number, 'overdue'],
         [invoices[0].number, 'paid'],
       ]
     )
-    assert.equal(account.body().props.summary.credit, '£1,029.50')
+    assert.equal(account.inertiaProps.summary.credit, '£1,029.50')
     const list = await client
       .get(`/customers/${customer.id}/invoices`)
-      .headers(inertia)
+      .withInertia()
       .loginAs(viewer)
     assert.equal(
-      list.body().props.invoices.find((i: any) => i.id === invoices[0].id).payment.status,
+      list.inertiaProps.invoices.find((i: any) => i.id === invoices[0].id).payment.status,
       'paid'
     )
-    const customerPage = await client
-      .get(`/customers/${customer.id}`)
-      .headers(inertia)
-      .loginAs(viewer)
-    assert.equal(customerPage.body().props.account.credit, '£1,029.50')
+    const customerPage = await client.get(`/customers/${customer.id}`).withInertia().loginAs(viewer)
+    assert.equal(customerPage.inertiaProps.account.credit, '£1,029.50')
     const invoicePage = await client
       .get(`/invoices/${invoices[0].id}`)
-      .headers(inertia)
+      .withInertia()
       .loginAs(viewer)
-    assert.equal(invoicePage.body().props.settlement.status, 'paid')
+    assert.equal(invoicePage.inertiaProps.settlement.status, 'paid')
     const portalAccount = await client.get(`/customers/${customer.id}/account`).loginAs(portal)
     portalAccount.assertStatus(404)
 
@@ -114,7 +110,7 @@ test.group('payments: pages and files over HTTP', (group) => {
     await client
       .post('/payments')
       .json({ ...body, amount: '12.345' })
-      .headers(inertia)
+      .withInertia()
       .loginAs(billing)
       .withCsrfToken()
     assert.equal(await count('payments'), 1)
@@ -126,9 +122,9 @@ test.group('payments: pages and files over HTTP', (group) => {
   }) => {
     const { customer } = await customerWithInvoices()
     const viewer = await makeUser('viewer')
-    const page = await client.get('/aged-debt').headers(inertia).loginAs(viewer)
+    const page = await client.get('/aged-debt').withInertia().loginAs(viewer)
     page.assertStatus(200)
-    const row = page.body().props.rows.find((r: any) => r.customerId === customer.id)
+    const row = page.inertiaProps.rows.find((r: any) => r.customerId === customer.id)
     assert.equal(row.owed, '£720.50')
 
     const csv = await client.get('/aged-debt/export?format=csv').loginAs(viewer)
@@ -152,9 +148,9 @@ test.group('payments: pages and files over HTTP', (group) => {
 
     const drill = await client
       .get(`/aged-debt/customers/${customer.id}`)
-      .headers(inertia)
+      .withInertia()
       .loginAs(viewer)
-    assert.lengthOf(drill.body().props.invoices, 3)
+    assert.lengthOf(drill.inertiaProps.invoices, 3)
 
     const pdf = await client
       .get(`/customers/${customer.id}/statement?from=2026-09-01&to=2026-12-31`)
@@ -200,8 +196,8 @@ test.group('payments: pages and files over HTTP', (group) => {
       .withCsrfToken()
       .redirects(0)
     assert.equal(await count('bank_statement_lines'), 2)
-    const queue = await client.get('/bank-statements/unmatched').headers(inertia).loginAs(billing)
-    assert.lengthOf(queue.body().props.lines, 1)
+    const queue = await client.get('/bank-statements/unmatched').withInertia().loginAs(billing)
+    assert.lengthOf(queue.inertiaProps.lines, 1)
 
     const bad = Buffer.from('Date,Amount,Reference\n2026-11-05,abc,X\n')
     const refused = await client

@@ -8,13 +8,7 @@ import { makeUser } from '#tests/helpers/factories'
 import User from '#models/user'
 import Customer from '#models/customer'
 import { setMiAddon } from '#insights/mi_addon'
-import {
-  binaryResponses,
-  addRecords,
-  seedCustomer,
-  seedFourMonths,
-  inertia,
-} from '../insights/seed.js'
+import { binaryResponses, addRecords, seedCustomer, seedFourMonths } from '../insights/seed.js'
 
 /** A real SMTP server on SMTP_HOST:SMTP_PORT (the mailer's configured relay) that keeps each message. */
 async function startSmtp() {
@@ -97,47 +91,44 @@ test.group('portal: scoping', (group) => {
     assert,
   }) => {
     const { a, b, userA, invoiceA } = await twoCustomers()
-    const dash = await client.get('/portal?from=2026-01&to=2026-04').headers(inertia).loginAs(userA)
+    const dash = await client.get('/portal?from=2026-01&to=2026-04').withInertia().loginAs(userA)
     dash.assertStatus(200)
-    assert.equal(dash.body().component, 'portal/dashboard')
-    assert.equal(dash.body().props.customer.id, a.customer.id)
-    assert.equal(dash.body().props.data.totals.amountMinor, 105500)
+    dash.assertInertiaComponent('portal/dashboard')
+    assert.equal(dash.inertiaProps.customer.id, a.customer.id)
+    assert.equal(dash.inertiaProps.data.totals.amountMinor, 105500)
     assert.sameMembers(
-      dash.body().props.data.topSpenders.map((e: any) => e.employeeId),
+      dash.inertiaProps.data.topSpenders.map((e: any) => e.employeeId),
       [a.alice.id, a.bob.id, a.carol.id]
     )
     const employees = await client
       .get('/portal/employees?from=2026-01&to=2026-04')
-      .headers(inertia)
+      .withInertia()
       .loginAs(userA)
-    assert.notInclude(JSON.stringify(employees.body().props.rows), String(b.customer.name))
+    assert.notInclude(JSON.stringify(employees.inertiaProps.rows), String(b.customer.name))
     assert.sameMembers(
-      employees
-        .body()
-        .props.rows.map((r: any) => r.employeeId)
-        .filter((id: number) => id),
+      employees.inertiaProps.rows.map((r: any) => r.employeeId).filter((id: number) => id),
       [a.alice.id, a.bob.id, a.carol.id]
     )
 
     const own = await client
       .get(`/portal/employees/${a.alice.id}?from=2026-01&to=2026-04`)
-      .headers(inertia)
+      .withInertia()
       .loginAs(userA)
     own.assertStatus(200)
-    assert.equal(own.body().props.detail.totalMinor, 73000)
-    assert.equal(own.body().props.statementUrl, `/portal/employees/${a.alice.id}/statement.pdf`)
+    assert.equal(own.inertiaProps.detail.totalMinor, 73000)
+    assert.equal(own.inertiaProps.statementUrl, `/portal/employees/${a.alice.id}/statement.pdf`)
 
     const unallocated = await client
       .get('/portal/employees/0?from=2026-01&to=2026-04')
-      .headers(inertia)
+      .withInertia()
       .loginAs(userA)
     unallocated.assertStatus(200)
-    assert.equal(unallocated.body().props.detail.totalMinor, 500)
-    assert.isNull(unallocated.body().props.statementUrl)
+    assert.equal(unallocated.inertiaProps.detail.totalMinor, 500)
+    assert.isNull(unallocated.inertiaProps.statementUrl)
 
-    const invoices = await client.get('/portal/invoices').headers(inertia).loginAs(userA)
+    const invoices = await client.get('/portal/invoices').withInertia().loginAs(userA)
     assert.deepEqual(
-      invoices.body().props.invoices.map((i: any) => i.number),
+      invoices.inertiaProps.invoices.map((i: any) => i.number),
       ['INV-000001']
     )
     const pdf = await client.get(`/portal/invoices/${invoiceA}/pdf`).loginAs(userA)
@@ -174,7 +165,7 @@ test.group('portal: scoping', (group) => {
       '/portal/invoices/999999/pdf',
     ]
     for (const url of urls) {
-      const response = await client.get(url).headers(inertia).loginAs(userA)
+      const response = await client.get(url).withInertia().loginAs(userA)
       assert.equal(response.status(), 404, url)
     }
     // Staff pages of B (and of A) are hidden from portal users too.
@@ -184,7 +175,7 @@ test.group('portal: scoping', (group) => {
       `/customers/${b.customer.id}/employees/${b.alice.id}/statement.pdf`,
       '/insights',
     ]) {
-      const response = await client.get(url).headers(inertia).loginAs(userA)
+      const response = await client.get(url).withInertia().loginAs(userA)
       assert.equal(response.status(), 404, url)
     }
   })
@@ -196,19 +187,16 @@ test.group('portal: scoping', (group) => {
     const { a, userA } = await twoCustomers()
     const staff = await client
       .get('/portal')
-      .headers(inertia)
+      .withInertia()
       .loginAs(await makeUser('admin'))
       .redirects(0)
     assert.include([403, 404], staff.status())
 
     await setMiAddon(a.customer.id, false, null)
-    const refused = await client.get('/portal').headers(inertia).loginAs(userA).redirects(0)
+    const refused = await client.get('/portal').withInertia().loginAs(userA).redirects(0)
     refused.assertStatus(302)
     assert.equal(refused.header('location'), '/login')
-    assert.include(
-      JSON.stringify(refused.flashMessages()),
-      'does not subscribe to the management information portal'
-    )
+    refused.assertFlashIncludes('does not subscribe to the management information portal')
   })
 })
 
@@ -231,7 +219,7 @@ test.group('portal: invitations', (group) => {
         .withCsrfToken()
         .redirects(0)
       sent.assertStatus(302)
-      assert.include(JSON.stringify(sent.flashMessages()), 'Invitation sent to')
+      sent.assertFlashIncludes('Invitation sent to')
       assert.lengthOf(smtp.messages, 1)
       assert.deepEqual(smtp.messages[0].to, ['dana@alpha.example'])
       const raw = smtp.messages[0].raw.replace(/=\r?\n/g, '')
@@ -243,9 +231,9 @@ test.group('portal: invitations', (group) => {
       const stored = await db.from('portal_invites').where('user_id', user.id).first()
       assert.notEqual(stored.token_hash, token)
 
-      const form = await client.get(`/portal/invite/${token}`).headers(inertia)
-      assert.isTrue(form.body().props.valid)
-      assert.equal(form.body().props.customerName, 'Alpha Ltd')
+      const form = await client.get(`/portal/invite/${token}`).withInertia()
+      assert.isTrue(form.inertiaProps.valid)
+      assert.equal(form.inertiaProps.customerName, 'Alpha Ltd')
 
       const short = await client
         .post(`/portal/invite/${token}`)
@@ -262,8 +250,8 @@ test.group('portal: invitations', (group) => {
       assert.equal(accepted.header('location'), '/portal')
 
       // The token works once.
-      const again = await client.get(`/portal/invite/${token}`).headers(inertia)
-      assert.isFalse(again.body().props.valid)
+      const again = await client.get(`/portal/invite/${token}`).withInertia()
+      assert.isFalse(again.inertiaProps.valid)
 
       const login = await client
         .post('/login')
@@ -274,9 +262,9 @@ test.group('portal: invitations', (group) => {
       assert.equal(login.header('location'), '/portal')
       const dash = await client
         .get('/portal?from=2026-01&to=2026-04')
-        .headers(inertia)
+        .withInertia()
         .loginAs(await User.findOrFail(user.id))
-      assert.equal(dash.body().props.data.totals.amountMinor, 105500)
+      assert.equal(dash.inertiaProps.data.totals.amountMinor, 105500)
     } finally {
       await smtp.close()
     }
@@ -305,12 +293,9 @@ test.group('portal: invitations', (group) => {
     ok.assertStatus(302)
     assert.isNull(await User.find(userA.id))
     assert.isNotNull(await User.find(userB.id))
-    const page = await client
-      .get(`/customers/${b.customer.id}/portal`)
-      .headers(inertia)
-      .loginAs(admin)
+    const page = await client.get(`/customers/${b.customer.id}/portal`).withInertia().loginAs(admin)
     assert.deepEqual(
-      page.body().props.users.map((u: any) => u.id),
+      page.inertiaProps.users.map((u: any) => u.id),
       [userB.id]
     )
   })
@@ -327,7 +312,7 @@ test.group('portal: invitations', (group) => {
       .loginAs(admin)
       .withCsrfToken()
       .redirects(0)
-    assert.include(JSON.stringify(refused.flashMessages()), 'no management-information add-on')
+    refused.assertFlashIncludes('no management-information add-on')
     assert.isNull(await User.findBy('email', 'x@alpha.example'))
 
     await Customer.query().where('id', s.customer.id).update({ mi_addon: true })
@@ -337,7 +322,7 @@ test.group('portal: invitations', (group) => {
       .loginAs(admin)
       .withCsrfToken()
       .redirects(0)
-    assert.include(JSON.stringify(taken.flashMessages()), 'already belongs to another user')
+    taken.assertFlashIncludes('already belongs to another user')
     assert.equal((await User.findOrFail(admin.id)).role, 'admin')
 
     // No SMTP server listening: the admin is told, nothing is half-sent silently.
@@ -347,6 +332,6 @@ test.group('portal: invitations', (group) => {
       .loginAs(admin)
       .withCsrfToken()
       .redirects(0)
-    assert.include(JSON.stringify(down.flashMessages()), 'could not be emailed')
+    down.assertFlashIncludes('could not be emailed')
   })
 })

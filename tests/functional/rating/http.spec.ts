@@ -1,17 +1,9 @@
 import { test } from '@japa/runner'
 import { truncateAll } from '#tests/helpers/migrate'
 import db from '@adonisjs/lucid/services/db'
-import { makeCustomer, makeUser } from '#tests/helpers/factories'
+import { makeCustomer, makeUser, addRate, makeTariff, putOnTariff } from '#tests/helpers/factories'
 import { rateUsage } from '#rating/rate_usage'
-import {
-  addRate,
-  addUsage,
-  inertiaHeaders,
-  makeTariff,
-  putOnTariff,
-  record,
-  writeCsv,
-} from './support.js'
+import { addUsage, record, writeCsv } from './support.js'
 
 const HEADER =
   'prefix,destination,category,peak,offpeak,weekend,connection,minimum,increments,effective_from\n'
@@ -42,12 +34,12 @@ test.group('rating | tariff pages', (group) => {
     const preview = await client
       .post(`/tariffs/${tariff.id}/upload`)
       .file('deck', path)
-      .headers(inertiaHeaders)
+      .withInertia()
       .loginAs(user)
       .withCsrfToken()
     preview.assertStatus(200)
-    const props = preview.body().props
-    assert.equal(preview.body().component, 'tariffs/preview')
+    const props = preview.inertiaProps
+    preview.assertInertiaComponent('tariffs/preview')
     assert.equal(props.valid, 2500)
     assert.equal(props.errorCount, 0)
     assert.lengthOf(props.rows, 20)
@@ -71,27 +63,21 @@ test.group('rating | tariff pages', (group) => {
       2500
     )
 
-    const page = await client
-      .get(`/tariffs/${tariff.id}?q=4420012`)
-      .headers(inertiaHeaders)
-      .loginAs(user)
+    const page = await client.get(`/tariffs/${tariff.id}?q=4420012`).withInertia().loginAs(user)
     page.assertStatus(200)
-    assert.equal(page.body().component, 'tariffs/show')
-    assert.equal(page.body().props.meta.total, 10) // 44200120 … 44200129
-    assert.equal(page.body().props.rates[0].prefix, '44200120')
+    page.assertInertiaComponent('tariffs/show')
+    assert.equal(page.inertiaProps.meta.total, 10) // 44200120 … 44200129
+    assert.equal(page.inertiaProps.rates[0].prefix, '44200120')
     const byName = await client
       .get(`/tariffs/${tariff.id}?q=London 2499`)
-      .headers(inertiaHeaders)
+      .withInertia()
       .loginAs(user)
     assert.deepEqual(
-      byName.body().props.rates.map((r: any) => r.prefix),
+      byName.inertiaProps.rates.map((r: any) => r.prefix),
       ['44202499']
     )
-    const all = await client
-      .get(`/tariffs/${tariff.id}?page=3`)
-      .headers(inertiaHeaders)
-      .loginAs(user)
-    assert.deepInclude(all.body().props.meta, { total: 2500, currentPage: 3, lastPage: 50 })
+    const all = await client.get(`/tariffs/${tariff.id}?page=3`).withInertia().loginAs(user)
+    assert.deepInclude(all.inertiaProps.meta, { total: 2500, currentPage: 3, lastPage: 50 })
 
     const actions = (await db.from('audit_logs').orderBy('id').select('action', 'user_id')).map(
       (a: any) => [a.action, a.user_id]
@@ -116,10 +102,10 @@ test.group('rating | tariff pages', (group) => {
     const preview = await client
       .post(`/tariffs/${tariffId}/upload`)
       .file('deck', path)
-      .headers(inertiaHeaders)
+      .withInertia()
       .loginAs(user)
       .withCsrfToken()
-    const props = preview.body().props
+    const props = preview.inertiaProps
     assert.equal(props.valid, 1)
     assert.deepEqual(
       props.errors.map((e: any) => [e.line, e.field]),
@@ -136,7 +122,7 @@ test.group('rating | tariff pages', (group) => {
       .withCsrfToken()
       .redirects(0)
     imported.assertStatus(302)
-    assert.include(JSON.stringify(imported.flashMessages()), 'ui-bad.csv line 3, field prefix')
+    imported.assertFlashIncludes('ui-bad.csv line 3, field prefix')
     assert.equal(Number((await db.from('rates').count('* as n').first()).n), 0)
   })
 
@@ -177,9 +163,9 @@ test.group('rating | tariff pages', (group) => {
         [b, '2026-03-15', null],
       ]
     )
-    const list = await client.get('/tariffs').headers(inertiaHeaders).loginAs(user)
+    const list = await client.get('/tariffs').withInertia().loginAs(user)
     assert.deepEqual(
-      list.body().props.tariffs.map((t: any) => [t.name, t.customers]),
+      list.inertiaProps.tariffs.map((t: any) => [t.name, t.customers]),
       [
         ['A', 1],
         ['B', 1],
@@ -208,10 +194,7 @@ test.group('rating | tariff pages', (group) => {
       .withCsrfToken()
       .redirects(0)
     refused.assertStatus(302)
-    assert.include(
-      JSON.stringify(refused.flashMessages()),
-      'is billed in EUR; this tariff is in GBP'
-    )
+    refused.assertFlashIncludes('is billed in EUR; this tariff is in GBP')
     assert.lengthOf(await db.from('customer_tariffs').where('customer_id', customer.id), 0)
   })
 
@@ -259,9 +242,7 @@ test.group('rating | tariff pages', (group) => {
   test('viewers may read tariffs but not change them', async ({ client }) => {
     const viewer = await makeUser('viewer')
     const tariffId = await makeTariff('Read only')
-    ;(
-      await client.get(`/tariffs/${tariffId}`).headers(inertiaHeaders).loginAs(viewer)
-    ).assertStatus(200)
+    ;(await client.get(`/tariffs/${tariffId}`).withInertia().loginAs(viewer)).assertStatus(200)
     ;(
       await client
         .post('/tariffs')
@@ -311,18 +292,21 @@ test.group('rating | exceptions', (group) => {
     await rateUsage({ customerId: customer.id })
     await rateUsage({ customerId: orphan.id })
 
-    const page = await client.get('/exceptions?digits=2').headers(inertiaHeaders).loginAs(user)
+    const page = await client.get('/exceptions?digits=2').withInertia().loginAs(user)
     page.assertStatus(200)
-    const groups = page
-      .body()
-      .props.groups.map((g: any) => [g.reason, g.prefix, g.records, g.tariffName])
+    const groups = page.inertiaProps.groups.map((g: any) => [
+      g.reason,
+      g.prefix,
+      g.records,
+      g.tariffName,
+    ])
     assert.sameDeepMembers(groups, [
       ['no rate for destination', '33', 2, 'Exceptions'],
       ['no rate for destination', '34', 1, 'Exceptions'],
       ['customer has no tariff', '44', 1, null],
     ])
     assert.deepEqual(
-      page.body().props.customersWithoutTariff.map((c: any) => c.name),
+      page.inertiaProps.customersWithoutTariff.map((c: any) => c.name),
       ['No Tariff Ltd']
     )
 
@@ -355,14 +339,8 @@ test.group('rating | exceptions', (group) => {
       destination_name: 'France',
       category: 'international',
     })
-    const after = await client.get('/exceptions?digits=2').headers(inertiaHeaders).loginAs(user)
-    assert.deepEqual(
-      after
-        .body()
-        .props.groups.map((g: any) => g.prefix)
-        .sort(),
-      ['34', '44']
-    )
+    const after = await client.get('/exceptions?digits=2').withInertia().loginAs(user)
+    assert.deepEqual(after.inertiaProps.groups.map((g: any) => g.prefix).sort(), ['34', '44'])
 
     await putOnTariff(orphan.id, tariffId)
     const rerated = await client

@@ -4,8 +4,8 @@ import db from '@adonisjs/lucid/services/db'
 import { rateUsage } from '#rating/rate_usage'
 import { importDeck } from '#rating/tariffs'
 import { rerateAndRefresh } from '#consolidation/usage_pipeline'
-import { makeCustomer } from '#tests/helpers/factories'
-import { addRate, addUsage, makeTariff, putOnTariff, record, writeCsv } from './support.js'
+import { makeCustomer, addRate, makeTariff, putOnTariff } from '#tests/helpers/factories'
+import { addUsage, record, writeCsv } from './support.js'
 
 async function standardTariff() {
   const tariffId = await makeTariff('Standard', 1000)

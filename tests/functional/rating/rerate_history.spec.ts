@@ -1,12 +1,11 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import { truncateAll } from '#tests/helpers/migrate'
-import { makeCustomer, makeUser } from '#tests/helpers/factories'
+import { makeCustomer, makeUser, makeTariff, addRate, putOnTariff } from '#tests/helpers/factories'
 import { rateUsage } from '#rating/rate_usage'
 import { rerate } from '#rating/tariffs'
 import { rerateChanges, rerateCsv, rerateList } from '#rating/rerate_history'
-import { inertiaHeaders } from '#tests/helpers/inertia'
-import { makeTariff, addRate, putOnTariff, addUsage } from './support.js'
+import { addUsage } from './support.js'
 
 test.group('Re-rating history', (group) => {
   group.each.setup(() => truncateAll())
@@ -128,13 +127,10 @@ test.group('Re-rating history', (group) => {
     assert.isNull(change.new_price_e4)
     assert.equal(Number(change.old_price_e4), 900)
 
-    const page = await client
-      .get(`/rerates/${id}?reason=unrated`)
-      .headers(inertiaHeaders)
-      .loginAs(user)
+    const page = await client.get(`/rerates/${id}?reason=unrated`).withInertia().loginAs(user)
     page.assertStatus(200)
-    assert.equal(page.body().component, 'rerates/show')
-    assert.lengthOf(page.body().props.changes, 1)
+    page.assertInertiaComponent('rerates/show')
+    assert.lengthOf(page.inertiaProps.changes, 1)
     const csv = await client.get(`/rerates/${id}?format=csv`).loginAs(user)
     csv.assertStatus(200)
     assert.include(csv.text(), 'Now unrated (was priced)')

@@ -5,68 +5,6 @@ import app from '@adonisjs/core/services/app'
 
 let seq = 0
 export const sqlTime = (iso: string) => iso.replace('T', ' ').replace(/\.\d+Z?$|Z$/, '')
-const stamp = () => sqlTime(new Date().toISOString())
-
-export async function makeTariff(name: string, markupBp = 0) {
-  const [id] = await db.table('tariffs').insert({
-    name,
-    currency: 'GBP',
-    default_markup_bp: markupBp,
-    created_at: stamp(),
-    updated_at: stamp(),
-  })
-  return Number(id ?? (await db.from('tariffs').where('name', name).first()).id)
-}
-
-export async function addRate(
-  tariffId: number,
-  r: {
-    prefix: string
-    category: string
-    destination?: string
-    micros: number | [number, number, number]
-    connection?: number
-    minimum?: number
-    increments?: [number, number]
-    effectiveFrom?: string
-  }
-) {
-  const [peak, offpeak, weekend] = Array.isArray(r.micros)
-    ? r.micros
-    : [r.micros, r.micros, r.micros]
-  await db.table('rates').insert({
-    tariff_id: tariffId,
-    prefix: r.prefix,
-    destination: r.destination ?? `Dest ${r.prefix || r.category}`,
-    category: r.category,
-    peak_micros: peak,
-    offpeak_micros: offpeak,
-    weekend_micros: weekend,
-    connection_micros: r.connection ?? 0,
-    minimum_micros: r.minimum ?? 0,
-    initial_s: r.increments?.[0] ?? 60,
-    subsequent_s: r.increments?.[1] ?? 60,
-    effective_from: r.effectiveFrom ?? '2026-01-01',
-    created_at: stamp(),
-    updated_at: stamp(),
-  })
-}
-
-export async function putOnTariff(
-  customerId: number,
-  tariffId: number,
-  startsOn = '2026-01-01',
-  endsOn: string | null = null
-) {
-  await db.table('customer_tariffs').insert({
-    customer_id: customerId,
-    tariff_id: tariffId,
-    starts_on: startsOn,
-    ends_on: endsOn,
-    created_at: stamp(),
-    updated_at: stamp(),
-  })
-}
 
 export async function addUsage(
   customerId: number,
@@ -115,9 +53,3 @@ export async function writeCsv(name: string, text: string) {
   await writeFile(path, text)
   return path
 }
-
-/**
- * Inertia answers 409 when the client's asset version differs: compute it the way
- * @adonisjs/inertia does (md5 of the Vite manifest when one is built, else "1").
- */
-export { inertiaHeaders } from '#tests/helpers/inertia'

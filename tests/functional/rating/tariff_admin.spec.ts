@@ -1,9 +1,8 @@
 import { test } from '@japa/runner'
 import { truncateAll } from '#tests/helpers/migrate'
 import db from '@adonisjs/lucid/services/db'
-import { makeCustomer, makeUser } from '#tests/helpers/factories'
+import { makeCustomer, makeUser, addRate, makeTariff, putOnTariff } from '#tests/helpers/factories'
 import { TariffRuleError, createTariff, deleteTariff, updateTariff } from '#rating/tariff_admin'
-import { addRate, makeTariff, putOnTariff } from './support.js'
 
 const auditActions = async () =>
   (await db.from('audit_logs').orderBy('id').select('action')).map((r: any) => r.action)
@@ -96,10 +95,7 @@ test.group('rating | tariff write path (shared by the admin UI and the REST API)
       .withCsrfToken()
       .redirects(0)
     refused.assertStatus(302)
-    assert.include(
-      JSON.stringify(refused.flashMessages()),
-      'cannot be deleted: a connector costs its feed with it'
-    )
+    refused.assertFlashIncludes('cannot be deleted: a connector costs its feed with it')
     assert.lengthOf(await db.from('tariffs').where('id', buy), 1)
     ;(await client.delete('/tariffs/999999').loginAs(user).withCsrfToken()).assertStatus(404)
 

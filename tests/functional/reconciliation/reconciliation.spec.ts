@@ -3,7 +3,6 @@ import db from '@adonisjs/lucid/services/db'
 import drive from '@adonisjs/drive/services/main'
 import { truncateAll } from '#tests/helpers/migrate'
 import { makeCustomer, makeUser } from '#tests/helpers/factories'
-import { inertiaHeaders } from '#tests/helpers/inertia'
 import { createRun, finalizeRun } from '#billing/runs'
 import { reconcile, differenceCounts, reconciliationCsv } from '#reconciliation/reconcile'
 import { enterSupplierTotal, importSupplierBillCsv } from '#reconciliation/supplier_bills'
@@ -200,14 +199,11 @@ test.group('Three-way reconciliation', (group) => {
 
     // the page and its CSV
     const viewer = await makeUser('viewer')
-    const page = await client
-      .get('/reconciliation?period=2026-10')
-      .headers(inertiaHeaders)
-      .loginAs(viewer)
+    const page = await client.get('/reconciliation?period=2026-10').withInertia().loginAs(viewer)
     page.assertStatus(200)
-    assert.equal(page.body().component, 'reconciliation/show')
-    assert.equal(page.body().props.view.leakage[0].cost, '£1.00')
-    assert.equal(page.body().props.view.supplierTotals[0].delta, '£10.00')
+    page.assertInertiaComponent('reconciliation/show')
+    assert.equal(page.inertiaProps.view.leakage[0].cost, '£1.00')
+    assert.equal(page.inertiaProps.view.supplierTotals[0].delta, '£10.00')
     const csv = await client
       .get('/reconciliation?period=2026-10&format=csv&section=leakage')
       .loginAs(viewer)

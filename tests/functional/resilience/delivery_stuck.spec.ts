@@ -2,7 +2,6 @@ import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import { truncateAll } from '#tests/helpers/migrate'
 import { makeUser } from '#tests/helpers/factories'
-import { inertiaHeaders as inertia } from '#tests/helpers/inertia'
 import { startSmtpPeer } from '#tests/helpers/smtp_peer'
 import { ace } from '#tests/helpers/ace_process'
 import { createRun, finalizeRun } from '#billing/runs'
@@ -66,12 +65,12 @@ test.group('Crash recovery: deliveries left in sending', (group) => {
 
     const page = await client
       .get('/deliveries?status=sending')
-      .headers(inertia)
+      .withInertia()
       .loginAs(await makeUser('billing'))
     page.assertStatus(200)
-    assert.containsSubset(page.body().props.deliveries, [
+    assert.containsSubset(page.inertiaProps.deliveries, [
       { number: invoice.number, status: 'sending', canResend: true },
     ])
-    assert.equal(page.body().props.counts.sending, 1)
+    assert.equal(page.inertiaProps.counts.sending, 1)
   }).timeout(120_000)
 })

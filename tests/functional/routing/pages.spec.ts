@@ -2,9 +2,8 @@ import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import app from '@adonisjs/core/services/app'
 import Connector from '#models/connector'
-import { makeCustomer, makeUser } from '#tests/helpers/factories'
+import { makeCustomer, makeUser, makeEmployee } from '#tests/helpers/factories'
 import { truncateAll } from '#tests/helpers/migrate'
-import { inertiaHeaders } from '#tests/helpers/inertia'
 
 async function queue(n: number) {
   const rows = Array.from({ length: n }, (_, i) => ({
@@ -28,9 +27,9 @@ test.group('Routing: unknown services and alias pages', (group) => {
   }) => {
     const viewer = await makeUser('viewer')
     await queue(60)
-    const first = await client.get('/unknown-services').headers(inertiaHeaders).loginAs(viewer)
+    const first = await client.get('/unknown-services').withInertia().loginAs(viewer)
     first.assertStatus(200)
-    const props = first.body().props
+    const props = first.inertiaProps
     assert.lengthOf(props.rows, 50)
     assert.deepEqual(props.meta, { currentPage: 1, lastPage: 2, total: 60, perPage: 50 })
     assert.containsSubset(props.rows[0], {
@@ -39,17 +38,11 @@ test.group('Routing: unknown services and alias pages', (group) => {
       cost: '£0.01',
       kindLabel: 'Mobile number',
     })
-    const second = await client
-      .get('/unknown-services?page=2')
-      .headers(inertiaHeaders)
-      .loginAs(viewer)
-    assert.lengthOf(second.body().props.rows, 10)
-    const found = await client
-      .get('/unknown-services?q=00042')
-      .headers(inertiaHeaders)
-      .loginAs(viewer)
+    const second = await client.get('/unknown-services?page=2').withInertia().loginAs(viewer)
+    assert.lengthOf(second.inertiaProps.rows, 10)
+    const found = await client.get('/unknown-services?q=00042').withInertia().loginAs(viewer)
     assert.deepEqual(
-      found.body().props.rows.map((r: any) => r.identifier),
+      found.inertiaProps.rows.map((r: any) => r.identifier),
       ['+447700900042']
     )
   })
@@ -93,10 +86,10 @@ test.group('Routing: unknown services and alias pages', (group) => {
       .withCsrfToken()
       .redirects(0)
     clash.assertStatus(302)
-    assert.include(JSON.stringify(clash.flashMessages()), `already an alias of ${acme.name}`)
+    clash.assertFlashIncludes(`already an alias of ${acme.name}`)
     assert.equal(Number((await db.from('supplier_account_aliases').count('* as n'))[0].n), 1)
-    const page = await client.get(`/customers/${acme.id}`).headers(inertiaHeaders).loginAs(viewer)
-    assert.containsSubset(page.body().props.accountAliases.aliases, [
+    const page = await client.get(`/customers/${acme.id}`).withInertia().loginAs(viewer)
+    assert.containsSubset(page.inertiaProps.accountAliases.aliases, [
       { alias: 'PBX-1', feed: 'Every feed and upload' },
     ])
     const alias = await db.from('supplier_account_aliases').first()
@@ -137,16 +130,10 @@ test.group('Routing: unknown services and alias pages', (group) => {
       .redirects(0)
       .header('referer', '/unknown-services')
     bad.assertStatus(302)
-    assert.include(JSON.stringify(bad.flashMessages()), 'Enter a real date as YYYY-MM-DD')
-    assert.include(JSON.stringify(bad.flashMessages()), 'No such customer')
+    bad.assertFlashIncludes('Enter a real date as YYYY-MM-DD')
+    bad.assertFlashIncludes('No such customer')
     // An employee of another customer is refused under the field.
-    const [otherEmployee] = await db.table('employees').insert({
-      customer_id: brig.id,
-      name: 'Eve',
-      active: true,
-      created_at: '2026-07-01 00:00:00',
-      updated_at: '2026-07-01 00:00:00',
-    })
+    const { id: otherEmployee } = await makeEmployee(brig, { name: 'Eve' })
     const stranger = await client
       .post('/unknown-services/assign')
       .json({
@@ -160,7 +147,7 @@ test.group('Routing: unknown services and alias pages', (group) => {
       .redirects(0)
       .header('referer', '/unknown-services')
     stranger.assertStatus(302)
-    assert.include(JSON.stringify(stranger.flashMessages()), 'Choose an employee of this customer')
+    stranger.assertFlashIncludes('Choose an employee of this customer')
     assert.lengthOf(await db.from('audit_logs').where('action', 'unknown_service.assign'), 1)
   })
 
@@ -185,8 +172,8 @@ test.group('Routing: unknown services and alias pages', (group) => {
     drop.assertStatus(302)
     const saved = await Connector.findByOrFail('name', 'Wholesale drop')
     assert.isNull(saved.customerId)
-    const list = await client.get('/connectors').headers(inertiaHeaders).loginAs(admin)
-    assert.containsSubset(list.body().props.connectors, [
+    const list = await client.get('/connectors').withInertia().loginAs(admin)
+    assert.containsSubset(list.inertiaProps.connectors, [
       { name: 'Wholesale drop', customerName: null },
     ])
     const m365 = await client
@@ -204,7 +191,7 @@ test.group('Routing: unknown services and alias pages', (group) => {
       .withCsrfToken()
       .redirects(0)
     m365.assertStatus(302)
-    assert.include(JSON.stringify(m365.flashMessages()), 'choose the customer this connector bills')
+    m365.assertFlashIncludes('choose the customer this connector bills')
     assert.isNull(await Connector.findBy('name', 'Tenant'))
   })
 })

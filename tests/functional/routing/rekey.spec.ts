@@ -7,7 +7,6 @@ import Connector from '#models/connector'
 import { duplicateCallReport, rekeyUsage } from '#connectors/dedupe_rekey'
 import { makeCustomer, makeUser } from '#tests/helpers/factories'
 import { truncateAll } from '#tests/helpers/migrate'
-import { inertiaHeaders } from '#tests/helpers/inertia'
 
 /**
  * The migration's re-keying, run on a table shaped as usage_records was before it (keys
@@ -171,7 +170,7 @@ test.group('Routing: re-keying records stored per route', (group) => {
 
     // The imports page shows the same list to staff.
     const viewer = await makeUser('viewer')
-    const page = await client.get('/imports').headers(inertiaHeaders).loginAs(viewer)
+    const page = await client.get('/imports').withInertia().loginAs(viewer)
     page.assertStatus(200)
     // And `node ace usage:duplicates --json` prints it.
     const { stdout } = await exec('node', ['ace', 'usage:duplicates', '--json'], {
@@ -182,7 +181,7 @@ test.group('Routing: re-keying records stored per route', (group) => {
       billedTwice: 1,
       removed: 1,
     })
-    assert.containsSubset(page.body().props.duplicates, {
+    assert.containsSubset(page.inertiaProps.duplicates, {
       billedTwice: 1,
       removed: 1,
       rows: [

@@ -5,14 +5,12 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import db from '@adonisjs/lucid/services/db'
 import app from '@adonisjs/core/services/app'
-import Service from '#models/service'
-import Employee from '#models/employee'
 import Connector from '#models/connector'
 import { importFile } from '#connectors/import_file'
 import { AsteriskParser } from '#connectors/asterisk'
 import { assignUnknown, listUnknownServices } from '#consolidation/unknown_services'
 import { addAlias, AliasConflict } from '#consolidation/account_aliases'
-import { makeCustomer } from '#tests/helpers/factories'
+import { makeCustomer, makeEmployee, makeService } from '#tests/helpers/factories'
 import { cleanSlate } from '#tests/helpers/clean_slate'
 import { cdr } from '#tests/helpers/peers/master_csv'
 import type Customer from '#models/customer'
@@ -62,8 +60,7 @@ test.group('Routing: reseller-wide imports', (group) => {
     const brig = await makeCustomer({ accountNumber: 'BRIG002', timeZone: 'Asia/Tokyo' })
     const carr = await makeCustomer({ accountNumber: 'CARR003' })
     await addAlias({ customerId: carr.id, connectorId: null, alias: 'carr-x' }, null)
-    await Service.create({
-      customerId: acme.id,
+    await makeService(acme, {
       kind: 'mobile',
       identifier: '+447700900111',
       label: null,
@@ -158,27 +155,23 @@ test.group('Routing: reseller-wide imports', (group) => {
   }) => {
     const acme = await makeCustomer({ accountNumber: 'ACME001' })
     const brig = await makeCustomer({ accountNumber: 'BRIG002' })
-    await Service.create({
-      customerId: acme.id,
+    await makeService(acme, {
       kind: 'mobile',
       identifier: '+447700900200',
       label: null,
     })
-    const moved = await Service.create({
-      customerId: brig.id,
+    const moved = await makeService(brig, {
       kind: 'mobile',
       identifier: '+447700900200',
       label: null,
     })
     await db.from('services').where('id', moved.id).update({ owned_from: '2026-07-09 23:00:00' })
-    await Service.create({
-      customerId: acme.id,
+    await makeService(acme, {
       kind: 'extension',
       identifier: '2005',
       label: null,
     })
-    await Service.create({
-      customerId: brig.id,
+    await makeService(brig, {
       kind: 'extension',
       identifier: '2005',
       label: null,
@@ -211,8 +204,7 @@ test.group('Routing: reseller-wide imports', (group) => {
     assert,
   }) => {
     const acme = await makeCustomer({ accountNumber: 'ACME001' })
-    const bob = await Employee.create({
-      customerId: acme.id,
+    const bob = await makeEmployee(acme, {
       name: 'Bob Jones',
       email: 'bob@acme.example',
       active: true,

@@ -10,7 +10,6 @@ import { pollConnector } from '#connectors/poll_connector'
 import { makeCustomer, makeUser } from '#tests/helpers/factories'
 import { cleanSlate } from '#tests/helpers/clean_slate'
 import { waitFor } from '#tests/helpers/wait_for'
-import { inertiaHeaders } from '#tests/helpers/inertia'
 import { startSftpServer } from '#tests/helpers/peers/sftp_server'
 import { startHttpFileServer } from '#tests/helpers/peers/http_file_server'
 import { selfSignedCertificate } from '#tests/helpers/peers/self_signed_cert'
@@ -164,8 +163,8 @@ test.group('Routing: every call stored once, whatever the route', (group) => {
 
     // The skipped import's page links to the first import.
     const skipped = await db.from('imports').where('status', 'skipped').first()
-    const page = await client.get(`/imports/${skipped.id}`).headers(inertiaHeaders).loginAs(billing)
-    assert.equal(page.body().props.import.same_as_import_id, uploaded.id)
+    const page = await client.get(`/imports/${skipped.id}`).withInertia().loginAs(billing)
+    assert.equal(page.inertiaProps.import.same_as_import_id, uploaded.id)
     assert.deepEqual(await readdir(join(served, 'cdr', 'processed')), ['Master-crlf.csv'])
   }).timeout(120_000)
 
@@ -200,8 +199,8 @@ test.group('Routing: every call stored once, whatever the route', (group) => {
         [8, 'accountcode'],
       ]
     )
-    const page = await client.get(`/imports/${done.id}`).headers(inertiaHeaders).loginAs(billing)
-    assert.containsSubset(page.body().props.routing, {
+    const page = await client.get(`/imports/${done.id}`).withInertia().loginAs(billing)
+    assert.containsSubset(page.inertiaProps.routing, {
       customers: [{ accountNumber: 'ACME001', records: 4 }],
       unknown: 2,
     })

@@ -57,7 +57,7 @@ test.group('Security L4: staff passwords', (group) => {
       .loginAs(admin)
       .withCsrfToken()
       .redirects(0)
-    assert.include(JSON.stringify(named.flashMessages()), 'email address or name')
+    named.assertFlashIncludes('email address or name')
 
     const ok = await client
       .post('/users')
@@ -79,7 +79,7 @@ test.group('Security L4: staff passwords', (group) => {
       .loginAs(admin)
       .withCsrfToken()
       .redirects(0)
-    assert.include(JSON.stringify(weak.flashMessages()), 'password')
+    weak.assertFlashIncludes('password')
     assert.equal((await User.findOrFail(user.id)).sessionVersion, 0, 'nothing saved')
   })
 

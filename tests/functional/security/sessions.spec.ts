@@ -94,7 +94,7 @@ test.group('Security M3: sessions end when they should', (group) => {
         .redirects(0)
       response.assertStatus(302)
       assert.equal(response.header('location'), '/login')
-      assert.match(String(response.flashMessages().error), message)
+      response.assertFlash('error', message)
     }
     ;(
       await client

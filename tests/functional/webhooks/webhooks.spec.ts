@@ -3,7 +3,6 @@ import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import { truncateAll } from '#tests/helpers/migrate'
 import { makeUser } from '#tests/helpers/factories'
-import { inertiaHeaders } from '#tests/helpers/inertia'
 import { createRun, finalizeRun } from '#billing/runs'
 import { createCreditNote } from '#billing/credit_notes'
 import { WebhookError, createEndpoint, replayDelivery, sendTestEvent } from '#webhooks/endpoints'
@@ -242,23 +241,20 @@ test.group('webhooks', (group) => {
 
     const page = await client
       .get(location)
-      .headers(inertiaHeaders)
+      .withInertia()
       .loginAs(admin)
       .withSession({ __flash__: { webhookSecret: secret } })
     page.assertStatus(200)
-    assert.equal(page.body().props.secret, secret)
-    assert.deepEqual(page.body().props.endpoint.events, ['invoice.paid', 'invoice.overdue'])
-    const later = await client.get(location).headers(inertiaHeaders).loginAs(viewer)
-    assert.isNull(later.body().props.secret)
-    assert.notInclude(JSON.stringify(later.body().props), String(secret))
-    assert.notInclude(JSON.stringify(later.body().props), 'secret_encrypted')
+    assert.equal(page.inertiaProps.secret, secret)
+    assert.deepEqual(page.inertiaProps.endpoint.events, ['invoice.paid', 'invoice.overdue'])
+    const later = await client.get(location).withInertia().loginAs(viewer)
+    assert.isNull(later.inertiaProps.secret)
+    assert.notInclude(JSON.stringify(later.inertiaProps), String(secret))
+    assert.notInclude(JSON.stringify(later.inertiaProps), 'secret_encrypted')
 
     const tested = await client.post(`${location}/test`).loginAs(admin).withCsrfToken().redirects(0)
     tested.assertStatus(302)
-    assert.match(
-      String(tested.flashMessages().success),
-      /delivered: the receiver answered HTTP 204/
-    )
+    tested.assertFlash('success', /delivered: the receiver answered HTTP 204/)
     const bad = await client
       .post('/webhooks')
       .json({ url: 'https://10.1.2.3/x', events: ['invoice.paid'] })
