@@ -1,15 +1,9 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import { truncateAll } from '#tests/helpers/migrate'
-import { makeCustomer, makeUser } from '#tests/helpers/factories'
+import { addRate, makeCustomer, makeTariff, makeUser, putOnTariff } from '#tests/helpers/factories'
 import { rateUsage } from '#rating/rate_usage'
-import {
-  addRate,
-  addUsage,
-  makeTariff,
-  putOnTariff,
-  record,
-} from '../../functional/rating/support.js'
+import { addUsage, record } from '../../functional/rating/support.js'
 import { assertAccessible, logIn, visibleText } from '../ui/helpers.js'
 
 const DECK = [

@@ -1,10 +1,10 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import { truncateAll } from '#tests/helpers/migrate'
-import { makeCustomer } from '#tests/helpers/factories'
+import { addRate, makeCustomer, makeTariff, putOnTariff } from '#tests/helpers/factories'
 import { afterUsageChange, rerateAndRefresh } from '#consolidation/usage_pipeline'
 import { refreshRollups } from '#consolidation/rollups'
-import { makeTariff, addRate, putOnTariff, addUsage } from './support.js'
+import { addUsage } from './support.js'
 
 const SUMS = ['record_count', 'cost_e4', 'price_e4', 'uncosted_count', 'uncosted_price_e4']
 
