@@ -108,21 +108,27 @@ export function parseSqlLocal(text: string, clock: ZoneClock): number | null {
   return clock.toUtcMs(+m[1], +m[2], +m[3], +m[4], +m[5], +m[6])
 }
 
-let minuteCached = Number.NaN
-let minutePrefix = ''
-const SECONDS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'))
+const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'))
+const DAY_MS = 86_400_000
+const dayPrefixes = new Map<number, string>()
 
 /** "YYYY-MM-DD HH:MM:SS" in UTC, the way the database stores occurred_at. */
 export function utcSql(ms: number): string {
-  // Call files are in time order: the date and minute repeat row after row.
-  const minute = Math.floor(ms / 60_000)
-  if (minute !== minuteCached) {
-    const iso = new Date(minute * 60_000).toISOString()
+  // The date part is kept per day (a file spans a few dozen), the time of day is arithmetic:
+  // formatting a Date for every row cost more than parsing the row.
+  const day = Math.floor(ms / DAY_MS)
+  let prefix = dayPrefixes.get(day)
+  if (prefix === undefined) {
+    const iso = new Date(day * DAY_MS).toISOString()
     if (iso.length !== 24) return new Date(ms).toISOString().slice(0, 19).replace('T', ' ')
-    minutePrefix = iso.slice(0, 10) + ' ' + iso.slice(11, 17)
-    minuteCached = minute
+    prefix = iso.slice(0, 10) + ' '
+    if (dayPrefixes.size >= 10_000) dayPrefixes.clear()
+    dayPrefixes.set(day, prefix)
   }
-  return minutePrefix + SECONDS[Math.floor(ms / 1000) - minute * 60]
+  const seconds = Math.floor((ms - day * DAY_MS) / 1000)
+  const h = Math.floor(seconds / 3600)
+  const m = Math.floor(seconds / 60) % 60
+  return prefix + TWO_DIGITS[h] + ':' + TWO_DIGITS[m] + ':' + TWO_DIGITS[seconds % 60]
 }
 
 /**

@@ -123,13 +123,15 @@ export class Router {
 
 /** ms of a "YYYY-MM-DD HH:MM:SS" UTC time. */
 export function utcMs(sql: string): number {
+  // Read digit by digit: six slices and number conversions a record showed in the import's profile.
+  const d = (at: number) => sql.charCodeAt(at) - 48
   return Date.UTC(
-    +sql.slice(0, 4),
-    +sql.slice(5, 7) - 1,
-    +sql.slice(8, 10),
-    +sql.slice(11, 13),
-    +sql.slice(14, 16),
-    +sql.slice(17, 19)
+    d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3),
+    d(5) * 10 + d(6) - 1,
+    d(8) * 10 + d(9),
+    d(11) * 10 + d(12),
+    d(14) * 10 + d(15),
+    d(17) * 10 + d(18)
   )
 }
 

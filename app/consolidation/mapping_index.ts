@@ -3,22 +3,23 @@ import { epochMsOf } from '#rating/deck_store'
 
 /** Who a usage record belongs to: its service and, through the assignment at its time, the employee and department. */
 export interface RecordLinks {
-  serviceId: number | null
-  employeeId: number | null
-  departmentId: number | null
+  readonly serviceId: number | null
+  readonly employeeId: number | null
+  readonly departmentId: number | null
 }
 
 interface Held {
   from: number
   until: number
-  employeeId: number
-  departmentId: number | null
+  /** The record's links while this assignment holds (one object shared by all its records). */
+  links: RecordLinks
 }
 
 interface ServiceEntry {
   id: number
   /** Latest start first. */
   held: Held[]
+  unheld: RecordLinks
 }
 
 const NONE: RecordLinks = { serviceId: null, employeeId: null, departmentId: null }
@@ -30,7 +31,9 @@ const NONE: RecordLinks = { serviceId: null, employeeId: null, departmentId: nul
  * department. Loaded once per import for the customers it may route to.
  */
 export class MappingIndex {
-  private constructor(private services: Map<string, ServiceEntry>) {}
+  // Customer, then identifier: the parser hands out the same identifier strings again and
+  // again (its number cache), so their hashes are reused; a joined key was a new string a record.
+  private constructor(private services: Map<number, Map<string, ServiceEntry>>) {}
 
   /** `customerIds` null: every customer (a reseller-wide file). */
   /** `lowerCase`: identifiers compare without case (MySQL's collation does), so keys are lower case. */
@@ -39,15 +42,22 @@ export class MappingIndex {
     customerIds: number[] | null,
     lowerCase = false
   ): Promise<MappingIndex> {
-    const services = new Map<string, ServiceEntry>()
+    const services = new Map<number, Map<string, ServiceEntry>>()
     const byId = new Map<number, ServiceEntry>()
     const q = client.from('services').select('id', 'customer_id', 'identifier').orderBy('id')
     if (customerIds) q.whereIn('customer_id', customerIds)
     for (const s of await q) {
-      const key = `${s.customer_id}|${lowerCase ? String(s.identifier).toLowerCase() : s.identifier}`
-      if (services.has(key)) continue
-      const entry: ServiceEntry = { id: Number(s.id), held: [] }
-      services.set(key, entry)
+      const key = lowerCase ? String(s.identifier).toLowerCase() : String(s.identifier)
+      let ofCustomer = services.get(Number(s.customer_id))
+      if (!ofCustomer) services.set(Number(s.customer_id), (ofCustomer = new Map()))
+      if (ofCustomer.has(key)) continue
+      const id = Number(s.id)
+      const entry: ServiceEntry = {
+        id,
+        held: [],
+        unheld: { serviceId: id, employeeId: null, departmentId: null },
+      }
+      ofCustomer.set(key, entry)
       byId.set(entry.id, entry)
     }
     const a = client
@@ -64,11 +74,14 @@ export class MappingIndex {
           row.ends_at === null || row.ends_at === undefined
             ? Number.POSITIVE_INFINITY
             : epochMsOf(row.ends_at),
-        employeeId: Number(row.employee_id),
-        departmentId:
-          row.department_id === null || row.department_id === undefined
-            ? null
-            : Number(row.department_id),
+        links: {
+          serviceId: entry.id,
+          employeeId: Number(row.employee_id),
+          departmentId:
+            row.department_id === null || row.department_id === undefined
+              ? null
+              : Number(row.department_id),
+        },
       })
     }
     for (const entry of byId.values()) entry.held.sort((x, y) => y.from - x.from)
@@ -77,16 +90,15 @@ export class MappingIndex {
 
   /** The links of a record of `customerId` with this identifier at `atMs` (UTC epoch ms, whole seconds). */
   links(customerId: number, identifier: string, atMs: number): RecordLinks {
-    const entry = this.services.get(`${customerId}|${identifier}`)
+    const entry = this.services.get(customerId)?.get(identifier)
     if (!entry) return NONE
-    for (const h of entry.held) {
-      if (h.from <= atMs && atMs < h.until)
-        return { serviceId: entry.id, employeeId: h.employeeId, departmentId: h.departmentId }
-    }
-    return { serviceId: entry.id, employeeId: null, departmentId: null }
+    for (const h of entry.held) if (h.from <= atMs && atMs < h.until) return h.links
+    return entry.unheld
   }
 
   get size() {
-    return this.services.size
+    let n = 0
+    for (const ofCustomer of this.services.values()) n += ofCustomer.size
+    return n
   }
 }
