@@ -5,7 +5,7 @@ import { mkdir, rm } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseDeckFile, type DeckLineError } from '#rating/deck_csv'
-import { importDeck, type ImportDeckResult } from '#rating/tariffs'
+import { deckChanges, importDeck, type DeckChanges, type ImportDeckResult } from '#rating/tariffs'
 import { rateView, type RateView, type TariffHeaderView } from '#rating/tariff_views'
 
 /**
@@ -13,6 +13,8 @@ import { rateView, type RateView, type TariffHeaderView } from '#rating/tariff_v
  * token and every line validated (preview), then imported all or nothing when the
  * user confirms. The token is the only name the browser ever sends back.
  */
+
+const PREVIEW_ROWS = 20
 
 export function uploadDir() {
   return app.makePath(env.get('STORAGE_PATH', 'storage'), 'tariff-uploads')
@@ -32,6 +34,8 @@ export interface TariffPreviewProps {
   valid: number
   errors: DeckLineError[]
   errorCount: number
+  /** what the import would change, against the tariff's current deck; null while the file has errors */
+  changes: DeckChanges | null
 }
 
 /** Step 1: keeps the file and validates every line; the page shows the first rows and the errors. */
@@ -43,18 +47,19 @@ export async function stageDeck(
   await mkdir(uploadDir(), { recursive: true })
   await file.move(uploadDir(), { name: `${token}.csv` })
   const fileName = file.clientName
-  const parsed = await parseDeckFile(join(uploadDir(), `${token}.csv`), {
-    displayName: fileName,
-    keepRows: 20,
-  })
+  // Every row is kept to compare with the deck (the import reads them all the same way).
+  const parsed = await parseDeckFile(join(uploadDir(), `${token}.csv`), { displayName: fileName })
   return {
     tariff: { id: tariff.id, name: tariff.name },
     token,
     fileName,
-    rows: parsed.rows.map((r) => ({ line: r.line, ...rateView({ id: 0, ...r }) })),
+    rows: parsed.rows
+      .slice(0, PREVIEW_ROWS)
+      .map((r) => ({ line: r.line, ...rateView({ id: 0, ...r }) })),
     valid: parsed.valid,
     errors: parsed.errors,
     errorCount: parsed.errorCount,
+    changes: parsed.errorCount ? null : await deckChanges(tariff.id, parsed.rows),
   }
 }
 

@@ -79,6 +79,29 @@ export async function importDeck(options: ImportDeckOptions): Promise<ImportDeck
   })
 }
 
+/** What importing these rows would do to a tariff's deck: new rates, rates rewritten, rates not in the file. */
+export interface DeckChanges {
+  added: number
+  /** same prefix, category and start date as a rate the tariff has: its prices are overwritten */
+  replaced: number
+  /** rates of the tariff the file does not mention: kept, or removed with "Replace the whole deck" */
+  notInFile: number
+}
+
+/** The preview's counterpart of writeRates: the same key (prefix, category, start date), nothing written. */
+export async function deckChanges(tariffId: number, rows: DeckRow[]): Promise<DeckChanges> {
+  const existing = new Set<string>()
+  for (const r of await db
+    .from('rates')
+    .where('tariff_id', tariffId)
+    .select('prefix', 'category', 'effective_from'))
+    existing.add(`${r.prefix}|${r.category}|${isoDateOf(r.effective_from)}`)
+  const inFile = new Set(rows.map((r) => `${r.prefix}|${r.category}|${r.effectiveFrom}`))
+  let replaced = 0
+  for (const key of inFile) if (existing.has(key)) replaced++
+  return { added: inFile.size - replaced, replaced, notInFile: existing.size - replaced }
+}
+
 async function writeRates(
   trx: TransactionClientContract,
   tariffId: number,

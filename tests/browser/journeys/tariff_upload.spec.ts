@@ -47,6 +47,10 @@ test.group('browser journey: tariff upload with preview and re-rate summary', (g
     await page.locator('h1', { hasText: 'Preview: sell-deck.csv' }).waitFor()
     assert.equal((await page.locator('[data-test=valid]').innerText()).trim(), '2')
     assert.equal((await page.locator('[data-test=errors]').innerText()).trim(), '0')
+    // What the import would change: 447 is new, 44 (same start date) replaces the £0.60 rate.
+    assert.equal((await page.locator('[data-test=added]').innerText()).trim(), '1')
+    assert.equal((await page.locator('[data-test=replaced]').innerText()).trim(), '1')
+    assert.equal((await page.locator('[data-test=not-in-file]').innerText()).trim(), '0')
     const rows = page.locator('table tbody tr')
     assert.equal(await rows.count(), 2)
     const first = (await rows.first().innerText()).replace(/\s+/g, ' ')

@@ -43,6 +43,7 @@ test.group('rating | tariff pages', (group) => {
     assert.equal(props.valid, 2500)
     assert.equal(props.errorCount, 0)
     assert.lengthOf(props.rows, 20)
+    assert.deepEqual(props.changes, { added: 2500, replaced: 0, notInFile: 0 })
     assert.deepInclude(props.rows[0], {
       line: 2,
       prefix: '44200000',
