@@ -1,5 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
-import Customer from '#models/customer'
+import type Customer from '#models/customer'
+import { makeCustomer } from '#tests/helpers/factories'
 import { sqlTime } from '#lib/db_helpers'
 import { seededRandom } from '#lib/seeded_random'
 import { refreshRecurringRollups, refreshRollups } from '#consolidation/rollups'
@@ -30,7 +31,7 @@ export async function makeMoneyFixture(
 ): Promise<MoneyFixture> {
   const rnd = seededRandom(seed)
   const n = `${Date.now().toString(36)}${(seq++).toString(36)}`.toUpperCase()
-  const customer = await Customer.create({
+  const customer = await makeCustomer({
     accountNumber: `M-${n}`,
     name: `Money ${n} Ltd`,
     billingEmail: `accounts-${n.toLowerCase()}@money.example`,
