@@ -35,15 +35,6 @@ export async function makeMoneyFixture(
     accountNumber: `M-${n}`,
     name: `Money ${n} Ltd`,
     billingEmail: `accounts-${n.toLowerCase()}@money.example`,
-    address: '1 High Street\nLondon\nEC1A 1AA',
-    vatNumber: null,
-    taxRateBp: 2000,
-    currency: 'GBP',
-    timeZone: 'Europe/London',
-    paymentTermsDays: 30,
-    billDay: 1,
-    recurringBilling: 'advance',
-    itemiseCalls: false,
     miAddon: true,
   })
   const now = sqlTime(new Date())
