@@ -91,6 +91,42 @@ export function header(raw: Buffer, name: string): string | null {
   return match ? match[1].trim() : null
 }
 
+/** A header with its RFC 2047 encoded words (=?UTF-8?Q?…?= / =?UTF-8?B?…?=) decoded. */
+export function decodedHeader(raw: Buffer, name: string) {
+  const value = header(raw, name)
+  if (value === null) return null
+  return value
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?UTF-8\?([QB])\?([^?]*)\?=/gi, (_, enc: string, text: string) =>
+      enc.toUpperCase() === 'B'
+        ? Buffer.from(text, 'base64').toString('utf8')
+        : Buffer.from(
+            text
+              .replace(/_/g, ' ')
+              .replace(/=([0-9A-F]{2})/gi, (_m, h) => String.fromCharCode(Number.parseInt(h, 16))),
+            'latin1'
+          ).toString('utf8')
+    )
+}
+
+/** The decoded text/html part of a raw message (quoted-printable or base64). */
+export function htmlPart(raw: Buffer) {
+  const text = raw.toString('latin1')
+  const at = text.toLowerCase().indexOf('content-type: text/html')
+  const headEnd = text.indexOf('\r\n\r\n', at)
+  const headers = text.slice(at, headEnd).toLowerCase()
+  const rest = text.slice(headEnd + 4)
+  const body = rest.slice(0, rest.indexOf('\r\n--'))
+  if (headers.includes('base64'))
+    return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8')
+  return Buffer.from(
+    body
+      .replace(/=\r\n/g, '')
+      .replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(Number.parseInt(h, 16))),
+    'latin1'
+  ).toString('utf8')
+}
+
 /** PDF → text with poppler's pdftotext (layout kept). */
 export function pdfText(pdf: Buffer): Promise<string> {
   return new Promise((resolve, reject) => {

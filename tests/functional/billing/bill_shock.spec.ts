@@ -14,7 +14,7 @@ import {
   addRate,
   putOnTariff,
 } from '#tests/helpers/factories'
-import { startSmtpPeer, header, type SmtpPeer } from '#tests/helpers/smtp_peer'
+import { startSmtpPeer, decodedHeader, type SmtpPeer } from '#tests/helpers/smtp_peer'
 import { smtpMailer } from '#mails/mailers'
 import { checkBillShock, crossings } from '#billing/bill_shock'
 import { saveGuardSettings, GUARD_DEFAULTS } from '#billing/guard_settings'
@@ -32,21 +32,7 @@ function bodyOf(raw: Buffer) {
 }
 
 /** An RFC 2047 subject (=?UTF-8?Q?…?= words, possibly folded) as text. */
-function subjectOf(raw: Buffer) {
-  const value = (header(raw, 'subject') ?? '').replace(/\?=\s+=\?/g, '?==?')
-  return value.replace(/=\?UTF-8\?([QB])\?([^?]*)\?=/gi, (_m, enc: string, text: string) =>
-    enc.toUpperCase() === 'B'
-      ? Buffer.from(text, 'base64').toString('utf8')
-      : Buffer.from(
-          text
-            .replace(/_/g, ' ')
-            .replace(/=([0-9A-F]{2})/gi, (_x, h: string) =>
-              String.fromCharCode(Number.parseInt(h, 16))
-            ),
-          'latin1'
-        ).toString('utf8')
-  )
-}
+const subjectOf = (raw: Buffer) => decodedHeader(raw, 'subject') ?? ''
 
 async function rated(
   customerId: number,

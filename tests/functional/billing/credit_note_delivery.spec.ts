@@ -29,6 +29,8 @@ import {
   attachmentOf,
   header,
   pdfText,
+  decodedHeader,
+  htmlPart,
   type SmtpPeer,
 } from '#tests/helpers/smtp_peer'
 import { makeBillingFixture } from './fixtures.js'
@@ -43,42 +45,6 @@ async function finalizedInvoice(options: Parameters<typeof makeBillingFixture>[0
     .where('customer_id', f.customer.id)
     .firstOrFail()
   return { f, invoice }
-}
-
-/** A header with its RFC 2047 encoded words (=?UTF-8?Q?…?= / =?UTF-8?B?…?=) decoded. */
-function decodedHeader(raw: Buffer, name: string) {
-  const value = header(raw, name)
-  if (value === null) return null
-  return value
-    .replace(/\?=\s+=\?/g, '?==?')
-    .replace(/=\?UTF-8\?([QB])\?([^?]*)\?=/gi, (_, enc: string, text: string) =>
-      enc.toUpperCase() === 'B'
-        ? Buffer.from(text, 'base64').toString('utf8')
-        : Buffer.from(
-            text
-              .replace(/_/g, ' ')
-              .replace(/=([0-9A-F]{2})/gi, (_m, h) => String.fromCharCode(Number.parseInt(h, 16))),
-            'latin1'
-          ).toString('utf8')
-    )
-}
-
-/** The decoded text/html part of a raw message (quoted-printable or base64). */
-function htmlPart(raw: Buffer) {
-  const text = raw.toString('latin1')
-  const at = text.toLowerCase().indexOf('content-type: text/html')
-  const headEnd = text.indexOf('\r\n\r\n', at)
-  const headers = text.slice(at, headEnd).toLowerCase()
-  const rest = text.slice(headEnd + 4)
-  const body = rest.slice(0, rest.indexOf('\r\n--'))
-  if (headers.includes('base64'))
-    return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8')
-  return Buffer.from(
-    body
-      .replace(/=\r\n/g, '')
-      .replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(Number.parseInt(h, 16))),
-    'latin1'
-  ).toString('utf8')
 }
 
 test.group('Credit note email delivery', (group) => {

@@ -1,5 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
-import Customer from '#models/customer'
+import type Customer from '#models/customer'
+import { makeCustomer } from '#tests/helpers/factories'
 import { sqlTime } from '#lib/db_helpers'
 
 /**
@@ -41,7 +42,7 @@ const CATEGORIES = ['uk_mobile', 'uk_landline', 'data', 'international']
 export async function makeBillingFixture(options: FixtureOptions = {}): Promise<Fixture> {
   const period = options.period ?? '2026-10'
   const n = uniq()
-  const customer = await Customer.create({
+  const customer = await makeCustomer({
     accountNumber: `B-${n}`,
     name: `Acme ${n} Ltd`,
     billingEmail:

@@ -6,11 +6,11 @@ import {
   makeDepartment,
   makeEmployee,
   makeService,
+  makeAssignment,
 } from '#tests/helpers/factories'
 import { truncateAll } from '#tests/helpers/migrate'
 import { assignCustomer, findOrCreateTariff, saveRate } from '#rating/tariffs'
 import { DateTime } from 'luxon'
-import Assignment from '#models/assignment'
 
 const config = {
   dateFormat: 'dd/MM/yyyy HH:mm:ss',
@@ -130,12 +130,7 @@ test.group('Mapping profile live preview with prices', (group) => {
       label: null,
     })
     // Jane holds the number from 10:03 UTC on the day: the 10:00 local (09:00 UTC) call is before her time.
-    await Assignment.create({
-      serviceId: line.id,
-      employeeId: jane.id,
-      startsAt: DateTime.fromISO('2026-07-06T09:03:00Z'),
-      endsAt: null,
-    })
+    await makeAssignment(line, jane, { startsAt: DateTime.fromISO('2026-07-06T09:03:00Z') })
     const withNumbers = [
       'Type,Account,CLI,Dialled,Date,Time,Length,Pence',
       'V,ACME001,01632960001,02079460018,06/07/2026,10:00:00,00:01:30,1.25',

@@ -1,5 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
-import Customer from '#models/customer'
+import type Customer from '#models/customer'
+import { makeCustomer } from '#tests/helpers/factories'
 import { sqlTime } from '#lib/db_helpers'
 import { seededRandom } from '#lib/seeded_random'
 import { refreshRecurringRollups, refreshRollups } from '#consolidation/rollups'
@@ -30,19 +31,10 @@ export async function makeMoneyFixture(
 ): Promise<MoneyFixture> {
   const rnd = seededRandom(seed)
   const n = `${Date.now().toString(36)}${(seq++).toString(36)}`.toUpperCase()
-  const customer = await Customer.create({
+  const customer = await makeCustomer({
     accountNumber: `M-${n}`,
     name: `Money ${n} Ltd`,
     billingEmail: `accounts-${n.toLowerCase()}@money.example`,
-    address: '1 High Street\nLondon\nEC1A 1AA',
-    vatNumber: null,
-    taxRateBp: 2000,
-    currency: 'GBP',
-    timeZone: 'Europe/London',
-    paymentTermsDays: 30,
-    billDay: 1,
-    recurringBilling: 'advance',
-    itemiseCalls: false,
     miAddon: true,
   })
   const now = sqlTime(new Date())

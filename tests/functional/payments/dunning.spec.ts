@@ -2,7 +2,7 @@ import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import { truncateAll } from '#tests/helpers/migrate'
-import { startSmtpPeer, type SmtpPeer } from '#tests/helpers/smtp_peer'
+import { startSmtpPeer, decodedHeader, htmlPart, type SmtpPeer } from '#tests/helpers/smtp_peer'
 import { smtpMailer } from '#mails/mailers'
 import {
   runDunning,
@@ -17,7 +17,7 @@ import { dunningJob } from '#jobs/tasks'
 import Customer from '#models/customer'
 import { makeCustomer, makeUser } from '#tests/helpers/factories'
 import { PORTAL_SUSPENDED } from '#start/routes/portal'
-import { makeInvoice, decodedHeader, htmlPart } from './support.js'
+import { makeInvoice } from './support.js'
 
 const at = (iso: string) => new Date(`${iso}T09:00:00Z`)
 
