@@ -24,7 +24,7 @@ export interface UploadedDeck {
   move(dir: string, options: { name: string }): Promise<void>
 }
 
-export interface TariffPreviewProps {
+export type TariffPreviewProps = {
   tariff: { id: number; name: string }
   token: string
   fileName: string
