@@ -12,7 +12,7 @@ import type { Selection } from '#accounting/documents'
 
 /** Read models of the accounts pages (Accounts → Export, Accounts → Codes). */
 
-export interface AccountingSettingsPage {
+export type AccountingSettingsPage = {
   categories: { code: string; label: string; account: string; defaultAccount: string }[]
   /** VAT rates as "20.00" strings for the form; the server converts back to basis points. */
   taxes: { rate: string; xero: string; sage: string; quickbooks: string }[]
@@ -38,7 +38,7 @@ export async function accountingSettingsPage(): Promise<AccountingSettingsPage> 
   }
 }
 
-export interface AccountingExportPage {
+export type AccountingExportPage = {
   products: { value: string; label: string; files: { value: string; label: string }[] }[]
   runs: { id: number; label: string }[]
   selection: { runId: number | null; from: string | null; to: string | null }

@@ -16,7 +16,7 @@ export interface BillingRunListItem {
   finalizedAt: string | null
 }
 
-export interface BillingRunsIndexProps {
+export type BillingRunsIndexProps = {
   runs: BillingRunListItem[]
 }
 

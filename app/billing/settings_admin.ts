@@ -4,7 +4,7 @@ import { getSettings, isOn, setSettings, type BillingSettings } from '#billing/s
 
 /** The billing settings page: its read model and its one write (audited with before → after). */
 
-export interface SettingsPageProps {
+export type SettingsPageProps = {
   settings: Omit<BillingSettings, 'auto_finalize' | 'auto_send'> & {
     auto_finalize: boolean
     auto_send: boolean

@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { pageMeta } from '#lib/db_helpers'
 import AuditLog from '#models/audit_log'
 import User from '#models/user'
 import { pageQueryValidator } from '#validators/list_query'
@@ -27,7 +28,7 @@ export default class AuditLogsController {
         ...l.serialize(),
         userName: l.userId ? (names.get(l.userId) ?? `#${l.userId}`) : 'system',
       })),
-      meta: logs.getMeta(),
+      meta: pageMeta(logs),
     })
   }
 }

@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { pageMeta } from '#lib/db_helpers'
 import { accountSummary } from '#payments/views'
 import Customer from '#models/customer'
 import { customerValidator } from '#validators/customer'
@@ -31,7 +32,7 @@ export default class CustomersController {
       customers: customers
         .all()
         .map((c) => ({ ...c.serialize(), employeeCount: Number(c.$extras.employees_count) })),
-      meta: customers.getMeta(),
+      meta: pageMeta(customers),
     })
   }
 

@@ -46,7 +46,7 @@ export default class RecurringChargesController {
         recurringBilling: customer.recurringBilling,
       },
       categories: [...MANUAL_CATEGORIES],
-      today: DateTime.now().setZone(customer.timeZone).toISODate(),
+      today: DateTime.now().setZone(customer.timeZone).toISODate()!,
       employees: employees.map((e) => ({ id: e.id, name: e.name, active: !!e.active })),
       employeeOptions: await employeeOptions(customer.id, { activeOnly: false }),
       services: services.map((s) => ({

@@ -26,7 +26,7 @@ export default class ServicesController {
       kinds: SERVICE_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] })),
       employees: await activeEmployees(customer.id),
       employeeOptions: await employeeOptions(customer.id),
-      today: DateTime.now().setZone(customer.timeZone).toISODate(),
+      today: DateTime.now().setZone(customer.timeZone).toISODate()!,
       services: await serviceList(customer, { search, kind }),
     })
   }
@@ -60,7 +60,7 @@ export default class ServicesController {
         identifier: service.identifier,
         label: service.label,
       },
-      today: DateTime.now().setZone(tz).toISODate(),
+      today: DateTime.now().setZone(tz).toISODate()!,
       employees: await activeEmployees(customer.id),
       employeeOptions: await employeeOptions(customer.id),
       history: await serviceHistory(service, tz),

@@ -12,7 +12,7 @@ export default class StaffImportsController {
     const customer = await Customer.findOrFail(params.id)
     return inertia.render('employees/import', {
       customer: { id: customer.id, name: customer.name },
-      today: DateTime.now().setZone(customer.timeZone).toISODate(),
+      today: DateTime.now().setZone(customer.timeZone).toISODate()!,
       csv: null,
       plan: null,
       error: null,
@@ -34,7 +34,7 @@ export default class StaffImportsController {
     }
     return inertia.render('employees/import', {
       customer: { id: customer.id, name: customer.name },
-      today: DateTime.now().setZone(customer.timeZone).toISODate(),
+      today: DateTime.now().setZone(customer.timeZone).toISODate()!,
       csv: plan ? csv : null,
       plan,
       error,

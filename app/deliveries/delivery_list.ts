@@ -24,7 +24,7 @@ export interface DeliveryListItem {
   canResend: boolean
 }
 
-export interface DeliveriesIndexProps {
+export type DeliveriesIndexProps = {
   status: string
   type: string
   counts: Record<string, number>

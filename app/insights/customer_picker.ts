@@ -2,7 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 
 /** Read model of insights/index: the customers to pick from and the months any rollup covers. */
 
-export interface InsightsIndexProps {
+export type InsightsIndexProps = {
   customers: { id: number; name: string; accountNumber: string; miAddon: boolean }[]
   first: string | null
   last: string | null

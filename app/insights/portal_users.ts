@@ -6,7 +6,7 @@ import { e4ToMinor } from '#lib/money'
 
 /** The staff page of a customer's portal: its users with their invitations, the MI add-on charges; and removing a portal user. */
 
-export interface PortalAdminProps {
+export type PortalAdminProps = {
   customer: { id: number; name: string; accountNumber: string; miAddon: boolean; currency: string }
   users: {
     id: number

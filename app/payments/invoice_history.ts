@@ -34,7 +34,7 @@ export interface InvoiceHistoryItem {
   payment: ReturnType<typeof paymentProps>
 }
 
-export interface InvoiceHistoryProps {
+export type InvoiceHistoryProps = {
   customer: { id: number; name: string; accountNumber: string }
   invoices: InvoiceHistoryItem[]
 }

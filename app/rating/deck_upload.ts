@@ -26,7 +26,7 @@ export interface UploadedDeck {
   move(dir: string, options: { name: string }): Promise<void>
 }
 
-export interface TariffPreviewProps {
+export type TariffPreviewProps = {
   tariff: { id: number; name: string }
   token: string
   fileName: string

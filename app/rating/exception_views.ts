@@ -22,7 +22,7 @@ export interface ExceptionGroup {
   lastAt: string | null
 }
 
-export interface ExceptionsIndexProps {
+export type ExceptionsIndexProps = {
   digits: number
   total: number
   groups: ExceptionGroup[]

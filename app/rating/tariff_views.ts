@@ -66,13 +66,13 @@ export interface AllowanceView {
   scope: string
 }
 
-export interface TariffIndexProps {
+export type TariffIndexProps = {
   tariffs: TariffListItem[]
   assignments: TariffAssignmentView[]
   customers: CustomerOption[]
 }
 
-export interface TariffShowProps {
+export type TariffShowProps = {
   tariff: TariffHeaderView
   search: string
   rates: RateView[]

@@ -13,7 +13,7 @@ export interface StaffUserView {
   role: string
 }
 
-export interface StaffUsersProps {
+export type StaffUsersProps = {
   users: StaffUserView[]
 }
 

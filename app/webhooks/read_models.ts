@@ -40,12 +40,12 @@ export interface WebhookDeliveryRow {
   replayOf: number | null
 }
 
-export interface WebhooksIndexProps {
+export type WebhooksIndexProps = {
   endpoints: WebhookEndpointRow[]
   eventTypes: WebhookEventOption[]
 }
 
-export interface WebhookShowProps {
+export type WebhookShowProps = {
   endpoint: WebhookEndpointRow
   eventTypes: WebhookEventOption[]
   deliveries: WebhookDeliveryRow[]

@@ -1,6 +1,6 @@
 /**
  * Money typed into a form, read as integer minor units without floating point ("12.5" → 1250);
- * null when it is not an amount. Formatting for display comes from the server.
+ * null when it is not an amount. Amounts are displayed with `money` from `#lib/format`.
  */
 export function toMinor(text: string): number | null {
   const t = String(text ?? '')
@@ -9,16 +9,6 @@ export function toMinor(text: string): number | null {
   const m = /^(\d{1,12})(?:\.(\d{1,2}))?$/.exec(t)
   if (!m) return t === '' ? 0 : null
   return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'))
-}
-
-const SYMBOLS: Record<string, string> = { GBP: '£', EUR: '€', USD: '$' }
-
-/** Minor units as "£1,234.56" (integer string work only). */
-export function formatMinor(minor: number, currency = 'GBP'): string {
-  const negative = minor < 0
-  const digits = String(Math.abs(minor)).padStart(3, '0')
-  const whole = digits.slice(0, -2).replace(/\B(?=(\d{3})+(?!\d))/g, ',')
-  return `${negative ? '-' : ''}${SYMBOLS[currency] ?? currency + ' '}${whole}.${digits.slice(-2)}`
 }
 
 /** A timestamp in the viewer's zone, with the zone named. */
