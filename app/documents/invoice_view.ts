@@ -296,7 +296,6 @@ export function buildInvoiceView(
   const { people, personLines } = peopleViews(byEmployee, snapshot, currency, usage, invoice.period)
   const unallocatedTotal = unallocated.reduce((sum, l) => sum + l.amountMinor, 0)
   const accountTotal = accountCharges.reduce((sum, l) => sum + l.amountMinor, 0)
-  const lateUsage = lateUsageView(lines, currency)
   const tz = customer.time_zone || 'Europe/London'
   const itemised = source.itemised
     ? groupItemised(source.itemised, itemisedTitle(snapshot), tz, currency)
@@ -325,49 +324,13 @@ export function buildInvoiceView(
       tax: formatMoney(invoice.taxMinor, currency),
       total: formatMoney(invoice.totalMinor, currency),
     },
-    taxes: taxes.map((t) => ({
-      rate: percent(t.rateBp),
-      label:
-        t.category === 'S'
-          ? `VAT at ${percent(t.rateBp)}`
-          : `${VAT_CATEGORY_LABELS[t.category]} (${percent(t.rateBp)})`,
-      net: formatMoney(t.taxableMinor, currency),
-      tax: formatMoney(t.taxMinor, currency),
-    })),
+    taxes: taxViews(taxes, currency),
     several_vat_rates: taxes.length > 1,
     reverse_charge: taxes.some((t) => t.category === 'AE') ? REVERSE_CHARGE_WORDING : null,
     exempt: taxes.some((t) => t.category === 'E'),
     categories: categorySummary(lines, usage, invoice.period, currency),
-    people_summary: [
-      ...people.map((p) => ({ name: p.name, department: p.department, amount: p.total })),
-      ...(unallocated.length
-        ? [
-            {
-              name: 'Unallocated',
-              department: null,
-              amount: formatMoney(unallocatedTotal, currency),
-            },
-          ]
-        : []),
-      ...(accountCharges.length
-        ? [
-            {
-              name: 'Account charges',
-              department: null,
-              amount: formatMoney(accountTotal, currency),
-            },
-          ]
-        : []),
-    ],
-    late_usage: lateUsage.length
-      ? {
-          periods: lateUsage,
-          total: formatMoney(
-            lateUsage.reduce((sum, p) => sum + p.amount_minor, 0),
-            currency
-          ),
-        }
-      : null,
+    people_summary: peopleSummary(people, unallocated, accountCharges, currency),
+    late_usage: lateUsageSection(lateUsageView(lines, currency), currency),
     cost_by_user: costByDepartment(personLines, unallocated, currency, accountCharges),
     m365: m365Licences(lines, currency),
     time_zone: tz,
@@ -390,6 +353,41 @@ export function buildInvoiceView(
       : null,
     itemised,
   }
+}
+
+function taxViews(taxes: ReturnType<typeof vatGroups>, currency: string) {
+  return taxes.map((t) => ({
+    rate: percent(t.rateBp),
+    label:
+      t.category === 'S'
+        ? `VAT at ${percent(t.rateBp)}`
+        : `${VAT_CATEGORY_LABELS[t.category]} (${percent(t.rateBp)})`,
+    net: formatMoney(t.taxableMinor, currency),
+    tax: formatMoney(t.taxMinor, currency),
+  }))
+}
+
+/** One total per person, then the unallocated usage and the account charges when there are any. */
+function peopleSummary(
+  people: PersonView[],
+  unallocated: InvoiceLine[],
+  accountCharges: InvoiceLine[],
+  currency: string
+) {
+  const totalOf = (group: InvoiceLine[]) =>
+    formatMoney(
+      group.reduce((sum, l) => sum + l.amountMinor, 0),
+      currency
+    )
+  return [
+    ...people.map((p) => ({ name: p.name, department: p.department, amount: p.total })),
+    ...(unallocated.length
+      ? [{ name: 'Unallocated', department: null, amount: totalOf(unallocated) }]
+      : []),
+    ...(accountCharges.length
+      ? [{ name: 'Account charges', department: null, amount: totalOf(accountCharges) }]
+      : []),
+  ]
 }
 
 /** Summary: totals by category, with the quantity in its unit. */
@@ -519,6 +517,12 @@ function lateUsageView(lines: InvoiceLine[], currency: string) {
       amount: formatMoney(v.minor, currency),
       amount_minor: v.minor,
     }))
+}
+
+function lateUsageSection(periods: ReturnType<typeof lateUsageView>, currency: string) {
+  if (!periods.length) return null
+  const total = periods.reduce((sum, p) => sum + p.amount_minor, 0)
+  return { periods, total: formatMoney(total, currency) }
 }
 
 /** The heading of an itemised group: who, and which service. */
