@@ -126,11 +126,36 @@ export async function planStaffImport(
   trx?: TransactionClientContract
 ): Promise<StaffImportPlan> {
   const { columns, mapped, ignored, rows } = parseCsv(text)
-  const client = trx
+  const directory = await directoryOf(customer, trx)
+  const seen: SeenInFile = {
+    numbers: new Map(),
+    emails: new Map(),
+    services: new Map(),
+    newDepartments: new Set(),
+  }
+  const planned = rows.map((cells, index) => {
+    const cell = (field: string) =>
+      columns[field] === undefined ? undefined : (cells[columns[field]] ?? '').trim()
+    return planRow(cell, index + 2, directory, seen)
+  })
+  return summarisePlan(planned, seen.newDepartments, mapped, ignored)
+}
+
+type Directory = Awaited<ReturnType<typeof directoryOf>>
+type Cell = (field: string) => string | undefined
+
+/** What earlier lines of the file used: a number, email or service twice is an error. */
+interface SeenInFile {
+  numbers: Map<string, number>
+  emails: Map<string, number>
+  services: Map<string, number>
+  newDepartments: Set<string>
+}
+
+/** The customer's employees, departments and services, and who holds each service now. */
+async function directoryOf(customer: Customer, client?: TransactionClientContract) {
   const employees = await Employee.query({ client }).where('customer_id', customer.id)
   const departments = await Department.query({ client }).where('customer_id', customer.id)
-  const deptById = new Map(departments.map((d) => [d.id, d]))
-  const deptByName = new Map(departments.map((d) => [d.name.trim().toLowerCase(), d]))
   const byNumber = new Map<string, Employee>()
   const byEmail = new Map<string, Employee>()
   for (const e of employees) {
@@ -138,7 +163,6 @@ export async function planStaffImport(
     if (e.email) byEmail.set(e.email.trim().toLowerCase(), e)
   }
   const services = await Service.query({ client }).where('customer_id', customer.id)
-  const serviceByIdentifier = new Map(services.map((s) => [s.identifier, s]))
   const now = sqlDateTime(DateTime.utc())
   const holders = await (client ?? db)
     .from('assignments as a')
@@ -148,130 +172,172 @@ export async function planStaffImport(
     .where('a.starts_at', '<=', now)
     .where((q) => q.whereNull('a.ends_at').orWhere('a.ends_at', '>', now))
     .select('s.identifier', 'a.employee_id', 'e.name')
-  const holderOf = new Map(
-    holders.map((h) => [
-      String(h.identifier),
-      { employeeId: Number(h.employee_id), name: String(h.name) },
-    ])
-  )
+  return {
+    byNumber,
+    byEmail,
+    deptById: new Map(departments.map((d) => [d.id, d])),
+    deptByName: new Map(departments.map((d) => [d.name.trim().toLowerCase(), d])),
+    serviceByIdentifier: new Map(services.map((s) => [s.identifier, s])),
+    holderOf: new Map(
+      holders.map((h) => [
+        String(h.identifier),
+        { employeeId: Number(h.employee_id), name: String(h.name) },
+      ])
+    ),
+  }
+}
 
-  const seenNumbers = new Map<string, number>()
-  const seenEmails = new Map<string, number>()
-  const seenServices = new Map<string, number>()
-  const newDepartments = new Set<string>()
-  const planned: PlannedRow[] = []
+function planRow(cell: Cell, line: number, directory: Directory, seen: SeenInFile): PlannedRow {
+  const errors: string[] = []
+  const person = personOf(cell, line, seen, errors)
+  const { match, matchedBy } = matchEmployee(person, directory, errors)
+  if (!match && !person.name) errors.push('A new employee needs a name')
+  const changes = changesOf(cell, person, match, directory, seen)
+  const services = servicesOf(cell, line, match, directory, seen, errors)
+  const action: PlannedRow['action'] = errors.length
+    ? 'error'
+    : !match
+      ? 'create'
+      : Object.keys(changes).length || services.length
+        ? 'update'
+        : 'unchanged'
+  return {
+    line,
+    action,
+    employeeId: match?.id ?? null,
+    name: person.name || match?.name || '',
+    matchedBy,
+    changes,
+    services,
+    errors,
+  }
+}
 
-  rows.forEach((cells, index) => {
-    const line = index + 2
-    const cell = (field: string) =>
-      columns[field] === undefined ? undefined : (cells[columns[field]] ?? '').trim()
-    const errors: string[] = []
-    const number = cell('employeeNumber') || null
-    const emailRaw = cell('email')
-    const email = emailRaw ? emailRaw.toLowerCase() : null
-    const name = (
-      cell('name') || [cell('firstName'), cell('lastName')].filter(Boolean).join(' ')
-    ).trim()
-    if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
-      errors.push(`"${emailRaw}" is not an email address`)
-    if (!number && !email) errors.push('No employee number or email to match by')
-    if (number) {
-      const k = number.toLowerCase()
-      if (seenNumbers.has(k))
-        errors.push(`Employee number ${number} also on line ${seenNumbers.get(k)}`)
-      else seenNumbers.set(k, line)
+/** The row's number, email and name, checked and compared with earlier lines. */
+function personOf(cell: Cell, line: number, seen: SeenInFile, errors: string[]) {
+  const number = cell('employeeNumber') || null
+  const emailRaw = cell('email')
+  const email = emailRaw ? emailRaw.toLowerCase() : null
+  const name = (
+    cell('name') || [cell('firstName'), cell('lastName')].filter(Boolean).join(' ')
+  ).trim()
+  if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+    errors.push(`"${emailRaw}" is not an email address`)
+  if (!number && !email) errors.push('No employee number or email to match by')
+  if (number) {
+    const k = number.toLowerCase()
+    if (seen.numbers.has(k))
+      errors.push(`Employee number ${number} also on line ${seen.numbers.get(k)}`)
+    else seen.numbers.set(k, line)
+  }
+  if (email) {
+    if (seen.emails.has(email)) errors.push(`Email ${email} also on line ${seen.emails.get(email)}`)
+    else seen.emails.set(email, line)
+  }
+  return { number, email, name }
+}
+
+type Person = ReturnType<typeof personOf>
+
+function matchEmployee(person: Person, directory: Directory, errors: string[]) {
+  const { number, email } = person
+  if (number && directory.byNumber.has(number.toLowerCase()))
+    return {
+      match: directory.byNumber.get(number.toLowerCase())!,
+      matchedBy: 'employee_number' as const,
     }
-    if (email) {
-      if (seenEmails.has(email)) errors.push(`Email ${email} also on line ${seenEmails.get(email)}`)
-      else seenEmails.set(email, line)
+  if (email && directory.byEmail.has(email)) {
+    const match = directory.byEmail.get(email)!
+    if (
+      number &&
+      match.employeeNumber &&
+      match.employeeNumber.toLowerCase() !== number.toLowerCase()
+    ) {
+      errors.push(`${email} belongs to employee number ${match.employeeNumber}, not ${number}`)
     }
+    return { match, matchedBy: 'email' as const }
+  }
+  return { match: null, matchedBy: null }
+}
 
-    let match: Employee | null = null
-    let matchedBy: PlannedRow['matchedBy'] = null
-    if (number && byNumber.has(number.toLowerCase())) {
-      match = byNumber.get(number.toLowerCase())!
-      matchedBy = 'employee_number'
-    } else if (email && byEmail.has(email)) {
-      match = byEmail.get(email)!
-      matchedBy = 'email'
-      if (
-        number &&
-        match.employeeNumber &&
-        match.employeeNumber.toLowerCase() !== number.toLowerCase()
-      ) {
-        errors.push(`${email} belongs to employee number ${match.employeeNumber}, not ${number}`)
+/** Each field the row would change on the matched employee (every given field for a new one). */
+function changesOf(
+  cell: Cell,
+  person: Person,
+  match: Employee | null,
+  directory: Directory,
+  seen: SeenInFile
+) {
+  const changes: Record<string, Change> = {}
+  const compare = (field: string, current: string | null, next: string | null | undefined) => {
+    if (next === undefined || next === null || next === '') return
+    if ((current ?? '') !== next) changes[field] = { from: current, to: next }
+  }
+  compare('name', match?.name ?? null, person.name || undefined)
+  compare('email', match?.email ?? null, person.email)
+  compare('employeeNumber', match?.employeeNumber ?? null, person.number)
+  const deptName = cell('department')
+  if (deptName) {
+    const existing = directory.deptByName.get(deptName.toLowerCase())
+    if (!existing) seen.newDepartments.add(deptName)
+    const current = match?.departmentId
+      ? (directory.deptById.get(match.departmentId)?.name ?? null)
+      : null
+    if (!existing || existing.id !== match?.departmentId)
+      changes.department = { from: current, to: existing?.name ?? deptName }
+  }
+  const active = parseActive(cell('active'))
+  if (active !== null && (match ? match.active !== active : active === false))
+    changes.active = { from: match ? match.active : null, to: active }
+  return changes
+}
+
+/** The numbers the row assigns to the employee that they do not hold already. */
+function servicesOf(
+  cell: Cell,
+  line: number,
+  match: Employee | null,
+  directory: Directory,
+  seen: SeenInFile,
+  errors: string[]
+) {
+  const services: PlannedRow['services'] = []
+  for (const { field, kind } of SERVICE_FIELDS) {
+    const raw = cell(field)
+    if (!raw) continue
+    for (const part of raw
+      .split(/[|/]/)
+      .map((p) => p.trim())
+      .filter(Boolean)) {
+      const identifier = normaliseIdentifier(kind, part)
+      if (!identifier) {
+        errors.push(`"${part}" is not a valid ${field} number`)
+        continue
       }
-    }
-    if (!match && !name) errors.push('A new employee needs a name')
-
-    const changes: Record<string, Change> = {}
-    const compare = (field: string, current: string | null, next: string | null | undefined) => {
-      if (next === undefined || next === null || next === '') return
-      if ((current ?? '') !== next) changes[field] = { from: current, to: next }
-    }
-    compare('name', match?.name ?? null, name || undefined)
-    compare('email', match?.email ?? null, email)
-    compare('employeeNumber', match?.employeeNumber ?? null, number)
-    const deptName = cell('department')
-    if (deptName) {
-      const existing = deptByName.get(deptName.toLowerCase())
-      if (!existing) newDepartments.add(deptName)
-      const current = match?.departmentId ? (deptById.get(match.departmentId)?.name ?? null) : null
-      if (!existing || existing.id !== match?.departmentId)
-        changes.department = { from: current, to: existing?.name ?? deptName }
-    }
-    const active = parseActive(cell('active'))
-    if (active !== null && (match ? match.active !== active : active === false))
-      changes.active = { from: match ? match.active : null, to: active }
-
-    const rowServices: PlannedRow['services'] = []
-    for (const { field, kind } of SERVICE_FIELDS) {
-      const raw = cell(field)
-      if (!raw) continue
-      for (const part of raw
-        .split(/[|/]/)
-        .map((p) => p.trim())
-        .filter(Boolean)) {
-        const identifier = normaliseIdentifier(kind, part)
-        if (!identifier) {
-          errors.push(`"${part}" is not a valid ${field} number`)
-          continue
-        }
-        if (seenServices.has(identifier)) {
-          errors.push(`${identifier} also on line ${seenServices.get(identifier)}`)
-          continue
-        }
-        seenServices.set(identifier, line)
-        const holder = holderOf.get(identifier)
-        if (match && holder?.employeeId === match.id) continue
-        const existing = serviceByIdentifier.get(identifier)
-        rowServices.push({
-          kind: existing?.kind ?? kind,
-          identifier,
-          currentHolder: holder?.name ?? null,
-        })
+      if (seen.services.has(identifier)) {
+        errors.push(`${identifier} also on line ${seen.services.get(identifier)}`)
+        continue
       }
+      seen.services.set(identifier, line)
+      const holder = directory.holderOf.get(identifier)
+      if (match && holder?.employeeId === match.id) continue
+      const existing = directory.serviceByIdentifier.get(identifier)
+      services.push({
+        kind: existing?.kind ?? kind,
+        identifier,
+        currentHolder: holder?.name ?? null,
+      })
     }
+  }
+  return services
+}
 
-    const action: PlannedRow['action'] = errors.length
-      ? 'error'
-      : !match
-        ? 'create'
-        : Object.keys(changes).length || rowServices.length
-          ? 'update'
-          : 'unchanged'
-    planned.push({
-      line,
-      action,
-      employeeId: match?.id ?? null,
-      name: name || match?.name || '',
-      matchedBy,
-      changes,
-      services: rowServices,
-      errors,
-    })
-  })
-
+function summarisePlan(
+  planned: PlannedRow[],
+  newDepartments: Set<string>,
+  mapped: StaffImportPlan['columns'],
+  ignored: StaffImportPlan['ignoredColumns']
+): StaffImportPlan {
   const count = (a: PlannedRow['action']) => planned.filter((r) => r.action === a).length
   const usedDepartments = new Set(
     planned

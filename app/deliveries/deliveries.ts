@@ -7,7 +7,8 @@ import type { MailTransportContract } from '@adonisjs/mail/types'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import Delivery, { type DeliveryDocumentType } from '#models/delivery'
 import { audit } from '#lib/audit'
-import { isMysql, sqlTime } from '#lib/db_helpers'
+import { sqlTime } from '#lib/db_helpers'
+import { claimDueRow, maxAttempts, retryDelayMinutes } from '#lib/outbox_lease'
 import { invoicePdfBytes, storeInvoicePdfs } from '#documents/invoice_pdf'
 import { creditNotePdfBytes, storeCreditNotePdf } from '#documents/credit_note_pdf'
 import { composeInvoiceMail } from '#mails/invoice_mail'
@@ -33,7 +34,7 @@ import { copyAddresses } from '#mails/document_message'
  */
 
 export const BACKOFF_MINUTES = [1, 5, 30]
-export const MAX_ATTEMPTS = BACKOFF_MINUTES.length + 1
+export const MAX_ATTEMPTS = maxAttempts(BACKOFF_MINUTES)
 /** After this long a `sending` row counts as stuck and may be resent by hand. */
 export const STALE_SENDING_MINUTES = 10
 
@@ -178,24 +179,22 @@ export async function queueCreditNoteDeliveries(
   return { queued: inserts.length - missingEmail, missingEmail }
 }
 
-function dueQuery(client: any, now: DateTime, filter?: DeliveryFilter) {
+/** Queued and due, or failed with a retry due: the deliveries a pass sends. */
+function whereDue(q: any, now: DateTime, filter?: DeliveryFilter) {
   const at = sqlTime(now.toJSDate())
-  const q = client
-    .from('deliveries')
-    .where((w: any) => {
-      w.where((a: any) =>
-        a
-          .where('status', 'queued')
-          .where((b: any) => b.whereNull('next_attempt_at').orWhere('next_attempt_at', '<=', at))
-      ).orWhere((a: any) =>
-        a
-          .where('status', 'failed')
-          .whereNotNull('next_attempt_at')
-          .where('next_attempt_at', '<=', at)
-          .where('attempts', '<', MAX_ATTEMPTS)
-      )
-    })
-    .orderBy('id')
+  q.where((w: any) => {
+    w.where((a: any) =>
+      a
+        .where('status', 'queued')
+        .where((b: any) => b.whereNull('next_attempt_at').orWhere('next_attempt_at', '<=', at))
+    ).orWhere((a: any) =>
+      a
+        .where('status', 'failed')
+        .whereNotNull('next_attempt_at')
+        .where('next_attempt_at', '<=', at)
+        .where('attempts', '<', MAX_ATTEMPTS)
+    )
+  })
   return applyFilter(q, filter)
 }
 
@@ -204,25 +203,8 @@ export async function claimNext(
   now: DateTime = DateTime.now(),
   filter?: DeliveryFilter
 ): Promise<Delivery | null> {
-  for (let tries = 0; tries < 5; tries++) {
-    const claimed = await db.transaction(async (trx) => {
-      const q = dueQuery(trx, now, filter).select('id', 'status', 'attempts').limit(1)
-      if (isMysql(trx)) q.forUpdate().skipLocked()
-      const row = await q.first()
-      if (!row) return { done: true as const, id: null }
-      const updated = await trx
-        .from('deliveries')
-        .where('id', row.id)
-        .where('status', row.status)
-        .where('attempts', row.attempts)
-        .update({ status: 'sending', attempts: Number(row.attempts) + 1, updated_at: sqlTime() })
-      const count = Number(Array.isArray(updated) ? updated[0] : updated)
-      return { done: false as const, id: count === 1 ? Number(row.id) : null }
-    })
-    if (claimed.done) return null
-    if (claimed.id !== null) return Delivery.findOrFail(claimed.id)
-  }
-  return null
+  const claim = await claimDueRow('deliveries', (q) => whereDue(q, now, filter))
+  return claim ? Delivery.findOrFail(claim.id) : null
 }
 
 export interface SendOutcome {
@@ -307,12 +289,10 @@ export async function sendClaimed(
     return { ...base, status: 'sent', retryAt: null, messageId: accepted, error: null }
   } catch (error: any) {
     const message = String(error?.response ?? error?.message ?? error).slice(0, 2000)
-    const giveUp = delivery.attempts >= MAX_ATTEMPTS || isPermanent(error)
-    const retryAt = giveUp
+    const retryIn = isPermanent(error)
       ? null
-      : now.plus({
-          minutes: BACKOFF_MINUTES[Math.min(delivery.attempts, BACKOFF_MINUTES.length) - 1],
-        })
+      : retryDelayMinutes(BACKOFF_MINUTES, delivery.attempts)
+    const retryAt = retryIn === null ? null : now.plus({ minutes: retryIn })
     await db
       .from('deliveries')
       .where('id', delivery.id)
@@ -354,7 +334,9 @@ export async function deliverDue(options: DeliverOptions = {}) {
   }
   // Render missing PDFs before claiming anything (a claimed row must not wait on Chromium):
   // invoices with one browser for the whole batch, credit notes (one page each) one by one.
-  const due = await dueQuery(db.connection(), now, filter).select('invoice_id', 'credit_note_id')
+  const due = await whereDue(db.from('deliveries'), now, filter)
+    .orderBy('id')
+    .select('invoice_id', 'credit_note_id')
   const pendingInvoices = due
     .filter((r: any) => r.invoice_id !== null)
     .map((r: any) => Number(r.invoice_id))

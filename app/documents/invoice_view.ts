@@ -291,119 +291,15 @@ export function buildInvoiceView(
   const supplier = snapshot.supplier ?? {}
   const draft = invoice.status !== 'finalized'
   const usage = indexUsage(source.usage)
-
-  // Summary: totals by category, with the quantity in its unit.
-  const byCategory = new Map<
-    string,
-    {
-      minor: number
-      quantity: number
-      durationS: number
-      volumeBytes: number
-      usage: boolean
-      rates: Set<number>
-    }
-  >()
-  for (const l of lines) {
-    const c = byCategory.get(l.category) ?? {
-      minor: 0,
-      quantity: 0,
-      durationS: 0,
-      volumeBytes: 0,
-      usage: l.kind === 'usage',
-      rates: new Set<number>(),
-    }
-    c.rates.add(l.taxRateBp)
-    const u =
-      l.kind === 'usage'
-        ? usage.get(
-            usageKey(l.usagePeriod ?? invoice.period, l.employeeId, l.serviceId, l.category)
-          )
-        : undefined
-    c.minor += l.amountMinor
-    c.quantity += l.quantity
-    c.durationS += u?.duration_s ?? 0
-    c.volumeBytes += u?.volume_bytes ?? 0
-    byCategory.set(l.category, c)
-  }
   // VAT per (category, rate): the same groups as the e-invoice's TaxSubtotals, adding up to the VAT per rate.
   const taxes = vatGroups(lines)
-
-  // Per employee, then unallocated usage (no employee), then account charges (recurring, no employee).
-  const byEmployee = new Map<number, InvoiceLine[]>()
-  const unallocated: InvoiceLine[] = []
-  const accountCharges: InvoiceLine[] = []
-  for (const l of lines) {
-    if (l.employeeId !== null)
-      byEmployee.set(l.employeeId, [...(byEmployee.get(l.employeeId) ?? []), l])
-    else if (l.kind === 'usage') unallocated.push(l)
-    else accountCharges.push(l)
-  }
-  const personLines: {
-    name: string
-    employee_number: string | null
-    department: string | null
-    lines: InvoiceLine[]
-  }[] = []
-  const people: PersonView[] = [...byEmployee].map(([employeeId, group]) => {
-    const e = snapshot.employees?.[employeeId] ?? {}
-    const departmentId =
-      group.find((l) => l.departmentId !== null)?.departmentId ?? e.department_id ?? null
-    const total = group.reduce((sum, l) => sum + l.amountMinor, 0)
-    const who = {
-      name: e.name ?? `Employee #${employeeId}`,
-      employee_number: e.employee_number ?? null,
-      department:
-        departmentId !== null ? (snapshot.departments?.[departmentId]?.name ?? null) : null,
-    }
-    personLines.push({ ...who, lines: group })
-    return {
-      ...who,
-      services: groupServices(group, snapshot, currency, usage, invoice.period),
-      total: formatMoney(total, currency),
-      total_minor: total,
-    }
-  })
-  people.sort(
-    (a, b) =>
-      (a.department ?? '~').localeCompare(b.department ?? '~') || a.name.localeCompare(b.name)
-  )
+  const { byEmployee, unallocated, accountCharges } = linesByPayer(lines)
+  const { people, personLines } = peopleViews(byEmployee, snapshot, currency, usage, invoice.period)
   const unallocatedTotal = unallocated.reduce((sum, l) => sum + l.amountMinor, 0)
   const accountTotal = accountCharges.reduce((sum, l) => sum + l.amountMinor, 0)
-
-  // Late usage: unbilled records of earlier periods billed on this invoice, per original period.
-  const byLatePeriod = new Map<string, { minor: number; quantity: number }>()
-  for (const l of lines) {
-    if (!l.usagePeriod) continue
-    const p = byLatePeriod.get(l.usagePeriod) ?? { minor: 0, quantity: 0 }
-    p.minor += l.amountMinor
-    p.quantity += l.quantity
-    byLatePeriod.set(l.usagePeriod, p)
-  }
-  const lateUsage = [...byLatePeriod]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([p, v]) => ({
-      period: p,
-      label: longMonth(p),
-      quantity: v.quantity,
-      amount: formatMoney(v.minor, currency),
-      amount_minor: v.minor,
-    }))
-
   const tz = customer.time_zone || 'Europe/London'
-  const itemisedTitle = (r: Dict) => {
-    const who =
-      r.employee_id === null
-        ? 'Unallocated'
-        : (snapshot.employees?.[r.employee_id]?.name ?? `Employee #${r.employee_id}`)
-    const what =
-      r.service_id === null
-        ? `${r.identifier} · not a known service`
-        : serviceLabel(snapshot, Number(r.service_id))
-    return `${who} · ${what}`
-  }
   const itemised = source.itemised
-    ? groupItemised(source.itemised, itemisedTitle, tz, currency)
+    ? groupItemised(source.itemised, itemisedTitle(snapshot), tz, currency)
     : null
 
   return {
@@ -431,62 +327,13 @@ export function buildInvoiceView(
       tax: formatMoney(invoice.taxMinor, currency),
       total: formatMoney(invoice.totalMinor, currency),
     },
-    taxes: taxes.map((t) => ({
-      rate: percent(t.rateBp),
-      label:
-        t.category === 'S'
-          ? `VAT at ${percent(t.rateBp)}`
-          : `${VAT_CATEGORY_LABELS[t.category]} (${percent(t.rateBp)})`,
-      net: formatMoney(t.taxableMinor, currency),
-      tax: formatMoney(t.taxMinor, currency),
-    })),
+    taxes: taxViews(taxes, currency),
     several_vat_rates: taxes.length > 1,
     reverse_charge: taxes.some((t) => t.category === 'AE') ? REVERSE_CHARGE_WORDING : null,
     exempt: taxes.some((t) => t.category === 'E'),
-    categories: [...byCategory]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([c, v]) => ({
-        label: categoryLabel(c),
-        quantity: v.quantity,
-        quantity_text: v.usage
-          ? usageQuantity(c, v.quantity, v.durationS, v.volumeBytes)
-          : plural(v.quantity, c === 'licence' ? 'seat' : 'unit'),
-        amount: formatMoney(v.minor, currency),
-        vat_rate: [...v.rates]
-          .sort((a, b) => b - a)
-          .map(percent)
-          .join(' / '),
-      })),
-    people_summary: [
-      ...people.map((p) => ({ name: p.name, department: p.department, amount: p.total })),
-      ...(unallocated.length
-        ? [
-            {
-              name: 'Unallocated',
-              department: null,
-              amount: formatMoney(unallocatedTotal, currency),
-            },
-          ]
-        : []),
-      ...(accountCharges.length
-        ? [
-            {
-              name: 'Account charges',
-              department: null,
-              amount: formatMoney(accountTotal, currency),
-            },
-          ]
-        : []),
-    ],
-    late_usage: lateUsage.length
-      ? {
-          periods: lateUsage,
-          total: formatMoney(
-            lateUsage.reduce((sum, p) => sum + p.amount_minor, 0),
-            currency
-          ),
-        }
-      : null,
+    categories: categorySummary(lines, usage, invoice.period, currency),
+    people_summary: peopleSummary(people, unallocated, accountCharges, currency),
+    late_usage: lateUsageSection(lateUsageView(lines, currency), currency),
     cost_by_user: costByDepartment(personLines, unallocated, currency, accountCharges),
     m365: m365Licences(lines, currency),
     time_zone: tz,
@@ -508,6 +355,191 @@ export function buildInvoiceView(
         }
       : null,
     itemised,
+  }
+}
+
+function taxViews(taxes: ReturnType<typeof vatGroups>, currency: string) {
+  return taxes.map((t) => ({
+    rate: percent(t.rateBp),
+    label:
+      t.category === 'S'
+        ? `VAT at ${percent(t.rateBp)}`
+        : `${VAT_CATEGORY_LABELS[t.category]} (${percent(t.rateBp)})`,
+    net: formatMoney(t.taxableMinor, currency),
+    tax: formatMoney(t.taxMinor, currency),
+  }))
+}
+
+/** One total per person, then the unallocated usage and the account charges when there are any. */
+function peopleSummary(
+  people: PersonView[],
+  unallocated: InvoiceLine[],
+  accountCharges: InvoiceLine[],
+  currency: string
+) {
+  const totalOf = (group: InvoiceLine[]) =>
+    formatMoney(
+      group.reduce((sum, l) => sum + l.amountMinor, 0),
+      currency
+    )
+  return [
+    ...people.map((p) => ({ name: p.name, department: p.department, amount: p.total })),
+    ...(unallocated.length
+      ? [{ name: 'Unallocated', department: null, amount: totalOf(unallocated) }]
+      : []),
+    ...(accountCharges.length
+      ? [{ name: 'Account charges', department: null, amount: totalOf(accountCharges) }]
+      : []),
+  ]
+}
+
+/** Summary: totals by category, with the quantity in its unit. */
+function categorySummary(
+  lines: InvoiceLine[],
+  usage: UsageIndex,
+  invoicePeriod: string,
+  currency: string
+) {
+  const byCategory = new Map<
+    string,
+    {
+      minor: number
+      quantity: number
+      durationS: number
+      volumeBytes: number
+      usage: boolean
+      rates: Set<number>
+    }
+  >()
+  for (const l of lines) {
+    const c = byCategory.get(l.category) ?? {
+      minor: 0,
+      quantity: 0,
+      durationS: 0,
+      volumeBytes: 0,
+      usage: l.kind === 'usage',
+      rates: new Set<number>(),
+    }
+    c.rates.add(l.taxRateBp)
+    const u =
+      l.kind === 'usage'
+        ? usage.get(usageKey(l.usagePeriod ?? invoicePeriod, l.employeeId, l.serviceId, l.category))
+        : undefined
+    c.minor += l.amountMinor
+    c.quantity += l.quantity
+    c.durationS += u?.duration_s ?? 0
+    c.volumeBytes += u?.volume_bytes ?? 0
+    byCategory.set(l.category, c)
+  }
+  return [...byCategory]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([c, v]) => ({
+      label: categoryLabel(c),
+      quantity: v.quantity,
+      quantity_text: v.usage
+        ? usageQuantity(c, v.quantity, v.durationS, v.volumeBytes)
+        : plural(v.quantity, c === 'licence' ? 'seat' : 'unit'),
+      amount: formatMoney(v.minor, currency),
+      vat_rate: [...v.rates]
+        .sort((a, b) => b - a)
+        .map(percent)
+        .join(' / '),
+    }))
+}
+
+/** Per employee, then unallocated usage (no employee), then account charges (recurring, no employee). */
+function linesByPayer(lines: InvoiceLine[]) {
+  const byEmployee = new Map<number, InvoiceLine[]>()
+  const unallocated: InvoiceLine[] = []
+  const accountCharges: InvoiceLine[] = []
+  for (const l of lines) {
+    if (l.employeeId !== null)
+      byEmployee.set(l.employeeId, [...(byEmployee.get(l.employeeId) ?? []), l])
+    else if (l.kind === 'usage') unallocated.push(l)
+    else accountCharges.push(l)
+  }
+  return { byEmployee, unallocated, accountCharges }
+}
+
+/** Each employee's services and total, by department then name, and their lines for the cost table. */
+function peopleViews(
+  byEmployee: Map<number, InvoiceLine[]>,
+  snapshot: Dict,
+  currency: string,
+  usage: UsageIndex,
+  invoicePeriod: string
+) {
+  const personLines: {
+    name: string
+    employee_number: string | null
+    department: string | null
+    lines: InvoiceLine[]
+  }[] = []
+  const people: PersonView[] = [...byEmployee].map(([employeeId, group]) => {
+    const e = snapshot.employees?.[employeeId] ?? {}
+    const departmentId =
+      group.find((l) => l.departmentId !== null)?.departmentId ?? e.department_id ?? null
+    const total = group.reduce((sum, l) => sum + l.amountMinor, 0)
+    const who = {
+      name: e.name ?? `Employee #${employeeId}`,
+      employee_number: e.employee_number ?? null,
+      department:
+        departmentId !== null ? (snapshot.departments?.[departmentId]?.name ?? null) : null,
+    }
+    personLines.push({ ...who, lines: group })
+    return {
+      ...who,
+      services: groupServices(group, snapshot, currency, usage, invoicePeriod),
+      total: formatMoney(total, currency),
+      total_minor: total,
+    }
+  })
+  people.sort(
+    (a, b) =>
+      (a.department ?? '~').localeCompare(b.department ?? '~') || a.name.localeCompare(b.name)
+  )
+  return { people, personLines }
+}
+
+/** Late usage: unbilled records of earlier periods billed on this invoice, per original period. */
+function lateUsageView(lines: InvoiceLine[], currency: string) {
+  const byLatePeriod = new Map<string, { minor: number; quantity: number }>()
+  for (const l of lines) {
+    if (!l.usagePeriod) continue
+    const p = byLatePeriod.get(l.usagePeriod) ?? { minor: 0, quantity: 0 }
+    p.minor += l.amountMinor
+    p.quantity += l.quantity
+    byLatePeriod.set(l.usagePeriod, p)
+  }
+  return [...byLatePeriod]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([p, v]) => ({
+      period: p,
+      label: longMonth(p),
+      quantity: v.quantity,
+      amount: formatMoney(v.minor, currency),
+      amount_minor: v.minor,
+    }))
+}
+
+function lateUsageSection(periods: ReturnType<typeof lateUsageView>, currency: string) {
+  if (!periods.length) return null
+  const total = periods.reduce((sum, p) => sum + p.amount_minor, 0)
+  return { periods, total: formatMoney(total, currency) }
+}
+
+/** The heading of an itemised group: who, and which service. */
+function itemisedTitle(snapshot: Dict) {
+  return (r: Dict) => {
+    const who =
+      r.employee_id === null
+        ? 'Unallocated'
+        : (snapshot.employees?.[r.employee_id]?.name ?? `Employee #${r.employee_id}`)
+    const what =
+      r.service_id === null
+        ? `${r.identifier} · not a known service`
+        : serviceLabel(snapshot, Number(r.service_id))
+    return `${who} · ${what}`
   }
 }
 

@@ -253,60 +253,11 @@ export async function dashboard(
   const periods = monthsBetween(range.from, range.to)
   // No supplier cost here: the dashboard is also the portal's (margin is admin-only, margin.ts).
   const [lines, lookup] = await Promise.all([linesOf(customerId, range), names(customerId)])
-  const byPeriod = sumBy(lines, (l) => l.period)
   const totals = total(lines)
   const totalMinor = totals.amountMinor
-  const billed = new Set(lines.filter((l) => l.billed).map((l) => l.period))
-
-  const trend = periods.map((period) => ({
-    period,
-    ...parts(byPeriod.get(period)),
-    records: byPeriod.get(period)?.records ?? 0,
-    billed: billed.has(period),
-  }))
-  const categories = [...sumBy(lines, (l) => l.category)]
-    .map(([category, s]) => ({
-      category,
-      ...parts(s),
-      records: s.records,
-      sharePct: pct(s.amountMinor, totalMinor),
-    }))
-    .sort((a, b) => b.amountMinor - a.amountMinor || a.category.localeCompare(b.category))
-  const departments = [...sumBy(lines, departmentKey)]
-    .map(([departmentId, s]) => ({
-      departmentId,
-      department: departmentLabel(departmentId, lookup),
-      ...parts(s),
-      records: s.records,
-      sharePct: pct(s.amountMinor, totalMinor),
-    }))
-    .sort((a, b) => b.amountMinor - a.amountMinor || a.department.localeCompare(b.department))
-  const departmentTrend = monthTable(lines, periods, departmentKey)
-    .map((row) => ({
-      departmentId: row.key,
-      department: departmentLabel(row.key, lookup),
-      months: row.months,
-      totalMinor: row.months.reduce((a, b) => a + b, 0),
-    }))
-    .sort((a, b) => b.totalMinor - a.totalMinor || a.department.localeCompare(b.department))
+  const trend = monthlyTrend(lines, periods)
   const employees = employeeRows(lines, lookup)
-
-  // Per-employee trend: the biggest spenders month by month (usage + recurring).
-  const top = employees.rows.filter((e) => e.employeeId > 0).slice(0, options.trendEmployees ?? 5)
-  const topIds = new Set(top.map((t) => t.employeeId))
-  const topMonths = new Map(
-    monthTable(
-      lines.filter((l) => topIds.has(l.employeeId)),
-      periods,
-      (l) => l.employeeId
-    ).map((r) => [r.key, r.months])
-  )
-  const employeeTrend = top.map((t) => ({
-    employeeId: t.employeeId,
-    name: t.name,
-    months: topMonths.get(t.employeeId) ?? periods.map(() => 0),
-  }))
-
+  const named = employees.rows.filter((e) => e.employeeId > 0)
   const monthsWithData = trend.filter((t) => t.records > 0 || t.amountMinor !== 0).length
   return {
     range,
@@ -316,18 +267,84 @@ export async function dashboard(
       usageMinor: totals.usageMinor,
       recurringMinor: totals.recurringMinor,
       records: totals.records,
-      employees: employees.rows.filter((e) => e.employeeId > 0).length,
+      employees: named.length,
       averageMonthMinor: monthsWithData ? divRoundHalfUp(totalMinor, monthsWithData) : 0,
     },
     trend,
     mom: monthOverMonth(trend),
-    byCategory: categories,
-    byDepartment: departments,
-    departmentTrend,
+    byCategory: categoryShares(lines, totalMinor),
+    byDepartment: departmentShares(lines, lookup, totalMinor),
+    departmentTrend: departmentTrend(lines, periods, lookup),
     byEmployee: employees.rows,
-    topSpenders: employees.rows.filter((e) => e.employeeId > 0).slice(0, 10),
-    employeeTrend,
+    topSpenders: named.slice(0, 10),
+    employeeTrend: topSpenderTrend(lines, periods, named.slice(0, options.trendEmployees ?? 5)),
   }
+}
+
+function monthlyTrend(lines: MoneyLine[], periods: string[]) {
+  const byPeriod = sumBy(lines, (l) => l.period)
+  const billed = new Set(lines.filter((l) => l.billed).map((l) => l.period))
+  return periods.map((period) => ({
+    period,
+    ...parts(byPeriod.get(period)),
+    records: byPeriod.get(period)?.records ?? 0,
+    billed: billed.has(period),
+  }))
+}
+
+function categoryShares(lines: MoneyLine[], totalMinor: number) {
+  return [...sumBy(lines, (l) => l.category)]
+    .map(([category, s]) => ({
+      category,
+      ...parts(s),
+      records: s.records,
+      sharePct: pct(s.amountMinor, totalMinor),
+    }))
+    .sort((a, b) => b.amountMinor - a.amountMinor || a.category.localeCompare(b.category))
+}
+
+function departmentShares(lines: MoneyLine[], lookup: Lookup, totalMinor: number) {
+  return [...sumBy(lines, departmentKey)]
+    .map(([departmentId, s]) => ({
+      departmentId,
+      department: departmentLabel(departmentId, lookup),
+      ...parts(s),
+      records: s.records,
+      sharePct: pct(s.amountMinor, totalMinor),
+    }))
+    .sort((a, b) => b.amountMinor - a.amountMinor || a.department.localeCompare(b.department))
+}
+
+function departmentTrend(lines: MoneyLine[], periods: string[], lookup: Lookup) {
+  return monthTable(lines, periods, departmentKey)
+    .map((row) => ({
+      departmentId: row.key,
+      department: departmentLabel(row.key, lookup),
+      months: row.months,
+      totalMinor: row.months.reduce((a, b) => a + b, 0),
+    }))
+    .sort((a, b) => b.totalMinor - a.totalMinor || a.department.localeCompare(b.department))
+}
+
+/** The biggest spenders month by month (usage + recurring). */
+function topSpenderTrend(
+  lines: MoneyLine[],
+  periods: string[],
+  top: { employeeId: number; name: string }[]
+) {
+  const topIds = new Set(top.map((t) => t.employeeId))
+  const topMonths = new Map(
+    monthTable(
+      lines.filter((l) => topIds.has(l.employeeId)),
+      periods,
+      (l) => l.employeeId
+    ).map((r) => [r.key, r.months])
+  )
+  return top.map((t) => ({
+    employeeId: t.employeeId,
+    name: t.name,
+    months: topMonths.get(t.employeeId) ?? periods.map(() => 0),
+  }))
 }
 
 export type Dashboard = Awaited<ReturnType<typeof dashboard>>

@@ -6,7 +6,8 @@ import type { Mailer } from '@adonisjs/mail'
 import type { MailTransportContract } from '@adonisjs/mail/types'
 import DunningReminder from '#models/dunning_reminder'
 import { audit } from '#lib/audit'
-import { isMysql, sqlTime } from '#lib/db_helpers'
+import { sqlTime } from '#lib/db_helpers'
+import { claimDueRow, retryDelayMinutes } from '#lib/outbox_lease'
 import { BACKOFF_MINUTES, MAX_ATTEMPTS } from '#deliveries/deliveries'
 import { invoiceBalances } from '#payments/balances'
 import { getDunningSettings, type DunningSettings } from '#payments/dunning_settings'
@@ -80,46 +81,25 @@ export async function queueReminders(settings: DunningSettings, now: Date = new 
   return rows.length
 }
 
-function dueQuery(client: any, at: string) {
-  return client
-    .from('dunning_reminders')
-    .where((w: any) => {
-      w.where('status', 'queued').orWhere((a: any) =>
-        a
-          .where('status', 'failed')
-          .whereNotNull('next_attempt_at')
-          .where('next_attempt_at', '<=', at)
-          .where('attempts', '<', MAX_ATTEMPTS)
-      )
-    })
-    .orderBy('id')
+/** Queued, or failed with a retry due: the reminders a pass sends. */
+function whereDue(q: any, at: string) {
+  return q.where((w: any) => {
+    w.where('status', 'queued').orWhere((a: any) =>
+      a
+        .where('status', 'failed')
+        .whereNotNull('next_attempt_at')
+        .where('next_attempt_at', '<=', at)
+        .where('attempts', '<', MAX_ATTEMPTS)
+    )
+  })
 }
 
 /** Takes one due reminder for this process: status → sending, attempts + 1. */
 export async function claimNextReminder(
   now: DateTime = DateTime.now()
 ): Promise<DunningReminder | null> {
-  for (let tries = 0; tries < 5; tries++) {
-    const claimed = await db.transaction(async (trx) => {
-      const q = dueQuery(trx, sqlTime(now.toJSDate())).select('id', 'status', 'attempts').limit(1)
-      if (isMysql(trx)) q.forUpdate().skipLocked()
-      const row = await q.first()
-      if (!row) return { done: true as const, id: null }
-      const updated = await trx
-        .from('dunning_reminders')
-        .where('id', row.id)
-        .where('status', row.status)
-        .where('attempts', row.attempts)
-        .update({ status: 'sending', attempts: Number(row.attempts) + 1, updated_at: sqlTime() })
-      return {
-        done: false as const,
-        id: Number(Array.isArray(updated) ? updated[0] : updated) === 1 ? Number(row.id) : null,
-      }
-    })
-    if (claimed.done) return null
-    if (claimed.id !== null) return DunningReminder.findOrFail(claimed.id)
-  }
-  return null
+  const claim = await claimDueRow('dunning_reminders', (q) => whereDue(q, sqlTime(now.toJSDate())))
+  return claim ? DunningReminder.findOrFail(claim.id) : null
 }
 
 const finish = (id: number, values: Record<string, unknown>) =>
@@ -172,12 +152,9 @@ export async function sendReminder(
   } catch (error: any) {
     const message = String(error?.response ?? error?.message ?? error).slice(0, 2000)
     const code = Number(error?.responseCode)
-    const giveUp = reminder.attempts >= MAX_ATTEMPTS || (code >= 500 && code < 600)
-    const retryAt = giveUp
-      ? null
-      : now.plus({
-          minutes: BACKOFF_MINUTES[Math.min(reminder.attempts, BACKOFF_MINUTES.length) - 1],
-        })
+    const permanent = code >= 500 && code < 600
+    const retryIn = permanent ? null : retryDelayMinutes(BACKOFF_MINUTES, reminder.attempts)
+    const retryAt = retryIn === null ? null : now.plus({ minutes: retryIn })
     await finish(reminder.id, {
       status: 'failed',
       last_error: message,

@@ -77,6 +77,11 @@ function validDate(text: string): boolean {
   return d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3]
 }
 
+/** Reports a bad field of a line. */
+type Fail = (line: number, field: string, message: string) => void
+/** A cell of the current line by column name ('' when the column is absent). */
+type Cell = (name: string) => string
+
 /**
  * Parses and validates a deck file, streaming. Every bad field is reported
  * with its line; `rows` holds the valid rows (import only when errors is empty).
@@ -89,7 +94,7 @@ export async function parseDeckFile(
   const file = options.displayName ?? basename(path)
   const keep = options.keepRows ?? Number.POSITIVE_INFINITY
   const result: DeckParseResult = { file, rows: [], errors: [], errorCount: 0, lines: 0, valid: 0 }
-  const fail = (line: number, field: string, message: string) => {
+  const fail: Fail = (line, field, message) => {
     result.errorCount++
     if (result.errors.length < MAX_ERRORS_KEPT) result.errors.push({ line, field, message })
   }
@@ -106,116 +111,28 @@ export async function parseDeckFile(
       const line = info.lines
       result.lines = line
       if (!header) {
-        header = new Map(
-          record.map((name, i) => [
-            name
-              .trim()
-              .toLowerCase()
-              .replace(/[\s-]+/g, '_'),
-            i,
-          ])
-        )
-        const missing = REQUIRED.filter((c) => !header!.has(c))
-        if (missing.length) {
-          fail(
-            line,
-            missing[0],
-            `missing column(s) ${missing.join(', ')}; the header must name ${REQUIRED.join(', ')}`
-          )
-          break
-        }
+        header = headerOf(record)
+        if (!hasRequiredColumns(header, line, fail)) break
         continue
       }
-      const get = (name: string) => {
-        const i = header!.get(name)
+      const columns = header
+      const get: Cell = (name) => {
+        const i = columns.get(name)
         return i === undefined ? '' : (record[i] ?? '').trim()
       }
       const before = result.errorCount
-      const category = get('category').toLowerCase()
-      const kind = kindOfCategory(category)
-      if (!category) fail(line, 'category', 'is required')
-      else if (category.length > 32 || !/^[a-z0-9_ -]+$/.test(category))
-        fail(line, 'category', `"${category}" is not a category name`)
-      else if (kind === 'info') fail(line, 'category', `"${category}" is not priced by a rate deck`)
-      const prefix = get('prefix').replace(/^\+/, '')
-      if (prefix === '' ? kind === 'voice' || kind === 'info' : !/^\d{1,24}$/.test(prefix)) {
-        fail(
-          line,
-          'prefix',
-          prefix === '' ? 'is required for calls' : `"${prefix}" must be 1-24 digits`
-        )
-      }
-      const destination = get('destination')
-      if (!destination) fail(line, 'destination', 'is required')
-      else if (destination.length > 120) fail(line, 'destination', 'is longer than 120 characters')
-      const money = (field: string, required: boolean): number => {
-        const text = get(field)
-        if (text === '') {
-          if (required) fail(line, field, 'is required')
-          return 0
-        }
-        const fast = FAST_MICROS.exec(text)
-        if (fast)
-          return Number(fast[1]) * 1_000_000 + (fast[2] ? Number(fast[2].padEnd(6, '0')) : 0)
-        try {
-          const v = parseDecimal(text, 6)
-          if (v < 0) fail(line, field, 'must not be negative')
-          return v
-        } catch (error) {
-          fail(line, field, (error as Error).message)
-          return 0
-        }
-      }
-      const peak = money('peak', true)
-      const offpeak = money('offpeak', true)
-      const weekend = money('weekend', true)
-      const connection = money('connection', false)
-      const minimum = money('minimum', false)
-      let initialS = 60
-      let subsequentS = 60
-      const increments = get('increments')
-      if (increments !== '') {
-        const m = /^(\d{1,5})\s*\/\s*(\d{1,5})$/.exec(increments)
-        if (!m || Number(m[2]) < 1)
-          fail(
-            line,
-            'increments',
-            `"${increments}" must be initial/subsequent seconds, e.g. 60/60 or 30/6`
-          )
-        else {
-          initialS = Number(m[1])
-          subsequentS = Number(m[2])
-        }
-      }
-      const effectiveFrom = get('effective_from') || '1970-01-01'
-      if (!validDate(effectiveFrom))
-        fail(line, 'effective_from', `"${effectiveFrom}" is not a YYYY-MM-DD date`)
-      const key = `${kind}|${prefix}|${effectiveFrom}`
+      const { kind, row } = deckRowOf(get, line, fail)
+      const key = `${kind}|${row.prefix}|${row.effectiveFrom}`
       const previous = seen.get(key)
       if (previous !== undefined)
         fail(
           line,
           'prefix',
-          `${prefix || '(any)'} effective ${effectiveFrom} is already on line ${previous}`
+          `${row.prefix || '(any)'} effective ${row.effectiveFrom} is already on line ${previous}`
         )
       else seen.set(key, line)
       if (result.errorCount === before) result.valid++
-      if (result.errorCount === before && result.rows.length < keep) {
-        result.rows.push({
-          line,
-          prefix,
-          destination,
-          category,
-          peakMicros: peak,
-          offpeakMicros: offpeak,
-          weekendMicros: weekend,
-          connectionMicros: connection,
-          minimumMicros: minimum,
-          initialS,
-          subsequentS,
-          effectiveFrom,
-        })
-      }
+      if (result.errorCount === before && result.rows.length < keep) result.rows.push(row)
     }
   } catch (error) {
     const e = error as Error & { lines?: number }
@@ -225,4 +142,109 @@ export async function parseDeckFile(
   else if (header && seen.size === 0 && result.errorCount === 0)
     fail(result.lines, 'file', 'has a header but no rates')
   return result
+}
+
+/** Column positions by normalised name ("Effective From" → effective_from). */
+function headerOf(record: string[]) {
+  return new Map(
+    record.map((name, i) => [
+      name
+        .trim()
+        .toLowerCase()
+        .replace(/[\s-]+/g, '_'),
+      i,
+    ])
+  )
+}
+
+function hasRequiredColumns(header: Map<string, number>, line: number, fail: Fail) {
+  const missing = REQUIRED.filter((c) => !header.has(c))
+  if (missing.length)
+    fail(
+      line,
+      missing[0],
+      `missing column(s) ${missing.join(', ')}; the header must name ${REQUIRED.join(', ')}`
+    )
+  return missing.length === 0
+}
+
+/** One data line as a deck row, each bad field reported; the kind is what duplicates are keyed on. */
+function deckRowOf(get: Cell, line: number, fail: Fail) {
+  const { kind, category, prefix, destination } = destinationOf(get, line, fail)
+  const money = (field: string, required: boolean) =>
+    micros(get(field), required, field, line, fail)
+  const peakMicros = money('peak', true)
+  const offpeakMicros = money('offpeak', true)
+  const weekendMicros = money('weekend', true)
+  const connectionMicros = money('connection', false)
+  const minimumMicros = money('minimum', false)
+  const { initialS, subsequentS } = incrementsOf(get('increments'), line, fail)
+  const effectiveFrom = get('effective_from') || '1970-01-01'
+  if (!validDate(effectiveFrom))
+    fail(line, 'effective_from', `"${effectiveFrom}" is not a YYYY-MM-DD date`)
+  const row: DeckRow = {
+    line,
+    prefix,
+    destination,
+    category,
+    peakMicros,
+    offpeakMicros,
+    weekendMicros,
+    connectionMicros,
+    minimumMicros,
+    initialS,
+    subsequentS,
+    effectiveFrom,
+  }
+  return { kind, row }
+}
+
+function destinationOf(get: Cell, line: number, fail: Fail) {
+  const category = get('category').toLowerCase()
+  const kind = kindOfCategory(category)
+  if (!category) fail(line, 'category', 'is required')
+  else if (category.length > 32 || !/^[a-z0-9_ -]+$/.test(category))
+    fail(line, 'category', `"${category}" is not a category name`)
+  else if (kind === 'info') fail(line, 'category', `"${category}" is not priced by a rate deck`)
+  const prefix = get('prefix').replace(/^\+/, '')
+  if (prefix === '' ? kind === 'voice' || kind === 'info' : !/^\d{1,24}$/.test(prefix)) {
+    fail(
+      line,
+      'prefix',
+      prefix === '' ? 'is required for calls' : `"${prefix}" must be 1-24 digits`
+    )
+  }
+  const destination = get('destination')
+  if (!destination) fail(line, 'destination', 'is required')
+  else if (destination.length > 120) fail(line, 'destination', 'is longer than 120 characters')
+  return { kind, category, prefix, destination }
+}
+
+/** A price cell in micros; the plain-decimal fast path skips parseDecimal on most cells of a big deck. */
+function micros(text: string, required: boolean, field: string, line: number, fail: Fail) {
+  if (text === '') {
+    if (required) fail(line, field, 'is required')
+    return 0
+  }
+  const fast = FAST_MICROS.exec(text)
+  if (fast) return Number(fast[1]) * 1_000_000 + (fast[2] ? Number(fast[2].padEnd(6, '0')) : 0)
+  try {
+    const v = parseDecimal(text, 6)
+    if (v < 0) fail(line, field, 'must not be negative')
+    return v
+  } catch (error) {
+    fail(line, field, (error as Error).message)
+    return 0
+  }
+}
+
+/** "initial/subsequent" billing increments in seconds; per-minute billing when the cell is empty. */
+function incrementsOf(text: string, line: number, fail: Fail) {
+  if (text === '') return { initialS: 60, subsequentS: 60 }
+  const m = /^(\d{1,5})\s*\/\s*(\d{1,5})$/.exec(text)
+  if (!m || Number(m[2]) < 1) {
+    fail(line, 'increments', `"${text}" must be initial/subsequent seconds, e.g. 60/60 or 30/6`)
+    return { initialS: 60, subsequentS: 60 }
+  }
+  return { initialS: Number(m[1]), subsequentS: Number(m[2]) }
 }

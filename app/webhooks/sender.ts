@@ -3,7 +3,8 @@ import https from 'node:https'
 import db from '@adonisjs/lucid/services/db'
 import encryption from '@adonisjs/core/services/encryption'
 import { DateTime } from 'luxon'
-import { isMysql, sqlTime } from '#lib/db_helpers'
+import { sqlTime } from '#lib/db_helpers'
+import { claimDueRow, retryDelayMinutes, type OutboxClaim } from '#lib/outbox_lease'
 import { OutboundBlockedError, assertOutboundAllowed, guardedAgent } from '#lib/net_guard'
 import { WEBHOOK_BACKOFF_MINUTES } from '#webhooks/catalogue'
 import { signatureHeader } from '#webhooks/signing'
@@ -25,32 +26,18 @@ const at = (time: DateTime) => sqlTime(time.toJSDate())
  * Takes one due delivery: queued and due, or `sending` with an expired lease (its scheduler died
  * mid-send). Several schedulers may call this at once; each row goes to one of them.
  */
-async function claimNext(now: DateTime, onlyIds?: number[]) {
-  return db.transaction(async (trx) => {
-    const q = trx
-      .from('webhook_deliveries')
-      .where((w) => {
+function claimNext(now: DateTime, onlyIds?: number[]) {
+  return claimDueRow(
+    'webhook_deliveries',
+    (q) => {
+      q.where((w) => {
         w.where((d) => d.where('status', 'queued').where('next_attempt_at', '<=', at(now)))
         w.orWhere((d) => d.where('status', 'sending').where('lease_until', '<', at(now)))
       })
-      .orderBy('id')
-      .select('id', 'attempts')
-      .limit(1)
-    if (onlyIds) q.whereIn('id', onlyIds)
-    if (isMysql(trx)) q.forUpdate().skipLocked()
-    const row = await q.first()
-    if (!row) return null
-    await trx
-      .from('webhook_deliveries')
-      .where('id', row.id)
-      .update({
-        status: 'sending',
-        attempts: Number(row.attempts) + 1,
-        lease_until: at(now.plus({ seconds: LEASE_SECONDS })),
-        updated_at: at(now),
-      })
-    return { id: Number(row.id), attempt: Number(row.attempts) + 1 }
-  })
+      if (onlyIds) q.whereIn('id', onlyIds)
+    },
+    { lease_until: at(now.plus({ seconds: LEASE_SECONDS })), updated_at: at(now) }
+  )
 }
 
 /** POSTs the body and answers the status code; a redirect is an answer too (it is not followed). */
@@ -125,7 +112,7 @@ async function attempt(deliveryId: number, now: DateTime) {
 }
 
 async function settle(
-  claim: { id: number; attempt: number },
+  claim: OutboxClaim,
   now: DateTime,
   result: { status?: number; error?: unknown }
 ): Promise<WebhookOutcome> {
@@ -136,8 +123,8 @@ async function settle(
     : result.error
       ? describeError(result.error)
       : `The receiver answered HTTP ${result.status}`
-  const retryIn = WEBHOOK_BACKOFF_MINUTES[claim.attempt - 1]
-  const status = ok ? 'delivered' : blocked || retryIn === undefined ? 'failed' : 'queued'
+  const retryIn = retryDelayMinutes(WEBHOOK_BACKOFF_MINUTES, claim.attempt)
+  const status = ok ? 'delivered' : blocked || retryIn === null ? 'failed' : 'queued'
   await db
     .from('webhook_deliveries')
     .where('id', claim.id)
@@ -146,7 +133,7 @@ async function settle(
       response_status: result.status ?? null,
       last_error: error,
       lease_until: null,
-      next_attempt_at: status === 'queued' ? at(now.plus({ minutes: retryIn })) : null,
+      next_attempt_at: status === 'queued' ? at(now.plus({ minutes: retryIn! })) : null,
       delivered_at: ok ? at(now) : null,
       updated_at: at(now),
     })
