@@ -213,6 +213,9 @@ export async function run() {
     peak_rss_mb: Math.round(m.import_peak_rss / 1024 / 1024),
     // The booted app before the import (framework, models, connection pool): the pipeline's own share is the rest.
     booted_rss_mb: Math.round(m.baseline_rss / 1024 / 1024),
+    import_peak_heap_total_mb: Math.round(m.import_peaks.heapTotal / 1024 / 1024),
+    import_peak_heap_used_mb: Math.round(m.import_peaks.heapUsed / 1024 / 1024),
+    import_peak_array_buffers_mb: Math.round(m.import_peaks.arrayBuffers / 1024 / 1024),
     parse_only_seconds: round(m.parse_seconds),
     parse_only_records_per_s: Math.round(m.read / m.parse_seconds),
     rerate: m.rerate,

@@ -25,6 +25,14 @@ const createParser = () =>
     settings: connector.settings ?? {},
   })
 
+// Where the peak RSS lies: the JavaScript heap V8 holds, or buffers outside it.
+const peaks = { heapTotal: 0, heapUsed: 0, arrayBuffers: 0 }
+const sampler = setInterval(() => {
+  const m = process.memoryUsage()
+  peaks.heapTotal = Math.max(peaks.heapTotal, m.heapTotal)
+  peaks.heapUsed = Math.max(peaks.heapUsed, m.heapUsed)
+  peaks.arrayBuffers = Math.max(peaks.arrayBuffers, m.arrayBuffers)
+}, 100)
 const started = process.hrtime.bigint()
 const summary = await importFile({
   path: file,
@@ -35,6 +43,7 @@ const summary = await importFile({
 })
 const importSeconds = seconds(started)
 const importRss = process.resourceUsage().maxRSS * 1024
+clearInterval(sampler)
 
 let rerate: Record<string, unknown> | null = null
 if (rerateFlag === '1' && summary.status === 'completed') {
@@ -92,6 +101,7 @@ process.stdout.write(
     rerate,
     baseline_rss: baselineRss,
     import_peak_rss: importRss,
+    import_peaks: peaks,
     // ru_maxrss: the highest RSS of this process over its whole life, boot included.
     peak_rss: process.resourceUsage().maxRSS * 1024,
   }) + '\n'
