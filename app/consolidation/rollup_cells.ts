@@ -1,6 +1,6 @@
-import mysql2 from 'mysql2'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { refreshRecurringMonths } from '#consolidation/rollups'
+import { insertEscaped } from '#lib/db_helpers'
 
 const MONTHLY_KEY = [
   'customer_id',
@@ -236,7 +236,5 @@ async function insertCells(
   batch: Cell[]
 ) {
   if (trx.dialect.name !== 'mysql') return trx.table(table).multiInsert(batch)
-  const value = (v: string | number) => (typeof v === 'number' ? String(v) : mysql2.escape(v))
-  const rows = batch.map((cell) => `(${columns.map((c) => value(cell[c])).join(',')})`)
-  await trx.rawQuery(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${rows.join(',')}`)
+  await insertEscaped(trx, table, columns, batch)
 }

@@ -1,5 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
-import mysql2 from 'mysql2'
+import { mysqlLiteral } from '#lib/db_helpers'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { kindOfCategory } from '#rating/deck'
 import { AllowanceLedger } from '#rating/allowances'
@@ -349,12 +349,10 @@ async function writeBatch(trx: TransactionClientContract, batch: Update[]) {
   if (trx.dialect.name === 'mysql') {
     // Values escaped by mysql2 rather than bound: binding 11 values × thousands of rows through the
     // query builder costs more than the UPDATE itself.
-    const value = (v: string | number | null) =>
-      v === null ? 'NULL' : typeof v === 'number' ? String(v) : mysql2.escape(v)
     const rows = batch.map((u, i) =>
       i === 0
-        ? `SELECT ${Number(u.id)} AS id, ${COLUMNS.map((c) => `${value(u[c])} AS ${c}`).join(', ')}`
-        : `SELECT ${Number(u.id)}, ${COLUMNS.map((c) => value(u[c])).join(', ')}`
+        ? `SELECT ${Number(u.id)} AS id, ${COLUMNS.map((c) => `${mysqlLiteral(u[c])} AS ${c}`).join(', ')}`
+        : `SELECT ${Number(u.id)}, ${COLUMNS.map((c) => mysqlLiteral(u[c])).join(', ')}`
     )
     const sql =
       `UPDATE usage_records u JOIN (${rows.join(' UNION ALL ')}) v ON u.id = v.id SET ` +

@@ -1,6 +1,6 @@
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import db from '@adonisjs/lucid/services/db'
-import mysql2 from 'mysql2'
+import { insertEscaped } from '#lib/db_helpers'
 import { e4ToMinor, formatMoney, formatScaled } from '#lib/money'
 import { csvLine } from '#lib/csv'
 
@@ -119,22 +119,7 @@ async function insertChanges(trx: TransactionClientContract, rows: Record<string
       await trx.table('rerate_changes').multiInsert(rows.slice(i, i + 500))
     return
   }
-  if (!rows.length) return
-  const columns = Object.keys(rows[0])
-  const value = (v: unknown) =>
-    v === null || v === undefined
-      ? 'NULL'
-      : typeof v === 'number'
-        ? String(v)
-        : mysql2.escape(String(v))
-  for (let i = 0; i < rows.length; i += 2000) {
-    const values = rows
-      .slice(i, i + 2000)
-      .map((r) => `(${columns.map((c) => value(r[c])).join(',')})`)
-    await trx.rawQuery(
-      `INSERT INTO rerate_changes (${columns.join(', ')}) VALUES ${values.join(',')}`
-    )
-  }
+  if (rows.length) await insertEscaped(trx, 'rerate_changes', Object.keys(rows[0]), rows)
 }
 
 const int = (v: unknown) => (v === null || v === undefined ? 0 : Number(v))
