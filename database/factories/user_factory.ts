@@ -19,8 +19,11 @@ export const UserFactory = factory
   .relation('customer', () => CustomerFactory)
   .build()
 
+// States run after merge(): the role's own email and name only replace the defaults, never
+// what a test merged in (makeUser('billing', { fullName: 'Carla Clerk' })).
 function role(user: User, name: User['role']) {
   user.role = name
-  user.email = `${name}-${uniqueSuffix()}@reseller.example`
-  user.fullName = `${name} user`
+  if (/^viewer-.*@reseller\.example$/.test(user.email))
+    user.email = `${name}-${uniqueSuffix()}@reseller.example`
+  if (user.fullName === 'viewer user') user.fullName = `${name} user`
 }
