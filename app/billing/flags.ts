@@ -1,6 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { audit } from '#lib/audit'
+import { STATUS_LABELS } from '#lib/labels'
 import { e4ToMinor, formatMoney, formatScaled } from '#lib/money'
 import { billableRecords, blockedCounts } from '#billing/compute'
 import { int, sqlTime } from '#lib/db_helpers'
@@ -24,16 +25,7 @@ export type FlagKind =
   | 'unknown_services'
   | 'unrated'
 
-export const FLAG_LABELS: Record<FlagKind, string> = {
-  change_vs_last: 'Change against the last invoice',
-  change_vs_average: 'Change against the 3-month average',
-  anomaly: 'Anomalies',
-  below_cost: 'Records priced below cost',
-  margin_drop: 'Margin fell',
-  duplicates: 'Suspected duplicates',
-  unknown_services: 'Unknown services',
-  unrated: 'Unrated records',
-}
+export const FLAG_LABELS = STATUS_LABELS.flag as Record<FlagKind, string>
 
 export interface DraftFlag {
   kind: FlagKind

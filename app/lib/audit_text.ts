@@ -1,4 +1,4 @@
-import { humanise, settingLabel } from './labels.js'
+import { humanise, settingLabel, statusLabel } from './labels.js'
 import { money, month, percentBp, rate, unitPriceE4, dateTime, date } from './format.js'
 
 /**
@@ -40,6 +40,7 @@ export function valueText(key: string, value: unknown, timeZone = 'Europe/London
     return String(value)
   }
   if (typeof value === 'string') {
+    if (key === 'kinds') return statusLabel('flag', value)
     if (ISO_DATE.test(value)) return date(value)
     if (PERIOD.test(value)) return month(value, true)
     if (ISO_TIME.test(value)) return dateTime(value, timeZone)

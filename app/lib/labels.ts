@@ -35,6 +35,17 @@ export const CATEGORY_LABELS: Record<string, string> = {
 export const STATUS_LABELS: Record<string, Record<string, string>> = {
   invoice: { draft: 'Draft', finalized: 'Finalised', cancelled: 'Cancelled' },
   billing_run: { draft: 'Draft (in review)', finalized: 'Finalised', cancelled: 'Cancelled' },
+  /** A draft invoice's flags (billing/flags.ts): also the audit log's "Kinds". */
+  flag: {
+    change_vs_last: 'Change against the last invoice',
+    change_vs_average: 'Change against the 3-month average',
+    anomaly: 'Anomalies',
+    below_cost: 'Records priced below cost',
+    margin_drop: 'Margin fell',
+    duplicates: 'Suspected duplicates',
+    unknown_services: 'Unknown services',
+    unrated: 'Unrated records',
+  },
   delivery: { queued: 'Waiting to send', sending: 'Sending', sent: 'Sent', failed: 'Failed' },
   import: {
     pending: 'Waiting',

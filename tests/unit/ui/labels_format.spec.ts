@@ -126,6 +126,7 @@ test.group('audit log text', () => {
         unitPriceE4: 125000,
         period: '2026-11',
         unrated: [],
+        kinds: ['below_cost', 'unknown_services'],
       }),
       [
         'VAT rate: 20% → 5%',
@@ -136,6 +137,7 @@ test.group('audit log text', () => {
         'Unit price: £12.50',
         'Period: November 2026',
         'Unrated: (none)',
+        'Kinds: Records priced below cost, Unknown services',
       ]
     )
   })
