@@ -1,6 +1,6 @@
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { refreshRecurringMonths } from '#consolidation/rollups'
-import { insertEscaped } from '#lib/db_helpers'
+import { insertRows } from '#lib/db_helpers'
 
 const MONTHLY_KEY = [
   'customer_id',
@@ -208,33 +208,9 @@ export class RollupCells {
       if (existing.length)
         await trx.from(table).whereIn('customer_id', customers).whereIn('period', periods).delete()
     }
-    // SQLite turns a multi-row insert into a compound SELECT of at most 500 terms.
-    const size = trx.dialect.name === 'mysql' ? 2000 : 400
-    let batch: Cell[] = []
-    for (const cell of cells.values()) {
-      // A group whose records all moved to other keys (a re-rate changed their category or
-      // destination) is gone, as it would be from the GROUP BY.
-      if (Number(cell.record_count) === 0) continue
-      batch.push(cell)
-      if (batch.length === size) {
-        await insertCells(trx, table, [...keyColumns, ...sums], batch)
-        batch = []
-      }
-    }
-    if (batch.length) await insertCells(trx, table, [...keyColumns, ...sums], batch)
+    // A group whose records all moved to other keys (a re-rate changed their category or
+    // destination) is gone, as it would be from the GROUP BY.
+    const rows = [...cells.values()].filter((cell) => Number(cell.record_count) !== 0)
+    await insertRows(trx, table, rows)
   }
-}
-
-/**
- * MySQL/MariaDB: multi-row INSERTs with the values escaped by mysql2 (a 1M-record file leaves
- * ~100k cells; binding them through the query builder took seconds); SQLite: the query builder.
- */
-async function insertCells(
-  trx: QueryClientContract,
-  table: string,
-  columns: string[],
-  batch: Cell[]
-) {
-  if (trx.dialect.name !== 'mysql') return trx.table(table).multiInsert(batch)
-  await insertEscaped(trx, table, columns, batch)
 }

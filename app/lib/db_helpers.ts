@@ -101,20 +101,26 @@ export function mysqlLiteral(v: unknown): string {
 }
 
 /**
- * Multi-row INSERTs with mysql2-escaped values, `size` rows a statement (MySQL/MariaDB only):
- * binding a dozen values a row through the query builder costs more than the insert itself
- * when a pass writes hundreds of thousands of rows.
+ * Inserts many rows. MySQL/MariaDB: multi-row INSERTs of 2,000 rows with the values escaped by
+ * mysql2 (binding a dozen values a row through the query builder costs more than the insert itself
+ * when a pass writes hundreds of thousands of rows); SQLite: the query builder, 400 rows a
+ * statement (it turns them into compound SELECTs of at most 500 terms).
  */
-export async function insertEscaped(
+export async function insertRows(
   client: QueryClientContract,
   table: string,
-  columns: string[],
-  rows: Record<string, unknown>[],
-  size = 2000
+  rows: Record<string, unknown>[]
 ) {
-  for (let i = 0; i < rows.length; i += size) {
+  if (rows.length === 0) return
+  if (!isMysql(client)) {
+    for (let i = 0; i < rows.length; i += 400)
+      await client.table(table).multiInsert(rows.slice(i, i + 400))
+    return
+  }
+  const columns = Object.keys(rows[0])
+  for (let i = 0; i < rows.length; i += 2000) {
     const values = rows
-      .slice(i, i + size)
+      .slice(i, i + 2000)
       .map((r) => `(${columns.map((c) => mysqlLiteral(r[c])).join(',')})`)
     await client.rawQuery(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values.join(',')}`)
   }

@@ -27,11 +27,10 @@ function isoOfDate(value: Date): string {
 /** The same category string for every rate of it (a deck row's string is otherwise its own copy). */
 const categories = new Map<string, string>()
 function categoryOf(value: string): string {
-  const text = value
-  const seen = categories.get(text)
+  const seen = categories.get(value)
   if (seen !== undefined) return seen
-  if (categories.size < 1000) categories.set(text, text)
-  return text
+  if (categories.size < 1000) categories.set(value, value)
+  return value
 }
 
 /** A DATETIME value from either driver (Date from MySQL, "YYYY-MM-DD HH:mm:ss" from SQLite; UTC) as epoch ms. */

@@ -273,8 +273,10 @@ async function rateWithin(
   return summary
 }
 
+/** A nullable numeric column as a number or null (both drivers). */
+const num = (v: unknown) => (v === null || v === undefined ? null : Number(v))
+
 function ratedChange(customerId: number, period: string, row: any, next: Update): RatedChange {
-  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v))
   return {
     customerId,
     period,
@@ -307,7 +309,6 @@ function changeOf(
   clock: ReturnType<typeof clockFor>,
   startMs: number
 ): RecordChange {
-  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v))
   return {
     usageRecordId: Number(row.id),
     identifier: String(row.identifier),

@@ -1,6 +1,6 @@
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import db from '@adonisjs/lucid/services/db'
-import { insertEscaped } from '#lib/db_helpers'
+import { insertRows } from '#lib/db_helpers'
 import { e4ToMinor, formatMoney, formatScaled } from '#lib/money'
 import { csvLine } from '#lib/csv'
 
@@ -104,22 +104,8 @@ export async function recordRerate(
     new_status: c.after.status,
     reason: changeReason(c.before, c.after),
   }))
-  await insertChanges(trx, rows)
+  await insertRows(trx, 'rerate_changes', rows)
   return Number(id)
-}
-
-/**
- * MySQL/MariaDB: multi-row INSERTs with the values escaped by mysql2 (binding 19 values a row
- * through the query builder cost more than the insert: a 1M-record re-rate changes 250k rows);
- * SQLite: the query builder, in the 500-term compound SELECTs it turns them into.
- */
-async function insertChanges(trx: TransactionClientContract, rows: Record<string, unknown>[]) {
-  if (trx.dialect.name !== 'mysql') {
-    for (let i = 0; i < rows.length; i += 500)
-      await trx.table('rerate_changes').multiInsert(rows.slice(i, i + 500))
-    return
-  }
-  if (rows.length) await insertEscaped(trx, 'rerate_changes', Object.keys(rows[0]), rows)
 }
 
 const int = (v: unknown) => (v === null || v === undefined ? 0 : Number(v))
