@@ -5,18 +5,11 @@ import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import Customer from '#models/customer'
 import Employee from '#models/employee'
 import Department from '#models/department'
-import Assignment from '#models/assignment'
 import Service, { type ServiceKind } from '#models/service'
-import { audit } from '#lib/audit'
 import { afterUsageChange } from '#consolidation/usage_pipeline'
-import {
-  affectedPeriods,
-  assignService,
-  localMidnight,
-  sqlDateTime,
-} from '#consolidation/assignments'
-import { findOrCreateService, normaliseIdentifier } from '#consolidation/services'
-import { findOrCreateDepartment } from '#consolidation/m365_employee_sync'
+import { affectedPeriods, localMidnight, sqlDateTime } from '#consolidation/assignments'
+import { normaliseIdentifier } from '#consolidation/services'
+import { applyPlannedRow, type ApplyContext } from '#consolidation/staff_import_apply'
 
 /** Header names accepted for each field (compared lower-case without spaces, dots, dashes, underscores). */
 const HEADERS: Record<string, string[]> = {
@@ -378,88 +371,10 @@ export async function applyStaffImport(
   const touched: string[] = []
   const plan = await db.transaction(async (trx) => {
     const planned = await planStaffImport(customer, text, trx)
+    const context: ApplyContext = { customer, userId: opts.userId, from, trx }
     for (const row of planned.rows) {
       if (row.action === 'error' || row.action === 'unchanged') continue
-      let department: Department | null = null
-      if (row.changes.department?.to)
-        department = await findOrCreateDepartment(
-          customer.id,
-          String(row.changes.department.to),
-          trx,
-          opts.userId ?? null
-        )
-      let employee: Employee
-      if (row.action === 'create') {
-        employee = await Employee.create(
-          {
-            customerId: customer.id,
-            departmentId: department?.id ?? null,
-            name: String(row.changes.name?.to ?? row.name),
-            email: (row.changes.email?.to as string) ?? null,
-            employeeNumber: (row.changes.employeeNumber?.to as string) ?? null,
-            active: row.changes.active ? Boolean(row.changes.active.to) : true,
-          },
-          { client: trx }
-        )
-        await audit(
-          {
-            userId: opts.userId,
-            action: 'employee.create',
-            subjectType: 'employee',
-            subjectId: employee.id,
-            changes: { ...row.changes, source: 'staff-import', line: row.line },
-          },
-          trx
-        )
-      } else {
-        employee = await Employee.findOrFail(row.employeeId, { client: trx })
-        if (row.changes.name) employee.name = String(row.changes.name.to)
-        if (row.changes.email) employee.email = String(row.changes.email.to)
-        if (row.changes.employeeNumber)
-          employee.employeeNumber = String(row.changes.employeeNumber.to)
-        if (department) employee.departmentId = department.id
-        if (row.changes.active) employee.active = Boolean(row.changes.active.to)
-        if (employee.$isDirty) {
-          await employee.useTransaction(trx).save()
-          await audit(
-            {
-              userId: opts.userId,
-              action: 'employee.update',
-              subjectType: 'employee',
-              subjectId: employee.id,
-              changes: { ...row.changes, source: 'staff-import', line: row.line },
-            },
-            trx
-          )
-        }
-      }
-      for (const s of row.services) {
-        const { service, created } = await findOrCreateService(
-          customer.id,
-          s.kind,
-          s.identifier,
-          trx
-        )
-        if (created)
-          await audit(
-            {
-              userId: opts.userId,
-              action: 'service.create',
-              subjectType: 'service',
-              subjectId: service.id,
-              changes: { kind: s.kind, identifier: s.identifier, source: 'staff-import' },
-            },
-            trx
-          )
-        const holder = await Assignment.query({ client: trx })
-          .where('service_id', service.id)
-          .where('starts_at', '<=', sqlDateTime(from))
-          .where((q) => q.whereNull('ends_at').orWhere('ends_at', '>', sqlDateTime(from)))
-          .first()
-        if (holder?.employeeId === employee.id) continue
-        await assignService(service, employee, from, { userId: opts.userId, trx })
-        touched.push(s.identifier)
-      }
+      touched.push(...(await applyPlannedRow(row, context)))
     }
     return planned
   })
