@@ -74,52 +74,65 @@ export async function assignService(
     .orderBy('starts_at', 'asc')
     .first()
 
-  if (covering) {
-    if (covering.startsAt.toUTC().toMillis() === at.toMillis()) {
-      await audit(
-        {
-          userId: actor.userId,
-          action: 'assignment.delete',
-          subjectType: 'assignment',
-          subjectId: covering.id,
-          changes: {
-            serviceId: service.id,
-            employeeId: covering.employeeId,
-            replacedBy: employee.id,
-          },
-        },
-        trx
-      )
-      await covering.useTransaction(trx).delete()
-    } else {
-      const before = covering.endsAt?.toISO() ?? null
-      covering.useTransaction(trx).endsAt = at
-      await covering.save()
-      await audit(
-        {
-          userId: actor.userId,
-          action: 'assignment.end',
-          subjectType: 'assignment',
-          subjectId: covering.id,
-          changes: {
-            serviceId: service.id,
-            employeeId: covering.employeeId,
-            endsAt: { from: before, to: at.toISO() },
-          },
-        },
-        trx
-      )
-    }
+  if (covering) await makeWay(covering, service, employee, at, actor)
+  const endsAt = await endOfNewAssignment(next, employee, trx)
+  return createAssignment(service, employee, at, endsAt, actor)
+}
+
+/** The holder at `at` gives way: removed if it starts then, else ended then. */
+async function makeWay(
+  covering: Assignment,
+  service: Service,
+  employee: Employee,
+  at: DateTime,
+  actor: Actor
+) {
+  if (covering.startsAt.toUTC().toMillis() !== at.toMillis()) {
+    await endAssignment(covering, service, at, actor)
+    return
   }
-  // Merge with a following assignment of the same person rather than leave two back to back.
-  let endsAt: DateTime | null = next ? next.startsAt.toUTC() : null
-  if (next && next.employeeId === employee.id) {
-    endsAt = next.endsAt
-    await next.useTransaction(trx).delete()
-  }
+  await audit(
+    {
+      userId: actor.userId,
+      action: 'assignment.delete',
+      subjectType: 'assignment',
+      subjectId: covering.id,
+      changes: {
+        serviceId: service.id,
+        employeeId: covering.employeeId,
+        replacedBy: employee.id,
+      },
+    },
+    actor.trx
+  )
+  await covering.useTransaction(actor.trx).delete()
+}
+
+/**
+ * Where the new assignment ends: where the next one starts, or open-ended. A following
+ * assignment of the same person is merged rather than left back to back.
+ */
+async function endOfNewAssignment(
+  next: Assignment | null,
+  employee: Employee,
+  trx: TransactionClientContract
+): Promise<DateTime | null> {
+  if (!next) return null
+  if (next.employeeId !== employee.id) return next.startsAt.toUTC()
+  await next.useTransaction(trx).delete()
+  return next.endsAt
+}
+
+async function createAssignment(
+  service: Service,
+  employee: Employee,
+  at: DateTime,
+  endsAt: DateTime | null,
+  actor: Actor
+) {
   const created = await Assignment.create(
     { serviceId: service.id, employeeId: employee.id, startsAt: at, endsAt },
-    { client: trx }
+    { client: actor.trx }
   )
   await audit(
     {
@@ -135,9 +148,30 @@ export async function assignService(
         endsAt: endsAt?.toISO() ?? null,
       },
     },
-    trx
+    actor.trx
   )
   return created
+}
+
+/** Ends an assignment at an instant, audited. */
+async function endAssignment(covering: Assignment, service: Service, at: DateTime, actor: Actor) {
+  const before = covering.endsAt?.toISO() ?? null
+  covering.useTransaction(actor.trx).endsAt = at
+  await covering.save()
+  await audit(
+    {
+      userId: actor.userId,
+      action: 'assignment.end',
+      subjectType: 'assignment',
+      subjectId: covering.id,
+      changes: {
+        serviceId: service.id,
+        employeeId: covering.employeeId,
+        endsAt: { from: before, to: at.toISO() },
+      },
+    },
+    actor.trx
+  )
 }
 
 /** Ends whoever holds the service at an instant (the service becomes unallocated from then on). */
@@ -152,23 +186,7 @@ export async function endService(service: Service, endsAt: DateTime, actor: Acto
     .forUpdate()
     .first()
   if (!covering) return null
-  const before = covering.endsAt?.toISO() ?? null
-  covering.useTransaction(trx).endsAt = at
-  await covering.save()
-  await audit(
-    {
-      userId: actor.userId,
-      action: 'assignment.end',
-      subjectType: 'assignment',
-      subjectId: covering.id,
-      changes: {
-        serviceId: service.id,
-        employeeId: covering.employeeId,
-        endsAt: { from: before, to: at.toISO() },
-      },
-    },
-    trx
-  )
+  await endAssignment(covering, service, at, actor)
   return covering
 }
 
