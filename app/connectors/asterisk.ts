@@ -53,6 +53,51 @@ export function asteriskRowKey(fields: string[]): string {
 const SKIPPED = new Set(['NO ANSWER', 'BUSY', 'FAILED', 'CONGESTION'])
 const INT = /^\d+$/
 
+function columnCountError(n: number): RowOutcome {
+  return {
+    kind: 'error',
+    field: null,
+    message: `expected 16 to 18 columns, found ${n}`,
+    structural: true,
+  }
+}
+
+/** The first problem with the duration and billsec columns (trimmed), or null. */
+function secondsError(duration: string, billsec: string): RowOutcome | null {
+  if (!INT.test(duration)) {
+    return {
+      kind: 'error',
+      field: 'duration',
+      message: duration.startsWith('-')
+        ? `negative duration "${duration}"`
+        : `duration "${duration}" is not a whole number of seconds`,
+    }
+  }
+  if (!INT.test(billsec)) {
+    return {
+      kind: 'error',
+      field: 'billsec',
+      message: billsec.startsWith('-')
+        ? `negative billsec "${billsec}"`
+        : `billsec "${billsec}" is not a whole number of seconds`,
+    }
+  }
+  // duration_s is an INT column: more than 9 digits cannot be a call (and would fail the whole file).
+  if (billsec.length > 9)
+    return {
+      kind: 'error',
+      field: 'billsec',
+      message: `billsec "${billsec.slice(0, 40)}" is out of range (at most 999,999,999 seconds)`,
+    }
+  if (duration.length > 9)
+    return {
+      kind: 'error',
+      field: 'duration',
+      message: `duration "${duration.slice(0, 40)}" is out of range (at most 999,999,999 seconds)`,
+    }
+  return null
+}
+
 export class AsteriskParser implements RowParser {
   readonly csv = { delimiter: ',' }
   readonly hasHeader = false
@@ -67,48 +112,12 @@ export class AsteriskParser implements RowParser {
 
   parse(f: string[], _line: number): RowOutcome {
     const n = f.length
-    if (n < 16 || n > 18) {
-      return {
-        kind: 'error',
-        field: null,
-        message: `expected 16 to 18 columns, found ${n}`,
-        structural: true,
-      }
-    }
+    if (n < 16 || n > 18) return columnCountError(n)
     const disposition = f[14].trim().toUpperCase()
     const duration = f[12].trim()
     const billsec = f[13].trim()
-    if (!INT.test(duration)) {
-      return {
-        kind: 'error',
-        field: 'duration',
-        message: duration.startsWith('-')
-          ? `negative duration "${duration}"`
-          : `duration "${duration}" is not a whole number of seconds`,
-      }
-    }
-    if (!INT.test(billsec)) {
-      return {
-        kind: 'error',
-        field: 'billsec',
-        message: billsec.startsWith('-')
-          ? `negative billsec "${billsec}"`
-          : `billsec "${billsec}" is not a whole number of seconds`,
-      }
-    }
-    // duration_s is an INT column: more than 9 digits cannot be a call (and would fail the whole file).
-    if (billsec.length > 9)
-      return {
-        kind: 'error',
-        field: 'billsec',
-        message: `billsec "${billsec.slice(0, 40)}" is out of range (at most 999,999,999 seconds)`,
-      }
-    if (duration.length > 9)
-      return {
-        kind: 'error',
-        field: 'duration',
-        message: `duration "${duration.slice(0, 40)}" is out of range (at most 999,999,999 seconds)`,
-      }
+    const badSeconds = secondsError(duration, billsec)
+    if (badSeconds !== null) return badSeconds
     const ms = parseSqlLocal(f[9].trim(), this.clock)
     if (ms === null)
       return {

@@ -131,22 +131,8 @@ export async function pollConnector(
     }
   }
   const started = DateTime.utc()
-  let run: JobRun
-  try {
-    run = await JobRun.create({
-      job: 'connectors:poll',
-      runKey: options.runKey ?? null,
-      status: 'running',
-      worker: `${hostname()}:${process.pid}`,
-      detail: { connectorId },
-      startedAt: started,
-    })
-  } catch (error) {
-    // Another scheduler claimed this slot (unique run_key).
-    await db
-      .from('connectors')
-      .where('id', connectorId)
-      .update({ last_status: connector.lastStatus })
+  const run = await startRun(connectorId, connector.lastStatus, started, options.runKey)
+  if (!run) {
     return {
       connector_id: connectorId,
       job_run_id: null,
@@ -155,21 +141,59 @@ export async function pollConnector(
       imports: [],
     }
   }
+  const result = await pollOnce(connector, options.onProgress)
+  await recordOutcome(connectorId, started, run, result)
+  return { connector_id: connectorId, job_run_id: run.id, ...result }
+}
 
-  let result: PollResult
+/**
+ * The poll's job run, or null when another scheduler has claimed this slot (unique run_key):
+ * the connector's status is then given back.
+ */
+async function startRun(
+  connectorId: number,
+  lastStatus: Connector['lastStatus'],
+  started: DateTime,
+  runKey: string | undefined
+): Promise<JobRun | null> {
+  try {
+    return await JobRun.create({
+      job: 'connectors:poll',
+      runKey: runKey ?? null,
+      status: 'running',
+      worker: `${hostname()}:${process.pid}`,
+      detail: { connectorId },
+      startedAt: started,
+    })
+  } catch (error) {
+    await db.from('connectors').where('id', connectorId).update({ last_status: lastStatus })
+    return null
+  }
+}
+
+/** The files (or the snapshot) of one poll; a failure is a failed result, not a throw. */
+async function pollOnce(connector: Connector, onProgress?: ProgressFn): Promise<PollResult> {
   try {
     const def = connectorType(connector.type)
-    result = def.snapshot
-      ? await def.snapshot(connector, options.onProgress)
-      : await pollFiles(connector, options.onProgress)
+    return def.snapshot
+      ? await def.snapshot(connector, onProgress)
+      : await pollFiles(connector, onProgress)
   } catch (error) {
     const message =
       error instanceof ImportFailure ? error.message : (error as Error).message || String(error)
     if (!(error instanceof ImportFailure))
-      logger.warn({ connectorId, err: { message } }, 'connector poll failed')
-    result = { status: 'failed', message, imports: [] }
+      logger.warn({ connectorId: connector.id, err: { message } }, 'connector poll failed')
+    return { status: 'failed', message, imports: [] }
   }
+}
 
+/** Writes the poll's outcome on the connector and closes its job run. */
+async function recordOutcome(
+  connectorId: number,
+  started: DateTime,
+  run: JobRun,
+  result: PollResult
+) {
   const failed = result.status === 'failed'
   await db
     .from('connectors')
@@ -198,7 +222,6 @@ export async function pollConnector(
     },
   })
   await run.save()
-  return { connector_id: connectorId, job_run_id: run.id, ...result }
 }
 
 /** Polls every enabled connector whose schedule says it is due (last poll, failed or not, at least one interval ago). */

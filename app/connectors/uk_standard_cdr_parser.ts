@@ -163,6 +163,13 @@ function ukTime(text: string): [number, number, number] | null {
   return m ? [+m[1], +m[2], m[3] ? +m[3] : 0] : null
 }
 
+/** The record's dedupe key: its Record ID, or a hash of the row without one (or with a longer one). */
+function ukCdrKey(recordId: string, f: string[]): string {
+  return recordId && recordId.length <= 120
+    ? `ukcdr:${recordId}`
+    : `ukcdr:h:${createHash('sha1').update(f.join('\x1f')).digest('hex')}`
+}
+
 export class UkStandardCdrParser implements RowParser {
   readonly csv = { delimiter: ',' }
   readonly hasHeader = true
@@ -273,6 +280,30 @@ export class UkStandardCdrParser implements RowParser {
       return { kind: 'error', field: 'Customer Identifier', message: 'no customer identifier' }
     if (account.length > 100)
       return { kind: 'error', field: 'Customer Identifier', message: 'longer than 100 characters' }
+    const ms = this.callStart(f)
+    if (typeof ms !== 'number') return ms
+    const durationText = this.get(f, 'Duration') || '0'
+    if (!/^\d{1,9}$/.test(durationText))
+      return {
+        kind: 'error',
+        field: 'Duration',
+        message: `"${durationText}" is not a whole number of seconds`,
+      }
+    const volumeBytes = this.volumeBytes(f)
+    if (typeof volumeBytes !== 'number') return volumeBytes
+    // Suppliers omit Salesprice on some rows (bundled, zero-rated): no supplier cost, so the
+    // connector's buy deck costs the record.
+    const cost = this.get(f, 'Salesprice') === '' ? null : this.cost(f, 'Salesprice', false)
+    if (cost !== null && typeof cost !== 'number')
+      return { kind: 'error', field: 'Salesprice', message: cost.error }
+    const currency = this.currency(f)
+    if (typeof currency !== 'string')
+      return { kind: 'error', field: 'Currency', message: currency.error }
+    return this.callRecord(f, category, account, ms, Number(durationText), volumeBytes, cost)
+  }
+
+  /** The call's start (UTC milliseconds) from Call Date and Call Time, or the error naming them. */
+  private callStart(f: string[]): number | RowOutcome {
     const date = ukDate(this.get(f, 'Call Date'))
     if (!date)
       return {
@@ -294,13 +325,11 @@ export class UkStandardCdrParser implements RowParser {
         field: 'Call Date',
         message: `${this.get(f, 'Call Date')} ${this.get(f, 'Call Time')} is not a real date and time`,
       }
-    const durationText = this.get(f, 'Duration') || '0'
-    if (!/^\d{1,9}$/.test(durationText))
-      return {
-        kind: 'error',
-        field: 'Duration',
-        message: `"${durationText}" is not a whole number of seconds`,
-      }
+    return ms
+  }
+
+  /** Bytes sent plus received, else the total transferred; or the error naming the column. */
+  private volumeBytes(f: string[]): number | RowOutcome {
     let volumeBytes = 0
     for (const col of ['Bytes Transmitted', 'Bytes Received']) {
       const v = this.get(f, col)
@@ -318,15 +347,19 @@ export class UkStandardCdrParser implements RowParser {
         }
       volumeBytes = Number(total)
     }
-    // Suppliers omit Salesprice on some rows (bundled, zero-rated): no supplier cost, so the
-    // connector's buy deck costs the record.
-    const cost = this.get(f, 'Salesprice') === '' ? null : this.cost(f, 'Salesprice', false)
-    if (cost !== null && typeof cost !== 'number')
-      return { kind: 'error', field: 'Salesprice', message: cost.error }
-    const currency = this.currency(f)
-    if (typeof currency !== 'string')
-      return { kind: 'error', field: 'Currency', message: currency.error }
+    return volumeBytes
+  }
 
+  /** The usage record of a call whose times and amounts have been read. */
+  private callRecord(
+    f: string[],
+    category: string,
+    account: string,
+    ms: number,
+    durationS: number,
+    volumeBytes: number,
+    cost: number | null
+  ): RowOutcome {
     const recordId = this.get(f, 'Record ID')
     const diverted = this.get(f, 'Diverted Number')
     const isDivertedLeg = Boolean(diverted) || /^DIVERTED_OUTBOUND_/i.test(recordId)
@@ -335,16 +368,7 @@ export class UkStandardCdrParser implements RowParser {
       category === 'data'
         ? { value: this.get(f, 'APN') || null, internal: false }
         : this.numbers.dialled(dialledText)
-    // Who is charged: the customer's own number. An inbound call is charged to the number it
-    // reached; the outbound leg of a diverted call to the customer number that diverted it
-    // (its CLI is the original caller's); any other call to its presentation number (CLI).
-    const chargedText =
-      category === 'inbound'
-        ? this.get(f, 'DDI') || dialledText
-        : (isDivertedLeg && diverted) ||
-          this.get(f, 'Presentation Number') ||
-          this.get(f, 'Extension') ||
-          this.get(f, 'DDI')
+    const chargedText = this.chargedNumber(f, category, isDivertedLeg, diverted, dialledText)
     if (!chargedText)
       return {
         kind: 'error',
@@ -363,23 +387,19 @@ export class UkStandardCdrParser implements RowParser {
     if (category !== 'data' && !dialled.value)
       return { kind: 'error', field: 'Telephone Number Dialled', message: 'no number dialled' }
 
-    const dedupeKey =
-      recordId && recordId.length <= 120
-        ? `ukcdr:${recordId}`
-        : `ukcdr:h:${createHash('sha1').update(f.join('\x1f')).digest('hex')}`
     let description = this.get(f, 'Description') || null
     if (isDivertedLeg && diverted)
       description = `${description ?? 'Call'} (diverted from ${diverted})`
     return {
       kind: 'record',
       record: {
-        dedupeKey,
+        dedupeKey: ukCdrKey(recordId, f),
         identifier: identifier.slice(0, 254),
         occurredAt: utcSql(ms),
         period: this.clock.period(ms),
         category: category === 'voice' && dialled.internal ? INTERNAL_CATEGORY : category,
         destination: dialled.value,
-        durationS: Number(durationText),
+        durationS,
         volumeBytes,
         quantity: 1,
         description: description ? description.slice(0, 255) : null,
@@ -389,6 +409,26 @@ export class UkStandardCdrParser implements RowParser {
         timeBand: this.get(f, 'Time Band').slice(0, 16) || null,
       },
     }
+  }
+
+  /**
+   * Who is charged: the customer's own number. An inbound call is charged to the number it
+   * reached; the outbound leg of a diverted call to the customer number that diverted it
+   * (its CLI is the original caller's); any other call to its presentation number (CLI).
+   */
+  private chargedNumber(
+    f: string[],
+    category: string,
+    isDivertedLeg: boolean,
+    diverted: string,
+    dialledText: string
+  ): string {
+    return category === 'inbound'
+      ? this.get(f, 'DDI') || dialledText
+      : (isDivertedLeg && diverted) ||
+          this.get(f, 'Presentation Number') ||
+          this.get(f, 'Extension') ||
+          this.get(f, 'DDI')
   }
 
   private charge(f: string[]): RowOutcome {
@@ -430,10 +470,7 @@ export class UkStandardCdrParser implements RowParser {
     return {
       kind: 'charge',
       charge: {
-        dedupeKey:
-          recordId && recordId.length <= 120
-            ? `ukcdr:${recordId}`
-            : `ukcdr:h:${createHash('sha1').update(f.join('\x1f')).digest('hex')}`,
+        dedupeKey: ukCdrKey(recordId, f),
         account: account.slice(0, 100),
         identifier: number ? (this.numbers.normalise(number) ?? number).slice(0, 254) : null,
         chargeType,

@@ -11,6 +11,10 @@ const BATCH = 400
 /** Rows kept in memory before they wait in a spill file. */
 const IN_MEMORY = 5000
 
+type UnknownRow = Record<string, unknown>
+type Target = { source: string; importId: number; connectorId: number | null }
+type Insert = (batch: UnknownRow[]) => PromiseLike<unknown>
+
 /**
  * Records of a reseller-wide file that belong to no customer yet go to the unknown-services
  * queue (unknown_usage_records), in the file's transaction, leaving out calls already
@@ -19,37 +23,19 @@ const IN_MEMORY = 5000
  * would hold any other statement on it until the file ends (and the file would wait for
  * that statement). Until then they wait in memory, then in a spill file.
  */
-export function openUnknownSink(
-  trx: TransactionClientContract,
-  target: { source: string; importId: number; connectorId: number | null }
-) {
-  let rows: Record<string, unknown>[] = []
+export function openUnknownSink(trx: TransactionClientContract, target: Target) {
+  let rows: UnknownRow[] = []
   let spilled = 0
   const spillPath = join(
     tmpdir(),
     `tollgate-import-${target.importId}-${process.pid}.unknown.ndjson`
   )
-  const insert = (batch: Record<string, unknown>[]) =>
+  const insert: Insert = (batch) =>
     trx.knexQuery().table('unknown_usage_records').insert(batch).onConflict(['dedupe_key']).ignore()
 
   return {
     add(r: ParsedRecord): Promise<void> | void {
-      rows.push({
-        source: target.source,
-        dedupe_key: r.dedupeKey,
-        import_id: target.importId,
-        connector_id: target.connectorId,
-        identifier: r.identifier,
-        occurred_at: r.occurredAt,
-        period: r.period,
-        category: r.category,
-        destination: r.destination,
-        duration_s: r.durationS,
-        volume_bytes: r.volumeBytes,
-        quantity: r.quantity,
-        description: r.description,
-        cost_e4: r.costE4,
-      })
+      rows.push(unknownRow(target, r))
       if (rows.length >= IN_MEMORY) {
         const out = rows
         rows = []
@@ -64,44 +50,74 @@ export function openUnknownSink(
      */
     async finish(): Promise<number> {
       try {
-        if (spilled) {
-          let chunk: Record<string, unknown>[] = []
-          for await (const text of createInterface({
-            input: createReadStream(spillPath),
-            crlfDelay: Infinity,
-          })) {
-            if (!text) continue
-            chunk.push(JSON.parse(text))
-            if (chunk.length >= BATCH) {
-              await insert(chunk)
-              chunk = []
-            }
-          }
-          if (chunk.length) await insert(chunk)
-        }
+        if (spilled) await insertSpilled(spillPath, insert)
         for (let i = 0; i < rows.length; i += BATCH) await insert(rows.slice(i, i + BATCH))
         rows = []
       } finally {
         await rm(spillPath, { force: true })
       }
-      await trx.rawQuery(
-        'DELETE FROM unknown_usage_records WHERE import_id = ? AND dedupe_key IN (SELECT dedupe_key FROM usage_records)',
-        [target.importId]
-      )
-      await trx.rawQuery(
-        'DELETE FROM unknown_usage_records WHERE dedupe_key IN (SELECT dedupe_key FROM usage_records WHERE import_id = ?)',
-        [target.importId]
-      )
-      const row = await trx
-        .from('unknown_usage_records')
-        .where('import_id', target.importId)
-        .count('* as n')
-        .first()
-      return Number(row?.n ?? 0)
+      return dropStoredAndCount(trx, target.importId)
     },
     async abort() {
       rows = []
       await rm(spillPath, { force: true })
     },
   }
+}
+
+function unknownRow(target: Target, r: ParsedRecord): UnknownRow {
+  return {
+    source: target.source,
+    dedupe_key: r.dedupeKey,
+    import_id: target.importId,
+    connector_id: target.connectorId,
+    identifier: r.identifier,
+    occurred_at: r.occurredAt,
+    period: r.period,
+    category: r.category,
+    destination: r.destination,
+    duration_s: r.durationS,
+    volume_bytes: r.volumeBytes,
+    quantity: r.quantity,
+    description: r.description,
+    cost_e4: r.costE4,
+  }
+}
+
+/** Inserts the rows waiting in the spill file, BATCH at a time. */
+async function insertSpilled(spillPath: string, insert: Insert) {
+  let chunk: UnknownRow[] = []
+  for await (const text of createInterface({
+    input: createReadStream(spillPath),
+    crlfDelay: Infinity,
+  })) {
+    if (!text) continue
+    chunk.push(JSON.parse(text))
+    if (chunk.length >= BATCH) {
+      await insert(chunk)
+      chunk = []
+    }
+  }
+  if (chunk.length) await insert(chunk)
+}
+
+/**
+ * Drops the import's queued records stored for a customer already, and older queued copies of
+ * calls it stored; returns how many of its records stay queued.
+ */
+async function dropStoredAndCount(trx: TransactionClientContract, importId: number) {
+  await trx.rawQuery(
+    'DELETE FROM unknown_usage_records WHERE import_id = ? AND dedupe_key IN (SELECT dedupe_key FROM usage_records)',
+    [importId]
+  )
+  await trx.rawQuery(
+    'DELETE FROM unknown_usage_records WHERE dedupe_key IN (SELECT dedupe_key FROM usage_records WHERE import_id = ?)',
+    [importId]
+  )
+  const row = await trx
+    .from('unknown_usage_records')
+    .where('import_id', importId)
+    .count('* as n')
+    .first()
+  return Number(row?.n ?? 0)
 }

@@ -124,7 +124,50 @@ async function writeRecurringRollups(
     `DELETE FROM recurring_rollups WHERE customer_id = ? AND period IN (${marks})`,
     [customerId, ...periods]
   )
-  const charges = await client
+  const charges = await recurringChargesIn(client, customerId, periods)
+  if (charges.length === 0) return 0
+  const departmentOf = await departmentsOfEmployees(client, customerId)
+  const cells = new Map<string, RecurringCell>()
+  for (const c of charges) addChargeToCells(cells, c, departmentOf, periods)
+  const rows = [...cells.values()].map((cell) => ({ customer_id: customerId, ...cell }))
+  // SQLite turns a multi-row insert into a compound SELECT of at most 500 terms.
+  for (let i = 0; i < rows.length; i += 400)
+    await client.table('recurring_rollups').multiInsert(rows.slice(i, i + 400))
+  return rows.length
+}
+
+/** A recurring charge as read for the rollups (values as the driver returns them). */
+type RecurringChargeRow = {
+  employee_id: unknown
+  service_id: unknown
+  category: unknown
+  quantity: unknown
+  unit_price_e4: unknown
+  unit_cost_e4: unknown
+  starts_on: unknown
+  ends_on: unknown
+}
+
+/** One recurring_rollups row of a customer (0 = no department / employee / service). */
+type RecurringCell = {
+  period: string
+  department_id: number
+  employee_id: number
+  service_id: number
+  category: string
+  charge_count: number
+  cost_e4: number
+  price_e4: number
+  price_minor: number
+}
+
+/** The customer's recurring charges active in any day of the first to the last period. */
+async function recurringChargesIn(
+  client: QueryClientContract,
+  customerId: number,
+  periods: string[]
+): Promise<RecurringChargeRow[]> {
+  return client
     .from('recurring_charges')
     .where('customer_id', customerId)
     .where('starts_on', '<=', lastDayOfMonth(periods[periods.length - 1]))
@@ -139,71 +182,62 @@ async function writeRecurringRollups(
       'starts_on',
       'ends_on'
     )
-  if (charges.length === 0) return 0
-  const employees = await client
+}
+
+/** employee id → department id (0 for none) of the customer's employees, as they are now. */
+async function departmentsOfEmployees(client: QueryClientContract, customerId: number) {
+  const employees: { id: unknown; department_id: unknown }[] = await client
     .from('employees')
     .where('customer_id', customerId)
     .select('id', 'department_id')
-  const departmentOf = new Map<number, number>(
-    employees.map((e: any) => [Number(e.id), Number(e.department_id ?? 0)])
-  )
-  type Cell = {
-    period: string
-    department_id: number
-    employee_id: number
-    service_id: number
-    category: string
-    charge_count: number
-    cost_e4: number
-    price_e4: number
-    price_minor: number
-  }
-  const cells = new Map<string, Cell>()
-  for (const c of charges as any[]) {
-    const employeeId = c.employee_id === null ? 0 : Number(c.employee_id)
-    const departmentId = employeeId === 0 ? 0 : (departmentOf.get(employeeId) ?? 0)
-    const serviceId = c.service_id === null ? 0 : Number(c.service_id)
-    const startsOn = dateOnly(c.starts_on)
-    const endsOn = dateOnly(c.ends_on)
-    const quantity = Number(c.quantity)
-    for (const period of periods) {
-      const price = recurringForMonth(
-        { quantity, unitPriceE4: Number(c.unit_price_e4), startsOn, endsOn },
-        period
-      )
-      if (price.activeDays === 0) continue
-      const cost = recurringForMonth(
-        { quantity, unitPriceE4: Number(c.unit_cost_e4 ?? 0), startsOn, endsOn },
-        period
-      )
-      const key = `${period}|${departmentId}|${employeeId}|${serviceId}|${c.category}`
-      let cell = cells.get(key)
-      if (!cell) {
-        cell = {
-          period,
-          department_id: departmentId,
-          employee_id: employeeId,
-          service_id: serviceId,
-          category: String(c.category),
-          charge_count: 0,
-          cost_e4: 0,
-          price_e4: 0,
-          price_minor: 0,
-        }
-        cells.set(key, cell)
+  return new Map<number, number>(employees.map((e) => [Number(e.id), Number(e.department_id ?? 0)]))
+}
+
+/** Adds the charge's price and cost in each period it is active to the cell it falls in. */
+function addChargeToCells(
+  cells: Map<string, RecurringCell>,
+  c: RecurringChargeRow,
+  departmentOf: Map<number, number>,
+  periods: string[]
+) {
+  const employeeId = c.employee_id === null ? 0 : Number(c.employee_id)
+  const departmentId = employeeId === 0 ? 0 : (departmentOf.get(employeeId) ?? 0)
+  const serviceId = c.service_id === null ? 0 : Number(c.service_id)
+  const startsOn = dateOnly(c.starts_on)
+  const endsOn = dateOnly(c.ends_on)
+  const quantity = Number(c.quantity)
+  for (const period of periods) {
+    const price = recurringForMonth(
+      { quantity, unitPriceE4: Number(c.unit_price_e4), startsOn, endsOn },
+      period
+    )
+    if (price.activeDays === 0) continue
+    const cost = recurringForMonth(
+      { quantity, unitPriceE4: Number(c.unit_cost_e4 ?? 0), startsOn, endsOn },
+      period
+    )
+    const key = `${period}|${departmentId}|${employeeId}|${serviceId}|${c.category}`
+    let cell = cells.get(key)
+    if (!cell) {
+      cell = {
+        period,
+        department_id: departmentId,
+        employee_id: employeeId,
+        service_id: serviceId,
+        category: String(c.category),
+        charge_count: 0,
+        cost_e4: 0,
+        price_e4: 0,
+        price_minor: 0,
       }
-      cell.charge_count += 1
-      cell.cost_e4 += cost.amountE4
-      cell.price_e4 += price.amountE4
-      // An invoice bills each charge's month as its own line, rounded on its own.
-      cell.price_minor += e4ToMinor(price.amountE4)
+      cells.set(key, cell)
     }
+    cell.charge_count += 1
+    cell.cost_e4 += cost.amountE4
+    cell.price_e4 += price.amountE4
+    // An invoice bills each charge's month as its own line, rounded on its own.
+    cell.price_minor += e4ToMinor(price.amountE4)
   }
-  const rows = [...cells.values()].map((cell) => ({ customer_id: customerId, ...cell }))
-  // SQLite turns a multi-row insert into a compound SELECT of at most 500 terms.
-  for (let i = 0; i < rows.length; i += 400)
-    await client.table('recurring_rollups').multiInsert(rows.slice(i, i + 400))
-  return rows.length
 }
 
 /**

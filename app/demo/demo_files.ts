@@ -108,6 +108,26 @@ function asteriskFile(
   return lines.join('\n') + '\n'
 }
 
+const CARRIER_HEADER = csvLine([
+  'Ref',
+  'Mobile Number',
+  'Date',
+  'Time',
+  'Called Number',
+  'Duration',
+  'Data (KB)',
+  'Items',
+  'Type',
+  'Description',
+  'Cost (GBP)',
+])
+
+/** The carrier bill being written: its lines so far and the number of its next reference. */
+type CarrierBill = { lines: string[]; refPrefix: string; ref: number }
+
+const ROAMING = 'Data roaming (USA, Zone 3)'
+const national = (e164: string) => '0' + e164.slice(3, 7) + ' ' + e164.slice(7)
+
 /** A carrier's mobile bill for one customer and month, in the carrier's own layout. */
 function carrierFile(
   random: Random,
@@ -115,100 +135,83 @@ function carrierFile(
   month: DateTime,
   roamerEmployeeId: number | null
 ) {
-  const header = csvLine([
-    'Ref',
-    'Mobile Number',
-    'Date',
-    'Time',
-    'Called Number',
-    'Duration',
-    'Data (KB)',
-    'Items',
-    'Type',
-    'Description',
-    'Cost (GBP)',
-  ])
-  const lines = [header]
-  let ref = 0
-  const national = (e164: string) => '0' + e164.slice(3, 7) + ' ' + e164.slice(7)
+  const bill: CarrierBill = {
+    lines: [CARRIER_HEADER],
+    refPrefix: `${month.toFormat('yyyyMM')}-${demo.customer.id}-`,
+    ref: 0,
+  }
   const numbers: { number: string; roamer: boolean }[] = [
     ...demo.people
       .filter((p) => p.mobile)
       .map((p) => ({ number: p.mobile!, roamer: p.employeeId === roamerEmployeeId })),
     ...demo.strayMobiles.map((number) => ({ number, roamer: false })),
   ]
-  for (const { number, roamer } of numbers) {
-    const push = (
-      start: DateTime,
-      called: string,
-      seconds: number,
-      kb: number,
-      items: number,
-      type: string,
-      description: string,
-      cost: string
-    ) =>
-      lines.push(
-        csvLine([
-          `${month.toFormat('yyyyMM')}-${demo.customer.id}-${ref++}`,
-          national(number),
-          start.toFormat('dd/MM/yyyy'),
-          start.toFormat('HH:mm:ss'),
-          called,
-          hms(seconds),
-          kb,
-          items,
-          type,
-          description,
-          cost,
-        ])
-      )
-    for (let c = random.int(4, 16); c > 0; c--) {
-      const seconds = random.int(8, 1200)
-      push(
-        callStart(random, month),
-        weightedDestination(random),
-        seconds,
-        0,
-        1,
-        'Call',
-        'Voice call',
-        (seconds * 0.0004).toFixed(4)
-      )
-    }
-    for (let d = random.int(3, 10); d > 0; d--) {
-      const kb = random.int(500, 350_000)
-      push(
-        callStart(random, month),
-        '',
-        0,
-        kb,
-        1,
-        'Data',
-        'Mobile data session',
-        (kb * 0.0000006).toFixed(4)
-      )
-    }
-    for (let t = random.int(0, 8); t > 0; t--) {
-      push(callStart(random, month), weightedDestination(random), 0, 0, 1, 'Text', 'SMS', '0.0150')
-    }
-    if (roamer) {
-      for (let r = 0; r < 6; r++) {
-        const kb = random.int(50_000, 200_000)
-        push(
-          callStart(random, month),
-          '',
-          0,
-          kb,
-          1,
-          'Roaming Data',
-          'Data roaming (USA, Zone 3)',
-          (kb * 0.00045).toFixed(4)
-        )
-      }
+  for (const { number, roamer } of numbers) mobileUsage(random, month, bill, number, roamer)
+  return bill.lines.join('\n') + '\n'
+}
+
+/** One mobile's month: calls, data sessions, texts, and for the roamer data roaming. */
+function mobileUsage(
+  random: Random,
+  month: DateTime,
+  bill: CarrierBill,
+  number: string,
+  roamer: boolean
+) {
+  for (let c = random.int(4, 16); c > 0; c--) {
+    const seconds = random.int(8, 1200)
+    const start = callStart(random, month)
+    const called = weightedDestination(random)
+    const cost = (seconds * 0.0004).toFixed(4)
+    carrierLine(bill, number, start, called, seconds, 0, 'Call', 'Voice call', cost)
+  }
+  for (let d = random.int(3, 10); d > 0; d--) {
+    const kb = random.int(500, 350_000)
+    const start = callStart(random, month)
+    const cost = (kb * 0.0000006).toFixed(4)
+    carrierLine(bill, number, start, '', 0, kb, 'Data', 'Mobile data session', cost)
+  }
+  for (let t = random.int(0, 8); t > 0; t--) {
+    const start = callStart(random, month)
+    carrierLine(bill, number, start, weightedDestination(random), 0, 0, 'Text', 'SMS', '0.0150')
+  }
+  if (roamer) {
+    for (let r = 0; r < 6; r++) {
+      const kb = random.int(50_000, 200_000)
+      const start = callStart(random, month)
+      const cost = (kb * 0.00045).toFixed(4)
+      carrierLine(bill, number, start, '', 0, kb, 'Roaming Data', ROAMING, cost)
     }
   }
-  return lines.join('\n') + '\n'
+}
+
+/** Adds one line (one item) to the bill under the next reference. */
+function carrierLine(
+  bill: CarrierBill,
+  number: string,
+  start: DateTime,
+  called: string,
+  seconds: number,
+  kb: number,
+  type: string,
+  description: string,
+  cost: string
+) {
+  bill.lines.push(
+    csvLine([
+      `${bill.refPrefix}${bill.ref++}`,
+      national(number),
+      start.toFormat('dd/MM/yyyy'),
+      start.toFormat('HH:mm:ss'),
+      called,
+      hms(seconds),
+      kb,
+      1,
+      type,
+      description,
+      cost,
+    ])
+  )
 }
 
 /** Writes every sample source file of the demo and returns them in import order. */

@@ -48,7 +48,7 @@ export function marginOf(a: {
   }
 }
 
-function add(map: Map<string, Acc>, key: string, r: any) {
+function add(map: Map<string, Acc>, key: string, r: Record<string, unknown>) {
   let a = map.get(key)
   if (!a) map.set(key, (a = acc()))
   a.sell += num(r.price)
@@ -69,20 +69,56 @@ function scoped(table: string, range: Range, filter: MarginFilter, customerIds: 
   return q
 }
 
+type CustomerRow = { id: unknown; name: unknown; account_number: unknown; currency: unknown }
+
 /** Margin by month, customer, category and destination over a range (all customers, or one). */
 export async function marginReport(range: Range, filter: MarginFilter = {}) {
-  const customers = await db
+  const customers: CustomerRow[] = await db
     .from('customers')
     .select('id', 'name', 'account_number', 'currency')
     .orderBy('name')
+  const { chosen, currency, ids } = scopeOf(customers, filter)
+  const [usage, charges, destinations] = await rollupSums(range, filter, ids)
+  const sums = accumulate([...usage, ...charges])
+  const sorted = <T extends MarginRow>(rows: T[]) =>
+    rows.sort((a, b) => b.marginMinor - a.marginMinor)
+  return {
+    range,
+    periods: monthsBetween(range.from, range.to),
+    currency,
+    customerId: chosen ? Number(chosen.id) : null,
+    customers: customers.map((c) => ({
+      id: Number(c.id),
+      name: String(c.name),
+      currency: String(c.currency),
+    })),
+    currencies: [...new Set(customers.map((c) => String(c.currency)))].sort(),
+    totals: marginOf(sums.all.get('all') ?? acc()),
+    byMonth: monthsBetween(range.from, range.to).map((period) => ({
+      period,
+      ...marginOf(sums.byMonth.get(period) ?? acc()),
+    })),
+    byCustomer: sorted(customerRows(sums.byCustomer, customers)),
+    byCategory: sorted([...sums.byCategory].map(([category, a]) => ({ category, ...marginOf(a) }))),
+    byDestination: sorted(destinations.map(destinationRow)).slice(0, 200),
+  }
+}
+
+/** The chosen customer, or every customer in the filter's currency (GBP without one). */
+function scopeOf(customers: CustomerRow[], filter: MarginFilter) {
   const chosen = filter.customerId
-    ? customers.find((c: any) => Number(c.id) === filter.customerId)
+    ? customers.find((c) => Number(c.id) === filter.customerId)
     : null
   const currency = String(chosen?.currency ?? filter.currency ?? 'GBP')
   const ids = chosen
     ? [Number(chosen.id)]
-    : customers.filter((c: any) => c.currency === currency).map((c: any) => Number(c.id))
-  const [usage, charges, destinations] = await Promise.all([
+    : customers.filter((c) => c.currency === currency).map((c) => Number(c.id))
+  return { chosen, currency, ids }
+}
+
+/** Summed e4 figures of the usage, recurring and destination rollups of the customers. */
+function rollupSums(range: Range, filter: MarginFilter, ids: number[]) {
+  return Promise.all([
     scoped('monthly_rollups', range, filter, ids)
       .groupBy('customer_id', 'period', 'category')
       .select('customer_id', 'period', 'category')
@@ -104,56 +140,45 @@ export async function marginReport(range: Range, filter: MarginFilter = {}) {
       .sum('uncosted_price_e4 as uncosted_price')
       .sum('record_count as records'),
   ])
-  const byMonth = new Map<string, Acc>()
-  const byCustomer = new Map<string, Acc>()
-  const byCategory = new Map<string, Acc>()
-  const all = new Map<string, Acc>()
-  for (const r of [...usage, ...charges] as any[]) {
-    add(byMonth, String(r.period), r)
-    add(byCustomer, String(r.customer_id), r)
-    add(byCategory, String(r.category), r)
-    add(all, 'all', r)
+}
+
+/** Usage and recurring sums added up per month, customer, category and overall. */
+function accumulate(rows: Record<string, unknown>[]) {
+  const sums = {
+    byMonth: new Map<string, Acc>(),
+    byCustomer: new Map<string, Acc>(),
+    byCategory: new Map<string, Acc>(),
+    all: new Map<string, Acc>(),
   }
-  const customerOf = new Map(customers.map((c: any) => [String(c.id), c]))
-  const sorted = <T extends MarginRow>(rows: T[]) =>
-    rows.sort((a, b) => b.marginMinor - a.marginMinor)
+  for (const r of rows) {
+    add(sums.byMonth, String(r.period), r)
+    add(sums.byCustomer, String(r.customer_id), r)
+    add(sums.byCategory, String(r.category), r)
+    add(sums.all, 'all', r)
+  }
+  return sums
+}
+
+function customerRows(byCustomer: Map<string, Acc>, customers: CustomerRow[]) {
+  const customerOf = new Map(customers.map((c) => [String(c.id), c]))
+  return [...byCustomer].map(([id, a]) => ({
+    customerId: Number(id),
+    customer: String(customerOf.get(id)?.name ?? `Customer #${id}`),
+    accountNumber: String(customerOf.get(id)?.account_number ?? ''),
+    ...marginOf(a),
+  }))
+}
+
+function destinationRow(r: Record<string, unknown>) {
   return {
-    range,
-    periods: monthsBetween(range.from, range.to),
-    currency,
-    customerId: chosen ? Number(chosen.id) : null,
-    customers: customers.map((c: any) => ({
-      id: Number(c.id),
-      name: String(c.name),
-      currency: String(c.currency),
-    })),
-    currencies: [...new Set(customers.map((c: any) => String(c.currency)))].sort(),
-    totals: marginOf(all.get('all') ?? acc()),
-    byMonth: monthsBetween(range.from, range.to).map((period) => ({
-      period,
-      ...marginOf(byMonth.get(period) ?? acc()),
-    })),
-    byCustomer: sorted(
-      [...byCustomer].map(([id, a]) => ({
-        customerId: Number(id),
-        customer: String(customerOf.get(id)?.name ?? `Customer #${id}`),
-        accountNumber: String(customerOf.get(id)?.account_number ?? ''),
-        ...marginOf(a),
-      }))
-    ),
-    byCategory: sorted([...byCategory].map(([category, a]) => ({ category, ...marginOf(a) }))),
-    byDestination: sorted(
-      (destinations as any[]).map((r) => ({
-        destination: String(r.destination) || '(no destination: data, messages …)',
-        records: num(r.records),
-        ...marginOf({
-          sell: num(r.price),
-          cost: num(r.cost),
-          uncostedCount: num(r.uncosted_count),
-          uncostedSell: num(r.uncosted_price),
-        }),
-      }))
-    ).slice(0, 200),
+    destination: String(r.destination) || '(no destination: data, messages …)',
+    records: num(r.records),
+    ...marginOf({
+      sell: num(r.price),
+      cost: num(r.cost),
+      uncostedCount: num(r.uncosted_count),
+      uncostedSell: num(r.uncosted_price),
+    }),
   }
 }
 

@@ -74,68 +74,11 @@ export async function statementData(
   from: string,
   to: string
 ): Promise<StatementData> {
-  if (!DAY.test(from) || !DateTime.fromISO(from).isValid)
-    throw new PaymentError('Enter the first day of the statement', 'from')
-  if (!DAY.test(to) || !DateTime.fromISO(to).isValid)
-    throw new PaymentError('Enter the last day of the statement', 'to')
-  if (to < from) throw new PaymentError('The statement ends before it starts', 'to')
+  checkRange(from, to)
   const customer = await Customer.find(customerId)
   if (!customer) throw new PaymentError('Customer not found', null, 'not_found')
   const openingMinor = await before(customer.id, from)
-  const invoices = await db
-    .from('invoices')
-    .where('customer_id', customer.id)
-    .where('status', 'finalized')
-    .whereBetween('issue_date', [from, to])
-    .select('id', 'number', 'issue_date', 'period', 'total_minor')
-  const notes = await db
-    .from('credit_notes as n')
-    .join('invoices as i', 'i.id', 'n.invoice_id')
-    .where('i.customer_id', customer.id)
-    .whereBetween('n.issue_date', [from, to])
-    .select('n.id', 'n.number', 'n.issue_date', 'n.total_minor', 'i.number as invoice_number')
-  const payments = await db
-    .from('payments')
-    .where('customer_id', customer.id)
-    .whereBetween('received_on', [from, to])
-    .select('id', 'received_on', 'amount_minor', 'method', 'reference')
-  const raw = [
-    ...invoices.map((r: any) => ({
-      date: dateOnly(r.issue_date)!,
-      order: 0,
-      id: Number(r.id),
-      kind: 'invoice' as const,
-      label: `Invoice ${r.number}`,
-      reference: `Period ${r.period}`,
-      debitMinor: int(r.total_minor),
-      creditMinor: 0,
-    })),
-    ...notes.map((r: any) => ({
-      date: dateOnly(r.issue_date)!,
-      order: 1,
-      id: Number(r.id),
-      kind: 'credit_note' as const,
-      label: `Credit note ${r.number}`,
-      reference: `Against ${r.invoice_number}`,
-      debitMinor: 0,
-      creditMinor: int(r.total_minor),
-    })),
-    ...payments.map((r: any) => ({
-      date: dateOnly(r.received_on)!,
-      order: 2,
-      id: Number(r.id),
-      kind: 'payment' as const,
-      label: 'Payment received',
-      reference: r.reference ?? '',
-      debitMinor: 0,
-      creditMinor: int(r.amount_minor),
-    })),
-  ].sort((a, b) => a.date.localeCompare(b.date) || a.order - b.order || a.id - b.id)
-  let balance = openingMinor
-  const entries: StatementEntry[] = raw.map(({ order: _o, id: _i, ...e }) => {
-    balance += e.debitMinor - e.creditMinor
-    return { ...e, balanceMinor: balance }
-  })
+  const entries = withBalance(await movements(customer.id, from, to), openingMinor)
   const debitsMinor = entries.reduce((s, e) => s + e.debitMinor, 0)
   const creditsMinor = entries.reduce((s, e) => s + e.creditMinor, 0)
   return {
@@ -154,6 +97,78 @@ export async function statementData(
     creditsMinor,
     closingMinor: openingMinor + debitsMinor - creditsMinor,
   }
+}
+
+function checkRange(from: string, to: string) {
+  if (!DAY.test(from) || !DateTime.fromISO(from).isValid)
+    throw new PaymentError('Enter the first day of the statement', 'from')
+  if (!DAY.test(to) || !DateTime.fromISO(to).isValid)
+    throw new PaymentError('Enter the last day of the statement', 'to')
+  if (to < from) throw new PaymentError('The statement ends before it starts', 'to')
+}
+
+/** A statement line before its running balance; `order` and `id` order lines of one day. */
+type Movement = Omit<StatementEntry, 'balanceMinor'> & { order: number; id: number }
+
+/** The customer's finalized invoices, credit notes and payments dated in the range, in order. */
+async function movements(customerId: number, from: string, to: string): Promise<Movement[]> {
+  const invoices = await db
+    .from('invoices')
+    .where('customer_id', customerId)
+    .where('status', 'finalized')
+    .whereBetween('issue_date', [from, to])
+    .select('id', 'number', 'issue_date', 'period', 'total_minor')
+  const notes = await db
+    .from('credit_notes as n')
+    .join('invoices as i', 'i.id', 'n.invoice_id')
+    .where('i.customer_id', customerId)
+    .whereBetween('n.issue_date', [from, to])
+    .select('n.id', 'n.number', 'n.issue_date', 'n.total_minor', 'i.number as invoice_number')
+  const payments = await db
+    .from('payments')
+    .where('customer_id', customerId)
+    .whereBetween('received_on', [from, to])
+    .select('id', 'received_on', 'amount_minor', 'method', 'reference')
+  return [
+    ...invoices.map((r): Movement => ({
+      date: dateOnly(r.issue_date)!,
+      order: 0,
+      id: Number(r.id),
+      kind: 'invoice',
+      label: `Invoice ${r.number}`,
+      reference: `Period ${r.period}`,
+      debitMinor: int(r.total_minor),
+      creditMinor: 0,
+    })),
+    ...notes.map((r): Movement => ({
+      date: dateOnly(r.issue_date)!,
+      order: 1,
+      id: Number(r.id),
+      kind: 'credit_note',
+      label: `Credit note ${r.number}`,
+      reference: `Against ${r.invoice_number}`,
+      debitMinor: 0,
+      creditMinor: int(r.total_minor),
+    })),
+    ...payments.map((r): Movement => ({
+      date: dateOnly(r.received_on)!,
+      order: 2,
+      id: Number(r.id),
+      kind: 'payment',
+      label: 'Payment received',
+      reference: r.reference ?? '',
+      debitMinor: 0,
+      creditMinor: int(r.amount_minor),
+    })),
+  ].sort((a, b) => a.date.localeCompare(b.date) || a.order - b.order || a.id - b.id)
+}
+
+function withBalance(lines: Movement[], openingMinor: number): StatementEntry[] {
+  let balance = openingMinor
+  return lines.map(({ order: _o, id: _i, ...e }) => {
+    balance += e.debitMinor - e.creditMinor
+    return { ...e, balanceMinor: balance }
+  })
 }
 
 const longDate = (iso: string) => DateTime.fromISO(iso).toFormat('d MMM yyyy')

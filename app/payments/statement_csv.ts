@@ -73,6 +73,50 @@ export function parseStatement(
   profile: StatementProfile,
   filename = 'statement.csv'
 ): StatementLineInput[] {
+  const records = readRecords(text, profile, filename)
+  const index = columnIndexes(records[0], profile, filename)
+  const problems: StatementProblem[] = []
+  const lines: StatementLineInput[] = []
+  const seen = new Map<string, number>()
+  for (let r = 1; r < records.length && problems.length < MAX_PROBLEMS; r++) {
+    const row = records[r]
+    const lineNumber = r + 1
+    const cell = (key: string) =>
+      index[key] === undefined ? '' : String(row[index[key]] ?? '').trim()
+    const date = DateTime.fromFormat(cell('dateColumn'), profile.dateFormat, { zone: 'utc' })
+    if (!date.isValid)
+      problems.push({
+        line: lineNumber,
+        field: profile.dateColumn,
+        message: `"${cell('dateColumn')}" is not a date in the format ${profile.dateFormat}`,
+      })
+    let amountMinor = 0
+    try {
+      amountMinor = parseStatementAmount(cell('amountColumn'))
+    } catch (error) {
+      problems.push({
+        line: lineNumber,
+        field: profile.amountColumn,
+        message: `"${cell('amountColumn')}" is not an amount (${(error as Error).message})`,
+      })
+    }
+    if (!date.isValid) continue
+    const bookedOn = date.toISODate()!
+    const reference = cell('referenceColumn').slice(0, 255)
+    const description = cell('descriptionColumn').slice(0, 500)
+    // The same line twice in one file is two payments; the n-th copy keeps its own key.
+    const identity = `${bookedOn}|${amountMinor}|${reference}|${description}`
+    const nth = (seen.get(identity) ?? 0) + 1
+    seen.set(identity, nth)
+    const dedupeKey = createHash('sha256').update(`${identity}|${nth}`).digest('hex')
+    lines.push({ lineNumber, bookedOn, amountMinor, reference, description, dedupeKey })
+  }
+  if (problems.length) throw new StatementCsvError(filename, problems)
+  return lines
+}
+
+/** The file's records, header first; a file that is not CSV or is empty is an error. */
+function readRecords(text: string, profile: StatementProfile, filename: string): string[][] {
   let records: string[][]
   try {
     records = parse(text.replace(/^\uFEFF/, ''), {
@@ -81,12 +125,13 @@ export function parseStatement(
       skip_empty_lines: true,
       bom: true,
     })
-  } catch (error: any) {
+  } catch (error) {
+    const failure = error as Error & { lines?: number }
     throw new StatementCsvError(filename, [
       {
-        line: Number(error?.lines ?? 1),
+        line: Number(failure?.lines ?? 1),
         field: 'file',
-        message: `not readable as CSV (${error.message})`,
+        message: `not readable as CSV (${failure.message})`,
       },
     ])
   }
@@ -94,7 +139,15 @@ export function parseStatement(
     throw new StatementCsvError(filename, [
       { line: 1, field: 'file', message: 'the file is empty' },
     ])
-  const header = records[0]
+  return records
+}
+
+/** The header position of each column the profile names; every missing one is an error. */
+function columnIndexes(
+  header: string[],
+  profile: StatementProfile,
+  filename: string
+): Record<string, number> {
   const wanted: [keyof StatementProfile, string | null][] = [
     ['dateColumn', profile.dateColumn],
     ['amountColumn', profile.amountColumn],
@@ -114,45 +167,7 @@ export function parseStatement(
       })
   }
   if (missing.length) throw new StatementCsvError(filename, missing)
-
-  const problems: StatementProblem[] = []
-  const lines: StatementLineInput[] = []
-  const seen = new Map<string, number>()
-  for (let r = 1; r < records.length && problems.length < MAX_PROBLEMS; r++) {
-    const row = records[r]
-    const lineNumber = r + 1
-    const cell = (key: string) =>
-      index[key] === undefined ? '' : String(row[index[key]] ?? '').trim()
-    const date = DateTime.fromFormat(cell('dateColumn'), profile.dateFormat, { zone: 'utc' })
-    if (!date.isValid)
-      problems.push({
-        line: lineNumber,
-        field: profile.dateColumn,
-        message: `"${cell('dateColumn')}" is not a date in the format ${profile.dateFormat}`,
-      })
-    let amountMinor = 0
-    try {
-      amountMinor = parseStatementAmount(cell('amountColumn'))
-    } catch (error: any) {
-      problems.push({
-        line: lineNumber,
-        field: profile.amountColumn,
-        message: `"${cell('amountColumn')}" is not an amount (${error.message})`,
-      })
-    }
-    if (!date.isValid) continue
-    const bookedOn = date.toISODate()!
-    const reference = cell('referenceColumn').slice(0, 255)
-    const description = cell('descriptionColumn').slice(0, 500)
-    // The same line twice in one file is two payments; the n-th copy keeps its own key.
-    const identity = `${bookedOn}|${amountMinor}|${reference}|${description}`
-    const nth = (seen.get(identity) ?? 0) + 1
-    seen.set(identity, nth)
-    const dedupeKey = createHash('sha256').update(`${identity}|${nth}`).digest('hex')
-    lines.push({ lineNumber, bookedOn, amountMinor, reference, description, dedupeKey })
-  }
-  if (problems.length) throw new StatementCsvError(filename, problems)
-  return lines
+  return index
 }
 
 /** The invoice-number-like words of a reference ("INV-000123 thank you" → ["INV-000123", …]). */

@@ -181,145 +181,173 @@ const pounds = (minor: number | null) =>
     : (minor < 0 ? '-' : '') +
       `${Math.floor(Math.abs(minor) / 100)}.${String(Math.abs(minor) % 100).padStart(2, '0')}`
 
+const TOTALS_HEADER = [
+  'section',
+  'supplier',
+  'type',
+  'supplier_total',
+  'imported_cost',
+  'service_charges',
+  'rated_sell',
+  'billed',
+  'supplier_minus_imported',
+  'records',
+]
+
+const DIFFERENCES_HEADER = [
+  'section',
+  'supplier',
+  'customer',
+  'account',
+  'item',
+  'records',
+  'cost',
+  'sell',
+  'billed',
+  'paid_seats',
+  'billed_seats',
+  'amount',
+  'note',
+]
+
 /** The month as CSV: the supplier totals, then one row per difference with its section. */
 export function reconciliationCsv(r: Reconciliation, section?: Section): string {
   const lines: unknown[][] = []
   if (!section) {
-    lines.push([
-      'section',
-      'supplier',
-      'type',
-      'supplier_total',
-      'imported_cost',
-      'service_charges',
-      'rated_sell',
-      'billed',
-      'supplier_minus_imported',
-      'records',
-    ])
-    for (const s of r.suppliers)
-      lines.push([
-        'totals',
-        s.name,
-        s.type,
-        pounds(s.supplierTotalMinor),
-        pounds(s.importedCostMinor),
-        pounds(s.serviceChargesMinor),
-        pounds(s.ratedSellMinor),
-        pounds(s.billedMinor),
-        pounds(s.supplierDeltaMinor),
-        s.records,
-      ])
+    lines.push(TOTALS_HEADER)
+    for (const s of r.suppliers) lines.push(totalsRow(s))
     lines.push([])
   }
-  lines.push([
-    'section',
-    'supplier',
-    'customer',
-    'account',
-    'item',
-    'records',
-    'cost',
-    'sell',
-    'billed',
-    'paid_seats',
-    'billed_seats',
-    'amount',
-    'note',
-  ])
-  const want = (s: Section) => !section || section === s
-  if (want('supplier_totals'))
-    for (const d of r.supplierTotals)
-      lines.push([
-        SECTION_LABELS.supplier_totals,
-        d.connector,
-        '',
-        '',
-        '',
-        '',
-        pounds(d.importedMinor),
-        '',
-        '',
-        '',
-        '',
-        pounds(d.deltaMinor),
-        `supplier ${pounds(d.supplierMinor)}`,
-      ])
-  for (const [key, rows] of [
-    ['cost_no_price', r.costNoPrice],
-    ['leakage', r.leakage],
-    ['billed_no_cost', r.billedNoCost],
-  ] as const) {
-    if (want(key))
-      for (const d of rows)
-        lines.push([
-          SECTION_LABELS[key],
-          d.connector,
-          d.customer,
-          d.account,
-          d.identifier,
-          d.records,
-          pounds(d.costMinor),
-          pounds(d.sellMinor),
-          pounds(d.billedMinor),
-          '',
-          '',
-          '',
-          '',
-        ])
+  lines.push(DIFFERENCES_HEADER)
+  for (const key of SECTIONS) {
+    if (!section || section === key) for (const row of differenceRows(r, key)) lines.push(row)
   }
-  if (want('seats'))
-    for (const d of r.seats)
-      lines.push([
-        SECTION_LABELS.seats,
-        d.connector,
-        d.customer,
-        d.account,
-        d.sku,
-        '',
-        '',
-        '',
-        '',
-        d.paid,
-        d.billed,
-        '',
-        `${d.delta > 0 ? d.delta + ' paid, not billed' : -d.delta + ' billed, not paid'}`,
-      ])
-  if (want('idle'))
-    for (const d of r.idle)
-      lines.push([
-        SECTION_LABELS.idle,
-        '',
-        d.customer,
-        d.account,
-        d.identifier,
-        0,
-        '',
-        '',
-        '',
-        '',
-        '',
-        pounds(d.rentalMinor),
-        d.lastUsage ? `last usage ${d.lastUsage}` : 'no usage on record',
-      ])
-  if (want('right_size'))
-    for (const d of r.rightSize)
-      lines.push([
-        SECTION_LABELS.right_size,
-        d.connector,
-        d.customer,
-        d.account,
-        d.upn,
-        '',
-        '',
-        '',
-        '',
-        '',
-        '',
-        pounds(d.savingMinor),
-        `${d.sku}; activity: ${d.activeProducts}`,
-      ])
   return lines.map(csvLine).join('\r\n') + '\r\n'
+}
+
+function totalsRow(s: SupplierLine): unknown[] {
+  return [
+    'totals',
+    s.name,
+    s.type,
+    pounds(s.supplierTotalMinor),
+    pounds(s.importedCostMinor),
+    pounds(s.serviceChargesMinor),
+    pounds(s.ratedSellMinor),
+    pounds(s.billedMinor),
+    pounds(s.supplierDeltaMinor),
+    s.records,
+  ]
+}
+
+/** One section's differences in the columns of DIFFERENCES_HEADER. */
+function differenceRows(r: Reconciliation, key: Section): unknown[][] {
+  switch (key) {
+    case 'supplier_totals':
+      return r.supplierTotals.map(supplierTotalRow)
+    case 'cost_no_price':
+      return r.costNoPrice.map((d) => serviceRow(key, d))
+    case 'leakage':
+      return r.leakage.map((d) => serviceRow(key, d))
+    case 'billed_no_cost':
+      return r.billedNoCost.map((d) => serviceRow(key, d))
+    case 'seats':
+      return r.seats.map(seatRow)
+    case 'idle':
+      return r.idle.map(idleRow)
+    case 'right_size':
+      return r.rightSize.map(rightSizeRow)
+  }
+}
+
+function supplierTotalRow(d: Reconciliation['supplierTotals'][number]): unknown[] {
+  return [
+    SECTION_LABELS.supplier_totals,
+    d.connector,
+    '',
+    '',
+    '',
+    '',
+    pounds(d.importedMinor),
+    '',
+    '',
+    '',
+    '',
+    pounds(d.deltaMinor),
+    `supplier ${pounds(d.supplierMinor)}`,
+  ]
+}
+
+function serviceRow(key: Section, d: ServiceRow & { connector: string }): unknown[] {
+  return [
+    SECTION_LABELS[key],
+    d.connector,
+    d.customer,
+    d.account,
+    d.identifier,
+    d.records,
+    pounds(d.costMinor),
+    pounds(d.sellMinor),
+    pounds(d.billedMinor),
+    '',
+    '',
+    '',
+    '',
+  ]
+}
+
+function seatRow(d: Reconciliation['seats'][number]): unknown[] {
+  return [
+    SECTION_LABELS.seats,
+    d.connector,
+    d.customer,
+    d.account,
+    d.sku,
+    '',
+    '',
+    '',
+    '',
+    d.paid,
+    d.billed,
+    '',
+    `${d.delta > 0 ? d.delta + ' paid, not billed' : -d.delta + ' billed, not paid'}`,
+  ]
+}
+
+function idleRow(d: IdleRow): unknown[] {
+  return [
+    SECTION_LABELS.idle,
+    '',
+    d.customer,
+    d.account,
+    d.identifier,
+    0,
+    '',
+    '',
+    '',
+    '',
+    '',
+    pounds(d.rentalMinor),
+    d.lastUsage ? `last usage ${d.lastUsage}` : 'no usage on record',
+  ]
+}
+
+function rightSizeRow(d: Reconciliation['rightSize'][number]): unknown[] {
+  return [
+    SECTION_LABELS.right_size,
+    d.connector,
+    d.customer,
+    d.account,
+    d.upn,
+    '',
+    '',
+    '',
+    '',
+    '',
+    '',
+    pounds(d.savingMinor),
+    `${d.sku}; activity: ${d.activeProducts}`,
+  ]
 }
 
 /** The page's read model: figures as money strings with their currency. */
