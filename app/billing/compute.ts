@@ -5,7 +5,7 @@ import { dateOnly, lastDayOfMonth, recurringForMonth, recurringMonthFor } from '
 import { int } from '#lib/db_helpers'
 import { billableMonths, recurringHistory } from '#billing/recurring_months'
 import { categoryLabel as catalogueCategoryLabel } from '#lib/labels'
-import { lineVatResolver } from '#einvoice/vat'
+import { lineVatResolver, type LineVat } from '#einvoice/vat'
 import { lineUnit } from '#einvoice/units'
 import type { VatCategory } from '#einvoice/types'
 
@@ -160,7 +160,61 @@ export async function computeInvoice(
   period: string
 ): Promise<ComputedInvoice> {
   const vatOf = await lineVatResolver(client, customer)
-  const groups = await billableRecords(client, customer.id, period)
+  const groups = await usageGroups(client, customer.id, period)
+  const services = await servicesOf(client, groups)
+  const usage = usageLines(groups, period, services, vatOf)
+  const lines = usage.lines
+  const recurring = await computeRecurring(client, customer, period)
+  lines.push(...recurring.lines)
+  await giveRecurringLinesDepartments(client, lines)
+
+  const totals = invoiceTotals(lines)
+  return {
+    lines,
+    subtotalMinor: totals.subtotalMinor,
+    taxMinor: totals.taxMinor,
+    totalMinor: totals.totalMinor,
+    taxes: totals.taxes,
+    source: {
+      records: usage.records,
+      sumE4: usage.sumE4,
+      lateRecords: usage.lateRecords,
+      recurring: recurring.fingerprint,
+    },
+    blocked: await blockedCounts(client, customer.id, period),
+    recurringMonth: recurring.recurringMonth,
+  }
+}
+
+/** One line's worth of billable records: a (period, employee, service, category, unknown identifier). */
+interface UsageGroup {
+  period: string
+  employee_id: number | null
+  service_id: number | null
+  category: string
+  /** The identifier of usage with no service ('' otherwise; see UNKNOWN_IDENTIFIER). */
+  unknown_identifier: string | null
+  department_id: number | null
+  n: number
+  sum_e4: number | null
+  duration_s: number | null
+  volume_bytes: number | null
+}
+
+interface ServiceName {
+  identifier: string
+  label: string | null
+}
+
+type VatOf = (category: string) => LineVat
+
+/** The usage groups an invoice bills: the period's own first, then late usage oldest period first (stable line order). */
+async function usageGroups(
+  client: QueryClientContract,
+  customerId: number,
+  period: string
+): Promise<UsageGroup[]> {
+  const groups: UsageGroup[] = await billableRecords(client, customerId, period)
     .select('period', 'employee_id', 'service_id', 'category')
     .select(client.raw(`${UNKNOWN_IDENTIFIER} as unknown_identifier`))
     .max('department_id as department_id')
@@ -170,15 +224,21 @@ export async function computeInvoice(
     .sum('volume_bytes as volume_bytes')
     .groupBy('period', 'employee_id', 'service_id', 'category')
     .groupByRaw(UNKNOWN_IDENTIFIER)
-  // The period's own lines first, then late usage oldest period first (stable line order).
   groups.sort(
     (a, b) =>
       (a.period === period ? 0 : 1) - (b.period === period ? 0 : 1) ||
       String(a.period).localeCompare(String(b.period))
   )
+  return groups
+}
 
+/** The identifier and label of each service the groups bill, for the line descriptions. */
+async function servicesOf(
+  client: QueryClientContract,
+  groups: UsageGroup[]
+): Promise<Map<number, ServiceName>> {
   const serviceIds = [...new Set(groups.map((g) => g.service_id).filter((id) => id !== null))]
-  const services = new Map<number, { identifier: string; label: string | null }>()
+  const services = new Map<number, ServiceName>()
   if (serviceIds.length) {
     const rows = await client
       .from('services')
@@ -187,89 +247,93 @@ export async function computeInvoice(
     for (const row of rows)
       services.set(Number(row.id), { identifier: row.identifier, label: row.label })
   }
+  return services
+}
 
+/** One line per usage group, with the fingerprint of the records they bill. */
+function usageLines(
+  groups: UsageGroup[],
+  period: string,
+  services: Map<number, ServiceName>,
+  vatOf: VatOf
+) {
   const lines: ComputedLine[] = []
   let records = 0
   let sumE4 = 0
   let lateRecords = 0
   for (const g of groups) {
     const n = int(g.n)
-    const e4 = int(g.sum_e4)
     records += n
-    sumE4 += e4
-    const late = g.period !== period
-    if (late) lateRecords += n
-    const service = g.service_id === null ? null : services.get(Number(g.service_id))
-    const unknown =
-      g.service_id === null && g.unknown_identifier ? String(g.unknown_identifier) : null
-    const vat = vatOf(g.category)
-    const unit = lineUnit({
-      kind: 'usage',
-      category: g.category,
-      quantity: n,
-      durationS: int(g.duration_s),
-      volumeBytes: int(g.volume_bytes),
-    })
-    const what = service
-      ? ` · ${service.label ? `${service.label} (${service.identifier})` : service.identifier}`
-      : unknown
-        ? ` · ${unknown}`
-        : ''
-    lines.push({
-      employeeId: g.employee_id === null ? null : Number(g.employee_id),
-      departmentId: g.department_id === null ? null : Number(g.department_id),
-      serviceId: g.service_id === null ? null : Number(g.service_id),
-      kind: 'usage',
-      usagePeriod: late ? String(g.period) : null,
-      recurringChargeId: null,
-      recurringMonth: null,
-      identifier: unknown,
-      category: g.category,
-      description: `${categoryLabel(g.category)}${what}${late ? ` ${lateUsageLabel(String(g.period))}` : ''}`,
-      quantity: n,
-      // Usage lines have no single unit price: quantity counts the records.
-      unitPriceE4: 0,
-      amountMinor: lineAmountMinor(e4),
-      taxRateBp: vat.rateBp,
-      vatCategory: vat.vatCategory,
-      ...unit,
-    })
+    sumE4 += int(g.sum_e4)
+    if (g.period !== period) lateRecords += n
+    lines.push(usageLine(g, period, services, vatOf))
   }
+  return { lines, records, sumE4, lateRecords }
+}
 
-  const recurring = await computeRecurring(client, customer, period)
-  const recurringMonth = recurring.recurringMonth
-  lines.push(...recurring.lines)
+function usageLine(
+  g: UsageGroup,
+  period: string,
+  services: Map<number, ServiceName>,
+  vatOf: VatOf
+): ComputedLine {
+  const n = int(g.n)
+  const late = g.period !== period
+  const service = g.service_id === null ? null : services.get(Number(g.service_id))
+  const unknown =
+    g.service_id === null && g.unknown_identifier ? String(g.unknown_identifier) : null
+  const vat = vatOf(g.category)
+  const unit = lineUnit({
+    kind: 'usage',
+    category: g.category,
+    quantity: n,
+    durationS: int(g.duration_s),
+    volumeBytes: int(g.volume_bytes),
+  })
+  const what = service
+    ? ` · ${service.label ? `${service.label} (${service.identifier})` : service.identifier}`
+    : unknown
+      ? ` · ${unknown}`
+      : ''
+  return {
+    employeeId: g.employee_id === null ? null : Number(g.employee_id),
+    departmentId: g.department_id === null ? null : Number(g.department_id),
+    serviceId: g.service_id === null ? null : Number(g.service_id),
+    kind: 'usage',
+    usagePeriod: late ? String(g.period) : null,
+    recurringChargeId: null,
+    recurringMonth: null,
+    identifier: unknown,
+    category: g.category,
+    description: `${categoryLabel(g.category)}${what}${late ? ` ${lateUsageLabel(String(g.period))}` : ''}`,
+    quantity: n,
+    // Usage lines have no single unit price: quantity counts the records.
+    unitPriceE4: 0,
+    amountMinor: lineAmountMinor(int(g.sum_e4)),
+    taxRateBp: vat.rateBp,
+    vatCategory: vat.vatCategory,
+    ...unit,
+  }
+}
 
-  // Recurring lines take the employee's department for the per-employee sections.
+/** Recurring lines take the employee's department for the per-employee sections. */
+async function giveRecurringLinesDepartments(client: QueryClientContract, lines: ComputedLine[]) {
   const employeeIds = [
     ...new Set(
       lines.filter((l) => l.kind === 'recurring' && l.employeeId !== null).map((l) => l.employeeId!)
     ),
   ]
-  if (employeeIds.length) {
-    const rows = await client
-      .from('employees')
-      .whereIn('id', employeeIds)
-      .select('id', 'department_id')
-    const dept = new Map(
-      rows.map((r) => [Number(r.id), r.department_id === null ? null : Number(r.department_id)])
-    )
-    for (const line of lines)
-      if (line.kind === 'recurring' && line.employeeId !== null)
-        line.departmentId = dept.get(line.employeeId) ?? null
-  }
-
-  const totals = invoiceTotals(lines)
-  return {
-    lines,
-    subtotalMinor: totals.subtotalMinor,
-    taxMinor: totals.taxMinor,
-    totalMinor: totals.totalMinor,
-    taxes: totals.taxes,
-    source: { records, sumE4, lateRecords, recurring: recurring.fingerprint },
-    blocked: await blockedCounts(client, customer.id, period),
-    recurringMonth,
-  }
+  if (!employeeIds.length) return
+  const rows = await client
+    .from('employees')
+    .whereIn('id', employeeIds)
+    .select('id', 'department_id')
+  const dept = new Map(
+    rows.map((r) => [Number(r.id), r.department_id === null ? null : Number(r.department_id)])
+  )
+  for (const line of lines)
+    if (line.kind === 'recurring' && line.employeeId !== null)
+      line.departmentId = dept.get(line.employeeId) ?? null
 }
 
 /**

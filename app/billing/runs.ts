@@ -10,7 +10,7 @@ import InvoiceLine from '#models/invoice_line'
 import { audit } from '#lib/audit'
 import { computeInvoice, computeRecurring, billableRecords, blockedCounts } from '#billing/compute'
 import { formatNumber, takeNumbers } from '#billing/numbering'
-import { getSettings } from '#billing/settings'
+import { getSettings, type BillingSettings } from '#billing/settings'
 import { describeInvoice } from '#billing/snapshot'
 import { int, isDuplicateKey, isMysql, PERIOD_RE, sqlTime, retryOnDeadlock } from '#lib/db_helpers'
 import { flagInvoices, heldInvoiceIds, flagsByInvoice } from '#billing/flags'
@@ -381,114 +381,7 @@ export interface FinalizeOptions {
  */
 export async function finalizeRun(runId: number, options: FinalizeOptions = {}) {
   const result = await retryOnDeadlock(() =>
-    db.transaction(async (trx) => {
-      const run = await loadDraftRun(runId, trx)
-      const invoices = await Invoice.query({ client: trx })
-        .where('billing_run_id', run.id)
-        .preload('customer')
-        .orderBy('id')
-      invoices.sort((a, b) => a.customer.accountNumber.localeCompare(b.customer.accountNumber))
-
-      if (options.holdFlagged) await refuseHeld(trx, invoices, Boolean(options.allowUnrated))
-
-      const problems: string[] = []
-      for (const invoice of invoices) {
-        // Serialise finalizes of one customer (MySQL), and read the billed months with locking reads
-        // (REPEATABLE READ would otherwise show the snapshot from before another run's finalize): the
-        // first finalized invoice bills a month, as usage records are guarded by their invoice_id update.
-        if (isMysql(trx))
-          await trx.from('customers').where('id', invoice.customerId).forUpdate().select('id')
-        const recurring = await computeRecurring(trx, invoice.customer, run.period, true)
-        if (recurring.fingerprint !== (invoice.snapshot?.source?.recurring ?? '')) {
-          throw new BillingError(
-            `Recurring charges for ${invoice.customer.accountNumber} changed since the draft was built (a month was billed by another invoice, or a charge was edited): regenerate the run and review it again`,
-            'stale'
-          )
-        }
-        const fresh = await billableRecords(trx, invoice.customerId, run.period)
-          .count('* as n')
-          .sum('price_e4 as e4')
-          .first()
-        const source = invoice.snapshot?.source ?? { records: 0, sumE4: 0 }
-        if (int(fresh.n) !== source.records || int(fresh.e4) !== source.sumE4) {
-          throw new BillingError(
-            `Usage for ${invoice.customer.accountNumber} changed since the draft was built (${source.records} → ${int(fresh.n)} records): regenerate the run and review it again`,
-            'stale'
-          )
-        }
-        const blocked = await blockedCounts(trx, invoice.customerId, run.period)
-        if (blocked.unrated + blocked.pending > 0) {
-          const late = blocked.late ? ` (${blocked.late} of earlier periods)` : ''
-          problems.push(
-            `${invoice.customer.accountNumber}: ${blocked.unrated} unrated, ${blocked.pending} not yet rated${late}`
-          )
-        }
-      }
-      if (problems.length && !options.allowUnrated) {
-        throw new BillingError(
-          `Unrated usage would be left off these invoices (${problems.join('; ')}). Fix the rates or finalize acknowledging it.`,
-          'unrated'
-        )
-      }
-
-      const settings = await getSettings(trx)
-      const numbers = await takeNumbers(trx, 'invoice', invoices.length)
-      for (const [i, invoice] of invoices.entries()) {
-        const customer = invoice.customer
-        const issue =
-          options.issueDate ?? DateTime.now().setZone(customer.timeZone || 'Europe/London')
-        const issueDate = DateTime.fromISO(issue.toISODate()!, { zone: 'utc' })
-        const snapshot = {
-          ...(invoice.snapshot ?? {}),
-          ...(await describeInvoice(trx, invoice.id, customer, settings)),
-        }
-        // The same selection the draft was built from: the period's and earlier periods' unbilled records.
-        const billed = await billableRecords(trx, invoice.customerId, run.period).update({
-          invoice_id: invoice.id,
-        })
-        if (
-          Number(Array.isArray(billed) ? billed[0] : billed) !== invoice.snapshot?.source?.records
-        ) {
-          throw new BillingError(
-            `Usage for ${customer.accountNumber} changed while finalizing; try again`,
-            'stale'
-          )
-        }
-        invoice.useTransaction(trx)
-        invoice.merge({
-          number: formatNumber(settings.invoice_prefix, numbers[i]),
-          status: 'finalized',
-          issueDate,
-          // Continuous supply of services: the tax point is the invoice date.
-          taxPoint: issueDate,
-          dueDate: issueDate.plus({ days: customer.paymentTermsDays }),
-          snapshot,
-          // The draft preview PDF is replaced by the finalized document.
-          pdfPath: null,
-          pdfSha256: null,
-        })
-        await invoice.save()
-      }
-      run.useTransaction(trx)
-      run.status = 'finalized'
-      run.finalizedAt = DateTime.now()
-      await run.save()
-      await audit(
-        {
-          userId: options.userId,
-          action: 'billing_run.finalize',
-          subjectType: 'billing_run',
-          subjectId: run.id,
-          changes: { numbers: invoices.map((i) => i.number), unrated_left_off: problems },
-        },
-        trx
-      )
-      await recordWebhookEvents(
-        invoices.map((invoice) => ({ type: 'invoice.finalized', data: invoicePayload(invoice) })),
-        trx
-      )
-      return { run, invoices }
-    })
+    db.transaction((trx) => finalizeWithin(trx, runId, options))
   )
   // E.g. Direct Debit collection (start/payments.ts); a hook's failure never undoes the finalized run.
   for (const hook of billingHooks.runFinalized) {
@@ -498,6 +391,156 @@ export async function finalizeRun(runId: number, options: FinalizeOptions = {}) 
     ).catch((error) => logger.error({ err: error, run_id: runId }, 'after-finalize hook failed'))
   }
   return result
+}
+
+async function finalizeWithin(
+  trx: TransactionClientContract,
+  runId: number,
+  options: FinalizeOptions
+) {
+  const run = await loadDraftRun(runId, trx)
+  const invoices = await Invoice.query({ client: trx })
+    .where('billing_run_id', run.id)
+    .preload('customer')
+    .orderBy('id')
+  invoices.sort((a, b) => a.customer.accountNumber.localeCompare(b.customer.accountNumber))
+
+  if (options.holdFlagged) await refuseHeld(trx, invoices, Boolean(options.allowUnrated))
+
+  const problems: string[] = []
+  for (const invoice of invoices) {
+    await refuseStale(trx, invoice, run.period)
+    const problem = await unratedProblem(trx, invoice, run.period)
+    if (problem) problems.push(problem)
+  }
+  if (problems.length && !options.allowUnrated) {
+    throw new BillingError(
+      `Unrated usage would be left off these invoices (${problems.join('; ')}). Fix the rates or finalize acknowledging it.`,
+      'unrated'
+    )
+  }
+
+  await numberInvoices(trx, run.period, invoices, options.issueDate)
+  run.useTransaction(trx)
+  run.status = 'finalized'
+  run.finalizedAt = DateTime.now()
+  await run.save()
+  await audit(
+    {
+      userId: options.userId,
+      action: 'billing_run.finalize',
+      subjectType: 'billing_run',
+      subjectId: run.id,
+      changes: { numbers: invoices.map((i) => i.number), unrated_left_off: problems },
+    },
+    trx
+  )
+  await recordWebhookEvents(
+    invoices.map((invoice) => ({ type: 'invoice.finalized', data: invoicePayload(invoice) })),
+    trx
+  )
+  return { run, invoices }
+}
+
+/** Refuses a draft whose recurring months or usage changed since it was built. */
+async function refuseStale(trx: TransactionClientContract, invoice: Invoice, period: string) {
+  // Serialise finalizes of one customer (MySQL), and read the billed months with locking reads
+  // (REPEATABLE READ would otherwise show the snapshot from before another run's finalize): the
+  // first finalized invoice bills a month, as usage records are guarded by their invoice_id update.
+  if (isMysql(trx))
+    await trx.from('customers').where('id', invoice.customerId).forUpdate().select('id')
+  const recurring = await computeRecurring(trx, invoice.customer, period, true)
+  if (recurring.fingerprint !== (invoice.snapshot?.source?.recurring ?? '')) {
+    throw new BillingError(
+      `Recurring charges for ${invoice.customer.accountNumber} changed since the draft was built (a month was billed by another invoice, or a charge was edited): regenerate the run and review it again`,
+      'stale'
+    )
+  }
+  const fresh = await billableRecords(trx, invoice.customerId, period)
+    .count('* as n')
+    .sum('price_e4 as e4')
+    .first()
+  const source = invoice.snapshot?.source ?? { records: 0, sumE4: 0 }
+  if (int(fresh.n) !== source.records || int(fresh.e4) !== source.sumE4) {
+    throw new BillingError(
+      `Usage for ${invoice.customer.accountNumber} changed since the draft was built (${source.records} → ${int(fresh.n)} records): regenerate the run and review it again`,
+      'stale'
+    )
+  }
+}
+
+/** What finalizing would leave off the invoice as unrated or not yet rated; null when nothing. */
+async function unratedProblem(
+  trx: TransactionClientContract,
+  invoice: Invoice,
+  period: string
+): Promise<string | null> {
+  const blocked = await blockedCounts(trx, invoice.customerId, period)
+  if (blocked.unrated + blocked.pending === 0) return null
+  const late = blocked.late ? ` (${blocked.late} of earlier periods)` : ''
+  return `${invoice.customer.accountNumber}: ${blocked.unrated} unrated, ${blocked.pending} not yet rated${late}`
+}
+
+/** Gives the run's invoices their gapless numbers in account order and finalizes each. */
+async function numberInvoices(
+  trx: TransactionClientContract,
+  period: string,
+  invoices: Invoice[],
+  issueDate: DateTime | undefined
+) {
+  const settings = await getSettings(trx)
+  const numbers = await takeNumbers(trx, 'invoice', invoices.length)
+  for (const [i, invoice] of invoices.entries()) {
+    await finalizeInvoice(trx, invoice, period, {
+      number: formatNumber(settings.invoice_prefix, numbers[i]),
+      settings,
+      issueDate,
+    })
+  }
+}
+
+/** Claims the draft's usage records for the invoice and stores its number, dates and snapshot. */
+async function finalizeInvoice(
+  trx: TransactionClientContract,
+  invoice: Invoice,
+  period: string,
+  {
+    number,
+    settings,
+    issueDate: chosenDate,
+  }: { number: string; settings: BillingSettings; issueDate: DateTime | undefined }
+) {
+  const customer = invoice.customer
+  const issue = chosenDate ?? DateTime.now().setZone(customer.timeZone || 'Europe/London')
+  const issueDate = DateTime.fromISO(issue.toISODate()!, { zone: 'utc' })
+  const snapshot = {
+    ...(invoice.snapshot ?? {}),
+    ...(await describeInvoice(trx, invoice.id, customer, settings)),
+  }
+  // The same selection the draft was built from: the period's and earlier periods' unbilled records.
+  const billed = await billableRecords(trx, invoice.customerId, period).update({
+    invoice_id: invoice.id,
+  })
+  if (Number(Array.isArray(billed) ? billed[0] : billed) !== invoice.snapshot?.source?.records) {
+    throw new BillingError(
+      `Usage for ${customer.accountNumber} changed while finalizing; try again`,
+      'stale'
+    )
+  }
+  invoice.useTransaction(trx)
+  invoice.merge({
+    number,
+    status: 'finalized',
+    issueDate,
+    // Continuous supply of services: the tax point is the invoice date.
+    taxPoint: issueDate,
+    dueDate: issueDate.plus({ days: customer.paymentTermsDays }),
+    snapshot,
+    // The draft preview PDF is replaced by the finalized document.
+    pdfPath: null,
+    pdfSha256: null,
+  })
+  await invoice.save()
 }
 
 /** Finalize refuses a run while any of its invoices carries an unacknowledged flag. */

@@ -1,5 +1,12 @@
 import { divRoundHalfUp } from '#lib/money'
-import type { Band, DeckRate, RatingInput, RatingResult, UsageKind } from '#rating/types'
+import type {
+  Band,
+  DeckRate,
+  RatingInput,
+  RatingResult,
+  RatingStatusOut,
+  UsageKind,
+} from '#rating/types'
 import {
   INBOUND_CATEGORY,
   REASON_INBOUND,
@@ -119,102 +126,113 @@ export function rateRecord(
   allowances?: AllowanceResolver
 ): RatedRecord {
   const kind = kindOfCategory(input.category)
-  if (kind === 'info') {
-    return {
-      status: 'rated',
-      priceE4: 0,
-      rate: null,
-      reason: null,
-      band: null,
-      billableUnits: 0,
-      allowanceUsed: 0,
-    }
-  }
-  // Only numbers are priced: a destination is never reduced to the digits inside it ("*72*2010"
-  // is a feature code, not Russia). Parsers mark internal calls; text left over from before is caught here.
+  if (kind === 'info') return unpriced('rated', 0, null)
   const destination = input.destination
-  if (
-    input.category === INTERNAL_CATEGORY ||
-    (kind === 'voice' && destination && !isPlainNumber(destination.trim()))
-  ) {
-    return {
-      status: 'internal',
-      priceE4: 0,
-      rate: null,
-      reason: REASON_INTERNAL,
-      band: null,
-      billableUnits: 0,
-      allowanceUsed: 0,
-    }
-  }
+  if (isInternal(input.category, kind, destination)) return unpriced('internal', 0, REASON_INTERNAL)
   const digits = destination ? destinationDigits(destination.trim()) : ''
   const local = input.startMs + clock.offsetMs(input.startMs)
   const day = Math.floor(local / 86_400_000)
   // Voice needs a destination; data and SMS rows may carry an empty "any destination" prefix.
   const empty = digits === '' || digits === '+'
-  const found = kind === 'voice' && empty ? null : deck.match(kind, empty ? '' : digits, day)
+  const rate = kind === 'voice' && empty ? null : deck.match(kind, empty ? '' : digits, day)
   // Inbound calls are not billed unless the deck has a rate of category "inbound" for them.
-  if (input.category === INBOUND_CATEGORY && found?.category !== INBOUND_CATEGORY) {
-    return {
-      status: 'rated',
-      priceE4: 0,
-      rate: null,
-      reason: REASON_INBOUND,
-      band: null,
-      billableUnits: 0,
-      allowanceUsed: 0,
-    }
+  if (input.category === INBOUND_CATEGORY && rate?.category !== INBOUND_CATEGORY)
+    return unpriced('rated', 0, REASON_INBOUND)
+  if (!rate) return withoutRate(kind, empty, input.costE4, markupBp)
+  return pricedByRate(rate, kind, local, input, allowances)
+}
+
+/**
+ * Only numbers are priced: a destination is never reduced to the digits inside it ("*72*2010"
+ * is a feature code, not Russia). Parsers mark internal calls; text left over from before is caught here.
+ */
+function isInternal(category: string, kind: UsageKind, destination: string | null): boolean {
+  return (
+    category === INTERNAL_CATEGORY ||
+    (kind === 'voice' && !!destination && !isPlainNumber(destination.trim()))
+  )
+}
+
+/** An outcome that no deck rate priced. */
+function unpriced(status: RatingStatusOut, priceE4: number, reason: string | null): RatedRecord {
+  return {
+    status,
+    priceE4,
+    rate: null,
+    reason,
+    band: null,
+    billableUnits: 0,
+    allowanceUsed: 0,
   }
-  const rate = found
-  if (!rate) {
-    if (input.costE4 !== null && input.costE4 !== undefined) {
-      return {
-        status: 'markup',
-        priceE4: markupPriceE4(input.costE4, markupBp),
-        rate: null,
-        reason: null,
-        band: null,
-        billableUnits: 0,
-        allowanceUsed: 0,
-      }
-    }
-    const reason = kind === 'voice' && empty ? REASON_NO_DESTINATION : REASON_NO_RATE
-    return {
-      status: 'unrated',
-      priceE4: 0,
-      rate: null,
-      reason,
-      band: null,
-      billableUnits: 0,
-      allowanceUsed: 0,
-    }
-  }
+}
+
+/** No rate matched: a supplier cost is marked up, anything else stays unrated. */
+function withoutRate(
+  kind: UsageKind,
+  empty: boolean,
+  costE4: number | null | undefined,
+  markupBp: number
+): RatedRecord {
+  if (costE4 !== null && costE4 !== undefined)
+    return unpriced('markup', markupPriceE4(costE4, markupBp), null)
+  return unpriced('unrated', 0, kind === 'voice' && empty ? REASON_NO_DESTINATION : REASON_NO_RATE)
+}
+
+/** Prices a record by its matched rate, in the band of its local start, after any allowance. */
+function pricedByRate(
+  rate: DeckRate,
+  kind: UsageKind,
+  local: number,
+  input: RatingInput,
+  allowances: AllowanceResolver | undefined
+): RatedRecord {
   const band = ZoneClock.bandOfLocal(local)
   const perUnit = bandRate(rate, band)
-  let units: number
-  if (kind === 'voice') units = billableSeconds(input.durationS, rate.initialS, rate.subsequentS)
-  else if (kind === 'data') units = billableKilobytes(input.volumeBytes)
-  else units = input.quantity > 0 ? input.quantity : 0
-
-  let covered = 0
-  if (units > 0 && allowances) {
-    const draw = allowances(kind, rate.category)
-    if (draw && draw.remaining > 0) {
-      covered = draw.remaining >= units ? units : draw.remaining
-      draw.remaining -= covered
-    }
-  }
-  let priceE4: number
-  if (kind === 'voice') priceE4 = voicePriceE4(rate, perUnit, units, covered)
-  else if (kind === 'data') priceE4 = dataPriceE4(perUnit, units - covered)
-  else priceE4 = messagePriceE4(perUnit, units - covered)
+  const units = billableUnitsOf(kind, rate, input)
+  const covered =
+    units > 0 && allowances ? drawAllowance(allowances, kind, rate.category, units) : 0
   return {
     status: 'rated',
-    priceE4,
+    priceE4: priceOf(kind, rate, perUnit, units, covered),
     rate,
     reason: null,
     band,
     billableUnits: units,
     allowanceUsed: covered,
   }
+}
+
+/** Seconds after increments (voice), kilobytes (data) or messages (sms). */
+function billableUnitsOf(kind: UsageKind, rate: DeckRate, input: RatingInput): number {
+  if (kind === 'voice') return billableSeconds(input.durationS, rate.initialS, rate.subsequentS)
+  if (kind === 'data') return billableKilobytes(input.volumeBytes)
+  return input.quantity > 0 ? input.quantity : 0
+}
+
+/** Takes up to `units` from the allowance that covers the rate's category; the units it covered. */
+function drawAllowance(
+  allowances: AllowanceResolver,
+  kind: UsageKind,
+  category: string,
+  units: number
+): number {
+  const draw = allowances(kind, category)
+  let covered = 0
+  if (draw && draw.remaining > 0) {
+    covered = draw.remaining >= units ? units : draw.remaining
+    draw.remaining -= covered
+  }
+  return covered
+}
+
+function priceOf(
+  kind: UsageKind,
+  rate: DeckRate,
+  perUnit: number,
+  units: number,
+  covered: number
+): number {
+  if (kind === 'voice') return voicePriceE4(rate, perUnit, units, covered)
+  if (kind === 'data') return dataPriceE4(perUnit, units - covered)
+  return messagePriceE4(perUnit, units - covered)
 }

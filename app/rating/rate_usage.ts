@@ -1,14 +1,19 @@
 import db from '@adonisjs/lucid/services/db'
-import { mysqlLiteral } from '#lib/db_helpers'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { kindOfCategory } from '#rating/deck'
 import { AllowanceLedger } from '#rating/allowances'
 import type { clockFor } from '#rating/time_band'
 import { epochMsOf, type DeckMemo } from '#rating/deck_store'
 import { recordOutcome, type TariffContext } from '#rating/record_outcome'
-import { loadCustomerTariffs } from '#rating/customer_tariffs'
+import { loadCustomerTariffs, type CustomerTariffs } from '#rating/customer_tariffs'
 import { recordRerate, type RecordChange } from '#rating/rerate_history'
-import { buyDecksForImports } from '#rating/buy_decks'
+import { buyDecksForImports, type BuyDeck } from '#rating/buy_decks'
+import {
+  periodRecords,
+  writeOutcomes,
+  type OutcomeUpdate,
+  type StoredRecord,
+} from '#rating/rating_rows'
 
 export interface RatingScope {
   customerId: number
@@ -62,21 +67,6 @@ export interface RatingSummary {
   newTotalE4: number
 }
 
-const UPDATE_BATCH = 1000
-const COLUMNS = [
-  'price_e4',
-  'tariff_id',
-  'rate_id',
-  'allowance_used',
-  'rating_status',
-  'unrated_reason',
-  'category',
-  'destination_name',
-  'cost_e4',
-  'cost_origin',
-] as const
-type Update = { id: number } & Record<(typeof COLUMNS)[number], string | number | null>
-
 /**
  * Prices the unbilled usage records (invoice_id IS NULL) of a customer for a
  * period (or every period that has unbilled records, or the periods of the
@@ -91,6 +81,24 @@ export async function rateUsage(
 ): Promise<RatingSummary> {
   if (trx) return rateWithin(scope, trx)
   return db.transaction((t) => rateWithin(scope, t))
+}
+
+/** What rating one period of a customer reads and collects. */
+interface PeriodPass {
+  scope: RatingScope
+  period: string
+  loaded: CustomerTariffs
+  buyDecks: Map<number, BuyDeck>
+  /** Allowance balances per tariff, opened on first use. */
+  ledgers: Map<number, AllowanceLedger>
+  summary: RatingSummary
+  /** The outcomes that changed, written once the period is rated. */
+  updates: OutcomeUpdate[]
+  /** Re-rating history: the old and new outcome of every record this pass changes. */
+  history: RecordChange[]
+  records: number
+  oldE4: number
+  newE4: number
 }
 
 async function rateWithin(
@@ -111,21 +119,7 @@ async function rateWithin(
     .select('id', 'time_zone')
     .first()
   if (!customer) return summary
-
-  let periods: string[]
-  if (scope.period) periods = [scope.period]
-  else {
-    const q = trx
-      .from('usage_records')
-      .where('customer_id', scope.customerId)
-      .whereNull('invoice_id')
-      .distinct('period')
-    if (scope.recordIds) {
-      if (scope.recordIds.length === 0) return summary
-      q.whereIn('id', scope.recordIds)
-    }
-    periods = (await q).map((r: any) => String(r.period)).sort()
-  }
+  const periods = await periodsToRate(scope, trx)
   if (periods.length === 0) return summary
 
   const loaded = (
@@ -135,148 +129,177 @@ async function rateWithin(
       scope.decks
     )
   ).get(scope.customerId)!
-  const { clock, tariffs } = loaded
-  const tariffOn = (day: number) => loaded.on(day)
-
-  for (const period of periods) {
-    const rows = await trx
-      .from('usage_records')
-      .where('customer_id', scope.customerId)
-      .where('period', period)
-      .orderBy('occurred_at')
-      .orderBy('id')
-      .select(
-        'id',
-        'occurred_at',
-        'category',
-        'destination',
-        'destination_name',
-        'duration_s',
-        'volume_bytes',
-        'quantity',
-        'cost_e4',
-        'price_e4',
-        'tariff_id',
-        'rate_id',
-        'allowance_used',
-        'rating_status',
-        'unrated_reason',
-        'service_id',
-        'identifier',
-        'invoice_id',
-        'import_id',
-        'cost_origin',
-        'department_id',
-        'employee_id'
-      )
-    const importIds = [
-      ...new Set(
-        rows
-          .filter((r: any) => r.import_id !== null && r.cost_origin !== 'supplier')
-          .map((r: any) => Number(r.import_id))
-      ),
-    ]
-    const buyDecks = await buyDecksForImports(importIds, trx, scope.decks)
-    const ledgers = new Map<number, AllowanceLedger>()
-    const ledgerOf = (t: TariffContext) => {
-      let ledger = ledgers.get(t.id)
-      if (!ledger) {
-        ledger = new AllowanceLedger(t.allowances)
-        ledgers.set(t.id, ledger)
-      }
-      return ledger
-    }
-    const updates: Update[] = []
-    // Re-rating history: the old and new outcome of every record this pass changes.
-    const history: RecordChange[] = []
-    const periodTotals = { records: 0, oldE4: 0, newE4: 0 }
-    for (const row of rows) {
-      const serviceKey = row.service_id ? `s${row.service_id}` : `i${row.identifier}`
-      if (row.invoice_id !== null && row.invoice_id !== undefined) {
-        // Invoiced: never touched, but its allowance use still counts this month.
-        const used = Number(row.allowance_used)
-        const t = row.tariff_id ? tariffs.get(Number(row.tariff_id)) : undefined
-        if (used > 0 && t)
-          ledgerOf(t).consume(serviceKey, kindOfCategory(row.category), row.category, used)
-        continue
-      }
-      summary.records++
-      periodTotals.records++
-      const oldPrice = row.price_e4 === null ? null : Number(row.price_e4)
-      periodTotals.oldE4 += oldPrice ?? 0
-      summary.oldTotalE4 += oldPrice ?? 0
-      const startMs = epochMsOf(row.occurred_at)
-      const tariff = tariffOn(clock.localDay(startMs))
-      const input = {
-        startMs,
-        category: row.category,
-        destination: row.destination,
-        durationS: Number(row.duration_s),
-        volumeBytes: Number(row.volume_bytes),
-        quantity: Number(row.quantity),
-        costE4: row.cost_e4 === null ? null : Number(row.cost_e4),
-      }
-      const ledger = tariff ? ledgerOf(tariff) : null
-      const outcome = recordOutcome(
-        tariff,
-        row.import_id === null ? undefined : buyDecks.get(Number(row.import_id)),
-        clock,
-        {
-          ...input,
-          destinationName: row.destination_name ?? null,
-          costOrigin: row.cost_origin ?? null,
-        },
-        ledger && !ledger.empty ? ledger.forService(serviceKey) : undefined
-      )
-      const { band, ...fields } = outcome
-      const next: Update = { id: Number(row.id), ...fields }
-      if (next.rating_status === 'unrated') summary.unrated++
-      else summary.rated++
-      summary.newTotalE4 += (next.price_e4 as number | null) ?? 0
-      periodTotals.newE4 += (next.price_e4 as number | null) ?? 0
-      if (
-        oldPrice !== next.price_e4 ||
-        (row.tariff_id === null ? null : Number(row.tariff_id)) !== next.tariff_id ||
-        (row.rate_id === null ? null : Number(row.rate_id)) !== next.rate_id ||
-        Number(row.allowance_used) !== next.allowance_used ||
-        row.rating_status !== next.rating_status ||
-        (row.unrated_reason ?? null) !== next.unrated_reason ||
-        row.category !== next.category ||
-        (row.destination_name ?? null) !== next.destination_name ||
-        input.costE4 !== next.cost_e4 ||
-        (row.cost_origin ?? null) !== next.cost_origin
-      ) {
-        updates.push(next)
-        history.push(changeOf(row, next, band, clock, startMs))
-        scope.observer?.changed(ratedChange(scope.customerId, period, row, next))
-      }
-    }
-    summary.changed += updates.length
-    for (let i = 0; i < updates.length; i += UPDATE_BATCH) {
-      await writeBatch(trx, updates.slice(i, i + UPDATE_BATCH))
-    }
-    await recordRerate(
-      trx,
-      {
-        customerId: scope.customerId,
-        period,
-        reason: scope.reason ?? 'rating',
-        userId: scope.userId ?? null,
-        records: periodTotals.records,
-        oldTotalE4: periodTotals.oldE4,
-        newTotalE4: periodTotals.newE4,
-      },
-      history
-    )
-  }
+  for (const period of periods) await ratePeriod(trx, scope, loaded, period, summary)
   await scope.observer?.beforeCommit(trx, scope.customerId)
   return summary
+}
+
+/** The period asked for, or every period with unbilled records (of the given records), in order. */
+async function periodsToRate(
+  scope: RatingScope,
+  trx: TransactionClientContract
+): Promise<string[]> {
+  if (scope.period) return [scope.period]
+  if (scope.recordIds && scope.recordIds.length === 0) return []
+  const q = trx
+    .from('usage_records')
+    .where('customer_id', scope.customerId)
+    .whereNull('invoice_id')
+    .distinct('period')
+  if (scope.recordIds) q.whereIn('id', scope.recordIds)
+  return (await q).map((r: { period: unknown }) => String(r.period)).sort()
+}
+
+/** Re-rates one period and writes the outcomes that changed and their history. */
+async function ratePeriod(
+  trx: TransactionClientContract,
+  scope: RatingScope,
+  loaded: CustomerTariffs,
+  period: string,
+  summary: RatingSummary
+) {
+  const rows = await periodRecords(trx, scope.customerId, period)
+  const pass: PeriodPass = {
+    scope,
+    period,
+    loaded,
+    buyDecks: await buyDecksForImports(importsToCost(rows), trx, scope.decks),
+    ledgers: new Map(),
+    summary,
+    updates: [],
+    history: [],
+    records: 0,
+    oldE4: 0,
+    newE4: 0,
+  }
+  rateRows(pass, rows)
+  summary.changed += pass.updates.length
+  await writeOutcomes(trx, pass.updates)
+  await recordRerate(
+    trx,
+    {
+      customerId: scope.customerId,
+      period,
+      reason: scope.reason ?? 'rating',
+      userId: scope.userId ?? null,
+      records: pass.records,
+      oldTotalE4: pass.oldE4,
+      newTotalE4: pass.newE4,
+    },
+    pass.history
+  )
+}
+
+/** The imports whose records their connector's buy deck costs (a supplier's own cost stands). */
+function importsToCost(rows: StoredRecord[]): number[] {
+  return [
+    ...new Set(
+      rows
+        .filter((r) => r.import_id !== null && r.cost_origin !== 'supplier')
+        .map((r) => Number(r.import_id))
+    ),
+  ]
+}
+
+/** Prices the period's records in order, collecting the outcomes that changed. */
+function rateRows(pass: PeriodPass, rows: StoredRecord[]) {
+  const { scope, period, loaded, summary, buyDecks, ledgers, updates, history } = pass
+  const clock = loaded.clock
+  for (const row of rows) {
+    const serviceKey = row.service_id ? `s${row.service_id}` : `i${row.identifier}`
+    if (row.invoice_id !== null && row.invoice_id !== undefined) {
+      countInvoicedAllowance(pass, row, serviceKey)
+      continue
+    }
+    summary.records++
+    pass.records++
+    const oldPrice = row.price_e4 === null ? null : Number(row.price_e4)
+    pass.oldE4 += oldPrice ?? 0
+    summary.oldTotalE4 += oldPrice ?? 0
+    const startMs = epochMsOf(row.occurred_at)
+    const tariff = loaded.on(clock.localDay(startMs))
+    const input = {
+      startMs,
+      category: row.category,
+      destination: row.destination,
+      durationS: Number(row.duration_s),
+      volumeBytes: Number(row.volume_bytes),
+      quantity: Number(row.quantity),
+      costE4: row.cost_e4 === null ? null : Number(row.cost_e4),
+    }
+    const ledger = tariff ? ledgerOf(ledgers, tariff) : null
+    const outcome = recordOutcome(
+      tariff,
+      row.import_id === null ? undefined : buyDecks.get(Number(row.import_id)),
+      clock,
+      {
+        ...input,
+        destinationName: row.destination_name ?? null,
+        costOrigin: row.cost_origin ?? null,
+      },
+      ledger && !ledger.empty ? ledger.forService(serviceKey) : undefined
+    )
+    const { band, ...fields } = outcome
+    const next: OutcomeUpdate = { id: Number(row.id), ...fields }
+    if (next.rating_status === 'unrated') summary.unrated++
+    else summary.rated++
+    summary.newTotalE4 += (next.price_e4 as number | null) ?? 0
+    pass.newE4 += (next.price_e4 as number | null) ?? 0
+    if (outcomeChanged(row, oldPrice, input.costE4, next)) {
+      updates.push(next)
+      history.push(changeOf(row, next, band, clock, startMs))
+      scope.observer?.changed(ratedChange(scope.customerId, period, row, next))
+    }
+  }
+}
+
+/** An invoiced record is never touched, but its allowance use still counts this month. */
+function countInvoicedAllowance(pass: PeriodPass, row: StoredRecord, serviceKey: string) {
+  const used = Number(row.allowance_used)
+  const t = row.tariff_id ? pass.loaded.tariffs.get(Number(row.tariff_id)) : undefined
+  if (used > 0 && t)
+    ledgerOf(pass.ledgers, t).consume(serviceKey, kindOfCategory(row.category), row.category, used)
+}
+
+function ledgerOf(ledgers: Map<number, AllowanceLedger>, t: TariffContext): AllowanceLedger {
+  let ledger = ledgers.get(t.id)
+  if (!ledger) {
+    ledger = new AllowanceLedger(t.allowances)
+    ledgers.set(t.id, ledger)
+  }
+  return ledger
+}
+
+/** Whether any stored rating column differs from the new outcome (only those rows are written). */
+function outcomeChanged(
+  row: StoredRecord,
+  oldPrice: number | null,
+  oldCostE4: number | null,
+  next: OutcomeUpdate
+): boolean {
+  return (
+    oldPrice !== next.price_e4 ||
+    (row.tariff_id === null ? null : Number(row.tariff_id)) !== next.tariff_id ||
+    (row.rate_id === null ? null : Number(row.rate_id)) !== next.rate_id ||
+    Number(row.allowance_used) !== next.allowance_used ||
+    row.rating_status !== next.rating_status ||
+    (row.unrated_reason ?? null) !== next.unrated_reason ||
+    row.category !== next.category ||
+    (row.destination_name ?? null) !== next.destination_name ||
+    oldCostE4 !== next.cost_e4 ||
+    (row.cost_origin ?? null) !== next.cost_origin
+  )
 }
 
 /** A nullable numeric column as a number or null (both drivers). */
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v))
 
-function ratedChange(customerId: number, period: string, row: any, next: Update): RatedChange {
+function ratedChange(
+  customerId: number,
+  period: string,
+  row: StoredRecord,
+  next: OutcomeUpdate
+): RatedChange {
   return {
     customerId,
     period,
@@ -303,8 +326,8 @@ function ratedChange(customerId: number, period: string, row: any, next: Update)
 
 /** A record's old and new outcome for the history. The old band is its start's band (bands depend on time only). */
 function changeOf(
-  row: any,
-  next: Update,
+  row: StoredRecord,
+  next: OutcomeUpdate,
   band: string | null,
   clock: ReturnType<typeof clockFor>,
   startMs: number
@@ -338,37 +361,4 @@ function changeOf(
       status: String(next.rating_status),
     },
   }
-}
-
-/**
- * Writes one batch of outcomes. MySQL/MariaDB: UPDATE … JOIN a derived table of
- * the new values; SQLite: UPDATE … SET col = CASE id WHEN … END … WHERE id IN (…).
- */
-async function writeBatch(trx: TransactionClientContract, batch: Update[]) {
-  if (batch.length === 0) return
-  const bindings: (string | number | null)[] = []
-  if (trx.dialect.name === 'mysql') {
-    // Values escaped by mysql2 rather than bound: binding 11 values × thousands of rows through the
-    // query builder costs more than the UPDATE itself.
-    const rows = batch.map((u, i) =>
-      i === 0
-        ? `SELECT ${Number(u.id)} AS id, ${COLUMNS.map((c) => `${mysqlLiteral(u[c])} AS ${c}`).join(', ')}`
-        : `SELECT ${Number(u.id)}, ${COLUMNS.map((c) => mysqlLiteral(u[c])).join(', ')}`
-    )
-    const sql =
-      `UPDATE usage_records u JOIN (${rows.join(' UNION ALL ')}) v ON u.id = v.id SET ` +
-      COLUMNS.map((c) => `u.${c} = v.${c}`).join(', ')
-    await trx.rawQuery(sql)
-    return
-  }
-  const sets = COLUMNS.map((column) => {
-    const whens = batch.map((u) => {
-      bindings.push(u.id, u[column])
-      return 'WHEN ? THEN ?'
-    })
-    return `${column} = CASE id ${whens.join(' ')} END`
-  })
-  for (const u of batch) bindings.push(u.id)
-  const sql = `UPDATE usage_records SET ${sets.join(', ')} WHERE id IN (${batch.map(() => '?').join(', ')})`
-  await trx.rawQuery(sql, bindings as any[])
 }
