@@ -164,8 +164,11 @@ export async function run() {
   const profile = process.env.BENCH_CPU_PROF
     ? ['--cpu-prof', '--cpu-prof-dir', resolve(process.env.BENCH_CPU_PROF)]
     : []
+  // BENCH_CHILD_FLAGS: more node flags for the measured child (e.g. --trace-gc, to see its live heap).
+  const childFlags = process.env.BENCH_CHILD_FLAGS?.split(' ').filter(Boolean) ?? []
   const childArgs = [
     ...profile,
+    ...childFlags,
     join(root, 'build/bench/ukcdr_child.js'),
     file,
     String(connector.id),
@@ -177,7 +180,14 @@ export async function run() {
     env: process.env,
     maxBuffer: 16 * 1024 * 1024,
   })
-  const m = JSON.parse(child.stdout.trim().split('\n').pop()!)
+  if (process.env.BENCH_CHILD_LOG)
+    await writeFile(process.env.BENCH_CHILD_LOG, child.stdout + child.stderr)
+  const m = JSON.parse(
+    child.stdout
+      .trim()
+      .split('\n')
+      .findLast((l) => l.startsWith('{'))!
+  )
   if (m.status !== 'completed') throw new Error(`the import did not complete: ${m.error}`)
   const costed = await db
     .from('usage_records')

@@ -27,8 +27,17 @@ const createParser = () =>
 
 // Where the peak RSS lies: the JavaScript heap V8 holds, or buffers outside it.
 const peaks = { heapTotal: 0, heapUsed: 0, arrayBuffers: 0 }
+// BENCH_RSS_TIMELINE=1: [seconds, rss, heap total, heap used, array buffers] in MB every half second.
+const timeline: number[][] = []
+let ticks = 0
 const sampler = setInterval(() => {
   const m = process.memoryUsage()
+  if (process.env.BENCH_RSS_TIMELINE === '1' && ticks++ % 5 === 0)
+    timeline.push(
+      [ticks / 10, m.rss, m.heapTotal, m.heapUsed, m.arrayBuffers].map((n, i) =>
+        i === 0 ? n : Math.round(n / 1048576)
+      )
+    )
   peaks.heapTotal = Math.max(peaks.heapTotal, m.heapTotal)
   peaks.heapUsed = Math.max(peaks.heapUsed, m.heapUsed)
   peaks.arrayBuffers = Math.max(peaks.arrayBuffers, m.arrayBuffers)
@@ -102,6 +111,7 @@ process.stdout.write(
     baseline_rss: baselineRss,
     import_peak_rss: importRss,
     import_peaks: peaks,
+    timeline,
     // ru_maxrss: the highest RSS of this process over its whole life, boot included.
     peak_rss: process.resourceUsage().maxRSS * 1024,
   }) + '\n'

@@ -1,9 +1,10 @@
 import type { DeckRate, UsageKind } from '#rating/types'
 import { dayNumber } from '#rating/time_band'
 
+/** One of several effective dates of a prefix (most prefixes have one and need none of these). */
 interface Version {
   effDay: number
-  rate: DeckRate
+  rate: number
 }
 
 const kindCache = new Map<string, UsageKind>()
@@ -27,73 +28,193 @@ function computeKind(category: string): UsageKind {
   return 'voice'
 }
 
-const NO_VERSIONS: Version[] = []
 const POPCOUNT10 = new Uint8Array(1024)
 for (let i = 1; i < 1024; i++) POPCOUNT10[i] = POPCOUNT10[i >> 1] + (i & 1)
 
+/** A typed array with room for `needed` entries: half as much again, not double (the child table of a big deck is tens of MB). */
+function grown<T extends Int32Array | Float64Array>(array: T, needed: number): T {
+  if (needed <= array.length) return array
+  const next = new (array.constructor as new (n: number) => T)(
+    Math.max(needed, Math.ceil(array.length * 1.5))
+  )
+  next.set(array)
+  return next
+}
+
 /**
- * A digit trie over one kind of rate (voice, data or sms). It is built as a
- * plain 10-way trie, then compiled (lazily, on the first lookup after a change)
- * into a compact breadth-first layout: three 32-bit words per node — the index
- * of its first child, (rate list slot << 10 | bitmap of the digits that have a
- * child), and the earliest effective day of its rates. A 200k-prefix deck then
- * takes a few MB instead of ~50 MB, and a lookup touches one small record per
- * digit plus the matched rate.
+ * A deck's rate rows in columns, one index per row. A 200k-row deck held as objects took about
+ * 55 MB of heap (and twice that while it was built); in columns it takes about 15 MB, and a
+ * match makes the one DeckRate the engine reads, which dies young.
+ */
+class RateColumns {
+  count = 0
+  private ids: Float64Array
+  /** peak, offpeak, weekend, connection, minimum (micros) per row. */
+  private micros: Float64Array
+  /** initial, subsequent (seconds) per row. */
+  private seconds: Int32Array
+  /** destination, category, effective-from per row, as indexes into `texts`. */
+  private labels: Int32Array
+  private texts: string[] = []
+  private textIndex = new Map<string, number>()
+
+  constructor(capacity: number) {
+    this.ids = new Float64Array(capacity)
+    this.micros = new Float64Array(capacity * 5)
+    this.seconds = new Int32Array(capacity * 2)
+    this.labels = new Int32Array(capacity * 3)
+  }
+
+  push(rate: DeckRate): number {
+    const i = this.count++
+    this.ids = grown(this.ids, i + 1)
+    this.micros = grown(this.micros, (i + 1) * 5)
+    this.seconds = grown(this.seconds, (i + 1) * 2)
+    this.labels = grown(this.labels, (i + 1) * 3)
+    this.ids[i] = rate.id
+    this.micros[i * 5] = rate.peakMicros
+    this.micros[i * 5 + 1] = rate.offpeakMicros
+    this.micros[i * 5 + 2] = rate.weekendMicros
+    this.micros[i * 5 + 3] = rate.connectionMicros
+    this.micros[i * 5 + 4] = rate.minimumMicros
+    this.seconds[i * 2] = rate.initialS
+    this.seconds[i * 2 + 1] = rate.subsequentS
+    this.labels[i * 3] = this.text(rate.destination)
+    this.labels[i * 3 + 1] = this.text(rate.category)
+    this.labels[i * 3 + 2] = this.text(rate.effectiveFrom)
+    return i
+  }
+
+  /** Interned: a deck repeats few destination names, categories and dates. */
+  private text(value: string): number {
+    let index = this.textIndex.get(value)
+    if (index === undefined) {
+      index = this.texts.length
+      this.texts.push(value)
+      this.textIndex.set(value, index)
+    }
+    return index
+  }
+
+  at(i: number, prefix: string): DeckRate {
+    return {
+      id: this.ids[i],
+      prefix,
+      destination: this.texts[this.labels[i * 3]],
+      category: this.texts[this.labels[i * 3 + 1]],
+      peakMicros: this.micros[i * 5],
+      offpeakMicros: this.micros[i * 5 + 1],
+      weekendMicros: this.micros[i * 5 + 2],
+      connectionMicros: this.micros[i * 5 + 3],
+      minimumMicros: this.micros[i * 5 + 4],
+      initialS: this.seconds[i * 2],
+      subsequentS: this.seconds[i * 2 + 1],
+      effectiveFrom: this.texts[this.labels[i * 3 + 2]],
+    }
+  }
+
+  /** Gives back the spare capacity and the intern table (a sealed deck takes no more rows). */
+  trim() {
+    const n = this.count
+    this.ids = this.ids.slice(0, n)
+    this.micros = this.micros.slice(0, n * 5)
+    this.seconds = this.seconds.slice(0, n * 2)
+    this.labels = this.labels.slice(0, n * 3)
+    this.textIndex = new Map()
+  }
+}
+
+/**
+ * A digit trie over one kind of rate (voice, data or sms), mapping a prefix to its rate rows
+ * (by index into RateColumns). It is built as a plain 10-way trie, then compiled (lazily, on
+ * the first lookup after a change) into a compact breadth-first layout: three 32-bit words per
+ * node — the index of its first child, (slot << 10 | bitmap of the digits that have a child),
+ * and the earliest effective day of its rates. A 200k-prefix deck then takes a few MB, and a
+ * lookup touches one small record per digit.
  */
 class DigitTrie {
   private children: Int32Array
   private nodes = 1
-  /** Per node: 1 + index into `lists`, 0 when the node has no rate of its own. */
+  /** Per node: its slot (1-based), 0 when the node has no rate of its own. */
   private listOf: Int32Array
-  private lists: Version[][] = []
+  private slots = 0
+  /** Per slot: the row of its only version, -1 when it has several (then in `versions`). */
+  private slotRate = new Int32Array(1024)
+  /** Per slot: the earliest effective day of its versions. */
+  private slotDay = new Int32Array(1024)
+  /** Slots with more than one effective date: their versions, latest first. */
+  private versions = new Map<number, Version[]>()
   private packed: Int32Array | null = null
-  /** Per list slot: the rate itself when the prefix has a single version (one pointer to follow). */
-  private single: (DeckRate | null)[] = []
+  private sealed = false
+  /** Where the prefix of the last lookup's match ends in the looked-up digits. */
+  matchedEnd = 0
 
   constructor(capacity = 1024) {
     this.children = new Int32Array(capacity * 10)
     this.listOf = new Int32Array(capacity)
   }
 
-  insert(prefix: string, version: Version) {
+  insert(prefix: string, effDay: number, rate: number) {
     if (this.sealed) throw new Error('a sealed rate deck cannot take more rates')
     this.packed = null
+    const node = this.nodeOf(prefix)
+    const slot = this.listOf[node]
+    if (slot === 0) this.addSlot(node, effDay, rate)
+    else this.addVersion(slot, effDay, rate)
+  }
+
+  /** The node of `prefix`, made with its path when missing. */
+  private nodeOf(prefix: string): number {
     let node = 0
     for (let i = 0; i < prefix.length; i++) {
       const digit = prefix.charCodeAt(i) - 48
       if (digit < 0 || digit > 9) throw new SyntaxError(`prefix "${prefix}" is not digits`)
-      const slot = node * 10 + digit
-      let child = this.children[slot]
+      const at = node * 10 + digit
+      let child = this.children[at]
       if (child === 0) {
         child = this.nodes++
-        if (child * 10 + 10 > this.children.length) {
-          const grown = new Int32Array(this.children.length * 2)
-          grown.set(this.children)
-          this.children = grown
-          const listOf = new Int32Array(this.listOf.length * 2)
-          listOf.set(this.listOf)
-          this.listOf = listOf
-        }
-        this.children[slot] = child
+        this.children = grown(this.children, child * 10 + 10)
+        this.listOf = grown(this.listOf, child + 1)
+        this.children[at] = child
       }
       node = child
     }
-    if (this.listOf[node] === 0) {
-      this.lists.push([])
-      this.listOf[node] = this.lists.length
+    return node
+  }
+
+  private addSlot(node: number, effDay: number, rate: number) {
+    const slot = ++this.slots
+    this.listOf[node] = slot
+    this.slotRate = grown(this.slotRate, slot + 1)
+    this.slotDay = grown(this.slotDay, slot + 1)
+    this.slotRate[slot] = rate
+    this.slotDay[slot] = effDay
+  }
+
+  /** A second (or later) effective date of a prefix; the same date replaces the earlier row. */
+  private addVersion(slot: number, effDay: number, rate: number) {
+    let list = this.versions.get(slot)
+    if (!list) {
+      if (this.slotDay[slot] === effDay) {
+        this.slotRate[slot] = rate
+        return
+      }
+      list = [{ effDay: this.slotDay[slot], rate: this.slotRate[slot] }]
+      this.versions.set(slot, list)
+      this.slotRate[slot] = -1
     }
-    const list = this.lists[this.listOf[node] - 1]
-    const same = list.findIndex((v) => v.effDay === version.effDay)
-    if (same >= 0) list[same] = version
+    const same = list.findIndex((v) => v.effDay === effDay)
+    if (same >= 0) list[same] = { effDay, rate }
     else {
-      list.push(version)
+      list.push({ effDay, rate })
       list.sort((a, b) => b.effDay - a.effDay)
     }
+    this.slotDay[slot] = list[list.length - 1].effDay
   }
 
   /** Breadth-first renumbering into the compact three-word layout. */
   private compile(): Int32Array {
-    if (this.lists.length >= 1 << 21)
+    if (this.slots >= 1 << 21)
       throw new RangeError('a rate deck holds at most 2,097,151 prefixes per kind')
     const packed = new Int32Array(this.nodes * 3)
     const order = new Int32Array(this.nodes) // new index → old node
@@ -113,20 +234,19 @@ class DigitTrie {
       const slot = this.listOf[old]
       packed[head * 3] = first
       packed[head * 3 + 1] = (slot << 10) | bitmap
-      // The earliest effective day of the node's versions: a lookup checks it without touching objects.
-      packed[head * 3 + 2] =
-        slot === 0 ? 0x7fffffff : this.lists[slot - 1][this.lists[slot - 1].length - 1].effDay
+      // The earliest effective day of the node's versions: a lookup checks it without touching the versions.
+      packed[head * 3 + 2] = slot === 0 ? 0x7fffffff : this.slotDay[slot]
     }
-    this.single = [null, ...this.lists.map((list) => (list.length === 1 ? list[0].rate : null))]
     this.packed = packed
     return packed
   }
 
-  /** The longest prefix of `digits` that has a version effective on `day`. */
-  lookup(digits: string, day: number, from = 0): DeckRate | null {
+  /** The row of the longest prefix of `digits` that has a version effective on `day`, or -1. */
+  lookup(digits: string, day: number, from = 0): number {
     const packed = this.packed ?? this.compile()
     let info = packed[1]
     let bestSlot = packed[2] <= day ? info >>> 10 : 0
+    let bestEnd = from
     let node = 0
     for (let i = from; i < digits.length; i++) {
       const digit = digits.charCodeAt(i) - 48
@@ -135,31 +255,31 @@ class DigitTrie {
       if ((info & bit) === 0) break
       node = packed[node * 3] + POPCOUNT10[info & (bit - 1)]
       info = packed[node * 3 + 1]
-      if (packed[node * 3 + 2] <= day) bestSlot = info >>> 10
+      if (packed[node * 3 + 2] <= day) {
+        bestSlot = info >>> 10
+        bestEnd = i + 1
+      }
     }
-    if (bestSlot === 0) return null
-    return this.single[bestSlot] ?? this.effective(bestSlot, day)
+    if (bestSlot === 0) return -1
+    this.matchedEnd = bestEnd
+    const only = this.slotRate[bestSlot]
+    return only >= 0 ? only : this.effective(bestSlot, day)
   }
 
-  private effective(slot: number, day: number): DeckRate | null {
-    const list = this.lists[slot - 1]
+  private effective(slot: number, day: number): number {
+    const list = this.versions.get(slot)!
     for (let i = 0; i < list.length; i++) if (list[i].effDay <= day) return list[i].rate
-    return null
+    return -1
   }
 
-  private sealed = false
-
-  /**
-   * Compiles now and lets go of what only inserting needs: the 10-way child table (about 40 MB
-   * for 200k prefixes) and the version lists of prefixes that have a single rate.
-   */
+  /** Compiles now and lets go of what only inserting needs (the 10-way child table: ~40 MB for 200k prefixes). */
   seal() {
     if (!this.packed) this.compile()
     this.sealed = true
     this.children = new Int32Array(0)
     this.listOf = new Int32Array(0)
-    for (let slot = 1; slot < this.single.length; slot++)
-      if (this.single[slot]) this.lists[slot - 1] = NO_VERSIONS
+    this.slotRate = this.slotRate.slice(0, this.slots + 1)
+    this.slotDay = this.slotDay.slice(0, this.slots + 1)
   }
 
   get size() {
@@ -169,14 +289,21 @@ class DigitTrie {
 
 /** The in-memory index of a tariff's rate deck (every effective date kept). */
 export class RateDeck {
-  private tries: Record<'voice' | 'data' | 'sms', DigitTrie> = {
-    voice: new DigitTrie(4096),
-    data: new DigitTrie(64),
-    sms: new DigitTrie(64),
-  }
+  private columns: RateColumns
+  private tries: Record<'voice' | 'data' | 'sms', DigitTrie>
   rows = 0
 
-  constructor(rates: Iterable<DeckRate> = []) {
+  /**
+   * `expectedRows`: sizes the trie's build table once instead of growing it (a deck's row count is
+   * known; a 200k-prefix deck has about 2 nodes a prefix).
+   */
+  constructor(rates: Iterable<DeckRate> = [], expectedRows = 0) {
+    this.columns = new RateColumns(Math.max(1024, expectedRows))
+    this.tries = {
+      voice: new DigitTrie(Math.max(4096, Math.ceil(expectedRows * 2.2))),
+      data: new DigitTrie(64),
+      sms: new DigitTrie(64),
+    }
     for (const rate of rates) this.add(rate)
   }
 
@@ -184,7 +311,10 @@ export class RateDeck {
     const kind = kindOfCategory(rate.category)
     if (kind === 'info') throw new RangeError(`category "${rate.category}" cannot carry rates`)
     if (kind === 'voice' && rate.prefix === '') throw new SyntaxError('a voice rate needs a prefix')
-    this.tries[kind].insert(rate.prefix, { effDay: this.dayOf(rate.effectiveFrom), rate })
+    const day = this.dayOf(rate.effectiveFrom)
+    // Checked before the row is stored: a prefix that is not digits leaves the deck as it was.
+    if (!/^\d*$/.test(rate.prefix)) throw new SyntaxError(`prefix "${rate.prefix}" is not digits`)
+    this.tries[kind].insert(rate.prefix, day, this.columns.push(rate))
     this.rows++
   }
 
@@ -204,14 +334,19 @@ export class RateDeck {
     this.tries.voice.seal()
     this.tries.data.seal()
     this.tries.sms.seal()
+    this.columns.trim()
     return this
   }
 
   /** Longest matching prefix effective on the local day (days since 1970-01-01). */
   match(kind: UsageKind, digits: string, day: number): DeckRate | null {
     if (kind === 'info') return null
+    const trie = this.tries[kind]
     // A leading "+" is skipped without copying the string.
-    return this.tries[kind].lookup(digits, day, digits.charCodeAt(0) === 43 ? 1 : 0)
+    const from = digits.charCodeAt(0) === 43 ? 1 : 0
+    const row = trie.lookup(digits, day, from)
+    if (row < 0) return null
+    return this.columns.at(row, digits.slice(from, trie.matchedEnd))
   }
 
   get nodes() {

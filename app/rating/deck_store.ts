@@ -117,8 +117,10 @@ async function checkedDeck(tariffId: number, trx?: QueryClientContract): Promise
     .join('|')
   const hit = cache.get(tariffId)
   if (hit && hit.stamp === stamp) return hit.deck
-  const deck = new RateDeck()
-  const pageSize = 50_000
+  const deck = new RateDeck([], Number(s?.n ?? 0))
+  // Pages small enough that their rows die young: 50k-row pages lived long enough to be promoted,
+  // and a 200k-row deck load grew the heap by ~140 MB of garbage.
+  const pageSize = 10_000
   let lastId = 0
   for (;;) {
     const rows = await client
