@@ -173,7 +173,7 @@ export type PagePropsChecks = [
   Check<Serves<InferPageProps<AgedDebtController, 'index'>, typeof PaymentsAgedDebtPage>>,
   Check<Serves<InferPageProps<AgedDebtController, 'customer'>, typeof PaymentsAgedCustomerPage>>,
   Check<Serves<InferPageProps<AllocationController, 'show'>, typeof AllocationShowPage>>,
-  Check<ServesKeys<InferPageProps<AuditLogsController, 'index'>, typeof AuditIndexPage>>,
+  Check<Serves<InferPageProps<AuditLogsController, 'index'>, typeof AuditIndexPage>>,
   Check<Serves<InferPageProps<BankStatementsController, 'index'>, typeof PaymentsStatementsPage>>,
   Check<
     Serves<InferPageProps<BankStatementsController, 'show'>, typeof PaymentsStatementImportPage>
