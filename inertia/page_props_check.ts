@@ -182,9 +182,9 @@ export type PagePropsChecks = [
     Serves<InferPageProps<BankStatementsController, 'unmatched'>, typeof PaymentsUnmatchedPage>
   >,
   Check<Serves<InferPageProps<BankStatementsController, 'line'>, typeof PaymentsLinePage>>,
-  Check<ServesKeys<InferPageProps<BillingRunsController, 'index'>, typeof BillingIndexPage>>,
+  Check<Serves<InferPageProps<BillingRunsController, 'index'>, typeof BillingIndexPage>>,
   Check<Serves<InferPageProps<BillingRunsController, 'create'>, typeof BillingNewPage>>,
-  Check<ServesKeys<InferPageProps<BillingRunsController, 'show'>, typeof BillingShowPage>>,
+  Check<Serves<InferPageProps<BillingRunsController, 'show'>, typeof BillingShowPage>>,
   Check<Serves<InferPageProps<BillingRunsController, 'guards'>, typeof BillingGuardsPage>>,
   Check<Serves<InferPageProps<BrandingController, 'show'>, typeof SettingsBrandingPage>>,
   Check<Serves<InferPageProps<ConnectorsController, 'index'>, typeof ConnectorsIndexPage>>,
