@@ -198,9 +198,9 @@ export type PagePropsChecks = [
   Check<Serves<InferPageProps<CustomersController, 'show'>, typeof CustomersShowPage>>,
   Check<Serves<InferPageProps<CustomersController, 'edit'>, typeof CustomersFormPage>>,
   Check<Serves<InferPageProps<DashboardController, 'show'>, typeof DashboardShowPage>>,
-  Check<ServesKeys<InferPageProps<DeliveriesController, 'index'>, typeof DeliveriesIndexPage>>,
+  Check<Serves<InferPageProps<DeliveriesController, 'index'>, typeof DeliveriesIndexPage>>,
   Check<Serves<InferPageProps<DepartmentsController, 'index'>, typeof EmployeesDepartmentsPage>>,
-  Check<ServesKeys<InferPageProps<DunningController, 'index'>, typeof PaymentsDunningPage>>,
+  Check<Serves<InferPageProps<DunningController, 'index'>, typeof PaymentsDunningPage>>,
   Check<Serves<InferPageProps<EInvoiceCustomersController, 'show'>, typeof EinvoiceCustomerPage>>,
   Check<
     Serves<InferPageProps<EInvoiceCustomersController, 'review'>, typeof EinvoiceAddressReviewPage>
