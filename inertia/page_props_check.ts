@@ -207,7 +207,7 @@ export type PagePropsChecks = [
   >,
   Check<Serves<InferPageProps<EInvoiceSellerController, 'show'>, typeof EinvoiceSellerPage>>,
   Check<Serves<InferPageProps<EmployeesController, 'index'>, typeof EmployeesIndexPage>>,
-  Check<ServesKeys<InferPageProps<EmployeesController, 'show'>, typeof EmployeesShowPage>>,
+  Check<Serves<InferPageProps<EmployeesController, 'show'>, typeof EmployeesShowPage>>,
   Check<Serves<InferPageProps<ExceptionsController, 'index'>, typeof ExceptionsIndexPage>>,
   Check<Serves<InferPageProps<ImportsController, 'index'>, typeof ImportsIndexPage>>,
   Check<Serves<InferPageProps<InsightsController, 'index'>, typeof InsightsIndexPage>>,
