@@ -211,7 +211,7 @@ export type PagePropsChecks = [
   Check<Serves<InferPageProps<ExceptionsController, 'index'>, typeof ExceptionsIndexPage>>,
   Check<Serves<InferPageProps<ImportsController, 'index'>, typeof ImportsIndexPage>>,
   Check<Serves<InferPageProps<InsightsController, 'index'>, typeof InsightsIndexPage>>,
-  Check<ServesKeys<InferPageProps<InvoicesController, 'show'>, typeof InvoicesShowPage>>,
+  Check<Serves<InferPageProps<InvoicesController, 'show'>, typeof InvoicesShowPage>>,
   Check<Serves<InferPageProps<JobsController, 'index'>, typeof JobsIndexPage>>,
   Check<
     ServesKeys<InferPageProps<MappingProfilesController, 'index'>, typeof ConnectorsProfilesPage>

@@ -8,3 +8,8 @@ import type { DateTime } from 'luxon'
 export function isoOf(value: DateTime): string {
   return value.toISO() ?? ''
 }
+
+/** A set DATE column as "yyyy-MM-dd", as `toISODate()` gives it (the same caveat as `isoOf`). */
+export function isoDayOf(value: DateTime): string {
+  return value.toISODate() ?? ''
+}
