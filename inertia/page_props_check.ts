@@ -213,14 +213,12 @@ export type PagePropsChecks = [
   Check<Serves<InferPageProps<InsightsController, 'index'>, typeof InsightsIndexPage>>,
   Check<Serves<InferPageProps<InvoicesController, 'show'>, typeof InvoicesShowPage>>,
   Check<Serves<InferPageProps<JobsController, 'index'>, typeof JobsIndexPage>>,
-  Check<
-    ServesKeys<InferPageProps<MappingProfilesController, 'index'>, typeof ConnectorsProfilesPage>
-  >,
+  Check<Serves<InferPageProps<MappingProfilesController, 'index'>, typeof ConnectorsProfilesPage>>,
   Check<
     Serves<InferPageProps<MappingProfilesController, 'create'>, typeof ConnectorsProfileFormPage>
   >,
   Check<
-    ServesKeys<InferPageProps<MappingProfilesController, 'edit'>, typeof ConnectorsProfileFormPage>
+    Serves<InferPageProps<MappingProfilesController, 'edit'>, typeof ConnectorsProfileFormPage>
   >,
   Check<Serves<InferPageProps<PaymentsController, 'index'>, typeof PaymentsIndexPage>>,
   Check<Serves<InferPageProps<PaymentsController, 'create'>, typeof PaymentsNewPage>>,
