@@ -228,10 +228,7 @@ export type PagePropsChecks = [
   Check<Serves<InferPageProps<PortalInviteController, 'show'>, typeof PortalInvitePage>>,
   Check<Serves<InferPageProps<ReconciliationController, 'show'>, typeof ReconciliationShowPage>>,
   Check<
-    ServesKeys<
-      InferPageProps<RecurringChargesController, 'index'>,
-      typeof RecurringChargesIndexPage
-    >
+    Serves<InferPageProps<RecurringChargesController, 'index'>, typeof RecurringChargesIndexPage>
   >,
   Check<Serves<InferPageProps<ReratesController, 'index'>, typeof ReratesIndexPage>>,
   Check<Serves<InferPageProps<ReratesController, 'show'>, typeof ReratesShowPage>>,
