@@ -233,7 +233,7 @@ export type PagePropsChecks = [
   Check<Serves<InferPageProps<ReratesController, 'index'>, typeof ReratesIndexPage>>,
   Check<Serves<InferPageProps<ReratesController, 'show'>, typeof ReratesShowPage>>,
   Check<Serves<InferPageProps<ServicesController, 'index'>, typeof ServicesIndexPage>>,
-  Check<ServesKeys<InferPageProps<ServicesController, 'show'>, typeof ServicesShowPage>>,
+  Check<Serves<InferPageProps<ServicesController, 'show'>, typeof ServicesShowPage>>,
   Check<Serves<InferPageProps<SettingsController, 'show'>, typeof SettingsIndexPage>>,
   Check<Serves<InferPageProps<StaffImportsController, 'show'>, typeof EmployeesImportPage>>,
   Check<Serves<InferPageProps<StaffImportsController, 'preview'>, typeof EmployeesImportPage>>,

@@ -6,12 +6,7 @@ import { serviceLabelValidator, serviceValidator } from '#validators/service'
 import { KIND_LABELS } from '#consolidation/services'
 import { employeeOptions } from '#consolidation/pickers'
 import { createService, deleteService, updateServiceLabel } from '#consolidation/service_admin'
-import {
-  activeEmployees,
-  serviceHistory,
-  serviceList,
-  serviceUsage,
-} from '#consolidation/service_views'
+import { activeEmployees, serviceList, serviceShowProps } from '#consolidation/service_views'
 import { ConsolidationError } from '#consolidation/admin_errors'
 
 export default class ServicesController {
@@ -50,23 +45,7 @@ export default class ServicesController {
   async show({ inertia, params }: HttpContext) {
     const service = await Service.findOrFail(params.id)
     const customer = await Customer.findOrFail(service.customerId)
-    const tz = customer.timeZone
-    const usage = await serviceUsage(service, customer)
-    return inertia.render('services/show', {
-      customer: { id: customer.id, name: customer.name, timeZone: tz },
-      service: {
-        id: service.id,
-        kind: KIND_LABELS[service.kind],
-        identifier: service.identifier,
-        label: service.label,
-      },
-      today: DateTime.now().setZone(tz).toISODate()!,
-      employees: await activeEmployees(customer.id),
-      employeeOptions: await employeeOptions(customer.id),
-      history: await serviceHistory(service, tz),
-      months: usage.months,
-      latest: usage.latest,
-    })
+    return inertia.render('services/show', await serviceShowProps(service, customer))
   }
 
   async update({ request, response, params, auth, session }: HttpContext) {
