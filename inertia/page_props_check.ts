@@ -241,7 +241,7 @@ export type PagePropsChecks = [
   Check<Serves<InferPageProps<TariffsController, 'show'>, typeof TariffsShowPage>>,
   Check<Serves<InferPageProps<TariffsController, 'upload'>, typeof TariffsPreviewPage>>,
   Check<Serves<InferPageProps<UnallocatedController, 'overview'>, typeof UnallocatedOverviewPage>>,
-  Check<ServesKeys<InferPageProps<UnallocatedController, 'index'>, typeof UnallocatedIndexPage>>,
+  Check<Serves<InferPageProps<UnallocatedController, 'index'>, typeof UnallocatedIndexPage>>,
   Check<
     ServesKeys<InferPageProps<UnknownServicesController, 'index'>, typeof UnknownServicesIndexPage>
   >,
