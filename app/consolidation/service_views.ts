@@ -2,7 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import type Customer from '#models/customer'
 import type Service from '#models/service'
-import { SERVICE_KINDS } from '#models/service'
+import { SERVICE_KINDS, type ServiceKind } from '#models/service'
 import Employee from '#models/employee'
 import Assignment from '#models/assignment'
 import { sqlDateTime } from '#consolidation/assignments'
@@ -67,6 +67,36 @@ export async function activeEmployees(customerId: number): Promise<{ id: number;
     .orderBy('name')
     .select('id', 'name')
   return employees.map((e) => ({ id: e.id, name: e.name }))
+}
+
+/** services/index. */
+export type ServiceIndexProps = {
+  customer: { id: number; name: string; timeZone: string }
+  search: string
+  kind: string
+  kinds: { value: ServiceKind; label: string }[]
+  employees: { id: number; name: string }[]
+  employeeOptions: EmployeeOption[]
+  /** Today in the customer's zone, the default start of an assignment. */
+  today: string
+  services: ServiceListRow[]
+}
+
+/** A customer's services, filtered by search and kind, with the pickers of the add and assign forms. */
+export async function serviceIndexProps(
+  customer: Customer,
+  filter: { search: string; kind: string }
+): Promise<ServiceIndexProps> {
+  return {
+    customer: { id: customer.id, name: customer.name, timeZone: customer.timeZone },
+    search: filter.search,
+    kind: filter.kind,
+    kinds: SERVICE_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] })),
+    employees: await activeEmployees(customer.id),
+    employeeOptions: await employeeOptions(customer.id),
+    today: isoDayOf(DateTime.now().setZone(customer.timeZone)),
+    services: await serviceList(customer, filter),
+  }
 }
 
 /** Who held the service from when to when, in the customer's zone ("yyyy-MM-dd HH:mm"). */
