@@ -64,8 +64,32 @@ export async function employeeList(
   }))
 }
 
+/** employees/index: the month shown is `period`; `departmentId` 0 is every department. */
+export type EmployeeIndexProps = {
+  customer: { id: number; name: string }
+  search: string
+  departmentId: number
+  period: string
+  departments: { id: number; name: string }[]
+  employees: EmployeeListRow[]
+}
+
+export async function employeeIndexProps(
+  customer: Customer,
+  filter: { search: string; departmentId: number; period: string }
+): Promise<EmployeeIndexProps> {
+  return {
+    customer: { id: customer.id, name: customer.name },
+    ...filter,
+    departments: await departmentOptions(customer.id),
+    employees: await employeeList(customer, filter),
+  }
+}
+
 /** The picker list of a customer's departments. */
-export async function departmentOptions(customerId: number) {
+export async function departmentOptions(
+  customerId: number
+): Promise<{ id: number; name: string }[]> {
   const departments = await Department.query().where('customer_id', customerId).orderBy('name')
   return departments.map((d) => ({ id: d.id, name: d.name }))
 }
