@@ -2,20 +2,12 @@ import type Customer from '#models/customer'
 import { formatMoney } from '#lib/money'
 import { allocationHealth, departmentTotals, money } from '#consolidation/queries'
 import { unallocatedIdentifiers } from '#consolidation/unallocated'
+import type { DepartmentTotalView } from '#consolidation/department_views'
 
 /** Read model of a customer's allocation health page (allocation/show). */
 
 /** A month's cost tied to people vs not; shares in % to 1 dp, null for an empty month. */
 export type AllocationMonthView = Awaited<ReturnType<typeof allocationHealth>>[number]
-
-/** A department's totals in the latest month (0: no department). */
-export type DepartmentTotalView = {
-  departmentId: number
-  name: string
-  records: number
-  price: string
-  cost: string
-}
 
 export type TopUnallocatedView = {
   identifier: string
