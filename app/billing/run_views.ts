@@ -1,3 +1,5 @@
+import { DateTime } from 'luxon'
+import Customer from '#models/customer'
 import type Invoice from '#models/invoice'
 import type BillingRun from '#models/billing_run'
 import { runReview } from '#billing/runs'
@@ -6,7 +8,13 @@ import type { FlagView } from '#billing/flags'
 import { formatMoney } from '#lib/money'
 import { isoOf } from '#lib/iso_time'
 
-/** Read model of a billing run's review page (billing/show). Money is formatted, times are ISO. */
+/** Read models of the new run form (billing/new) and a run's review page (billing/show). Money is formatted, times are ISO. */
+
+export type RunNewProps = {
+  /** Last month ("yyyy-MM"), the month usually billed. */
+  defaultPeriod: string
+  customers: { id: number; name: string; accountNumber: string }[]
+}
 
 export type RunHeaderView = {
   id: number
@@ -136,5 +144,13 @@ export async function runShowProps(runId: number, anomalies: AnomalyLookup): Pro
       records: l.records,
     })),
     anomalies: await draftAnomalies(review, anomalies),
+  }
+}
+
+export async function runNewProps(): Promise<RunNewProps> {
+  const customers = await Customer.query().orderBy('name').select('id', 'name', 'account_number')
+  return {
+    defaultPeriod: DateTime.now().minus({ months: 1 }).toFormat('yyyy-MM'),
+    customers: customers.map((c) => ({ id: c.id, name: c.name, accountNumber: c.accountNumber })),
   }
 }

@@ -1,7 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import logger from '@adonisjs/core/services/logger'
 import BillingRun from '#models/billing_run'
-import Customer from '#models/customer'
 import { createRun, finalizeRun, regenerateRun, cancelRun, BillingError } from '#billing/runs'
 import { queueDeliveries, deliverDue } from '#deliveries/deliveries'
 import { storeInvoicePdfs } from '#documents/invoice_pdf'
@@ -14,9 +13,8 @@ import {
 import { guardSettingsView, updateGuardSettings } from '#billing/guard_settings_admin'
 import { acknowledgeFlags, FlagError } from '#billing/flags'
 import { billingRunsIndexProps } from '#billing/run_list'
-import { runShowProps } from '#billing/run_views'
+import { runNewProps, runShowProps } from '#billing/run_views'
 import { findAnomalies } from '#insights/anomalies'
-import { DateTime } from 'luxon'
 
 /** A failing anomaly check leaves the review without anomalies rather than failing the page. */
 async function anomaliesFor(customerId: number, period: string) {
@@ -34,11 +32,7 @@ export default class BillingRunsController {
   }
 
   async create({ inertia }: HttpContext) {
-    const customers = await Customer.query().orderBy('name').select('id', 'name', 'account_number')
-    return inertia.render('billing/new', {
-      defaultPeriod: DateTime.now().minus({ months: 1 }).toFormat('yyyy-MM'),
-      customers: customers.map((c) => ({ id: c.id, name: c.name, accountNumber: c.accountNumber })),
-    })
+    return inertia.render('billing/new', await runNewProps())
   }
 
   async store({ request, response, session, auth }: HttpContext) {
