@@ -152,17 +152,6 @@ type Serves<Served, Page> =
             }[keyof Rendered<Served> & keyof PagePropsOf<Page>]
           }
 
-/**
- * The weaker check, for pages whose controller still serves loosely typed rows (`model.serialize()`,
- * Luxon's `toISODate(): string | null` where the page expects a string, …): every prop the page
- * requires is served. Move an entry to `Serves` once its read model is typed.
- */
-type ServesKeys<Served, Page> = [Rendered<Served>] extends [never]
-  ? 'the controller method renders no page with props'
-  : [Exclude<RequiredKeys<PagePropsOf<Page>>, keyof Rendered<Served>>] extends [never]
-    ? true
-    : { missing: Exclude<RequiredKeys<PagePropsOf<Page>>, keyof Rendered<Served>> }
-
 type Check<T extends true> = T
 
 export type PagePropsChecks = [
@@ -173,7 +162,7 @@ export type PagePropsChecks = [
   Check<Serves<InferPageProps<AgedDebtController, 'index'>, typeof PaymentsAgedDebtPage>>,
   Check<Serves<InferPageProps<AgedDebtController, 'customer'>, typeof PaymentsAgedCustomerPage>>,
   Check<Serves<InferPageProps<AllocationController, 'show'>, typeof AllocationShowPage>>,
-  Check<ServesKeys<InferPageProps<AuditLogsController, 'index'>, typeof AuditIndexPage>>,
+  Check<Serves<InferPageProps<AuditLogsController, 'index'>, typeof AuditIndexPage>>,
   Check<Serves<InferPageProps<BankStatementsController, 'index'>, typeof PaymentsStatementsPage>>,
   Check<
     Serves<InferPageProps<BankStatementsController, 'show'>, typeof PaymentsStatementImportPage>
@@ -182,9 +171,9 @@ export type PagePropsChecks = [
     Serves<InferPageProps<BankStatementsController, 'unmatched'>, typeof PaymentsUnmatchedPage>
   >,
   Check<Serves<InferPageProps<BankStatementsController, 'line'>, typeof PaymentsLinePage>>,
-  Check<ServesKeys<InferPageProps<BillingRunsController, 'index'>, typeof BillingIndexPage>>,
+  Check<Serves<InferPageProps<BillingRunsController, 'index'>, typeof BillingIndexPage>>,
   Check<Serves<InferPageProps<BillingRunsController, 'create'>, typeof BillingNewPage>>,
-  Check<ServesKeys<InferPageProps<BillingRunsController, 'show'>, typeof BillingShowPage>>,
+  Check<Serves<InferPageProps<BillingRunsController, 'show'>, typeof BillingShowPage>>,
   Check<Serves<InferPageProps<BillingRunsController, 'guards'>, typeof BillingGuardsPage>>,
   Check<Serves<InferPageProps<BrandingController, 'show'>, typeof SettingsBrandingPage>>,
   Check<Serves<InferPageProps<ConnectorsController, 'index'>, typeof ConnectorsIndexPage>>,
@@ -193,34 +182,32 @@ export type PagePropsChecks = [
   Check<Serves<InferPageProps<ConnectorsController, 'edit'>, typeof ConnectorsFormPage>>,
   Check<Serves<InferPageProps<CustomerAccountsController, 'show'>, typeof PaymentsAccountPage>>,
   Check<Serves<InferPageProps<CustomerInvoicesController, 'index'>, typeof InvoicesIndexPage>>,
-  Check<ServesKeys<InferPageProps<CustomersController, 'index'>, typeof CustomersIndexPage>>,
+  Check<Serves<InferPageProps<CustomersController, 'index'>, typeof CustomersIndexPage>>,
   Check<Serves<InferPageProps<CustomersController, 'create'>, typeof CustomersFormPage>>,
-  Check<ServesKeys<InferPageProps<CustomersController, 'show'>, typeof CustomersShowPage>>,
-  Check<ServesKeys<InferPageProps<CustomersController, 'edit'>, typeof CustomersFormPage>>,
+  Check<Serves<InferPageProps<CustomersController, 'show'>, typeof CustomersShowPage>>,
+  Check<Serves<InferPageProps<CustomersController, 'edit'>, typeof CustomersFormPage>>,
   Check<Serves<InferPageProps<DashboardController, 'show'>, typeof DashboardShowPage>>,
-  Check<ServesKeys<InferPageProps<DeliveriesController, 'index'>, typeof DeliveriesIndexPage>>,
+  Check<Serves<InferPageProps<DeliveriesController, 'index'>, typeof DeliveriesIndexPage>>,
   Check<Serves<InferPageProps<DepartmentsController, 'index'>, typeof EmployeesDepartmentsPage>>,
-  Check<ServesKeys<InferPageProps<DunningController, 'index'>, typeof PaymentsDunningPage>>,
+  Check<Serves<InferPageProps<DunningController, 'index'>, typeof PaymentsDunningPage>>,
   Check<Serves<InferPageProps<EInvoiceCustomersController, 'show'>, typeof EinvoiceCustomerPage>>,
   Check<
     Serves<InferPageProps<EInvoiceCustomersController, 'review'>, typeof EinvoiceAddressReviewPage>
   >,
   Check<Serves<InferPageProps<EInvoiceSellerController, 'show'>, typeof EinvoiceSellerPage>>,
   Check<Serves<InferPageProps<EmployeesController, 'index'>, typeof EmployeesIndexPage>>,
-  Check<ServesKeys<InferPageProps<EmployeesController, 'show'>, typeof EmployeesShowPage>>,
+  Check<Serves<InferPageProps<EmployeesController, 'show'>, typeof EmployeesShowPage>>,
   Check<Serves<InferPageProps<ExceptionsController, 'index'>, typeof ExceptionsIndexPage>>,
   Check<Serves<InferPageProps<ImportsController, 'index'>, typeof ImportsIndexPage>>,
   Check<Serves<InferPageProps<InsightsController, 'index'>, typeof InsightsIndexPage>>,
-  Check<ServesKeys<InferPageProps<InvoicesController, 'show'>, typeof InvoicesShowPage>>,
+  Check<Serves<InferPageProps<InvoicesController, 'show'>, typeof InvoicesShowPage>>,
   Check<Serves<InferPageProps<JobsController, 'index'>, typeof JobsIndexPage>>,
-  Check<
-    ServesKeys<InferPageProps<MappingProfilesController, 'index'>, typeof ConnectorsProfilesPage>
-  >,
+  Check<Serves<InferPageProps<MappingProfilesController, 'index'>, typeof ConnectorsProfilesPage>>,
   Check<
     Serves<InferPageProps<MappingProfilesController, 'create'>, typeof ConnectorsProfileFormPage>
   >,
   Check<
-    ServesKeys<InferPageProps<MappingProfilesController, 'edit'>, typeof ConnectorsProfileFormPage>
+    Serves<InferPageProps<MappingProfilesController, 'edit'>, typeof ConnectorsProfileFormPage>
   >,
   Check<Serves<InferPageProps<PaymentsController, 'index'>, typeof PaymentsIndexPage>>,
   Check<Serves<InferPageProps<PaymentsController, 'create'>, typeof PaymentsNewPage>>,
@@ -230,15 +217,12 @@ export type PagePropsChecks = [
   Check<Serves<InferPageProps<PortalInviteController, 'show'>, typeof PortalInvitePage>>,
   Check<Serves<InferPageProps<ReconciliationController, 'show'>, typeof ReconciliationShowPage>>,
   Check<
-    ServesKeys<
-      InferPageProps<RecurringChargesController, 'index'>,
-      typeof RecurringChargesIndexPage
-    >
+    Serves<InferPageProps<RecurringChargesController, 'index'>, typeof RecurringChargesIndexPage>
   >,
   Check<Serves<InferPageProps<ReratesController, 'index'>, typeof ReratesIndexPage>>,
   Check<Serves<InferPageProps<ReratesController, 'show'>, typeof ReratesShowPage>>,
   Check<Serves<InferPageProps<ServicesController, 'index'>, typeof ServicesIndexPage>>,
-  Check<ServesKeys<InferPageProps<ServicesController, 'show'>, typeof ServicesShowPage>>,
+  Check<Serves<InferPageProps<ServicesController, 'show'>, typeof ServicesShowPage>>,
   Check<Serves<InferPageProps<SettingsController, 'show'>, typeof SettingsIndexPage>>,
   Check<Serves<InferPageProps<StaffImportsController, 'show'>, typeof EmployeesImportPage>>,
   Check<Serves<InferPageProps<StaffImportsController, 'preview'>, typeof EmployeesImportPage>>,
@@ -246,9 +230,9 @@ export type PagePropsChecks = [
   Check<Serves<InferPageProps<TariffsController, 'show'>, typeof TariffsShowPage>>,
   Check<Serves<InferPageProps<TariffsController, 'upload'>, typeof TariffsPreviewPage>>,
   Check<Serves<InferPageProps<UnallocatedController, 'overview'>, typeof UnallocatedOverviewPage>>,
-  Check<ServesKeys<InferPageProps<UnallocatedController, 'index'>, typeof UnallocatedIndexPage>>,
+  Check<Serves<InferPageProps<UnallocatedController, 'index'>, typeof UnallocatedIndexPage>>,
   Check<
-    ServesKeys<InferPageProps<UnknownServicesController, 'index'>, typeof UnknownServicesIndexPage>
+    Serves<InferPageProps<UnknownServicesController, 'index'>, typeof UnknownServicesIndexPage>
   >,
   Check<Serves<InferPageProps<UsersController, 'index'>, typeof UsersIndexPage>>,
   Check<Serves<InferPageProps<WebhooksController, 'index'>, typeof WebhooksIndexPage>>,

@@ -22,27 +22,3 @@ declare module '@inertiajs/core' {
     sharedPageProps: SharedProps
   }
 }
-
-/**
- * A customer as customers/show and customers/form receive it: the serialized model plus the
- * tax rate as a percentage string (`toForm` in app/controllers/customers_controller.ts).
- */
-export type CustomerDetails = {
-  id: number
-  accountNumber: string
-  name: string
-  billingEmail: string | null
-  billingContacts: string | null
-  address: string | null
-  vatNumber: string | null
-  taxRate: string
-  currency: string
-  timeZone: string
-  paymentTermsDays: number
-  billDay: number
-  recurringBilling: 'advance' | 'arrears'
-  itemiseCalls: boolean
-  miAddon: boolean
-  /** a key of INVOICE_TEMPLATES (#lib/invoice_templates) */
-  invoiceTemplate: string
-}

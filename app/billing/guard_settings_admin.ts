@@ -22,7 +22,19 @@ const bpToPercent = (bp: number) =>
 const poundsList = (minor: number[]) =>
   minor.map((m) => formatMoney(m).replace(/[£,]/g, '')).join(', ')
 
-export async function guardSettingsView() {
+/** The billing guards form (billing/guards): percentages and pound lists as typed. */
+export type GuardSettingsView = {
+  changeBandPercent: string
+  marginDropPercent: string
+  shockCustomer: string
+  shockEmployee: string
+  /** Customers who are alerted of their own bill shock too. */
+  customers: { id: number; label: string; notify: boolean }[]
+}
+
+export type BillingGuardsProps = { settings: GuardSettingsView }
+
+export async function guardSettingsView(): Promise<GuardSettingsView> {
   const s = await guardSettings()
   const customers = await db
     .from('customers')

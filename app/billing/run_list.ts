@@ -1,6 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import BillingRun from '#models/billing_run'
 import { formatMoney } from '#lib/money'
+import { isoOf } from '#lib/iso_time'
 
 /** Read model of the billing runs list (billing/index). */
 
@@ -12,7 +13,7 @@ export interface BillingRunListItem {
   invoices: number
   /** The run's invoice totals, formatted. */
   total: string
-  createdAt: string | null
+  createdAt: string
   finalizedAt: string | null
 }
 
@@ -44,7 +45,7 @@ export async function billingRunsIndexProps(): Promise<BillingRunsIndexProps> {
       customers: r.customerIds?.length ?? 0,
       invoices: Number(r.$extras.invoices_count),
       total: formatMoney(totals.get(r.id) ?? 0),
-      createdAt: r.createdAt.toISO(),
+      createdAt: isoOf(r.createdAt),
       finalizedAt: r.finalizedAt?.toISO() ?? null,
     })),
   }

@@ -11,6 +11,11 @@ export const money = (e4: number, currency = 'GBP') => formatMoney(e4ToMinor(num
 /** A stored UTC timestamp (Date from MySQL, text from SQLite) in a time zone, as "yyyy-MM-dd HH:mm". */
 export function localTime(value: unknown, timeZone: string) {
   if (value === null || value === undefined) return null
+  return localTimeOf(value instanceof Date ? value : String(value), timeZone)
+}
+
+/** `localTime` of a timestamp that is always set (a NOT NULL column): typed as text, never null. */
+export function localTimeOf(value: Date | string, timeZone: string): string {
   const dt =
     value instanceof Date
       ? DateTime.fromJSDate(value)

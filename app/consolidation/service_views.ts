@@ -2,12 +2,14 @@ import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import type Customer from '#models/customer'
 import type Service from '#models/service'
-import { SERVICE_KINDS } from '#models/service'
+import { SERVICE_KINDS, type ServiceKind } from '#models/service'
 import Employee from '#models/employee'
 import Assignment from '#models/assignment'
 import { sqlDateTime } from '#consolidation/assignments'
 import { KIND_LABELS } from '#consolidation/services'
-import { localTime, money } from '#consolidation/queries'
+import { localTime, localTimeOf, money } from '#consolidation/queries'
+import { employeeOptions, type EmployeeOption } from '#consolidation/pickers'
+import { isoDayOf } from '#lib/iso_time'
 
 export type ServiceListRow = Awaited<ReturnType<typeof serviceList>>[number]
 
@@ -58,7 +60,7 @@ export async function serviceList(customer: Customer, filter: { search: string; 
 }
 
 /** Active employees of a customer, for the "assign to" pickers. */
-export async function activeEmployees(customerId: number) {
+export async function activeEmployees(customerId: number): Promise<{ id: number; name: string }[]> {
   const employees = await Employee.query()
     .where('customer_id', customerId)
     .where('active', true)
@@ -67,8 +69,85 @@ export async function activeEmployees(customerId: number) {
   return employees.map((e) => ({ id: e.id, name: e.name }))
 }
 
+/** services/index. */
+export type ServiceIndexProps = {
+  customer: { id: number; name: string; timeZone: string }
+  search: string
+  kind: string
+  kinds: { value: ServiceKind; label: string }[]
+  employees: { id: number; name: string }[]
+  employeeOptions: EmployeeOption[]
+  /** Today in the customer's zone, the default start of an assignment. */
+  today: string
+  services: ServiceListRow[]
+}
+
+/** A customer's services, filtered by search and kind, with the pickers of the add and assign forms. */
+export async function serviceIndexProps(
+  customer: Customer,
+  filter: { search: string; kind: string }
+): Promise<ServiceIndexProps> {
+  return {
+    customer: { id: customer.id, name: customer.name, timeZone: customer.timeZone },
+    search: filter.search,
+    kind: filter.kind,
+    kinds: SERVICE_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] })),
+    employees: await activeEmployees(customer.id),
+    employeeOptions: await employeeOptions(customer.id),
+    today: isoDayOf(DateTime.now().setZone(customer.timeZone)),
+    services: await serviceList(customer, filter),
+  }
+}
+
+/** Who held the service from when to when, in the customer's zone ("yyyy-MM-dd HH:mm"). */
+export type ServiceHolderView = {
+  id: number
+  employeeId: number
+  employee: string
+  startsAt: string
+  endsAt: string | null
+  current: boolean
+}
+
+/** A month of the service's usage by one holder (null: nobody held it). */
+export type ServiceMonthView = {
+  period: string
+  employee: string | null
+  records: number
+  cost: string
+  price: string
+}
+
+export type ServiceRecordView = {
+  id: number
+  occurredAt: string
+  category: string
+  destination: string | null
+  durationS: number
+  employee: string | null
+  cost: string | null
+  price: string | null
+  billed: boolean
+}
+
+/** services/show. */
+export type ServiceShowProps = {
+  customer: { id: number; name: string; timeZone: string }
+  service: { id: number; kind: string; identifier: string; label: string | null }
+  /** Today in the customer's zone, the default date of "assign" and "end". */
+  today: string
+  employees: { id: number; name: string }[]
+  employeeOptions: EmployeeOption[]
+  history: ServiceHolderView[]
+  months: ServiceMonthView[]
+  latest: ServiceRecordView[]
+}
+
 /** Who held a service when, newest first. */
-export async function serviceHistory(service: Service, timeZone: string) {
+export async function serviceHistory(
+  service: Service,
+  timeZone: string
+): Promise<ServiceHolderView[]> {
   const assignments = await Assignment.query()
     .where('service_id', service.id)
     .preload('employee')
@@ -78,14 +157,14 @@ export async function serviceHistory(service: Service, timeZone: string) {
     id: a.id,
     employeeId: a.employeeId,
     employee: a.employee?.name ?? `#${a.employeeId}`,
-    startsAt: localTime(a.startsAt.toJSDate(), timeZone),
-    endsAt: a.endsAt ? localTime(a.endsAt.toJSDate(), timeZone) : null,
+    startsAt: localTimeOf(a.startsAt.toJSDate(), timeZone),
+    endsAt: a.endsAt ? localTimeOf(a.endsAt.toJSDate(), timeZone) : null,
     current: a.startsAt.toMillis() <= nowMs && (!a.endsAt || a.endsAt.toMillis() > nowMs),
   }))
 }
 
-/** A service's months (per holder) and its latest records, for its page. */
-export async function serviceUsage(service: Service, customer: Customer) {
+/** The service's last 60 months per holder, from the rollups. */
+async function serviceMonths(service: Service, customer: Customer): Promise<ServiceMonthView[]> {
   const months = await db
     .from('monthly_rollups as m')
     .leftJoin('employees as e', 'e.id', 'm.employee_id')
@@ -98,6 +177,18 @@ export async function serviceUsage(service: Service, customer: Customer) {
     .sum('m.price_e4 as price_e4')
     .orderBy('m.period', 'desc')
     .limit(60)
+  return months.map((m) => ({
+    period: m.period as string,
+    employee:
+      Number(m.employee_id) === 0 ? null : ((m.name as string | null) ?? `#${m.employee_id}`),
+    records: Number(m.records),
+    cost: money(Number(m.cost_e4), customer.currency),
+    price: money(Number(m.price_e4), customer.currency),
+  }))
+}
+
+/** The 50 latest usage records of the service's identifier. */
+async function latestRecords(service: Service, customer: Customer): Promise<ServiceRecordView[]> {
   const latest = await db
     .from('usage_records as r')
     .leftJoin('employees as e', 'e.id', 'r.employee_id')
@@ -117,25 +208,40 @@ export async function serviceUsage(service: Service, customer: Customer) {
       'r.invoice_id',
       'e.name as employee'
     )
+  return latest.map((r) => ({
+    id: Number(r.id),
+    occurredAt: localTimeOf(r.occurred_at, customer.timeZone),
+    category: r.category as string,
+    destination: (r.destination_name ?? r.destination) as string | null,
+    durationS: Number(r.duration_s),
+    employee: r.employee as string | null,
+    cost: r.cost_e4 === null ? null : money(Number(r.cost_e4), customer.currency),
+    price: r.price_e4 === null ? null : money(Number(r.price_e4), customer.currency),
+    billed: r.invoice_id !== null,
+  }))
+}
+
+/** A service's page: who holds it and held it, its months per holder and its latest records. */
+export async function serviceShowProps(
+  service: Service,
+  customer: Customer
+): Promise<ServiceShowProps> {
+  const tz = customer.timeZone
+  const months = await serviceMonths(service, customer)
+  const latest = await latestRecords(service, customer)
   return {
-    months: months.map((m) => ({
-      period: m.period as string,
-      employee:
-        Number(m.employee_id) === 0 ? null : ((m.name as string | null) ?? `#${m.employee_id}`),
-      records: Number(m.records),
-      cost: money(Number(m.cost_e4), customer.currency),
-      price: money(Number(m.price_e4), customer.currency),
-    })),
-    latest: latest.map((r) => ({
-      id: Number(r.id),
-      occurredAt: localTime(r.occurred_at, customer.timeZone),
-      category: r.category as string,
-      destination: (r.destination_name ?? r.destination) as string | null,
-      durationS: Number(r.duration_s),
-      employee: r.employee as string | null,
-      cost: r.cost_e4 === null ? null : money(Number(r.cost_e4), customer.currency),
-      price: r.price_e4 === null ? null : money(Number(r.price_e4), customer.currency),
-      billed: r.invoice_id !== null,
-    })),
+    customer: { id: customer.id, name: customer.name, timeZone: tz },
+    service: {
+      id: service.id,
+      kind: KIND_LABELS[service.kind],
+      identifier: service.identifier,
+      label: service.label,
+    },
+    today: isoDayOf(DateTime.now().setZone(tz)),
+    employees: await activeEmployees(customer.id),
+    employeeOptions: await employeeOptions(customer.id),
+    history: await serviceHistory(service, tz),
+    months,
+    latest,
   }
 }

@@ -1,15 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import logger from '@adonisjs/core/services/logger'
 import BillingRun from '#models/billing_run'
-import Customer from '#models/customer'
-import {
-  createRun,
-  finalizeRun,
-  regenerateRun,
-  cancelRun,
-  runReview,
-  BillingError,
-} from '#billing/runs'
+import { createRun, finalizeRun, regenerateRun, cancelRun, BillingError } from '#billing/runs'
 import { queueDeliveries, deliverDue } from '#deliveries/deliveries'
 import { storeInvoicePdfs } from '#documents/invoice_pdf'
 import {
@@ -20,22 +12,15 @@ import {
 } from '#validators/billing'
 import { guardSettingsView, updateGuardSettings } from '#billing/guard_settings_admin'
 import { acknowledgeFlags, FlagError } from '#billing/flags'
-import { diffView } from '#billing/draft_diff'
-import { formatMoney } from '#lib/money'
 import { billingRunsIndexProps } from '#billing/run_list'
-import { DateTime } from 'luxon'
+import { runNewProps, runShowProps } from '#billing/run_views'
+import { findAnomalies } from '#insights/anomalies'
 
-/** The insights team's anomaly finder, when that module is present. */
+/** A failing anomaly check leaves the review without anomalies rather than failing the page. */
 async function anomaliesFor(customerId: number, period: string) {
-  const specifier = '#insights/anomalies'
   try {
-    const mod = await import(/* @vite-ignore */ specifier)
-    return typeof mod.findAnomalies === 'function'
-      ? await mod.findAnomalies(customerId, period)
-      : []
-  } catch (error: any) {
-    if (error?.code === 'ERR_MODULE_NOT_FOUND' || error?.code === 'ERR_PACKAGE_IMPORT_NOT_DEFINED')
-      return []
+    return await findAnomalies(customerId, period)
+  } catch (error) {
     logger.warn({ err: error }, 'anomalies unavailable')
     return []
   }
@@ -47,11 +32,7 @@ export default class BillingRunsController {
   }
 
   async create({ inertia }: HttpContext) {
-    const customers = await Customer.query().orderBy('name').select('id', 'name', 'account_number')
-    return inertia.render('billing/new', {
-      defaultPeriod: DateTime.now().minus({ months: 1 }).toFormat('yyyy-MM'),
-      customers: customers.map((c) => ({ id: c.id, name: c.name, accountNumber: c.accountNumber })),
-    })
+    return inertia.render('billing/new', await runNewProps())
   }
 
   async store({ request, response, session, auth }: HttpContext) {
@@ -76,50 +57,7 @@ export default class BillingRunsController {
   }
 
   async show({ params, inertia }: HttpContext) {
-    const { run, invoices, warnings, lateUsage, flags, held } = await runReview(Number(params.id))
-    const anomalies: any[] = []
-    if (run.status === 'draft') {
-      for (const invoice of invoices) {
-        for (const a of await anomaliesFor(invoice.customerId, run.period))
-          anomalies.push({ customer: invoice.customer.accountNumber, ...a })
-      }
-    }
-    return inertia.render('billing/show', {
-      run: {
-        id: run.id,
-        period: run.period,
-        status: run.status,
-        createdAt: run.createdAt.toISO(),
-        finalizedAt: run.finalizedAt?.toISO() ?? null,
-      },
-      invoices: invoices.map((i) => ({
-        id: i.id,
-        customer: i.customer.name,
-        account: i.customer.accountNumber,
-        number: i.number,
-        status: i.status,
-        subtotal: formatMoney(i.subtotalMinor, i.currency),
-        tax: formatMoney(i.taxMinor, i.currency),
-        total: formatMoney(i.totalMinor, i.currency),
-        hasPdf: Boolean(i.pdfPath),
-        delivery: i.delivery ? { status: i.delivery.status, attempts: i.delivery.attempts } : null,
-        held: held.has(i.id),
-        flags: flags.get(i.id) ?? [],
-        regenerated: diffView(i.snapshot?.regenerated, i.currency),
-      })),
-      totals: {
-        subtotal: formatMoney(invoices.reduce((s, i) => s + i.subtotalMinor, 0)),
-        tax: formatMoney(invoices.reduce((s, i) => s + i.taxMinor, 0)),
-        total: formatMoney(invoices.reduce((s, i) => s + i.totalMinor, 0)),
-      },
-      warnings,
-      lateUsage: lateUsage.map((l) => ({
-        invoiceId: l.invoiceId,
-        account: l.account,
-        records: l.records,
-      })),
-      anomalies,
-    })
+    return inertia.render('billing/show', await runShowProps(Number(params.id), anomaliesFor))
   }
 
   async regenerate({ params, response, session, auth }: HttpContext) {

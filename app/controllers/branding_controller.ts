@@ -1,34 +1,14 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { readFile } from 'node:fs/promises'
-import {
-  branding,
-  logoBytes,
-  removeLogo,
-  saveBranding,
-  saveLogo,
-  BrandingError,
-  LOGO_MAX_BYTES,
-} from '#documents/branding'
+import { logoBytes, removeLogo, saveBranding, saveLogo, BrandingError } from '#documents/branding'
 import { brandingPreview } from '#documents/branding_preview'
+import { brandingPageProps } from '#documents/branding_views'
 import { brandingPreviewValidator, brandingValidator, logoValidator } from '#validators/branding'
 
 /** Logo, colours, footer wording, bank details and email sender name, with a live invoice preview. */
 export default class BrandingController {
   async show({ inertia }: HttpContext) {
-    const b = await branding()
-    return inertia.render('settings/branding', {
-      branding: {
-        name: b.name,
-        hasLogo: Boolean(b.logoKey),
-        logoVersion: b.logoKey,
-        colour: b.colour,
-        lightColour: b.lightColour,
-        footer: b.footer,
-        senderName: b.senderName,
-        paymentDetails: b.paymentDetails,
-      },
-      logoMaxKb: LOGO_MAX_BYTES / 1024,
-    })
+    return inertia.render('settings/branding', await brandingPageProps())
   }
 
   async update({ request, response, session, auth }: HttpContext) {

@@ -4,32 +4,16 @@ import { isPeriod } from '#insights/periods'
 import Customer from '#models/customer'
 import Department from '#models/department'
 import { departmentValidator } from '#validators/employee'
-import {
-  createDepartment,
-  deleteDepartment,
-  departmentsOf,
-  updateDepartment,
-} from '#consolidation/departments'
-import { departmentTotals } from '#consolidation/queries'
+import { createDepartment, deleteDepartment, updateDepartment } from '#consolidation/departments'
+import { departmentsIndexProps } from '#consolidation/department_views'
 
 export default class DepartmentsController {
   async index({ inertia, params, request }: HttpContext) {
     const customer = await Customer.findOrFail(params.id)
-    const departments = await departmentsOf(customer.id)
     // The month shown: ?period=, else the last complete month with data (never the empty current month).
     const asked = String(request.input('period', ''))
     const period = isPeriod(asked) ? asked : await defaultLastMonth(customer.id)
-    return inertia.render('employees/departments', {
-      customer: { id: customer.id, name: customer.name },
-      period,
-      departments: departments.map((d) => ({
-        id: d.id,
-        name: d.name,
-        costCentre: d.costCentre,
-        employees: d.employees,
-      })),
-      totals: await departmentTotals(customer.id, period, customer.currency),
-    })
+    return inertia.render('employees/departments', await departmentsIndexProps(customer, period))
   }
 
   async store({ request, response, params, auth, session }: HttpContext) {

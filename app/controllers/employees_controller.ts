@@ -5,7 +5,7 @@ import Customer from '#models/customer'
 import Employee from '#models/employee'
 import { employeeValidator } from '#validators/employee'
 import { createEmployee, deleteEmployee, updateEmployee } from '#consolidation/employees'
-import { departmentOptions, employeeDetail, employeeList } from '#consolidation/employee_views'
+import { employeeDetail, employeeIndexProps } from '#consolidation/employee_views'
 import { ConsolidationError } from '#consolidation/admin_errors'
 import { employeesQueryValidator } from '#validators/list_query'
 
@@ -17,14 +17,10 @@ export default class EmployeesController {
     // The month shown: ?period=, else the last complete month with data (never the empty current month).
     const asked = String(request.input('period', ''))
     const period = isPeriod(asked) ? asked : await defaultLastMonth(customer.id)
-    return inertia.render('employees/index', {
-      customer: { id: customer.id, name: customer.name },
-      search,
-      departmentId,
-      period,
-      departments: await departmentOptions(customer.id),
-      employees: await employeeList(customer, { search, departmentId, period }),
-    })
+    return inertia.render(
+      'employees/index',
+      await employeeIndexProps(customer, { search, departmentId, period })
+    )
   }
 
   async store({ request, response, params, auth, session }: HttpContext) {

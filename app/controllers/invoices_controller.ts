@@ -1,31 +1,8 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { sendDownload } from '#lib/downloads'
-import Invoice from '#models/invoice'
-import InvoiceLine from '#models/invoice_line'
-import CreditNote from '#models/credit_note'
-import type Delivery from '#models/delivery'
-import { isResendable } from '#deliveries/deliveries'
-import { formatMoney } from '#lib/money'
 import { invoicePdfBytes, renderInvoiceHtml } from '#documents/invoice_pdf'
 import { creditNotePdfBytes } from '#documents/credit_note_pdf'
-import { categoryLabel } from '#billing/compute'
-import { changeAgainstLast, changeVsLastView } from '#billing/draft_diff'
-import { invoiceLineGroups } from '#documents/invoice_lines_view'
-import { invoiceSettlement } from '#payments/views'
-
-function deliveryProps(d: Delivery) {
-  return {
-    id: d.id,
-    status: d.status,
-    attempts: d.attempts,
-    to: d.toAddress,
-    messageId: d.messageId,
-    lastError: d.lastError,
-    sentAt: d.sentAt?.toISO() ?? null,
-    nextAttemptAt: d.nextAttemptAt?.toISO() ?? null,
-    canResend: isResendable({ status: d.status, updatedAt: d.updatedAt ?? d.createdAt }),
-  }
-}
+import { invoiceShowProps } from '#payments/invoice_views'
 
 /** The PDF and HTML preview may only draw inline styles and data: images. */
 const DOCUMENT_CSP =
@@ -33,63 +10,7 @@ const DOCUMENT_CSP =
 
 export default class InvoicesController {
   async show({ params, inertia }: HttpContext) {
-    const invoice = await Invoice.query()
-      .where('id', params.id)
-      .preload('customer')
-      .preload('delivery')
-      .preload('billingRun')
-      .firstOrFail()
-    const lines = await InvoiceLine.query().where('invoice_id', invoice.id).orderBy('id')
-    const credits = await CreditNote.query()
-      .where('invoice_id', invoice.id)
-      .preload('delivery')
-      .orderBy('id')
-    const money = (m: number) => formatMoney(m, invoice.currency)
-    return inertia.render('invoices/show', {
-      invoice: {
-        id: invoice.id,
-        number: invoice.number,
-        status: invoice.status,
-        period: invoice.period,
-        runId: invoice.billingRunId,
-        runStatus: invoice.billingRun.status,
-        customer: {
-          id: invoice.customer.id,
-          name: invoice.customer.name,
-          account: invoice.customer.accountNumber,
-        },
-        issueDate: invoice.issueDate?.toISODate() ?? null,
-        dueDate: invoice.dueDate?.toISODate() ?? null,
-        subtotal: money(invoice.subtotalMinor),
-        tax: money(invoice.taxMinor),
-        total: money(invoice.totalMinor),
-        pdfSha256: invoice.pdfSha256,
-      },
-      lineGroups: await invoiceLineGroups(invoice, lines),
-      lines: lines.map((l) => ({
-        id: l.id,
-        kind: l.kind,
-        category: categoryLabel(l.category),
-        description: l.description,
-        quantity: l.quantity,
-        employeeId: l.employeeId,
-        amount: money(l.amountMinor),
-      })),
-      creditNotes: credits.map((c) => ({
-        id: c.id,
-        number: c.number,
-        reason: c.reason,
-        issueDate: c.issueDate.toISODate(),
-        total: money(c.totalMinor),
-        hasPdf: Boolean(c.pdfPath),
-        // Its email: null = never queued ("Send credit note"), else the delivery's status.
-        delivery: c.delivery ? deliveryProps(c.delivery) : null,
-        sendUrl: `/credit-notes/${c.id}/send`,
-      })),
-      delivery: invoice.delivery ? deliveryProps(invoice.delivery) : null,
-      changeVsLast: changeVsLastView(await changeAgainstLast(invoice.id), invoice.currency),
-      settlement: invoice.status === 'finalized' ? await invoiceSettlement(invoice.id) : null,
-    })
+    return inertia.render('invoices/show', await invoiceShowProps(Number(params.id)))
   }
 
   /** Streams the stored PDF inline (rendering it first when missing). */

@@ -1,33 +1,26 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import MappingProfile from '#models/mapping_profile'
 import { mappingProfileValidator, profilePreviewValidator } from '#validators/connector'
-import { PROFILE_FIELDS, type ProfileConfig } from '#connectors/csv_profile'
+import type { ProfileConfig } from '#connectors/csv_profile'
 import { MappingProfileError, saveMappingProfile } from '#connectors/mapping_profile_admin'
-import { previewProfileRated, profileFormOptions } from '#connectors/profile_preview'
+import { previewProfileRated } from '#connectors/profile_preview'
+import {
+  mappingProfileFormProps,
+  mappingProfilesIndexProps,
+} from '#connectors/mapping_profile_views'
 
 export default class MappingProfilesController {
   async index({ inertia }: HttpContext) {
-    const profiles = await MappingProfile.query().orderBy('name')
-    return inertia.render('connectors/profiles', {
-      profiles: profiles.map((p) => ({ id: p.id, name: p.name, config: p.config })),
-    })
+    return inertia.render('connectors/profiles', await mappingProfilesIndexProps())
   }
 
   async create({ inertia }: HttpContext) {
-    return inertia.render('connectors/profile_form', {
-      profile: null,
-      fields: PROFILE_FIELDS,
-      options: await profileFormOptions(),
-    })
+    return inertia.render('connectors/profile_form', await mappingProfileFormProps(null))
   }
 
   async edit({ inertia, params }: HttpContext) {
-    const p = await MappingProfile.findOrFail(params.id)
-    return inertia.render('connectors/profile_form', {
-      profile: { id: p.id, name: p.name, config: p.config },
-      fields: PROFILE_FIELDS,
-      options: await profileFormOptions(),
-    })
+    const profile = await MappingProfile.findOrFail(params.id)
+    return inertia.render('connectors/profile_form', await mappingProfileFormProps(profile))
   }
 
   private async save({ request, response, session, auth }: HttpContext, profile: MappingProfile) {

@@ -1,13 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { allocatePayment, recordPayment } from '#payments/payments'
 import { PaymentError, flashPaymentError } from '#payments/errors'
-import {
-  customerOptions,
-  methodOptions,
-  openInvoicesFor,
-  paymentDetail,
-  paymentList,
-} from '#payments/views'
+import { paymentDetail, paymentList, paymentNewProps } from '#payments/views'
 import { allocateValidator, recordPaymentValidator } from '#validators/payments'
 
 const toAllocations = (rows?: { invoiceId: number; amount?: number }[]) =>
@@ -26,12 +20,7 @@ export default class PaymentsController {
 
   async create({ inertia, request }: HttpContext) {
     const customerId = Number(request.input('customer')) || null
-    return inertia.render('payments/new', {
-      customers: await customerOptions(),
-      methods: methodOptions(),
-      customerId,
-      openInvoices: customerId ? await openInvoicesFor(customerId) : [],
-    })
+    return inertia.render('payments/new', await paymentNewProps(customerId))
   }
 
   async store({ request, response, session, auth }: HttpContext) {

@@ -1,9 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { errors as vineErrors } from '@vinejs/vine'
-import { DateTime } from 'luxon'
 import Customer from '#models/customer'
-import Employee from '#models/employee'
-import Service from '#models/service'
 import RecurringCharge from '#models/recurring_charge'
 import {
   endRecurringChargeValidator,
@@ -11,65 +8,19 @@ import {
   recurringChargeValidator,
 } from '#validators/recurring_charge'
 import {
-  MANUAL_CATEGORIES,
   RecurringChargeError,
   managedChargeError,
   createRecurringCharge,
   deleteRecurringCharge,
   endRecurringCharge,
-  listRecurringCharges,
   updateRecurringCharge,
 } from '#consolidation/recurring_charges'
-import { formatScaled } from '#lib/money'
-import { employeeOptions } from '#consolidation/pickers'
+import { recurringChargesIndexProps } from '#consolidation/recurring_charge_views'
 
 export default class RecurringChargesController {
   async index({ inertia, params }: HttpContext) {
     const customer = await Customer.findOrFail(params.id)
-    const rows = await listRecurringCharges(customer.id)
-    const [employees, services] = await Promise.all([
-      Employee.query()
-        .where('customer_id', customer.id)
-        .orderBy('name')
-        .select('id', 'name', 'active'),
-      Service.query()
-        .where('customer_id', customer.id)
-        .orderBy('identifier')
-        .select('id', 'identifier', 'label')
-        .limit(5000),
-    ])
-    return inertia.render('recurring_charges/index', {
-      customer: {
-        id: customer.id,
-        name: customer.name,
-        currency: customer.currency,
-        recurringBilling: customer.recurringBilling,
-      },
-      categories: [...MANUAL_CATEGORIES],
-      today: DateTime.now().setZone(customer.timeZone).toISODate()!,
-      employees: employees.map((e) => ({ id: e.id, name: e.name, active: !!e.active })),
-      employeeOptions: await employeeOptions(customer.id, { activeOnly: false }),
-      services: services.map((s) => ({
-        id: s.id,
-        label: s.label ? `${s.identifier} (${s.label})` : s.identifier,
-      })),
-      charges: rows.map(({ charge: c, billed }) => ({
-        id: c.id,
-        description: c.description,
-        category: c.category,
-        quantity: c.quantity,
-        unitPrice: formatScaled(Number(c.unitPriceE4), 4),
-        unitCost: formatScaled(Number(c.unitCostE4), 4),
-        startsOn: c.startsOn.toISODate(),
-        endsOn: c.endsOn ? c.endsOn.toISODate() : null,
-        employeeId: c.employeeId,
-        employee: c.employee?.name ?? null,
-        serviceId: c.serviceId,
-        service: c.service?.identifier ?? null,
-        origin: c.origin,
-        billed,
-      })),
-    })
+    return inertia.render('recurring_charges/index', await recurringChargesIndexProps(customer))
   }
 
   async store(ctx: HttpContext) {

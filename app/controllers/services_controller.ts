@@ -1,17 +1,10 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { DateTime } from 'luxon'
 import Customer from '#models/customer'
-import Service, { SERVICE_KINDS } from '#models/service'
+import Service from '#models/service'
 import { serviceLabelValidator, serviceValidator } from '#validators/service'
 import { KIND_LABELS } from '#consolidation/services'
-import { employeeOptions } from '#consolidation/pickers'
 import { createService, deleteService, updateServiceLabel } from '#consolidation/service_admin'
-import {
-  activeEmployees,
-  serviceHistory,
-  serviceList,
-  serviceUsage,
-} from '#consolidation/service_views'
+import { serviceIndexProps, serviceShowProps } from '#consolidation/service_views'
 import { ConsolidationError } from '#consolidation/admin_errors'
 
 export default class ServicesController {
@@ -19,16 +12,7 @@ export default class ServicesController {
     const customer = await Customer.findOrFail(params.id)
     const search = String(request.input('q', '')).trim()
     const kind = String(request.input('kind', ''))
-    return inertia.render('services/index', {
-      customer: { id: customer.id, name: customer.name, timeZone: customer.timeZone },
-      search,
-      kind,
-      kinds: SERVICE_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] })),
-      employees: await activeEmployees(customer.id),
-      employeeOptions: await employeeOptions(customer.id),
-      today: DateTime.now().setZone(customer.timeZone).toISODate()!,
-      services: await serviceList(customer, { search, kind }),
-    })
+    return inertia.render('services/index', await serviceIndexProps(customer, { search, kind }))
   }
 
   async store({ request, response, params, auth, session }: HttpContext) {
@@ -50,23 +34,7 @@ export default class ServicesController {
   async show({ inertia, params }: HttpContext) {
     const service = await Service.findOrFail(params.id)
     const customer = await Customer.findOrFail(service.customerId)
-    const tz = customer.timeZone
-    const usage = await serviceUsage(service, customer)
-    return inertia.render('services/show', {
-      customer: { id: customer.id, name: customer.name, timeZone: tz },
-      service: {
-        id: service.id,
-        kind: KIND_LABELS[service.kind],
-        identifier: service.identifier,
-        label: service.label,
-      },
-      today: DateTime.now().setZone(tz).toISODate()!,
-      employees: await activeEmployees(customer.id),
-      employeeOptions: await employeeOptions(customer.id),
-      history: await serviceHistory(service, tz),
-      months: usage.months,
-      latest: usage.latest,
-    })
+    return inertia.render('services/show', await serviceShowProps(service, customer))
   }
 
   async update({ request, response, params, auth, session }: HttpContext) {

@@ -1,22 +1,16 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { readFile } from 'node:fs/promises'
-import { DateTime } from 'luxon'
 import Customer from '#models/customer'
 import { staffImportApplyValidator, staffImportPreviewValidator } from '#validators/employee'
-import { applyStaffImport, planStaffImport } from '#consolidation/staff_import'
+import { applyStaffImport } from '#consolidation/staff_import'
+import { staffImportPageProps, staffImportPreviewProps } from '#consolidation/staff_import_views'
 import { audit } from '#lib/audit'
 
 /** Staff list CSV: upload → preview of every change → apply. */
 export default class StaffImportsController {
   async show({ inertia, params }: HttpContext) {
     const customer = await Customer.findOrFail(params.id)
-    return inertia.render('employees/import', {
-      customer: { id: customer.id, name: customer.name },
-      today: DateTime.now().setZone(customer.timeZone).toISODate()!,
-      csv: null,
-      plan: null,
-      error: null,
-    })
+    return inertia.render('employees/import', staffImportPageProps(customer))
   }
 
   async preview({ inertia, params, request }: HttpContext) {
@@ -24,21 +18,7 @@ export default class StaffImportsController {
     const input = await request.validateUsing(staffImportPreviewValidator)
     let csv = input.csv ?? ''
     if (input.file?.tmpPath) csv = await readFile(input.file.tmpPath, 'utf8')
-    let plan = null
-    let error: string | null = null
-    try {
-      if (!csv.trim()) throw new SyntaxError('Choose a CSV file or paste its contents')
-      plan = await planStaffImport(customer, csv)
-    } catch (e) {
-      error = e instanceof Error ? e.message : String(e)
-    }
-    return inertia.render('employees/import', {
-      customer: { id: customer.id, name: customer.name },
-      today: DateTime.now().setZone(customer.timeZone).toISODate()!,
-      csv: plan ? csv : null,
-      plan,
-      error,
-    })
+    return inertia.render('employees/import', await staffImportPreviewProps(customer, csv))
   }
 
   async apply({ request, response, params, auth, session }: HttpContext) {

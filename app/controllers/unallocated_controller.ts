@@ -14,73 +14,19 @@ import {
   enabledRules,
   runAutoMatch,
   setRule,
-  unallocatedIdentifiers,
-  unallocatedOverview,
 } from '#consolidation/unallocated'
-import { localTime, money } from '#consolidation/queries'
-import { formatMoney } from '#lib/money'
-import { KIND_LABELS } from '#consolidation/services'
-import { employeeOptions } from '#consolidation/pickers'
+import { unallocatedIndexProps, unallocatedOverviewProps } from '#consolidation/unallocated_views'
 
 export default class UnallocatedController {
   /** Every customer with unallocated cost so far. */
   async overview({ inertia }: HttpContext) {
-    const rows = await unallocatedOverview()
-    return inertia.render('unallocated/overview', {
-      customers: rows.map((r) => ({
-        ...r,
-        cost: money(r.costE4, r.currency),
-        price: money(r.priceE4, r.currency),
-      })),
-      totals: {
-        records: rows.reduce((n, r) => n + r.records, 0),
-        identifiers: rows.reduce((n, r) => n + r.identifiers, 0),
-      },
-    })
+    return inertia.render('unallocated/overview', await unallocatedOverviewProps())
   }
 
   async index({ inertia, params, request }: HttpContext) {
     const customer = await Customer.findOrFail(params.id)
     const search = String(request.input('q', '')).trim()
-    const rows = await unallocatedIdentifiers(customer.id, { search, limit: 1000 })
-    const employees = await Employee.query()
-      .where('customer_id', customer.id)
-      .where('active', true)
-      .orderBy('name')
-      .select('id', 'name', 'email')
-    const departments = await Department.query().where('customer_id', customer.id).orderBy('name')
-    const rules = await enabledRules(customer.id)
-    return inertia.render('unallocated/index', {
-      customer: { id: customer.id, name: customer.name, timeZone: customer.timeZone },
-      search,
-      identifiers: rows.map((r) => ({
-        ...r,
-        kind: r.kind ? KIND_LABELS[r.kind] : null,
-        cost: money(r.costE4, customer.currency),
-        price: formatMoney(r.priceMinor, customer.currency),
-        firstAt: localTime(r.firstAt, customer.timeZone),
-        lastAt: localTime(r.lastAt, customer.timeZone),
-      })),
-      totals: {
-        records: rows.reduce((n, r) => n + r.records, 0),
-        cost: money(
-          rows.reduce((n, r) => n + r.costE4, 0),
-          customer.currency
-        ),
-        price: formatMoney(
-          rows.reduce((n, r) => n + r.priceMinor, 0),
-          customer.currency
-        ),
-      },
-      employees: employees.map((e) => ({ id: e.id, name: e.name, email: e.email })),
-      employeeOptions: await employeeOptions(customer.id),
-      departments: departments.map((d) => ({ id: d.id, name: d.name })),
-      rules: Object.entries(AUTO_MATCH_RULES).map(([rule, label]) => ({
-        rule,
-        label,
-        enabled: rules.includes(rule as any),
-      })),
-    })
+    return inertia.render('unallocated/index', await unallocatedIndexProps(customer, search))
   }
 
   async assign({ request, response, params, auth, session }: HttpContext) {

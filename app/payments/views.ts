@@ -47,7 +47,10 @@ export function openInvoiceView(b: InvoiceBalance, suggestedMinor = 0): OpenInvo
 export const methodOptions = () =>
   Object.entries(METHODS).map(([value, label]) => ({ value, label }))
 
-export async function customerOptions() {
+/** A customer in the payment forms' picker: "Name (account)" and the currency amounts are in. */
+export type PaymentCustomerOption = { id: number; label: string; currency: string }
+
+export async function customerOptions(): Promise<PaymentCustomerOption[]> {
   const rows = await db
     .from('customers')
     .orderBy('name')
@@ -71,6 +74,23 @@ export async function openInvoicesFor(
   )
   const suggested = new Map(allocations.map((a) => [a.invoiceId, a.amountMinor]))
   return open.map((b) => openInvoiceView(b, suggested.get(b.id) ?? 0))
+}
+
+/** The record-a-payment form (payments/new); the open invoices are the chosen customer's. */
+export type PaymentNewProps = {
+  customers: PaymentCustomerOption[]
+  methods: { value: string; label: string }[]
+  customerId: number | null
+  openInvoices: OpenInvoiceView[]
+}
+
+export async function paymentNewProps(customerId: number | null): Promise<PaymentNewProps> {
+  return {
+    customers: await customerOptions(),
+    methods: methodOptions(),
+    customerId,
+    openInvoices: customerId ? await openInvoicesFor(customerId) : [],
+  }
 }
 
 export interface PaymentRow {
