@@ -206,7 +206,7 @@ export async function openLoadDataSink(
     if (chunk.buffer.byteLength === CHUNK && spare.length < SPARE_CHUNKS)
       spare.push(Buffer.from(chunk.buffer, 0, CHUNK))
   }
-  let out = Buffer.allocUnsafe(CHUNK)
+  let out: Buffer = Buffer.allocUnsafe(CHUNK)
   let used = 0
   let lines = new Uint32Array(1 << 16)
   let count = 0
