@@ -22,6 +22,7 @@ import type {
 import { ImportFailure } from '#connectors/types'
 import { CsvSyntaxError, readCsvRows } from '#connectors/csv_reader'
 import { openUsageSink } from '#connectors/usage_sink'
+import type { UsageSink } from '#connectors/usage_sink'
 import { openUnknownSink } from '#connectors/unknown_sink'
 import { Router } from '#connectors/record_router'
 import { recordWebhookEvent } from '#webhooks/events'
@@ -83,6 +84,21 @@ function csvLine(fields: string[]) {
   return fields.map((f) => (/[",\r\n]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f)).join(',')
 }
 
+const now = () => DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss')
+
+/** What importFile learns of a file before reading it. */
+interface FileFacts {
+  /** The route its records came by (usageSource). */
+  source: string
+  /** Name shown in the UI. */
+  sourceName: string
+  size: number
+  sha256: string
+}
+
+type RowError = Extract<RowOutcome, { kind: 'error' }>
+type UnknownSink = ReturnType<typeof openUnknownSink>
+
 /**
  * Imports one file: keeps the raw file on the drive with its SHA-256, skips a
  * file any route imported before, streams the rows through the parser,
@@ -92,21 +108,62 @@ function csvLine(fields: string[]) {
  * whole with nothing written but the failed import itself.
  */
 export async function importFile(opts: ImportFileOptions): Promise<ImportSummary> {
-  const { customer, connector, format, parser } = opts
+  const { customer, connector } = opts
+  const file = await describeFile(opts)
+  const importId = await startImportRow(opts, file)
+  const seen = await completedImportOf(file.sha256, importId)
+  if (seen && !opts.force) return skipSeenFile(importId, seen)
+  const router = customer ? null : await Router.load(db.connection(), connector?.id ?? null)
+  // Records are mapped and rated on their way in (unless the caller processes them itself).
+  const enricher =
+    opts.process === false
+      ? null
+      : await UsageEnricher.load(db.connection(), customer?.id ?? null, connector?.settings ?? null)
+
+  const rawPath = `imports/${file.sha256}`
+  await db
+    .from('imports')
+    .where('id', importId)
+    .update({ status: 'running', raw_path: rawPath, heartbeat_at: now() })
+  const heartbeat = startHeartbeat(importId)
+  const rawCopy = startRawCopy(rawPath, opts.path)
+  const run = new ImportRun(opts, file, importId, router, enricher)
+
+  try {
+    if (file.size === 0) throw new ImportFailure('the file is empty')
+    await db.transaction((trx) => run.store(trx, rawCopy))
+  } catch (error) {
+    clearInterval(heartbeat)
+    // A failed file is kept too, for the download on its import page.
+    await rawCopy.catch(() => {})
+    await rm(run.spillPath, { force: true })
+    return recordFailure(run, error)
+  }
+
+  clearInterval(heartbeat)
+  await rm(run.spillPath, { force: true })
+  faultPoint('import.after_commit')
+  return processCommitted(run)
+}
+
+async function describeFile(opts: ImportFileOptions): Promise<FileFacts> {
   const source = usageSource(opts)
   const sourceName = (opts.sourceName ?? basename(opts.path)).slice(0, 255)
   const size = (await stat(opts.path)).size
   const sha256 = await sha256File(opts.path)
+  return { source, sourceName, size, sha256 }
+}
 
+/** Fills in the import row the caller created, or creates one; returns its id. */
+async function startImportRow(opts: ImportFileOptions, file: FileFacts): Promise<number> {
   // Import rows are written with the query builder: the model's `sha256` property maps to a
   // "sha_256" column under the snake-case naming strategy, and the table's column is "sha256".
-  const now = () => DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss')
   const fields = {
-    connector_id: connector?.id ?? null,
-    customer_id: customer?.id ?? null,
-    source_name: sourceName,
-    format: format.slice(0, 64),
-    sha256,
+    connector_id: opts.connector?.id ?? null,
+    customer_id: opts.customer?.id ?? null,
+    source_name: file.sourceName,
+    format: opts.format.slice(0, 64),
+    sha256: file.sha256,
     rows_read: 0,
     rows_imported: 0,
     rows_duplicate: 0,
@@ -116,353 +173,411 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
     started_at: now(),
     updated_at: now(),
   }
-  let importId = opts.importId
-  if (importId) await db.from('imports').where('id', importId).update(fields)
-  else importId = await createImportRow({ ...fields, status: 'pending' })
-  const row = { id: importId }
+  if (!opts.importId) return createImportRow({ ...fields, status: 'pending' })
+  await db.from('imports').where('id', opts.importId).update(fields)
+  return opts.importId
+}
 
-  // Whatever route brought it first (upload, another connector, another customer's import).
-  const seen = await db
+/** The first completed import of the same file, whatever route brought it (upload, another connector, another customer's import). */
+async function completedImportOf(sha256: string, importId: number) {
+  return db
     .from('imports')
     .where('sha256', sha256)
     .where('status', 'completed')
-    .whereNot('id', row.id)
+    .whereNot('id', importId)
     .orderBy('id')
     .first()
-  if (seen && !opts.force) {
-    // The same file imported before but killed before its records were processed: finish that now.
-    if (seen.stage === 'imported') await processImport(Number(seen.id))
-    await db
-      .from('imports')
-      .where('id', row.id)
-      .update({
-        status: 'skipped',
-        progress_pct: 100,
-        finished_at: now(),
-        updated_at: now(),
-        error_message: `same file as import #${seen.id}`,
-        raw_path: seen.raw_path,
-        same_as_import_id: seen.id,
-      })
-    return {
-      import_id: row.id,
-      status: 'skipped',
-      read: 0,
-      imported: 0,
-      duplicates: 0,
-      rejected: 0,
-      errors: [],
-      same_as_import_id: Number(seen.id),
-    }
-  }
-  const router = customer ? null : await Router.load(db.connection(), connector?.id ?? null)
-  // Records are mapped and rated on their way in (unless the caller processes them itself).
-  const enricher =
-    opts.process === false
-      ? null
-      : await UsageEnricher.load(db.connection(), customer?.id ?? null, connector?.settings ?? null)
-  const accountField = parser.accountField ?? 'account'
+}
 
-  const rawPath = `imports/${sha256}`
+/** Marks the import skipped as the same file as `seen`, which is finished first if it was killed before processing. */
+async function skipSeenFile(importId: number, seen: any): Promise<ImportSummary> {
+  // The same file imported before but killed before its records were processed: finish that now.
+  if (seen.stage === 'imported') await processImport(Number(seen.id))
   await db
     .from('imports')
-    .where('id', row.id)
-    .update({ status: 'running', raw_path: rawPath, heartbeat_at: now() })
-  // A sign of life while the file's transaction runs: an import whose heartbeat stops was killed (recoverImports).
+    .where('id', importId)
+    .update({
+      status: 'skipped',
+      progress_pct: 100,
+      finished_at: now(),
+      updated_at: now(),
+      error_message: `same file as import #${seen.id}`,
+      raw_path: seen.raw_path,
+      same_as_import_id: seen.id,
+    })
+  return {
+    import_id: importId,
+    status: 'skipped',
+    read: 0,
+    imported: 0,
+    duplicates: 0,
+    rejected: 0,
+    errors: [],
+    same_as_import_id: Number(seen.id),
+  }
+}
+
+/** A sign of life while the file's transaction runs: an import whose heartbeat stops was killed (recoverImports). */
+function startHeartbeat(importId: number) {
   const heartbeat = setInterval(() => {
     const client = db.connection().dialect.name.includes('sqlite') ? null : db
     client
       ?.from('imports')
-      .where('id', row.id)
+      .where('id', importId)
       .where('status', 'running')
       .update({ heartbeat_at: now() })
       .catch(() => {})
   }, 10_000)
   heartbeat.unref()
-  // The raw copy is written while the rows are parsed, and the import only commits once it is kept.
+  return heartbeat
+}
+
+/** The raw copy is written while the rows are parsed, and the import only commits once it is kept. */
+function startRawCopy(rawPath: string, path: string) {
   const disk = drive.use()
   const rawCopy = disk
     .exists(rawPath)
-    .then((kept) => (kept ? undefined : disk.putStream(rawPath, createReadStream(opts.path))))
+    .then((kept) => (kept ? undefined : disk.putStream(rawPath, createReadStream(path))))
   rawCopy.catch(() => {})
+  return rawCopy
+}
 
-  const counts = { read: 0, imported: 0, duplicates: 0, rejected: 0, internal: 0, charges: 0 }
-  const charges: ParsedCharge[] = []
-  const summaryErrors: ImportSummary['errors'] = []
-  const periods = new Set<string>()
-  // Records per customer and month as read: the routed counts when the database kept them all.
-  const routedRead = new Map<string, RoutedGroup>()
-  let storedAll = false
-  const sqlite = db.connection().dialect.name.includes('sqlite')
-  const spillPath = join(tmpdir(), `tollgate-import-${row.id}-${process.pid}.errors.ndjson`)
+/**
+ * One file's import in progress: what was read (counts, charges, errors for the summary,
+ * periods and routed customers for processing), and, in the file's transaction (store()), the
+ * rows going from the parser into the usage sink, the unknown-services queue and import_errors.
+ */
+class ImportRun {
+  readonly counts = { read: 0, imported: 0, duplicates: 0, rejected: 0, internal: 0, charges: 0 }
+  readonly charges: ParsedCharge[] = []
+  readonly summaryErrors: ImportSummary['errors'] = []
+  readonly periods = new Set<string>()
+  /** Records per customer and month as read: the routed counts when the database kept them all. */
+  readonly routedRead = new Map<string, RoutedGroup>()
+  /** Every record given to the usage sink went in (none was a duplicate). */
+  storedAll = false
+  readonly spillPath: string
+  private readonly accountField: string
+  private readonly sqlite = db.connection().dialect.name.includes('sqlite')
 
-  try {
-    if (size === 0) throw new ImportFailure('the file is empty')
-    await db.transaction(async (trx) => {
-      const sink = await openUsageSink(trx, {
-        customerId: customer?.id ?? 0,
-        source,
-        importId: row.id,
-      })
-      const queue = openUnknownSink(trx, {
-        source,
-        importId: row.id,
+  // Rejected rows wait in memory, then in a spill file, and go in at the end: an import_errors
+  // row locks its import (foreign key) until commit, which would block the progress updates.
+  private errors: Record<string, unknown>[] = []
+  private spilled = 0
+  /** Rows that were not errors; records among them; records given to the usage sink. */
+  private valid = 0
+  private records = 0
+  private stored = 0
+  /** Rows of the wrong shape (column count), and the first of them. */
+  private structural = 0
+  private firstStructural = ''
+  private lastPct = -1
+  private lastProgressAt = 0
+  private sinceProgress = 0
+
+  constructor(
+    readonly opts: ImportFileOptions,
+    readonly file: FileFacts,
+    readonly id: number,
+    readonly router: Router | null,
+    readonly enricher: UsageEnricher | null
+  ) {
+    this.accountField = opts.parser.accountField ?? 'account'
+    this.spillPath = join(tmpdir(), `tollgate-import-${id}-${process.pid}.errors.ndjson`)
+  }
+
+  /** The file's transaction: its records, rejected rows, charges and final counts, all or nothing. */
+  async store(trx: TransactionClientContract, rawCopy: Promise<unknown>) {
+    const { customer, connector } = this.opts
+    const source = this.file.source
+    const sink = await openUsageSink(trx, {
+      customerId: customer?.id ?? 0,
+      source,
+      importId: this.id,
+    })
+    const queue = openUnknownSink(trx, {
+      source,
+      importId: this.id,
+      connectorId: connector?.id ?? null,
+    })
+    try {
+      await this.readRows(trx, sink, queue)
+      await this.finishSinks(trx, sink, queue)
+    } catch (error) {
+      await sink.abort()
+      await queue.abort()
+      if (error instanceof CsvSyntaxError) throw new ImportFailure(error.message)
+      throw error
+    }
+    await this.reportProgress(trx, this.file.size, true)
+    // After the last progress update: these rows lock the import (foreign key) until commit.
+    if (this.charges.length) {
+      this.counts.charges = await insertSupplierCharges(trx, this.charges, {
+        importId: this.id,
         connectorId: connector?.id ?? null,
+        customerId: customer?.id ?? null,
+        source,
       })
-      let errors: Record<string, unknown>[] = []
-      let valid = 0
-      let records = 0
-      let stored = 0
-      let structural = 0
-      let firstStructural = ''
-      let lastPct = -1
-      let lastProgressAt = 0
-      let sinceProgress = 0
+    }
+    await this.insertErrors(trx)
+    await rawCopy
+    await this.markCompleted(trx)
+  }
 
-      // Rejected rows wait in memory, then in a spill file, and go in at the end: an import_errors
-      // row locks its import (foreign key) until commit, which would block the progress updates.
-      let spilled = 0
-      const spillErrors = async () => {
-        if (errors.length < ERROR_BATCH) return
-        await appendFile(spillPath, errors.map((e) => JSON.stringify(e)).join('\n') + '\n')
-        spilled += errors.length
-        errors = []
-      }
-      const insertErrors = async () => {
-        if (spilled) {
-          let chunk: Record<string, unknown>[] = []
-          const lines = createInterface({ input: createReadStream(spillPath), crlfDelay: Infinity })
-          for await (const text of lines) {
-            if (!text) continue
-            chunk.push(JSON.parse(text))
-            if (chunk.length >= ERROR_BATCH) {
-              await trx.knexQuery().table('import_errors').insert(chunk)
-              chunk = []
-            }
-          }
-          if (chunk.length) await trx.knexQuery().table('import_errors').insert(chunk)
+  /** Streams the file's rows through the parser (and the router of a reseller-wide import) into the sinks. */
+  private async readRows(trx: TransactionClientContract, sink: UsageSink, queue: UnknownSink) {
+    const { parser, customer } = this.opts
+    const { router, enricher, counts, periods, routedRead } = this
+    let headerPending = parser.hasHeader
+    const maxField = maxFieldChars()
+    let chars = 0
+    for await (const rows of readCsvRows(this.opts.path, {
+      delimiter: parser.csv.delimiter ?? ',',
+      fromLine: parser.csv.fromLine ?? 1,
+      onBytes: (n) => (chars = n),
+    })) {
+      for (const { fields: cells, line } of rows) {
+        if (headerPending) {
+          headerPending = false
+          parser.header?.(cells)
+          continue
         }
-        for (let i = 0; i < errors.length; i += ERROR_BATCH) {
-          await trx
-            .knexQuery()
-            .table('import_errors')
-            .insert(errors.slice(i, i + ERROR_BATCH))
-        }
-        errors = []
-      }
-      const reportProgress = async (bytes: number, force = false) => {
-        const pct = Math.min(99, Math.floor((bytes / size) * 100))
-        opts.onProgress?.(bytes, size)
-        const at = Date.now()
-        if (!force && (pct === lastPct || at - lastProgressAt < 500)) return
-        lastPct = pct
-        lastProgressAt = at
-        // On MySQL another connection updates the row so the UI sees it while the file's transaction runs.
-        const client = sqlite ? trx : db
-        await client
-          .from('imports')
-          .where('id', row.id)
-          .update({
-            progress_pct: pct,
-            rows_read: counts.read,
-            heartbeat_at: DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss'),
-          })
-        faultPoint('import.during_rows')
-      }
-
-      let headerPending = parser.hasHeader
-      const maxField = maxFieldChars()
-      let chars = 0
-      try {
-        for await (const rows of readCsvRows(opts.path, {
-          delimiter: parser.csv.delimiter ?? ',',
-          fromLine: parser.csv.fromLine ?? 1,
-          onBytes: (n) => (chars = n),
-        })) {
-          for (const { fields: cells, line } of rows) {
-            if (headerPending) {
-              headerPending = false
-              parser.header?.(cells)
-              continue
-            }
-            counts.read++
-            let outcome = checkedParse(parser, cells, line, maxField)
-            let customerId: number | undefined
-            if (router && outcome.kind === 'record') {
-              const route = router.route(outcome.record)
-              if (route.kind === 'error')
-                outcome = { kind: 'error', field: accountField, message: route.message }
-              else if (route.kind === 'customer') {
-                customerId = route.customerId
-                outcome.record.period = route.period
-              }
-            }
-            if (outcome.kind === 'record') {
-              valid++
-              records++
-              const r: ParsedRecord = outcome.record
-              if (!periods.has(r.period)) periods.add(r.period)
-              if (r.category === INTERNAL_CATEGORY) counts.internal++
-              let wait: void | Promise<void>
-              if (router && customerId === undefined) wait = queue.add(r)
-              else {
-                stored++
-                const owner = customerId ?? customer!.id
-                if (router) countRouted(routedRead, owner, r.period)
-                wait = sink.add(r, line, owner, enricher?.outcome(owner, r))
-              }
-              if (wait) await wait
-              if (++sinceProgress === PROGRESS_EVERY) {
-                sinceProgress = 0
-                await reportProgress(chars)
-              }
-            } else if (outcome.kind === 'charge') {
-              valid++
-              charges.push(outcome.charge)
-            } else if (outcome.kind === 'error') {
-              counts.rejected++
-              if (outcome.structural) {
-                structural++
-                if (!firstStructural) firstStructural = `line ${line}: ${outcome.message}`
-              }
-              const message = outcome.message.slice(0, 500)
-              if (summaryErrors.length < SUMMARY_ERRORS)
-                summaryErrors.push({ line, field: outcome.field, message })
-              errors.push({
-                import_id: row.id,
-                line,
-                field: outcome.field,
-                message,
-                raw: csvLine(cells).slice(0, 10_000),
-              })
-              if (errors.length >= ERROR_BATCH * 10) await spillErrors()
-            } else {
-              valid++
-            }
+        counts.read++
+        let outcome = checkedParse(parser, cells, line, maxField)
+        let customerId: number | undefined
+        if (router && outcome.kind === 'record') {
+          const route = router.route(outcome.record)
+          if (route.kind === 'error')
+            outcome = { kind: 'error', field: this.accountField, message: route.message }
+          else if (route.kind === 'customer') {
+            customerId = route.customerId
+            outcome.record.period = route.period
           }
         }
-        if (headerPending || counts.read === 0) throw new ImportFailure('the file has no data rows')
-        if (valid === 0 && structural === counts.read) {
-          throw new ImportFailure(
-            `every row has the wrong shape for ${format} (${firstStructural})`
-          )
+        if (outcome.kind === 'record') {
+          this.valid++
+          this.records++
+          const r: ParsedRecord = outcome.record
+          if (!periods.has(r.period)) periods.add(r.period)
+          if (r.category === INTERNAL_CATEGORY) counts.internal++
+          let wait: void | Promise<void>
+          if (router && customerId === undefined) wait = queue.add(r)
+          else {
+            this.stored++
+            const owner = customerId ?? customer!.id
+            if (router) countRouted(routedRead, owner, r.period)
+            wait = sink.add(r, line, owner, enricher?.outcome(owner, r))
+          }
+          if (wait) await wait
+          if (++this.sinceProgress === PROGRESS_EVERY) {
+            this.sinceProgress = 0
+            await this.reportProgress(trx, chars)
+          }
+        } else if (outcome.kind === 'charge') {
+          this.valid++
+          this.charges.push(outcome.charge)
+        } else if (outcome.kind === 'error') {
+          if (this.keepRejected(outcome, cells, line)) await this.spillErrors()
+        } else {
+          this.valid++
         }
-        counts.imported = await sink.finish()
-        storedAll = counts.imported === stored
-        counts.imported += await queue.finish()
-        if (enricher) await writeStreamedRollups(enricher, storedAll, trx)
-        counts.duplicates = records - counts.imported
-      } catch (error) {
-        await sink.abort()
-        await queue.abort()
-        if (error instanceof CsvSyntaxError) throw new ImportFailure(error.message)
-        throw error
       }
-      await reportProgress(size, true)
-      // After the last progress update: these rows lock the import (foreign key) until commit.
-      if (charges.length) {
-        counts.charges = await insertSupplierCharges(trx, charges, {
-          importId: row.id,
-          connectorId: connector?.id ?? null,
-          customerId: customer?.id ?? null,
-          source,
-        })
-      }
-      await insertErrors()
-      await rawCopy
-      await trx.from('imports').where('id', row.id).update({
-        status: 'completed',
-        // Records stored; mapping, rating and rollups still to do (processImport, resumed if killed).
-        stage: 'imported',
-        rows_read: counts.read,
-        rows_imported: counts.imported,
-        rows_duplicate: counts.duplicates,
-        rows_rejected: counts.rejected,
-        rows_internal: counts.internal,
-        rows_charges: counts.charges,
-        progress_pct: 100,
-        finished_at: now(),
-        updated_at: now(),
-      })
-      const completed = { import_id: row.id, status: 'completed', ...counts }
-      await recordWebhookEvent(
-        'import.completed',
-        importPayload(completed, {
-          fileName: sourceName,
-          connectorId: connector?.id ?? null,
-          customerId: customer?.id ?? null,
-        }),
-        trx
+    }
+    this.refuseUnusableFile(headerPending)
+  }
+
+  /** A file without data rows, or with nothing but rows of the wrong shape, fails whole. */
+  private refuseUnusableFile(headerPending: boolean) {
+    if (headerPending || this.counts.read === 0)
+      throw new ImportFailure('the file has no data rows')
+    if (this.valid === 0 && this.structural === this.counts.read) {
+      throw new ImportFailure(
+        `every row has the wrong shape for ${this.opts.format} (${this.firstStructural})`
       )
-    })
-  } catch (error) {
-    clearInterval(heartbeat)
-    // A failed file is kept too, for the download on its import page.
-    await rawCopy.catch(() => {})
-    await rm(spillPath, { force: true })
-    const failure = error instanceof ImportFailure ? error : null
-    // Database errors carry the statement (and so the data): keep only the server's message.
-    const e = error as any
-    const reason = e?.sqlMessage
-      ? `${e.code}: ${e.sqlMessage}`
-      : String(e?.message ?? e)
-          .split('\n')[0]
-          .split(' - ')
-          .pop()!
-          .slice(0, 500)
-    const message = failure ? failure.message : `import failed: ${reason}`
-    if (!failure) logger.error({ importId: row.id, reason }, 'import failed')
-    await db.transaction(async (trx) => {
-      await trx
-        .from('imports')
-        .where('id', row.id)
-        .update({
-          status: 'failed',
-          error_message: message.slice(0, 2000),
-          finished_at: now(),
-          updated_at: now(),
-          rows_read: counts.read,
-          rows_imported: 0,
-          rows_duplicate: 0,
-          rows_rejected: 0,
-        })
-      const failed = {
-        import_id: row.id,
-        status: 'failed',
-        read: counts.read,
-        imported: 0,
-        duplicates: 0,
-        rejected: 0,
-        error: message,
-      }
-      await recordWebhookEvent(
-        'import.failed',
-        importPayload(failed, {
-          fileName: sourceName,
-          connectorId: connector?.id ?? null,
-          customerId: customer?.id ?? null,
-        }),
-        trx
-      )
-    })
-    return {
-      import_id: row.id,
-      status: 'failed',
-      read: counts.read,
-      imported: 0,
-      duplicates: 0,
-      rejected: 0,
-      errors: [],
-      error: message,
-      retryable: !failure || failure.kind === 'error',
     }
   }
 
-  clearInterval(heartbeat)
-  await rm(spillPath, { force: true })
-  faultPoint('import.after_commit')
+  /** Counts a rejected row and keeps its error; true when the errors kept should be spilled. */
+  private keepRejected(outcome: RowError, cells: string[], line: number): boolean {
+    this.counts.rejected++
+    if (outcome.structural) {
+      this.structural++
+      if (!this.firstStructural) this.firstStructural = `line ${line}: ${outcome.message}`
+    }
+    const message = outcome.message.slice(0, 500)
+    if (this.summaryErrors.length < SUMMARY_ERRORS)
+      this.summaryErrors.push({ line, field: outcome.field, message })
+    this.errors.push({
+      import_id: this.id,
+      line,
+      field: outcome.field,
+      message,
+      raw: csvLine(cells).slice(0, 10_000),
+    })
+    return this.errors.length >= ERROR_BATCH * 10
+  }
+
+  /** Writes what the sinks hold; the records they left out were duplicates of calls stored before. */
+  private async finishSinks(trx: TransactionClientContract, sink: UsageSink, queue: UnknownSink) {
+    const counts = this.counts
+    counts.imported = await sink.finish()
+    this.storedAll = counts.imported === this.stored
+    counts.imported += await queue.finish()
+    if (this.enricher) await writeStreamedRollups(this.enricher, this.storedAll, trx)
+    counts.duplicates = this.records - counts.imported
+  }
+
+  /** Tells the caller how far the file is read, and the imports row (at most every 500 ms or on a new percent). */
+  private async reportProgress(trx: TransactionClientContract, bytes: number, force = false) {
+    const size = this.file.size
+    const pct = Math.min(99, Math.floor((bytes / size) * 100))
+    this.opts.onProgress?.(bytes, size)
+    const at = Date.now()
+    if (!force && (pct === this.lastPct || at - this.lastProgressAt < 500)) return
+    this.lastPct = pct
+    this.lastProgressAt = at
+    // On MySQL another connection updates the row so the UI sees it while the file's transaction runs.
+    const client = this.sqlite ? trx : db
+    await client.from('imports').where('id', this.id).update({
+      progress_pct: pct,
+      rows_read: this.counts.read,
+      heartbeat_at: now(),
+    })
+    faultPoint('import.during_rows')
+  }
+
+  /** Moves the errors kept in memory to the spill file once there are at least a batch of them. */
+  private async spillErrors() {
+    if (this.errors.length < ERROR_BATCH) return
+    await appendFile(this.spillPath, this.errors.map((e) => JSON.stringify(e)).join('\n') + '\n')
+    this.spilled += this.errors.length
+    this.errors = []
+  }
+
+  /** Inserts the rejected rows, the spilled ones first, in batches. */
+  private async insertErrors(trx: TransactionClientContract) {
+    if (this.spilled) {
+      let chunk: Record<string, unknown>[] = []
+      const lines = createInterface({
+        input: createReadStream(this.spillPath),
+        crlfDelay: Infinity,
+      })
+      for await (const text of lines) {
+        if (!text) continue
+        chunk.push(JSON.parse(text))
+        if (chunk.length >= ERROR_BATCH) {
+          await trx.knexQuery().table('import_errors').insert(chunk)
+          chunk = []
+        }
+      }
+      if (chunk.length) await trx.knexQuery().table('import_errors').insert(chunk)
+    }
+    for (let i = 0; i < this.errors.length; i += ERROR_BATCH) {
+      await trx
+        .knexQuery()
+        .table('import_errors')
+        .insert(this.errors.slice(i, i + ERROR_BATCH))
+    }
+    this.errors = []
+  }
+
+  /** The final counts on the imports row, and the import.completed webhook, in the file's transaction. */
+  private async markCompleted(trx: TransactionClientContract) {
+    const counts = this.counts
+    await trx.from('imports').where('id', this.id).update({
+      status: 'completed',
+      // Records stored; mapping, rating and rollups still to do (processImport, resumed if killed).
+      stage: 'imported',
+      rows_read: counts.read,
+      rows_imported: counts.imported,
+      rows_duplicate: counts.duplicates,
+      rows_rejected: counts.rejected,
+      rows_internal: counts.internal,
+      rows_charges: counts.charges,
+      progress_pct: 100,
+      finished_at: now(),
+      updated_at: now(),
+    })
+    const completed = { import_id: this.id, status: 'completed', ...counts }
+    await recordWebhookEvent(
+      'import.completed',
+      importPayload(completed, this.webhookSource()),
+      trx
+    )
+  }
+
+  /** The file as the import webhooks name it. */
+  webhookSource() {
+    return {
+      fileName: this.file.sourceName,
+      connectorId: this.opts.connector?.id ?? null,
+      customerId: this.opts.customer?.id ?? null,
+    }
+  }
+}
+
+/** Marks the import failed, with its webhook, in a transaction of its own; returns the failed summary. */
+async function recordFailure(run: ImportRun, error: unknown): Promise<ImportSummary> {
+  const failure = error instanceof ImportFailure ? error : null
+  const reason = serverReason(error)
+  const message = failure ? failure.message : `import failed: ${reason}`
+  if (!failure) logger.error({ importId: run.id, reason }, 'import failed')
+  await db.transaction(async (trx) => {
+    await trx
+      .from('imports')
+      .where('id', run.id)
+      .update({
+        status: 'failed',
+        error_message: message.slice(0, 2000),
+        finished_at: now(),
+        updated_at: now(),
+        rows_read: run.counts.read,
+        rows_imported: 0,
+        rows_duplicate: 0,
+        rows_rejected: 0,
+      })
+    const failed = {
+      import_id: run.id,
+      status: 'failed',
+      read: run.counts.read,
+      imported: 0,
+      duplicates: 0,
+      rejected: 0,
+      error: message,
+    }
+    await recordWebhookEvent('import.failed', importPayload(failed, run.webhookSource()), trx)
+  })
+  return {
+    import_id: run.id,
+    status: 'failed',
+    read: run.counts.read,
+    imported: 0,
+    duplicates: 0,
+    rejected: 0,
+    errors: [],
+    error: message,
+    retryable: !failure || failure.kind === 'error',
+  }
+}
+
+/** Database errors carry the statement (and so the data): keep only the server's message. */
+function serverReason(error: unknown): string {
+  const e = error as any
+  return e?.sqlMessage
+    ? `${e.code}: ${e.sqlMessage}`
+    : String(e?.message ?? e)
+        .split('\n')[0]
+        .split(' - ')
+        .pop()!
+        .slice(0, 500)
+}
+
+/** After commit: the summary, once the new records are mapped, rated and rolled up (unless the caller does it). */
+async function processCommitted(run: ImportRun): Promise<ImportSummary> {
+  const { customer } = run.opts
+  const counts = run.counts
   const summary: ImportSummary = {
-    import_id: row.id,
+    import_id: run.id,
     status: 'completed',
     read: counts.read,
     imported: counts.imported,
@@ -470,32 +585,36 @@ export async function importFile(opts: ImportFileOptions): Promise<ImportSummary
     rejected: counts.rejected,
     internal: counts.internal,
     charges: counts.charges,
-    errors: summaryErrors,
+    errors: run.summaryErrors,
   }
-  if (customer) {
-    if (opts.process !== false && counts.imported > 0)
-      await processImport(
-        row.id,
-        new Map([[customer.id, [...periods]]]),
-        streamedCustomers(enricher)
-      )
-    else if (counts.imported === 0)
-      await db.from('imports').where('id', row.id).update({ stage: 'processed' })
-    return summary
-  }
+  if (!customer) return processRouted(run, summary)
+  if (run.opts.process !== false && counts.imported > 0)
+    await processImport(
+      run.id,
+      new Map([[customer.id, [...run.periods]]]),
+      streamedCustomers(run.enricher)
+    )
+  else if (counts.imported === 0)
+    await db.from('imports').where('id', run.id).update({ stage: 'processed' })
+  return summary
+}
+
+/** A reseller-wide import's summary gets the records stored per account and those queued as unknown. */
+async function processRouted(run: ImportRun, summary: ImportSummary): Promise<ImportSummary> {
+  const router = run.router!
   // Every record read went in: the counts kept while reading are the stored ones (a GROUP BY
   // over a 1M-record import took seconds); otherwise some were duplicates, so the records tell.
-  const routed = storedAll ? [...routedRead.values()] : await routedRecords(row.id)
+  const routed = run.storedAll ? [...run.routedRead.values()] : await routedRecords(run.id)
   summary.routed = {}
   for (const r of routed)
-    summary.routed[router!.accountNumber(r.customerId)] =
-      (summary.routed[router!.accountNumber(r.customerId)] ?? 0) + r.records
-  summary.unknown = await queuedRecords(row.id)
-  if (opts.process !== false) {
+    summary.routed[router.accountNumber(r.customerId)] =
+      (summary.routed[router.accountNumber(r.customerId)] ?? 0) + r.records
+  summary.unknown = await queuedRecords(run.id)
+  if (run.opts.process !== false) {
     const byCustomer = new Map<number, string[]>()
     for (const r of routed)
       byCustomer.set(r.customerId, [...(byCustomer.get(r.customerId) ?? []), r.period])
-    await processImport(row.id, byCustomer, streamedCustomers(enricher))
+    await processImport(run.id, byCustomer, streamedCustomers(run.enricher))
   }
   return summary
 }
