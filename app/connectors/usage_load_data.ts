@@ -148,136 +148,178 @@ export async function openLoadDataSink(
 ): Promise<UsageSink> {
   // The transaction's mysql2 connection: knex hands out the transaction's own connection here.
   const connection = await (trx.knexClient as any).client.acquireConnection()
-  const socket = connection.stream as NodeJS.WritableStream & { writableLength: number }
+  return new LoadDataSink(trx, target, connection)
+}
 
-  let wake: (() => void) | null = null
-  const resume = () => {
-    const w = wake
-    wake = null
-    w?.()
-  }
-  socket.on('drain', resume)
-
-  let failed: unknown = null
-  let inserted = 0
+/** The usage sink of openLoadDataSink: lines encoded into chunks, chunks fed to one statement after another. */
+class LoadDataSink implements UsageSink {
+  private readonly socket: NodeJS.WritableStream & { writableLength: number }
+  /** add() waiting for room (for the server, the stream or the socket to catch up). */
+  private wake: (() => void) | null = null
+  private failed: unknown = null
+  private inserted = 0
   // Each statement starts when the one before has ended and had its warnings read.
-  let chain: Promise<void> = Promise.resolve()
-  let unfinished = 0
-  const statement = (feed: Readable, first: number) => {
-    unfinished++
-    chain = chain.then(async () => {
-      try {
-        if (failed) return
-        const header = await new Promise<any>((resolve, reject) => {
-          connection.query(
-            { sql: LOAD_SQL, infileStreamFactory: () => feed.on('data', reuse) },
-            (error: unknown, res: unknown) => (error ? reject(error) : resolve(res))
-          )
-        })
-        const info =
-          /Records:\s*(\d+)\s+Deleted:\s*(\d+)\s+Skipped:\s*(\d+)\s+Warnings:\s*(\d+)/.exec(
-            String(header?.info ?? '')
-          )
-        if (info && Number(info[4]) > Number(info[3])) await throwFirstWarning(trx, lines, first)
-        inserted += Number(header?.affectedRows ?? 0)
-      } catch (error) {
-        failed = error
-      } finally {
-        unfinished--
-        resume()
-      }
-    })
-  }
-
-  const suffix = `\t${text(target.source)}\t${target.importId}\t`
+  private chain: Promise<void> = Promise.resolve()
+  private unfinished = 0
+  private readonly suffix: string
   // A reseller-wide file alternates between customers: one prefix string per customer.
-  const prefixes = new Map<number, string>()
-  const prefixOf = (customerId: number) => {
-    let p = prefixes.get(customerId)
-    if (p === undefined) prefixes.set(customerId, (p = customerId + suffix))
-    return p
-  }
+  private readonly prefixes = new Map<number, string>()
   // Lines are encoded straight into a buffer: a long string built of many rows would
   // outlive several young-generation collections and fill the old generation.
   // mysql2 copies each chunk into its packet as it reads it, so a chunk read is free for the next
   // rows: left to the garbage collector, ~64 MB of chunks waited for a full collection at a time.
-  const spare: Buffer[] = []
-  const reuse = (chunk: Buffer) => {
-    if (chunk.buffer.byteLength === CHUNK && spare.length < SPARE_CHUNKS)
-      spare.push(Buffer.from(chunk.buffer, 0, CHUNK))
-  }
-  let out: Buffer = Buffer.allocUnsafe(CHUNK)
-  let used = 0
-  let lines = new Uint32Array(1 << 16)
-  let count = 0
-  let feed = new Readable({ highWaterMark: CHUNK, read: resume })
-  let inStatement = 0
-  statement(feed, 0)
+  private readonly spare: Buffer[] = []
+  private out: Buffer = Buffer.allocUnsafe(CHUNK)
+  private used = 0
+  /** The file line of each record, for the errors of the warnings a statement leaves. */
+  private lines = new Uint32Array(1 << 16)
+  private count = 0
+  private feed: Readable
+  private inStatement = 0
 
-  const send = () => {
-    if (used) feed.push(out.subarray(0, used))
-    out = spare.pop() ?? Buffer.allocUnsafe(CHUNK)
-    used = 0
-  }
-  const endStatement = () => {
-    send()
-    feed.push(null)
-  }
-  const crowded = () =>
-    unfinished > STATEMENTS_AHEAD ||
-    feed.readableLength > HIGH_WATER ||
-    socket.writableLength > HIGH_WATER
-  const waitForRoom = async () => {
-    while (!failed && crowded()) await new Promise<void>((resolve) => (wake = resolve))
-    if (failed) throw failed
-  }
-  const close = () => {
-    socket.removeListener('drain', resume)
+  constructor(
+    private readonly trx: TransactionClientContract,
+    private readonly target: SinkTarget,
+    private readonly connection: any
+  ) {
+    this.socket = connection.stream
+    this.socket.on('drain', this.resume)
+    this.suffix = `\t${text(target.source)}\t${target.importId}\t`
+    this.feed = new Readable({ highWaterMark: CHUNK, read: this.resume })
+    this.statement(this.feed, 0)
   }
 
-  return {
-    add(
-      record: ParsedRecord,
-      line: number,
-      customerId = target.customerId,
-      outcome?: StoredOutcome | null
-    ) {
-      if (count === lines.length) {
-        const grown = new Uint32Array(lines.length * 2)
-        grown.set(lines)
-        lines = grown
-      }
-      lines[count++] = line
-      const tsv = prefixOf(customerId) + loadDataLine(record, outcome)
-      // Three bytes a UTF-16 unit is the most UTF-8 can take.
-      if (used + tsv.length * 3 > CHUNK) {
-        send()
-        if (tsv.length * 3 > CHUNK) out = Buffer.allocUnsafe(tsv.length * 3)
-      }
-      used += out.write(tsv, used)
-      if (++inStatement === STATEMENT_ROWS) {
-        endStatement()
-        feed = new Readable({ highWaterMark: CHUNK, read: resume })
-        inStatement = 0
-        statement(feed, count)
-      }
-      if (failed || crowded()) return waitForRoom()
-    },
-    async finish() {
-      endStatement()
-      await chain
-      close()
-      if (failed) throw failed
-      return inserted
-    },
-    async abort() {
-      used = 0
-      failed ??= new Error('aborted')
-      if (!feed.readableEnded) feed.push(null)
-      await chain
-      close()
-    },
+  /** Wakes add() waiting for room (the socket drained, a feed wants more, a statement ended). */
+  private readonly resume = () => {
+    const w = this.wake
+    this.wake = null
+    w?.()
   }
+
+  /** Keeps a chunk mysql2 has read (copied into its packet) for the next rows. */
+  private readonly reuse = (chunk: Buffer) => {
+    if (chunk.buffer.byteLength === CHUNK && this.spare.length < SPARE_CHUNKS)
+      this.spare.push(Buffer.from(chunk.buffer, 0, CHUNK))
+  }
+
+  /** Queues the LOAD DATA statement that reads `feed`, whose first record is the file's `first`. */
+  private statement(feed: Readable, first: number) {
+    this.unfinished++
+    this.chain = this.chain.then(async () => {
+      try {
+        if (this.failed) return
+        const header = await this.load(feed)
+        if (warnedBeyondSkipped(header)) await throwFirstWarning(this.trx, this.lines, first)
+        this.inserted += Number(header?.affectedRows ?? 0)
+      } catch (error) {
+        this.failed = error
+      } finally {
+        this.unfinished--
+        this.resume()
+      }
+    })
+  }
+
+  /** Runs one LOAD DATA statement serving `feed` as its file; resolves with the server's result header. */
+  private load(feed: Readable): Promise<any> {
+    return new Promise<any>((resolve, reject) => {
+      this.connection.query(
+        { sql: LOAD_SQL, infileStreamFactory: () => feed.on('data', this.reuse) },
+        (error: unknown, res: unknown) => (error ? reject(error) : resolve(res))
+      )
+    })
+  }
+
+  private prefixOf(customerId: number) {
+    let p = this.prefixes.get(customerId)
+    if (p === undefined) this.prefixes.set(customerId, (p = customerId + this.suffix))
+    return p
+  }
+
+  /** Hands the filled part of the chunk to the statement's feed and starts a fresh chunk. */
+  private send() {
+    if (this.used) this.feed.push(this.out.subarray(0, this.used))
+    this.out = this.spare.pop() ?? Buffer.allocUnsafe(CHUNK)
+    this.used = 0
+  }
+
+  private endStatement() {
+    this.send()
+    this.feed.push(null)
+  }
+
+  /** Ends the statement of STATEMENT_ROWS records and queues the next one. */
+  private nextStatement() {
+    this.endStatement()
+    this.feed = new Readable({ highWaterMark: CHUNK, read: this.resume })
+    this.inStatement = 0
+    this.statement(this.feed, this.count)
+  }
+
+  private crowded() {
+    return (
+      this.unfinished > STATEMENTS_AHEAD ||
+      this.feed.readableLength > HIGH_WATER ||
+      this.socket.writableLength > HIGH_WATER
+    )
+  }
+
+  private async waitForRoom() {
+    while (!this.failed && this.crowded())
+      await new Promise<void>((resolve) => (this.wake = resolve))
+    if (this.failed) throw this.failed
+  }
+
+  private close() {
+    this.socket.removeListener('drain', this.resume)
+  }
+
+  add(
+    record: ParsedRecord,
+    line: number,
+    customerId = this.target.customerId,
+    outcome?: StoredOutcome | null
+  ) {
+    if (this.count === this.lines.length) {
+      const grown = new Uint32Array(this.lines.length * 2)
+      grown.set(this.lines)
+      this.lines = grown
+    }
+    this.lines[this.count++] = line
+    const tsv = this.prefixOf(customerId) + loadDataLine(record, outcome)
+    // Three bytes a UTF-16 unit is the most UTF-8 can take.
+    if (this.used + tsv.length * 3 > CHUNK) {
+      this.send()
+      if (tsv.length * 3 > CHUNK) this.out = Buffer.allocUnsafe(tsv.length * 3)
+    }
+    this.used += this.out.write(tsv, this.used)
+    if (++this.inStatement === STATEMENT_ROWS) this.nextStatement()
+    if (this.failed || this.crowded()) return this.waitForRoom()
+  }
+
+  async finish() {
+    this.endStatement()
+    await this.chain
+    this.close()
+    if (this.failed) throw this.failed
+    return this.inserted
+  }
+
+  async abort() {
+    this.used = 0
+    this.failed ??= new Error('aborted')
+    if (!this.feed.readableEnded) this.feed.push(null)
+    await this.chain
+    this.close()
+  }
+}
+
+/** True when a statement's result header counts more warnings than skipped duplicates. */
+function warnedBeyondSkipped(header: any): boolean {
+  const info = /Records:\s*(\d+)\s+Deleted:\s*(\d+)\s+Skipped:\s*(\d+)\s+Warnings:\s*(\d+)/.exec(
+    String(header?.info ?? '')
+  )
+  return Boolean(info && Number(info[4]) > Number(info[3]))
 }
 
 /** Turns the first warning that is not a duplicate into an error naming the file line and column. */
