@@ -1,4 +1,5 @@
-// Lists functions in app/ longer than a threshold (default 80 lines), longest first.
+// Lists functions in app/ longer than a threshold (default 80 lines), longest first, and exits
+// non-zero when there is any (`npm run lint:functions`, run in CI by scripts/test-mysql.sh).
 // Usage: node scripts/long_functions.mjs [maxLines]
 // Length = lines from the function's first line to its closing brace, inclusive.
 import { readdirSync, readFileSync } from 'node:fs'
@@ -54,3 +55,4 @@ for (const path of sourceFiles(join(root, 'app'))) {
 found.sort((a, b) => b.lines - a.lines)
 for (const f of found) console.log(`${String(f.lines).padStart(4)}  ${f.file}:${f.line}  ${f.name}`)
 console.log(`${found.length} function(s) over ${limit} lines`)
+if (found.length) process.exitCode = 1

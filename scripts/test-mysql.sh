@@ -17,6 +17,9 @@ echo "== type-check the server code and the Vue pages of the admin UI (vue-tsc)"
 npm run typecheck
 # Folder dependencies (no cycles, app/lib a leaf, no capability reaching into the HTTP layer).
 npm run lint:architecture
+# No function in app/ over 80 lines: one long enough to need section comments wants to be split into
+# functions whose names say what each part does (issue #16, docs/conventions.md).
+npm run lint:functions
 
 echo "== lint (ESLint with @adonisjs/eslint-config) and format check (Prettier with @adonisjs/prettier-config)"
 npm run lint
