@@ -4,6 +4,7 @@ import { DateTime } from 'luxon'
 import { DEMO_DECK, DEMO_DESTINATIONS } from '#demo/demo_catalogue'
 import { DEMO_PROFILE, type DemoCustomer } from '#demo/demo_seed'
 import type { Random } from '#lib/seeded_random'
+import { divRoundHalfUp, formatScaled } from '#lib/money'
 
 export interface DemoFile {
   path: string
@@ -150,6 +151,13 @@ function carrierFile(
   return bill.lines.join('\n') + '\n'
 }
 
+// The carrier's prices in e4 (ten-thousandths of a pound), so a line's cost is exact integer arithmetic
+// rounded half-up to 4 dp once (#lib/money), never a binary float: £0.0004 a second, £0.0000006 a KB
+// of data, £0.00045 a KB roaming.
+const VOICE_E4_PER_SECOND = 4
+const DATA_E4_PER_1000_KB = 6
+const ROAMING_E4_PER_10_KB = 45
+
 /** One mobile's month: calls, data sessions, texts, and for the roamer data roaming. */
 function mobileUsage(
   random: Random,
@@ -162,13 +170,13 @@ function mobileUsage(
     const seconds = random.int(8, 1200)
     const start = callStart(random, month)
     const called = weightedDestination(random)
-    const cost = (seconds * 0.0004).toFixed(4)
+    const cost = formatScaled(seconds * VOICE_E4_PER_SECOND, 4)
     carrierLine(bill, number, start, called, seconds, 0, 'Call', 'Voice call', cost)
   }
   for (let d = random.int(3, 10); d > 0; d--) {
     const kb = random.int(500, 350_000)
     const start = callStart(random, month)
-    const cost = (kb * 0.0000006).toFixed(4)
+    const cost = formatScaled(divRoundHalfUp(kb * DATA_E4_PER_1000_KB, 1000), 4)
     carrierLine(bill, number, start, '', 0, kb, 'Data', 'Mobile data session', cost)
   }
   for (let t = random.int(0, 8); t > 0; t--) {
@@ -179,7 +187,7 @@ function mobileUsage(
     for (let r = 0; r < 6; r++) {
       const kb = random.int(50_000, 200_000)
       const start = callStart(random, month)
-      const cost = (kb * 0.00045).toFixed(4)
+      const cost = formatScaled(divRoundHalfUp(kb * ROAMING_E4_PER_10_KB, 10), 4)
       carrierLine(bill, number, start, '', 0, kb, 'Roaming Data', ROAMING, cost)
     }
   }
