@@ -25,6 +25,8 @@ export interface ConnectorImportRow {
   created_at: string
 }
 
+export type ConnectorsIndexProps = { connectors: ConnectorView[] }
+
 export interface ConnectorShowProps {
   connector: ConnectorView
   imports: ConnectorImportRow[]
@@ -33,8 +35,49 @@ export interface ConnectorShowProps {
   typeLabel: string
 }
 
-export interface ConnectorFormProps extends ConnectorFormOptions {
+/**
+ * The show page's props as served: the connector, its imports and its last run are functions, so
+ * the page's reloads of them alone (`only`, while a poll runs) compute nothing else.
+ */
+export type ConnectorShowServed = Omit<ConnectorShowProps, 'connector' | 'imports' | 'lastRun'> & {
+  connector: () => ConnectorView
+  imports: () => ConnectorImportRow[]
+  lastRun: () => Promise<ConnectorLastRun>
+}
+
+/** A type, not an interface: an interface is no `Record<string, unknown>`, so page_props_check would not see its render. */
+export type ConnectorFormProps = ConnectorFormOptions & {
+  /** null: a new connector. */
   connector: ConnectorView | null
+}
+
+/** A connector with its customer, or E_ROW_NOT_FOUND (404). */
+const findConnector = (id: number) =>
+  Connector.query().where('id', id).preload('customer').firstOrFail()
+
+export async function connectorsIndexProps(): Promise<ConnectorsIndexProps> {
+  const connectors = await Connector.query().preload('customer').orderBy('name')
+  return { connectors: connectors.map(connectorView) }
+}
+
+export async function connectorShowProps(id: number): Promise<ConnectorShowServed> {
+  const connector = await findConnector(id)
+  const imports = await connectorImports(connector.id)
+  return {
+    connector: () => connectorView(connector),
+    imports: () => imports,
+    lastRun: async () => lastResult(connector.id),
+    concealed: await reportsConcealed(connector),
+    typeLabel: connectorTypeLabel(connector.type),
+  }
+}
+
+/** The connector form: a new connector (`id` null) or the one to edit. */
+export async function connectorFormProps(id: number | null): Promise<ConnectorFormProps> {
+  return {
+    connector: id === null ? null : connectorView(await findConnector(id)),
+    ...(await connectorFormOptions()),
+  }
 }
 
 /** What the browser may see of a connector: never its credentials, only which ones are set. */
