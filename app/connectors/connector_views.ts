@@ -9,7 +9,6 @@ import { explainConnectorError } from '#connectors/explain_error'
 
 export type ConnectorView = ReturnType<typeof connectorView>
 export type ConnectorFormOptions = Awaited<ReturnType<typeof connectorFormOptions>>
-export type ConnectorLastRun = Awaited<ReturnType<typeof lastResult>>
 
 export interface ConnectorImportRow {
   id: number
@@ -90,6 +89,8 @@ export function connectorView(c: Connector) {
   } catch {
     credentialKeys = []
   }
+  // The model types them loosely; the pages read them as unknown values.
+  const settings: Record<string, unknown> = c.settings ?? {}
   return {
     id: c.id,
     name: c.name,
@@ -97,7 +98,7 @@ export function connectorView(c: Connector) {
     transport: c.transport,
     customerId: c.customerId,
     customerName: c.customer?.name ?? null,
-    settings: c.settings ?? {},
+    settings,
     credentialKeys,
     schedule: c.schedule,
     enabled: c.enabled,
@@ -164,7 +165,37 @@ export async function reportsConcealed(connector: Connector): Promise<boolean> {
 
 export const connectorTypeLabel = (type: string) => connectorType(type).label
 
-export async function lastResult(connectorId: number) {
+/** What a poll recorded in its job run: the connector, a message for people, the snapshot's notes. */
+export type ConnectorRunDetail = {
+  connectorId?: number
+  message?: string
+  snapshot?: { notes?: string[] }
+}
+
+/** The connector's last poll; null before the first. Times are ISO. */
+export type ConnectorLastRun = {
+  id: number
+  status: string
+  startedAt: string | null
+  finishedAt: string | null
+  error: string | null
+  detail: ConnectorRunDetail | null
+} | null
+
+const timeOf = (v: unknown) =>
+  v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : String(v)
+
+function runDetail(text: unknown): ConnectorRunDetail | null {
+  if (typeof text !== 'string' || !text) return null
+  try {
+    const parsed: unknown = JSON.parse(text)
+    return parsed && typeof parsed === 'object' ? (parsed as ConnectorRunDetail) : null
+  } catch {
+    return null
+  }
+}
+
+export async function lastResult(connectorId: number): Promise<ConnectorLastRun> {
   const run = await db
     .from('job_runs')
     .where('job', 'connectors:poll')
@@ -175,16 +206,12 @@ export async function lastResult(connectorId: number) {
     .orderBy('id', 'desc')
     .first()
   if (!run) return null
-  let detail: any = null
-  try {
-    detail = run.detail ? JSON.parse(run.detail) : null
-  } catch {}
   return {
-    id: run.id,
-    status: run.status,
-    startedAt: run.started_at,
-    finishedAt: run.finished_at,
-    error: run.error,
-    detail,
+    id: Number(run.id),
+    status: String(run.status),
+    startedAt: timeOf(run.started_at),
+    finishedAt: timeOf(run.finished_at),
+    error: run.error === null || run.error === undefined ? null : String(run.error),
+    detail: runDetail(run.detail),
   }
 }
