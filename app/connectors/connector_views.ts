@@ -44,10 +44,17 @@ export type ConnectorShowServed = Omit<ConnectorShowProps, 'connector' | 'import
   lastRun: () => Promise<ConnectorLastRun>
 }
 
-/** A type, not an interface: an interface is no `Record<string, unknown>`, so page_props_check would not see its render. */
-export type ConnectorFormProps = ConnectorFormOptions & {
+/**
+ * The connector form. A type with its keys spelled out: an interface is no `Record<string, unknown>`
+ * (page_props_check would not see the render), and the Vue compiler cannot list the keys of
+ * `ConnectorFormOptions` (a ReturnType) when it compiles `defineProps`.
+ */
+export type ConnectorFormProps = {
   /** null: a new connector. */
   connector: ConnectorView | null
+  types: ConnectorFormOptions['types']
+  transports: ConnectorFormOptions['transports']
+  customers: ConnectorFormOptions['customers']
 }
 
 /** A connector with its customer, or E_ROW_NOT_FOUND (404). */
