@@ -7,17 +7,17 @@
  * a type error naming the page and the prop, not a blank cell in the browser. The page side is read
  * from the compiled component, so pages declaring their props inline are held to it as well.
  *
- * Add an entry with every new `inertia.render`. The insights views (app/insights/pages.ts) render
- * through one helper typed with loose props, so they are not listed; their pages import the types
- * of app/insights/page_props.ts instead. Nor is imports/show: its method also renders
- * errors/not_found, and `InferPageProps` of two renders keeps only the props both share (none);
- * the page imports its types from app/connectors/import_views.ts.
+ * Add an entry with every new `inertia.render`. A method that renders two pages (imports/show also
+ * renders errors/not_found) is read with `EachRender`: `InferPageProps` of two renders keeps only
+ * the props both share (none). The insights views (app/insights/pages.ts) render through one
+ * helper generic in its props, so their methods are listed like any other.
  */
-import type { InferPageProps, SharedProps } from '@adonisjs/inertia/types'
+import type { InferPageProps, PageObject, SharedProps } from '@adonisjs/inertia/types'
 import type AccountingExportsController from '#controllers/accounting_exports_controller'
 import type AccountingSettingsController from '#controllers/accounting_settings_controller'
 import type AgedDebtController from '#controllers/aged_debt_controller'
 import type AllocationController from '#controllers/allocation_controller'
+import type TokensPageController from '#controllers/api/tokens_page_controller'
 import type AuditLogsController from '#controllers/audit_logs_controller'
 import type BankStatementsController from '#controllers/bank_statements_controller'
 import type BillingRunsController from '#controllers/billing_runs_controller'
@@ -57,6 +57,7 @@ import type WebhooksController from '#controllers/webhooks_controller'
 import type AccountingExportPage from '~/pages/accounting/export.vue'
 import type AccountingSettingsPage from '~/pages/accounting/settings.vue'
 import type AllocationShowPage from '~/pages/allocation/show.vue'
+import type ApiTokensPage from '~/pages/api/tokens.vue'
 import type AuditIndexPage from '~/pages/audit/index.vue'
 import type BillingGuardsPage from '~/pages/billing/guards.vue'
 import type BillingIndexPage from '~/pages/billing/index.vue'
@@ -81,8 +82,15 @@ import type EmployeesIndexPage from '~/pages/employees/index.vue'
 import type EmployeesShowPage from '~/pages/employees/show.vue'
 import type ExceptionsIndexPage from '~/pages/exceptions/index.vue'
 import type ImportsIndexPage from '~/pages/imports/index.vue'
+import type ImportsShowPage from '~/pages/imports/show.vue'
+import type InsightsAnomaliesPage from '~/pages/insights/anomalies.vue'
+import type InsightsDashboardPage from '~/pages/insights/dashboard.vue'
+import type InsightsEmployeePage from '~/pages/insights/employee.vue'
+import type InsightsEmployeesPage from '~/pages/insights/employees.vue'
 import type InsightsIndexPage from '~/pages/insights/index.vue'
+import type InsightsMarginPage from '~/pages/insights/margin.vue'
 import type InsightsPortalAdminPage from '~/pages/insights/portal_admin.vue'
+import type InsightsWastePage from '~/pages/insights/waste.vue'
 import type InvoicesIndexPage from '~/pages/invoices/index.vue'
 import type InvoicesShowPage from '~/pages/invoices/show.vue'
 import type JobsIndexPage from '~/pages/jobs/index.vue'
@@ -97,6 +105,9 @@ import type PaymentsShowPage from '~/pages/payments/show.vue'
 import type PaymentsStatementImportPage from '~/pages/payments/statement_import.vue'
 import type PaymentsStatementsPage from '~/pages/payments/statements.vue'
 import type PaymentsUnmatchedPage from '~/pages/payments/unmatched.vue'
+import type PortalDashboardPage from '~/pages/portal/dashboard.vue'
+import type PortalEmployeePage from '~/pages/portal/employee.vue'
+import type PortalEmployeesPage from '~/pages/portal/employees.vue'
 import type PortalInvitePage from '~/pages/portal/invite.vue'
 import type PortalInvoicesPage from '~/pages/portal/invoices.vue'
 import type ReconciliationShowPage from '~/pages/reconciliation/show.vue'
@@ -134,6 +145,20 @@ type Rendered<Served> = Served extends unknown
   : never
 
 type IsAny<T> = 0 extends 1 & T ? true : false
+
+/**
+ * `InferPageProps` of each page a method renders, one union member per render (`InferPageProps`
+ * itself merges the renders into the props they all share).
+ */
+type EachRender<Controller, Method extends keyof Controller> = Controller[Method] extends (
+  ...args: never[]
+) => infer Result
+  ? Extract<Awaited<Result>, PageObject> extends infer Page
+    ? Page extends PageObject
+      ? InferPageProps<{ render: () => Promise<Page> }, 'render'>
+      : never
+    : never
+  : never
 
 /** `true`, or a message naming the props the controller no longer serves (or serves mistyped). */
 type Serves<Served, Page> =
@@ -199,7 +224,14 @@ export type PagePropsChecks = [
   Check<Serves<InferPageProps<EmployeesController, 'show'>, typeof EmployeesShowPage>>,
   Check<Serves<InferPageProps<ExceptionsController, 'index'>, typeof ExceptionsIndexPage>>,
   Check<Serves<InferPageProps<ImportsController, 'index'>, typeof ImportsIndexPage>>,
+  Check<Serves<EachRender<ImportsController, 'show'>, typeof ImportsShowPage>>,
   Check<Serves<InferPageProps<InsightsController, 'index'>, typeof InsightsIndexPage>>,
+  Check<Serves<InferPageProps<InsightsController, 'show'>, typeof InsightsDashboardPage>>,
+  Check<Serves<InferPageProps<InsightsController, 'employees'>, typeof InsightsEmployeesPage>>,
+  Check<Serves<InferPageProps<InsightsController, 'employee'>, typeof InsightsEmployeePage>>,
+  Check<Serves<InferPageProps<InsightsController, 'margin'>, typeof InsightsMarginPage>>,
+  Check<Serves<InferPageProps<InsightsController, 'waste'>, typeof InsightsWastePage>>,
+  Check<Serves<InferPageProps<InsightsController, 'anomalies'>, typeof InsightsAnomaliesPage>>,
   Check<Serves<InferPageProps<InvoicesController, 'show'>, typeof InvoicesShowPage>>,
   Check<Serves<InferPageProps<JobsController, 'index'>, typeof JobsIndexPage>>,
   Check<Serves<InferPageProps<MappingProfilesController, 'index'>, typeof ConnectorsProfilesPage>>,
@@ -213,6 +245,9 @@ export type PagePropsChecks = [
   Check<Serves<InferPageProps<PaymentsController, 'create'>, typeof PaymentsNewPage>>,
   Check<Serves<InferPageProps<PaymentsController, 'show'>, typeof PaymentsShowPage>>,
   Check<Serves<InferPageProps<PortalAdminController, 'show'>, typeof InsightsPortalAdminPage>>,
+  Check<Serves<InferPageProps<PortalController, 'dashboard'>, typeof PortalDashboardPage>>,
+  Check<Serves<InferPageProps<PortalController, 'employees'>, typeof PortalEmployeesPage>>,
+  Check<Serves<InferPageProps<PortalController, 'employee'>, typeof PortalEmployeePage>>,
   Check<Serves<InferPageProps<PortalController, 'invoices'>, typeof PortalInvoicesPage>>,
   Check<Serves<InferPageProps<PortalInviteController, 'show'>, typeof PortalInvitePage>>,
   Check<Serves<InferPageProps<ReconciliationController, 'show'>, typeof ReconciliationShowPage>>,
@@ -234,6 +269,7 @@ export type PagePropsChecks = [
   Check<
     Serves<InferPageProps<UnknownServicesController, 'index'>, typeof UnknownServicesIndexPage>
   >,
+  Check<Serves<InferPageProps<TokensPageController, 'index'>, typeof ApiTokensPage>>,
   Check<Serves<InferPageProps<UsersController, 'index'>, typeof UsersIndexPage>>,
   Check<Serves<InferPageProps<WebhooksController, 'index'>, typeof WebhooksIndexPage>>,
   Check<Serves<InferPageProps<WebhooksController, 'show'>, typeof WebhooksShowPage>>,

@@ -9,7 +9,6 @@ import { explainConnectorError } from '#connectors/explain_error'
 
 export type ConnectorView = ReturnType<typeof connectorView>
 export type ConnectorFormOptions = Awaited<ReturnType<typeof connectorFormOptions>>
-export type ConnectorLastRun = Awaited<ReturnType<typeof lastResult>>
 
 export interface ConnectorImportRow {
   id: number
@@ -25,6 +24,8 @@ export interface ConnectorImportRow {
   created_at: string
 }
 
+export type ConnectorsIndexProps = { connectors: ConnectorView[] }
+
 export interface ConnectorShowProps {
   connector: ConnectorView
   imports: ConnectorImportRow[]
@@ -33,8 +34,56 @@ export interface ConnectorShowProps {
   typeLabel: string
 }
 
-export interface ConnectorFormProps extends ConnectorFormOptions {
+/**
+ * The show page's props as served: the connector, its imports and its last run are functions, so
+ * the page's reloads of them alone (`only`, while a poll runs) compute nothing else.
+ */
+export type ConnectorShowServed = Omit<ConnectorShowProps, 'connector' | 'imports' | 'lastRun'> & {
+  connector: () => ConnectorView
+  imports: () => ConnectorImportRow[]
+  lastRun: () => Promise<ConnectorLastRun>
+}
+
+/**
+ * The connector form. A type with its keys spelled out: an interface is no `Record<string, unknown>`
+ * (page_props_check would not see the render), and the Vue compiler cannot list the keys of
+ * `ConnectorFormOptions` (a ReturnType) when it compiles `defineProps`.
+ */
+export type ConnectorFormProps = {
+  /** null: a new connector. */
   connector: ConnectorView | null
+  types: ConnectorFormOptions['types']
+  transports: ConnectorFormOptions['transports']
+  customers: ConnectorFormOptions['customers']
+}
+
+/** A connector with its customer, or E_ROW_NOT_FOUND (404). */
+const findConnector = (id: number) =>
+  Connector.query().where('id', id).preload('customer').firstOrFail()
+
+export async function connectorsIndexProps(): Promise<ConnectorsIndexProps> {
+  const connectors = await Connector.query().preload('customer').orderBy('name')
+  return { connectors: connectors.map(connectorView) }
+}
+
+export async function connectorShowProps(id: number): Promise<ConnectorShowServed> {
+  const connector = await findConnector(id)
+  const imports = await connectorImports(connector.id)
+  return {
+    connector: () => connectorView(connector),
+    imports: () => imports,
+    lastRun: async () => lastResult(connector.id),
+    concealed: await reportsConcealed(connector),
+    typeLabel: connectorTypeLabel(connector.type),
+  }
+}
+
+/** The connector form: a new connector (`id` null) or the one to edit. */
+export async function connectorFormProps(id: number | null): Promise<ConnectorFormProps> {
+  return {
+    connector: id === null ? null : connectorView(await findConnector(id)),
+    ...(await connectorFormOptions()),
+  }
 }
 
 /** What the browser may see of a connector: never its credentials, only which ones are set. */
@@ -47,6 +96,8 @@ export function connectorView(c: Connector) {
   } catch {
     credentialKeys = []
   }
+  // The model types them loosely; the pages read them as unknown values.
+  const settings: Record<string, unknown> = c.settings ?? {}
   return {
     id: c.id,
     name: c.name,
@@ -54,7 +105,7 @@ export function connectorView(c: Connector) {
     transport: c.transport,
     customerId: c.customerId,
     customerName: c.customer?.name ?? null,
-    settings: c.settings ?? {},
+    settings,
     credentialKeys,
     schedule: c.schedule,
     enabled: c.enabled,
@@ -121,7 +172,37 @@ export async function reportsConcealed(connector: Connector): Promise<boolean> {
 
 export const connectorTypeLabel = (type: string) => connectorType(type).label
 
-export async function lastResult(connectorId: number) {
+/** What a poll recorded in its job run: the connector, a message for people, the snapshot's notes. */
+export type ConnectorRunDetail = {
+  connectorId?: number
+  message?: string
+  snapshot?: { notes?: string[] }
+}
+
+/** The connector's last poll; null before the first. Times are ISO. */
+export type ConnectorLastRun = {
+  id: number
+  status: string
+  startedAt: string | null
+  finishedAt: string | null
+  error: string | null
+  detail: ConnectorRunDetail | null
+} | null
+
+const timeOf = (v: unknown) =>
+  v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : String(v)
+
+function runDetail(text: unknown): ConnectorRunDetail | null {
+  if (typeof text !== 'string' || !text) return null
+  try {
+    const parsed: unknown = JSON.parse(text)
+    return parsed && typeof parsed === 'object' ? (parsed as ConnectorRunDetail) : null
+  } catch {
+    return null
+  }
+}
+
+export async function lastResult(connectorId: number): Promise<ConnectorLastRun> {
   const run = await db
     .from('job_runs')
     .where('job', 'connectors:poll')
@@ -132,16 +213,12 @@ export async function lastResult(connectorId: number) {
     .orderBy('id', 'desc')
     .first()
   if (!run) return null
-  let detail: any = null
-  try {
-    detail = run.detail ? JSON.parse(run.detail) : null
-  } catch {}
   return {
-    id: run.id,
-    status: run.status,
-    startedAt: run.started_at,
-    finishedAt: run.finished_at,
-    error: run.error,
-    detail,
+    id: Number(run.id),
+    status: String(run.status),
+    startedAt: timeOf(run.started_at),
+    finishedAt: timeOf(run.finished_at),
+    error: run.error === null || run.error === undefined ? null : String(run.error),
+    detail: runDetail(run.detail),
   }
 }

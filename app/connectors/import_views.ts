@@ -6,6 +6,7 @@ import { pageMeta, type PageMeta } from '#lib/db_helpers'
 import { e4ToMinor, formatMoney } from '#lib/money'
 import { duplicateCallReport } from '#connectors/dedupe_rekey'
 import { manualImportFormats } from '#connectors/registry'
+import { importRouting } from '#connectors/record_router'
 
 /** Read models of the imports pages (imports/index, imports/show) and the two downloads of an import. */
 
@@ -104,6 +105,43 @@ export async function uploadFormOptions(maxBytes: number) {
 export type DuplicateCallsView = Awaited<ReturnType<typeof duplicateCallsView>>
 export type UploadFormOptions = Awaited<ReturnType<typeof uploadFormOptions>>
 
+type Lazy<T> = () => Promise<T>
+
+/** The imports list (imports/index): one page of imports, the upload form, the duplicate calls report. */
+export type ImportsIndexProps = {
+  imports: ImportRow[]
+  meta: PageMeta
+  filters: { status: string; connector: number | null }
+  /** The upload form's choices; null for those who may not import. */
+  upload: UploadFormOptions | null
+  /** Calls found stored twice when dedupe became per reseller (credit notes may be due). */
+  duplicates: DuplicateCallsView
+}
+
+/**
+ * The list's props as served: the upload form's choices and the duplicates report are functions,
+ * so the page's progress polling (a reload of `imports` alone) computes neither.
+ */
+export type ImportsIndexServed = Omit<ImportsIndexProps, 'upload' | 'duplicates'> & {
+  upload: Lazy<UploadFormOptions | null>
+  duplicates: Lazy<DuplicateCallsView>
+}
+
+/** `upload`: the largest file the upload form takes, or null when the user may not import. */
+export async function importsIndexProps(
+  filters: { page: number; status: string; connectorId: number | null },
+  upload: { maxBytes: number } | null
+): Promise<ImportsIndexServed> {
+  const list = await importListPage(filters)
+  return {
+    imports: list.imports,
+    meta: list.meta,
+    filters: { status: filters.status, connector: filters.connectorId },
+    duplicates: () => duplicateCallsView(),
+    upload: async () => (upload ? uploadFormOptions(upload.maxBytes) : null),
+  }
+}
+
 export interface ImportDetail extends ImportRow {
   stage: string | null
   /** Whether the file as received is kept (downloadable). */
@@ -115,6 +153,31 @@ export interface ImportErrorRow {
   line: number
   field: string | null
   message: string
+}
+
+/** Where an import's records went: per customer, and how many wait in the unknown services queue. */
+export type ImportRouting = Awaited<ReturnType<typeof importRouting>>
+
+/** One import (imports/show) with a page of its line errors. */
+export type ImportShowProps = {
+  import: ImportDetail
+  errors: ImportErrorRow[]
+  errorsMeta: PageMeta
+  /** Where the records went. */
+  routing: ImportRouting
+}
+
+/**
+ * As served: the routing is a function, so the page's progress polling (a reload of the import
+ * and its errors) does not count it again.
+ */
+export type ImportShowServed = Omit<ImportShowProps, 'routing'> & { routing: Lazy<ImportRouting> }
+
+/** Null when there is no such import. */
+export async function importShowProps(id: number, page: number): Promise<ImportShowServed | null> {
+  const detail = await importDetail(id, page)
+  if (!detail) return null
+  return { ...detail, routing: () => importRouting(detail.import.id) }
 }
 
 /** An import with one page of its line errors; null when there is no such import. */

@@ -1,11 +1,11 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { agedDebtExport } from '#payments/aged_debt'
-import { agedCustomerPage, agedDebtPage } from '#payments/aged_debt_view'
+import { agedCustomerProps, agedDebtProps } from '#payments/aged_debt_view'
 import { exportFormat, sendExport } from '#insights/export'
 
 export default class AgedDebtController {
   async index({ inertia }: HttpContext) {
-    return inertia.render('payments/aged_debt', await agedDebtPage())
+    return inertia.render('payments/aged_debt', await agedDebtProps())
   }
 
   async export({ request, response }: HttpContext) {
@@ -16,6 +16,6 @@ export default class AgedDebtController {
   }
 
   async customer({ inertia, params }: HttpContext) {
-    return inertia.render('payments/aged_customer', await agedCustomerPage(Number(params.id)))
+    return inertia.render('payments/aged_customer', await agedCustomerProps(Number(params.id)))
   }
 }

@@ -1,6 +1,11 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { allocateLine, ignoreLine, importStatementFile, saveProfile } from '#payments/bank_import'
-import { importDetail, lineToAllocate, statementsPage, unmatchedQueue } from '#payments/bank_views'
+import {
+  lineToAllocateProps,
+  statementImportProps,
+  statementsPageProps,
+  unmatchedQueueProps,
+} from '#payments/bank_views'
 import { PaymentError, flashPaymentError } from '#payments/errors'
 import { StatementCsvError } from '#payments/statement_csv'
 import {
@@ -11,7 +16,7 @@ import {
 
 export default class BankStatementsController {
   async index({ inertia }: HttpContext) {
-    return inertia.render('payments/statements', await statementsPage())
+    return inertia.render('payments/statements', await statementsPageProps())
   }
 
   async store({ request, response, session, auth }: HttpContext) {
@@ -44,18 +49,18 @@ export default class BankStatementsController {
   }
 
   async show({ inertia, params, response }: HttpContext) {
-    const detail = await importDetail(Number(params.id))
+    const detail = await statementImportProps(Number(params.id))
     return detail
       ? inertia.render('payments/statement_import', detail)
       : response.notFound('Not found')
   }
 
   async unmatched({ inertia }: HttpContext) {
-    return inertia.render('payments/unmatched', await unmatchedQueue())
+    return inertia.render('payments/unmatched', await unmatchedQueueProps())
   }
 
   async line({ inertia, params, request, response }: HttpContext) {
-    const view = await lineToAllocate(
+    const view = await lineToAllocateProps(
       Number(params.id),
       Number(request.input('customer')) || undefined
     )

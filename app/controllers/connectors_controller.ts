@@ -9,50 +9,26 @@ import {
   startPoll,
 } from '#connectors/connector_admin'
 import {
-  connectorFormOptions,
-  connectorImports,
-  connectorTypeLabel,
-  connectorView,
-  lastResult,
-  reportsConcealed,
+  connectorFormProps,
+  connectorShowProps,
+  connectorsIndexProps,
 } from '#connectors/connector_views'
 
 export default class ConnectorsController {
   async index({ inertia }: HttpContext) {
-    const connectors = await Connector.query().preload('customer').orderBy('name')
-    return inertia.render('connectors/index', { connectors: connectors.map(connectorView) })
+    return inertia.render('connectors/index', await connectorsIndexProps())
   }
 
   async show({ inertia, params }: HttpContext) {
-    const connector = await Connector.query()
-      .where('id', params.id)
-      .preload('customer')
-      .firstOrFail()
-    const imports = await connectorImports(connector.id)
-    const concealed = await reportsConcealed(connector)
-    // Functions: the page reloads these alone (`only`) while a poll runs.
-    return inertia.render('connectors/show', {
-      connector: () => connectorView(connector),
-      imports: () => imports,
-      lastRun: async () => lastResult(connector.id),
-      concealed,
-      typeLabel: connectorTypeLabel(connector.type),
-    })
+    return inertia.render('connectors/show', await connectorShowProps(Number(params.id)))
   }
 
   async create({ inertia }: HttpContext) {
-    return inertia.render('connectors/form', { connector: null, ...(await connectorFormOptions()) })
+    return inertia.render('connectors/form', await connectorFormProps(null))
   }
 
   async edit({ inertia, params }: HttpContext) {
-    const connector = await Connector.query()
-      .where('id', params.id)
-      .preload('customer')
-      .firstOrFail()
-    return inertia.render('connectors/form', {
-      connector: connectorView(connector),
-      ...(await connectorFormOptions()),
-    })
+    return inertia.render('connectors/form', await connectorFormProps(Number(params.id)))
   }
 
   private async save({ request, response, session, auth }: HttpContext, connector: Connector) {

@@ -1,7 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { sendDownload } from '#lib/downloads'
-import { DateTime } from 'luxon'
-import { customerAccount } from '#payments/views'
+import { customerAccountProps } from '#payments/views'
 import { statementPdf } from '#payments/statement'
 import { applyCreditNote } from '#payments/credit_applications'
 import { PaymentError, flashPaymentError } from '#payments/errors'
@@ -10,14 +9,7 @@ import { applyCreditNoteValidator, statementRangeValidator } from '#validators/p
 /** A customer's account: what they owe and have paid, the statement of account, credit note applications. */
 export default class CustomerAccountsController {
   async show({ inertia, params }: HttpContext) {
-    const today = DateTime.now()
-    return inertia.render('payments/account', {
-      ...(await customerAccount(Number(params.id))),
-      statementRange: {
-        from: today.minus({ months: 3 }).startOf('month').toISODate(),
-        to: today.toISODate(),
-      },
-    })
+    return inertia.render('payments/account', await customerAccountProps(Number(params.id)))
   }
 
   async statement({ params, request, response, session }: HttpContext) {

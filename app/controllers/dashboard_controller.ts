@@ -1,9 +1,9 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { overview } from '#insights/overview'
+import { dashboardShowProps } from '#insights/overview'
 
 /** The billing team's landing page: what was billed and earned, and what needs attention. */
 export default class DashboardController {
   async show({ inertia }: HttpContext) {
-    return inertia.render('dashboard/show', { overview: await overview() })
+    return inertia.render('dashboard/show', await dashboardShowProps())
   }
 }

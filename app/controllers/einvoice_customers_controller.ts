@@ -1,10 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import {
-  addressesToReview,
-  confirmAddress,
-  customerEInvoicing,
-  saveCustomerEInvoicing,
-} from '#einvoice/customer_details'
+import { confirmAddress, saveCustomerEInvoicing } from '#einvoice/customer_details'
+import { addressReviewProps, customerEInvoicingProps } from '#einvoice/einvoice_views'
 import { EInvoiceError } from '#einvoice/errors'
 import { customerEInvoicingValidator } from '#validators/einvoice'
 import { parseDecimal } from '#lib/money'
@@ -12,9 +8,7 @@ import { parseDecimal } from '#lib/money'
 /** A customer's e-invoicing details, and the review of addresses the migration parsed. */
 export default class EInvoiceCustomersController {
   async show({ params, inertia }: HttpContext) {
-    return inertia.render('einvoice/customer', {
-      view: await customerEInvoicing(Number(params.id)),
-    })
+    return inertia.render('einvoice/customer', await customerEInvoicingProps(Number(params.id)))
   }
 
   async update({ params, request, response, session, auth }: HttpContext) {
@@ -56,7 +50,7 @@ export default class EInvoiceCustomersController {
   }
 
   async review({ inertia }: HttpContext) {
-    return inertia.render('einvoice/address_review', { rows: await addressesToReview() })
+    return inertia.render('einvoice/address_review', await addressReviewProps())
   }
 
   async confirm({ params, response, session, auth }: HttpContext) {

@@ -1,35 +1,13 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { saveSellerDetails, sellerDetails } from '#einvoice/seller'
+import { saveSellerDetails } from '#einvoice/seller'
 import { EInvoiceError } from '#einvoice/errors'
-import { ENDPOINT_SCHEMES } from '#einvoice/fields'
+import { sellerPageProps } from '#einvoice/einvoice_views'
 import { sellerEInvoicingValidator } from '#validators/einvoice'
 
 /** The reseller's own e-invoicing details (Settings → E-invoicing). */
 export default class EInvoiceSellerController {
   async show({ inertia }: HttpContext) {
-    const details = await sellerDetails()
-    return inertia.render('einvoice/seller', {
-      seller: {
-        ...Object.fromEntries(Object.entries(details.address).map(([k, v]) => [k, v ?? ''])),
-        endpointScheme: details.endpoint?.scheme ?? '',
-        endpointId: details.endpoint?.id ?? '',
-        paymentAccountId: details.paymentAccount?.id ?? '',
-        paymentAccountName: details.paymentAccount?.name ?? '',
-      } as Record<
-        | 'street'
-        | 'additional'
-        | 'city'
-        | 'postcode'
-        | 'region'
-        | 'country'
-        | 'endpointScheme'
-        | 'endpointId'
-        | 'paymentAccountId'
-        | 'paymentAccountName',
-        string
-      >,
-      schemes: Object.entries(ENDPOINT_SCHEMES).map(([code, label]) => ({ code, label })),
-    })
+    return inertia.render('einvoice/seller', await sellerPageProps())
   }
 
   async update({ request, response, session, auth }: HttpContext) {

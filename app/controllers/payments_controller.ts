@@ -1,7 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { allocatePayment, recordPayment } from '#payments/payments'
 import { PaymentError, flashPaymentError } from '#payments/errors'
-import { paymentDetail, paymentList, paymentNewProps } from '#payments/views'
+import { paymentIndexProps, paymentNewProps, paymentShowProps } from '#payments/views'
 import { allocateValidator, recordPaymentValidator } from '#validators/payments'
 
 const toAllocations = (rows?: { invoiceId: number; amount?: number }[]) =>
@@ -11,11 +11,8 @@ const toAllocations = (rows?: { invoiceId: number; amount?: number }[]) =>
 
 export default class PaymentsController {
   async index({ inertia, request }: HttpContext) {
-    const customerId = Number(request.input('customer')) || undefined
-    return inertia.render('payments/index', {
-      payments: await paymentList({ customerId }),
-      customerId: customerId ?? null,
-    })
+    const customerId = Number(request.input('customer')) || null
+    return inertia.render('payments/index', await paymentIndexProps(customerId))
   }
 
   async create({ inertia, request }: HttpContext) {
@@ -43,7 +40,7 @@ export default class PaymentsController {
   }
 
   async show({ inertia, params }: HttpContext) {
-    return inertia.render('payments/show', await paymentDetail(Number(params.id)))
+    return inertia.render('payments/show', await paymentShowProps(Number(params.id)))
   }
 
   async allocate({ params, request, response, session, auth }: HttpContext) {

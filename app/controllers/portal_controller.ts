@@ -16,6 +16,7 @@ import {
 } from '#insights/pages'
 import { exportFormat, sendExport } from '#insights/export'
 import { invoicesTable, creditNotesTable } from '#insights/views'
+import { portalInvoicesProps } from '#insights/portal_views'
 
 /** Every insights view's query string, validated here (the HTTP layer). */
 const query = (ctx: HttpContext) => insightsQueryValidator.validate(ctx.request.qs())
@@ -91,72 +92,22 @@ export default class PortalController {
   }
 
   async invoices(ctx: HttpContext) {
-    const customer = await this.ownCustomer(ctx)
-    const invoices = await Invoice.query()
-      .where('customer_id', customer.id)
-      .where('status', 'finalized')
-      .orderBy('period', 'desc')
-      .orderBy('id', 'desc')
-    const rows = invoices.map((i) => ({
-      id: i.id,
-      number: i.number,
-      period: i.period,
-      issueDate: i.issueDate?.toISODate() ?? null,
-      dueDate: i.dueDate?.toISODate() ?? null,
-      currency: i.currency,
-      subtotalMinor: i.subtotalMinor,
-      taxMinor: i.taxMinor,
-      totalMinor: i.totalMinor,
-      hasPdf: true,
-    }))
-    // Credit notes against the customer's own finalized invoices.
-    const notes = await CreditNote.query()
-      .join('invoices', 'invoices.id', 'credit_notes.invoice_id')
-      .where('invoices.customer_id', customer.id)
-      .where('invoices.status', 'finalized')
-      .select(
-        'credit_notes.*',
-        'invoices.number as invoice_number',
-        'invoices.currency as invoice_currency'
-      )
-      .orderBy('credit_notes.id', 'desc')
-    const creditNotes = notes.map((n) => ({
-      id: n.id,
-      number: n.number,
-      invoiceId: n.invoiceId,
-      invoiceNumber: n.$extras.invoice_number as string,
-      issueDate: n.issueDate.toISODate(),
-      reason: n.reason,
-      currency: n.$extras.invoice_currency as string,
-      subtotalMinor: n.subtotalMinor,
-      taxMinor: n.taxMinor,
-      totalMinor: n.totalMinor,
-      pdfUrl: `/portal/credit-notes/${n.id}/pdf`,
-    }))
+    const props = await portalInvoicesProps(await this.ownCustomer(ctx))
     const format = exportFormat(ctx.request.qs().format)
     if (format) {
       // XLSX holds both sheets; a CSV is one table, the credit notes when asked for (`table=credit_notes`).
       const creditNotesOnly = format === 'csv' && ctx.request.qs().table === 'credit_notes'
       const tables = creditNotesOnly
-        ? [creditNotesTable(creditNotes)]
-        : [invoicesTable(rows), creditNotesTable(creditNotes)]
+        ? [creditNotesTable(props.creditNotes)]
+        : [invoicesTable(props.invoices), creditNotesTable(props.creditNotes)]
       return sendExport(
         ctx.response,
         format,
-        `${customer.accountNumber}-${creditNotesOnly ? 'credit-notes' : 'invoices'}`,
+        `${props.customer.accountNumber}-${creditNotesOnly ? 'credit-notes' : 'invoices'}`,
         tables
       )
     }
-    return ctx.inertia.render('portal/invoices', {
-      customer: {
-        id: customer.id,
-        name: customer.name,
-        accountNumber: customer.accountNumber,
-        currency: customer.currency,
-      },
-      invoices: rows,
-      creditNotes,
-    })
+    return ctx.inertia.render('portal/invoices', props)
   }
 
   async invoicePdf(ctx: HttpContext) {

@@ -1,7 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import Customer from '#models/customer'
 import { acceptInviteValidator } from '#validators/insights'
 import { acceptInvite, findInvite, hashToken } from '#insights/portal_invites'
+import { portalInviteProps } from '#insights/portal_views'
 import { retryText, throttled } from '#lib/login_throttle'
 import { stampSession } from '#lib/session_stamp'
 
@@ -16,20 +16,10 @@ export default class PortalInviteController {
     if (!found.ok) {
       if (found.retryInSeconds !== null)
         response.status(429).header('Retry-After', String(found.retryInSeconds))
-      return inertia.render('portal/invite', {
-        valid: false,
-        token: null,
-        customerName: null,
-        error: found.retryInSeconds === null ? null : tooMany(found.retryInSeconds),
-      })
+      const error = found.retryInSeconds === null ? null : tooMany(found.retryInSeconds)
+      return inertia.render('portal/invite', await portalInviteProps(token, null, error))
     }
-    const customer = await Customer.find(found.value.customerId)
-    return inertia.render('portal/invite', {
-      valid: true,
-      token,
-      customerName: customer?.name ?? null,
-      error: null,
-    })
+    return inertia.render('portal/invite', await portalInviteProps(token, found.value))
   }
 
   async store({ params, request, response, session, auth }: HttpContext) {

@@ -2,7 +2,8 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { sendDownload } from '#lib/downloads'
 import { readFile } from 'node:fs/promises'
 import { DateTime } from 'luxon'
-import { reconcile, reconciliationCsv, reconciliationView } from '#reconciliation/reconcile'
+import { reconcile, reconciliationCsv } from '#reconciliation/reconcile'
+import { reconciliationShowProps } from '#reconciliation/reconciliation_views'
 import {
   enterSupplierTotal,
   importSupplierBillCsv,
@@ -30,7 +31,7 @@ export default class ReconciliationController {
         body: reconciliationCsv(result, input.section),
       })
     }
-    return inertia.render('reconciliation/show', { view: reconciliationView(result) })
+    return inertia.render('reconciliation/show', reconciliationShowProps(result))
   }
 
   async supplierTotal({ params, request, response, session, auth }: HttpContext) {

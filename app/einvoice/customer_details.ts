@@ -1,107 +1,17 @@
 import db from '@adonisjs/lucid/services/db'
 import Customer from '#models/customer'
 import { audit } from '#lib/audit'
-import { CATEGORY_LABELS } from '#lib/labels'
 import { EInvoiceError } from '#einvoice/errors'
-import {
-  checkCountry,
-  electronicAddress,
-  ENDPOINT_SCHEMES,
-  normaliseAddress,
-} from '#einvoice/fields'
-import { isVatCategory, VAT_CATEGORY_LABELS, vatRulesOf } from '#einvoice/vat'
-import { VAT_CATEGORIES, type PostalAddress, type VatCategory } from '#einvoice/types'
+import { checkCountry, electronicAddress, normaliseAddress } from '#einvoice/fields'
+import { isVatCategory, VAT_CATEGORY_LABELS } from '#einvoice/vat'
+import type { PostalAddress, VatCategory } from '#einvoice/types'
 
 /**
  * A customer's e-invoicing details (buyer party): references, structured postal address,
  * Peppol electronic address, default VAT category, per-category VAT rules and whether the
- * emails carry the UBL file. Saving them is the confirmation of a migrated address.
+ * emails carry the UBL file. Saving them is the confirmation of a migrated address. The pages'
+ * read models are in einvoice_views.ts.
  */
-
-export interface CustomerEInvoicingView {
-  customer: {
-    id: number
-    name: string
-    accountNumber: string
-    freeAddress: string | null
-    vatNumber: string | null
-    taxRatePercent: string
-  }
-  details: {
-    buyerReference: string
-    poNumber: string
-    address: Record<keyof PostalAddress, string>
-    addressNeedsReview: boolean
-    endpointScheme: string
-    endpointId: string
-    vatCategory: VatCategory
-    attachUbl: boolean
-  }
-  rules: {
-    category: string
-    categoryLabel: string
-    vatCategory: VatCategory
-    ratePercent: string
-  }[]
-  options: {
-    schemes: { code: string; label: string }[]
-    vatCategories: { code: VatCategory; label: string }[]
-    categories: { code: string; label: string }[]
-  }
-}
-
-const bpText = (bp: number) =>
-  `${Math.floor(bp / 100)}${
-    bp % 100
-      ? `.${String(bp % 100)
-          .padStart(2, '0')
-          .replace(/0$/, '')}`
-      : ''
-  }`
-
-export async function customerEInvoicing(customerId: number): Promise<CustomerEInvoicingView> {
-  const c = await Customer.findOrFail(customerId)
-  const rules = await vatRulesOf(db.connection(), c.id)
-  const s = (v: string | null) => v ?? ''
-  return {
-    customer: {
-      id: c.id,
-      name: c.name,
-      accountNumber: c.accountNumber,
-      freeAddress: c.address,
-      vatNumber: c.vatNumber,
-      taxRatePercent: bpText(c.taxRateBp),
-    },
-    details: {
-      buyerReference: s(c.buyerReference),
-      poNumber: s(c.poNumber),
-      address: {
-        street: s(c.addressStreet),
-        additional: s(c.addressAdditional),
-        city: s(c.addressCity),
-        postcode: s(c.addressPostcode),
-        region: s(c.addressRegion),
-        country: s(c.addressCountry),
-      },
-      addressNeedsReview: c.addressNeedsReview,
-      endpointScheme: s(c.endpointScheme),
-      endpointId: s(c.endpointId),
-      vatCategory: isVatCategory(c.vatCategory) ? c.vatCategory : 'S',
-      attachUbl: c.attachUbl,
-    },
-    rules: rules.map((r) => ({
-      category: r.category,
-      categoryLabel: CATEGORY_LABELS[r.category] ?? r.category,
-      vatCategory: r.vatCategory,
-      ratePercent: bpText(r.rateBp),
-    })),
-    options: {
-      schemes: Object.entries(ENDPOINT_SCHEMES).map(([code, label]) => ({ code, label })),
-      vatCategories: VAT_CATEGORIES.map((code) => ({ code, label: VAT_CATEGORY_LABELS[code] })),
-      categories: Object.entries(CATEGORY_LABELS).map(([code, label]) => ({ code, label })),
-    },
-  }
-}
 
 export interface CustomerEInvoicingInput {
   buyerReference?: string | null
@@ -218,38 +128,6 @@ export async function saveCustomerEInvoicing(
       },
       trx
     )
-  })
-}
-
-export interface AddressReviewRow {
-  id: number
-  name: string
-  accountNumber: string
-  freeAddress: string | null
-  parsed: Record<keyof PostalAddress, string | null>
-  missing: string[]
-}
-
-/** Customers whose structured address was guessed from the free text and awaits a person's confirmation. */
-export async function addressesToReview(): Promise<AddressReviewRow[]> {
-  const rows = await Customer.query().where('address_needs_review', true).orderBy('account_number')
-  return rows.map((c) => {
-    const parsed = {
-      street: c.addressStreet,
-      additional: c.addressAdditional,
-      city: c.addressCity,
-      postcode: c.addressPostcode,
-      region: c.addressRegion,
-      country: c.addressCountry,
-    }
-    return {
-      id: c.id,
-      name: c.name,
-      accountNumber: c.accountNumber,
-      freeAddress: c.address,
-      parsed,
-      missing: (['street', 'city', 'country'] as const).filter((k) => !parsed[k]),
-    }
   })
 }
 

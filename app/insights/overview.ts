@@ -249,3 +249,10 @@ export async function overview(now = DateTime.now().setZone(ZONE)): Promise<Over
     recentImports: imports,
   }
 }
+
+/** The billing team's landing page (dashboard/show). */
+export type DashboardShowProps = { overview: Overview }
+
+export async function dashboardShowProps(): Promise<DashboardShowProps> {
+  return { overview: await overview() }
+}

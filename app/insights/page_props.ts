@@ -1,6 +1,7 @@
 import type { Dashboard, EmployeeRow, employeeDetail, records } from '#insights/queries'
 import type { unusedLicences } from '#insights/waste'
 import type { Anomaly } from '#insights/anomalies'
+import type { MarginReport } from '#insights/margin'
 
 /**
  * The props of the insights pages (staff /customers/:id/insights… and the portal), as the
@@ -80,4 +81,10 @@ export interface AnomaliesProps {
   previous: string
   next: string
   anomalies: Anomaly[]
+}
+
+/** Margin across customers (insights/margin, staff only): the report and the filter it was made with. */
+export type MarginProps = {
+  report: MarginReport
+  filter: { customerId: number | null; currency: string; category: string | null }
 }

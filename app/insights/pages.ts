@@ -39,6 +39,7 @@ import {
 } from '#insights/views'
 import { htmlToPdf, statementHtml } from '#insights/statement'
 import { cached } from '#insights/cache'
+import type { MarginProps } from '#insights/page_props'
 
 /**
  * The insights views, shared by the staff pages (/customers/:id/insights…) and the customer portal
@@ -83,10 +84,11 @@ function exportName(customer: Customer, view: string, range?: Range) {
   return `${customer.accountNumber}-${view}${range ? `-${range.from}-to-${range.to}` : ''}`
 }
 
-async function answer(
+/** The file when `exportWith.format` asks for one, the page otherwise (typed by its props, for page_props_check). */
+async function answer<Props extends Record<string, unknown>>(
   ctx: Ctx,
   page: string,
-  props: Record<string, any>,
+  props: Props,
   exportWith: {
     format?: 'csv' | 'xlsx'
     name: string
@@ -329,24 +331,20 @@ export async function marginView(ctx: Ctx, q: MarginQuery, page: string) {
   const scope = report.customerId
     ? (report.customers.find((c) => c.id === report.customerId)?.name ?? 'customer')
     : `all-${report.currency}`
-  return answer(
-    ctx,
-    page,
-    {
-      report,
-      filter: {
-        customerId: report.customerId,
-        currency: report.currency,
-        category: q.category ?? null,
-      },
+  const props: MarginProps = {
+    report,
+    filter: {
+      customerId: report.customerId,
+      currency: report.currency,
+      category: q.category ?? null,
     },
-    {
-      format: q.format,
-      name: `margin-${scope}${q.category ? `-${q.category}` : ''}${q.format === 'csv' ? `-${table}` : ''}-${range.from}-to-${range.to}`,
-      tables: () => {
-        const all = marginTables(report)
-        return q.format === 'csv' ? [all[table]] : MARGIN_TABLES.map((t) => all[t])
-      },
-    }
-  )
+  }
+  return answer(ctx, page, props, {
+    format: q.format,
+    name: `margin-${scope}${q.category ? `-${q.category}` : ''}${q.format === 'csv' ? `-${table}` : ''}-${range.from}-to-${range.to}`,
+    tables: () => {
+      const all = marginTables(report)
+      return q.format === 'csv' ? [all[table]] : MARGIN_TABLES.map((t) => all[t])
+    },
+  })
 }

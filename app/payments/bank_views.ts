@@ -5,18 +5,108 @@ import { int } from '#lib/db_helpers'
 import { dateOnly } from '#rating/recurring'
 import { invoiceBalances } from '#payments/balances'
 import { referenceTokens } from '#payments/statement_csv'
-import { customerOptions, openInvoicesFor } from '#payments/views'
+import {
+  customerOptions,
+  openInvoicesFor,
+  type OpenInvoiceView,
+  type PaymentCustomerOption,
+} from '#payments/views'
 
-/** Read models for the bank statement pages: imports and profiles, the unmatched queue, one line to settle. */
+/**
+ * Read models for the bank statement pages: imports and profiles (payments/statements), the
+ * unmatched queue (payments/unmatched), one import (payments/statement_import) and one line to
+ * settle (payments/line). Amounts are formatted with their currency; `amountMinor` is exact.
+ */
 
-const STATUS_LABELS: Record<string, string> = {
+/** A CSV layout statements are read with: the columns' headings, the date format, the delimiter. */
+export type StatementProfileView = {
+  id: number
+  name: string
+  dateColumn: string
+  amountColumn: string
+  referenceColumn: string
+  descriptionColumn: string | null
+  dateFormat: string
+  delimiter: string
+}
+
+/** A statement file as imported: how many of its lines were new, duplicates, matched or left to settle. */
+export type StatementImportRow = {
+  id: number
+  filename: string
+  /** The profile's name; null once the profile is deleted. */
+  profile: string | null
+  createdAt: string
+  lines: number
+  newLines: number
+  duplicates: number
+  matched: number
+  unmatched: number
+}
+
+export type StatementsPageProps = {
+  profiles: StatementProfileView[]
+  /** The latest 100 imports, newest first. */
+  imports: StatementImportRow[]
+  /** Lines waiting to be allocated by hand. */
+  unmatched: number
+}
+
+export type BankLineStatus = 'matched' | 'unmatched' | 'allocated' | 'ignored'
+
+/** One statement line; `amount` is formatted in the currency of the customer it is for (GBP until one is chosen). */
+export type BankLineView = {
+  id: number
+  importId: number
+  lineNumber: number
+  /** "yyyy-MM-dd" */
+  bookedOn: string
+  amount: string
+  amountMinor: number
+  reference: string
+  description: string
+  status: BankLineStatus
+  statusLabel: string
+  paymentId: number | null
+}
+
+export type UnmatchedQueueProps = { lines: BankLineView[] }
+
+export type StatementImportProps = {
+  statement: Omit<StatementImportRow, 'profile' | 'createdAt'>
+  lines: BankLineView[]
+}
+
+export type LineToAllocateProps = {
+  line: BankLineView
+  customers: PaymentCustomerOption[]
+  /** The chosen customer (or the one whose invoice number the line names); null: none yet. */
+  customerId: number | null
+  /** The customer's open invoices with the line's amount suggested over them, oldest due first. */
+  openInvoices: OpenInvoiceView[]
+}
+
+/** A bank_statement_lines row as the queries select it (`select *`). */
+type LineRow = {
+  id: number | string
+  import_id: number | string
+  line_number: number | string
+  booked_on: Date | string
+  amount_minor: number | string | bigint
+  reference: string
+  description: string
+  status: BankLineStatus
+  payment_id: number | string | null
+}
+
+const STATUS_LABELS: Record<BankLineStatus, string> = {
   matched: 'Matched',
   unmatched: 'Unmatched',
   allocated: 'Allocated by hand',
   ignored: 'Ignored',
 }
 
-export async function statementsPage() {
+export async function statementsPageProps(): Promise<StatementsPageProps> {
   const profiles = await BankStatementProfile.query().orderBy('name')
   const imports = await db
     .from('bank_statement_imports as b')
@@ -40,10 +130,10 @@ export async function statementsPage() {
       dateFormat: p.dateFormat,
       delimiter: p.delimiter,
     })),
-    imports: imports.map((i: any) => ({
+    imports: imports.map((i) => ({
       id: Number(i.id),
-      filename: i.filename,
-      profile: i.profile,
+      filename: String(i.filename),
+      profile: i.profile === null ? null : String(i.profile),
       createdAt: new Date(i.created_at).toISOString(),
       lines: Number(i.lines),
       newLines: Number(i.new_lines),
@@ -55,7 +145,7 @@ export async function statementsPage() {
   }
 }
 
-function lineView(l: any, currency = 'GBP') {
+function lineView(l: LineRow, currency = 'GBP'): BankLineView {
   return {
     id: Number(l.id),
     importId: Number(l.import_id),
@@ -63,25 +153,25 @@ function lineView(l: any, currency = 'GBP') {
     bookedOn: dateOnly(l.booked_on)!,
     amount: formatMoney(int(l.amount_minor), currency),
     amountMinor: int(l.amount_minor),
-    reference: l.reference,
-    description: l.description,
+    reference: String(l.reference),
+    description: String(l.description),
     status: l.status,
     statusLabel: STATUS_LABELS[l.status] ?? l.status,
     paymentId: l.payment_id ? Number(l.payment_id) : null,
   }
 }
 
-export async function unmatchedQueue() {
+export async function unmatchedQueueProps(): Promise<UnmatchedQueueProps> {
   const lines = await db
     .from('bank_statement_lines')
     .where('status', 'unmatched')
     .orderBy('booked_on')
     .orderBy('id')
     .limit(500)
-  return { lines: lines.map((l: any) => lineView(l)) }
+  return { lines: lines.map((l: LineRow) => lineView(l)) }
 }
 
-export async function importDetail(importId: number) {
+export async function statementImportProps(importId: number): Promise<StatementImportProps | null> {
   const imp = await db.from('bank_statement_imports').where('id', importId).first()
   if (!imp) return null
   const lines = await db
@@ -91,14 +181,14 @@ export async function importDetail(importId: number) {
   return {
     statement: {
       id: Number(imp.id),
-      filename: imp.filename,
+      filename: String(imp.filename),
       lines: Number(imp.lines),
       newLines: Number(imp.new_lines),
       duplicates: Number(imp.duplicates),
       matched: Number(imp.matched),
       unmatched: Number(imp.unmatched),
     },
-    lines: lines.map((l: any) => lineView(l)),
+    lines: lines.map((l: LineRow) => lineView(l)),
   }
 }
 
@@ -106,7 +196,10 @@ export async function importDetail(importId: number) {
  * One unmatched line to settle by hand: the chosen customer's open invoices with the line's amount
  * suggested over them; without a choice, the customer whose invoice number the line names.
  */
-export async function lineToAllocate(lineId: number, customerId?: number) {
+export async function lineToAllocateProps(
+  lineId: number,
+  customerId?: number
+): Promise<LineToAllocateProps | null> {
   const line = await db.from('bank_statement_lines').where('id', lineId).first()
   if (!line) return null
   let chosen = customerId ?? null
@@ -132,8 +225,3 @@ export async function lineToAllocate(lineId: number, customerId?: number) {
       : [],
   }
 }
-
-export type StatementsPageView = Awaited<ReturnType<typeof statementsPage>>
-export type UnmatchedQueueView = Awaited<ReturnType<typeof unmatchedQueue>>
-export type LineToAllocateView = NonNullable<Awaited<ReturnType<typeof lineToAllocate>>>
-export type ImportDetailView = NonNullable<Awaited<ReturnType<typeof importDetail>>>

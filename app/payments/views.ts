@@ -1,4 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
+import { DateTime } from 'luxon'
 import Customer from '#models/customer'
 import Payment from '#models/payment'
 import { formatMoney, formatScaled } from '#lib/money'
@@ -106,6 +107,13 @@ export interface PaymentRow {
   source: string
 }
 
+/** The payments list (payments/index), optionally of one customer. */
+export type PaymentIndexProps = { payments: PaymentRow[]; customerId: number | null }
+
+export async function paymentIndexProps(customerId: number | null): Promise<PaymentIndexProps> {
+  return { payments: await paymentList({ customerId: customerId ?? undefined }), customerId }
+}
+
 export async function paymentList(
   filter: { customerId?: number; paymentIds?: number[]; limit?: number } = {}
 ): Promise<PaymentRow[]> {
@@ -165,7 +173,24 @@ const SOURCES: Record<string, string> = {
   direct_debit: 'Direct Debit',
 }
 
-export async function paymentDetail(paymentId: number) {
+/** An allocation of a payment to an invoice. */
+export type PaymentAllocationView = {
+  id: number
+  invoiceId: number
+  number: string
+  amount: string
+}
+
+/** A payment (payments/show): where it went, the statement line it came from, what it may still pay. */
+export type PaymentShowProps = {
+  payment: PaymentRow & { note: string | null }
+  allocations: PaymentAllocationView[]
+  statementLine: { importId: number; lineNumber: number; description: string } | null
+  /** The customer's open invoices with the unallocated amount suggested over them; none once allocated. */
+  openInvoices: OpenInvoiceView[]
+}
+
+export async function paymentShowProps(paymentId: number): Promise<PaymentShowProps> {
   const payment = await Payment.query().where('id', paymentId).preload('customer').firstOrFail()
   const [row] = await paymentList({ paymentIds: [payment.id] })
   const allocations = await db
@@ -181,17 +206,17 @@ export async function paymentDetail(paymentId: number) {
     .first()
   return {
     payment: { ...row, note: payment.note },
-    allocations: allocations.map((a: any) => ({
+    allocations: allocations.map((a) => ({
       id: Number(a.id),
       invoiceId: Number(a.invoice_id),
-      number: a.number,
+      number: String(a.number),
       amount: formatMoney(int(a.amount_minor), payment.currency),
     })),
     statementLine: line
       ? {
           importId: Number(line.import_id),
           lineNumber: Number(line.line_number),
-          description: line.description,
+          description: String(line.description),
         }
       : null,
     openInvoices:
@@ -201,8 +226,65 @@ export async function paymentDetail(paymentId: number) {
   }
 }
 
+/** An invoice on the account: its payment status with what was paid and credited against it. */
+export type AccountInvoiceView = OpenInvoiceView & { paid: string; credited: string }
+
+/** A credit note of the customer's; `unappliedMinor` is what may still be applied to an invoice. */
+export type AccountCreditNoteView = {
+  id: number
+  number: string
+  invoiceNumber: string
+  issueDate: string | null
+  total: string
+  unapplied: string
+  unappliedMinor: number
+}
+
+export type DirectDebitPaymentView = {
+  id: number
+  invoiceId: number
+  number: string
+  chargeDate: string | null
+  amount: string
+  status: string
+  statusLabel: string
+  gocardlessId: string | null
+  lastError: string | null
+}
+
+export type DirectDebitView = {
+  /** Whether GoCardless is set up (an access token is configured). */
+  configured: boolean
+  mandate: { id: string | null; status: string } | null
+  /** The latest 50 collections, newest first. */
+  payments: DirectDebitPaymentView[]
+}
+
+/** The customer account page (payments/account); `statementRange` is the statement form's default. */
+export type CustomerAccountProps = {
+  customer: {
+    id: number
+    name: string
+    accountNumber: string
+    currency: string
+    timeZone: string
+    portalSuspended: boolean
+  }
+  summary: { owed: string; overdue: string; credit: string; balance: string }
+  /** Newest first. */
+  invoices: AccountInvoiceView[]
+  payments: PaymentRow[]
+  creditNotes: AccountCreditNoteView[]
+  openInvoices: OpenInvoiceView[]
+  directDebit: DirectDebitView
+  statementRange: { from: string; to: string }
+}
+
 /** Everything the customer account page shows: invoices with payment status, payments, credit notes, credit. */
-export async function customerAccount(customerId: number) {
+export async function customerAccountProps(
+  customerId: number,
+  today = DateTime.now()
+): Promise<CustomerAccountProps> {
   const customer = await Customer.findOrFail(customerId)
   const money = (m: number) => formatMoney(m, customer.currency)
   const balances = await invoiceBalances({ customerIds: [customer.id] })
@@ -219,7 +301,7 @@ export async function customerAccount(customerId: number) {
       .from('credit_note_applications')
       .whereIn(
         'credit_note_id',
-        notes.map((n: any) => n.id)
+        notes.map((n) => Number(n.id))
       )
       .groupBy('credit_note_id')
       .select('credit_note_id')
@@ -251,12 +333,12 @@ export async function customerAccount(customerId: number) {
       credited: money(b.creditedMinor),
     })),
     payments: await paymentList({ customerId: customer.id, limit: 100 }),
-    creditNotes: notes.map((n: any) => {
+    creditNotes: notes.map((n) => {
       const unapplied = int(n.total_minor) - (applied.get(Number(n.id)) ?? 0)
       return {
         id: Number(n.id),
-        number: n.number,
-        invoiceNumber: n.invoice_number,
+        number: String(n.number),
+        invoiceNumber: String(n.invoice_number),
         issueDate: dateOnly(n.issue_date),
         total: money(int(n.total_minor)),
         unapplied: money(unapplied),
@@ -265,6 +347,10 @@ export async function customerAccount(customerId: number) {
     }),
     openInvoices: balances.filter((b) => b.outstandingMinor > 0).map((b) => openInvoiceView(b)),
     directDebit: await directDebitView(customer.id, customer.currency),
+    statementRange: {
+      from: today.minus({ months: 3 }).startOf('month').toISODate(),
+      to: today.toISODate(),
+    },
   }
 }
 
@@ -280,7 +366,7 @@ const DD_LABELS: Record<string, string> = {
   cancelled: 'Cancelled',
 }
 
-async function directDebitView(customerId: number, currency: string) {
+async function directDebitView(customerId: number, currency: string): Promise<DirectDebitView> {
   const mandate = await db.from('direct_debit_mandates').where('customer_id', customerId).first()
   const rows = await db
     .from('direct_debit_payments as d')
@@ -292,24 +378,24 @@ async function directDebitView(customerId: number, currency: string) {
   return {
     configured: Boolean(process.env.GOCARDLESS_ACCESS_TOKEN),
     mandate: mandate
-      ? { id: mandate.mandate_id as string | null, status: mandate.status as string }
+      ? {
+          id: mandate.mandate_id === null ? null : String(mandate.mandate_id),
+          status: String(mandate.status),
+        }
       : null,
-    payments: rows.map((r: any) => ({
+    payments: rows.map((r) => ({
       id: Number(r.id),
       invoiceId: Number(r.invoice_id),
-      number: r.number,
+      number: String(r.number),
       chargeDate: dateOnly(r.charge_date),
       amount: formatMoney(int(r.amount_minor), currency),
-      status: r.status,
-      statusLabel: DD_LABELS[r.status] ?? r.status,
-      gocardlessId: r.gc_payment_id,
-      lastError: r.last_error,
+      status: String(r.status),
+      statusLabel: DD_LABELS[r.status] ?? String(r.status),
+      gocardlessId: r.gc_payment_id === null ? null : String(r.gc_payment_id),
+      lastError: r.last_error === null ? null : String(r.last_error),
     })),
   }
 }
-
-export type CustomerAccountView = Awaited<ReturnType<typeof customerAccount>>
-export type PaymentDetailView = Awaited<ReturnType<typeof paymentDetail>>
 
 /** The few figures the customer page shows about the account (link through to the account page). */
 export async function accountSummary(customerId: number) {

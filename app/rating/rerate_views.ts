@@ -6,8 +6,19 @@ import {
   type ChangeFilter,
   type ChangeReason,
 } from '#rating/rerate_history'
+import type { RerateSummary } from '#rating/tariffs'
 
 /** Read models of the re-rating history pages (rerates/index, rerates/show). Times are ISO UTC. */
+
+/**
+ * The re-rate summary shown after a re-rate (the tariffs/rerate_summary component, on the tariff
+ * and exceptions pages): totals are e4 units, shown as money only in a known currency.
+ */
+export type RerateSummaryProps = {
+  summary: RerateSummary
+  /** The tariff's currency; none for a re-rate across tariffs (the amounts are left unlabelled). */
+  currency?: string
+}
 
 /** One re-rate: who ran it when, how many records changed and the totals before and after. */
 export type RerateListItem = {

@@ -1,25 +1,14 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { apiTokenValidator } from '#validators/api'
-import {
-  abilitiesAllowed,
-  ApiTokenError,
-  createApiToken,
-  listApiTokens,
-  revokeApiToken,
-} from '#api/tokens'
+import { ApiTokenError, createApiToken, revokeApiToken } from '#api/tokens'
+import { apiTokensProps, type CreatedApiToken } from '#api/token_views'
 
 /** System → API tokens: create (the secret is shown once), list, revoke. */
 export default class TokensPageController {
   async index({ inertia, auth, session }: HttpContext) {
-    const user = auth.getUserOrFail()
-    return inertia.render('api/tokens', {
-      tokens: await listApiTokens({ userId: user.role === 'admin' ? null : user.id }),
-      mayWrite: abilitiesAllowed(user.role).includes('write'),
-      // Flashed once by store: gone on the next page view, and never stored in clear.
-      created:
-        (session.flashMessages.get('apiToken') as { name: string; secret: string } | undefined) ??
-        null,
-    })
+    // Flashed once by store: gone on the next page view, and never stored in clear.
+    const created = session.flashMessages.get('apiToken') as CreatedApiToken | undefined
+    return inertia.render('api/tokens', await apiTokensProps(auth.getUserOrFail(), created ?? null))
   }
 
   async store({ request, response, auth, session }: HttpContext) {
