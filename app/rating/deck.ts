@@ -1,5 +1,6 @@
 import type { DeckRate, UsageKind } from '#rating/types'
 import { dayNumber } from '#rating/time_band'
+import { PackedTexts } from '#rating/packed_texts'
 
 /** One of several effective dates of a prefix (most prefixes have one and need none of these). */
 interface Version {
@@ -31,14 +32,19 @@ function computeKind(category: string): UsageKind {
 const POPCOUNT10 = new Uint8Array(1024)
 for (let i = 1; i < 1024; i++) POPCOUNT10[i] = POPCOUNT10[i >> 1] + (i & 1)
 
-/** A typed array with room for `needed` entries: half as much again, not double (the child table of a big deck is tens of MB). */
-function grown<T extends Int32Array | Float64Array>(array: T, needed: number): T {
+/** A typed array with room for `needed` entries: half as much again, not double (a big deck's columns are MBs each). */
+function grown<T extends Uint8Array | Int32Array | Float64Array>(array: T, needed: number): T {
   if (needed <= array.length) return array
   const next = new (array.constructor as new (n: number) => T)(
     Math.max(needed, Math.ceil(array.length * 1.5))
   )
   next.set(array)
   return next
+}
+
+/** The first `length` entries of a typed array: the array itself when it is that long already (a deck sized from its row count). */
+function fitted<T extends Int32Array | Float64Array>(array: T, length: number): T {
+  return array.length === length ? array : (array.slice(0, length) as T)
 }
 
 /**
@@ -55,8 +61,7 @@ class RateColumns {
   private seconds: Int32Array
   /** destination, category, effective-from per row, as indexes into `texts`. */
   private labels: Int32Array
-  private texts: string[] = []
-  private textIndex = new Map<string, number>()
+  private texts = new PackedTexts()
 
   constructor(capacity: number) {
     this.ids = new Float64Array(capacity)
@@ -79,29 +84,18 @@ class RateColumns {
     this.micros[i * 5 + 4] = rate.minimumMicros
     this.seconds[i * 2] = rate.initialS
     this.seconds[i * 2 + 1] = rate.subsequentS
-    this.labels[i * 3] = this.text(rate.destination)
-    this.labels[i * 3 + 1] = this.text(rate.category)
-    this.labels[i * 3 + 2] = this.text(rate.effectiveFrom)
+    this.labels[i * 3] = this.texts.add(rate.destination)
+    this.labels[i * 3 + 1] = this.texts.add(rate.category)
+    this.labels[i * 3 + 2] = this.texts.add(rate.effectiveFrom)
     return i
-  }
-
-  /** Interned: a deck repeats few destination names, categories and dates. */
-  private text(value: string): number {
-    let index = this.textIndex.get(value)
-    if (index === undefined) {
-      index = this.texts.length
-      this.texts.push(value)
-      this.textIndex.set(value, index)
-    }
-    return index
   }
 
   at(i: number, prefix: string): DeckRate {
     return {
       id: this.ids[i],
       prefix,
-      destination: this.texts[this.labels[i * 3]],
-      category: this.texts[this.labels[i * 3 + 1]],
+      destination: this.texts.get(this.labels[i * 3]),
+      category: this.texts.get(this.labels[i * 3 + 1]),
       peakMicros: this.micros[i * 5],
       offpeakMicros: this.micros[i * 5 + 1],
       weekendMicros: this.micros[i * 5 + 2],
@@ -109,31 +103,42 @@ class RateColumns {
       minimumMicros: this.micros[i * 5 + 4],
       initialS: this.seconds[i * 2],
       subsequentS: this.seconds[i * 2 + 1],
-      effectiveFrom: this.texts[this.labels[i * 3 + 2]],
+      effectiveFrom: this.texts.get(this.labels[i * 3 + 2]),
     }
   }
 
   /** Gives back the spare capacity and the intern table (a sealed deck takes no more rows). */
   trim() {
     const n = this.count
-    this.ids = this.ids.slice(0, n)
-    this.micros = this.micros.slice(0, n * 5)
-    this.seconds = this.seconds.slice(0, n * 2)
-    this.labels = this.labels.slice(0, n * 3)
-    this.textIndex = new Map()
+    this.ids = fitted(this.ids, n)
+    this.micros = fitted(this.micros, n * 5)
+    this.seconds = fitted(this.seconds, n * 2)
+    this.labels = fitted(this.labels, n * 3)
+    this.texts.seal()
   }
 }
 
 /**
  * A digit trie over one kind of rate (voice, data or sms), mapping a prefix to its rate rows
- * (by index into RateColumns). It is built as a plain 10-way trie, then compiled (lazily, on
- * the first lookup after a change) into a compact breadth-first layout: three 32-bit words per
- * node — the index of its first child, (slot << 10 | bitmap of the digits that have a child),
- * and the earliest effective day of its rates. A 200k-prefix deck then takes a few MB, and a
- * lookup touches one small record per digit.
+ * (by index into RateColumns). While it is built, the first DENSE_NODES nodes (made first, so
+ * mostly the busy top levels) find a child in a 10-way table and the others in a list of their
+ * children sorted by digit (first child, next sibling, digit: 9 bytes a node where the 10-way
+ * table takes 40; for a 200k-prefix deck all-10-way took about 18 MB while it was built, and
+ * all-lists took twice as long to build). It is then compiled (lazily, on the first
+ * lookup after a change) into a compact breadth-first layout: three 32-bit words per node —
+ * the index of its first child, (slot << 10 | bitmap of the digits that have a child), and the
+ * earliest effective day of its rates. A 200k-prefix deck then takes a few MB, and a lookup
+ * touches one small record per digit.
  */
+const DENSE_NODES = 1 << 16
+
 class DigitTrie {
-  private children: Int32Array
+  /** Per node under DENSE_NODES: its child for each digit (0: none; the root is no one's child). */
+  private dense: Int32Array
+  /** Per node from DENSE_NODES on: its first child, its next sibling; per node: its digit. */
+  private firstChild: Int32Array
+  private nextSibling: Int32Array
+  private digitOf: Uint8Array
   private nodes = 1
   /** Per node: its slot (1-based), 0 when the node has no rate of its own. */
   private listOf: Int32Array
@@ -150,7 +155,10 @@ class DigitTrie {
   matchedEnd = 0
 
   constructor(capacity = 1024) {
-    this.children = new Int32Array(capacity * 10)
+    this.dense = new Int32Array(Math.min(capacity, DENSE_NODES) * 10)
+    this.firstChild = new Int32Array(capacity)
+    this.nextSibling = new Int32Array(capacity)
+    this.digitOf = new Uint8Array(capacity)
     this.listOf = new Int32Array(capacity)
   }
 
@@ -169,17 +177,58 @@ class DigitTrie {
     for (let i = 0; i < prefix.length; i++) {
       const digit = prefix.charCodeAt(i) - 48
       if (digit < 0 || digit > 9) throw new SyntaxError(`prefix "${prefix}" is not digits`)
-      const at = node * 10 + digit
-      let child = this.children[at]
-      if (child === 0) {
-        child = this.nodes++
-        this.children = grown(this.children, child * 10 + 10)
-        this.listOf = grown(this.listOf, child + 1)
-        this.children[at] = child
-      }
-      node = child
+      node = this.childOf(node, digit)
     }
     return node
+  }
+
+  /** The child of `node` for `digit`, made (in digit order among its siblings) when missing. */
+  private childOf(node: number, digit: number): number {
+    if (node < DENSE_NODES) {
+      this.dense = grown(this.dense, node * 10 + 10)
+      const child = this.dense[node * 10 + digit]
+      if (child !== 0) return child
+      const made = this.made(digit)
+      this.dense[node * 10 + digit] = made
+      return made
+    }
+    let before = 0
+    let child = this.firstChild[node]
+    while (child !== 0 && this.digitOf[child] < digit) {
+      before = child
+      child = this.nextSibling[child]
+    }
+    if (child !== 0 && this.digitOf[child] === digit) return child
+    const made = this.made(digit)
+    this.nextSibling[made] = child
+    if (before === 0) this.firstChild[node] = made
+    else this.nextSibling[before] = made
+    return made
+  }
+
+  private made(digit: number): number {
+    const node = this.nodes++
+    this.firstChild = grown(this.firstChild, node + 1)
+    this.nextSibling = grown(this.nextSibling, node + 1)
+    this.digitOf = grown(this.digitOf, node + 1)
+    this.listOf = grown(this.listOf, node + 1)
+    this.digitOf[node] = digit
+    return node
+  }
+
+  /** Calls `visit` with each child of `node`, in digit order. */
+  private eachChild(node: number, visit: (child: number) => void) {
+    if (node < DENSE_NODES) {
+      // A node made after the table last grew has no children yet.
+      if (node * 10 >= this.dense.length) return
+      for (let d = 0; d < 10; d++) {
+        const child = this.dense[node * 10 + d]
+        if (child !== 0) visit(child)
+      }
+    } else {
+      for (let child = this.firstChild[node]; child !== 0; child = this.nextSibling[child])
+        visit(child)
+    }
   }
 
   private addSlot(node: number, effDay: number, rate: number) {
@@ -224,13 +273,10 @@ class DigitTrie {
       const old = order[head]
       let bitmap = 0
       const first = tail
-      for (let d = 0; d < 10; d++) {
-        const child = this.children[old * 10 + d]
-        if (child !== 0) {
-          bitmap |= 1 << d
-          order[tail++] = child
-        }
-      }
+      this.eachChild(old, (child) => {
+        bitmap |= 1 << this.digitOf[child]
+        order[tail++] = child
+      })
       const slot = this.listOf[old]
       packed[head * 3] = first
       packed[head * 3 + 1] = (slot << 10) | bitmap
@@ -272,11 +318,14 @@ class DigitTrie {
     return -1
   }
 
-  /** Compiles now and lets go of what only inserting needs (the 10-way child table: ~40 MB for 200k prefixes). */
+  /** Compiles now and lets go of what only inserting needs (the child tables: ~8 MB for 200k prefixes). */
   seal() {
     if (!this.packed) this.compile()
     this.sealed = true
-    this.children = new Int32Array(0)
+    this.dense = new Int32Array(0)
+    this.firstChild = new Int32Array(0)
+    this.nextSibling = new Int32Array(0)
+    this.digitOf = new Uint8Array(0)
     this.listOf = new Int32Array(0)
     this.slotRate = this.slotRate.slice(0, this.slots + 1)
     this.slotDay = this.slotDay.slice(0, this.slots + 1)
