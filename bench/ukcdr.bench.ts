@@ -113,6 +113,7 @@ export async function run() {
   const app = await bootApp()
   const { default: db } = await import('@adonisjs/lucid/services/db')
   await migrate(app)
+  await removeLeftovers(db)
   const { default: Connector } = await import('#models/connector')
   const { importDeck } = await import('#rating/tariffs')
   const { UK_CDR_COLUMNS } = await import('#connectors/uk_standard_cdr_parser')
@@ -243,13 +244,34 @@ export async function run() {
   process.stderr.write(JSON.stringify(figures) + '\n')
   // Leave the bench database as it was (not timed); a failure here must not lose the figures.
   try {
+    await removeRun(db, {
+      customerIds,
+      tariffIds: [sell.tariff_id, buy.tariff_id],
+      connectorIds: [connector.id],
+    })
+    await rm(dir, { recursive: true, force: true })
+  } catch (error) {
+    process.stderr.write(`ukcdr bench: clean-up failed: ${(error as Error).message}\n`)
+  }
+  return figures
+}
+
+interface BenchRun {
+  customerIds: number[]
+  tariffIds: number[]
+  connectorIds: number[]
+}
+
+/** Deletes what a run made: its records and rollups, customers, connector and decks. */
+async function removeRun(db: any, made: BenchRun) {
+  if (made.customerIds.length) {
     for (const table of [
       'usage_records',
       'monthly_rollups',
       'destination_rollups',
       'recurring_rollups',
     ]) {
-      const ids = customerIds.join(',')
+      const ids = made.customerIds.join(',')
       while (
         Number(
           (
@@ -261,22 +283,46 @@ export async function run() {
       ) {}
     }
     await db.rawQuery(
-      `DELETE FROM rerate_changes WHERE rerate_id IN (SELECT id FROM rerates WHERE customer_id IN (${customerIds.join(',')}))`
+      `DELETE FROM rerate_changes WHERE rerate_id IN (SELECT id FROM rerates WHERE customer_id IN (${made.customerIds.join(',')}))`
     )
-    await db.from('rerates').whereIn('customer_id', customerIds).delete()
-    await db.from('imports').where('connector_id', connector.id).delete()
-    await db.from('connectors').where('id', connector.id).delete()
-    await db.from('customer_tariffs').whereIn('customer_id', customerIds).delete()
-    await db.from('customers').whereIn('id', customerIds).delete()
-    for (const id of [sell.tariff_id, buy.tariff_id]) {
-      await db.from('rates').where('tariff_id', id).delete()
-      await db.from('tariffs').where('id', id).delete()
-    }
-    await rm(dir, { recursive: true, force: true })
-  } catch (error) {
-    process.stderr.write(`ukcdr bench: clean-up failed: ${(error as Error).message}\n`)
+    await db.from('rerates').whereIn('customer_id', made.customerIds).delete()
   }
-  return figures
+  await db.from('imports').whereIn('connector_id', made.connectorIds).delete()
+  await db.from('connectors').whereIn('id', made.connectorIds).delete()
+  await db.from('customer_tariffs').whereIn('customer_id', made.customerIds).delete()
+  await db.from('customers').whereIn('id', made.customerIds).delete()
+  for (const id of made.tariffIds) {
+    await db.from('rates').where('tariff_id', id).delete()
+    await db.from('tariffs').where('id', id).delete()
+  }
+}
+
+/**
+ * What an earlier run left when it was stopped before its clean-up: its customers would be
+ * loaded with this run's (their decks too), and the figures would not be this run's.
+ */
+async function removeLeftovers(db: any) {
+  const customers = await db
+    .from('customers')
+    .where('name', 'like', 'Bench customer % %')
+    .where('account_number', 'like', 'UKB%')
+    .select('id')
+  const tariffs = await db
+    .from('tariffs')
+    .where((q: any) =>
+      q.where('name', 'like', 'Bench sell %').orWhere('name', 'like', 'Bench buy %')
+    )
+    .select('id')
+  const connectors = await db
+    .from('connectors')
+    .where('name', 'like', 'Bench UK CDR %')
+    .select('id')
+  const ids = (rows: { id: number }[]) => rows.map((r) => Number(r.id))
+  await removeRun(db, {
+    customerIds: ids(customers),
+    tariffIds: ids(tariffs),
+    connectorIds: ids(connectors),
+  })
 }
 
 /**
