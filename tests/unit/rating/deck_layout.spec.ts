@@ -67,6 +67,21 @@ test.group('Rate deck layout', () => {
     assert.equal(hit.destination, `Destination ${p}`)
   })
 
+  test('ids and prices past 32 bits widen the columns and come back exactly', ({ assert }) => {
+    const deck = new RateDeck([], 4)
+    deck.add(rate(1, '33', 'France'))
+    deck.add({ ...rate(2, '34', 'Spain'), peakMicros: 2 ** 31 + 5, minimumMicros: -7 })
+    deck.add(rate(2 ** 40 + 3, '35', 'Portugal'))
+    deck.add({ ...rate(4, '36', 'Hungary'), offpeakMicros: 9_007_199_254_740_991 })
+    deck.seal()
+    assert.equal(deck.match('voice', '3312', 20_500)?.peakMicros, 1)
+    assert.equal(deck.match('voice', '3412', 20_500)?.peakMicros, 2 ** 31 + 5)
+    assert.equal(deck.match('voice', '3412', 20_500)?.minimumMicros, -7)
+    assert.equal(deck.match('voice', '3512', 20_500)?.id, 2 ** 40 + 3)
+    assert.equal(deck.match('voice', '3612', 20_500)?.offpeakMicros, 9_007_199_254_740_991)
+    assert.equal(deck.match('voice', '3312', 20_500)?.id, 1)
+  })
+
   test('texts come back exactly, in any script, read before or after sealing', ({ assert }) => {
     const texts = new PackedTexts()
     const values = ['Côte d’Ivoire Mobile', 'Россия', '日本 東京', '', 'UK 🇬🇧', 'national']
