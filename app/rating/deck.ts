@@ -1,6 +1,7 @@
 import type { DeckRate, UsageKind } from '#rating/types'
 import { dayNumber } from '#rating/time_band'
 import { PackedTexts } from '#rating/packed_texts'
+import { grown } from '#rating/typed_arrays'
 
 /** One of several effective dates of a prefix (most prefixes have one and need none of these). */
 interface Version {
@@ -31,16 +32,6 @@ function computeKind(category: string): UsageKind {
 
 const POPCOUNT10 = new Uint8Array(1024)
 for (let i = 1; i < 1024; i++) POPCOUNT10[i] = POPCOUNT10[i >> 1] + (i & 1)
-
-/** A typed array with room for `needed` entries: half as much again, not double (a big deck's columns are MBs each). */
-function grown<T extends Uint8Array | Int32Array | Float64Array>(array: T, needed: number): T {
-  if (needed <= array.length) return array
-  const next = new (array.constructor as new (n: number) => T)(
-    Math.max(needed, Math.ceil(array.length * 1.5))
-  )
-  next.set(array)
-  return next
-}
 
 /** The first `length` entries of a typed array: the array itself when it is that long already (a deck sized from its row count). */
 function fitted<T extends Int32Array | Float64Array>(array: T, length: number): T {

@@ -1,3 +1,5 @@
+import { grown } from '#rating/typed_arrays'
+
 /**
  * The texts of a rate deck (destination names, categories, dates) as UTF-8 in one byte array,
  * each decoded once on its first read. A deck whose 200k destinations are all different kept
@@ -21,10 +23,9 @@ export class PackedTexts {
     const seen = this.index?.get(value)
     if (seen !== undefined) return seen
     const at = this.count++
-    if (at + 2 > this.starts.length) this.starts = resized(this.starts, (at + 2) * 1.5)
+    this.starts = grown(this.starts, at + 2)
     // Three bytes a UTF-16 unit is the most UTF-8 can take.
-    if (this.used + value.length * 3 > this.bytes.length)
-      this.bytes = resized(this.bytes, (this.used + value.length * 3) * 1.5)
+    this.bytes = grown(this.bytes, this.used + value.length * 3)
     this.starts[at] = this.used
     this.used += PackedTexts.encoder.encodeInto(value, this.bytes.subarray(this.used)).written
     this.starts[at + 1] = this.used
@@ -49,10 +50,4 @@ export class PackedTexts {
     // Sized once, so a first read far into the deck does not leave the array sparse.
     this.decoded = Array.from({ length: this.count }, (_, i) => this.decoded[i])
   }
-}
-
-function resized<T extends Uint8Array | Int32Array>(array: T, length: number): T {
-  const next = new (array.constructor as new (n: number) => T)(Math.ceil(length))
-  next.set(array.subarray(0, Math.min(array.length, next.length)))
-  return next
 }
