@@ -4,7 +4,7 @@ import { formatMoney } from '#lib/money'
 import { int } from '#lib/db_helpers'
 import { dateOnly } from '#rating/recurring'
 import { invoiceBalances } from '#payments/balances'
-import { referenceTokens } from '#payments/statement_csv'
+import { referenceTokens, type StatementProfile } from '#payments/statement_csv'
 import {
   customerOptions,
   openInvoicesFor,
@@ -19,16 +19,7 @@ import {
  */
 
 /** A CSV layout statements are read with: the columns' headings, the date format, the delimiter. */
-export type StatementProfileView = {
-  id: number
-  name: string
-  dateColumn: string
-  amountColumn: string
-  referenceColumn: string
-  descriptionColumn: string | null
-  dateFormat: string
-  delimiter: string
-}
+export type StatementProfileView = { id: number; name: string } & StatementProfile
 
 /** A statement file as imported: how many of its lines were new, duplicates, matched or left to settle. */
 export type StatementImportRow = {
