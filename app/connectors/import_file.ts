@@ -522,6 +522,15 @@ async function recordFailure(run: ImportRun, error: unknown): Promise<ImportSumm
   const reason = serverReason(error)
   const message = failure ? failure.message : `import failed: ${reason}`
   if (!failure) logger.error({ importId: run.id, reason }, 'import failed')
+  const failed = {
+    import_id: run.id,
+    status: 'failed' as const,
+    read: run.counts.read,
+    imported: 0,
+    duplicates: 0,
+    rejected: 0,
+    error: message,
+  }
   await db.transaction(async (trx) => {
     await trx
       .from('imports')
@@ -536,28 +545,9 @@ async function recordFailure(run: ImportRun, error: unknown): Promise<ImportSumm
         rows_duplicate: 0,
         rows_rejected: 0,
       })
-    const failed = {
-      import_id: run.id,
-      status: 'failed',
-      read: run.counts.read,
-      imported: 0,
-      duplicates: 0,
-      rejected: 0,
-      error: message,
-    }
     await recordWebhookEvent('import.failed', importPayload(failed, run.webhookSource()), trx)
   })
-  return {
-    import_id: run.id,
-    status: 'failed',
-    read: run.counts.read,
-    imported: 0,
-    duplicates: 0,
-    rejected: 0,
-    errors: [],
-    error: message,
-    retryable: !failure || failure.kind === 'error',
-  }
+  return { ...failed, errors: [], retryable: !failure || failure.kind === 'error' }
 }
 
 /** Database errors carry the statement (and so the data): keep only the server's message. */
