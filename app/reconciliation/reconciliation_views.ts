@@ -6,6 +6,14 @@ import { differenceCounts, SECTION_LABELS, type Reconciliation } from '#reconcil
 /** The page's read model: figures as money strings with their currency. */
 export function reconciliationView(r: Reconciliation, currency = 'GBP') {
   const m = (minor: number | null) => (minor === null ? null : formatMoney(minor, currency))
+  const priced = <T extends { costMinor: number; sellMinor: number; billedMinor: number }>(
+    d: T
+  ) => ({
+    ...d,
+    cost: m(d.costMinor)!,
+    sell: m(d.sellMinor)!,
+    billed: m(d.billedMinor)!,
+  })
   return {
     period: r.period,
     counts: differenceCounts(r),
@@ -25,24 +33,9 @@ export function reconciliationView(r: Reconciliation, currency = 'GBP') {
       imported: m(d.importedMinor)!,
       delta: m(d.deltaMinor)!,
     })),
-    costNoPrice: r.costNoPrice.map((d) => ({
-      ...d,
-      cost: m(d.costMinor)!,
-      sell: m(d.sellMinor)!,
-      billed: m(d.billedMinor)!,
-    })),
-    leakage: r.leakage.map((d) => ({
-      ...d,
-      cost: m(d.costMinor)!,
-      sell: m(d.sellMinor)!,
-      billed: m(d.billedMinor)!,
-    })),
-    billedNoCost: r.billedNoCost.map((d) => ({
-      ...d,
-      cost: m(d.costMinor)!,
-      sell: m(d.sellMinor)!,
-      billed: m(d.billedMinor)!,
-    })),
+    costNoPrice: r.costNoPrice.map(priced),
+    leakage: r.leakage.map(priced),
+    billedNoCost: r.billedNoCost.map(priced),
     seats: r.seats,
     idle: r.idle.map((d) => ({ ...d, rental: m(d.rentalMinor)! })),
     rightSize: r.rightSize.map((d) => ({ ...d, saving: m(d.savingMinor) })),
